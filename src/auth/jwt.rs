@@ -1,0 +1,134 @@
+//! Access tokens: JWT signed with HS256, short-lived, bound to this service by `iss` and
+//! `aud`, and to the user's current `token_version` so that disabling a user or changing
+//! its password ends its sessions.
+
+use std::time::Duration;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+
+pub const ISSUER: &str = "mutua";
+pub const AUDIENCE: &str = "mutua-api";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user id.
+    pub sub: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub iss: String,
+    pub aud: String,
+    /// The user's `token_version` when the token was issued.
+    pub ver: i32,
+}
+
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    ttl: Duration,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &[u8], ttl: Duration) -> anyhow::Result<Self> {
+        // The algorithm is pinned: a token announcing any other (`none`, RS256 with our
+        // secret as a "public key"…) is refused before its signature is looked at.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.leeway = 30;
+        Ok(Self {
+            encoding: EncodingKey::from_secret(secret)?,
+            decoding: DecodingKey::from_secret(secret)?,
+            validation,
+            ttl,
+        })
+    }
+
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// A token for `user_id`, valid for the configured lifetime.
+    pub fn issue(&self, user_id: i64, token_version: i32) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: user_id.to_string(),
+            iat: now,
+            exp: now + i64::try_from(self.ttl.as_secs()).unwrap_or(3600),
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            ver: token_version,
+        };
+        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+    }
+
+    /// The claims of a valid token; `None` for anything else, whatever the reason.
+    pub fn verify(&self, token: &str) -> Option<Claims> {
+        match decode::<Claims>(token, &self.decoding, &self.validation) {
+            Ok(data) => Some(data.claims),
+            Err(error) => {
+                tracing::debug!(%error, "token refused");
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    fn keys() -> JwtKeys {
+        JwtKeys::new(SECRET, Duration::from_secs(3600)).unwrap()
+    }
+
+    fn sign(claims: serde_json::Value, alg: Algorithm) -> String {
+        encode(&Header::new(alg), &claims, &EncodingKey::from_secret(SECRET).unwrap()).unwrap()
+    }
+
+    fn claims() -> serde_json::Value {
+        let now = chrono::Utc::now().timestamp();
+        serde_json::json!({"sub": "7", "iat": now, "exp": now + 60, "iss": ISSUER, "aud": AUDIENCE, "ver": 0})
+    }
+
+    #[test]
+    fn round_trip() {
+        let keys = keys();
+        let claims = keys.verify(&keys.issue(7, 3).unwrap()).unwrap();
+        assert_eq!((claims.sub.as_str(), claims.ver), ("7", 3));
+    }
+
+    #[test]
+    fn every_registered_claim_is_required() {
+        for missing in ["exp", "iat", "iss", "aud", "sub"] {
+            let mut c = claims();
+            c.as_object_mut().unwrap().remove(missing);
+            assert!(keys().verify(&sign(c, Algorithm::HS256)).is_none(), "{missing}");
+        }
+    }
+
+    #[test]
+    fn wrong_issuer_audience_algorithm_or_expiry_is_refused() {
+        let mut c = claims();
+        c["aud"] = "other".into();
+        assert!(keys().verify(&sign(c, Algorithm::HS256)).is_none());
+        let mut c = claims();
+        c["iss"] = "other".into();
+        assert!(keys().verify(&sign(c, Algorithm::HS256)).is_none());
+        assert!(keys().verify(&sign(claims(), Algorithm::HS512)).is_none());
+        let mut c = claims();
+        c["exp"] = (chrono::Utc::now().timestamp() - 120).into();
+        assert!(keys().verify(&sign(c, Algorithm::HS256)).is_none());
+    }
+
+    #[test]
+    fn exp_given_as_a_string_is_refused() {
+        let mut c = claims();
+        c["exp"] = serde_json::Value::String((chrono::Utc::now().timestamp() + 60).to_string());
+        assert!(keys().verify(&sign(c, Algorithm::HS256)).is_none());
+    }
+}

@@ -1,0 +1,8 @@
+//! Who is calling: password hashing, access tokens, and the extractors that give handlers
+//! the authenticated user, its organisation and its role.
+
+pub mod extractor;
+pub mod jwt;
+pub mod password;
+
+pub use extractor::{AuthUser, Member, Officer};

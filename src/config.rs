@@ -1,0 +1,241 @@
+//! Every setting of mutua, read in one place.
+//!
+//! Environment variables (a file given with `--config FILE`, in `KEY=VALUE` lines, may
+//! add to them; the environment wins):
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `MUTUA_DATABASE_URL` | `mutua.db` | a file path or `sqlite://path` selects SQLite, `postgres://…` PostgreSQL |
+//! | `MUTUA_DATABASE_POOL_SIZE` | `10` | connections kept in the pool |
+//! | `MUTUA_BIND` | `127.0.0.1:8080` | address the HTTP server listens on |
+//! | `MUTUA_PUBLIC_URL` | `http://{MUTUA_BIND}` | base URL used in emails and open data |
+//! | `MUTUA_JWT_SECRET` | none | HS256 key, at least 32 bytes; required unless `--dev` |
+//! | `MUTUA_JWT_TTL_SECONDS` | `3600` | lifetime of an access token |
+//! | `MUTUA_SMTP_URL` | none | `smtp://host:port` (STARTTLS when offered), `smtps://user:pass@host` (TLS); unset: `.eml` files |
+//! | `MUTUA_MAIL_FROM` | `mutua <noreply@localhost>` | sender of every email |
+//! | `MUTUA_OUTBOX_DIR` | `outbox` | where `.eml` files go when no SMTP server is set |
+//! | `MUTUA_MAIL_RETRY_MAX_SECONDS` | `600` | cap of the exponential retry backoff |
+//! | `MUTUA_MAIL_MAX_ATTEMPTS` | `8` | attempts after which a permanently rejected email is dead |
+//! | `MUTUA_WORKER` | `true` | run the email worker inside `mutua serve` |
+//! | `MUTUA_BOOTSTRAP_OFFICER_EMAIL`, `MUTUA_BOOTSTRAP_OFFICER_PASSWORD` | none | first officer, created on a start with no officer |
+//! | `MUTUA_BOOTSTRAP_ORGANISATION_NAME` | `Centrale d'achat` | name of the central purchasing organisation created with it |
+//! | `MUTUA_RATE_LIMIT_PER_MINUTE` | `600` | state-changing requests per user per minute; `0` turns it off |
+//! | `MUTUA_MAX_NEEDS_PER_DAY` | `200` | needs one organisation may post per day; `0` turns it off |
+//! | `MUTUA_MAX_BODY_BYTES` | `65536` | largest request body accepted |
+//! | `MUTUA_MATCH_MERGE`, `MUTUA_MATCH_MARGIN`, `MUTUA_MATCH_SUGGEST` | measured defaults | matcher thresholds, see docs/MATCHING.md |
+//! | `MUTUA_OCDS_PREFIX` | `ocds-mutua` | prefix of the open contracting ids of pools |
+//! | `MUTUA_LOG` | `info` | log filter (`tracing` directives) |
+//! | `MUTUA_LOG_FORMAT` | `json` | `json` or `pretty` |
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use crate::domain::matching::Thresholds;
+
+/// Where the data lives, chosen from the URL scheme (never by trying each backend).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            Ok(Self::Postgres(raw.to_owned()))
+        } else if let Some(path) = raw.strip_prefix("sqlite://") {
+            non_empty_path(path)
+        } else if let Some(path) = raw.strip_prefix("sqlite:") {
+            non_empty_path(path)
+        } else if raw.contains("://") {
+            Err(format!(
+                "MUTUA_DATABASE_URL: unsupported scheme in {raw:?}; use a file path, sqlite://path or postgres://…"
+            ))
+        } else {
+            non_empty_path(raw)
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+}
+
+fn non_empty_path(path: &str) -> Result<DatabaseUrl, String> {
+    if path.is_empty() {
+        Err("MUTUA_DATABASE_URL: empty SQLite path".into())
+    } else {
+        Ok(DatabaseUrl::Sqlite(path.to_owned()))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    pub smtp_url: Option<String>,
+    pub from: String,
+    pub outbox_dir: PathBuf,
+    pub retry_max: Duration,
+    pub max_attempts: i32,
+    /// Tests use an in-memory transport to read what would have been sent.
+    pub memory: bool,
+    /// How often the worker looks for due emails when nothing wakes it.
+    pub poll_interval: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct Bootstrap {
+    pub email: String,
+    pub password: String,
+    pub organisation_name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: DatabaseUrl,
+    pub database_pool_size: u32,
+    pub bind: SocketAddr,
+    pub public_url: String,
+    pub jwt_secret: Vec<u8>,
+    pub jwt_ttl: Duration,
+    pub mail: MailConfig,
+    pub run_worker: bool,
+    pub bootstrap: Option<Bootstrap>,
+    pub rate_limit_per_minute: u32,
+    pub max_needs_per_day: u32,
+    pub max_body_bytes: usize,
+    pub match_thresholds: Thresholds,
+    pub ocds_prefix: String,
+}
+
+/// The smallest HS256 key accepted: 256 bits, as RFC 7518 §3.2 requires.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+impl Config {
+    /// Reads the configuration through `get` (the process environment in production, a map
+    /// in tests). `jwt_secret` is `None` when `MUTUA_JWT_SECRET` is unset: the caller decides
+    /// whether development mode may supply one.
+    pub fn from_lookup(
+        get: impl Fn(&str) -> Option<String>,
+        dev_secret: impl FnOnce() -> Result<Vec<u8>, String>,
+    ) -> Result<Self, String> {
+        let database_url = DatabaseUrl::parse(&get("MUTUA_DATABASE_URL").unwrap_or_else(|| "mutua.db".into()))?;
+        let bind: SocketAddr = parse_var(&get, "MUTUA_BIND", "127.0.0.1:8080".parse().map_err(|_| "bind")?)?;
+        let jwt_secret = match get("MUTUA_JWT_SECRET") {
+            Some(secret) => secret.into_bytes(),
+            None => dev_secret()?,
+        };
+        if jwt_secret.len() < MIN_JWT_SECRET_BYTES {
+            return Err(format!(
+                "MUTUA_JWT_SECRET is {} bytes long; it must be at least {MIN_JWT_SECRET_BYTES} bytes (for example `openssl rand -base64 48`)",
+                jwt_secret.len()
+            ));
+        }
+        let bootstrap = match (get("MUTUA_BOOTSTRAP_OFFICER_EMAIL"), get("MUTUA_BOOTSTRAP_OFFICER_PASSWORD")) {
+            (Some(email), Some(password)) => Some(Bootstrap {
+                email,
+                password,
+                organisation_name: get("MUTUA_BOOTSTRAP_ORGANISATION_NAME")
+                    .unwrap_or_else(|| "Centrale d'achat".into()),
+            }),
+            (None, None) => None,
+            _ => {
+                return Err(
+                    "set both MUTUA_BOOTSTRAP_OFFICER_EMAIL and MUTUA_BOOTSTRAP_OFFICER_PASSWORD, or neither".into()
+                );
+            }
+        };
+        let defaults = Thresholds::default();
+        Ok(Self {
+            public_url: get("MUTUA_PUBLIC_URL")
+                .unwrap_or_else(|| format!("http://{bind}"))
+                .trim_end_matches('/')
+                .to_owned(),
+            database_url,
+            database_pool_size: parse_var(&get, "MUTUA_DATABASE_POOL_SIZE", 10)?,
+            bind,
+            jwt_secret,
+            jwt_ttl: Duration::from_secs(parse_var(&get, "MUTUA_JWT_TTL_SECONDS", 3600)?),
+            mail: MailConfig {
+                smtp_url: get("MUTUA_SMTP_URL").filter(|s| !s.is_empty()),
+                from: get("MUTUA_MAIL_FROM").unwrap_or_else(|| "mutua <noreply@localhost>".into()),
+                outbox_dir: get("MUTUA_OUTBOX_DIR").unwrap_or_else(|| "outbox".into()).into(),
+                retry_max: Duration::from_secs(parse_var(&get, "MUTUA_MAIL_RETRY_MAX_SECONDS", 600)?),
+                max_attempts: parse_var(&get, "MUTUA_MAIL_MAX_ATTEMPTS", 8)?,
+                memory: false,
+                poll_interval: Duration::from_secs(5),
+            },
+            run_worker: parse_var(&get, "MUTUA_WORKER", true)?,
+            bootstrap,
+            rate_limit_per_minute: parse_var(&get, "MUTUA_RATE_LIMIT_PER_MINUTE", 600)?,
+            max_needs_per_day: parse_var(&get, "MUTUA_MAX_NEEDS_PER_DAY", 200)?,
+            max_body_bytes: parse_var(&get, "MUTUA_MAX_BODY_BYTES", 64 * 1024)?,
+            match_thresholds: Thresholds {
+                merge: parse_var(&get, "MUTUA_MATCH_MERGE", defaults.merge)?,
+                margin: parse_var(&get, "MUTUA_MATCH_MARGIN", defaults.margin)?,
+                suggest: parse_var(&get, "MUTUA_MATCH_SUGGEST", defaults.suggest)?,
+            },
+            ocds_prefix: get("MUTUA_OCDS_PREFIX").unwrap_or_else(|| "ocds-mutua".into()),
+        })
+    }
+}
+
+fn parse_var<T: std::str::FromStr>(get: &impl Fn(&str) -> Option<String>, name: &str, default: T) -> Result<T, String> {
+    match get(name) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|_| format!("{name}: cannot understand {raw:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, String> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned(), || Err("no secret".into()))
+    }
+
+    const SECRET: (&str, &str) = ("MUTUA_JWT_SECRET", "0123456789abcdef0123456789abcdef");
+
+    #[test]
+    fn database_url_is_chosen_by_scheme() {
+        assert_eq!(DatabaseUrl::parse("mutua.db"), Ok(DatabaseUrl::Sqlite("mutua.db".into())));
+        assert_eq!(DatabaseUrl::parse("sqlite:///tmp/x.db"), Ok(DatabaseUrl::Sqlite("/tmp/x.db".into())));
+        assert!(DatabaseUrl::parse("postgres://u@h/db").unwrap().is_postgres());
+        assert!(DatabaseUrl::parse("mysql://h/db").is_err());
+    }
+
+    #[test]
+    fn short_secret_is_refused_with_a_clear_message() {
+        let err = config(&[("MUTUA_JWT_SECRET", "short")]).unwrap_err();
+        assert!(err.contains("at least 32 bytes"), "{err}");
+    }
+
+    #[test]
+    fn missing_secret_outside_development_is_refused() {
+        assert_eq!(config(&[]).unwrap_err(), "no secret");
+    }
+
+    #[test]
+    fn defaults_follow_the_spec() {
+        let c = config(&[SECRET]).unwrap();
+        assert_eq!(c.database_url, DatabaseUrl::Sqlite("mutua.db".into()));
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.rate_limit_per_minute, 600);
+        assert_eq!(c.max_needs_per_day, 200);
+        assert_eq!(c.mail.retry_max, Duration::from_secs(600));
+        assert!(c.mail.smtp_url.is_none());
+    }
+
+    #[test]
+    fn half_a_bootstrap_is_refused() {
+        assert!(config(&[SECRET, ("MUTUA_BOOTSTRAP_OFFICER_EMAIL", "a@b.be")]).is_err());
+    }
+
+    #[test]
+    fn unparsable_numbers_name_the_variable() {
+        let err = config(&[SECRET, ("MUTUA_MAX_NEEDS_PER_DAY", "many")]).unwrap_err();
+        assert!(err.starts_with("MUTUA_MAX_NEEDS_PER_DAY"), "{err}");
+    }
+}

@@ -1,0 +1,207 @@
+//! Persistence: one connection type over SQLite and PostgreSQL, a pool, migrations, and
+//! the two transaction shapes the service uses.
+//!
+//! The backend is chosen from the URL scheme ([`DatabaseUrl`]), never by trying each one.
+//! Queries are written once against [`DbConnection`] (diesel's `MultiConnection`); the few
+//! places that need a backend's own SQL (advisory locks, `SKIP LOCKED`) match on it.
+
+pub mod models;
+pub mod schema;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::{
+    connection::{AnsiTransactionManager, SimpleConnection, TransactionManager},
+    prelude::*,
+    r2d2::{self, ManageConnection, R2D2Connection},
+};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::{
+    config::DatabaseUrl,
+    error::{ApiError, ApiResult},
+};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Settings applied to every SQLite connection the pool opens: WAL so readers never wait for
+/// the writer, enforced foreign keys, and a busy timeout so writers queue instead of failing.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+     PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;";
+
+/// Opens connections of the backend the URL names.
+#[derive(Clone, Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl Manager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+
+    pub fn establish(&self) -> ConnectionResult<DbConnection> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Postgres),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)?;
+                conn.batch_execute(SQLITE_PRAGMAS).map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        self.establish().map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        // A connection given back inside a transaction (a panic mid-way) is not reused.
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+
+/// The pool, with helpers that run database work off the async executor.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    is_postgres: bool,
+}
+
+impl Db {
+    /// Builds the pool without waiting for the database, so that a process started while
+    /// PostgreSQL is down still serves `/health` and recovers when it comes back.
+    pub fn new(url: &DatabaseUrl, size: u32) -> Self {
+        let pool = r2d2::Pool::builder()
+            .max_size(size)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(5))
+            .test_on_check_out(false)
+            .build_unchecked(Manager::new(url.clone()));
+        Self { pool, is_postgres: url.is_postgres() }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.is_postgres
+    }
+
+    pub fn state(&self) -> r2d2::State {
+        self.pool.state()
+    }
+
+    /// A pooled connection, or 503 when none can be had.
+    pub fn conn(&self) -> ApiResult<r2d2::PooledConnection<Manager>> {
+        self.pool.get().map_err(|error| {
+            tracing::warn!(%error, "no database connection");
+            ApiError::Unavailable
+        })
+    }
+
+    /// Runs `work` on the blocking thread pool with a pooled connection.
+    pub async fn run<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    {
+        let db = self.clone();
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let mut conn = db.conn()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("database task failed: {e}")))?
+    }
+
+    /// Runs `work` in one write transaction (see [`write_tx`]) on the blocking thread pool.
+    pub async fn write<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+    {
+        self.run(move |conn| write_tx(conn, work)).await
+    }
+
+    /// Applies pending migrations; waits for the database up to `patience`.
+    pub fn migrate(&self, patience: Duration) -> anyhow::Result<()> {
+        let started = std::time::Instant::now();
+        let mut conn = loop {
+            match self.pool.get() {
+                Ok(conn) => break conn,
+                Err(e) if started.elapsed() < patience => {
+                    tracing::warn!(error = %e, "database not reachable yet; retrying");
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                Err(e) => return Err(e).context("cannot connect to the database"),
+            }
+        };
+        let applied = match &mut *conn {
+            DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        }
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+        tracing::info!(applied, "database schema up to date");
+        Ok(())
+    }
+}
+
+/// Runs `work` in a transaction that writes: `BEGIN IMMEDIATE` on SQLite, so that two
+/// writers queue on the busy timeout instead of failing when a reader upgrades; a plain
+/// transaction on PostgreSQL, where the work takes the row locks it needs
+/// ([`models::pool::lock`]).
+pub fn write_tx<T, F>(conn: &mut DbConnection, work: F) -> ApiResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> ApiResult<T>,
+{
+    if let DbConnection::Postgres(_) = conn {
+        return conn.transaction(work);
+    }
+    on_sqlite(conn, |c| AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE"))?;
+    match work(conn) {
+        Ok(value) => {
+            on_sqlite(conn, AnsiTransactionManager::commit_transaction)?;
+            Ok(value)
+        }
+        Err(error) => {
+            on_sqlite(conn, AnsiTransactionManager::rollback_transaction)?;
+            Err(error)
+        }
+    }
+}
+
+fn on_sqlite(conn: &mut DbConnection, op: impl FnOnce(&mut SqliteConnection) -> QueryResult<()>) -> QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(c) => op(c),
+        DbConnection::Postgres(_) => Ok(()),
+    }
+}
+
+/// The current time as stored in the database (UTC, microseconds, no time zone).
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    // Both backends keep microseconds; truncating here makes a value read back equal to
+    // the value written.
+    now.with_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now)
+}
+
+use chrono::Timelike;

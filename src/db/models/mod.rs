@@ -1,0 +1,5 @@
+//! Rows of each table and the queries on them. Rows never leave the service layer as they
+//! are: routes turn them into response structs.
+
+pub mod organisation;
+pub mod user;

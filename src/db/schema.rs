@@ -1,0 +1,151 @@
+//! The tables of mutua, written by hand to match both migration folders
+//! (`migrations/sqlite` and `migrations/postgres`). Only types both backends share.
+
+diesel::table! {
+    organisations (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        nis_code -> Nullable<Text>,
+        population -> Nullable<BigInt>,
+        locale -> Text,
+        contact_email -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        token_version -> Integer,
+        disabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pools (id) {
+        id -> BigInt,
+        title -> Text,
+        description -> Text,
+        cpv_code -> Nullable<Text>,
+        state -> Text,
+        currency -> Text,
+        target_cents -> Nullable<BigInt>,
+        threshold_cents -> Nullable<BigInt>,
+        pledged_cents -> BigInt,
+        deadline -> Nullable<Date>,
+        reason -> Nullable<Text>,
+        supplier -> Nullable<Text>,
+        award_cents -> Nullable<BigInt>,
+        repository_url -> Nullable<Text>,
+        licence -> Nullable<Text>,
+        merged_into_pool_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        funded_at -> Nullable<Timestamp>,
+        approved_at -> Nullable<Timestamp>,
+        rejected_at -> Nullable<Timestamp>,
+        awarded_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        expired_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        merged_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    needs (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        pool_id -> BigInt,
+        posted_by_user_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        cpv_code -> Nullable<Text>,
+        estimated_cost_cents -> Nullable<BigInt>,
+        status -> Text,
+        created_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    pledges (id) {
+        id -> BigInt,
+        pool_id -> BigInt,
+        organisation_id -> BigInt,
+        amount_cents -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        pool_id -> Nullable<BigInt>,
+        #[sql_name = "type"]
+        event_type -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        at -> Timestamp,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        event_id -> BigInt,
+        recipient_user_id -> BigInt,
+        recipient_email -> Text,
+        event_type -> Text,
+        locale -> Text,
+        message_id -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> BigInt,
+        key -> Text,
+        request_hash -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(users -> organisations (organisation_id));
+diesel::joinable!(needs -> pools (pool_id));
+diesel::joinable!(needs -> organisations (organisation_id));
+diesel::joinable!(pledges -> pools (pool_id));
+diesel::joinable!(pledges -> organisations (organisation_id));
+diesel::joinable!(events -> pools (pool_id));
+diesel::joinable!(outbox -> events (event_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organisations,
+    users,
+    pools,
+    needs,
+    pledges,
+    events,
+    outbox,
+    idempotency_keys
+);

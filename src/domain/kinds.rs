@@ -1,0 +1,75 @@
+//! The closed vocabularies of the API: roles, kinds of organisation, locales.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, String> {
+                match raw {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(format!(
+                        "must be one of: {}",
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+text_enum! {
+    /// What a user may do (SPEC section 2).
+    Role { Member => "member", Officer => "officer" }
+}
+
+text_enum! {
+    /// The kind of public body an organisation is.
+    OrganisationKind {
+        Commune => "commune",
+        Cpas => "cpas",
+        Province => "province",
+        PoliceZone => "police_zone",
+        Intercommunale => "intercommunale",
+        CentralPurchasing => "central_purchasing",
+        Other => "other",
+    }
+}
+
+text_enum! {
+    /// The language of an organisation's emails.
+    Locale { Fr => "fr", Nl => "nl", De => "de", En => "en" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_lists_choices() {
+        for kind in OrganisationKind::ALL {
+            assert_eq!(OrganisationKind::parse(kind.as_str()), Ok(*kind));
+        }
+        assert_eq!(serde_json::to_string(&OrganisationKind::PoliceZone).unwrap(), "\"police_zone\"");
+        assert_eq!(Locale::parse("xx").unwrap_err(), "must be one of: fr, nl, de, en");
+    }
+}

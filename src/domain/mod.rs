@@ -1,0 +1,11 @@
+//! Pure domain logic: no actix, no diesel. Input is parsed here once into types that are
+//! valid by construction, so the rest of the code never validates again.
+
+pub mod cpv;
+pub mod email;
+pub mod kinds;
+pub mod matching;
+pub mod money;
+pub mod pool_state;
+pub mod shares;
+pub mod text;

@@ -1,0 +1,132 @@
+//! The pool lifecycle of SPEC section 4, as a pure transition function.
+//!
+//! ```text
+//! open ──(pledged ≥ threshold)──▶ funded ──approve──▶ approved ──award──▶ awarded ──deliver──▶ delivered
+//!   │                               │ reject
+//!   │ deadline passed               ▼
+//!   ▼                            rejected
+//! expired          (an officer may cancel any pool before `awarded` → cancelled)
+//! ```
+//!
+//! One state is added to the SPEC's: `merged`, the end of a pool whose needs and pledges an
+//! officer moved into another pool (`merged_into_pool_id` says which). Calling it
+//! `cancelled` would hide where the money went.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::kinds::text_enum;
+
+text_enum! {
+    /// Where a pool is in its lifecycle.
+    PoolState {
+        Open => "open",
+        Funded => "funded",
+        Approved => "approved",
+        Rejected => "rejected",
+        Awarded => "awarded",
+        Delivered => "delivered",
+        Expired => "expired",
+        Cancelled => "cancelled",
+        Merged => "merged",
+    }
+}
+
+/// What can happen to a pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transition {
+    Fund,
+    Approve,
+    Reject,
+    Award,
+    Deliver,
+    Expire,
+    Cancel,
+    MergeAway,
+}
+
+impl Transition {
+    /// The event type recorded when the transition happens.
+    pub fn event_type(self) -> &'static str {
+        match self {
+            Self::Fund => "pool.funded",
+            Self::Approve => "pool.approved",
+            Self::Reject => "pool.rejected",
+            Self::Award => "pool.awarded",
+            Self::Deliver => "pool.delivered",
+            Self::Expire => "pool.expired",
+            Self::Cancel => "pool.cancelled",
+            Self::MergeAway => "pool.merged",
+        }
+    }
+}
+
+impl PoolState {
+    /// The state after `transition`, or why it is not allowed from here.
+    pub fn apply(self, transition: Transition) -> Result<PoolState, String> {
+        use PoolState::*;
+        use Transition::*;
+        match (self, transition) {
+            (Open, Fund) => Ok(Funded),
+            (Funded, Approve) => Ok(Approved),
+            (Funded, Reject) => Ok(Rejected),
+            (Approved, Award) => Ok(Awarded),
+            (Awarded, Deliver) => Ok(Delivered),
+            (Open, Expire) => Ok(Expired),
+            (Open | Funded | Approved, Cancel) => Ok(Cancelled),
+            (Open | Funded, MergeAway) => Ok(Merged),
+            (state, transition) => Err(format!("{transition:?} is not possible from {state}").to_lowercase()),
+        }
+    }
+
+    /// Pledges may be created, changed or withdrawn only while the pool is open.
+    pub fn accepts_pledges(self) -> bool {
+        self == PoolState::Open
+    }
+
+    /// Pools a new need may join or be compared with: the living ones, and delivered ones
+    /// (so that a delivered development is reused instead of funded again).
+    pub fn is_matchable(self) -> bool {
+        matches!(self, Self::Open | Self::Funded | Self::Approved | Self::Awarded | Self::Delivered)
+    }
+
+    /// A need may be moved into (or merged with) a pool in these states.
+    pub fn accepts_needs(self) -> bool {
+        self.is_matchable()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PoolState::*, Transition::*, *};
+
+    #[test]
+    fn the_lifecycle_of_the_spec_and_nothing_else() {
+        let all_transitions = [Fund, Approve, Reject, Award, Deliver, Expire, Cancel, MergeAway];
+        let allowed = [
+            (Open, Fund, Funded),
+            (Funded, Approve, Approved),
+            (Funded, Reject, Rejected),
+            (Approved, Award, Awarded),
+            (Awarded, Deliver, Delivered),
+            (Open, Expire, Expired),
+            (Open, Cancel, Cancelled),
+            (Funded, Cancel, Cancelled),
+            (Approved, Cancel, Cancelled),
+            (Open, MergeAway, Merged),
+            (Funded, MergeAway, Merged),
+        ];
+        for state in PoolState::ALL {
+            for transition in all_transitions {
+                let expected = allowed.iter().find(|(s, t, _)| s == state && *t == transition).map(|(_, _, to)| *to);
+                assert_eq!(state.apply(transition).ok(), expected, "{state} {transition:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_open_pools_take_pledges() {
+        assert!(Open.accepts_pledges());
+        assert!(PoolState::ALL.iter().filter(|s| s.accepts_pledges()).count() == 1);
+    }
+}

@@ -1,0 +1,277 @@
+//! The error policy of mutua.
+//!
+//! - Handlers return `Result<_, ApiError>`; every error reaches the client as
+//!   `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail`, and
+//!   `errors: [{field, message}]` for validation failures.
+//! - Model and service code returns `ApiError` too, converting `diesel` errors with `?`:
+//!   a missing row becomes 404, a lost connection 503, anything else 500.
+//! - Unexpected failures are `ApiError::Internal(anyhow::Error)`: the detail goes to the log
+//!   (with the request id of the span), never to the client.
+//! - Outside requests (CLI, worker, start-up) code uses `anyhow::Result`.
+
+use actix_web::{
+    HttpResponse, ResponseError,
+    http::{StatusCode, header},
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One invalid field of a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The request field, as named in the JSON body or query string.
+    #[schema(example = "title")]
+    pub field: String,
+    #[schema(example = "must be between 3 and 200 characters")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the kind of problem, documented in docs/API.md.
+    #[schema(example = "/problems/validation")]
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[schema(example = "Invalid request")]
+    pub title: String,
+    #[schema(example = 422)]
+    pub status: u16,
+    #[schema(example = "some fields are invalid")]
+    pub detail: String,
+    /// Per-field messages of a validation problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// The current state of the pool, when the problem is a wrong state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("malformed request: {0}")]
+    BadRequest(String),
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// An operation that the pool's current state does not allow.
+    #[error("pool is {state}: {detail}")]
+    WrongState { state: String, detail: String },
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_seconds: u64 },
+    #[error("service unavailable")]
+    Unavailable,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// A single invalid field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn wrong_state(state: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::WrongState { state: state.into(), detail: detail.into() }
+    }
+
+    fn slug_and_title(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::BadRequest(_) => ("malformed-request", "Malformed request"),
+            Self::Unauthenticated => ("unauthenticated", "Authentication required"),
+            Self::Forbidden(_) => ("forbidden", "Forbidden"),
+            Self::NotFound => ("not-found", "Not found"),
+            Self::Conflict(_) => ("conflict", "Conflict"),
+            Self::WrongState { .. } => ("wrong-state", "Operation not allowed in this state"),
+            Self::PayloadTooLarge => ("payload-too-large", "Request body too large"),
+            Self::Validation(_) => ("validation", "Invalid request"),
+            Self::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
+            Self::Unavailable => ("unavailable", "Service unavailable"),
+            Self::Internal(_) => ("internal", "Internal error"),
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::BadRequest(detail) | Self::Conflict(detail) => detail.clone(),
+            Self::Unauthenticated => "a valid bearer token is required".into(),
+            Self::Forbidden(why) => (*why).into(),
+            Self::NotFound => "no such resource, or it is not yours".into(),
+            Self::WrongState { state, detail } => format!("the pool is {state}: {detail}"),
+            Self::PayloadTooLarge => "the request body exceeds the size limit".into(),
+            Self::Validation(_) => "some fields are invalid".into(),
+            Self::TooManyRequests { retry_after_seconds } => {
+                format!("too many requests; retry in {retry_after_seconds} s")
+            }
+            Self::Unavailable => "the service cannot reach its database; retry shortly".into(),
+            Self::Internal(_) => "an unexpected error happened; it has been logged".into(),
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let (slug, title) = self.slug_and_title();
+        Problem {
+            kind: format!("/problems/{slug}"),
+            title: title.into(),
+            status: self.status_code().as_u16(),
+            detail: self.detail(),
+            errors: match self {
+                Self::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+            state: match self {
+                Self::WrongState { state, .. } => Some(state.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict(_) | Self::WrongState { .. } => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Internal(error) => tracing::error!(error = ?error, "internal error"),
+            Self::Unavailable => tracing::warn!("database unavailable"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        match self {
+            Self::Unauthenticated => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::TooManyRequests { retry_after_seconds } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+            }
+            Self::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match error {
+            Error::NotFound => Self::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => {
+                Self::Unavailable
+            }
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict("it already exists".into()),
+            Error::DatabaseError(_, ref info) if is_connection_failure(info.message()) => Self::Unavailable,
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+/// PostgreSQL reports a server going away as an ordinary error on the next statement.
+fn is_connection_failure(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "server closed the connection",
+        "terminating connection",
+        "connection refused",
+        "could not connect",
+        "no connection to the server",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "database is locked",
+    ]
+    .iter()
+    .any(|needle| message.contains(needle))
+}
+
+/// Builds a 422 from the fields that failed, or passes when none did.
+#[derive(Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    /// Keeps the value of a parse that succeeded; records the message of one that failed.
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.errors.push(FieldError::new(field, message));
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(self.errors)) }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_detail_never_reaches_the_client() {
+        let error = ApiError::Internal(anyhow::anyhow!("password=hunter2 at db.rs:12"));
+        let body = serde_json::to_string(&error.problem()).unwrap();
+        assert!(!body.contains("hunter2"), "{body}");
+        assert_eq!(error.problem().status, 500);
+    }
+
+    #[test]
+    fn wrong_state_names_the_state() {
+        let problem = ApiError::wrong_state("funded", "pledges can change only while open").problem();
+        assert_eq!(problem.status, 409);
+        assert_eq!(problem.state.as_deref(), Some("funded"));
+        assert!(problem.detail.contains("funded"));
+    }
+
+    #[test]
+    fn validator_collects_every_field() {
+        let mut v = Validator::default();
+        assert_eq!(v.check::<u8>("a", Err("bad".into())), None);
+        assert_eq!(v.check("b", Ok(3)), Some(3));
+        v.push("c", "also bad");
+        match v.finish() {
+            Err(ApiError::Validation(errors)) => assert_eq!(errors.len(), 2),
+            other => panic!("{other:?}"),
+        }
+    }
+}

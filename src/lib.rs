@@ -1,0 +1,20 @@
+//! mutua: local authorities post IT needs; identical needs are pooled, funded together,
+//! procured once by the central purchasing office and published as free software.
+//!
+//! Layers, from the outside in: `routes` (HTTP) → `service` (one transaction per use case)
+//! → `db` (diesel, SQLite or PostgreSQL) and `domain` (pure rules). See docs/ARCHITECTURE.md.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use startup::Application;

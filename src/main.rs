@@ -1,0 +1,134 @@
+//! The `mutua` command: parse the command line, load the configuration, run.
+
+use std::{io::Read, path::PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use mutua::{
+    Application, bootstrap,
+    config::{Config, MIN_JWT_SECRET_BYTES},
+    db::Db,
+    telemetry,
+};
+
+#[derive(Parser)]
+#[command(name = "mutua", version, about = "Pool the IT needs of local authorities and fund each development once")]
+struct Cli {
+    /// A file of KEY=VALUE lines adding to the environment (the environment wins).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP API and the email worker.
+    Serve {
+        /// Development mode: without MUTUA_JWT_SECRET, use a random secret kept in
+        /// `.mutua-dev-secret` in the working directory. Never in production.
+        #[arg(long)]
+        dev: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an officer of the central purchasing office; the password is read from stdin.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Name of the central purchasing organisation, created if it does not exist.
+        #[arg(long, default_value = "Centrale d'achat")]
+        organisation: String,
+    },
+}
+
+const DEV_SECRET_FILE: &str = ".mutua-dev-secret";
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(path) = &cli.config {
+        // Values already in the environment are kept: the environment wins.
+        dotenvy::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    }
+    let env = |key: &str| std::env::var(key).ok();
+    telemetry::init(
+        &env("MUTUA_LOG").unwrap_or_else(|| "info".into()),
+        &env("MUTUA_LOG_FORMAT").unwrap_or_else(|| "json".into()),
+    );
+    let dev = matches!(cli.command, Command::Serve { dev: true });
+    let config = Config::from_lookup(env, || if dev { dev_secret() } else { Err(no_secret_message()) })
+        .map_err(|message| anyhow::anyhow!(message))?;
+
+    match cli.command {
+        Command::Serve { .. } => serve(config),
+        Command::Migrate => Db::new(&config.database_url, 1).migrate(std::time::Duration::from_secs(60)),
+        Command::User { command: UserCommand::Create { email, name, organisation } } => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let db = Db::new(&config.database_url, 1);
+            db.migrate(std::time::Duration::from_secs(60))?;
+            let mut conn = db.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let user = bootstrap::create_officer(&mut conn, &organisation, &email, &name, password, false)?
+                .context("officer not created")?;
+            println!("officer {} created with id {}", user.email, user.id);
+            Ok(())
+        }
+    }
+}
+
+fn serve(config: Config) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let app = Application::build(config).await?;
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn no_secret_message() -> String {
+    format!(
+        "MUTUA_JWT_SECRET is not set. Set it to a random value of at least {MIN_JWT_SECRET_BYTES} bytes \
+         (for example `openssl rand -base64 48`), or run `mutua serve --dev` on a development machine."
+    )
+}
+
+/// The development secret: read from `.mutua-dev-secret`, or created there at random, so that
+/// tokens survive a restart of a development server.
+fn dev_secret() -> Result<Vec<u8>, String> {
+    tracing::warn!(
+        "DEVELOPMENT MODE: MUTUA_JWT_SECRET is unset; using a random secret kept in {DEV_SECRET_FILE}. \
+         Never run a production service like this."
+    );
+    eprintln!("*** mutua is running in DEVELOPMENT MODE (serve --dev): not for production ***");
+    if let Ok(existing) = std::fs::read_to_string(DEV_SECRET_FILE) {
+        let existing = existing.trim().to_owned();
+        if existing.len() >= MIN_JWT_SECRET_BYTES {
+            return Ok(existing.into_bytes());
+        }
+    }
+    use rand::{Rng, distr::Alphanumeric};
+    let secret: String = rand::rng().sample_iter(&Alphanumeric).take(64).map(char::from).collect();
+    write_private(DEV_SECRET_FILE, &secret).map_err(|e| format!("cannot write {DEV_SECRET_FILE}: {e}"))?;
+    Ok(secret.into_bytes())
+}
+
+fn write_private(path: &str, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(content.as_bytes())
+}

@@ -1,0 +1,70 @@
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{
+    auth::password,
+    db::models::user,
+    error::{ApiError, ApiResult},
+    state::AppState,
+};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(example = "echevin@namur.be", max_length = 254)]
+    pub email: String,
+    #[schema(example = "correct horse battery staple", max_length = 256)]
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the token expires.
+    #[schema(example = 3600)]
+    pub expires_in: u64,
+}
+
+/// Exchanges an email and password for an access token. An unknown email and a wrong
+/// password get the same answer, in about the same time.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "unknown email or wrong password", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/auth/login")]
+pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) -> ApiResult<HttpResponse> {
+    let LoginRequest { email, password } = body.into_inner();
+    let email = email.trim().to_lowercase();
+    if email.len() > 254 || password.len() > 1024 {
+        return Err(ApiError::Unauthenticated);
+    }
+    let found = state.db.run(move |conn| Ok(user::find_by_email(conn, &email)?)).await?;
+    // Hash verification is CPU work of tens of milliseconds: off the executor.
+    let verified = tokio::task::spawn_blocking(move || match found {
+        Some(u) if password::verify(&password, &u.password_hash) && !u.disabled => Some(u),
+        Some(_) => None,
+        None => {
+            password::verify_against_dummy(&password);
+            None
+        }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    let Some(user) = verified else {
+        return Err(ApiError::Unauthenticated);
+    };
+    let token = state.jwt.issue(user.id, user.token_version)?;
+    tracing::info!(user_id = user.id, "login");
+    Ok(HttpResponse::Ok().json(TokenResponse {
+        access_token: token,
+        token_type: "Bearer",
+        expires_in: state.jwt.ttl().as_secs(),
+    }))
+}

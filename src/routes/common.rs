@@ -1,0 +1,53 @@
+//! Shapes shared by several routes: pagination and timestamps.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{ApiResult, Validator};
+
+/// The largest page a client may ask for.
+pub const MAX_PAGE: i64 = 200;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// Items per page, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    pub offset: Option<i64>,
+}
+
+impl PageQuery {
+    /// `(limit, offset)`, or 422 when out of range.
+    pub fn parse(&self, v: &mut Validator) -> (i64, i64) {
+        let limit = self.limit.unwrap_or(50);
+        let offset = self.offset.unwrap_or(0);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            v.push("limit", format!("must be between 1 and {MAX_PAGE}"));
+        }
+        if !(0..=1_000_000_000).contains(&offset) {
+            v.push("offset", "must be between 0 and 1000000000");
+        }
+        (limit, offset)
+    }
+
+    pub fn checked(&self) -> ApiResult<(i64, i64)> {
+        let mut v = Validator::default();
+        let page = self.parse(&mut v);
+        v.finish()?;
+        Ok(page)
+    }
+}
+
+/// A page of results and how many there are in all.
+#[derive(Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// A stored timestamp (UTC without zone) as an RFC 3339 instant.
+pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
+    at.and_utc()
+}

@@ -1,0 +1,51 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations, and the Swagger UI
+//! page (vendored into the binary, so it works offline).
+
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::{auth, health, me, organisations};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "mutua",
+        description = "Local authorities pool their IT needs and fund each development once. \
+            Every error is application/problem+json (RFC 9457).",
+        license(name = "GPL-2.0-or-later", identifier = "GPL-2.0-or-later"),
+    ),
+    paths(
+        health::health, health::ready,
+        auth::login, me::me,
+        organisations::create, organisations::list, organisations::get,
+        organisations::create_user, organisations::list_users,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Logging in and who is calling"),
+        (name = "organisations", description = "Participating authorities and their users"),
+        (name = "operations", description = "Health and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// The interactive documentation at `/docs/`, and the OpenAPI document it reads at
+/// `/api/openapi.json`.
+pub fn swagger_ui() -> SwaggerUi {
+    SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", ApiDoc::openapi())
+}

@@ -1,0 +1,31 @@
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::organisations::{OrganisationResponse, UserResponse};
+use crate::{
+    auth::AuthUser,
+    db::models::{organisation, user},
+    error::ApiResult,
+    state::AppState,
+};
+
+#[derive(Serialize, ToSchema)]
+pub struct MeResponse {
+    pub user: UserResponse,
+    pub organisation: OrganisationResponse,
+}
+
+/// The caller and its organisation.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, body = MeResponse),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<HttpResponse> {
+    let (u, o) = state
+        .db
+        .run(move |conn| Ok((user::find(conn, caller.id)?, organisation::find(conn, caller.organisation_id)?)))
+        .await?;
+    Ok(HttpResponse::Ok().json(MeResponse { user: u.into(), organisation: o.into() }))
+}

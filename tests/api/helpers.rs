@@ -1,0 +1,211 @@
+//! `spawn_app()`: a whole mutua on port 0 with its own database, and typed helpers to
+//! talk to it over HTTP as a user would.
+//!
+//! SQLite always (a file in a temporary directory). PostgreSQL when
+//! `MUTUA_TEST_DATABASE_URL` points at a server: each test creates its own database there
+//! and drops it when done.
+
+use std::{
+    collections::HashMap,
+    sync::atomic::{AtomicU64, Ordering},
+};
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use mutua::{Application, config::Config};
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const OFFICER_EMAIL: &str = "officer@centrale.be";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A database that disappears with the test.
+pub enum TestDb {
+    /// Kept for its `Drop`, which removes the directory.
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+}
+
+impl TestDb {
+    pub fn create() -> (Self, String) {
+        match std::env::var("MUTUA_TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                static COUNTER: AtomicU64 = AtomicU64::new(0);
+                let name = format!(
+                    "mutua_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::Relaxed),
+                    rand_suffix()
+                );
+                let mut admin = PgConnection::establish(&admin_url).expect("connect to MUTUA_TEST_DATABASE_URL");
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create database");
+                let url = replace_database(&admin_url, &name);
+                (Self::Postgres { admin_url, name }, url)
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = dir.path().join("mutua.db").to_string_lossy().into_owned();
+                (Self::Sqlite(dir), url)
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Self::Postgres { admin_url, name } = self {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+            }
+        }
+    }
+}
+
+fn rand_suffix() -> u32 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+}
+
+/// `postgres://user@host:port/db?x` with another database name.
+pub fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// The variables of a test configuration, to adjust before `spawn_app_with`.
+pub fn test_vars(database_url: &str) -> HashMap<String, String> {
+    [
+        ("MUTUA_DATABASE_URL", database_url),
+        ("MUTUA_DATABASE_POOL_SIZE", "8"),
+        ("MUTUA_BIND", "127.0.0.1:0"),
+        ("MUTUA_JWT_SECRET", "test secret of at least thirty-two bytes!"),
+        ("MUTUA_BOOTSTRAP_OFFICER_EMAIL", OFFICER_EMAIL),
+        ("MUTUA_BOOTSTRAP_OFFICER_PASSWORD", PASSWORD),
+        ("MUTUA_RATE_LIMIT_PER_MINUTE", "0"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub officer_token: String,
+    pub state: actix_web::web::Data<mutua::state::AppState>,
+    /// Dropped with the app: the database goes with the test.
+    _db: TestDb,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Spawns an app after `adjust` has changed its configuration variables.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
+    let (db, url) = TestDb::create();
+    let mut vars = test_vars(&url);
+    adjust(&mut vars);
+    let mut config = Config::from_lookup(|k| vars.get(k).cloned(), || Err("no secret".into())).expect("config");
+    config.mail.memory = true;
+    let app = Application::build(config).await.expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let mut app = TestApp { address, client, officer_token: String::new(), state, _db: db };
+    app.officer_token = app.token(OFFICER_EMAIL, PASSWORD).await;
+    app
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        req.send().await.expect("request")
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.request(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.request(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.request(Method::POST, "/api/v1/auth/login", None, Some(&json!({"email": email, "password": password})))
+            .await
+    }
+
+    pub async fn token(&self, email: &str, password: &str) -> String {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status(), StatusCode::OK, "login of {email}");
+        let body: Value = response.json().await.unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates an organisation as the officer and returns its id.
+    pub async fn create_organisation(&self, name: &str, locale: &str) -> i64 {
+        let response = self
+            .post(
+                "/api/v1/organisations",
+                &self.officer_token,
+                &json!({"name": name, "kind": "commune", "locale": locale}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "create organisation {name}");
+        response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    }
+
+    /// Creates a member of `organisation_id` and returns its token.
+    pub async fn create_member(&self, organisation_id: i64, email: &str) -> String {
+        let response = self
+            .post(
+                &format!("/api/v1/organisations/{organisation_id}/users"),
+                &self.officer_token,
+                &json!({"email": email, "name": "Test Member", "password": PASSWORD, "role": "member"}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "create member {email}");
+        self.token(email, PASSWORD).await
+    }
+
+    /// An organisation with one member: `(organisation id, member token)`.
+    pub async fn commune(&self, name: &str) -> (i64, String) {
+        let id = self.create_organisation(name, "fr").await;
+        let slug: String = name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
+        let token = self.create_member(id, &format!("{slug}@example.be")).await;
+        (id, token)
+    }
+}
+
+/// Asserts a problem+json answer with `status`, and returns its body.
+pub async fn assert_problem(response: Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status);
+    let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(content_type.as_deref(), Some("application/problem+json"));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["type"].is_string() && body["title"].is_string() && body["detail"].is_string(), "{body}");
+    body
+}
