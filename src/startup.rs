@@ -3,11 +3,14 @@
 
 use std::{net::TcpListener, time::Duration};
 
-use actix_web::{App, HttpServer, dev::Server, web};
+use actix_web::{App, HttpServer, dev::Server, middleware, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
-use crate::{auth::jwt::JwtKeys, bootstrap, config::Config, db::Db, routes, state::AppState};
+use crate::{
+    auth::jwt::JwtKeys, bootstrap, config::Config, db::Db, idempotency, routes, service::matcher::Matcher,
+    state::AppState,
+};
 
 pub struct Application {
     port: u16,
@@ -21,7 +24,12 @@ impl Application {
         prepare_database(&db, &config).await?;
         let listener = TcpListener::bind(config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { jwt: JwtKeys::new(&config.jwt_secret, config.jwt_ttl)?, db, config });
+        let state = web::Data::new(AppState {
+            jwt: JwtKeys::new(&config.jwt_secret, config.jwt_ttl)?,
+            matcher: Matcher::new(config.match_thresholds),
+            db,
+            config,
+        });
         let server = server(state.clone(), listener)?;
         tracing::info!(port, "listening");
         Ok(Self { port, server, state })
@@ -68,6 +76,7 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<S
     let max_body = state.config.max_body_bytes;
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(middleware::from_fn(idempotency::middleware))
             .wrap(TracingLogger::default())
             .app_data(state.clone())
             .app_data(web::JsonConfig::default().limit(max_body).error_handler(routes::json_error))

@@ -70,6 +70,7 @@ diesel::table! {
         cpv_code -> Nullable<Text>,
         estimated_cost_cents -> Nullable<BigInt>,
         status -> Text,
+        similar_pools -> Text,
         created_at -> Timestamp,
         withdrawn_at -> Nullable<Timestamp>,
     }

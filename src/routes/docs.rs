@@ -7,7 +7,7 @@ use utoipa::{
 };
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{auth, health, me, organisations};
+use super::{auth, health, me, needs, organisations, pool_actions, pools};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,11 +22,20 @@ use super::{auth, health, me, organisations};
         auth::login, me::me,
         organisations::create, organisations::list, organisations::get,
         organisations::create_user, organisations::list_users,
+        needs::create, needs::list, needs::get, needs::withdraw, needs::move_need,
+        pools::list, pools::similar, pools::get, pools::patch, pools::events,
+        pool_actions::put_pledge, pool_actions::delete_pledge,
+        pool_actions::approve, pool_actions::reject, pool_actions::cancel,
+        pool_actions::award, pool_actions::deliver, pool_actions::merge,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Logging in and who is calling"),
         (name = "organisations", description = "Participating authorities and their users"),
+        (name = "needs", description = "What an authority needs; the same need joins one pool"),
+        (name = "pools", description = "One development funded together"),
+        (name = "pledges", description = "What each authority is ready to pay"),
+        (name = "decisions", description = "The central purchasing office's decisions and procurement steps"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -6,7 +6,10 @@ pub mod common;
 pub mod docs;
 pub mod health;
 pub mod me;
+pub mod needs;
 pub mod organisations;
+pub mod pool_actions;
+pub mod pools;
 
 use actix_web::{
     HttpRequest, HttpResponse,
@@ -22,24 +25,60 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(health::ready)
         .service(auth::login)
         .service(docs::swagger_ui())
-        .service(web::resource("/api/v1/me").route(web::get().to(me::me)).default_service(web::to(method_not_allowed)))
+        .service(resource("/api/v1/me", web::get().to(me::me)))
         .service(
             web::resource("/api/v1/organisations")
                 .route(web::get().to(organisations::list))
                 .route(web::post().to(organisations::create))
                 .default_service(web::to(method_not_allowed)),
         )
-        .service(
-            web::resource("/api/v1/organisations/{id}")
-                .route(web::get().to(organisations::get))
-                .default_service(web::to(method_not_allowed)),
-        )
+        .service(resource("/api/v1/organisations/{id}", web::get().to(organisations::get)))
         .service(
             web::resource("/api/v1/organisations/{id}/users")
                 .route(web::get().to(organisations::list_users))
                 .route(web::post().to(organisations::create_user))
                 .default_service(web::to(method_not_allowed)),
-        );
+        )
+        .service(
+            web::resource("/api/v1/needs")
+                .route(web::get().to(needs::list))
+                .route(web::post().to(needs::create))
+                .default_service(web::to(method_not_allowed)),
+        )
+        .service(
+            web::resource("/api/v1/needs/{id}")
+                .route(web::get().to(needs::get))
+                .route(web::delete().to(needs::withdraw))
+                .default_service(web::to(method_not_allowed)),
+        )
+        .service(resource("/api/v1/needs/{id}/move", web::post().to(needs::move_need)))
+        .service(resource("/api/v1/pools", web::get().to(pools::list)))
+        // Before /pools/{id}, which would otherwise take "similar" for an id.
+        .service(resource("/api/v1/pools/similar", web::get().to(pools::similar)))
+        .service(
+            web::resource("/api/v1/pools/{id}")
+                .route(web::get().to(pools::get))
+                .route(web::patch().to(pools::patch))
+                .default_service(web::to(method_not_allowed)),
+        )
+        .service(
+            web::resource("/api/v1/pools/{id}/pledge")
+                .route(web::put().to(pool_actions::put_pledge))
+                .route(web::delete().to(pool_actions::delete_pledge))
+                .default_service(web::to(method_not_allowed)),
+        )
+        .service(resource("/api/v1/pools/{id}/events", web::get().to(pools::events)))
+        .service(resource("/api/v1/pools/{id}/approve", web::post().to(pool_actions::approve)))
+        .service(resource("/api/v1/pools/{id}/reject", web::post().to(pool_actions::reject)))
+        .service(resource("/api/v1/pools/{id}/cancel", web::post().to(pool_actions::cancel)))
+        .service(resource("/api/v1/pools/{id}/award", web::post().to(pool_actions::award)))
+        .service(resource("/api/v1/pools/{id}/deliver", web::post().to(pool_actions::deliver)))
+        .service(resource("/api/v1/pools/{id}/merge", web::post().to(pool_actions::merge)));
+}
+
+/// A resource with one method; any other method is 405.
+fn resource(path: &str, route: actix_web::Route) -> actix_web::Resource {
+    web::resource(path).route(route).default_service(web::to(method_not_allowed))
 }
 
 async fn method_not_allowed() -> HttpResponse {

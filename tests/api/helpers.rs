@@ -209,3 +209,58 @@ pub async fn assert_problem(response: Response, status: StatusCode) -> Value {
     assert!(body["type"].is_string() && body["title"].is_string() && body["detail"].is_string(), "{body}");
     body
 }
+
+impl TestApp {
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.request(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Response {
+        self.request(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// Posts a need and returns the whole 201 answer.
+    pub async fn post_need(&self, token: &str, title: &str, description: &str) -> Value {
+        self.post_need_with(token, &json!({"title": title, "description": description})).await
+    }
+
+    pub async fn post_need_with(&self, token: &str, body: &Value) -> Value {
+        let response = self.post("/api/v1/needs", token, body).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "post need {body}");
+        response.json().await.unwrap()
+    }
+
+    pub async fn pledge(&self, token: &str, pool_id: i64, amount_cents: i64) -> Response {
+        self.put(&format!("/api/v1/pools/{pool_id}/pledge"), token, &json!({"amount_cents": amount_cents})).await
+    }
+
+    pub async fn pool(&self, pool_id: i64) -> Value {
+        let response = self.get(&format!("/api/v1/pools/{pool_id}"), &self.officer_token).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    /// The event types of a pool, oldest first.
+    pub async fn event_types(&self, pool_id: i64) -> Vec<String> {
+        let page: Value = self
+            .get(&format!("/api/v1/pools/{pool_id}/events?limit=200"), &self.officer_token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        page["items"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap().to_owned()).collect()
+    }
+
+    /// An officer action on a pool.
+    pub async fn officer(&self, pool_id: i64, action: &str, body: Option<&Value>) -> Response {
+        self.request(Method::POST, &format!("/api/v1/pools/{pool_id}/{action}"), Some(&self.officer_token), body).await
+    }
+
+    /// A pool with one need of `token`'s organisation and the given target, still open.
+    pub async fn open_pool(&self, token: &str, title: &str, target_cents: i64) -> i64 {
+        let posted = self
+            .post_need_with(token, &json!({"title": title, "description": "", "estimated_cost_cents": target_cents}))
+            .await;
+        posted["pool"]["id"].as_i64().unwrap()
+    }
+}

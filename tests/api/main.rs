@@ -2,7 +2,12 @@
 //! with its own database (see `helpers`).
 
 mod auth;
+mod concurrency;
 mod errors;
+mod funding;
 mod health;
 mod helpers;
+mod idempotency;
+mod lifecycle;
+mod needs;
 mod organisations;

@@ -69,6 +69,9 @@ CREATE TABLE needs (
     cpv_code TEXT,
     estimated_cost_cents BIGINT,
     status TEXT NOT NULL CHECK (status IN ('active', 'withdrawn')),
+    -- What the matcher suggested when the need was posted (JSON [{pool_id, title, score}]),
+    -- kept so that a later move into one of them is recorded as evidence.
+    similar_pools TEXT NOT NULL DEFAULT '[]',
     created_at TIMESTAMP NOT NULL,
     withdrawn_at TIMESTAMP
 );

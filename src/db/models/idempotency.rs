@@ -1,0 +1,64 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::{DbConnection, schema::idempotency_keys};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = idempotency_keys)]
+pub struct IdempotencyKey {
+    pub user_id: i64,
+    pub key: String,
+    pub request_hash: String,
+    /// `None` while the first request is being handled.
+    pub response_status: Option<i32>,
+    pub response_body: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn find(conn: &mut DbConnection, user_id: i64, key: &str) -> QueryResult<Option<IdempotencyKey>> {
+    idempotency_keys::table.find((user_id, key)).select(IdempotencyKey::as_select()).first(conn).optional()
+}
+
+/// Records that a request with this key started; fails with a unique violation when
+/// another request holds the key.
+pub fn start(
+    conn: &mut DbConnection,
+    user_id: i64,
+    key: &str,
+    request_hash: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::user_id.eq(user_id),
+            idempotency_keys::key.eq(key),
+            idempotency_keys::request_hash.eq(request_hash),
+            idempotency_keys::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Takes over a key whose first request never finished (its process died).
+pub fn restart(conn: &mut DbConnection, user_id: i64, key: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(idempotency_keys::table.find((user_id, key)))
+        .set(idempotency_keys::created_at.eq(at))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn finish(conn: &mut DbConnection, user_id: i64, key: &str, status: i32, body: &str) -> QueryResult<()> {
+    diesel::update(idempotency_keys::table.find((user_id, key)))
+        .set((idempotency_keys::response_status.eq(Some(status)), idempotency_keys::response_body.eq(Some(body))))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn forget(conn: &mut DbConnection, user_id: i64, key: &str) -> QueryResult<()> {
+    diesel::delete(idempotency_keys::table.find((user_id, key))).execute(conn).map(drop)
+}
+
+/// Deletes keys recorded before `before`; returns how many.
+pub fn purge(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before))).execute(conn)
+}

@@ -1,0 +1,78 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::{DbConnection, schema::pledges};
+
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = pledges)]
+pub struct Pledge {
+    pub id: i64,
+    pub pool_id: i64,
+    pub organisation_id: i64,
+    pub amount_cents: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn find(conn: &mut DbConnection, pool_id: i64, organisation_id: i64) -> QueryResult<Option<Pledge>> {
+    pledges::table
+        .filter(pledges::pool_id.eq(pool_id))
+        .filter(pledges::organisation_id.eq(organisation_id))
+        .select(Pledge::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Creates or changes an organisation's pledge to a pool. Callers hold the pool's lock.
+pub fn set(
+    conn: &mut DbConnection,
+    pool_id: i64,
+    organisation_id: i64,
+    amount: i64,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    let changed = diesel::update(
+        pledges::table.filter(pledges::pool_id.eq(pool_id)).filter(pledges::organisation_id.eq(organisation_id)),
+    )
+    .set((pledges::amount_cents.eq(amount), pledges::updated_at.eq(at)))
+    .execute(conn)?;
+    if changed == 0 {
+        diesel::insert_into(pledges::table)
+            .values((
+                pledges::pool_id.eq(pool_id),
+                pledges::organisation_id.eq(organisation_id),
+                pledges::amount_cents.eq(amount),
+                pledges::created_at.eq(at),
+                pledges::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
+    diesel::delete(pledges::table.find(id)).execute(conn)
+}
+
+pub fn move_to(conn: &mut DbConnection, id: i64, pool_id: i64) -> QueryResult<usize> {
+    diesel::update(pledges::table.find(id)).set(pledges::pool_id.eq(pool_id)).execute(conn)
+}
+
+/// The pledges of a pool, by organisation id (the order shares are computed in).
+pub fn of_pool(conn: &mut DbConnection, pool_id: i64) -> QueryResult<Vec<Pledge>> {
+    pledges::table
+        .filter(pledges::pool_id.eq(pool_id))
+        .order(pledges::organisation_id)
+        .select(Pledge::as_select())
+        .load(conn)
+}
+
+/// What is pledged to a pool. Summed here rather than by SQL `SUM`, whose type differs
+/// between the backends (NUMERIC on PostgreSQL); a pool has at most one pledge per
+/// organisation, so the rows are few.
+pub fn total(conn: &mut DbConnection, pool_id: i64) -> QueryResult<i64> {
+    let amounts: Vec<i64> =
+        pledges::table.filter(pledges::pool_id.eq(pool_id)).select(pledges::amount_cents).load(conn)?;
+    crate::domain::money::sum(amounts)
+        .ok_or_else(|| diesel::result::Error::DeserializationError("pledged total overflows".into()))
+}

@@ -1,0 +1,167 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::{DbConnection, schema::pools};
+
+#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = pools)]
+pub struct Pool {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub cpv_code: Option<String>,
+    pub state: String,
+    pub currency: String,
+    pub target_cents: Option<i64>,
+    /// `None`: the threshold follows the target.
+    pub threshold_cents: Option<i64>,
+    pub pledged_cents: i64,
+    pub deadline: Option<NaiveDate>,
+    pub reason: Option<String>,
+    pub supplier: Option<String>,
+    pub award_cents: Option<i64>,
+    pub repository_url: Option<String>,
+    pub licence: Option<String>,
+    pub merged_into_pool_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub funded_at: Option<NaiveDateTime>,
+    pub approved_at: Option<NaiveDateTime>,
+    pub rejected_at: Option<NaiveDateTime>,
+    pub awarded_at: Option<NaiveDateTime>,
+    pub delivered_at: Option<NaiveDateTime>,
+    pub expired_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub merged_at: Option<NaiveDateTime>,
+}
+
+impl Pool {
+    /// What must be pledged before the pool is funded: the threshold set by an officer, or
+    /// else the target. `None` while neither is known: such a pool cannot be funded.
+    pub fn effective_threshold(&self) -> Option<i64> {
+        self.threshold_cents.or(self.target_cents)
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = pools)]
+pub struct NewPool<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub cpv_code: Option<&'a str>,
+    pub state: &'a str,
+    pub currency: &'a str,
+    pub target_cents: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Every change of a pool's own columns, applied in one statement.
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = pools)]
+pub struct PoolChanges {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub state: Option<String>,
+    pub target_cents: Option<Option<i64>>,
+    pub threshold_cents: Option<Option<i64>>,
+    pub pledged_cents: Option<i64>,
+    pub deadline: Option<Option<NaiveDate>>,
+    pub reason: Option<Option<String>>,
+    pub supplier: Option<Option<String>>,
+    pub award_cents: Option<Option<i64>>,
+    pub repository_url: Option<Option<String>>,
+    pub licence: Option<Option<String>>,
+    pub merged_into_pool_id: Option<Option<i64>>,
+    pub updated_at: Option<NaiveDateTime>,
+    pub funded_at: Option<Option<NaiveDateTime>>,
+    pub approved_at: Option<Option<NaiveDateTime>>,
+    pub rejected_at: Option<Option<NaiveDateTime>>,
+    pub awarded_at: Option<Option<NaiveDateTime>>,
+    pub delivered_at: Option<Option<NaiveDateTime>>,
+    pub expired_at: Option<Option<NaiveDateTime>>,
+    pub cancelled_at: Option<Option<NaiveDateTime>>,
+    pub merged_at: Option<Option<NaiveDateTime>>,
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewPool) -> QueryResult<Pool> {
+    diesel::insert_into(pools::table).values(new).returning(pools::all_columns).get_result(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Pool> {
+    pools::table.find(id).select(Pool::as_select()).first(conn)
+}
+
+/// Reads a pool for a change, holding its row lock until the transaction ends.
+///
+/// The first statement is a write, which on PostgreSQL takes the row lock (so concurrent
+/// pledges to one pool queue here and each then reads what the previous one committed);
+/// on SQLite the whole database is already held by `BEGIN IMMEDIATE`. Portable, where
+/// `SELECT … FOR UPDATE` is not.
+pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<Pool> {
+    let touched = diesel::update(pools::table.find(id)).set(pools::id.eq(pools::id)).execute(conn)?;
+    if touched == 0 {
+        return Err(diesel::result::Error::NotFound);
+    }
+    find(conn, id)
+}
+
+pub fn update(conn: &mut DbConnection, id: i64, changes: &PoolChanges) -> QueryResult<Pool> {
+    diesel::update(pools::table.find(id)).set(changes).returning(pools::all_columns).get_result(conn)
+}
+
+/// States of the given pools, for filtering matcher results.
+pub fn states(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String, String)>> {
+    pools::table.filter(pools::id.eq_any(ids)).select((pools::id, pools::state, pools::title)).load(conn)
+}
+
+/// Filters of the pool list.
+#[derive(Default)]
+pub struct PoolFilter {
+    pub state: Option<String>,
+    /// A CPV code prefix: `48` matches the whole division.
+    pub cpv_prefix: Option<String>,
+    /// Words that must all appear in the title or description (case-insensitive).
+    pub words: Vec<String>,
+}
+
+pub fn list(conn: &mut DbConnection, filter: &PoolFilter, limit: i64, offset: i64) -> QueryResult<(Vec<Pool>, i64)> {
+    let query = || {
+        let mut q = pools::table.into_boxed();
+        if let Some(state) = &filter.state {
+            q = q.filter(pools::state.eq(state.clone()));
+        }
+        if let Some(prefix) = &filter.cpv_prefix {
+            q = q.filter(pools::cpv_code.like(format!("{}%", escape_like(prefix))).escape('\\'));
+        }
+        for word in &filter.words {
+            let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+            q = q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(title) LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                    .sql(" ESCAPE '\\' OR lower(description) LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(pattern)
+                    .sql(" ESCAPE '\\')"),
+            );
+        }
+        q
+    };
+    let items = query().order(pools::id.desc()).limit(limit).offset(offset).select(Pool::as_select()).load(conn)?;
+    let total = query().count().get_result(conn)?;
+    Ok((items, total))
+}
+
+fn escape_like(raw: &str) -> String {
+    raw.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Open pools whose deadline is before `today`.
+pub fn past_deadline(conn: &mut DbConnection, today: NaiveDate, limit: i64) -> QueryResult<Vec<i64>> {
+    pools::table
+        .filter(pools::state.eq("open"))
+        .filter(pools::deadline.lt(today))
+        .select(pools::id)
+        .order(pools::id)
+        .limit(limit)
+        .load(conn)
+}

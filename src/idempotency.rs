@@ -1,0 +1,148 @@
+//! `Idempotency-Key` on state-changing requests (POST, PUT, PATCH, DELETE).
+//!
+//! The first request with a key runs and its response (status and body) is stored with a
+//! hash of the request; the same user sending the same key and the same request again gets
+//! that response replayed, without a second effect. The same key with another request is
+//! 422. While the first is still running, a duplicate gets 409, so concurrent duplicates
+//! have one effect. Server errors, rate limits and unavailability are not stored: the
+//! client may retry them. Keys are kept 48 hours (the worker purges older ones).
+
+use actix_web::{
+    Error, HttpResponse,
+    body::{BoxBody, MessageBody, to_bytes},
+    dev::{Payload, ServiceRequest, ServiceResponse},
+    http::{Method, StatusCode, header},
+    middleware::Next,
+    web,
+};
+use chrono::Duration;
+use sha2::{Digest, Sha256};
+
+use crate::{
+    auth::extractor::bearer_token,
+    db::{self, models::idempotency, write_tx},
+    error::{ApiError, ApiResult},
+    state::AppState,
+};
+
+pub const HEADER: &str = "idempotency-key";
+
+/// How long a key is kept, at least.
+pub const RETENTION: Duration = Duration::hours(48);
+
+/// A first request that has not finished after this long is taken to have died with its
+/// process, and the key may be used again.
+const ABANDONED_AFTER: Duration = Duration::minutes(5);
+
+enum Claim {
+    /// Run the request and store its response.
+    Run,
+    Replay {
+        status: u16,
+        body: String,
+    },
+}
+
+pub async fn middleware(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let changes_state = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    let key = req.headers().get(HEADER).map(|v| v.to_str().map(str::to_owned));
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let (Some(key), true, Some(state)) = (key, changes_state, state) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let key = match key {
+        Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => key,
+        _ => return Err(ApiError::invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters").into()),
+    };
+    // Keys belong to users; without a valid token the route answers 401 on its own.
+    let Some(user_id) =
+        bearer_token(req.request()).and_then(|t| state.jwt.verify(&t)).and_then(|c| c.sub.parse::<i64>().ok())
+    else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let body = req.extract::<web::Bytes>().await.map_err(|_| ApiError::PayloadTooLarge)?;
+    let hash = request_hash(req.method(), req.path(), req.query_string(), &body);
+    req.set_payload(Payload::from(body));
+
+    let claim = {
+        let key = key.clone();
+        state.db.run(move |conn| claim(conn, user_id, &key, &hash)).await?
+    };
+    if let Claim::Replay { status, body } = claim {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+        let content_type = if status.is_success() { "application/json" } else { "application/problem+json" };
+        let response = HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, content_type))
+            .insert_header(("idempotent-replayed", "true"))
+            .body(body);
+        return Ok(req.into_response(response));
+    }
+
+    let response = next.call(req).await?;
+    let status = response.status();
+    let keep = !(status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS);
+    let (request, response) = response.into_parts();
+    let (head, body) = response.into_parts();
+    let bytes = to_bytes(body).await.map_err(|_| ApiError::Internal(anyhow::anyhow!("unreadable response body")))?;
+    let stored = String::from_utf8_lossy(&bytes).into_owned();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            if keep {
+                idempotency::finish(conn, user_id, &key, i32::from(status.as_u16()), &stored)?;
+            } else {
+                idempotency::forget(conn, user_id, &key)?;
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(error) = outcome {
+        // The effect happened; failing the response now would invite a retry that
+        // repeats it. Log, and answer what the handler answered.
+        tracing::error!(%error, "cannot store the idempotent response");
+    }
+    Ok(ServiceResponse::new(request, head.set_body(bytes).map_into_boxed_body()))
+}
+
+fn claim(conn: &mut db::DbConnection, user_id: i64, key: &str, hash: &str) -> ApiResult<Claim> {
+    write_tx(conn, |conn| {
+        let now = db::now();
+        match idempotency::find(conn, user_id, key)? {
+            None => {
+                idempotency::start(conn, user_id, key, hash, now)?;
+                Ok(Claim::Run)
+            }
+            Some(existing) if existing.request_hash != hash => {
+                Err(ApiError::invalid("Idempotency-Key", "this key was used for another request"))
+            }
+            Some(existing) => match (existing.response_status, existing.response_body) {
+                (Some(status), Some(body)) => Ok(Claim::Replay { status: u16::try_from(status).unwrap_or(200), body }),
+                _ if now - existing.created_at > ABANDONED_AFTER => {
+                    idempotency::restart(conn, user_id, key, now)?;
+                    Ok(Claim::Run)
+                }
+                _ => Err(ApiError::Conflict("a request with this Idempotency-Key is still in progress".into())),
+            },
+        }
+    })
+    .map_err(|e| match e {
+        // Two first requests raced on PostgreSQL: the loser sees the winner's key.
+        ApiError::Conflict(_) => ApiError::Conflict("a request with this Idempotency-Key is still in progress".into()),
+        other => other,
+    })
+}
+
+fn request_hash(method: &Method, path: &str, query: &str, body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(method.as_str().as_bytes());
+    hasher.update(b" ");
+    hasher.update(path.as_bytes());
+    hasher.update(b"?");
+    hasher.update(query.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(body);
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,284 @@
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    common::{Page, PageQuery, utc},
+    pools::{PoolResponse, SimilarPoolResponse},
+};
+use crate::{
+    auth::{AuthUser, Member},
+    db::models::need::{self, Need, NeedFilter},
+    domain::{cpv::CpvCode, money, text},
+    error::{ApiError, ApiResult, Validator},
+    service::{
+        self,
+        needs::{NeedInput, Posted},
+        pool_view,
+    },
+    state::AppState,
+};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateNeed {
+    #[schema(example = "Gestion des concessions du cimetière", min_length = 3, max_length = 200)]
+    pub title: String,
+    #[schema(
+        example = "Registre numérique des concessions, rappels d'échéance, plan du cimetière.",
+        max_length = 10000
+    )]
+    pub description: String,
+    /// A CPV 2008 code, such as `48000000-8`.
+    #[schema(example = "48000000-8")]
+    pub cpv_code: Option<String>,
+    /// What the organisation thinks the development costs, in euro cents.
+    #[schema(example = 2500000, minimum = 1, maximum = 1000000000000_i64)]
+    pub estimated_cost_cents: Option<i64>,
+}
+
+/// The parsed need, or 422 naming every invalid field.
+pub fn parse_need(title: &str, description: &str, cpv: Option<&str>, cost: Option<i64>) -> ApiResult<NeedInput> {
+    let mut v = Validator::default();
+    let title = v.check("title", text::title(title));
+    let description = v.check("description", text::description(description));
+    let cpv_code = cpv.and_then(|c| v.check("cpv_code", CpvCode::parse(c)));
+    if let Some(cost) = cost {
+        v.check("estimated_cost_cents", money::positive_amount(cost));
+    }
+    v.finish()?;
+    let (Some(title), Some(description)) = (title, description) else {
+        return Err(ApiError::Internal(anyhow::anyhow!("validated field missing")));
+    };
+    Ok(NeedInput { title, description, cpv_code: cpv_code.map(|c| c.as_str().to_owned()), estimated_cost_cents: cost })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NeedResponse {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub pool_id: i64,
+    #[schema(example = "Gestion des concessions du cimetière")]
+    pub title: String,
+    pub description: String,
+    #[schema(example = "48000000-8")]
+    pub cpv_code: Option<String>,
+    pub estimated_cost_cents: Option<i64>,
+    /// `active` or `withdrawn`.
+    #[schema(example = "active")]
+    pub status: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub withdrawn_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<Need> for NeedResponse {
+    fn from(n: Need) -> Self {
+        Self {
+            id: n.id,
+            organisation_id: n.organisation_id,
+            pool_id: n.pool_id,
+            title: n.title,
+            description: n.description,
+            cpv_code: n.cpv_code,
+            estimated_cost_cents: n.estimated_cost_cents,
+            status: n.status,
+            created_at: utc(n.created_at),
+            withdrawn_at: n.withdrawn_at.map(utc),
+        }
+    }
+}
+
+/// What already exists when a need joins a delivered pool: reuse it instead of funding it.
+#[derive(Serialize, ToSchema)]
+pub struct ExistingDevelopment {
+    pub pool_id: i64,
+    #[schema(example = "https://git.example.be/cimetiere")]
+    pub repository_url: Option<String>,
+    #[schema(example = "GPL-3.0-or-later")]
+    pub licence: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PostNeedResponse {
+    pub need: NeedResponse,
+    pub pool: PoolResponse,
+    /// Whether the need joined an existing pool of the same need.
+    pub merged: bool,
+    /// Pools that look similar but not the same, best first.
+    pub similar_pools: Vec<SimilarPoolResponse>,
+    /// Set when the pool joined is delivered: the development exists, no funding starts.
+    pub existing: Option<ExistingDevelopment>,
+}
+
+/// Posts a need. It joins the pool of the same need when there is one (`merged: true`),
+/// or opens its own pool; similar pools are suggested.
+#[utoipa::path(post, path = "/api/v1/needs", tag = "needs", request_body = CreateNeed,
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = PostNeedResponse),
+        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "officers do not post needs", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "a request with this Idempotency-Key is in progress", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields, or Idempotency-Key reused with another body", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "daily cap or rate limit reached", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    state: web::Data<AppState>,
+    Member(caller): Member,
+    body: web::Json<CreateNeed>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let input = parse_need(&body.title, &body.description, body.cpv_code.as_deref(), body.estimated_cost_cents)?;
+    let app = state.clone();
+    let (posted, view) = state
+        .db
+        .run(move |conn| {
+            let posted = service::needs::post(conn, &app.matcher, &caller, input, app.config.max_needs_per_day)?;
+            let view = pool_view::with_participants(conn, posted.pool.clone())?;
+            Ok((posted, view))
+        })
+        .await?;
+    let Posted { need, pool, merged, similar } = posted;
+    tracing::info!(need_id = need.id, pool_id = pool.id, merged, "need posted");
+    let existing = (pool.state == "delivered").then(|| ExistingDevelopment {
+        pool_id: pool.id,
+        repository_url: pool.repository_url.clone(),
+        licence: pool.licence.clone(),
+    });
+    Ok(HttpResponse::Created().json(PostNeedResponse {
+        need: need.into(),
+        pool: view.into(),
+        merged,
+        similar_pools: similar.into_iter().map(Into::into).collect(),
+        existing,
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NeedListQuery {
+    /// Officers only: needs of one organisation.
+    pub organisation_id: Option<i64>,
+    pub pool_id: Option<i64>,
+    /// `active` or `withdrawn`.
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// Needs of the caller's organisation; officers see all, with filters.
+#[utoipa::path(get, path = "/api/v1/needs", tag = "needs", params(NeedListQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, body = Page<NeedResponse>),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid filters", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    query: web::Query<NeedListQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let mut v = Validator::default();
+    let (limit, offset) = PageQuery { limit: query.limit, offset: query.offset }.parse(&mut v);
+    if let Some(status) = &query.status {
+        if !["active", "withdrawn"].contains(&status.as_str()) {
+            v.push("status", "must be active or withdrawn");
+        }
+    }
+    v.finish()?;
+    let filter = NeedFilter {
+        // Members see their own organisation's needs whatever they ask for.
+        organisation_id: if caller.is_officer() { query.organisation_id } else { Some(caller.organisation_id) },
+        pool_id: query.pool_id,
+        status: query.status,
+    };
+    let (items, total) = state.db.run(move |conn| Ok(need::list(conn, &filter, limit, offset)?)).await?;
+    Ok(HttpResponse::Ok().json(Page { items: items.into_iter().map(NeedResponse::from).collect(), total }))
+}
+
+/// One need; another organisation's need is 404.
+#[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = i64, Path, description = "need id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = NeedResponse),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown, or another organisation's", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let need = state.db.run(move |conn| service::needs::find_visible(conn, &caller, id)).await?;
+    Ok(HttpResponse::Ok().json(NeedResponse::from(need)))
+}
+
+/// Withdraws a need of the caller's organisation.
+#[utoipa::path(delete, path = "/api/v1/needs/{id}", tag = "needs", params(("id" = i64, Path, description = "need id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = NeedResponse),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "officers do not withdraw needs", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown, or another organisation's", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "already withdrawn", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    Member(caller): Member,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let need = state.db.run(move |conn| service::needs::withdraw(conn, &caller, id)).await?;
+    Ok(HttpResponse::Ok().json(NeedResponse::from(need)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveNeed {
+    /// The pool to join, or `null` to open a new pool for this need alone.
+    pub pool_id: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MoveResponse {
+    pub need: NeedResponse,
+    pub pool: PoolResponse,
+}
+
+/// Moves a need of the caller's organisation into another pool, or into a new one.
+#[utoipa::path(post, path = "/api/v1/needs/{id}/move", tag = "needs", request_body = MoveNeed,
+    params(("id" = i64, Path, description = "need id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = MoveResponse),
+        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "officers do not move needs", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown need, or another organisation's", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "withdrawn need, same pool, or a pool that takes no needs", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "no such pool", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn move_need(
+    state: web::Data<AppState>,
+    Member(caller): Member,
+    path: web::Path<i64>,
+    body: web::Json<MoveNeed>,
+) -> ApiResult<HttpResponse> {
+    let (id, to) = (path.into_inner(), body.into_inner().pool_id);
+    let (need, view) = state
+        .db
+        .run(move |conn| {
+            let (need, pool) = service::needs::move_to(conn, &caller, id, to)?;
+            Ok((need, pool_view::with_participants(conn, pool)?))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(MoveResponse { need: need.into(), pool: view.into() }))
+}

@@ -1,0 +1,272 @@
+//! What changes a pool: pledges (members) and the officers' decisions and procurement steps.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::pools::PoolResponse;
+use crate::{
+    auth::{Member, Officer},
+    domain::{money, text},
+    error::{ApiError, ApiResult, Validator},
+    service::{self, pool_view, pools::Step},
+    state::AppState,
+};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PledgeRequest {
+    /// The most the organisation will pay, in euro cents.
+    #[schema(example = 3000000, minimum = 1, maximum = 1000000000000_i64)]
+    pub amount_cents: i64,
+}
+
+async fn respond(
+    state: &AppState,
+    change: impl FnOnce(&mut crate::db::DbConnection) -> ApiResult<crate::db::models::pool::Pool> + Send + 'static,
+) -> ApiResult<HttpResponse> {
+    let view = state
+        .db
+        .run(move |conn| {
+            let pool = change(conn)?;
+            pool_view::with_participants(conn, pool)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(PoolResponse::from(view)))
+}
+
+/// Creates or changes the caller's organisation's pledge (only while the pool is open).
+#[utoipa::path(put, path = "/api/v1/pools/{id}/pledge", tag = "pledges", request_body = PledgeRequest,
+    params(("id" = i64, Path, description = "pool id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PoolResponse),
+        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "officers do not pledge", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the pool is not open", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "amount out of range", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_pledge(
+    state: web::Data<AppState>,
+    Member(caller): Member,
+    path: web::Path<i64>,
+    body: web::Json<PledgeRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let amount = money::positive_amount(body.amount_cents).map_err(|e| ApiError::invalid("amount_cents", e))?;
+    respond(&state, move |conn| service::pledges::set(conn, &caller, id, amount)).await
+}
+
+/// Withdraws the caller's organisation's pledge (only while the pool is open).
+#[utoipa::path(delete, path = "/api/v1/pools/{id}/pledge", tag = "pledges",
+    params(("id" = i64, Path, description = "pool id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PoolResponse),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "officers do not pledge", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown pool, or no pledge of yours on it", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the pool is not open", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete_pledge(
+    state: web::Data<AppState>,
+    Member(caller): Member,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    respond(&state, move |conn| service::pledges::withdraw(conn, &caller, id)).await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    #[schema(example = "Le besoin est couvert par le marché régional en cours.", min_length = 3, max_length = 2000)]
+    pub reason: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AwardRequest {
+    #[schema(example = "Coopérative Logiciels Libres SCRL", min_length = 1, max_length = 200)]
+    pub supplier: String,
+    /// The amount of the awarded contract, in euro cents.
+    #[schema(example = 5800000, minimum = 1, maximum = 1000000000000_i64)]
+    pub amount_cents: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverRequest {
+    /// Where the published source code lives (http or https).
+    #[schema(example = "https://git.example.be/mutua/cimetiere")]
+    pub repository_url: String,
+    /// The SPDX identifier of its free-software licence (GPL family or EUPL-1.2).
+    #[schema(example = "GPL-3.0-or-later")]
+    pub licence: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The pool that receives this pool's needs and pledges.
+    pub into_pool_id: i64,
+}
+
+/// Licences a delivered development may carry: the intercommunale publishes what it funds
+/// as free software under the GPL, or a licence compatible with it.
+pub const LICENCES: &[&str] = &[
+    "GPL-2.0-only",
+    "GPL-2.0-or-later",
+    "GPL-3.0-only",
+    "GPL-3.0-or-later",
+    "AGPL-3.0-only",
+    "AGPL-3.0-or-later",
+    "LGPL-2.1-or-later",
+    "LGPL-3.0-or-later",
+    "EUPL-1.2",
+];
+
+fn repository_url(raw: &str) -> Result<String, String> {
+    let url = text::clean(raw, 10, 500, false)?;
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or("must be an http(s) URL")?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+        return Err("must be an http(s) URL".into());
+    }
+    Ok(url)
+}
+
+macro_rules! officer_step {
+    ($name:ident, $path:literal, $summary:literal, $body:ty, $conflict:literal, |$b:ident| $step:expr) => {
+        #[doc = $summary]
+        #[utoipa::path(post, path = $path, tag = "decisions", request_body = $body,
+            params(("id" = i64, Path, description = "pool id"),
+                ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
+            security(("bearer" = [])),
+            responses(
+                (status = 200, body = PoolResponse),
+                (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+                (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+                (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
+                (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
+                (status = 409, description = $conflict, body = crate::error::Problem, content_type = "application/problem+json"),
+                (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
+                (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
+                (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+            ))]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            Officer(caller): Officer,
+            path: web::Path<i64>,
+            body: web::Json<$body>,
+        ) -> ApiResult<HttpResponse> {
+            let id = path.into_inner();
+            let $b = body.into_inner();
+            let step: Step = $step?;
+            respond(&state, move |conn| service::pools::step(conn, caller.id, id, step)).await
+        }
+    };
+}
+
+/// Approves a funded pool. No body.
+#[utoipa::path(post, path = "/api/v1/pools/{id}/approve", tag = "decisions",
+    params(("id" = i64, Path, description = "pool id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PoolResponse),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the pool is not funded", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Idempotency-Key reused for another request", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn approve(
+    state: web::Data<AppState>,
+    Officer(caller): Officer,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    respond(&state, move |conn| service::pools::step(conn, caller.id, id, Step::Approve)).await
+}
+officer_step!(
+    reject,
+    "/api/v1/pools/{id}/reject",
+    "Rejects a funded pool, with a reason.",
+    ReasonRequest,
+    "the pool is not funded",
+    |b| text::reason(&b.reason).map(|reason| Step::Reject { reason }).map_err(|e| ApiError::invalid("reason", e))
+);
+officer_step!(
+    cancel,
+    "/api/v1/pools/{id}/cancel",
+    "Cancels a pool before its award, with a reason.",
+    ReasonRequest,
+    "the pool is awarded or ended",
+    |b| text::reason(&b.reason).map(|reason| Step::Cancel { reason }).map_err(|e| ApiError::invalid("reason", e))
+);
+officer_step!(
+    award,
+    "/api/v1/pools/{id}/award",
+    "Records the award of an approved pool's contract.",
+    AwardRequest,
+    "the pool is not approved",
+    |b| {
+        let mut v = Validator::default();
+        let supplier = v.check("supplier", text::name(&b.supplier));
+        let amount = v.check("amount_cents", money::positive_amount(b.amount_cents));
+        v.finish()
+            .map(|()| Step::Award { supplier: supplier.unwrap_or_default(), amount_cents: amount.unwrap_or_default() })
+    }
+);
+officer_step!(
+    deliver,
+    "/api/v1/pools/{id}/deliver",
+    "Records the delivery of an awarded pool's software.",
+    DeliverRequest,
+    "the pool is not awarded",
+    |b| {
+        let mut v = Validator::default();
+        let url = v.check("repository_url", repository_url(&b.repository_url));
+        let licence = b.licence.trim().to_owned();
+        if !LICENCES.contains(&licence.as_str()) {
+            v.push("licence", format!("must be one of: {}", LICENCES.join(", ")));
+        }
+        v.finish().map(|()| Step::Deliver { repository_url: url.unwrap_or_default(), licence })
+    }
+);
+
+/// Merges this pool into another: its needs and pledges move; an organisation that
+/// pledged to both keeps the larger pledge. Returns the surviving pool.
+#[utoipa::path(post, path = "/api/v1/pools/{id}/merge", tag = "decisions", request_body = MergeRequest,
+    params(("id" = i64, Path, description = "the pool merged away"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PoolResponse),
+        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "one of the pools is past funding", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "unknown target or the same pool", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn merge(
+    state: web::Data<AppState>,
+    Officer(caller): Officer,
+    path: web::Path<i64>,
+    body: web::Json<MergeRequest>,
+) -> ApiResult<HttpResponse> {
+    let (from, into) = (path.into_inner(), body.into_pool_id);
+    respond(&state, move |conn| service::pools::merge(conn, caller.id, from, into)).await
+}

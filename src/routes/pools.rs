@@ -1,0 +1,368 @@
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    common::{Page, PageQuery, utc},
+    needs::parse_need,
+};
+use crate::{
+    auth::{AuthUser, Officer},
+    db::models::{
+        event,
+        pool::{self, PoolFilter},
+    },
+    domain::{matching::NeedText, money, pool_state::PoolState, text},
+    error::{ApiResult, Validator},
+    service::{
+        self,
+        matcher::SimilarPool,
+        pool_view::{self, Participant, PoolView},
+        pools::PoolEdit,
+    },
+    state::AppState,
+};
+
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantResponse {
+    pub organisation_id: i64,
+    #[schema(example = "Commune de Ciney")]
+    pub name: String,
+    /// This organisation's pledge (0 when it has a need but no pledge).
+    pub pledged_cents: i64,
+    /// What it pays: `min(pledged, target)` split pro rata to pledges.
+    pub share_cents: i64,
+}
+
+impl From<Participant> for ParticipantResponse {
+    fn from(p: Participant) -> Self {
+        Self {
+            organisation_id: p.organisation_id,
+            name: p.name,
+            pledged_cents: p.pledged_cents,
+            share_cents: p.share_cents,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PoolResponse {
+    pub id: i64,
+    #[schema(example = "Gestion des concessions du cimetière")]
+    pub title: String,
+    pub description: String,
+    #[schema(example = "48000000-8")]
+    pub cpv_code: Option<String>,
+    pub state: PoolState,
+    #[schema(example = "EUR")]
+    pub currency: String,
+    /// Estimated cost.
+    pub target_cents: Option<i64>,
+    /// What must be pledged before the pool is funded (the target unless an officer set it).
+    pub threshold_cents: Option<i64>,
+    /// Sum of the active pledges.
+    pub pledged_cents: i64,
+    pub deadline: Option<NaiveDate>,
+    pub participants: Vec<ParticipantResponse>,
+    pub needs_count: i64,
+    /// Why it was rejected or cancelled.
+    pub reason: Option<String>,
+    pub supplier: Option<String>,
+    pub award_cents: Option<i64>,
+    pub repository_url: Option<String>,
+    pub licence: Option<String>,
+    pub merged_into_pool_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub funded_at: Option<DateTime<Utc>>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub rejected_at: Option<DateTime<Utc>>,
+    pub awarded_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub expired_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub merged_at: Option<DateTime<Utc>>,
+}
+
+impl From<PoolView> for PoolResponse {
+    fn from(view: PoolView) -> Self {
+        let p = view.pool;
+        Self {
+            id: p.id,
+            state: PoolState::parse(&p.state).unwrap_or(PoolState::Open),
+            threshold_cents: p.threshold_cents.or(p.target_cents),
+            title: p.title,
+            description: p.description,
+            cpv_code: p.cpv_code,
+            currency: p.currency,
+            target_cents: p.target_cents,
+            pledged_cents: p.pledged_cents,
+            deadline: p.deadline,
+            participants: view.participants.into_iter().map(Into::into).collect(),
+            needs_count: view.needs_count,
+            reason: p.reason,
+            supplier: p.supplier,
+            award_cents: p.award_cents,
+            repository_url: p.repository_url,
+            licence: p.licence,
+            merged_into_pool_id: p.merged_into_pool_id,
+            created_at: utc(p.created_at),
+            updated_at: utc(p.updated_at),
+            funded_at: p.funded_at.map(utc),
+            approved_at: p.approved_at.map(utc),
+            rejected_at: p.rejected_at.map(utc),
+            awarded_at: p.awarded_at.map(utc),
+            delivered_at: p.delivered_at.map(utc),
+            expired_at: p.expired_at.map(utc),
+            cancelled_at: p.cancelled_at.map(utc),
+            merged_at: p.merged_at.map(utc),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SimilarPoolResponse {
+    pub pool_id: i64,
+    pub title: String,
+    /// Similarity in [0, 1].
+    #[schema(example = 0.62)]
+    pub score: f64,
+}
+
+impl From<SimilarPool> for SimilarPoolResponse {
+    fn from(s: SimilarPool) -> Self {
+        Self { pool_id: s.pool_id, title: s.title, score: s.score }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PoolListQuery {
+    pub state: Option<String>,
+    /// A CPV code, or its first digits (`48` for the whole division).
+    pub cpv: Option<String>,
+    /// Words that must all appear in the title or description.
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// Pools, newest first, with filters.
+#[utoipa::path(get, path = "/api/v1/pools", tag = "pools", params(PoolListQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, body = Page<PoolResponse>),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid filters", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    state: web::Data<AppState>,
+    _caller: AuthUser,
+    query: web::Query<PoolListQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let mut v = Validator::default();
+    let (limit, offset) = PageQuery { limit: query.limit, offset: query.offset }.parse(&mut v);
+    let pool_state = query.state.as_deref().and_then(|s| v.check("state", PoolState::parse(s)));
+    let cpv_prefix = query.cpv.as_deref().map(|c| c.replace('-', "")).and_then(|c| {
+        let ok = !c.is_empty() && c.len() <= 9 && c.chars().all(|ch| ch.is_ascii_digit());
+        v.check("cpv", if ok { Ok(c) } else { Err("must be a CPV code or its first digits".to_owned()) })
+    });
+    let words = match query.q.as_deref() {
+        Some(q) => v
+            .check("q", text::clean(q, 0, 200, false))
+            .map_or_else(Vec::new, |q| q.split_whitespace().take(8).map(str::to_owned).collect()),
+        None => Vec::new(),
+    };
+    v.finish()?;
+    let filter = PoolFilter {
+        state: pool_state.map(|s| s.as_str().to_owned()),
+        // Stored codes are `48000000-8`: match on the digits before the dash.
+        cpv_prefix: cpv_prefix.map(|c| if c.len() == 9 { format!("{}-{}", &c[..8], &c[8..]) } else { c }),
+        words,
+    };
+    let (views, total) = state
+        .db
+        .run(move |conn| {
+            let (pools, total) = pool::list(conn, &filter, limit, offset)?;
+            let views =
+                pools.into_iter().map(|p| pool_view::with_participants(conn, p)).collect::<ApiResult<Vec<_>>>()?;
+            Ok((views, total))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page { items: views.into_iter().map(PoolResponse::from).collect(), total }))
+}
+
+/// One pool with its participants, pledges and shares.
+#[utoipa::path(get, path = "/api/v1/pools/{id}", tag = "pools", params(("id" = i64, Path, description = "pool id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PoolResponse),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(state: web::Data<AppState>, _caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let view = state.db.run(move |conn| pool_view::load(conn, id)).await?;
+    Ok(HttpResponse::Ok().json(PoolResponse::from(view)))
+}
+
+/// Distinguishes a field left out (`None`) from a field set to `null` (`Some(None)`).
+fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchPool {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// `null` clears the estimate.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub target_cents: Option<Option<i64>>,
+    /// `null`: the threshold follows the target again.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub threshold_cents: Option<Option<i64>>,
+    /// `null` removes the deadline.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub deadline: Option<Option<NaiveDate>>,
+}
+
+/// Edits a pool (officers). Cost, threshold and deadline change only while it is open; a
+/// threshold at or below what is pledged funds it at once.
+#[utoipa::path(patch, path = "/api/v1/pools/{id}", tag = "pools", request_body = PatchPool,
+    params(("id" = i64, Path, description = "pool id")), security(("bearer" = [])),
+    responses(
+        (status = 200, body = PoolResponse),
+        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the pool's state does not allow this edit", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn patch(
+    state: web::Data<AppState>,
+    Officer(caller): Officer,
+    path: web::Path<i64>,
+    body: web::Json<PatchPool>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let body = body.into_inner();
+    let mut v = Validator::default();
+    let edit = PoolEdit {
+        title: body.title.as_deref().and_then(|t| v.check("title", text::title(t))),
+        description: body.description.as_deref().and_then(|d| v.check("description", text::description(d))),
+        target_cents: body.target_cents.map(|t| t.and_then(|c| v.check("target_cents", money::positive_amount(c)))),
+        threshold_cents: body
+            .threshold_cents
+            .map(|t| t.and_then(|c| v.check("threshold_cents", money::positive_amount(c)))),
+        deadline: body.deadline,
+    };
+    v.finish()?;
+    let view = state
+        .db
+        .run(move |conn| {
+            let pool = service::pools::edit(conn, caller.id, id, edit)?;
+            pool_view::with_participants(conn, pool)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(PoolResponse::from(view)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SimilarQuery {
+    #[param(example = "Gestion du cimetière")]
+    pub title: String,
+    pub description: Option<String>,
+    pub cpv_code: Option<String>,
+}
+
+/// Pools similar to a need not yet posted, best first (at most 10).
+#[utoipa::path(get, path = "/api/v1/pools/similar", tag = "pools", params(SimilarQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, body = [SimilarPoolResponse]),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn similar(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    query: web::Query<SimilarQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let input = parse_need(&query.title, query.description.as_deref().unwrap_or(""), query.cpv_code.as_deref(), None)?;
+    let app = state.clone();
+    let found = state
+        .db
+        .run(move |conn| {
+            let locale = crate::db::models::organisation::find(conn, caller.organisation_id)?.locale;
+            let text = NeedText {
+                title: &input.title,
+                description: &input.description,
+                cpv_code: input.cpv_code.as_deref(),
+                locale_hint: &locale,
+            };
+            app.matcher.similar(conn, &text)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found.into_iter().map(SimilarPoolResponse::from).collect::<Vec<_>>()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventResponse {
+    pub id: i64,
+    pub pool_id: Option<i64>,
+    #[serde(rename = "type")]
+    #[schema(example = "pool.funded")]
+    pub event_type: String,
+    pub actor_user_id: Option<i64>,
+    pub at: DateTime<Utc>,
+    /// What changed, by event type (see docs/API.md).
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+/// The audit trail of a pool, oldest first.
+#[utoipa::path(get, path = "/api/v1/pools/{id}/events", tag = "pools",
+    params(("id" = i64, Path, description = "pool id"), PageQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, body = Page<EventResponse>),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid paging", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn events(
+    state: web::Data<AppState>,
+    _caller: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let (limit, offset) = query.checked()?;
+    let (items, total) = state
+        .db
+        .run(move |conn| {
+            pool::find(conn, id)?;
+            Ok(event::of_pool(conn, id, limit, offset)?)
+        })
+        .await?;
+    let items = items
+        .into_iter()
+        .map(|e| EventResponse {
+            id: e.id,
+            pool_id: e.pool_id,
+            event_type: e.event_type,
+            actor_user_id: e.actor_user_id,
+            at: utc(e.at),
+            data: serde_json::from_str(&e.data).unwrap_or_default(),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(Page { items, total }))
+}

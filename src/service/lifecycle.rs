@@ -1,0 +1,74 @@
+//! Pool transitions: the one place where a pool changes state, records the event of the
+//! change, and (through the mail layer) queues the emails it causes.
+
+use serde_json::{Value, json};
+
+use super::state_of;
+use crate::{
+    db::{
+        self, DbConnection,
+        models::{
+            event::{self, Event},
+            pool::{self, Pool, PoolChanges},
+        },
+    },
+    domain::pool_state::{PoolState, Transition},
+    error::{ApiError, ApiResult},
+};
+
+/// Applies `transition` to a pool the caller has locked, with `changes` to its other
+/// columns, and records the event. A transition the lifecycle does not allow is a 409 that
+/// names the current state.
+pub fn transition(
+    conn: &mut DbConnection,
+    current: &Pool,
+    transition: Transition,
+    actor: Option<i64>,
+    mut changes: PoolChanges,
+    mut data: Value,
+) -> ApiResult<(Pool, Event)> {
+    let from = state_of(current)?;
+    let to = from.apply(transition).map_err(|why| ApiError::wrong_state(from.as_str(), why))?;
+    let now = db::now();
+    changes.state = Some(to.as_str().to_owned());
+    changes.updated_at = Some(now);
+    let stamp = Some(Some(now));
+    match to {
+        PoolState::Funded => changes.funded_at = stamp,
+        PoolState::Approved => changes.approved_at = stamp,
+        PoolState::Rejected => changes.rejected_at = stamp,
+        PoolState::Awarded => changes.awarded_at = stamp,
+        PoolState::Delivered => changes.delivered_at = stamp,
+        PoolState::Expired => changes.expired_at = stamp,
+        PoolState::Cancelled => changes.cancelled_at = stamp,
+        PoolState::Merged => changes.merged_at = stamp,
+        PoolState::Open => {}
+    }
+    let updated = pool::update(conn, current.id, &changes)?;
+    if let Some(fields) = data.as_object_mut() {
+        fields.insert("from".into(), json!(from));
+        fields.insert("to".into(), json!(to));
+    }
+    let event = event::record(conn, Some(current.id), transition.event_type(), actor, &data)?;
+    tracing::info!(pool_id = current.id, event = transition.event_type(), "pool transition");
+    Ok((updated, event))
+}
+
+/// Funds a locked pool whose pledges reached its threshold; returns it as it is after.
+/// Called after every change that can cross the threshold: a pledge, a threshold or target
+/// edit, a merge. The pool row is locked by the caller, so two transactions can never both
+/// see it open and both fund it.
+pub fn fund_if_reached(conn: &mut DbConnection, current: Pool, actor: Option<i64>) -> ApiResult<Pool> {
+    let reached = state_of(&current)? == PoolState::Open
+        && current.effective_threshold().is_some_and(|threshold| current.pledged_cents >= threshold);
+    if !reached {
+        return Ok(current);
+    }
+    let data = json!({
+        "pledged_cents": current.pledged_cents,
+        "threshold_cents": current.effective_threshold(),
+        "target_cents": current.target_cents,
+    });
+    let (funded, _event) = transition(conn, &current, Transition::Fund, actor, PoolChanges::default(), data)?;
+    Ok(funded)
+}
