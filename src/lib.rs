@@ -13,6 +13,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod idempotency;
+pub mod mail;
 pub mod routes;
 pub mod service;
 pub mod startup;

@@ -7,7 +7,8 @@ use clap::{Parser, Subcommand};
 use mutua::{
     Application, bootstrap,
     config::{Config, MIN_JWT_SECRET_BYTES},
-    db::Db,
+    db::{Db, models::outbox},
+    mail::worker::Mailer,
     telemetry,
 };
 
@@ -30,8 +31,15 @@ enum Command {
         #[arg(long)]
         dev: bool,
     },
+    /// Run only the email worker (deliveries, pool expiry), without the HTTP API.
+    Worker,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Inspect the email outbox.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -53,6 +61,17 @@ enum UserCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum MailCommand {
+    /// List emails by status (dead ones by default).
+    List {
+        #[arg(long, default_value = "dead", value_parser = ["pending", "sent", "dead"])]
+        status: String,
+    },
+    /// Put a dead email back in the queue.
+    Requeue { id: i64 },
+}
+
 const DEV_SECRET_FILE: &str = ".mutua-dev-secret";
 
 fn main() -> anyhow::Result<()> {
@@ -72,7 +91,9 @@ fn main() -> anyhow::Result<()> {
 
     match cli.command {
         Command::Serve { .. } => serve(config),
+        Command::Worker => worker(config),
         Command::Migrate => Db::new(&config.database_url, 1).migrate(std::time::Duration::from_secs(60)),
+        Command::Mail { command } => mail(config, command),
         Command::User { command: UserCommand::Create { email, name, organisation } } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password)?;
@@ -95,6 +116,49 @@ fn serve(config: Config) -> anyhow::Result<()> {
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+fn worker(config: Config) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let db = Db::new(&config.database_url, config.database_pool_size);
+        let migrating = db.clone();
+        tokio::task::spawn_blocking(move || migrating.migrate(std::time::Duration::from_secs(60))).await??;
+        let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+        let mailer = std::sync::Arc::new(Mailer::new(db, config.mail, config.public_url, wake)?);
+        tracing::info!("worker started");
+        tokio::select! {
+            () = mailer.run() => {}
+            _ = tokio::signal::ctrl_c() => tracing::info!("worker stopped"),
+        }
+        Ok(())
+    })
+}
+
+fn mail(config: Config, command: MailCommand) -> anyhow::Result<()> {
+    let db = Db::new(&config.database_url, 1);
+    let mut conn = db.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
+    match command {
+        MailCommand::List { status } => {
+            let (rows, total) = outbox::list(&mut conn, &status, 1_000, 0)?;
+            println!("{total} {status} email(s)");
+            for r in rows {
+                println!(
+                    "{}\t{}\t{}\tattempts={}\t{}",
+                    r.id,
+                    r.event_type,
+                    r.recipient_email,
+                    r.attempts,
+                    r.last_error.unwrap_or_default()
+                );
+            }
+        }
+        MailCommand::Requeue { id } => match outbox::requeue(&mut conn, id, mutua::db::now())? {
+            0 => anyhow::bail!("no dead email with id {id}"),
+            _ => println!("email {id} queued again"),
+        },
+    }
+    Ok(())
 }
 
 fn no_secret_message() -> String {

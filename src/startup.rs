@@ -1,15 +1,23 @@
 //! Builds the whole service from a [`Config`]: database, state, HTTP server. Used by
 //! `mutua serve` and by the tests, which bind port 0.
 
-use std::{net::TcpListener, time::Duration};
+use std::{net::TcpListener, sync::Arc, time::Duration};
 
-use actix_web::{App, HttpServer, dev::Server, middleware, web};
+use actix_web::{
+    App, Error, HttpServer,
+    body::MessageBody,
+    dev::{Server, ServiceRequest, ServiceResponse},
+    http::Method,
+    middleware::{self, Next},
+    web,
+};
 use anyhow::Context;
+use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 
 use crate::{
-    auth::jwt::JwtKeys, bootstrap, config::Config, db::Db, idempotency, routes, service::matcher::Matcher,
-    state::AppState,
+    auth::jwt::JwtKeys, bootstrap, config::Config, db::Db, idempotency, mail::worker::Mailer, routes,
+    service::matcher::Matcher, state::AppState,
 };
 
 pub struct Application {
@@ -24,9 +32,14 @@ impl Application {
         prepare_database(&db, &config).await?;
         let listener = TcpListener::bind(config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
         let port = listener.local_addr()?.port();
+        let mail_wake = Arc::new(Notify::new());
+        let mailer =
+            Arc::new(Mailer::new(db.clone(), config.mail.clone(), config.public_url.clone(), mail_wake.clone())?);
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&config.jwt_secret, config.jwt_ttl)?,
             matcher: Matcher::new(config.match_thresholds),
+            mailer,
+            mail_wake,
             db,
             config,
         });
@@ -43,7 +56,12 @@ impl Application {
         self.state.clone()
     }
 
+    /// Serves until the process is asked to stop; runs the mail worker beside the server
+    /// unless `MUTUA_WORKER=false`.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if self.state.config.run_worker {
+            tokio::spawn(self.state.mailer.clone().run());
+        }
         self.server.await
     }
 }
@@ -76,6 +94,7 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<S
     let max_body = state.config.max_body_bytes;
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(middleware::from_fn(wake_mailer))
             .wrap(middleware::from_fn(idempotency::middleware))
             .wrap(TracingLogger::default())
             .app_data(state.clone())
@@ -90,4 +109,19 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<S
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// After a successful change, wakes the mail worker: the change may have queued emails,
+/// and they should leave now rather than at the next poll.
+async fn wake_mailer(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let changes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let response = next.call(req).await?;
+    if let (true, Some(state)) = (changes && response.status().is_success(), state) {
+        state.mail_wake.notify_one();
+    }
+    Ok(response)
 }

@@ -8,6 +8,7 @@ pub mod health;
 pub mod me;
 pub mod needs;
 pub mod organisations;
+pub mod outbox;
 pub mod pool_actions;
 pub mod pools;
 
@@ -73,7 +74,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/pools/{id}/cancel", web::post().to(pool_actions::cancel)))
         .service(resource("/api/v1/pools/{id}/award", web::post().to(pool_actions::award)))
         .service(resource("/api/v1/pools/{id}/deliver", web::post().to(pool_actions::deliver)))
-        .service(resource("/api/v1/pools/{id}/merge", web::post().to(pool_actions::merge)));
+        .service(resource("/api/v1/pools/{id}/merge", web::post().to(pool_actions::merge)))
+        .service(resource("/api/v1/outbox", web::get().to(outbox::list)))
+        .service(resource("/api/v1/outbox/{id}/requeue", web::post().to(outbox::requeue)));
 }
 
 /// A resource with one method; any other method is 405.

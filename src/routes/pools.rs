@@ -262,7 +262,15 @@ pub async fn patch(
         threshold_cents: body
             .threshold_cents
             .map(|t| t.and_then(|c| v.check("threshold_cents", money::positive_amount(c)))),
-        deadline: body.deadline,
+        deadline: body.deadline.map(|d| {
+            d.filter(|date| {
+                let future = *date >= chrono::Utc::now().date_naive();
+                if !future {
+                    v.push("deadline", "must be today or later");
+                }
+                future
+            })
+        }),
     };
     v.finish()?;
     let view = state

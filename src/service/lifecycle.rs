@@ -1,5 +1,5 @@
 //! Pool transitions: the one place where a pool changes state, records the event of the
-//! change, and (through the mail layer) queues the emails it causes.
+//! change, and queues the emails it causes.
 
 use serde_json::{Value, json};
 
@@ -50,6 +50,8 @@ pub fn transition(
         fields.insert("to".into(), json!(to));
     }
     let event = event::record(conn, Some(current.id), transition.event_type(), actor, &data)?;
+    // Same transaction: the emails exist if and only if the change does.
+    crate::mail::outbox::queue(conn, &event, &updated)?;
     tracing::info!(pool_id = current.id, event = transition.event_type(), "pool transition");
     Ok((updated, event))
 }

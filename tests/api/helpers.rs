@@ -102,9 +102,10 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub officer_token: String,
-    pub state: actix_web::web::Data<mutua::state::AppState>,
+    /// The in-process app's state; `None` for an app in another process.
+    pub state: Option<actix_web::web::Data<mutua::state::AppState>>,
     /// Dropped with the app: the database goes with the test.
-    _db: TestDb,
+    _db: Option<TestDb>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -117,15 +118,32 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
     let mut vars = test_vars(&url);
     adjust(&mut vars);
     let mut config = Config::from_lookup(|k| vars.get(k).cloned(), || Err("no secret".into())).expect("config");
-    config.mail.memory = true;
+    // Emails stay in memory unless the test asked for SMTP or files.
+    config.mail.memory = !vars.contains_key("MUTUA_SMTP_URL") && !vars.contains_key("MUTUA_OUTBOX_DIR");
+    config.mail.poll_interval = std::time::Duration::from_millis(200);
     let app = Application::build(config).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let mut app = TestApp { address, client, officer_token: String::new(), state, _db: db };
+    let mut app = TestApp { address, client, officer_token: String::new(), state: Some(state), _db: Some(db) };
     app.officer_token = app.token(OFFICER_EMAIL, PASSWORD).await;
     app
+}
+
+impl TestApp {
+    /// A client for an app served by another process at `address`.
+    pub async fn remote(address: String) -> TestApp {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let mut app = TestApp { address, client, officer_token: String::new(), state: None, _db: None };
+        app.officer_token = app.token(OFFICER_EMAIL, PASSWORD).await;
+        app
+    }
+
+    /// The state of an in-process app.
+    pub fn state(&self) -> &mutua::state::AppState {
+        self.state.as_ref().expect("an in-process app")
+    }
 }
 
 impl TestApp {

@@ -9,5 +9,7 @@ mod health;
 mod helpers;
 mod idempotency;
 mod lifecycle;
+mod mail;
 mod needs;
 mod organisations;
+mod process;

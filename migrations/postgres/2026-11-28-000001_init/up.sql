@@ -107,10 +107,8 @@ CREATE TABLE outbox (
     recipient_email TEXT NOT NULL,
     event_type TEXT NOT NULL,
     locale TEXT NOT NULL,
-    message_id TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    body_text TEXT NOT NULL,
-    body_html TEXT NOT NULL,
+    -- What the email says, as of the event (JSON); rendered by the worker when it sends.
+    context TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'dead')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMP NOT NULL,

@@ -5,6 +5,7 @@ pub mod event;
 pub mod idempotency;
 pub mod need;
 pub mod organisation;
+pub mod outbox;
 pub mod pledge;
 pub mod pool;
 pub mod user;

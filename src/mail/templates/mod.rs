@@ -1,0 +1,242 @@
+//! Email templates for pool lifecycle notifications (SPEC section 6).
+//!
+//! Templates live in `templates/mail/<locale>/<kind>.{subject.txt,txt,html}` and are
+//! embedded at compile time with `include_str!`, so the binary is self-contained and a
+//! missing template is a build error. They are rendered with MiniJinja; only `.html`
+//! templates are HTML-escaped.
+//!
+//! Template variables: every field of [`MailContext`], plus `locale` (the resolved
+//! locale), `event_type` (e.g. `pool.funded`) and `covered_cents` (the amount the
+//! participants pay together: `min(pledged_cents, target_cents)`, or `pledged_cents`
+//! when there is no target). Filters: `money` (integer cents → localised amount) and
+//! `date` (ISO date → localised long date; anything unparsable is shown as is);
+//! HTML templates use `url` for links (escapes `&<>"'` but keeps `/` readable).
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value};
+use serde::Serialize;
+
+/// The kinds of email the platform sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailKind {
+    PoolFunded,
+    PoolApproved,
+    PoolRejected,
+    PoolExpired,
+}
+
+impl MailKind {
+    pub const ALL: [MailKind; 4] =
+        [MailKind::PoolFunded, MailKind::PoolApproved, MailKind::PoolRejected, MailKind::PoolExpired];
+
+    /// The event type recorded in the audit log and sent as `X-Mutua-Event`.
+    pub fn event_type(self) -> &'static str {
+        match self {
+            MailKind::PoolFunded => "pool.funded",
+            MailKind::PoolApproved => "pool.approved",
+            MailKind::PoolRejected => "pool.rejected",
+            MailKind::PoolExpired => "pool.expired",
+        }
+    }
+
+    pub fn from_event_type(s: &str) -> Option<Self> {
+        MailKind::ALL.into_iter().find(|k| k.event_type() == s)
+    }
+
+    /// Template base name; officers get their own version of `pool.funded`.
+    fn template_kind(self, officer: bool) -> &'static str {
+        match (self, officer) {
+            (MailKind::PoolFunded, true) => "pool_funded_officer",
+            (MailKind::PoolFunded, false) => "pool_funded",
+            (MailKind::PoolApproved, _) => "pool_approved",
+            (MailKind::PoolRejected, _) => "pool_rejected",
+            (MailKind::PoolExpired, _) => "pool_expired",
+        }
+    }
+}
+
+/// Everything a template may show. Amounts are integer cents.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct MailContext {
+    pub pool_id: i64,
+    pub pool_title: String,
+    pub pool_url: String,
+    pub target_cents: Option<i64>,
+    pub threshold_cents: Option<i64>,
+    pub pledged_cents: i64,
+    pub participants_count: usize,
+    pub recipient_name: String,
+    pub recipient_organisation: String,
+    pub recipient_is_officer: bool,
+    /// The recipient organisation's active pledge (None: no pledge).
+    pub pledge_cents: Option<i64>,
+    /// What the recipient organisation pays (None for officers).
+    pub share_cents: Option<i64>,
+    /// The officer's reason, for `pool.rejected`.
+    pub reason: Option<String>,
+    /// ISO date (`YYYY-MM-DD`).
+    pub deadline: Option<String>,
+}
+
+/// A rendered message: one-line subject, plain text body, HTML alternative.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedMail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// A template failed to render (a bug in a template, never in the data).
+#[derive(Debug)]
+pub struct RenderError(minijinja::Error);
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "email template error: {}", self.0)
+    }
+}
+
+impl std::error::Error for RenderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+impl From<minijinja::Error> for RenderError {
+    fn from(e: minijinja::Error) -> Self {
+        RenderError(e)
+    }
+}
+
+const LOCALES: [&str; 4] = ["fr", "nl", "de", "en"];
+const FALLBACK_LOCALE: &str = "en";
+
+/// `fr`, `fr-BE`, `FR_be` → `fr`; anything unknown → `en`.
+fn resolve_locale(locale: &str) -> &'static str {
+    let primary = locale.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    LOCALES.into_iter().find(|l| *l == primary).unwrap_or(FALLBACK_LOCALE)
+}
+
+macro_rules! tpl {
+    ($loc:literal, $kind:literal, $part:literal) => {
+        (
+            concat!($loc, "/", $kind, ".", $part),
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/mail/", $loc, "/", $kind, ".", $part)),
+        )
+    };
+}
+
+macro_rules! kind_templates {
+    ($loc:literal, $kind:literal) => {
+        [tpl!($loc, $kind, "subject.txt"), tpl!($loc, $kind, "txt"), tpl!($loc, $kind, "html")]
+    };
+}
+
+macro_rules! locale_templates {
+    ($loc:literal) => {
+        [
+            kind_templates!($loc, "pool_funded"),
+            kind_templates!($loc, "pool_funded_officer"),
+            kind_templates!($loc, "pool_approved"),
+            kind_templates!($loc, "pool_rejected"),
+            kind_templates!($loc, "pool_expired"),
+        ]
+    };
+}
+
+type Tpl = (&'static str, &'static str);
+
+/// Every template, embedded: `[locale][kind][subject, text, html]`.
+static TEMPLATES: [[[Tpl; 3]; 5]; 4] =
+    [locale_templates!("fr"), locale_templates!("nl"), locale_templates!("de"), locale_templates!("en")];
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_keep_trailing_newline(true);
+        env.set_auto_escape_callback(|name| if name.ends_with(".html") { AutoEscape::Html } else { AutoEscape::None });
+        env.add_filter("money", money_filter);
+        env.add_filter("date", date_filter);
+        env.add_filter("url", url_filter);
+        for (name, source) in TEMPLATES.iter().flatten().flatten() {
+            // The templates are part of the binary and the tests render each one; should one
+            // still fail to compile, rendering it reports "template not found" and the email
+            // is kept in the outbox as dead, visible to officers.
+            if let Err(error) = env.add_template(name, source) {
+                tracing::error!(template = name, %error, "invalid email template");
+            }
+        }
+        env
+    })
+}
+
+fn state_locale(state: &State) -> String {
+    state.lookup("locale").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| FALLBACK_LOCALE.to_owned())
+}
+
+fn money_filter(state: &State, cents: i64) -> String {
+    format_money(cents, &state_locale(state))
+}
+
+fn date_filter(state: &State, iso: String) -> String {
+    format_date(&iso, &state_locale(state))
+}
+
+/// HTML-escapes a URL for an attribute or text without MiniJinja's escaping of `/`,
+/// so links stay readable in the HTML source that mail clients and filters see.
+fn url_filter(url: String) -> Value {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    Value::from_safe_string(out)
+}
+
+#[derive(Serialize)]
+struct View<'a> {
+    #[serde(flatten)]
+    ctx: &'a MailContext,
+    locale: &'static str,
+    event_type: &'static str,
+    covered_cents: i64,
+}
+
+/// Renders one email for one recipient. An unknown locale falls back to English.
+/// `pool.funded` for a recipient with `recipient_is_officer` uses the officers'
+/// version (a pool awaits their decision; no share).
+pub fn render(kind: MailKind, locale: &str, ctx: &MailContext) -> Result<RenderedMail, RenderError> {
+    let locale = resolve_locale(locale);
+    let base = kind.template_kind(ctx.recipient_is_officer);
+    let covered_cents = match ctx.target_cents {
+        Some(t) => ctx.pledged_cents.min(t),
+        None => ctx.pledged_cents,
+    };
+    let view = View { ctx, locale, event_type: kind.event_type(), covered_cents };
+    let env = env();
+    let part = |ext: &str| -> Result<String, RenderError> {
+        Ok(env.get_template(&format!("{locale}/{base}.{ext}"))?.render(&view)?)
+    };
+    let subject = one_line(&part("subject.txt")?);
+    Ok(RenderedMail { subject, text: wrap_text(&part("txt")?, TEXT_WIDTH), html: part("html")? })
+}
+
+/// Plain-text bodies are wrapped at this many characters (RFC 3676 suggests < 78).
+mod format;
+pub use format::format_money;
+use format::{TEXT_WIDTH, format_date, one_line, wrap_text};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,331 @@
+use super::*;
+
+const NNBSP: char = '\u{202F}';
+const NBSP: char = '\u{A0}';
+
+const KINDS: [&str; 5] = ["pool_funded", "pool_funded_officer", "pool_approved", "pool_rejected", "pool_expired"];
+const PARTS: [&str; 3] = ["subject.txt", "txt", "html"];
+
+fn participant() -> MailContext {
+    MailContext {
+        pool_id: 42,
+        pool_title: "Registre des cimetières".into(),
+        pool_url: "https://mutua.example/pools/42".into(),
+        target_cents: Some(12_000_000),
+        threshold_cents: Some(10_000_000),
+        pledged_cents: 13_500_000,
+        participants_count: 3,
+        recipient_name: "Marie Dupont".into(),
+        recipient_organisation: "Commune de Namur".into(),
+        recipient_is_officer: false,
+        pledge_cents: Some(4_500_000),
+        share_cents: Some(4_000_000),
+        reason: Some("Budget insuffisant pour 2026.".into()),
+        deadline: Some("2026-06-30".into()),
+    }
+}
+
+fn officer() -> MailContext {
+    MailContext {
+        recipient_name: "Jean Officier".into(),
+        recipient_organisation: "Centrale d'achat".into(),
+        recipient_is_officer: true,
+        pledge_cents: None,
+        share_cents: None,
+        ..participant()
+    }
+}
+
+fn contexts() -> Vec<MailContext> {
+    let mut minimal = participant();
+    minimal.target_cents = None;
+    minimal.threshold_cents = None;
+    minimal.pledge_cents = None;
+    minimal.share_cents = Some(0);
+    minimal.reason = None;
+    minimal.deadline = None;
+    minimal.participants_count = 1;
+    minimal.recipient_name = String::new();
+    let mut no_share = participant();
+    no_share.share_cents = None;
+    vec![participant(), officer(), minimal, no_share]
+}
+
+#[test]
+fn every_locale_has_every_template() {
+    let env = env();
+    for locale in LOCALES {
+        for kind in KINDS {
+            for part in PARTS {
+                let name = format!("{locale}/{kind}.{part}");
+                let tpl = env.get_template(&name).unwrap_or_else(|_| panic!("missing template {name}"));
+                assert!(!tpl.source().trim().is_empty(), "empty template {name}");
+            }
+        }
+    }
+    assert_eq!(TEMPLATES.iter().flatten().flatten().count(), LOCALES.len() * KINDS.len() * PARTS.len());
+}
+
+#[test]
+fn every_kind_and_locale_renders() {
+    for locale in LOCALES {
+        for kind in MailKind::ALL {
+            for ctx in contexts() {
+                let mail = render(kind, locale, &ctx).unwrap_or_else(|e| panic!("{locale} {kind:?}: {e:#?}"));
+                assert!(!mail.subject.is_empty());
+                assert!(!mail.subject.contains(['\n', '\r']), "{}", mail.subject);
+                assert!(mail.subject.contains(&ctx.pool_title), "{locale} {kind:?}: {}", mail.subject);
+                assert!(one_line(&mail.text).contains(&ctx.pool_title));
+                assert!(mail.text.contains(&ctx.pool_url));
+                assert!(mail.html.contains(&format!("href=\"{}\"", ctx.pool_url)));
+                assert!(mail.text.contains(&format_money(ctx.pledged_cents, locale)));
+                if let Some(t) = ctx.target_cents {
+                    assert!(mail.text.contains(&format_money(t, locale)), "{locale} {kind:?}");
+                    assert!(mail.html.contains(&format_money(t, locale)));
+                }
+                if let Some(t) = ctx.threshold_cents {
+                    assert!(mail.text.contains(&format_money(t, locale)), "{locale} {kind:?}");
+                }
+                assert!(mail.html.contains(&format!("lang=\"{locale}\"")));
+                assert!(mail.html.trim_start().starts_with("<!DOCTYPE html>"));
+                assert!(mail.html.trim_end().ends_with("</html>"));
+                for s in [&mail.subject, &mail.text, &mail.html] {
+                    assert!(!s.contains("{{") && !s.contains("{%"), "unrendered tag in {locale} {kind:?}");
+                }
+                if !ctx.recipient_name.is_empty() {
+                    assert!(one_line(&mail.text).contains(&ctx.recipient_name), "{locale} {kind:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn share_and_pledge_shown_to_participants_only() {
+    for locale in LOCALES {
+        let share = format_money(4_000_000, locale);
+        let pledge = format_money(4_500_000, locale);
+        for kind in MailKind::ALL {
+            let mail = render(kind, locale, &participant()).unwrap();
+            assert!(mail.text.contains(&share), "{locale} {kind:?}: no share in\n{}", mail.text);
+            assert!(mail.html.contains(&share), "{locale} {kind:?}: no share in html");
+            assert!(mail.text.contains(&pledge), "{locale} {kind:?}: no pledge");
+        }
+        let mail = render(MailKind::PoolFunded, locale, &officer()).unwrap();
+        assert!(!mail.text.contains(&share), "{locale}: officer sees a share");
+        assert!(!mail.html.contains(&share));
+        assert!(mail.text.contains("42"));
+        let participant_mail = render(MailKind::PoolFunded, locale, &participant()).unwrap();
+        assert_ne!(mail.subject, participant_mail.subject);
+    }
+}
+
+#[test]
+fn zero_share_is_shown() {
+    let mut ctx = participant();
+    ctx.pledge_cents = None;
+    ctx.share_cents = Some(0);
+    for locale in LOCALES {
+        let mail = render(MailKind::PoolApproved, locale, &ctx).unwrap();
+        assert!(mail.text.contains(&format_money(0, locale)), "{locale}\n{}", mail.text);
+    }
+}
+
+#[test]
+fn rejection_reason_and_expiry_deadline_are_shown() {
+    for locale in LOCALES {
+        let mail = render(MailKind::PoolRejected, locale, &participant()).unwrap();
+        assert!(one_line(&mail.text).contains("Budget insuffisant pour 2026."));
+        assert!(mail.html.contains("Budget insuffisant pour 2026."));
+        let mail = render(MailKind::PoolExpired, locale, &participant()).unwrap();
+        let date = format_date("2026-06-30", locale);
+        assert!(one_line(&mail.text).contains(&date), "{locale}: {date} missing\n{}", mail.text);
+    }
+}
+
+#[test]
+fn texts_are_in_their_language() {
+    let ctx = participant();
+    let checks: [(&str, &[&str]); 4] = [
+        ("fr", &["Madame, Monsieur", "vous", "centrale d'achat"]),
+        ("nl", &["Geachte", "u ", "aankoopcentrale"]),
+        ("de", &["Sehr geehrte Damen und Herren", "Sie", "Beschaffungsstelle"]),
+        ("en", &["Dear", "you", "central purchasing office"]),
+    ];
+    for (locale, words) in checks {
+        for kind in MailKind::ALL {
+            for c in [ctx.clone(), officer()] {
+                let mail = render(kind, locale, &c).unwrap();
+                let text = one_line(&mail.text);
+                for w in words {
+                    assert!(text.contains(w), "{locale} {kind:?}: {w:?} missing\n{}", mail.text);
+                    assert!(mail.html.contains(w), "{locale} {kind:?} html: {w:?}");
+                }
+            }
+        }
+    }
+    let de = render(MailKind::PoolApproved, "de", &ctx).unwrap();
+    assert!(de.text.contains("GPL") && de.text.contains("Vergabeverfahren"));
+    let nl = render(MailKind::PoolApproved, "nl", &ctx).unwrap();
+    assert!(nl.text.contains("GPL") && nl.text.contains("overheidsopdracht"));
+    let fr = render(MailKind::PoolApproved, "fr", &ctx).unwrap();
+    assert!(fr.text.contains("GPL") && fr.text.contains("marché public"));
+    // Guard against a copy-paste of the wrong language.
+    assert!(!de.text.contains("Geachte") && !nl.text.contains("Sehr geehrte"));
+    assert!(!fr.text.contains("Dear") && !de.text.contains("Madame"));
+}
+
+#[test]
+fn html_is_escaped_text_is_verbatim() {
+    let mut ctx = participant();
+    ctx.pool_title = "<script>alert(\"x\")</script> & Co".into();
+    ctx.recipient_organisation = "CPAS <b>d'Eupen</b>".into();
+    ctx.reason = Some("<img src=x onerror=alert(1)>".into());
+    for locale in LOCALES {
+        for kind in MailKind::ALL {
+            for c in [ctx.clone(), MailContext { recipient_is_officer: true, ..ctx.clone() }] {
+                let mail = render(kind, locale, &c).unwrap();
+                assert!(!mail.html.contains("<script>"), "{locale} {kind:?}");
+                assert!(!mail.html.contains("<b>d"), "{locale} {kind:?}");
+                assert!(!mail.html.contains("<img"), "{locale} {kind:?}");
+                assert!(mail.html.contains("&lt;script&gt;"), "{locale} {kind:?}");
+                assert!(one_line(&mail.text).contains("<script>alert(\"x\")</script> & Co"));
+                assert!(mail.subject.contains("<script>alert(\"x\")</script> & Co"));
+            }
+        }
+        let mail = render(MailKind::PoolRejected, locale, &ctx).unwrap();
+        assert!(one_line(&mail.text).contains("<img src=x onerror=alert(1)>"));
+        assert!(mail.html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    }
+}
+
+#[test]
+fn subject_is_one_line_even_with_newlines_in_title() {
+    let mut ctx = participant();
+    ctx.pool_title = "Réservation\r\nde salles".into();
+    for locale in LOCALES {
+        for kind in MailKind::ALL {
+            let mail = render(kind, locale, &ctx).unwrap();
+            assert!(!mail.subject.contains(['\r', '\n']));
+            assert!(mail.subject.contains("Réservation de salles"));
+        }
+    }
+}
+
+#[test]
+fn unknown_locale_falls_back_to_english() {
+    let ctx = participant();
+    for kind in MailKind::ALL {
+        let en = render(kind, "en", &ctx).unwrap();
+        for other in ["", "xx", "es", "english", "klingon"] {
+            assert_eq!(render(kind, other, &ctx).unwrap(), en, "{other:?}");
+        }
+    }
+    assert_eq!(render(MailKind::PoolFunded, "fr-BE", &ctx).unwrap(), render(MailKind::PoolFunded, "fr", &ctx).unwrap());
+    assert_eq!(render(MailKind::PoolFunded, "NL_be", &ctx).unwrap(), render(MailKind::PoolFunded, "nl", &ctx).unwrap());
+    assert_eq!(format_money(123_456, "xx"), format_money(123_456, "en"));
+}
+
+#[test]
+fn event_types_round_trip() {
+    for kind in MailKind::ALL {
+        assert_eq!(MailKind::from_event_type(kind.event_type()), Some(kind));
+    }
+    assert_eq!(MailKind::PoolFunded.event_type(), "pool.funded");
+    assert_eq!(MailKind::PoolApproved.event_type(), "pool.approved");
+    assert_eq!(MailKind::PoolRejected.event_type(), "pool.rejected");
+    assert_eq!(MailKind::PoolExpired.event_type(), "pool.expired");
+    assert_eq!(MailKind::from_event_type("pool.cancelled"), None);
+    assert_eq!(MailKind::from_event_type(""), None);
+}
+
+#[test]
+fn money_fr() {
+    assert_eq!(format_money(0, "fr"), format!("0,00{NBSP}€"));
+    assert_eq!(format_money(5, "fr"), format!("0,05{NBSP}€"));
+    assert_eq!(format_money(99_999, "fr"), format!("999,99{NBSP}€"));
+    assert_eq!(format_money(123_456, "fr"), format!("1{NNBSP}234,56{NBSP}€"));
+    assert_eq!(format_money(-123_456, "fr"), format!("-1{NNBSP}234,56{NBSP}€"));
+    assert_eq!(format_money(1_000_000_000_000, "fr"), format!("10{NNBSP}000{NNBSP}000{NNBSP}000,00{NBSP}€"));
+}
+
+#[test]
+fn money_nl() {
+    assert_eq!(format_money(0, "nl"), format!("€{NBSP}0,00"));
+    assert_eq!(format_money(123_456, "nl"), format!("€{NBSP}1.234,56"));
+    assert_eq!(format_money(-123_456, "nl"), format!("€{NBSP}-1.234,56"));
+    assert_eq!(format_money(-1, "nl"), format!("€{NBSP}-0,01"));
+    assert_eq!(format_money(1_000_000_000_000, "nl"), format!("€{NBSP}10.000.000.000,00"));
+}
+
+#[test]
+fn money_de() {
+    assert_eq!(format_money(0, "de"), format!("0,00{NBSP}€"));
+    assert_eq!(format_money(100_000, "de"), format!("1.000,00{NBSP}€"));
+    assert_eq!(format_money(123_456, "de"), format!("1.234,56{NBSP}€"));
+    assert_eq!(format_money(-123_456, "de"), format!("-1.234,56{NBSP}€"));
+    assert_eq!(format_money(1_000_000_000_000, "de"), format!("10.000.000.000,00{NBSP}€"));
+}
+
+#[test]
+fn money_en() {
+    assert_eq!(format_money(0, "en"), "€0.00");
+    assert_eq!(format_money(10, "en"), "€0.10");
+    assert_eq!(format_money(123_456, "en"), "€1,234.56");
+    assert_eq!(format_money(-123_456, "en"), "-€1,234.56");
+    assert_eq!(format_money(-50, "en"), "-€0.50");
+    assert_eq!(format_money(99_999_999, "en"), "€999,999.99");
+    assert_eq!(format_money(1_000_000_000_000, "en"), "€10,000,000,000.00");
+    assert_eq!(format_money(-1_000_000_000_000, "en"), "-€10,000,000,000.00");
+    assert_eq!(format_money(i64::MAX, "en"), "€92,233,720,368,547,758.07");
+    assert_eq!(format_money(i64::MIN, "en"), "-€92,233,720,368,547,758.08");
+}
+
+#[test]
+fn text_is_wrapped_without_splitting_amounts() {
+    let mut ctx = participant();
+    ctx.pool_title = "Plateforme de réservation des salles communales et des infrastructures sportives".into();
+    ctx.pool_url = format!("https://mutua.example/pools/42/{}", "x".repeat(90));
+    for locale in LOCALES {
+        for kind in MailKind::ALL {
+            for c in [ctx.clone(), officer()] {
+                let text = render(kind, locale, &c).unwrap().text;
+                for line in text.lines() {
+                    assert!(
+                        line.chars().count() <= TEXT_WIDTH || !line.trim().contains(' '),
+                        "{locale} {kind:?}: line too long: {line:?}"
+                    );
+                }
+                assert!(text.contains(&c.pool_url), "URL must not be cut");
+                assert!(text.contains(&format_money(c.pledged_cents, locale)));
+                assert!(text.ends_with('\n'));
+            }
+        }
+    }
+    assert_eq!(wrap_text("a b c", 3), "a b\nc");
+    assert_eq!(wrap_text("- aa bb cc", 5), "- aa\n  bb\n  cc");
+    assert_eq!(wrap_text("short\n\nlines\n", 76), "short\n\nlines\n");
+    assert_eq!(wrap_text("1\u{A0}234,56\u{A0}€", 3), "1\u{A0}234,56\u{A0}€");
+}
+
+#[test]
+fn urls_in_html_are_escaped_but_readable() {
+    let mut ctx = participant();
+    ctx.pool_url = "https://mutua.example/pools/42?a=1&b=\"2\"".into();
+    let mail = render(MailKind::PoolFunded, "fr", &ctx).unwrap();
+    assert!(mail.html.contains("href=\"https://mutua.example/pools/42?a=1&amp;b=&quot;2&quot;\""));
+    assert!(mail.text.contains(&ctx.pool_url));
+}
+
+#[test]
+fn dates() {
+    assert_eq!(format_date("2026-06-30", "fr"), "30 juin 2026");
+    assert_eq!(format_date("2026-03-01", "fr"), "1er mars 2026");
+    assert_eq!(format_date("2026-03-01", "nl"), "1 maart 2026");
+    assert_eq!(format_date("2026-03-31", "de"), "31. März 2026");
+    assert_eq!(format_date("2026-12-05", "en"), "5 December 2026");
+    assert_eq!(format_date("2026-12-05T10:00:00Z", "en"), "5 December 2026");
+    assert_eq!(format_date("soon", "en"), "soon");
+    assert_eq!(format_date("2026-13-05", "fr"), "2026-13-05");
+    assert_eq!(format_date("2026/12/05", "fr"), "2026/12/05");
+}

@@ -1,0 +1,106 @@
+//! The outbox as officers see it: what is pending, sent, or dead, and requeuing the dead.
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::common::{Page, PageQuery, utc};
+use crate::{
+    auth::Officer,
+    db::{
+        self,
+        models::outbox::{self, OutboxRow},
+    },
+    error::{ApiError, ApiResult, Validator},
+    state::AppState,
+};
+
+#[derive(Serialize, ToSchema)]
+pub struct OutboxEmail {
+    pub id: i64,
+    pub event_id: i64,
+    #[schema(example = "pool.funded")]
+    pub event_type: String,
+    pub recipient_user_id: i64,
+    pub recipient_email: String,
+    /// `pending`, `sent` or `dead`.
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+    pub last_error: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<OutboxRow> for OutboxEmail {
+    fn from(r: OutboxRow) -> Self {
+        Self {
+            id: r.id,
+            event_id: r.event_id,
+            event_type: r.event_type,
+            recipient_user_id: r.recipient_user_id,
+            recipient_email: r.recipient_email,
+            status: r.status,
+            attempts: r.attempts,
+            next_attempt_at: utc(r.next_attempt_at),
+            last_error: r.last_error,
+            created_at: utc(r.created_at),
+            sent_at: r.sent_at.map(utc),
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxQuery {
+    /// `pending`, `sent` or `dead` (default `dead`).
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// Emails by status (officers): by default the dead ones, which a mail server refused for
+/// good and which wait for an officer.
+#[utoipa::path(get, path = "/api/v1/outbox", tag = "operations", params(OutboxQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, body = Page<OutboxEmail>),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid filters", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    state: web::Data<AppState>,
+    _officer: Officer,
+    query: web::Query<OutboxQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let mut v = Validator::default();
+    let (limit, offset) = PageQuery { limit: query.limit, offset: query.offset }.parse(&mut v);
+    let status = query.status.unwrap_or_else(|| "dead".into());
+    if !["pending", "sent", "dead"].contains(&status.as_str()) {
+        v.push("status", "must be pending, sent or dead");
+    }
+    v.finish()?;
+    let (items, total) = state.db.run(move |conn| Ok(outbox::list(conn, &status, limit, offset)?)).await?;
+    Ok(HttpResponse::Ok().json(Page { items: items.into_iter().map(OutboxEmail::from).collect(), total }))
+}
+
+/// Puts a dead email back in the queue (officers), due now.
+#[utoipa::path(post, path = "/api/v1/outbox/{id}/requeue", tag = "operations",
+    params(("id" = i64, Path, description = "outbox email id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "queued again"),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "no dead email with this id", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn requeue(state: web::Data<AppState>, _officer: Officer, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let changed = state.db.run(move |conn| Ok(outbox::requeue(conn, id, db::now())?)).await?;
+    if changed == 0 {
+        return Err(ApiError::NotFound);
+    }
+    tracing::info!(outbox_id = id, "dead email requeued");
+    Ok(HttpResponse::Ok().json(serde_json::json!({"id": id, "status": "pending"})))
+}
