@@ -19,7 +19,7 @@ use chrono::Duration;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    auth::extractor::bearer_token,
+    auth::extractor::authenticated,
     db::{self, models::idempotency, write_tx},
     error::{ApiError, ApiResult},
     state::AppState,
@@ -58,9 +58,7 @@ pub async fn middleware(
         _ => return Err(ApiError::invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters").into()),
     };
     // Keys belong to users; without a valid token the route answers 401 on its own.
-    let Some(user_id) =
-        bearer_token(req.request()).and_then(|t| state.jwt.verify(&t)).and_then(|c| c.sub.parse::<i64>().ok())
-    else {
+    let Some(user_id) = authenticated(req.request()).map(|u| u.id) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let body = req.extract::<web::Bytes>().await.map_err(|_| ApiError::PayloadTooLarge)?;

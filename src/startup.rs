@@ -16,8 +16,16 @@ use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 
 use crate::{
-    auth::jwt::JwtKeys, bootstrap, config::Config, db::Db, idempotency, mail::worker::Mailer, routes,
-    service::matcher::Matcher, state::AppState,
+    auth::{self, jwt::JwtKeys},
+    bootstrap,
+    config::Config,
+    db::Db,
+    idempotency,
+    mail::worker::Mailer,
+    ratelimit::{self, LoginThrottle, WriteLimiter},
+    routes,
+    service::matcher::Matcher,
+    state::AppState,
 };
 
 pub struct Application {
@@ -40,6 +48,8 @@ impl Application {
             matcher: Matcher::new(config.match_thresholds),
             mailer,
             mail_wake,
+            login_throttle: LoginThrottle::default(),
+            write_limiter: WriteLimiter::new(config.rate_limit_per_minute),
             db,
             config,
         });
@@ -96,6 +106,8 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<S
         App::new()
             .wrap(middleware::from_fn(wake_mailer))
             .wrap(middleware::from_fn(idempotency::middleware))
+            .wrap(middleware::from_fn(ratelimit::middleware))
+            .wrap(middleware::from_fn(auth::extractor::middleware))
             .wrap(TracingLogger::default())
             .app_data(state.clone())
             .app_data(web::JsonConfig::default().limit(max_body).error_handler(routes::json_error))

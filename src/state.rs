@@ -4,7 +4,14 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-use crate::{auth::jwt::JwtKeys, config::Config, db::Db, mail::worker::Mailer, service::matcher::Matcher};
+use crate::{
+    auth::jwt::JwtKeys,
+    config::Config,
+    db::Db,
+    mail::worker::Mailer,
+    ratelimit::{LoginThrottle, WriteLimiter},
+    service::matcher::Matcher,
+};
 
 pub struct AppState {
     pub config: Config,
@@ -14,4 +21,6 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// Wakes this process's mail worker after a change that may have queued emails.
     pub mail_wake: Arc<Notify>,
+    pub login_throttle: LoginThrottle,
+    pub write_limiter: WriteLimiter,
 }

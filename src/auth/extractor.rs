@@ -1,9 +1,16 @@
 //! Extractors: `AuthUser` for any authenticated user, `Member` and `Officer` for routes
 //! reserved to one role (403 for the other).
 
-use std::{future::Future, pin::Pin};
+use std::future::{Ready, ready};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use actix_web::{
+    FromRequest, HttpMessage, HttpRequest,
+    body::MessageBody,
+    dev::{Payload, ServiceRequest, ServiceResponse},
+    http::header,
+    middleware::Next,
+    web,
+};
 use diesel::OptionalExtension;
 
 use crate::{db::models::user, domain::kinds::Role, error::ApiError, state::AppState};
@@ -32,33 +39,67 @@ pub fn bearer_token(req: &HttpRequest) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
-async fn authenticate(state: Option<web::Data<AppState>>, token: Option<String>) -> Result<AuthUser, ApiError> {
-    let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
-    let claims = token.and_then(|t| state.jwt.verify(&t)).ok_or(ApiError::Unauthenticated)?;
-    let user_id: i64 = claims.sub.parse().map_err(|_| ApiError::Unauthenticated)?;
+/// What the authentication middleware found; read by the extractors.
+#[derive(Clone, Debug)]
+enum Authenticated {
+    User(AuthUser),
+    Refused,
+}
+
+/// Resolves the bearer token of a request, once, before the handler's extractors run, so
+/// that a request without the right identity is refused (401/403) before its body is read
+/// or validated. A token must verify and name a user that is enabled and whose
+/// `token_version` it carries.
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let Some(token) = bearer_token(req.request()) {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let outcome = match state {
+            Some(state) => resolve(&state, &token).await?,
+            None => Authenticated::Refused,
+        };
+        req.extensions_mut().insert(outcome);
+    }
+    next.call(req).await
+}
+
+async fn resolve(state: &AppState, token: &str) -> Result<Authenticated, ApiError> {
+    let Some(claims) = state.jwt.verify(token) else { return Ok(Authenticated::Refused) };
+    let Ok(user_id) = claims.sub.parse::<i64>() else { return Ok(Authenticated::Refused) };
     let found = state.db.run(move |conn| Ok(user::find(conn, user_id).optional()?)).await?;
-    match found {
-        Some(u) if !u.disabled && u.token_version == claims.ver => Ok(AuthUser {
-            id: u.id,
-            organisation_id: u.organisation_id,
-            role: Role::parse(&u.role).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?,
-            email: u.email,
-            name: u.name,
-        }),
-        _ => Err(ApiError::Unauthenticated),
+    Ok(match found {
+        Some(u) if !u.disabled && u.token_version == claims.ver => match Role::parse(&u.role) {
+            Ok(role) => Authenticated::User(AuthUser {
+                id: u.id,
+                organisation_id: u.organisation_id,
+                role,
+                email: u.email,
+                name: u.name,
+            }),
+            Err(_) => Authenticated::Refused,
+        },
+        _ => Authenticated::Refused,
+    })
+}
+
+/// The authenticated user of a request, if the middleware found one.
+pub fn authenticated(req: &HttpRequest) -> Option<AuthUser> {
+    match req.extensions().get::<Authenticated>() {
+        Some(Authenticated::User(user)) => Some(user.clone()),
+        _ => None,
     }
 }
 
-type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+type Extracted<T> = Ready<Result<T, ApiError>>;
 
 impl FromRequest for AuthUser {
     type Error = ApiError;
     type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer_token(req);
-        Box::pin(authenticate(state, token))
+        ready(authenticated(req).ok_or(ApiError::Unauthenticated))
     }
 }
 
@@ -72,11 +113,11 @@ macro_rules! role_extractor {
             type Error = ApiError;
             type Future = Extracted<Self>;
 
-            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-                let user = AuthUser::from_request(req, payload);
-                Box::pin(async move {
-                    let user = user.await?;
-                    if user.role == $role { Ok($name(user)) } else { Err(ApiError::Forbidden($why)) }
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                ready(match authenticated(req) {
+                    Some(user) if user.role == $role => Ok($name(user)),
+                    Some(_) => Err(ApiError::Forbidden($why)),
+                    None => Err(ApiError::Unauthenticated),
                 })
             }
         }

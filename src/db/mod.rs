@@ -90,12 +90,16 @@ pub struct Db {
 impl Db {
     /// Builds the pool without waiting for the database, so that a process started while
     /// PostgreSQL is down still serves `/health` and recovers when it comes back.
+    ///
+    /// PostgreSQL connections are checked (`SELECT 1`) when taken from the pool: after a
+    /// server restart the old ones are dead, and diesel cannot tell until it uses them.
+    /// SQLite connections cannot die that way and are not checked.
     pub fn new(url: &DatabaseUrl, size: u32) -> Self {
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(5))
-            .test_on_check_out(false)
+            .test_on_check_out(url.is_postgres())
             .build_unchecked(Manager::new(url.clone()));
         Self { pool, is_postgres: url.is_postgres() }
     }

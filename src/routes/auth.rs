@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -37,15 +37,24 @@ pub struct TokenResponse {
         (status = 401, description = "unknown email or wrong password", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too many failed logins for this account or address", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/auth/login")]
-pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) -> ApiResult<HttpResponse> {
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.into_inner();
     let email = email.trim().to_lowercase();
+    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    state.login_throttle.check(&email, &address)?;
     if email.len() > 254 || password.len() > 1024 {
+        state.login_throttle.failed(&email, &address);
         return Err(ApiError::Unauthenticated);
     }
-    let found = state.db.run(move |conn| Ok(user::find_by_email(conn, &email)?)).await?;
+    let lookup = email.clone();
+    let found = state.db.run(move |conn| Ok(user::find_by_email(conn, &lookup)?)).await?;
     // Hash verification is CPU work of tens of milliseconds: off the executor.
     let verified = tokio::task::spawn_blocking(move || match found {
         Some(u) if password::verify(&password, &u.password_hash) && !u.disabled => Some(u),
@@ -58,6 +67,7 @@ pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) ->
     .await
     .map_err(|e| ApiError::Internal(e.into()))?;
     let Some(user) = verified else {
+        state.login_throttle.failed(&email, &address);
         return Err(ApiError::Unauthenticated);
     };
     let token = state.jwt.issue(user.id, user.token_version)?;

@@ -7,7 +7,7 @@ use utoipa::{
 };
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{auth, health, me, needs, organisations, outbox, pool_actions, pools};
+use super::{auth, health, me, needs, organisations, outbox, pool_actions, pools, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,7 +19,7 @@ use super::{auth, health, me, needs, organisations, outbox, pool_actions, pools}
     ),
     paths(
         health::health, health::ready,
-        auth::login, me::me,
+        auth::login, me::me, users::change_password, users::patch,
         organisations::create, organisations::list, organisations::get,
         organisations::create_user, organisations::list_users,
         needs::create, needs::list, needs::get, needs::withdraw, needs::move_need,

@@ -11,6 +11,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod pool_actions;
 pub mod pools;
+pub mod users;
 
 use actix_web::{
     HttpRequest, HttpResponse,
@@ -27,6 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(auth::login)
         .service(docs::swagger_ui())
         .service(resource("/api/v1/me", web::get().to(me::me)))
+        .service(resource("/api/v1/me/password", web::post().to(users::change_password)))
+        .service(resource("/api/v1/users/{id}", web::patch().to(users::patch)))
         .service(
             web::resource("/api/v1/organisations")
                 .route(web::get().to(organisations::list))

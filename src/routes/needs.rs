@@ -240,8 +240,11 @@ pub async fn withdraw(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveNeed {
-    /// The pool to join, or `null` to open a new pool for this need alone.
-    pub pool_id: Option<i64>,
+    /// The pool to join, or `null` to open a new pool for this need alone. Required: an
+    /// empty body must not move anything.
+    #[serde(default, deserialize_with = "super::pools::nullable")]
+    #[schema(value_type = Option<i64>, required = true)]
+    pub pool_id: Option<Option<i64>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -272,7 +275,11 @@ pub async fn move_need(
     path: web::Path<i64>,
     body: web::Json<MoveNeed>,
 ) -> ApiResult<HttpResponse> {
-    let (id, to) = (path.into_inner(), body.into_inner().pool_id);
+    let id = path.into_inner();
+    let to = body
+        .into_inner()
+        .pool_id
+        .ok_or_else(|| ApiError::invalid("pool_id", "required: a pool id, or null for a new pool"))?;
     let (need, view) = state
         .db
         .run(move |conn| {

@@ -208,7 +208,7 @@ pub async fn get(state: web::Data<AppState>, _caller: AuthUser, path: web::Path<
 }
 
 /// Distinguishes a field left out (`None`) from a field set to `null` (`Some(None)`).
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+pub(super) fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 

@@ -2,8 +2,10 @@
 //! with its own database (see `helpers`).
 
 mod auth;
+mod authorization;
 mod concurrency;
 mod errors;
+mod faults;
 mod funding;
 mod health;
 mod helpers;
@@ -13,3 +15,4 @@ mod mail;
 mod needs;
 mod organisations;
 mod process;
+mod security;

@@ -1,0 +1,104 @@
+//! Disabling users (officers) and changing one's own password. Both end the user's
+//! sessions: tokens carry the user's `token_version`, which both bump.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{auth::TokenResponse, organisations::UserResponse};
+use crate::{
+    auth::{AuthUser, Officer, password},
+    db::{models::user, write_tx},
+    error::{ApiError, ApiResult},
+    state::AppState,
+};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchUser {
+    /// A disabled user cannot log in, and its tokens stop working at once.
+    pub disabled: bool,
+}
+
+/// Disables or re-enables a user (officers). An officer cannot disable itself.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "organisations", request_body = PatchUser,
+    params(("id" = i64, Path, description = "user id")), security(("bearer" = [])),
+    responses(
+        (status = 200, body = UserResponse),
+        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown user", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields, or disabling oneself", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn patch(
+    state: web::Data<AppState>,
+    Officer(caller): Officer,
+    path: web::Path<i64>,
+    body: web::Json<PatchUser>,
+) -> ApiResult<HttpResponse> {
+    let (id, disabled) = (path.into_inner(), body.disabled);
+    if id == caller.id && disabled {
+        return Err(ApiError::invalid("disabled", "an officer cannot disable itself"));
+    }
+    let updated = state
+        .db
+        .write(move |conn| {
+            user::find(conn, id)?;
+            Ok(user::set_disabled(conn, id, disabled)?)
+        })
+        .await?;
+    tracing::info!(user_id = id, disabled, by = caller.id, "user access changed");
+    Ok(HttpResponse::Ok().json(UserResponse::from(updated)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    /// At least 12 characters.
+    #[schema(min_length = 12, max_length = 256)]
+    pub new_password: String,
+}
+
+/// Changes the caller's password. Every token issued before stops working; the answer
+/// carries a new one.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = ChangePassword, security(("bearer" = [])),
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "wrong current password, or a new one that breaks the rules", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: web::Json<ChangePassword>,
+) -> ApiResult<HttpResponse> {
+    let ChangePassword { current_password, new_password } = body.into_inner();
+    password::check_policy(&new_password).map_err(|e| ApiError::invalid("new_password", e))?;
+    let user_id = caller.id;
+    let current = state.db.run(move |conn| Ok(user::find(conn, user_id)?)).await?;
+    let hash = tokio::task::spawn_blocking(move || {
+        if password::verify(&current_password, &current.password_hash) {
+            password::hash(&new_password).map(Some)
+        } else {
+            Ok(None)
+        }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))??
+    .ok_or_else(|| ApiError::invalid("current_password", "is not your current password"))?;
+    let updated =
+        state.db.run(move |conn| write_tx(conn, |conn| Ok(user::set_password(conn, user_id, &hash)?))).await?;
+    tracing::info!(user_id, "password changed");
+    Ok(HttpResponse::Ok().json(TokenResponse {
+        access_token: state.jwt.issue(updated.id, updated.token_version)?,
+        token_type: "Bearer",
+        expires_in: state.jwt.ttl().as_secs(),
+    }))
+}

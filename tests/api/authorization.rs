@@ -1,0 +1,119 @@
+//! Every route of the OpenAPI document, called with no token, as a member of another
+//! organisation, as a member of the owning organisation, and as an officer.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+/// Expected statuses: (no token, other organisation's member, owner's member, officer).
+type Expected = [u16; 4];
+
+fn expected(method: &str, path: &str) -> Option<Expected> {
+    Some(match (method, path) {
+        ("GET", "/health" | "/ready") => [200, 200, 200, 200],
+        ("POST", "/api/v1/auth/login") => [422, 422, 422, 422],
+        ("GET", "/api/v1/me") => [401, 200, 200, 200],
+        ("POST", "/api/v1/me/password") => [401, 422, 422, 422],
+        ("PATCH", "/api/v1/users/{id}") => [401, 403, 403, 422],
+        ("POST", "/api/v1/organisations") => [401, 403, 403, 422],
+        ("GET", "/api/v1/organisations") => [401, 200, 200, 200],
+        ("GET", "/api/v1/organisations/{id}") => [401, 404, 200, 200],
+        ("GET", "/api/v1/organisations/{id}/users") => [401, 404, 200, 200],
+        ("POST", "/api/v1/organisations/{id}/users") => [401, 403, 403, 422],
+        ("POST", "/api/v1/needs") => [401, 422, 422, 403],
+        ("GET", "/api/v1/needs") => [401, 200, 200, 200],
+        ("GET", "/api/v1/needs/{id}") => [401, 404, 200, 200],
+        ("DELETE", "/api/v1/needs/{id}") => [401, 404, 200, 403],
+        ("POST", "/api/v1/needs/{id}/move") => [401, 422, 422, 403],
+        ("GET", "/api/v1/pools") => [401, 200, 200, 200],
+        ("GET", "/api/v1/pools/similar") => [401, 422, 422, 422],
+        ("GET", "/api/v1/pools/{id}") => [401, 200, 200, 200],
+        ("PATCH", "/api/v1/pools/{id}") => [401, 403, 403, 200],
+        ("PUT", "/api/v1/pools/{id}/pledge") => [401, 422, 422, 403],
+        ("DELETE", "/api/v1/pools/{id}/pledge") => [401, 404, 404, 403],
+        ("GET", "/api/v1/pools/{id}/events") => [401, 200, 200, 200],
+        ("POST", "/api/v1/pools/{id}/approve") => [401, 403, 403, 409],
+        ("POST", "/api/v1/pools/{id}/reject" | "/api/v1/pools/{id}/cancel" | "/api/v1/pools/{id}/award")
+        | ("POST", "/api/v1/pools/{id}/deliver" | "/api/v1/pools/{id}/merge") => [401, 403, 403, 422],
+        ("GET", "/api/v1/outbox") => [401, 403, 403, 200],
+        ("POST", "/api/v1/outbox/{id}/requeue") => [401, 403, 403, 404],
+        ("GET", "/api/v1/ocds/releases") => [401, 200, 200, 200],
+        _ => return None,
+    })
+}
+
+struct Fixture {
+    organisation: i64,
+    user: i64,
+    need: i64,
+    withdrawable_need: i64,
+    pool: i64,
+}
+
+fn concrete(path: &str, f: &Fixture, method: &str) -> String {
+    let id = if path.starts_with("/api/v1/organisations/") {
+        f.organisation
+    } else if path.starts_with("/api/v1/users/") {
+        f.user
+    } else if path == "/api/v1/needs/{id}" && method == "DELETE" {
+        f.withdrawable_need
+    } else if path.starts_with("/api/v1/needs/") {
+        f.need
+    } else if path.starts_with("/api/v1/outbox/") {
+        999_999
+    } else {
+        f.pool
+    };
+    path.replace("{id}", &id.to_string())
+}
+
+#[tokio::test]
+async fn every_route_answers_each_identity_as_expected() {
+    let app = spawn_app().await;
+    let (organisation, owner) = app.commune("Namur").await;
+    let (_, other) = app.commune("Ciney").await;
+    let me: Value = app.get("/api/v1/me", &owner).await.json().await.unwrap();
+    let posted = app.post_need(&owner, "Gestion du cimetière", "Registre des concessions.").await;
+    let withdrawable = app.post_need(&owner, "Réservation des salles de sport", "Calendrier en ligne.").await;
+    let fixture = Fixture {
+        organisation,
+        user: me["user"]["id"].as_i64().unwrap(),
+        need: posted["need"]["id"].as_i64().unwrap(),
+        withdrawable_need: withdrawable["need"]["id"].as_i64().unwrap(),
+        pool: posted["pool"]["id"].as_i64().unwrap(),
+    };
+    let doc: Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let identities: [Option<&str>; 4] = [None, Some(&other), Some(&owner), Some(&app.officer_token)];
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for method in operations.as_object().unwrap().keys() {
+            let method = method.to_uppercase();
+            let Some(expected) = expected(&method, path) else {
+                wrong.push(format!("{method} {path}: no authorisation expectation in this table"));
+                continue;
+            };
+            let url = concrete(path, &fixture, &method);
+            for (who, token) in identities.iter().enumerate() {
+                let body = (method != "GET" && method != "DELETE").then(|| json!({}));
+                let status = call(&app, &method, &url, *token, body.as_ref()).await;
+                checked += 1;
+                if status.as_u16() != expected[who] {
+                    wrong.push(format!(
+                        "{method} {url} as {}: {status}, expected {}",
+                        ["nobody", "other", "owner", "officer"][who],
+                        expected[who]
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("authorisation matrix: {checked} route × identity checks");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(checked >= 4 * 30, "{checked}");
+}
+
+async fn call(app: &TestApp, method: &str, url: &str, token: Option<&str>, body: Option<&Value>) -> StatusCode {
+    app.request(Method::from_bytes(method.as_bytes()).unwrap(), url, token, body).await.status()
+}
