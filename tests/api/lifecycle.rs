@@ -126,7 +126,7 @@ async fn merging_moves_needs_and_keeps_the_larger_pledge() {
     assert!(app.event_types(away).await.contains(&"pool.merged".to_owned()));
     assert!(app.event_types(keep).await.contains(&"pool.merge_received".to_owned()));
     // A merge re-checks the threshold.
-    let third = app.open_pool(&ciney, "Gestion des salles de sport", 5_000).await;
+    let third = app.open_pool(&ciney, "Inventaire des arbres remarquables", 5_000).await;
     app.pledge(&ciney, third, 4_500).await;
     let funded: Value = app.officer(keep, "merge", Some(&json!({"into_pool_id": third}))).await.json().await.unwrap();
     assert_eq!(funded["state"], "funded");

@@ -192,8 +192,10 @@ async fn two_servers_on_one_database_send_each_email_once() {
         members.push(tokens[0].clone());
     }
     let mut expected = 0;
-    for round in 0..3 {
-        let pool = a.open_pool(&members[round], &format!("Projet mutualisé numéro {round}"), 5_000).await;
+    let titles =
+        ["Gestion du cimetière communal", "Parapheur électronique du collège", "Inventaire du patrimoine arboré"];
+    for (round, title) in titles.into_iter().enumerate() {
+        let pool = a.open_pool(&members[round], title, 5_000).await;
         let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(members.len()));
         let mut tasks = Vec::new();
         for (i, token) in members.iter().enumerate() {

@@ -1,175 +1,128 @@
-//! Matching needs into pools: the first matcher.
+//! Need matching: decides whether a newly posted need is the *same need* as
+//! an existing pool (merge) or only close to some pools (suggestions).
 //!
-//! A need is the same as another when their words are the same after normalisation: case,
-//! accents, punctuation, word order and French stop words do not count. Anything sharing
-//! words is suggested, ranked by the Jaccard similarity of the word sets. The interface
-//! ([`Index`], [`decide`]) is the one the service depends on.
+//! Overview:
+//! - [`text`]: folding and tokenisation; [`lang`]: per-need language
+//!   detection (stop-word counts, `locale_hint` as fallback), stop words,
+//!   Snowball stemming for French, Dutch, German (and English);
+//! - [`lexicon`]: Belgian acronyms (CPAS/OCMW/ÖSHZ, SAC/GAS, RGPD/AVG/DSGVO…)
+//!   and generic admin/IT vocabulary mapped across languages, compound heads,
+//!   background frequencies of generic words;
+//! - [`analyze`]: the pipeline from text to terms;
+//! - [`score`] and [`Index`]: cosine of IDF-weighted term vectors over an
+//!   inverted index, best need per pool;
+//! - [`decide`]: the two-threshold rule.
+//!
+//! A wrong merge sends one authority's money to another's project, so the
+//! merge threshold is set well above the scores of distinct-but-close needs
+//! seen in measurement, and a merge also needs a clear margin over the
+//! runner-up pool.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+pub mod analyze;
+mod fuzzy;
+mod fxhash;
+mod index;
+pub mod lang;
+mod lexicon;
+mod lexicon_abbr;
+mod lexicon_vocab;
+mod score;
+mod search;
+#[cfg(test)]
+mod tests;
+mod text;
 
-use unicode_normalization::UnicodeNormalization;
+pub use index::Index;
 
-/// The text of a need, as posted.
+/// The text of a need as posted.
+#[derive(Debug, Clone, Copy)]
 pub struct NeedText<'a> {
+    /// Short title.
     pub title: &'a str,
+    /// Free-text description.
     pub description: &'a str,
+    /// CPV code such as "48000000-8", if the author gave one.
     pub cpv_code: Option<&'a str>,
-    /// The posting organisation's locale (`fr`, `nl`, `de`, `en`).
+    /// Locale of the posting organisation ("fr", "nl", "de", "en"); used only
+    /// when the text itself does not show its language.
     pub locale_hint: &'a str,
 }
 
-/// How close a pool is to a need, in [0, 1].
+/// A pool and its similarity to a need.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PoolScore {
+    /// Pool identifier.
     pub pool_id: i64,
+    /// Similarity in [0, 1].
     pub score: f64,
 }
 
-/// The two thresholds of the decision rule.
+/// Thresholds of the decision rule.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Thresholds {
-    /// A need joins the best pool only at or above this score…
+    /// Minimum best score to merge.
     pub merge: f64,
-    /// …and only when the best is at least this far ahead of the second best.
+    /// Minimum lead of the best pool over the second to merge.
     pub margin: f64,
-    /// Pools at or above this score are suggested.
+    /// Minimum score to be suggested as similar.
     pub suggest: f64,
 }
 
 impl Default for Thresholds {
+    /// Chosen by replaying the dev set in 10 shuffled orders
+    /// (`examples/eval.rs`, which applies the same rule with
+    /// leave-clusters-out and reports it):
+    /// - `merge` 0.41: no order shows a false merge at 0.40 or above, the
+    ///   highest threshold with one is 0.39 (two needs about rental: "permis
+    ///   de location" vs "gestion locative"); 0.41 keeps 0.02 of safety and
+    ///   merges about half of the same-need pairs;
+    /// - `margin` 0.025: the largest margin costing under 0.01 of recall; it
+    ///   only refuses near-ties between two pools;
+    /// - `suggest` 0.11: half the highest value that still shows the right
+    ///   pool among the top 5 suggestions for 98 % of the needs.
+    ///
+    /// Scores are cosines, so these numbers depend on the analysis and the
+    /// weighting: re-run the eval after changing either.
     fn default() -> Self {
-        Self { merge: 0.999, margin: 0.0, suggest: 0.2 }
+        Thresholds { merge: 0.41, margin: 0.025, suggest: 0.11 }
     }
 }
 
-/// What to do with a new need.
+/// Outcome of matching one need.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decision {
+    /// Pool to join, if the need is clearly the same as that pool's.
     pub merge_into: Option<i64>,
-    /// Best first, at most 10, never the pool merged into.
+    /// Other pools worth showing, best first, at most 10, never `merge_into`.
     pub similar: Vec<PoolScore>,
 }
 
-const STOP_WORDS: &[&str] = &[
-    "a", "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "en", "et", "l", "la", "le", "les", "leur",
-    "leurs", "notre", "nos", "par", "pour", "sur", "un", "une", "d", "qui", "que", "est", "sont", "se", "sa", "son",
-    "ses", "ou", "nous",
-];
+/// Most suggestions returned.
+pub const MAX_SIMILAR: usize = 10;
 
-/// The set of meaningful words of a text.
-fn words(text: &str) -> BTreeSet<String> {
-    let folded: String = text.nfkd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect();
-    folded
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !STOP_WORDS.contains(w))
-        .map(str::to_owned)
-        .collect()
-}
-
-struct Entry {
-    pool_id: i64,
-    words: BTreeSet<String>,
-}
-
-/// An in-memory inverted index of the needs of matchable pools.
-#[derive(Default)]
-pub struct Index {
-    needs: HashMap<i64, Entry>,
-    postings: HashMap<String, HashSet<i64>>,
-}
-
-impl Index {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn upsert(&mut self, need_id: i64, pool_id: i64, text: &NeedText) {
-        self.remove(need_id);
-        let mut all = words(text.title);
-        all.extend(words(text.description));
-        for word in &all {
-            self.postings.entry(word.clone()).or_default().insert(need_id);
-        }
-        self.needs.insert(need_id, Entry { pool_id, words: all });
-    }
-
-    pub fn move_need(&mut self, need_id: i64, pool_id: i64) {
-        if let Some(entry) = self.needs.get_mut(&need_id) {
-            entry.pool_id = pool_id;
-        }
-    }
-
-    pub fn remove(&mut self, need_id: i64) {
-        if let Some(entry) = self.needs.remove(&need_id) {
-            for word in entry.words {
-                if let Some(ids) = self.postings.get_mut(&word) {
-                    ids.remove(&need_id);
-                    if ids.is_empty() {
-                        self.postings.remove(&word);
-                    }
-                }
-            }
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.needs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.needs.is_empty()
-    }
-
-    /// Pools ranked by the best Jaccard similarity of one of their needs.
-    pub fn search(&self, text: &NeedText, limit: usize) -> Vec<PoolScore> {
-        let mut query = words(text.title);
-        query.extend(words(text.description));
-        let candidates: HashSet<i64> = query.iter().filter_map(|w| self.postings.get(w)).flatten().copied().collect();
-        let mut best: HashMap<i64, f64> = HashMap::new();
-        for need_id in candidates {
-            let Some(entry) = self.needs.get(&need_id) else { continue };
-            let shared = entry.words.intersection(&query).count() as f64;
-            let union = entry.words.union(&query).count() as f64;
-            let score = if union == 0.0 { 0.0 } else { shared / union };
-            let slot = best.entry(entry.pool_id).or_insert(0.0);
-            *slot = slot.max(score);
-        }
-        let mut ranked: Vec<PoolScore> =
-            best.into_iter().map(|(pool_id, score)| PoolScore { pool_id, score }).collect();
-        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.pool_id.cmp(&b.pool_id)));
-        ranked.truncate(limit);
-        ranked
-    }
-}
-
-/// Merge into the best pool when it is strong enough and clearly ahead; suggest the rest.
+/// Two-threshold rule: merge only when best >= `merge` AND best - second >=
+/// `margin`; suggest the others with score >= `suggest`.
+///
+/// Works on any slice: it is re-sorted, NaN scores are dropped, scores are
+/// clamped to [0, 1] and a pool listed twice counts once with its best score.
 pub fn decide(ranked: &[PoolScore], t: &Thresholds) -> Decision {
-    let best = ranked.first().copied();
-    let second = ranked.get(1).map_or(0.0, |s| s.score);
-    let merge_into = best.filter(|b| b.score >= t.merge && b.score - second >= t.margin).map(|b| b.pool_id);
+    let mut v: Vec<PoolScore> = Vec::with_capacity(ranked.len());
+    for p in ranked.iter().filter(|p| !p.score.is_nan()) {
+        let score = p.score.clamp(0.0, 1.0);
+        match v.iter_mut().find(|q| q.pool_id == p.pool_id) {
+            Some(q) => q.score = q.score.max(score),
+            None => v.push(PoolScore { pool_id: p.pool_id, score }),
+        }
+    }
+    v.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.pool_id.cmp(&b.pool_id)));
+    let merge_into = match v.first() {
+        Some(best) => {
+            let second = v.get(1).map_or(0.0, |p| p.score);
+            (best.score >= t.merge && best.score - second >= t.margin).then_some(best.pool_id)
+        }
+        None => None,
+    };
     let similar =
-        ranked.iter().filter(|s| Some(s.pool_id) != merge_into && s.score >= t.suggest).take(10).copied().collect();
+        v.into_iter().filter(|p| Some(p.pool_id) != merge_into && p.score >= t.suggest).take(MAX_SIMILAR).collect();
     Decision { merge_into, similar }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn text<'a>(title: &'a str, description: &'a str) -> NeedText<'a> {
-        NeedText { title, description, cpv_code: None, locale_hint: "fr" }
-    }
-
-    #[test]
-    fn same_words_in_another_order_case_and_accents_merge() {
-        let mut index = Index::new();
-        index.upsert(1, 10, &text("Gestion du cimetière communal", "Registre des concessions."));
-        let ranked = index.search(&text("CIMETIERE COMMUNAL : GESTION", "registre des concessions"), 10);
-        assert_eq!(decide(&ranked, &Thresholds::default()).merge_into, Some(10));
-        let other = index.search(&text("Gestion du parc automobile", "Registre des véhicules"), 10);
-        let decision = decide(&other, &Thresholds::default());
-        assert_eq!(decision.merge_into, None);
-        assert_eq!(decision.similar.first().map(|s| s.pool_id), Some(10));
-    }
 }

@@ -1,0 +1,174 @@
+//! From a need's text to index terms.
+//!
+//! Pipeline per field: tokenize + fold → split Dutch/German compounds →
+//! drop stop words → Snowball stem → lexicon (acronyms, cross-language
+//! vocabulary, spelling variants) by greedy longest match on stem sequences.
+//! Title and description are analysed separately so they can be weighted
+//! separately. The language is detected per need (see [`super::lang`]).
+
+use super::NeedText;
+use super::lang::{self, Lang};
+use super::lexicon::{Lexicon, lexicon};
+use super::text::{self, RawToken};
+
+/// An analysed need: stemmed, mapped terms per field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysed {
+    /// Language used for stop words and stemming.
+    pub lang: Lang,
+    /// Terms of the title, in order, repeated terms kept.
+    pub title: Vec<String>,
+    /// Terms of the description.
+    pub desc: Vec<String>,
+    /// CPV code digits ("48000000"), when a well-formed code was given.
+    pub cpv: Option<[u8; 8]>,
+}
+
+/// Analyse a need.
+pub fn analyse(need: &NeedText) -> Analysed {
+    let lex = lexicon();
+    let title_tokens = text::tokenize(need.title);
+    let desc_tokens = text::tokenize(need.description);
+    let words = title_tokens.iter().chain(desc_tokens.iter()).map(|t| t.text.as_str());
+    let lang = lang::detect(words, Lang::from_locale(need.locale_hint));
+    Analysed {
+        lang,
+        title: analyse_tokens(lang, &title_tokens, lex),
+        desc: analyse_tokens(lang, &desc_tokens, lex),
+        cpv: need.cpv_code.and_then(parse_cpv),
+    }
+}
+
+/// Analyse free text in a given language (used for lexicon entries too).
+pub(crate) fn analyse_tokens(lang: Lang, tokens: &[RawToken], lex: &Lexicon) -> Vec<String> {
+    let stems = stem_tokens(lang, tokens, lex);
+    lex.apply(lang, &stems)
+}
+
+/// Compound split, stop words and stemming; keeps the capitals flag.
+pub(crate) fn stem_tokens(lang: Lang, tokens: &[RawToken], lex: &Lexicon) -> Vec<(String, bool)> {
+    let mut out = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let parts = match lang {
+            Lang::Nl | Lang::De => split_compound(&t.text, lex, 0),
+            _ => vec![t.text.clone()],
+        };
+        for p in parts {
+            if !lang::is_stop(lang, &p) {
+                out.push((lang::stem(lang, &p), t.upper));
+            }
+        }
+    }
+    out
+}
+
+/// Inflectional endings a compound's head may carry.
+const HEAD_ENDINGS: [&str; 7] = ["", "s", "e", "n", "en", "er", "es"];
+
+/// Split a Dutch/German compound on known heads ("leegstandsregister" →
+/// "leegstand" + "register", "brennholzverkauf" → "brennholz" + "verkauf").
+/// Heads are generic admin nouns, so the split generalises; unknown words stay
+/// whole. The modifier is split again (bounded depth) and loses a linking "s".
+pub(crate) fn split_compound(word: &str, lex: &Lexicon, depth: usize) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    if n < 8 || depth > 3 {
+        return vec![word.to_string()];
+    }
+    // Longest known head first (smallest split point). The modifier needs 4+
+    // chars: shorter ones are mostly verbal particles ("aan-melding").
+    for i in 4..=n.saturating_sub(4) {
+        let head: String = chars[i..].iter().collect();
+        let known =
+            HEAD_ENDINGS.iter().any(|e| head.strip_suffix(e).is_some_and(|h| h.chars().count() >= 4 && lex.is_head(h)));
+        if known {
+            let mut modifier: String = chars[..i].iter().collect();
+            if modifier.chars().count() > 4 && modifier.ends_with('s') && !modifier.ends_with("ss") {
+                modifier.pop();
+            }
+            let mut parts = split_compound(&modifier, lex, depth + 1);
+            parts.push(head);
+            return parts;
+        }
+    }
+    // Known modifier with a long enough remainder ("opvangvragen").
+    for i in (4..=n.saturating_sub(5)).rev() {
+        let modifier: String = chars[..i].iter().collect();
+        if lex.is_head(&modifier) {
+            let rest: String = chars[i..].iter().collect();
+            let mut parts = vec![modifier];
+            parts.extend(split_compound(&rest, lex, depth + 1));
+            return parts;
+        }
+    }
+    vec![word.to_string()]
+}
+
+/// "48000000-8" → digits; anything else (empty, malformed) → None.
+pub(crate) fn parse_cpv(code: &str) -> Option<[u8; 8]> {
+    let digits: Vec<u8> =
+        code.chars().take_while(|c| *c != '-').filter_map(|c| c.to_digit(10)).map(|d| d as u8).collect();
+    <[u8; 8]>::try_from(digits.as_slice()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn need<'a>(title: &'a str, description: &'a str, hint: &'a str) -> NeedText<'a> {
+        NeedText { title, description, cpv_code: None, locale_hint: hint }
+    }
+
+    fn terms(title: &str, hint: &str) -> Vec<String> {
+        analyse(&need(title, "", hint)).title
+    }
+
+    #[test]
+    fn acronyms_and_expansions_meet() {
+        assert_eq!(terms("CPAS", "fr"), terms("OCMW", "nl"));
+        assert_eq!(terms("ÖSHZ", "de"), terms("CPAS", "fr"));
+        assert_eq!(terms("RGPD", "fr"), terms("DSGVO", "de"));
+        assert!(terms("Centre public d'action sociale", "fr").contains(&terms("CPAS", "fr")[0]));
+        assert!(terms("zone de police", "fr").iter().all(|t| terms("ZP", "fr").contains(t)));
+        assert_eq!(terms("rdv", "fr"), terms("rendez-vous", "fr"));
+    }
+
+    #[test]
+    fn capital_only_acronyms() {
+        assert!(terms("GAS boetes", "nl").contains(&terms("SAC", "fr")[0]));
+        assert!(!terms("verbruik van gas", "nl").contains(&terms("SAC", "fr")[0]));
+    }
+
+    #[test]
+    fn cross_language_vocabulary() {
+        assert_eq!(terms("facturation", "fr"), terms("facturatie", "nl"));
+        assert_eq!(terms("Rechnungen", "de"), terms("factures", "fr"));
+        assert_eq!(terms("planifier", "fr"), terms("planning", "fr"));
+        assert_eq!(terms("archief", "nl"), terms("archives", "fr"));
+    }
+
+    #[test]
+    fn compounds_are_split_on_known_heads() {
+        let lex = lexicon();
+        assert_eq!(split_compound("leegstandsregister", lex, 0), ["leegstand", "register"]);
+        assert_eq!(split_compound("brennholzverkauf", lex, 0), ["brenn", "holz", "verkauf"]);
+        assert_eq!(split_compound("onbekendwoord", lex, 0), ["onbekendwoord"]);
+        let reg = terms("register", "nl");
+        assert!(terms("leegstandsregister", "nl").contains(&reg[0]));
+    }
+
+    #[test]
+    fn detects_language_despite_hint() {
+        let a =
+            analyse(&need("Gestion des archives", "Nous voulons un outil pour inventorier les boîtes du dépôt.", "de"));
+        assert_eq!(a.lang, Lang::Fr);
+    }
+
+    #[test]
+    fn parses_cpv() {
+        assert_eq!(parse_cpv("48000000-8"), Some([4, 8, 0, 0, 0, 0, 0, 0]));
+        assert_eq!(parse_cpv("72212000"), Some([7, 2, 2, 1, 2, 0, 0, 0]));
+        assert_eq!(parse_cpv("4800"), None);
+        assert_eq!(parse_cpv(""), None);
+    }
+}

@@ -1,0 +1,91 @@
+//! Term weighting and score shaping.
+//!
+//! A need is a vector of terms weighted by field (title counts more: it is
+//! the author's own summary) with log-saturated term frequency, times a
+//! smoothed IDF. Similarity is the cosine, so it lies in [0, 1], is symmetric
+//! and comparable across pools whatever the lengths of the texts.
+
+use super::analyze::Analysed;
+use std::collections::BTreeMap;
+
+/// Weight of a title occurrence relative to a description occurrence.
+pub(crate) const TITLE_WEIGHT: f64 = 1.5;
+/// Weight of a description occurrence.
+pub(crate) const DESC_WEIGHT: f64 = 1.0;
+/// Pseudo-documents of background knowledge mixed into document frequencies:
+/// with an empty or tiny index the IDF comes from the lexicon priors (generic
+/// words weigh little), and the real counts take over as the index grows.
+pub(crate) const PSEUDO_DOCS: f64 = 40.0;
+
+/// Smoothed IDF: `ln(1 + (N + N0) / (df + N0·prior + 0.5))`, always > 0.
+pub(crate) fn idf(n_docs: usize, df: usize, prior: f64) -> f64 {
+    ((n_docs as f64 + PSEUDO_DOCS) / (df as f64 + PSEUDO_DOCS * prior + 0.5)).ln_1p()
+}
+
+fn saturate(tf: u32) -> f64 {
+    if tf == 0 { 0.0 } else { 1.0 + f64::from(tf).ln() }
+}
+
+/// Term → field-weighted, saturated term frequency (before IDF), sorted.
+pub(crate) fn term_weights(a: &Analysed) -> Vec<(String, f64)> {
+    let mut tf: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+    for t in &a.title {
+        tf.entry(t).or_default().0 += 1;
+    }
+    for t in &a.desc {
+        tf.entry(t).or_default().1 += 1;
+    }
+    tf.into_iter()
+        .map(|(t, (ti, de))| (t.to_string(), TITLE_WEIGHT * saturate(ti) + DESC_WEIGHT * saturate(de)))
+        .collect()
+}
+
+/// CPV agreement as a weak signal in [0, 0.1]: nothing unless both needs give
+/// a code. Sharing only the division (2 digits) says little, since most IT
+/// needs are 48 or 72; each further shared non-zero digit (group, class,
+/// category) says more.
+pub(crate) fn cpv_bonus(a: Option<[u8; 8]>, b: Option<[u8; 8]>) -> f64 {
+    let (Some(a), Some(b)) = (a, b) else {
+        return 0.0;
+    };
+    if a[..2] != b[..2] {
+        return 0.0;
+    }
+    let mut bonus = 0.02;
+    for i in 2..5 {
+        if a[i] != b[i] || a[i] == 0 {
+            break;
+        }
+        bonus += 0.025;
+    }
+    bonus
+}
+
+/// Combine a cosine with a CPV bonus, staying in [0, 1].
+pub(crate) fn combine(cosine: f64, bonus: f64) -> f64 {
+    let c = cosine.clamp(0.0, 1.0);
+    (c + bonus * (1.0 - c)).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idf_is_positive_and_decreasing() {
+        assert!(idf(0, 0, 0.01) > idf(0, 0, 0.25));
+        assert!(idf(100, 1, 0.01) > idf(100, 50, 0.01));
+        assert!(idf(100, 100, 0.25) > 0.0);
+    }
+
+    #[test]
+    fn cpv_is_weak_and_graded() {
+        let c = |s: &str| super::super::analyze::parse_cpv(s);
+        assert_eq!(cpv_bonus(c("48000000"), None), 0.0);
+        assert_eq!(cpv_bonus(c("48000000"), c("72000000")), 0.0);
+        assert!(cpv_bonus(c("48000000"), c("48000000")) < cpv_bonus(c("48311000"), c("48312000")));
+        assert!(cpv_bonus(c("48311000"), c("48311000")) <= 0.1);
+        assert_eq!(combine(1.0, 0.1), 1.0);
+        assert!(combine(0.5, 0.02) > 0.5);
+    }
+}

@@ -1,0 +1,281 @@
+//! `Index::search`: candidate generation over postings, exact scoring with
+//! approximate term matches, pool aggregation.
+
+use super::analyze::analyse;
+use super::fxhash::FxMap;
+use super::index::{Doc, Index};
+use super::lexicon::lexicon;
+use super::score::{combine, cpv_bonus, idf, term_weights};
+use super::{NeedText, PoolScore};
+use std::cell::RefCell;
+
+/// Title postings read at most per search (the query's title terms, rarest
+/// first): finds same-titled needs even when all their words are common.
+const TITLE_BUDGET: usize = 1_000;
+/// Postings read at most per search (all query terms, rarest first). Both
+/// budgets bound the cost of a search whatever the index size (bench: 10 000
+/// needs cost ~1.3-1.5x 1 000 needs).
+const POSTING_BUDGET: usize = 1_500;
+/// Candidates scored exactly per search.
+const EXACT_CANDIDATES: usize = 150;
+/// Members of a pool used for its centroid (the best-scoring ones).
+const CENTROID_MEMBERS: usize = 16;
+
+/// A query term: its IDF-weighted weight, its id if the index knows it, and
+/// its approximate neighbours in the vocabulary.
+struct QueryTerm {
+    tid: Option<u32>,
+    in_title: bool,
+    weight: f64,
+    near: Vec<(u32, f64)>,
+}
+
+impl Index {
+    /// IDF of a term, memoised for the current search in the scratch table
+    /// (candidates share most of their terms).
+    fn idf_cached(&self, t: u32, sc: &mut Scratch) -> f64 {
+        let g = sc.generation;
+        let e = &mut sc.idf[t as usize];
+        if e.0 != g {
+            *e = (g, self.idf_of(t) as f32);
+        }
+        f64::from(e.1)
+    }
+
+    /// IDF-weighted vector of a need (sorted by term) and its norm.
+    fn vector(&self, doc: &Doc, sc: &mut Scratch) -> (Vec<(u32, f64)>, f64) {
+        let v: Vec<(u32, f64)> = doc.terms.iter().map(|&(t, w)| (t, f64::from(w) * self.idf_cached(t, sc))).collect();
+        let norm = v.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
+        (v, norm)
+    }
+
+    /// Pools ranked by similarity to `text`, best first, at most `limit`.
+    ///
+    /// A need's score is the cosine of IDF-weighted term vectors, where a
+    /// query term missing from the need may match a typo/derivation of
+    /// itself at reduced weight, nudged by CPV agreement. A pool's score is
+    /// the best of its needs' scores or, when higher, the cosine with the
+    /// pool's centroid (a need consistently close to several members of a
+    /// pool). All scores are in [0, 1].
+    pub fn search(&self, text: &NeedText, limit: usize) -> Vec<PoolScore> {
+        if limit == 0 || self.is_empty() {
+            return Vec::new();
+        }
+        let a = analyse(text);
+        let (query, qnorm) = self.query_terms(&a);
+        let exact: FxMap<u32, f64> = query.iter().filter_map(|q| q.tid.map(|t| (t, q.weight))).collect();
+        if exact.is_empty() || qnorm <= 0.0 {
+            return Vec::new();
+        }
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            let sc = &mut *scratch;
+            sc.start(self.docs.len(), self.terms.len());
+            let mut need_scores: FxMap<u32, f64> = FxMap::default();
+            // Only query terms with neighbours can match approximately.
+            let fuzzy: Vec<&QueryTerm> = query.iter().filter(|q| !q.near.is_empty()).collect();
+            let title: Vec<(u32, f64)> =
+                query.iter().filter(|q| q.in_title).filter_map(|q| q.tid.map(|t| (t, q.weight))).collect();
+            for slot in self.candidates(&title, &exact, sc) {
+                let Some(doc) = self.doc(slot) else { continue };
+                let (mut dot, mut norm2) = (0.0, 0.0);
+                for &(t, w) in &doc.terms {
+                    let iw = f64::from(w) * self.idf_cached(t, sc);
+                    norm2 += iw * iw;
+                    if let Some(qw) = exact.get(&t) {
+                        dot += qw * iw;
+                    }
+                }
+                let has = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).ok().map(|i| doc.terms[i].1);
+                for q in &fuzzy {
+                    if q.tid.and_then(has).is_some() {
+                        continue;
+                    }
+                    let best = q
+                        .near
+                        .iter()
+                        .filter_map(|&(u, s)| has(u).map(|w| s * f64::from(w) * self.idf_of(u)))
+                        .reduce(f64::max);
+                    dot += q.weight * best.unwrap_or(0.0);
+                }
+                if norm2 > 0.0 {
+                    let cos = (dot / (qnorm * norm2.sqrt())).min(1.0);
+                    need_scores.insert(slot, combine(cos, cpv_bonus(a.cpv, doc.cpv)));
+                }
+            }
+            self.rank_pools(&need_scores, sc, limit)
+        })
+    }
+
+    /// Add `weight × posting` of the given terms' lists, rarest first, to the
+    /// accumulator until `budget` postings have been read.
+    fn accumulate(
+        &self,
+        terms: &[(u32, f64)],
+        list: impl Fn(&super::index::Term) -> &Vec<(u32, f32)>,
+        budget: usize,
+        sc: &mut Scratch,
+    ) {
+        let mut order: Vec<(u32, f64)> = terms.to_vec();
+        order.sort_by_key(|&(t, _)| (list(&self.terms[t as usize]).len(), t));
+        let g = sc.generation;
+        let mut left = budget;
+        for (tid, qw) in order {
+            let postings = list(&self.terms[tid as usize]);
+            if left < postings.len() && left < budget {
+                break;
+            }
+            let weight = (qw * self.idf_cached(tid, sc)) as f32;
+            for &(slot, w) in postings.iter().take(left) {
+                let e = &mut sc.acc[slot as usize];
+                if e.0 != g {
+                    *e = (g, 0.0);
+                    sc.touched.push(slot);
+                }
+                e.1 += weight * w;
+            }
+            left = left.saturating_sub(postings.len());
+            if left == 0 {
+                break;
+            }
+        }
+    }
+
+    /// Best need per pool, or the pool centroid when higher; sorted, cut.
+    fn rank_pools(&self, need_scores: &FxMap<u32, f64>, sc: &mut Scratch, limit: usize) -> Vec<PoolScore> {
+        let mut pools: FxMap<i64, f64> = FxMap::default();
+        for (&slot, &s) in need_scores {
+            if let Some(doc) = self.doc(slot) {
+                let e = pools.entry(doc.pool_id).or_insert(0.0);
+                *e = e.max(s);
+            }
+        }
+        for (pool, score) in pools.iter_mut() {
+            if let Some(c) = self.centroid_score(*pool, need_scores, sc) {
+                *score = score.max(c);
+            }
+        }
+        let mut ranked: Vec<PoolScore> =
+            pools.into_iter().map(|(pool_id, score)| PoolScore { pool_id, score }).collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.pool_id.cmp(&b.pool_id)));
+        ranked.truncate(limit);
+        ranked
+    }
+
+    /// Weighted query terms and the query norm. Terms unknown to the index
+    /// still count in the norm (with their prior IDF) and may match
+    /// approximately.
+    fn query_terms(&self, a: &super::analyze::Analysed) -> (Vec<QueryTerm>, f64) {
+        let lex = lexicon();
+        let n = self.len();
+        let alive = |t: u32| !self.terms[t as usize].postings.is_empty();
+        let lookup = |s: &str| self.term_ids.get(s).copied().filter(|&t| alive(t));
+        let mut out = Vec::new();
+        let mut norm2 = 0.0;
+        for (term, w) in term_weights(a) {
+            let tid = lookup(&term);
+            let weight = w * tid.map_or_else(|| idf(n, 0, lex.prior(&term)), |t| self.idf_of(t));
+            norm2 += weight * weight;
+            let near = self.fuzzy.neighbours(&term, alive);
+            out.push(QueryTerm { tid, in_title: a.title.contains(&term), weight, near });
+        }
+        // A neighbour that is itself a query term is matched exactly already.
+        let exact: Vec<u32> = out.iter().filter_map(|q| q.tid).collect();
+        for q in &mut out {
+            q.near.retain(|(u, _)| !exact.contains(u));
+        }
+        (out, norm2.sqrt())
+    }
+
+    /// Cosine between the query and the sum of the pool's normalised need
+    /// vectors: Σ cos(q, d_m) / sqrt(Σ_m Σ_m' cos(d_m, d_m')).
+    fn centroid_score(&self, pool: i64, need_scores: &FxMap<u32, f64>, sc: &mut Scratch) -> Option<f64> {
+        let mut members: Vec<(u32, f64)> =
+            self.pools.get(&pool)?.iter().map(|&s| (s, need_scores.get(&s).copied().unwrap_or(0.0))).collect();
+        if members.len() < 2 {
+            return None;
+        }
+        // Bound the quadratic cost on huge pools: the best members decide.
+        members.sort_by(|a, b| b.1.total_cmp(&a.1));
+        members.truncate(CENTROID_MEMBERS);
+        let vecs: Vec<(Vec<(u32, f64)>, f64)> =
+            members.iter().filter_map(|&(s, _)| self.doc(s)).map(|d| self.vector(d, sc)).collect();
+        let mut gram = 0.0;
+        for (i, (vi, ni)) in vecs.iter().enumerate() {
+            gram += 1.0;
+            for (vj, nj) in &vecs[i + 1..] {
+                gram += 2.0 * sparse_dot(vi, vj) / (ni * nj).max(f64::EPSILON);
+            }
+        }
+        let sum: f64 = members.iter().map(|m| m.1).sum();
+        Some((sum / gram.sqrt().max(f64::EPSILON)).clamp(0.0, 1.0))
+    }
+
+    /// Slots sharing informative terms with the query: postings of the
+    /// rarest terms first until the budget is spent, accumulated in a
+    /// per-thread dense array; the best partial cosines are kept.
+    fn candidates(&self, title: &[(u32, f64)], query: &FxMap<u32, f64>, sc: &mut Scratch) -> Vec<u32> {
+        sc.touched.clear();
+        let all: Vec<(u32, f64)> = query.iter().map(|(&t, &w)| (t, w)).collect();
+        self.accumulate(title, |t| &t.title_postings, TITLE_BUDGET, sc);
+        self.accumulate(&all, |t| &t.postings, POSTING_BUDGET, sc);
+        let mut cands: Vec<(u32, f32)> = sc.touched.iter().map(|&s| (s, sc.acc[s as usize].1)).collect();
+        if cands.len() > EXACT_CANDIDATES {
+            cands.select_nth_unstable_by(EXACT_CANDIDATES, |a, b| b.1.total_cmp(&a.1));
+            cands.truncate(EXACT_CANDIDATES);
+        }
+        cands.into_iter().map(|c| c.0).collect()
+    }
+}
+
+/// Per-thread scratch space of a search: one (generation, value) cell per
+/// document slot (candidate accumulator) and per term (IDF memo), valid only
+/// when stamped with the current generation, so nothing is cleared between
+/// searches.
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<(u32, f32)>,
+    idf: Vec<(u32, f32)>,
+    touched: Vec<u32>,
+    generation: u32,
+}
+
+impl Scratch {
+    /// Begin a search over `docs` slots and `terms` terms.
+    fn start(&mut self, docs: usize, terms: usize) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // Stamps wrapped around: old cells could look current.
+            self.acc.iter_mut().for_each(|e| *e = (0, 0.0));
+            self.idf.iter_mut().for_each(|e| *e = (0, 0.0));
+            self.generation = 1;
+        }
+        if self.acc.len() < docs {
+            self.acc.resize(docs, (0, 0.0));
+        }
+        if self.idf.len() < terms {
+            self.idf.resize(terms, (0, 0.0));
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Dot product of two term-sorted sparse vectors.
+fn sparse_dot(a: &[(u32, f64)], b: &[(u32, f64)]) -> f64 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
