@@ -11,5 +11,6 @@ mod idempotency;
 mod lifecycle;
 mod mail;
 mod needs;
+mod ocds;
 mod organisations;
 mod process;
