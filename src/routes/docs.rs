@@ -7,7 +7,7 @@ use utoipa::{
 };
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{auth, health, me, needs, organisations, outbox, pool_actions, pools, users};
+use super::{auth, health, me, needs, ocds, organisations, outbox, pool_actions, pools, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,6 +27,7 @@ use super::{auth, health, me, needs, organisations, outbox, pool_actions, pools,
         pool_actions::put_pledge, pool_actions::delete_pledge,
         pool_actions::approve, pool_actions::reject, pool_actions::cancel,
         pool_actions::award, pool_actions::deliver, pool_actions::merge,
+        ocds::releases,
         outbox::list, outbox::requeue,
     ),
     modifiers(&BearerAuth),
@@ -37,6 +38,7 @@ use super::{auth, health, me, needs, organisations, outbox, pool_actions, pools,
         (name = "pools", description = "One development funded together"),
         (name = "pledges", description = "What each authority is ready to pay"),
         (name = "decisions", description = "The central purchasing office's decisions and procurement steps"),
+        (name = "open data", description = "Pools as Open Contracting (OCDS 1.1) releases"),
         (name = "operations", description = "Health, readiness and the email outbox"),
     )
 )]

@@ -7,6 +7,7 @@ pub mod docs;
 pub mod health;
 pub mod me;
 pub mod needs;
+pub mod ocds;
 pub mod organisations;
 pub mod outbox;
 pub mod pool_actions;
@@ -78,6 +79,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/pools/{id}/award", web::post().to(pool_actions::award)))
         .service(resource("/api/v1/pools/{id}/deliver", web::post().to(pool_actions::deliver)))
         .service(resource("/api/v1/pools/{id}/merge", web::post().to(pool_actions::merge)))
+        .service(resource("/api/v1/ocds/releases", web::get().to(ocds::releases)))
         .service(resource("/api/v1/outbox", web::get().to(outbox::list)))
         .service(resource("/api/v1/outbox/{id}/requeue", web::post().to(outbox::requeue)));
 }

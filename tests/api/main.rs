@@ -14,6 +14,7 @@ mod lifecycle;
 mod mail;
 mod matching_eval;
 mod needs;
+mod ocds;
 mod organisations;
 mod process;
 mod security;

@@ -63,3 +63,15 @@ pub fn last_id(conn: &mut DbConnection) -> QueryResult<i64> {
     let last: Option<i64> = events::table.select(diesel::dsl::max(events::id)).first(conn)?;
     Ok(last.unwrap_or(0))
 }
+
+/// When the last event of each of these pools was recorded: `(pool id, at)`.
+pub fn last_of_pools(
+    conn: &mut DbConnection,
+    pool_ids: &[i64],
+) -> QueryResult<Vec<(Option<i64>, Option<NaiveDateTime>)>> {
+    events::table
+        .filter(events::pool_id.eq_any(pool_ids))
+        .group_by(events::pool_id)
+        .select((events::pool_id, diesel::dsl::max(events::at)))
+        .load(conn)
+}

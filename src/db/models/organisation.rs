@@ -36,6 +36,11 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Organisation> {
     organisations::table.find(id).select(Organisation::as_select()).first(conn)
 }
 
+/// The organisations with an id in `ids`.
+pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Organisation>> {
+    organisations::table.filter(organisations::id.eq_any(ids)).select(Organisation::as_select()).load(conn)
+}
+
 pub fn name_taken(conn: &mut DbConnection, name: &str) -> QueryResult<bool> {
     use diesel::dsl::{exists, select, sql};
     use diesel::sql_types::{Bool, Text};

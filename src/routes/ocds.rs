@@ -1,0 +1,126 @@
+//! The open data export: pools as an OCDS 1.1 release package (the mapping is in
+//! [`crate::ocds`]).
+
+use actix_web::{HttpResponse, http::header, web};
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::common::PageQuery;
+use crate::{
+    auth::AuthUser,
+    db::{
+        DbConnection,
+        models::{
+            event,
+            organisation::{self, Organisation},
+            pool,
+        },
+    },
+    domain::kinds::OrganisationKind,
+    error::{ApiResult, Validator},
+    ocds::{self, PoolSnapshot, Publication},
+    service::pool_view,
+    state::AppState,
+};
+
+/// Releases per page when the client does not say.
+const DEFAULT_LIMIT: i64 = 100;
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReleasesQuery {
+    /// Only pools changed at or after this instant (RFC 3339, such as `2026-01-31T00:00:00Z`).
+    pub since: Option<String>,
+    /// Releases per page, 1 to 200 (default 100).
+    pub limit: Option<i64>,
+    /// Releases to skip (default 0).
+    pub offset: Option<i64>,
+}
+
+/// Every pool as an OCDS 1.1 release package: one release per pool, by pool id.
+///
+/// The release describes the pool as it is now; its id changes with every change, so a
+/// harvester keeps the newest release of each `ocid`. The 1.1 package has no paging field:
+/// when more releases follow, a `Link: <…>; rel="next"` header gives the next page. A page
+/// with no pool has an empty `releases` list, which the package schema (at least one
+/// release) does not foresee.
+#[utoipa::path(get, path = "/api/v1/ocds/releases", tag = "open data", params(ReleasesQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = ocds::ReleasePackage, description = "an OCDS 1.1 release package",
+            headers(("Link" = String, description = "the next page, when there is one"))),
+        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid since or paging", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn releases(
+    state: web::Data<AppState>,
+    _caller: AuthUser,
+    query: web::Query<ReleasesQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let mut v = Validator::default();
+    let page = PageQuery { limit: Some(query.limit.unwrap_or(DEFAULT_LIMIT)), offset: query.offset };
+    let (limit, offset) = page.parse(&mut v);
+    let since = query.since.as_deref().and_then(|raw| v.check("since", parse_since(raw)));
+    v.finish()?;
+    let loaded = state.db.run(move |conn| load(conn, since.map(|s| s.naive_utc()), limit, offset)).await?;
+
+    let publication = Publication {
+        prefix: &state.config.ocds_prefix,
+        central: loaded.central.as_ref(),
+        organisations: &loaded.organisations,
+    };
+    let releases = loaded.pools.iter().map(|snapshot| ocds::release(snapshot, &publication)).collect();
+    let public_url = &state.config.public_url;
+    let package =
+        ocds::package(page_url(public_url, since, limit, offset), public_url, loaded.central.as_ref(), releases);
+    let mut response = HttpResponse::Ok();
+    if offset + limit < loaded.total {
+        response.insert_header((
+            header::LINK,
+            format!("<{}>; rel=\"next\"", page_url(public_url, since, limit, offset + limit)),
+        ));
+    }
+    Ok(response.json(package))
+}
+
+fn parse_since(raw: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(raw.trim())
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|_| "must be an RFC 3339 date-time such as 2026-01-31T00:00:00Z".to_owned())
+}
+
+/// The URL of one page; `since` is written in UTC so that it needs no escaping.
+fn page_url(public_url: &str, since: Option<DateTime<Utc>>, limit: i64, offset: i64) -> String {
+    let since = since.map(|s| format!("&since={}", s.to_rfc3339_opts(SecondsFormat::AutoSi, true))).unwrap_or_default();
+    format!("{public_url}/api/v1/ocds/releases?limit={limit}&offset={offset}{since}")
+}
+
+struct Loaded {
+    pools: Vec<PoolSnapshot>,
+    organisations: Vec<Organisation>,
+    central: Option<Organisation>,
+    total: i64,
+}
+
+/// One page of pools with their participants, the organisations they name and when each
+/// pool last changed.
+fn load(conn: &mut DbConnection, since: Option<NaiveDateTime>, limit: i64, offset: i64) -> ApiResult<Loaded> {
+    let (rows, total) = pool::changed_since(conn, since, limit, offset)?;
+    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let last_events = event::last_of_pools(conn, &ids)?;
+    let mut pools = Vec::with_capacity(rows.len());
+    for row in rows {
+        let last_event = last_events.iter().find(|(id, _)| *id == Some(row.id)).and_then(|(_, at)| *at);
+        let last_change = last_event.map_or(row.updated_at, |at| at.max(row.updated_at));
+        pools.push(PoolSnapshot { view: pool_view::with_participants(conn, row)?, last_change });
+    }
+    let mut participant_ids: Vec<i64> =
+        pools.iter().flat_map(|p| p.view.participants.iter().map(|x| x.organisation_id)).collect();
+    participant_ids.sort_unstable();
+    participant_ids.dedup();
+    let organisations = organisation::by_ids(conn, &participant_ids)?;
+    let central = organisation::find_by_kind(conn, OrganisationKind::CentralPurchasing.as_str())?;
+    Ok(Loaded { pools, organisations, central, total })
+}
