@@ -12,6 +12,7 @@ mod helpers;
 mod idempotency;
 mod lifecycle;
 mod mail;
+mod matching;
 mod matching_eval;
 mod needs;
 mod ocds;

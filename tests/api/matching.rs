@@ -1,0 +1,116 @@
+//! The matcher through the API: merge, suggestion, move, and the two thresholds.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{spawn_app, spawn_app_with};
+
+const CEMETERY: [(&str, &str); 3] = [
+    (
+        "Gestion des concessions du cimetière",
+        "Nous souhaitons un registre numérique des concessions de nos cimetières, avec les échéances et le plan des parcelles.",
+    ),
+    ("gestion des concessions de cimetiere", "registre des concessions du cimetiere et rappel des echeances"),
+    (
+        "CIMETIÈRES : GESTION DES CONCESSIONS",
+        "Registre informatisé des concessions funéraires : plan interactif des cimetières, rappels automatiques avant \
+         l'échéance des concessions, export pour le service population et historique des défunts par parcelle.",
+    ),
+];
+
+fn similar_ids(posted: &Value) -> Vec<i64> {
+    posted["similar_pools"].as_array().unwrap().iter().map(|s| s["pool_id"].as_i64().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn three_communes_one_need_from_a_cold_start_and_another_topic_apart() {
+    let app = spawn_app().await;
+    let mut pools = Vec::new();
+    let mut merged = Vec::new();
+    for (i, (title, description)) in CEMETERY.iter().enumerate() {
+        let (_, token) = app.commune(&format!("Commune {i}")).await;
+        let posted = app.post_need(&token, title, description).await;
+        pools.push(posted["pool"]["id"].as_i64().unwrap());
+        merged.push(posted["merged"].as_bool().unwrap());
+        assert!(
+            !similar_ids(&posted).contains(&posted["pool"]["id"].as_i64().unwrap()),
+            "never the pool it merged into"
+        );
+    }
+    assert_eq!(merged, [false, true, true]);
+    assert!(pools.iter().all(|p| *p == pools[0]), "{pools:?}");
+    let (_, other) = app.commune("Commune 9").await;
+    let rooms = app
+        .post_need(&other, "Réservation en ligne des salles communales", "Calendrier des salles et paiement en ligne.")
+        .await;
+    assert_eq!(rooms["merged"], false);
+    assert_ne!(rooms["pool"]["id"].as_i64(), Some(pools[0]));
+}
+
+#[tokio::test]
+async fn below_the_merge_threshold_a_need_is_only_suggested_and_can_move() {
+    let app = spawn_app_with(|vars| {
+        vars.insert("MUTUA_MATCH_MERGE".into(), "1.01".into());
+    })
+    .await;
+    let (_, namur) = app.commune("Namur").await;
+    let (_, ciney) = app.commune("Ciney").await;
+    let first = app.post_need(&namur, CEMETERY[0].0, CEMETERY[0].1).await;
+    let pool = first["pool"]["id"].as_i64().unwrap();
+    let second = app.post_need(&ciney, CEMETERY[1].0, CEMETERY[1].1).await;
+    assert_eq!(second["merged"], false, "no score reaches a merge threshold above 1");
+    assert_eq!(similar_ids(&second).first(), Some(&pool), "but the pool is suggested first");
+    let score = second["similar_pools"][0]["score"].as_f64().unwrap();
+    assert!(score > 0.0 && score <= 1.0);
+
+    // The commune agrees with the suggestion: that is recorded as evidence.
+    let need = second["need"]["id"].as_i64().unwrap();
+    let moved = app.post(&format!("/api/v1/needs/{need}/move"), &ciney, &json!({"pool_id": pool})).await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let events: Value = app.get(&format!("/api/v1/pools/{pool}/events"), &ciney).await.json().await.unwrap();
+    let evidence = events["items"].as_array().unwrap().iter().find(|e| e["type"] == "need.moved").unwrap();
+    assert_eq!(evidence["data"]["was_suggested"], true);
+    assert_eq!(evidence["data"]["suggested_score"].as_f64(), Some(score));
+}
+
+#[tokio::test]
+async fn a_near_tie_between_two_pools_is_suggested_not_merged() {
+    let app = spawn_app().await;
+    let (_, namur) = app.commune("Namur").await;
+    let (_, ciney) = app.commune("Ciney").await;
+    let (_, dinant) = app.commune("Dinant").await;
+    let first = app.post_need(&namur, CEMETERY[0].0, CEMETERY[0].1).await;
+    let second = app.post_need(&ciney, CEMETERY[0].0, CEMETERY[0].1).await;
+    assert_eq!(second["merged"], true);
+    // Ciney insists on a pool of its own: now two pools hold the very same text.
+    let need = second["need"]["id"].as_i64().unwrap();
+    let alone: Value =
+        app.post(&format!("/api/v1/needs/{need}/move"), &ciney, &json!({"pool_id": null})).await.json().await.unwrap();
+    let (a, b) = (first["pool"]["id"].as_i64().unwrap(), alone["pool"]["id"].as_i64().unwrap());
+    assert_ne!(a, b);
+    let third = app.post_need(&dinant, CEMETERY[0].0, CEMETERY[0].1).await;
+    assert_eq!(third["merged"], false, "the best pool is not clearly ahead of the second: no merge");
+    let similar = similar_ids(&third);
+    assert!(similar.contains(&a) && similar.contains(&b), "{similar:?}");
+}
+
+#[tokio::test]
+async fn the_suggestion_threshold_is_configurable() {
+    async fn suggestions(strict: bool) -> Vec<i64> {
+        let app = spawn_app_with(|vars| {
+            if strict {
+                vars.insert("MUTUA_MATCH_SUGGEST".into(), "0.99".into());
+            }
+        })
+        .await;
+        let (_, namur) = app.commune("Namur").await;
+        let (_, ciney) = app.commune("Ciney").await;
+        app.post_need(&namur, "Gestion des salles communales", "Réservation des salles de la commune.").await;
+        let close =
+            app.post_need(&ciney, "Gestion des salles de sport", "Planning des clubs dans les halls sportifs.").await;
+        assert_eq!(close["merged"], false);
+        similar_ids(&close)
+    }
+    assert_eq!(suggestions(false).await.len(), 1, "a close pool is suggested at the default threshold");
+    assert!(suggestions(true).await.is_empty(), "nothing scores 0.99");
+}
