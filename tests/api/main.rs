@@ -13,6 +13,7 @@ mod idempotency;
 mod lifecycle;
 mod mail;
 mod matching_eval;
+mod metrics;
 mod needs;
 mod ocds;
 mod organisations;
