@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod idempotency;
 pub mod mail;
+pub mod metrics;
 pub mod ocds;
 pub mod ratelimit;
 pub mod routes;

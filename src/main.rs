@@ -9,6 +9,7 @@ use mutua::{
     config::{Config, MIN_JWT_SECRET_BYTES},
     db::{Db, models::outbox},
     mail::worker::Mailer,
+    metrics::EmailMetrics,
     telemetry,
 };
 
@@ -125,7 +126,9 @@ fn worker(config: Config) -> anyhow::Result<()> {
         let migrating = db.clone();
         tokio::task::spawn_blocking(move || migrating.migrate(std::time::Duration::from_secs(60))).await??;
         let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-        let mailer = std::sync::Arc::new(Mailer::new(db, config.mail, config.public_url, wake)?);
+        // No HTTP server here: what the worker counts is not exposed.
+        let metrics = std::sync::Arc::new(EmailMetrics::default());
+        let mailer = std::sync::Arc::new(Mailer::new(db, config.mail, config.public_url, wake, metrics)?);
         tracing::info!("worker started");
         tokio::select! {
             () = mailer.run() => {}

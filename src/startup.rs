@@ -22,6 +22,7 @@ use crate::{
     db::Db,
     idempotency,
     mail::worker::Mailer,
+    metrics::{self, Metrics},
     ratelimit::{self, LoginThrottle, WriteLimiter},
     routes,
     service::matcher::Matcher,
@@ -41,8 +42,14 @@ impl Application {
         let listener = TcpListener::bind(config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let mail_wake = Arc::new(Notify::new());
-        let mailer =
-            Arc::new(Mailer::new(db.clone(), config.mail.clone(), config.public_url.clone(), mail_wake.clone())?);
+        let metrics = Metrics::new();
+        let mailer = Arc::new(Mailer::new(
+            db.clone(),
+            config.mail.clone(),
+            config.public_url.clone(),
+            mail_wake.clone(),
+            metrics.email.clone(),
+        )?);
         let state = web::Data::new(AppState {
             jwt: JwtKeys::new(&config.jwt_secret, config.jwt_ttl)?,
             matcher: Matcher::new(config.match_thresholds),
@@ -50,6 +57,7 @@ impl Application {
             mail_wake,
             login_throttle: LoginThrottle::default(),
             write_limiter: WriteLimiter::new(config.rate_limit_per_minute),
+            metrics,
             db,
             config,
         });
@@ -109,6 +117,8 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<S
             .wrap(middleware::from_fn(ratelimit::middleware))
             .wrap(middleware::from_fn(auth::extractor::middleware))
             .wrap(TracingLogger::default())
+            // Outermost: it sees the final status of every response.
+            .wrap(middleware::from_fn(metrics::middleware))
             .app_data(state.clone())
             .app_data(web::JsonConfig::default().limit(max_body).error_handler(routes::json_error))
             .app_data(web::PayloadConfig::default().limit(max_body))

@@ -9,6 +9,7 @@ use crate::{
     config::Config,
     db::Db,
     mail::worker::Mailer,
+    metrics::Metrics,
     ratelimit::{LoginThrottle, WriteLimiter},
     service::matcher::Matcher,
 };
@@ -23,4 +24,5 @@ pub struct AppState {
     pub mail_wake: Arc<Notify>,
     pub login_throttle: LoginThrottle,
     pub write_limiter: WriteLimiter,
+    pub metrics: Metrics,
 }

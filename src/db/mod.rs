@@ -112,6 +112,11 @@ impl Db {
         self.pool.state()
     }
 
+    /// The most connections the pool opens.
+    pub fn max_size(&self) -> u32 {
+        self.pool.max_size()
+    }
+
     /// A pooled connection, or 503 when none can be had.
     pub fn conn(&self) -> ApiResult<r2d2::PooledConnection<Manager>> {
         self.pool.get().map_err(|error| {

@@ -30,6 +30,7 @@ use crate::{
         },
     },
     error::ApiResult,
+    metrics::EmailMetrics,
     service,
 };
 
@@ -56,11 +57,18 @@ pub struct Mailer {
     config: MailConfig,
     public_url: String,
     wake: Arc<Notify>,
+    metrics: Arc<EmailMetrics>,
 }
 
 impl Mailer {
-    pub fn new(db: Db, config: MailConfig, public_url: String, wake: Arc<Notify>) -> anyhow::Result<Self> {
-        Ok(Self { transport: Transport::from_config(&config)?, db, config, public_url, wake })
+    pub fn new(
+        db: Db,
+        config: MailConfig,
+        public_url: String,
+        wake: Arc<Notify>,
+        metrics: Arc<EmailMetrics>,
+    ) -> anyhow::Result<Self> {
+        Ok(Self { transport: Transport::from_config(&config)?, db, config, public_url, wake, metrics })
     }
 
     pub fn transport(&self) -> &Transport {
@@ -109,16 +117,19 @@ impl Mailer {
             let update = match outcome {
                 Ok(()) => {
                     round.sent += 1;
+                    self.metrics.sent();
                     tracing::info!(outbox_id = id, event = %row.event_type, to = %row.recipient_email, "email sent");
                     self.db.run(move |conn| Ok(outbox::mark_sent(conn, id, db::now())?)).await
                 }
                 Err(error) => {
                     let retry_at = self.retry_at(&row, &error);
+                    self.metrics.failed(error.permanent);
                     if retry_at.is_some() {
                         round.retried += 1;
                         tracing::warn!(outbox_id = id, error = %error.detail, attempts = row.attempts + 1, "email not sent; will retry");
                     } else {
                         round.dead += 1;
+                        self.metrics.dead();
                         tracing::error!(outbox_id = id, error = %error.detail, to = %row.recipient_email, "email dead: permanently refused");
                     }
                     self.db.run(move |conn| Ok(outbox::mark_failed(conn, id, &error.detail, retry_at)?)).await

@@ -7,7 +7,7 @@ use utoipa::{
 };
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{auth, health, me, needs, ocds, organisations, outbox, pool_actions, pools, users};
+use super::{auth, health, me, metrics, needs, ocds, organisations, outbox, pool_actions, pools, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,7 +18,7 @@ use super::{auth, health, me, needs, ocds, organisations, outbox, pool_actions, 
         license(name = "GPL-2.0-or-later", identifier = "GPL-2.0-or-later"),
     ),
     paths(
-        health::health, health::ready,
+        health::health, health::ready, metrics::metrics,
         auth::login, me::me, users::change_password, users::patch,
         organisations::create, organisations::list, organisations::get,
         organisations::create_user, organisations::list_users,
@@ -39,7 +39,7 @@ use super::{auth, health, me, needs, ocds, organisations, outbox, pool_actions, 
         (name = "pledges", description = "What each authority is ready to pay"),
         (name = "decisions", description = "The central purchasing office's decisions and procurement steps"),
         (name = "open data", description = "Pools as Open Contracting (OCDS 1.1) releases"),
-        (name = "operations", description = "Health, readiness and the email outbox"),
+        (name = "operations", description = "Health, readiness, metrics and the email outbox"),
     )
 )]
 pub struct ApiDoc;

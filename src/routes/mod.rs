@@ -6,6 +6,7 @@ pub mod common;
 pub mod docs;
 pub mod health;
 pub mod me;
+pub mod metrics;
 pub mod needs;
 pub mod ocds;
 pub mod organisations;
@@ -26,6 +27,7 @@ use crate::error::{ApiError, FieldError};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(health::health)
         .service(health::ready)
+        .service(metrics::metrics)
         .service(auth::login)
         .service(docs::swagger_ui())
         .service(resource("/api/v1/me", web::get().to(me::me)))

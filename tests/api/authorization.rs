@@ -11,7 +11,7 @@ type Expected = [u16; 4];
 
 fn expected(method: &str, path: &str) -> Option<Expected> {
     Some(match (method, path) {
-        ("GET", "/health" | "/ready") => [200, 200, 200, 200],
+        ("GET", "/health" | "/ready" | "/metrics") => [200, 200, 200, 200],
         ("POST", "/api/v1/auth/login") => [422, 422, 422, 422],
         ("GET", "/api/v1/me") => [401, 200, 200, 200],
         ("POST", "/api/v1/me/password") => [401, 422, 422, 422],

@@ -2,9 +2,9 @@ use crate::helpers::spawn_app;
 use serde_json::Value;
 
 #[tokio::test]
-async fn health_and_ready_answer_without_a_token() {
+async fn health_ready_and_metrics_answer_without_a_token() {
     let app = spawn_app().await;
-    for path in ["/health", "/ready"] {
+    for path in ["/health", "/ready", "/metrics"] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
     }
@@ -23,6 +23,7 @@ async fn openapi_document_lists_every_route_and_the_docs_page_is_served() {
         "/api/v1/organisations/{id}/users",
         "/health",
         "/ready",
+        "/metrics",
     ] {
         assert!(paths.contains_key(path), "{path} missing from the OpenAPI document");
     }

@@ -14,6 +14,7 @@ mod lifecycle;
 mod mail;
 mod matching;
 mod matching_eval;
+mod metrics;
 mod needs;
 mod ocds;
 mod organisations;

@@ -115,6 +115,11 @@ pub fn states(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, Str
     pools::table.filter(pools::id.eq_any(ids)).select((pools::id, pools::state, pools::title)).load(conn)
 }
 
+/// How many pools are in each state.
+pub fn counts(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
+    pools::table.group_by(pools::state).select((pools::state, diesel::dsl::count_star())).load(conn)
+}
+
 /// Filters of the pool list.
 #[derive(Default)]
 pub struct PoolFilter {
