@@ -30,60 +30,75 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(metrics::metrics)
         .service(auth::login)
         .service(docs::swagger_ui())
-        .service(resource("/api/v1/me", web::get().to(me::me)))
-        .service(resource("/api/v1/me/password", web::post().to(users::change_password)))
-        .service(resource("/api/v1/users/{id}", web::patch().to(users::patch)))
+        // Scopes: a request is matched against a fixed prefix before any pattern, so the
+        // hot paths do not try every route of the API in turn.
+        .service(web::scope("/api/v1").service(pool_routes()).service(need_routes()).service(other_routes()));
+}
+
+fn pool_routes() -> actix_web::Scope {
+    web::scope("/pools")
+        .service(resource("", web::get().to(pools::list)))
+        // Before /{id}, which would otherwise take "similar" for an id.
+        .service(resource("/similar", web::get().to(pools::similar)))
         .service(
-            web::resource("/api/v1/organisations")
-                .route(web::get().to(organisations::list))
-                .route(web::post().to(organisations::create))
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(resource("/api/v1/organisations/{id}", web::get().to(organisations::get)))
-        .service(
-            web::resource("/api/v1/organisations/{id}/users")
-                .route(web::get().to(organisations::list_users))
-                .route(web::post().to(organisations::create_user))
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(
-            web::resource("/api/v1/needs")
-                .route(web::get().to(needs::list))
-                .route(web::post().to(needs::create))
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(
-            web::resource("/api/v1/needs/{id}")
-                .route(web::get().to(needs::get))
-                .route(web::delete().to(needs::withdraw))
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(resource("/api/v1/needs/{id}/move", web::post().to(needs::move_need)))
-        .service(resource("/api/v1/pools", web::get().to(pools::list)))
-        // Before /pools/{id}, which would otherwise take "similar" for an id.
-        .service(resource("/api/v1/pools/similar", web::get().to(pools::similar)))
-        .service(
-            web::resource("/api/v1/pools/{id}")
+            web::resource("/{id}")
                 .route(web::get().to(pools::get))
                 .route(web::patch().to(pools::patch))
                 .default_service(web::to(method_not_allowed)),
         )
         .service(
-            web::resource("/api/v1/pools/{id}/pledge")
+            web::resource("/{id}/pledge")
                 .route(web::put().to(pool_actions::put_pledge))
                 .route(web::delete().to(pool_actions::delete_pledge))
                 .default_service(web::to(method_not_allowed)),
         )
-        .service(resource("/api/v1/pools/{id}/events", web::get().to(pools::events)))
-        .service(resource("/api/v1/pools/{id}/approve", web::post().to(pool_actions::approve)))
-        .service(resource("/api/v1/pools/{id}/reject", web::post().to(pool_actions::reject)))
-        .service(resource("/api/v1/pools/{id}/cancel", web::post().to(pool_actions::cancel)))
-        .service(resource("/api/v1/pools/{id}/award", web::post().to(pool_actions::award)))
-        .service(resource("/api/v1/pools/{id}/deliver", web::post().to(pool_actions::deliver)))
-        .service(resource("/api/v1/pools/{id}/merge", web::post().to(pool_actions::merge)))
-        .service(resource("/api/v1/ocds/releases", web::get().to(ocds::releases)))
-        .service(resource("/api/v1/outbox", web::get().to(outbox::list)))
-        .service(resource("/api/v1/outbox/{id}/requeue", web::post().to(outbox::requeue)));
+        .service(resource("/{id}/events", web::get().to(pools::events)))
+        .service(resource("/{id}/approve", web::post().to(pool_actions::approve)))
+        .service(resource("/{id}/reject", web::post().to(pool_actions::reject)))
+        .service(resource("/{id}/cancel", web::post().to(pool_actions::cancel)))
+        .service(resource("/{id}/award", web::post().to(pool_actions::award)))
+        .service(resource("/{id}/deliver", web::post().to(pool_actions::deliver)))
+        .service(resource("/{id}/merge", web::post().to(pool_actions::merge)))
+}
+
+fn need_routes() -> actix_web::Scope {
+    web::scope("/needs")
+        .service(
+            web::resource("")
+                .route(web::get().to(needs::list))
+                .route(web::post().to(needs::create))
+                .default_service(web::to(method_not_allowed)),
+        )
+        .service(
+            web::resource("/{id}")
+                .route(web::get().to(needs::get))
+                .route(web::delete().to(needs::withdraw))
+                .default_service(web::to(method_not_allowed)),
+        )
+        .service(resource("/{id}/move", web::post().to(needs::move_need)))
+}
+
+fn other_routes() -> actix_web::Scope {
+    web::scope("")
+        .service(resource("/me", web::get().to(me::me)))
+        .service(resource("/me/password", web::post().to(users::change_password)))
+        .service(resource("/users/{id}", web::patch().to(users::patch)))
+        .service(
+            web::resource("/organisations")
+                .route(web::get().to(organisations::list))
+                .route(web::post().to(organisations::create))
+                .default_service(web::to(method_not_allowed)),
+        )
+        .service(resource("/organisations/{id}", web::get().to(organisations::get)))
+        .service(
+            web::resource("/organisations/{id}/users")
+                .route(web::get().to(organisations::list_users))
+                .route(web::post().to(organisations::create_user))
+                .default_service(web::to(method_not_allowed)),
+        )
+        .service(resource("/ocds/releases", web::get().to(ocds::releases)))
+        .service(resource("/outbox", web::get().to(outbox::list)))
+        .service(resource("/outbox/{id}/requeue", web::post().to(outbox::requeue)))
 }
 
 /// A resource with one method; any other method is 405.

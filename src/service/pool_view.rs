@@ -7,11 +7,8 @@ use diesel::prelude::*;
 use crate::{
     db::{
         DbConnection,
-        models::{
-            pledge,
-            pool::{self, Pool},
-        },
-        schema::{needs, organisations},
+        models::pool::{self, Pool},
+        schema::{needs, organisations, pledges},
     },
     domain::shares,
     error::ApiResult,
@@ -33,37 +30,41 @@ pub struct PoolView {
 }
 
 /// Loads a pool and its participants: organisations with an active need or a pledge in it.
+/// One read transaction: the three queries see the same snapshot (and SQLite takes its
+/// read lock once instead of three times).
 pub fn load(conn: &mut DbConnection, pool_id: i64) -> ApiResult<PoolView> {
-    let pool = pool::find(conn, pool_id)?;
-    with_participants(conn, pool)
+    conn.transaction(|conn| {
+        let pool = pool::find(conn, pool_id)?;
+        with_participants(conn, pool)
+    })
 }
 
 pub fn with_participants(conn: &mut DbConnection, pool: Pool) -> ApiResult<PoolView> {
-    let pledges = pledge::of_pool(conn, pool.id)?;
+    // Two joins with fixed SQL, so that the database keeps them prepared.
     let with_needs: Vec<(i64, String)> = needs::table
         .inner_join(organisations::table)
         .filter(needs::pool_id.eq(pool.id))
         .filter(needs::status.eq("active"))
         .select((organisations::id, organisations::name))
         .load(conn)?;
-    let needs_count = i64::try_from(with_needs.len()).unwrap_or(i64::MAX);
-    let pledger_ids: Vec<i64> = pledges.iter().map(|p| p.organisation_id).collect();
-    let pledger_names: Vec<(i64, String)> = organisations::table
-        .filter(organisations::id.eq_any(&pledger_ids))
-        .select((organisations::id, organisations::name))
+    let pledged: Vec<(i64, String, i64)> = pledges::table
+        .inner_join(organisations::table)
+        .filter(pledges::pool_id.eq(pool.id))
+        .select((organisations::id, organisations::name, pledges::amount_cents))
         .load(conn)?;
+    let needs_count = i64::try_from(with_needs.len()).unwrap_or(i64::MAX);
     // Ordered by organisation id: the order shares are split in, so rounding is stable.
-    let mut names: BTreeMap<i64, String> = with_needs.into_iter().collect();
-    names.extend(pledger_names);
-    let amounts: Vec<i64> = names
-        .keys()
-        .map(|id| pledges.iter().find(|p| p.organisation_id == *id).map_or(0, |p| p.amount_cents))
-        .collect();
+    let mut participants: BTreeMap<i64, (String, i64)> =
+        with_needs.into_iter().map(|(id, name)| (id, (name, 0))).collect();
+    for (id, name, amount) in pledged {
+        participants.insert(id, (name, amount));
+    }
+    let amounts: Vec<i64> = participants.values().map(|(_, amount)| *amount).collect();
     let split = shares::split(shares::payable(pool.pledged_cents, pool.target_cents), &amounts);
-    let participants = names
+    let participants = participants
         .into_iter()
-        .zip(amounts.into_iter().zip(split))
-        .map(|((organisation_id, name), (pledged_cents, share_cents))| Participant {
+        .zip(split)
+        .map(|((organisation_id, (name, pledged_cents)), share_cents)| Participant {
             organisation_id,
             name,
             pledged_cents,
