@@ -15,6 +15,7 @@ mod mail;
 mod matching_eval;
 mod needs;
 mod ocds;
+mod openapi_examples;
 mod organisations;
 mod process;
 mod security;
