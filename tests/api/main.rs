@@ -3,6 +3,7 @@
 
 mod auth;
 mod authorization;
+mod browser;
 mod concurrency;
 mod errors;
 mod faults;
