@@ -20,3 +20,4 @@ mod openapi_examples;
 mod organisations;
 mod process;
 mod security;
+mod walkthrough;
