@@ -50,6 +50,7 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
     /// The current state of the pool, when the problem is a wrong state.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "open")]
     pub state: Option<String>,
 }
 

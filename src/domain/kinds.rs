@@ -5,8 +5,9 @@ use utoipa::ToSchema;
 
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
+        // The derive first: the attributes may use its helper (`#[schema(example = ..)]`).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        $(#[$meta])*
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -39,11 +40,13 @@ pub(crate) use text_enum;
 
 text_enum! {
     /// What a user may do (SPEC section 2).
+    #[schema(example = "member")]
     Role { Member => "member", Officer => "officer" }
 }
 
 text_enum! {
     /// The kind of public body an organisation is.
+    #[schema(example = "commune")]
     OrganisationKind {
         Commune => "commune",
         Cpas => "cpas",
@@ -57,6 +60,7 @@ text_enum! {
 
 text_enum! {
     /// The language of an organisation's emails.
+    #[schema(example = "fr")]
     Locale { Fr => "fr", Nl => "nl", De => "de", En => "en" }
 }
 

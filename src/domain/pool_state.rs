@@ -19,6 +19,7 @@ use super::kinds::text_enum;
 
 text_enum! {
     /// Where a pool is in its lifecycle.
+    #[schema(example = "approved")]
     PoolState {
         Open => "open",
         Funded => "funded",

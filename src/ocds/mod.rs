@@ -138,8 +138,8 @@ fn supplier(pool: &Pool) -> Option<OrganizationReference> {
     pool.supplier.as_ref().map(|name| OrganizationReference { id: format!("supplier-{}", pool.id), name: name.clone() })
 }
 
-fn value(cents: i64, pool: &Pool) -> Value {
-    Value { amount: Amount(cents), currency: pool.currency.clone() }
+fn value(cents: i64, pool: &Pool) -> MonetaryValue {
+    MonetaryValue { amount: Amount(cents), currency: pool.currency.clone() }
 }
 
 fn parties(view: &PoolView, publication: &Publication, awarded: bool) -> Vec<Party> {

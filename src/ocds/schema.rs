@@ -18,10 +18,15 @@ pub const BUDGET_BREAKDOWN_EXTENSION: &str = "https://raw.githubusercontent.com/
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReleasePackage {
+    /// This page's URL.
+    #[schema(example = "https://mutua.example.be/api/v1/ocds/releases?limit=100&offset=0")]
     pub uri: String,
     #[schema(example = "1.1")]
     pub version: String,
+    #[schema(example = json!([BUDGET_BREAKDOWN_EXTENSION]))]
     pub extensions: Vec<String>,
+    /// The date of the newest release in the package.
+    #[schema(example = "2026-03-04T16:20:00Z")]
     pub published_date: DateTime<Utc>,
     pub publisher: Publisher,
     pub releases: Vec<Release>,
@@ -29,8 +34,10 @@ pub struct ReleasePackage {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Publisher {
+    #[schema(example = "Centrale d'achat")]
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "https://mutua.example.be")]
     pub uri: Option<String>,
 }
 
@@ -41,6 +48,7 @@ pub struct Release {
     pub ocid: String,
     #[schema(example = "ocds-mutua-12-funded-1767225600000000")]
     pub id: String,
+    #[schema(example = "2026-01-01T00:00:00Z")]
     pub date: DateTime<Utc>,
     pub tag: Vec<Tag>,
     #[schema(example = "tender")]
@@ -80,10 +88,12 @@ pub enum Tag {
 pub struct Party {
     #[schema(example = "org-3")]
     pub id: String,
+    #[schema(example = "Commune de Ciney")]
     pub name: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub additional_identifiers: Vec<Identifier>,
     /// Codes of the open partyRole codelist: buyer, funder, procuringEntity, supplier.
+    #[schema(example = json!(["buyer", "funder"]))]
     pub roles: Vec<String>,
 }
 
@@ -94,12 +104,15 @@ pub struct Identifier {
     pub scheme: String,
     #[schema(example = "92094")]
     pub id: String,
+    #[schema(example = "Commune de Namur")]
     pub legal_name: String,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct OrganizationReference {
+    #[schema(example = "org-3")]
     pub id: String,
+    #[schema(example = "Commune de Ciney")]
     pub name: String,
 }
 
@@ -111,11 +124,15 @@ pub struct Planning {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Budget {
+    #[schema(
+        example = "Promesses de financement des autorités participantes. Chacune paie au plus sa promesse : le coût estimé est réparti au prorata des promesses."
+    )]
     pub description: String,
     /// The pool's title: the shared project the authorities fund.
+    #[schema(example = "Gestion des concessions du cimetière")]
     pub project: String,
     /// What the authorities pledged in all: the sum of the breakdown.
-    pub amount: Value,
+    pub amount: MonetaryValue,
     /// One entry per pledging authority (budget breakdown extension).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub budget_breakdown: Vec<BudgetBreakdown>,
@@ -126,14 +143,19 @@ pub struct Budget {
 pub struct BudgetBreakdown {
     #[schema(example = "pledge-org-3")]
     pub id: String,
+    #[schema(
+        example = "Promesse de financement de Commune de Ciney (plafond) ; part à payer : 16\u{202F}000,00\u{A0}€"
+    )]
     pub description: String,
-    pub amount: Value,
+    pub amount: MonetaryValue,
     pub source_party: OrganizationReference,
 }
 
-/// An amount of money: decimal euros with exactly two decimals.
+// Not named `Value`, as OCDS names it: utoipa takes any type of that name for
+// `serde_json::Value` and documents it as "anything".
+/// An amount of money (the OCDS `Value` object): decimal euros with exactly two decimals.
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct Value {
+pub struct MonetaryValue {
     #[schema(value_type = f64, example = 12500.5)]
     pub amount: Amount,
     #[schema(example = "EUR")]
@@ -162,14 +184,17 @@ impl Serialize for Amount {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Tender {
+    #[schema(example = "ocds-mutua-12-tender")]
     pub id: String,
+    #[schema(example = "Gestion des concessions du cimetière")]
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Registre numérique des concessions, rappels d'échéance, plan du cimetière.")]
     pub description: Option<String>,
     pub status: TenderStatus,
     /// The estimated cost of the development.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<Value>,
+    pub value: Option<MonetaryValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub procuring_entity: Option<OrganizationReference>,
     pub items: Vec<Item>,
@@ -190,7 +215,9 @@ pub enum TenderStatus {
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Item {
+    #[schema(example = "1")]
     pub id: String,
+    #[schema(example = "Gestion des concessions du cimetière")]
     pub description: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classification: Option<Classification>,
@@ -210,26 +237,35 @@ pub struct Classification {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Document {
+    #[schema(example = "repository")]
     pub id: String,
     /// A code of the open documentType codelist.
+    #[schema(example = "completionCertificate")]
     pub document_type: String,
+    #[schema(example = "Code source livré")]
     pub title: String,
+    #[schema(example = "Dépôt du logiciel livré, sous licence GPL-3.0-or-later : chaque membre peut le réutiliser.")]
     pub description: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "https://git.example.be/mutua/cimetiere")]
     pub url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "2026-09-15T10:00:00Z")]
     pub date_published: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Award {
+    #[schema(example = "ocds-mutua-12-award")]
     pub id: String,
     /// Always `active`: mutua records an award once it is made.
+    #[schema(example = "active")]
     pub status: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "2026-05-12T14:00:00Z")]
     pub date: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<Value>,
+    pub value: Option<MonetaryValue>,
     pub suppliers: Vec<OrganizationReference>,
     pub items: Vec<Item>,
 }
@@ -237,13 +273,16 @@ pub struct Award {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Contract {
+    #[schema(example = "ocds-mutua-12-contract")]
     pub id: String,
     #[serde(rename = "awardID")]
+    #[schema(example = "ocds-mutua-12-award")]
     pub award_id: String,
     /// `terminated`: the software was delivered, the contract has come to its end.
+    #[schema(example = "terminated")]
     pub status: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<Value>,
+    pub value: Option<MonetaryValue>,
     pub items: Vec<Item>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
@@ -253,6 +292,7 @@ pub struct Contract {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Period {
+    #[schema(example = "2026-09-15T10:00:00Z")]
     pub end_date: DateTime<Utc>,
 }
 
@@ -263,10 +303,14 @@ pub struct Implementation {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RelatedProcess {
+    #[schema(example = "merged-into")]
     pub id: String,
+    #[schema(example = "Mise en commun fusionnée : ses besoins et promesses y ont été transférés")]
     pub title: String,
     /// `ocid`: `identifier` is the open contracting id of the related process.
+    #[schema(example = "ocid")]
     pub scheme: String,
+    #[schema(example = "ocds-mutua-7")]
     pub identifier: String,
 }
 

@@ -20,6 +20,10 @@ pub struct LoginRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
+    /// A JWT to send as `Authorization: Bearer <access_token>`.
+    #[schema(
+        example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIyIiwiaWF0IjoxNzcyNDQyOTAwLCJleHAiOjE3NzI0NDY1MDAsImlzcyI6Im11dHVhIiwiYXVkIjoibXV0dWEtYXBpIiwidmVyIjowfQ.3q2xJ0x2q7w8d9h1-example-signature"
+    )]
     pub access_token: String,
     #[schema(example = "Bearer")]
     pub token_type: &'static str,
@@ -28,8 +32,9 @@ pub struct TokenResponse {
     pub expires_in: u64,
 }
 
-/// Exchanges an email and password for an access token. An unknown email and a wrong
-/// password get the same answer, in about the same time.
+/// Exchanges an email and password for an access token.
+///
+/// An unknown email and a wrong password get the same answer, in about the same time.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = TokenResponse),

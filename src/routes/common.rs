@@ -44,6 +44,8 @@ impl PageQuery {
 #[derive(Serialize, ToSchema)]
 pub struct Page<T: ToSchema> {
     pub items: Vec<T>,
+    /// How many items match, across all pages.
+    #[schema(example = 1)]
     pub total: i64,
 }
 

@@ -55,19 +55,27 @@ pub fn parse_need(title: &str, description: &str, cpv: Option<&str>, cost: Optio
 
 #[derive(Serialize, ToSchema)]
 pub struct NeedResponse {
+    #[schema(example = 12)]
     pub id: i64,
+    #[schema(example = 2)]
     pub organisation_id: i64,
+    #[schema(example = 7)]
     pub pool_id: i64,
     #[schema(example = "Gestion des concessions du cimetière")]
     pub title: String,
+    #[schema(example = "Registre numérique des concessions, rappels d'échéance, plan du cimetière.")]
     pub description: String,
     #[schema(example = "48000000-8")]
     pub cpv_code: Option<String>,
+    #[schema(example = 2500000)]
     pub estimated_cost_cents: Option<i64>,
     /// `active` or `withdrawn`.
     #[schema(example = "active")]
     pub status: String,
+    #[schema(example = "2026-03-02T09:15:00Z")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the need was withdrawn; `null` while it is active.
+    #[schema(example = json!(null))]
     pub withdrawn_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -91,6 +99,7 @@ impl From<Need> for NeedResponse {
 /// What already exists when a need joins a delivered pool: reuse it instead of funding it.
 #[derive(Serialize, ToSchema)]
 pub struct ExistingDevelopment {
+    #[schema(example = 3)]
     pub pool_id: i64,
     #[schema(example = "https://git.example.be/cimetiere")]
     pub repository_url: Option<String>,
@@ -103,6 +112,7 @@ pub struct PostNeedResponse {
     pub need: NeedResponse,
     pub pool: PoolResponse,
     /// Whether the need joined an existing pool of the same need.
+    #[schema(example = true)]
     pub merged: bool,
     /// Pools that look similar but not the same, best first.
     pub similar_pools: Vec<SimilarPoolResponse>,
@@ -110,8 +120,10 @@ pub struct PostNeedResponse {
     pub existing: Option<ExistingDevelopment>,
 }
 
-/// Posts a need. It joins the pool of the same need when there is one (`merged: true`),
-/// or opens its own pool; similar pools are suggested.
+/// Posts a need.
+///
+/// It joins the pool of the same need when there is one (`merged: true`), or opens its own
+/// pool; similar pools are suggested.
 #[utoipa::path(post, path = "/api/v1/needs", tag = "needs", request_body = CreateNeed,
     params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
     security(("bearer" = [])),
@@ -243,7 +255,7 @@ pub struct MoveNeed {
     /// The pool to join, or `null` to open a new pool for this need alone. Required: an
     /// empty body must not move anything.
     #[serde(default, deserialize_with = "super::pools::nullable")]
-    #[schema(value_type = Option<i64>, required = true)]
+    #[schema(value_type = Option<i64>, required = true, example = 7)]
     pub pool_id: Option<Option<i64>>,
 }
 

@@ -27,6 +27,7 @@ pub struct CreateOrganisation {
     #[schema(example = "Commune de Namur", min_length = 1, max_length = 200)]
     pub name: String,
     pub kind: OrganisationKind,
+    /// The language of the emails its users get.
     pub locale: Locale,
     /// Belgian INS/NIS code: five digits.
     #[schema(example = "92094")]
@@ -39,14 +40,19 @@ pub struct CreateOrganisation {
 
 #[derive(Serialize, ToSchema)]
 pub struct OrganisationResponse {
+    #[schema(example = 2)]
     pub id: i64,
     #[schema(example = "Commune de Namur")]
     pub name: String,
     pub kind: OrganisationKind,
+    #[schema(example = "92094")]
     pub nis_code: Option<String>,
+    #[schema(example = 113000)]
     pub population: Option<i64>,
     pub locale: Locale,
+    #[schema(example = "informatique@namur.be")]
     pub contact_email: Option<String>,
+    #[schema(example = "2026-03-01T08:00:00Z")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -75,20 +81,25 @@ pub struct CreateUser {
     /// At least 12 characters.
     #[schema(example = "correct horse battery staple", min_length = 12, max_length = 256)]
     pub password: String,
+    /// `officer` only in the central purchasing organisation, `member` everywhere else.
     pub role: Role,
 }
 
 /// A user as others see it: never the password hash.
 #[derive(Serialize, ToSchema)]
 pub struct UserResponse {
+    #[schema(example = 2)]
     pub id: i64,
     #[schema(example = "echevin@namur.be")]
     pub email: String,
     #[schema(example = "Marie Dupont")]
     pub name: String,
     pub role: Role,
+    #[schema(example = 2)]
     pub organisation_id: i64,
+    #[schema(example = false)]
     pub disabled: bool,
+    #[schema(example = "2026-03-01T08:05:00Z")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -17,18 +17,28 @@ use crate::{
 
 #[derive(Serialize, ToSchema)]
 pub struct OutboxEmail {
+    #[schema(example = 15)]
     pub id: i64,
+    #[schema(example = 41)]
     pub event_id: i64,
     #[schema(example = "pool.funded")]
     pub event_type: String,
+    #[schema(example = 2)]
     pub recipient_user_id: i64,
+    #[schema(example = "echevin@namur.be")]
     pub recipient_email: String,
     /// `pending`, `sent` or `dead`.
+    #[schema(example = "dead")]
     pub status: String,
+    #[schema(example = 8)]
     pub attempts: i32,
+    #[schema(example = "2026-03-03T11:40:00Z")]
     pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+    #[schema(example = "permanent error (550): 5.1.1 mailbox unavailable")]
     pub last_error: Option<String>,
+    #[schema(example = "2026-03-03T11:02:00Z")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+    #[schema(example = json!(null))]
     pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -59,8 +69,10 @@ pub struct OutboxQuery {
     pub offset: Option<i64>,
 }
 
-/// Emails by status (officers): by default the dead ones, which a mail server refused for
-/// good and which wait for an officer.
+/// Emails by status (officers).
+///
+/// By default the dead ones, which a mail server refused for good and which wait for an
+/// officer.
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "operations", params(OutboxQuery), security(("bearer" = [])),
     responses(
         (status = 200, body = Page<OutboxEmail>),

@@ -117,6 +117,7 @@ pub struct DeliverRequest {
 #[serde(deny_unknown_fields)]
 pub struct MergeRequest {
     /// The pool that receives this pool's needs and pledges.
+    #[schema(example = 7)]
     pub into_pool_id: i64,
 }
 
@@ -244,8 +245,10 @@ officer_step!(
     }
 );
 
-/// Merges this pool into another: its needs and pledges move; an organisation that
-/// pledged to both keeps the larger pledge. Returns the surviving pool.
+/// Merges this pool into another (officers).
+///
+/// Its needs and pledges move; an organisation that pledged to both keeps the larger
+/// pledge. Returns the surviving pool.
 #[utoipa::path(post, path = "/api/v1/pools/{id}/merge", tag = "decisions", request_body = MergeRequest,
     params(("id" = i64, Path, description = "the pool merged away"),
         ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),

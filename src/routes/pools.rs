@@ -26,12 +26,15 @@ use crate::{
 
 #[derive(Serialize, ToSchema)]
 pub struct ParticipantResponse {
+    #[schema(example = 3)]
     pub organisation_id: i64,
     #[schema(example = "Commune de Ciney")]
     pub name: String,
     /// This organisation's pledge (0 when it has a need but no pledge).
+    #[schema(example = 2000000)]
     pub pledged_cents: i64,
     /// What it pays: `min(pledged, target)` split pro rata to pledges.
+    #[schema(example = 1600000)]
     pub share_cents: i64,
 }
 
@@ -48,9 +51,11 @@ impl From<Participant> for ParticipantResponse {
 
 #[derive(Serialize, ToSchema)]
 pub struct PoolResponse {
+    #[schema(example = 7)]
     pub id: i64,
     #[schema(example = "Gestion des concessions du cimetière")]
     pub title: String,
+    #[schema(example = "Registre numérique des concessions, rappels d'échéance, plan du cimetière.")]
     pub description: String,
     #[schema(example = "48000000-8")]
     pub cpv_code: Option<String>,
@@ -58,30 +63,58 @@ pub struct PoolResponse {
     #[schema(example = "EUR")]
     pub currency: String,
     /// Estimated cost.
+    #[schema(example = 4000000)]
     pub target_cents: Option<i64>,
     /// What must be pledged before the pool is funded (the target unless an officer set it).
+    #[schema(example = 4000000)]
     pub threshold_cents: Option<i64>,
     /// Sum of the active pledges.
+    #[schema(example = 5000000)]
     pub pledged_cents: i64,
+    /// After this date an open pool expires; `null`: no deadline.
+    #[schema(example = "2026-06-30")]
     pub deadline: Option<NaiveDate>,
     pub participants: Vec<ParticipantResponse>,
+    /// Active needs in the pool.
+    #[schema(example = 2)]
     pub needs_count: i64,
     /// Why it was rejected or cancelled.
+    #[schema(example = json!(null))]
     pub reason: Option<String>,
+    /// Set by the award.
+    #[schema(example = json!(null))]
     pub supplier: Option<String>,
+    /// The awarded contract's amount, set by the award.
+    #[schema(example = json!(null))]
     pub award_cents: Option<i64>,
+    /// Set by the delivery.
+    #[schema(example = json!(null))]
     pub repository_url: Option<String>,
+    /// Set by the delivery.
+    #[schema(example = json!(null))]
     pub licence: Option<String>,
+    /// The pool this one was merged into (state `merged`).
+    #[schema(example = json!(null))]
     pub merged_into_pool_id: Option<i64>,
+    #[schema(example = "2026-03-02T09:15:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-03-04T16:20:00Z")]
     pub updated_at: DateTime<Utc>,
+    #[schema(example = "2026-03-03T11:02:00Z")]
     pub funded_at: Option<DateTime<Utc>>,
+    #[schema(example = "2026-03-04T16:20:00Z")]
     pub approved_at: Option<DateTime<Utc>>,
+    #[schema(example = json!(null))]
     pub rejected_at: Option<DateTime<Utc>>,
+    #[schema(example = json!(null))]
     pub awarded_at: Option<DateTime<Utc>>,
+    #[schema(example = json!(null))]
     pub delivered_at: Option<DateTime<Utc>>,
+    #[schema(example = json!(null))]
     pub expired_at: Option<DateTime<Utc>>,
+    #[schema(example = json!(null))]
     pub cancelled_at: Option<DateTime<Utc>>,
+    #[schema(example = json!(null))]
     pub merged_at: Option<DateTime<Utc>>,
 }
 
@@ -123,7 +156,9 @@ impl From<PoolView> for PoolResponse {
 
 #[derive(Serialize, ToSchema)]
 pub struct SimilarPoolResponse {
+    #[schema(example = 4)]
     pub pool_id: i64,
+    #[schema(example = "Cimetière : registre des concessions et des défunts")]
     pub title: String,
     /// Similarity in [0, 1].
     #[schema(example = 0.62)]
@@ -215,24 +250,31 @@ pub(super) fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchPool {
+    #[schema(example = "Gestion des concessions du cimetière", min_length = 3, max_length = 200)]
     pub title: Option<String>,
+    #[schema(
+        example = "Registre numérique des concessions, rappels d'échéance, plan du cimetière.",
+        max_length = 10000
+    )]
     pub description: Option<String>,
     /// `null` clears the estimate.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, example = 4500000)]
     pub target_cents: Option<Option<i64>>,
     /// `null`: the threshold follows the target again.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, example = 4000000)]
     pub threshold_cents: Option<Option<i64>>,
     /// `null` removes the deadline.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<NaiveDate>)]
+    #[schema(value_type = Option<NaiveDate>, example = "2026-06-30")]
     pub deadline: Option<Option<NaiveDate>>,
 }
 
-/// Edits a pool (officers). Cost, threshold and deadline change only while it is open; a
-/// threshold at or below what is pledged funds it at once.
+/// Edits a pool (officers).
+///
+/// Cost, threshold and deadline change only while it is open; a threshold at or below what
+/// is pledged funds it at once.
 #[utoipa::path(patch, path = "/api/v1/pools/{id}", tag = "pools", request_body = PatchPool,
     params(("id" = i64, Path, description = "pool id")), security(("bearer" = [])),
     responses(
@@ -325,15 +367,22 @@ pub async fn similar(
 
 #[derive(Serialize, ToSchema)]
 pub struct EventResponse {
+    #[schema(example = 41)]
     pub id: i64,
+    #[schema(example = 7)]
     pub pool_id: Option<i64>,
     #[serde(rename = "type")]
     #[schema(example = "pool.funded")]
     pub event_type: String,
+    /// The user whose request caused it; `null` for the worker (expiry).
+    #[schema(example = 3)]
     pub actor_user_id: Option<i64>,
+    #[schema(example = "2026-03-03T11:02:00Z")]
     pub at: DateTime<Utc>,
     /// What changed, by event type (see docs/API.md).
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>, example = json!({
+        "pledged_cents": 5000000, "threshold_cents": 4000000, "target_cents": 4000000, "from": "open", "to": "funded"
+    }))]
     pub data: serde_json::Value,
 }
 

@@ -17,6 +17,7 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub struct PatchUser {
     /// A disabled user cannot log in, and its tokens stop working at once.
+    #[schema(example = true)]
     pub disabled: bool,
 }
 
@@ -57,14 +58,16 @@ pub async fn patch(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePassword {
+    #[schema(example = "correct horse battery staple")]
     pub current_password: String,
     /// At least 12 characters.
-    #[schema(min_length = 12, max_length = 256)]
+    #[schema(example = "une phrase de passe plus longue", min_length = 12, max_length = 256)]
     pub new_password: String,
 }
 
-/// Changes the caller's password. Every token issued before stops working; the answer
-/// carries a new one.
+/// Changes the caller's password.
+///
+/// Every token issued before stops working; the answer carries a new one.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = ChangePassword, security(("bearer" = [])),
     responses(
         (status = 200, body = TokenResponse),

@@ -3,6 +3,7 @@
 
 mod auth;
 mod authorization;
+mod browser;
 mod concurrency;
 mod errors;
 mod faults;
@@ -17,6 +18,8 @@ mod matching_eval;
 mod metrics;
 mod needs;
 mod ocds;
+mod openapi_examples;
 mod organisations;
 mod process;
 mod security;
+mod walkthrough;

@@ -160,3 +160,59 @@ impl Mail {
         }
     }
 }
+
+/// Whether `program` runs. When it does not, a test in CI (`CI` set) fails saying what to
+/// install; elsewhere the test is skipped with a notice.
+pub fn tool_or_skip(program: &str, install: &str) -> bool {
+    let runs = Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !runs {
+        assert!(std::env::var_os("CI").is_none(), "{program} is required in CI and was not found: {install}");
+        eprintln!("SKIPPED: {program} is not installed ({install}); CI runs this test");
+    }
+    runs
+}
+
+/// What a finished command printed.
+pub struct Finished {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `command` with its output in files of `dir` (a browser's page can be larger than a
+/// pipe), killing it after `limit`.
+pub fn run_with_timeout(command: &mut Command, limit: Duration, dir: &Path) -> Finished {
+    let (out, err) = (dir.join("stdout"), dir.join("stderr"));
+    let mut child = command
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {:?}: {e}", command.get_program()));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
+    let finished = Finished { success: status.is_some_and(|s| s.success()), stdout: read(&out), stderr: read(&err) };
+    assert!(
+        status.is_some(),
+        "{:?} did not finish within {limit:?}\n--- stdout\n{}\n--- stderr\n{}",
+        command.get_program(),
+        finished.stdout,
+        finished.stderr
+    );
+    finished
+}
