@@ -20,6 +20,10 @@ pub struct Claims {
     pub aud: String,
     /// The user's `token_version` when the token was issued.
     pub ver: i32,
+    /// The user's organisation and role, which never change for a user: handlers need them
+    /// to authorise before touching the database.
+    pub org: i64,
+    pub role: String,
 }
 
 pub struct JwtKeys {
@@ -50,16 +54,18 @@ impl JwtKeys {
         self.ttl
     }
 
-    /// A token for `user_id`, valid for the configured lifetime.
-    pub fn issue(&self, user_id: i64, token_version: i32) -> anyhow::Result<String> {
+    /// A token for `user`, valid for the configured lifetime.
+    pub fn issue(&self, user: &crate::db::models::user::User) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
-            sub: user_id.to_string(),
+            sub: user.id.to_string(),
             iat: now,
             exp: now + i64::try_from(self.ttl.as_secs()).unwrap_or(3600),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
-            ver: token_version,
+            ver: user.token_version,
+            org: user.organisation_id,
+            role: user.role.clone(),
         };
         Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
     }
@@ -92,14 +98,25 @@ mod tests {
 
     fn claims() -> serde_json::Value {
         let now = chrono::Utc::now().timestamp();
-        serde_json::json!({"sub": "7", "iat": now, "exp": now + 60, "iss": ISSUER, "aud": AUDIENCE, "ver": 0})
+        serde_json::json!({"sub": "7", "iat": now, "exp": now + 60, "iss": ISSUER, "aud": AUDIENCE, "ver": 0, "org": 1, "role": "member"})
     }
 
     #[test]
     fn round_trip() {
         let keys = keys();
-        let claims = keys.verify(&keys.issue(7, 3).unwrap()).unwrap();
-        assert_eq!((claims.sub.as_str(), claims.ver), ("7", 3));
+        let user = crate::db::models::user::User {
+            id: 7,
+            organisation_id: 2,
+            email: "a@b.be".into(),
+            name: "A".into(),
+            role: "member".into(),
+            password_hash: String::new(),
+            token_version: 3,
+            disabled: false,
+            created_at: chrono::Utc::now().naive_utc(),
+        };
+        let claims = keys.verify(&keys.issue(&user).unwrap()).unwrap();
+        assert_eq!((claims.sub.as_str(), claims.ver, claims.org, claims.role.as_str()), ("7", 3, 2, "member"));
     }
 
     #[test]

@@ -142,6 +142,36 @@ impl Db {
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("database task failed: {e}")))?
     }
 
+    /// Runs `work` for an authenticated caller, after checking in the same blocking task
+    /// that the caller's session still holds ([`crate::auth::session::check`]).
+    pub async fn run_as<T, F>(&self, caller: &crate::auth::AuthUser, work: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, &crate::auth::AuthUser) -> ApiResult<T> + Send + 'static,
+    {
+        let caller = caller.clone();
+        self.run(move |conn| {
+            crate::auth::session::check(conn, &caller)?;
+            work(conn, &caller)
+        })
+        .await
+    }
+
+    /// [`Db::write`] for an authenticated caller: the session is checked inside the
+    /// transaction.
+    pub async fn write_as<T, F>(&self, caller: &crate::auth::AuthUser, work: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection, &crate::auth::AuthUser) -> ApiResult<T> + Send + 'static,
+    {
+        let caller = caller.clone();
+        self.write(move |conn| {
+            crate::auth::session::check(conn, &caller)?;
+            work(conn, &caller)
+        })
+        .await
+    }
+
     /// Runs `work` in one write transaction (see [`write_tx`]) on the blocking thread pool.
     pub async fn write<T, F>(&self, work: F) -> ApiResult<T>
     where

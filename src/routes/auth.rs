@@ -75,7 +75,7 @@ pub async fn login(
         state.login_throttle.failed(&email, &address);
         return Err(ApiError::Unauthenticated);
     };
-    let token = state.jwt.issue(user.id, user.token_version)?;
+    let token = state.jwt.issue(&user)?;
     tracing::info!(user_id = user.id, "login");
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: token,

@@ -25,7 +25,9 @@ pub struct MeResponse {
 pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<HttpResponse> {
     let (u, o) = state
         .db
-        .run(move |conn| Ok((user::find(conn, caller.id)?, organisation::find(conn, caller.organisation_id)?)))
+        .run_as(&caller, move |conn, caller| {
+            Ok((user::find(conn, caller.id)?, organisation::find(conn, caller.organisation_id)?))
+        })
         .await?;
     Ok(HttpResponse::Ok().json(MeResponse { user: u.into(), organisation: o.into() }))
 }

@@ -147,8 +147,8 @@ pub async fn create(
     let app = state.clone();
     let (posted, view) = state
         .db
-        .run(move |conn| {
-            let posted = service::needs::post(conn, &app.matcher, &caller, input, app.config.max_needs_per_day)?;
+        .run_as(&caller, move |conn, caller| {
+            let posted = service::needs::post(conn, &app.matcher, caller, input, app.config.max_needs_per_day)?;
             let view = pool_view::with_participants(conn, posted.pool.clone())?;
             Ok((posted, view))
         })
@@ -208,7 +208,7 @@ pub async fn list(
         pool_id: query.pool_id,
         status: query.status,
     };
-    let (items, total) = state.db.run(move |conn| Ok(need::list(conn, &filter, limit, offset)?)).await?;
+    let (items, total) = state.db.run_as(&caller, move |conn, _| Ok(need::list(conn, &filter, limit, offset)?)).await?;
     Ok(HttpResponse::Ok().json(Page { items: items.into_iter().map(NeedResponse::from).collect(), total }))
 }
 
@@ -222,7 +222,7 @@ pub async fn list(
     ))]
 pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let need = state.db.run(move |conn| service::needs::find_visible(conn, &caller, id)).await?;
+    let need = state.db.run_as(&caller, move |conn, caller| service::needs::find_visible(conn, caller, id)).await?;
     Ok(HttpResponse::Ok().json(NeedResponse::from(need)))
 }
 
@@ -245,7 +245,7 @@ pub async fn withdraw(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let need = state.db.run(move |conn| service::needs::withdraw(conn, &caller, id)).await?;
+    let need = state.db.run_as(&caller, move |conn, caller| service::needs::withdraw(conn, caller, id)).await?;
     Ok(HttpResponse::Ok().json(NeedResponse::from(need)))
 }
 
@@ -294,8 +294,8 @@ pub async fn move_need(
         .ok_or_else(|| ApiError::invalid("pool_id", "required: a pool id, or null for a new pool"))?;
     let (need, view) = state
         .db
-        .run(move |conn| {
-            let (need, pool) = service::needs::move_to(conn, &caller, id, to)?;
+        .run_as(&caller, move |conn, caller| {
+            let (need, pool) = service::needs::move_to(conn, caller, id, to)?;
             Ok((need, pool_view::with_participants(conn, pool)?))
         })
         .await?;

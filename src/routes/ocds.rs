@@ -55,7 +55,7 @@ pub struct ReleasesQuery {
     ))]
 pub async fn releases(
     state: web::Data<AppState>,
-    _caller: AuthUser,
+    caller: AuthUser,
     query: web::Query<ReleasesQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
@@ -64,7 +64,8 @@ pub async fn releases(
     let (limit, offset) = page.parse(&mut v);
     let since = query.since.as_deref().and_then(|raw| v.check("since", parse_since(raw)));
     v.finish()?;
-    let loaded = state.db.run(move |conn| load(conn, since.map(|s| s.naive_utc()), limit, offset)).await?;
+    let loaded =
+        state.db.run_as(&caller, move |conn, _| load(conn, since.map(|s| s.naive_utc()), limit, offset)).await?;
 
     let publication = Publication {
         prefix: &state.config.ocds_prefix,

@@ -132,7 +132,7 @@ impl From<User> for UserResponse {
     ))]
 pub async fn create(
     state: web::Data<AppState>,
-    _officer: Officer,
+    Officer(caller): Officer,
     body: web::Json<CreateOrganisation>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
@@ -155,7 +155,7 @@ pub async fn create(
     };
     let created = state
         .db
-        .write(move |conn| {
+        .write_as(&caller, move |conn, _| {
             if organisation::name_taken(conn, &name)? {
                 return Err(ApiError::Conflict(format!("an organisation named {name:?} exists")));
             }
@@ -193,7 +193,7 @@ pub async fn list(
     let (limit, offset) = query.checked()?;
     let (items, total) = state
         .db
-        .run(move |conn| {
+        .run_as(&caller, move |conn, caller| {
             if caller.is_officer() {
                 Ok(organisation::list(conn, limit, offset)?)
             } else {
@@ -216,7 +216,7 @@ pub async fn list(
     ))]
 pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = visible_organisation(&caller, path.into_inner())?;
-    let found = state.db.run(move |conn| Ok(organisation::find(conn, id)?)).await?;
+    let found = state.db.run_as(&caller, move |conn, _| Ok(organisation::find(conn, id)?)).await?;
     Ok(HttpResponse::Ok().json(OrganisationResponse::from(found)))
 }
 
@@ -242,7 +242,7 @@ fn visible_organisation(caller: &AuthUser, id: i64) -> ApiResult<i64> {
     ))]
 pub async fn create_user(
     state: web::Data<AppState>,
-    _officer: Officer,
+    Officer(caller): Officer,
     path: web::Path<i64>,
     body: web::Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
@@ -256,7 +256,7 @@ pub async fn create_user(
     let (Some(email), Some(name)) = (email, name) else {
         return Err(ApiError::Internal(anyhow::anyhow!("validated field missing")));
     };
-    let created = create_user_in(&state, organisation_id, email, name, body.password, body.role).await?;
+    let created = create_user_in(&state, &caller, organisation_id, email, name, body.password, body.role).await?;
     tracing::info!(user_id = created.id, organisation_id, "user created");
     Ok(HttpResponse::Created().json(UserResponse::from(created)))
 }
@@ -265,6 +265,7 @@ pub async fn create_user(
 /// central purchasing organisation, members to any other.
 pub async fn create_user_in(
     state: &AppState,
+    caller: &AuthUser,
     organisation_id: i64,
     email: Email,
     name: String,
@@ -276,7 +277,7 @@ pub async fn create_user_in(
         .map_err(|e| ApiError::Internal(e.into()))??;
     state
         .db
-        .write(move |conn| {
+        .write_as(caller, move |conn, _| {
             let org = organisation::find(conn, organisation_id)?;
             let is_central = org.kind == OrganisationKind::CentralPurchasing.as_str();
             if (role == Role::Officer) != is_central {
@@ -316,7 +317,7 @@ pub async fn list_users(state: web::Data<AppState>, caller: AuthUser, path: web:
     let id = visible_organisation(&caller, path.into_inner())?;
     let users = state
         .db
-        .run(move |conn| {
+        .run_as(&caller, move |conn, _| {
             organisation::find(conn, id)?;
             Ok(user::of_organisation(conn, id)?)
         })

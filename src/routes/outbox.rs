@@ -82,7 +82,7 @@ pub struct OutboxQuery {
     ))]
 pub async fn list(
     state: web::Data<AppState>,
-    _officer: Officer,
+    Officer(caller): Officer,
     query: web::Query<OutboxQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
@@ -93,7 +93,8 @@ pub async fn list(
         v.push("status", "must be pending, sent or dead");
     }
     v.finish()?;
-    let (items, total) = state.db.run(move |conn| Ok(outbox::list(conn, &status, limit, offset)?)).await?;
+    let (items, total) =
+        state.db.run_as(&caller, move |conn, _| Ok(outbox::list(conn, &status, limit, offset)?)).await?;
     Ok(HttpResponse::Ok().json(Page { items: items.into_iter().map(OutboxEmail::from).collect(), total }))
 }
 
@@ -107,9 +108,13 @@ pub async fn list(
         (status = 404, description = "no dead email with this id", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn requeue(state: web::Data<AppState>, _officer: Officer, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn requeue(
+    state: web::Data<AppState>,
+    Officer(caller): Officer,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let changed = state.db.run(move |conn| Ok(outbox::requeue(conn, id, db::now())?)).await?;
+    let changed = state.db.run_as(&caller, move |conn, _| Ok(outbox::requeue(conn, id, db::now())?)).await?;
     if changed == 0 {
         return Err(ApiError::NotFound);
     }

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use super::pools::PoolResponse;
 use crate::{
-    auth::{Member, Officer},
+    auth::{AuthUser, Member, Officer},
     domain::{money, text},
     error::{ApiError, ApiResult, Validator},
     service::{self, pool_view, pools::Step},
@@ -21,14 +21,18 @@ pub struct PledgeRequest {
     pub amount_cents: i64,
 }
 
+/// Runs a pool change for `caller` and answers with the pool as it is after.
 async fn respond(
     state: &AppState,
-    change: impl FnOnce(&mut crate::db::DbConnection) -> ApiResult<crate::db::models::pool::Pool> + Send + 'static,
+    caller: &AuthUser,
+    change: impl FnOnce(&mut crate::db::DbConnection, &AuthUser) -> ApiResult<crate::db::models::pool::Pool>
+    + Send
+    + 'static,
 ) -> ApiResult<HttpResponse> {
     let view = state
         .db
-        .run(move |conn| {
-            let pool = change(conn)?;
+        .run_as(caller, move |conn, caller| {
+            let pool = change(conn, caller)?;
             pool_view::with_participants(conn, pool)
         })
         .await?;
@@ -59,7 +63,7 @@ pub async fn put_pledge(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let amount = money::positive_amount(body.amount_cents).map_err(|e| ApiError::invalid("amount_cents", e))?;
-    respond(&state, move |conn| service::pledges::set(conn, &caller, id, amount)).await
+    respond(&state, &caller, move |conn, caller| service::pledges::set(conn, caller, id, amount)).await
 }
 
 /// Withdraws the caller's organisation's pledge (only while the pool is open).
@@ -82,7 +86,7 @@ pub async fn delete_pledge(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    respond(&state, move |conn| service::pledges::withdraw(conn, &caller, id)).await
+    respond(&state, &caller, move |conn, caller| service::pledges::withdraw(conn, caller, id)).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -171,7 +175,7 @@ macro_rules! officer_step {
             let id = path.into_inner();
             let $b = body.into_inner();
             let step: Step = $step?;
-            respond(&state, move |conn| service::pools::step(conn, caller.id, id, step)).await
+            respond(&state, &caller, move |conn, caller| service::pools::step(conn, caller.id, id, step)).await
         }
     };
 }
@@ -196,7 +200,7 @@ pub async fn approve(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    respond(&state, move |conn| service::pools::step(conn, caller.id, id, Step::Approve)).await
+    respond(&state, &caller, move |conn, caller| service::pools::step(conn, caller.id, id, Step::Approve)).await
 }
 officer_step!(
     reject,
@@ -271,5 +275,5 @@ pub async fn merge(
     body: web::Json<MergeRequest>,
 ) -> ApiResult<HttpResponse> {
     let (from, into) = (path.into_inner(), body.into_pool_id);
-    respond(&state, move |conn| service::pools::merge(conn, caller.id, from, into)).await
+    respond(&state, &caller, move |conn, caller| service::pools::merge(conn, caller.id, from, into)).await
 }

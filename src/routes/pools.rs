@@ -192,7 +192,7 @@ pub struct PoolListQuery {
     ))]
 pub async fn list(
     state: web::Data<AppState>,
-    _caller: AuthUser,
+    caller: AuthUser,
     query: web::Query<PoolListQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
@@ -218,7 +218,7 @@ pub async fn list(
     };
     let (views, total) = state
         .db
-        .run(move |conn| {
+        .run_as(&caller, move |conn, _| {
             let (pools, total) = pool::list(conn, &filter, limit, offset)?;
             let views =
                 pools.into_iter().map(|p| pool_view::with_participants(conn, p)).collect::<ApiResult<Vec<_>>>()?;
@@ -236,9 +236,9 @@ pub async fn list(
         (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get(state: web::Data<AppState>, _caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let view = state.db.run(move |conn| pool_view::load(conn, id)).await?;
+    let view = state.db.run_as(&caller, move |conn, _| pool_view::load(conn, id)).await?;
     Ok(HttpResponse::Ok().json(PoolResponse::from(view)))
 }
 
@@ -317,7 +317,7 @@ pub async fn patch(
     v.finish()?;
     let view = state
         .db
-        .run(move |conn| {
+        .run_as(&caller, move |conn, caller| {
             let pool = service::pools::edit(conn, caller.id, id, edit)?;
             pool_view::with_participants(conn, pool)
         })
@@ -351,7 +351,7 @@ pub async fn similar(
     let app = state.clone();
     let found = state
         .db
-        .run(move |conn| {
+        .run_as(&caller, move |conn, caller| {
             let locale = crate::db::models::organisation::find(conn, caller.organisation_id)?.locale;
             let text = NeedText {
                 title: &input.title,
@@ -397,7 +397,7 @@ pub struct EventResponse {
     ))]
 pub async fn events(
     state: web::Data<AppState>,
-    _caller: AuthUser,
+    caller: AuthUser,
     path: web::Path<i64>,
     query: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
@@ -405,7 +405,7 @@ pub async fn events(
     let (limit, offset) = query.checked()?;
     let (items, total) = state
         .db
-        .run(move |conn| {
+        .run_as(&caller, move |conn, _| {
             pool::find(conn, id)?;
             Ok(event::of_pool(conn, id, limit, offset)?)
         })

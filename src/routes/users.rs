@@ -46,7 +46,7 @@ pub async fn patch(
     }
     let updated = state
         .db
-        .write(move |conn| {
+        .write_as(&caller, move |conn, _| {
             user::find(conn, id)?;
             Ok(user::set_disabled(conn, id, disabled)?)
         })
@@ -85,7 +85,7 @@ pub async fn change_password(
     let ChangePassword { current_password, new_password } = body.into_inner();
     password::check_policy(&new_password).map_err(|e| ApiError::invalid("new_password", e))?;
     let user_id = caller.id;
-    let current = state.db.run(move |conn| Ok(user::find(conn, user_id)?)).await?;
+    let current = state.db.run_as(&caller, move |conn, _| Ok(user::find(conn, user_id)?)).await?;
     let hash = tokio::task::spawn_blocking(move || {
         if password::verify(&current_password, &current.password_hash) {
             password::hash(&new_password).map(Some)
@@ -96,11 +96,13 @@ pub async fn change_password(
     .await
     .map_err(|e| ApiError::Internal(e.into()))??
     .ok_or_else(|| ApiError::invalid("current_password", "is not your current password"))?;
-    let updated =
-        state.db.run(move |conn| write_tx(conn, |conn| Ok(user::set_password(conn, user_id, &hash)?))).await?;
+    let updated = state
+        .db
+        .run_as(&caller, move |conn, _| write_tx(conn, |conn| Ok(user::set_password(conn, user_id, &hash)?)))
+        .await?;
     tracing::info!(user_id, "password changed");
     Ok(HttpResponse::Ok().json(TokenResponse {
-        access_token: state.jwt.issue(updated.id, updated.token_version)?,
+        access_token: state.jwt.issue(&updated)?,
         token_type: "Bearer",
         expires_in: state.jwt.ttl().as_secs(),
     }))

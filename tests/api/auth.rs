@@ -10,7 +10,7 @@ const SECRET: &[u8] = b"test secret of at least thirty-two bytes!";
 
 fn claims(sub: &str) -> Value {
     let now = chrono::Utc::now().timestamp();
-    json!({"sub": sub, "iat": now, "exp": now + 600, "iss": "mutua", "aud": "mutua-api", "ver": 0})
+    json!({"sub": sub, "iat": now, "exp": now + 600, "iss": "mutua", "aud": "mutua-api", "ver": 0, "org": 1, "role": "officer"})
 }
 
 fn sign(claims: &Value, secret: &[u8]) -> String {

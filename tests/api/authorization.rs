@@ -83,14 +83,26 @@ async fn every_route_answers_each_identity_as_expected() {
         withdrawable_need: withdrawable["need"]["id"].as_i64().unwrap(),
         pool: posted["pool"]["id"].as_i64().unwrap(),
     };
+    // A colleague of the owner and a second officer, both disabled after logging in: their
+    // tokens are still signed and unexpired, but must open nothing.
+    let colleague = app.create_member(organisation, "colleague@namur.be").await;
+    let officer2 = second_officer(&app).await;
+    for token in [&colleague, &officer2] {
+        let me: Value = app.get("/api/v1/me", token).await.json().await.unwrap();
+        let path = format!("/api/v1/users/{}", me["user"]["id"]);
+        let disabled =
+            app.request(Method::PATCH, &path, Some(&app.officer_token), Some(&json!({"disabled": true}))).await;
+        assert_eq!(disabled.status(), StatusCode::OK);
+    }
     let doc: Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
-    let identities: [Option<&str>; 4] = [None, Some(&other), Some(&owner), Some(&app.officer_token)];
+    let identities: [Option<&str>; 6] =
+        [None, Some(&other), Some(&owner), Some(&app.officer_token), Some(&colleague), Some(&officer2)];
     let mut checked = 0;
     let mut wrong = Vec::new();
     for (path, operations) in doc["paths"].as_object().unwrap() {
         for method in operations.as_object().unwrap().keys() {
             let method = method.to_uppercase();
-            let Some(expected) = expected(&method, path) else {
+            let Some(expected) = expected(&method, path).map(with_disabled) else {
                 wrong.push(format!("{method} {path}: no authorisation expectation in this table"));
                 continue;
             };
@@ -102,7 +114,7 @@ async fn every_route_answers_each_identity_as_expected() {
                 if status.as_u16() != expected[who] {
                     wrong.push(format!(
                         "{method} {url} as {}: {status}, expected {}",
-                        ["nobody", "other", "owner", "officer"][who],
+                        ["nobody", "other", "owner", "officer", "disabled member", "disabled officer"][who],
                         expected[who]
                     ));
                 }
@@ -111,7 +123,29 @@ async fn every_route_answers_each_identity_as_expected() {
     }
     eprintln!("authorisation matrix: {checked} route × identity checks");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    assert!(checked >= 4 * 30, "{checked}");
+    assert!(checked >= 6 * 30, "{checked}");
+}
+
+/// Adds what a disabled member (of the owner's organisation) and a disabled officer get: what
+/// their enabled counterpart gets when the refusal comes before any database work (403 for
+/// the role, 422 for a body the extractor refuses), what nobody gets on public routes, and
+/// 401 everywhere else.
+fn with_disabled([nobody, other, owner, officer]: Expected) -> [u16; 6] {
+    let disabled = |enabled: u16| match enabled {
+        403 | 422 => enabled,
+        _ if nobody != 401 => nobody,
+        _ => 401,
+    };
+    [nobody, other, owner, officer, disabled(owner), disabled(officer)]
+}
+
+async fn second_officer(app: &TestApp) -> String {
+    let me: Value = app.get("/api/v1/me", &app.officer_token).await.json().await.unwrap();
+    let central = me["organisation"]["id"].as_i64().unwrap();
+    let body = json!({"email": "second@centrale.be", "name": "Second", "password": crate::helpers::PASSWORD, "role": "officer"});
+    let created = app.post(&format!("/api/v1/organisations/{central}/users"), &app.officer_token, &body).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    app.token("second@centrale.be", crate::helpers::PASSWORD).await
 }
 
 async fn call(app: &TestApp, method: &str, url: &str, token: Option<&str>, body: Option<&Value>) -> StatusCode {
