@@ -21,7 +21,7 @@ import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.join(ROOT, "target", "release", "mutua")
+BIN = os.environ.get("MUTUA_BENCH_BIN", os.path.join(ROOT, "target", "release", "mutua"))
 HERE = os.path.join(ROOT, "scripts", "bench")
 DURATION = os.environ.get("BENCH_SECONDS", "10")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "32")

@@ -99,7 +99,9 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Pool> {
 /// on SQLite the whole database is already held by `BEGIN IMMEDIATE`. Portable, where
 /// `SELECT … FOR UPDATE` is not.
 pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<Pool> {
-    let touched = diesel::update(pools::table.find(id)).set(pools::id.eq(pools::id)).execute(conn)?;
+    // A column no key or index uses: writing the primary key, even to itself, makes SQLite
+    // check every table that references pools (a full scan of an unindexed one).
+    let touched = diesel::update(pools::table.find(id)).set(pools::updated_at.eq(pools::updated_at)).execute(conn)?;
     if touched == 0 {
         return Err(diesel::result::Error::NotFound);
     }
