@@ -23,7 +23,17 @@ use actix_web::{
 
 use crate::error::{ApiError, FieldError};
 
-/// Registers every route. `web::resource` answers 405 with `Allow` for a wrong method.
+/// `resource!("/path", GET => handler, POST => other)`: a resource answering those methods,
+/// and 405 with `Allow` for any other.
+macro_rules! resource {
+    ($path:expr, $($method:ident => $handler:path),+ $(,)?) => {
+        web::resource($path)
+            $(.route(web::route().method(actix_web::http::Method::$method).to($handler)))+
+            .default_service(method_not_allowed(&[$(stringify!($method)),+]))
+    };
+}
+
+/// Registers every route; a wrong method on a known path is 405 with `Allow`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(health::health)
         .service(health::ready)
@@ -37,79 +47,52 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 fn pool_routes() -> actix_web::Scope {
     web::scope("/pools")
-        .service(resource("", web::get().to(pools::list)))
+        .service(resource!("", GET => pools::list))
         // Before /{id}, which would otherwise take "similar" for an id.
-        .service(resource("/similar", web::get().to(pools::similar)))
-        .service(
-            web::resource("/{id}")
-                .route(web::get().to(pools::get))
-                .route(web::patch().to(pools::patch))
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(
-            web::resource("/{id}/pledge")
-                .route(web::put().to(pool_actions::put_pledge))
-                .route(web::delete().to(pool_actions::delete_pledge))
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(resource("/{id}/events", web::get().to(pools::events)))
-        .service(resource("/{id}/approve", web::post().to(pool_actions::approve)))
-        .service(resource("/{id}/reject", web::post().to(pool_actions::reject)))
-        .service(resource("/{id}/cancel", web::post().to(pool_actions::cancel)))
-        .service(resource("/{id}/award", web::post().to(pool_actions::award)))
-        .service(resource("/{id}/deliver", web::post().to(pool_actions::deliver)))
-        .service(resource("/{id}/merge", web::post().to(pool_actions::merge)))
+        .service(resource!("/similar", GET => pools::similar))
+        .service(resource!("/{id}", GET => pools::get, PATCH => pools::patch))
+        .service(resource!("/{id}/pledge", PUT => pool_actions::put_pledge, DELETE => pool_actions::delete_pledge))
+        .service(resource!("/{id}/events", GET => pools::events))
+        .service(resource!("/{id}/approve", POST => pool_actions::approve))
+        .service(resource!("/{id}/reject", POST => pool_actions::reject))
+        .service(resource!("/{id}/cancel", POST => pool_actions::cancel))
+        .service(resource!("/{id}/award", POST => pool_actions::award))
+        .service(resource!("/{id}/deliver", POST => pool_actions::deliver))
+        .service(resource!("/{id}/merge", POST => pool_actions::merge))
 }
 
 fn need_routes() -> actix_web::Scope {
     web::scope("/needs")
-        .service(
-            web::resource("")
-                .route(web::get().to(needs::list))
-                .route(web::post().to(needs::create))
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(
-            web::resource("/{id}")
-                .route(web::get().to(needs::get))
-                .route(web::delete().to(needs::withdraw))
-                .default_service(web::to(method_not_allowed)),
-        )
-        .service(resource("/{id}/move", web::post().to(needs::move_need)))
+        .service(resource!("", GET => needs::list, POST => needs::create))
+        .service(resource!("/{id}", GET => needs::get, DELETE => needs::withdraw))
+        .service(resource!("/{id}/move", POST => needs::move_need))
 }
 
 fn other_routes() -> actix_web::Scope {
     web::scope("")
-        .service(resource("/me", web::get().to(me::me)))
-        .service(resource("/me/password", web::post().to(users::change_password)))
-        .service(resource("/users/{id}", web::patch().to(users::patch)))
+        .service(resource!("/me", GET => me::me))
+        .service(resource!("/me/password", POST => users::change_password))
+        .service(resource!("/users/{id}", PATCH => users::patch))
         .service(
-            web::resource("/organisations")
-                .route(web::get().to(organisations::list))
-                .route(web::post().to(organisations::create))
-                .default_service(web::to(method_not_allowed)),
+            resource!("/organisations", GET => organisations::list, POST => organisations::create),
         )
-        .service(resource("/organisations/{id}", web::get().to(organisations::get)))
+        .service(resource!("/organisations/{id}", GET => organisations::get))
         .service(
-            web::resource("/organisations/{id}/users")
-                .route(web::get().to(organisations::list_users))
-                .route(web::post().to(organisations::create_user))
-                .default_service(web::to(method_not_allowed)),
+            resource!("/organisations/{id}/users", GET => organisations::list_users, POST => organisations::create_user),
         )
-        .service(resource("/ocds/releases", web::get().to(ocds::releases)))
-        .service(resource("/outbox", web::get().to(outbox::list)))
-        .service(resource("/outbox/{id}/requeue", web::post().to(outbox::requeue)))
+        .service(resource!("/ocds/releases", GET => ocds::releases))
+        .service(resource!("/outbox", GET => outbox::list))
+        .service(resource!("/outbox/{id}/requeue", POST => outbox::requeue))
 }
 
-/// A resource with one method; any other method is 405.
-fn resource(path: &str, route: actix_web::Route) -> actix_web::Resource {
-    web::resource(path).route(route).default_service(web::to(method_not_allowed))
-}
-
-async fn method_not_allowed() -> HttpResponse {
-    HttpResponse::MethodNotAllowed()
-        .content_type("application/problem+json")
-        .body(r#"{"type":"/problems/method-not-allowed","title":"Method not allowed","status":405,"detail":"this resource does not support the method"}"#)
+/// 405 for a method a resource does not answer, with `Allow` naming those it does.
+fn method_not_allowed(allow: &'static [&'static str]) -> actix_web::Route {
+    web::to(move || async move {
+        HttpResponse::MethodNotAllowed()
+            .insert_header((actix_web::http::header::ALLOW, allow.join(", ")))
+            .content_type("application/problem+json")
+            .body(r#"{"type":"/problems/method-not-allowed","title":"Method not allowed","status":405,"detail":"this resource does not support the method; the Allow header lists those it does"}"#)
+    })
 }
 
 /// Unknown paths: 404 as problem+json.

@@ -68,5 +68,6 @@ async fn unknown_paths_and_ids_are_404_and_wrong_methods_405() {
     assert_problem(app.get("/api/v1/organisations/999999", &app.officer_token).await, StatusCode::NOT_FOUND).await;
     assert_problem(app.get("/api/v1/organisations/abc", &app.officer_token).await, StatusCode::NOT_FOUND).await;
     let delete = app.request(reqwest::Method::DELETE, "/api/v1/organisations", Some(&app.officer_token), None).await;
+    assert_eq!(delete.headers().get("allow").unwrap(), "GET, POST");
     assert_problem(delete, StatusCode::METHOD_NOT_ALLOWED).await;
 }
