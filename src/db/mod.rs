@@ -87,21 +87,47 @@ impl Manager {
     }
 }
 
+/// A pooled connection, and whether it broke: a connection whose server went away (a
+/// PostgreSQL restart) fails every query, and diesel cannot tell; [`Db::run`] marks it when
+/// its work ends in [`ApiError::Unavailable`], and the pool then drops it instead of
+/// lending it again. This replaces a `SELECT 1` before every use, a round trip per request.
+pub struct Conn {
+    inner: DbConnection,
+    broken: bool,
+}
+
 impl ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = Conn;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        self.establish().map_err(r2d2::Error::ConnectionError)
+    fn connect(&self) -> Result<Conn, r2d2::Error> {
+        self.establish().map(|inner| Conn { inner, broken: false }).map_err(r2d2::Error::ConnectionError)
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.ping().map_err(r2d2::Error::QueryError)
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), r2d2::Error> {
+        conn.inner.ping().map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+    fn has_broken(&self, conn: &mut Conn) -> bool {
         // A connection given back inside a transaction (a panic mid-way) is not reused.
-        std::thread::panicking() || conn.is_broken()
+        conn.broken || std::thread::panicking() || conn.inner.is_broken()
+    }
+}
+
+/// A connection lent by the pool; derefs to [`DbConnection`].
+pub struct PooledConn(r2d2::PooledConnection<Manager>);
+
+impl std::ops::Deref for PooledConn {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.0.inner
+    }
+}
+
+impl std::ops::DerefMut for PooledConn {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.0.inner
     }
 }
 
@@ -118,15 +144,14 @@ impl Db {
     /// Builds the pool without waiting for the database, so that a process started while
     /// PostgreSQL is down still serves `/health` and recovers when it comes back.
     ///
-    /// PostgreSQL connections are checked (`SELECT 1`) when taken from the pool: after a
-    /// server restart the old ones are dead, and diesel cannot tell until it uses them.
-    /// SQLite connections cannot die that way and are not checked.
+    /// Connections are not checked when taken from the pool (a round trip per request):
+    /// one that broke is dropped when its failure is seen (see [`Conn`]).
     pub fn new(url: &DatabaseUrl, size: u32) -> Self {
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(5))
-            .test_on_check_out(url.is_postgres())
+            .test_on_check_out(false)
             .build_unchecked(Manager::new(url.clone()));
         Self { pool, is_postgres: url.is_postgres() }
     }
@@ -145,8 +170,8 @@ impl Db {
     }
 
     /// A pooled connection, or 503 when none can be had.
-    pub fn conn(&self) -> ApiResult<r2d2::PooledConnection<Manager>> {
-        self.pool.get().map_err(|error| {
+    pub fn conn(&self) -> ApiResult<PooledConn> {
+        self.pool.get().map(PooledConn).map_err(|error| {
             tracing::warn!(%error, "no database connection");
             ApiError::Unavailable
         })
@@ -163,7 +188,11 @@ impl Db {
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
             let mut conn = db.conn()?;
-            work(&mut conn)
+            let outcome = work(&mut conn);
+            if matches!(outcome, Err(ApiError::Unavailable)) {
+                conn.0.broken = true;
+            }
+            outcome
         })
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("database task failed: {e}")))?
@@ -213,7 +242,7 @@ impl Db {
         let started = std::time::Instant::now();
         let mut conn = loop {
             match self.pool.get() {
-                Ok(conn) => break conn,
+                Ok(conn) => break PooledConn(conn),
                 Err(e) if started.elapsed() < patience => {
                     tracing::warn!(error = %e, "database not reachable yet; retrying");
                     std::thread::sleep(Duration::from_millis(500));
