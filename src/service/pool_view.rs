@@ -1,5 +1,7 @@
 //! A pool as clients see it: with its participants, what each pledged and what each pays.
 
+use std::collections::BTreeMap;
+
 use diesel::prelude::*;
 
 use crate::{
@@ -33,38 +35,38 @@ pub fn load(conn: &mut DbConnection, pool_id: i64) -> ApiResult<PoolView> {
     with_participants(conn, pool)
 }
 
-/// The participants of `pool`, in one statement (so they are consistent with each other on
-/// every backend): each organisation with an active need in the pool or a pledge to it,
-/// its pledge and its number of active needs.
+/// The participants of `pool`: each organisation with an active need in it or a pledge to
+/// it. Two indexed joins with fixed SQL (kept prepared). Shares are split from the pledges
+/// read here, so a view is consistent with itself even while a pledge lands in between.
 pub fn with_participants(conn: &mut DbConnection, pool: Pool) -> ApiResult<PoolView> {
-    let pool_id = pool.id;
-    let with_need = needs::table
-        .filter(needs::pool_id.eq(pool_id))
+    let with_needs: Vec<(i64, String)> = needs::table
+        .inner_join(organisations::table)
+        .filter(needs::pool_id.eq(pool.id))
         .filter(needs::status.eq("active"))
-        .select(needs::organisation_id);
-    let needs_of_organisation = needs::table
-        .filter(needs::pool_id.eq(pool_id))
-        .filter(needs::status.eq("active"))
-        .filter(needs::organisation_id.eq(organisations::id))
-        .count()
-        .single_value();
-    // Ordered by organisation id: the order shares are split in, so rounding is stable.
-    let rows: Vec<(i64, String, Option<i64>, Option<i64>)> = organisations::table
-        .left_join(pledges::table.on(pledges::organisation_id.eq(organisations::id).and(pledges::pool_id.eq(pool_id))))
-        .filter(organisations::id.eq_any(with_need).or(pledges::id.is_not_null()))
-        .order(organisations::id)
-        .select((organisations::id, organisations::name, pledges::amount_cents.nullable(), needs_of_organisation))
+        .select((organisations::id, organisations::name))
         .load(conn)?;
-    let needs_count = rows.iter().map(|r| r.3.unwrap_or(0)).sum();
-    let amounts: Vec<i64> = rows.iter().map(|r| r.2.unwrap_or(0)).collect();
-    let split = shares::split(shares::payable(pool.pledged_cents, pool.target_cents), &amounts);
-    let participants = rows
+    let pledged: Vec<(i64, String, i64)> = pledges::table
+        .inner_join(organisations::table)
+        .filter(pledges::pool_id.eq(pool.id))
+        .select((organisations::id, organisations::name, pledges::amount_cents))
+        .load(conn)?;
+    let needs_count = i64::try_from(with_needs.len()).unwrap_or(i64::MAX);
+    // Ordered by organisation id: the order shares are split in, so rounding is stable.
+    let mut participants: BTreeMap<i64, (String, i64)> =
+        with_needs.into_iter().map(|(id, name)| (id, (name, 0))).collect();
+    for (id, name, amount) in pledged {
+        participants.insert(id, (name, amount));
+    }
+    let amounts: Vec<i64> = participants.values().map(|(_, amount)| *amount).collect();
+    let pledged_total = crate::domain::money::sum(amounts.iter().copied()).unwrap_or(pool.pledged_cents);
+    let split = shares::split(shares::payable(pledged_total, pool.target_cents), &amounts);
+    let participants = participants
         .into_iter()
         .zip(split)
-        .map(|((organisation_id, name, pledged, _), share_cents)| Participant {
+        .map(|((organisation_id, (name, pledged_cents)), share_cents)| Participant {
             organisation_id,
             name,
-            pledged_cents: pledged.unwrap_or(0),
+            pledged_cents,
             share_cents,
         })
         .collect();
