@@ -9,6 +9,18 @@ use argon2::{
     password_hash::{PasswordHasher, PasswordVerifier},
 };
 
+/// How many hashes or verifications run at once in this process. Each takes 19 MiB and tens of
+/// milliseconds of a core: unbounded, a burst of logins would take gigabytes (the blocking
+/// pool has up to 512 threads). Beyond this, they wait their turn.
+const SLOTS: usize = 4;
+static SLOTS_FREE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(SLOTS);
+
+/// Runs password work (hashing, verifying) on the blocking pool, [`SLOTS`] at a time.
+pub async fn off_executor<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+    let _slot = SLOTS_FREE.acquire().await?;
+    Ok(tokio::task::spawn_blocking(work).await?)
+}
+
 /// Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
 pub fn hash(password: &str) -> anyhow::Result<String> {
     Argon2::default()
@@ -56,6 +68,28 @@ mod tests {
         assert!(verify("correct horse battery staple", &h));
         assert!(!verify("correct horse battery stapler", &h));
         assert!(!verify("anything", "not a hash"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn password_work_runs_a_bounded_number_at_a_time() {
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        static RUNNING: AtomicUsize = AtomicUsize::new(0);
+        static MOST: AtomicUsize = AtomicUsize::new(0);
+        let tasks: Vec<_> = (0..16)
+            .map(|_| {
+                tokio::spawn(off_executor(|| {
+                    let now = RUNNING.fetch_add(1, SeqCst) + 1;
+                    MOST.fetch_max(now, SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    RUNNING.fetch_sub(1, SeqCst);
+                }))
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert!(MOST.load(SeqCst) <= SLOTS, "{}", MOST.load(SeqCst));
+        assert!(MOST.load(SeqCst) > 1, "they do run concurrently");
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub async fn login(
     let lookup = email.clone();
     let found = state.db.run(move |conn| Ok(user::find_by_email(conn, &lookup)?)).await?;
     // Hash verification is CPU work of tens of milliseconds: off the executor.
-    let verified = tokio::task::spawn_blocking(move || match found {
+    let verified = password::off_executor(move || match found {
         Some(u) if password::verify(&password, &u.password_hash) && !u.disabled => Some(u),
         Some(_) => None,
         None => {
@@ -69,8 +69,7 @@ pub async fn login(
             None
         }
     })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?;
+    .await?;
     let Some(user) = verified else {
         state.login_throttle.failed(&email, &address);
         return Err(ApiError::Unauthenticated);

@@ -272,9 +272,7 @@ pub async fn create_user_in(
     password: String,
     role: Role,
 ) -> ApiResult<User> {
-    let hash = tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let hash = password::off_executor(move || password::hash(&password)).await??;
     state
         .db
         .write_as(caller, move |conn, _| {

@@ -86,15 +86,14 @@ pub async fn change_password(
     password::check_policy(&new_password).map_err(|e| ApiError::invalid("new_password", e))?;
     let user_id = caller.id;
     let current = state.db.run_as(&caller, move |conn, _| Ok(user::find(conn, user_id)?)).await?;
-    let hash = tokio::task::spawn_blocking(move || {
+    let hash = password::off_executor(move || {
         if password::verify(&current_password, &current.password_hash) {
             password::hash(&new_password).map(Some)
         } else {
             Ok(None)
         }
     })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))??
+    .await??
     .ok_or_else(|| ApiError::invalid("current_password", "is not your current password"))?;
     let updated = state
         .db
