@@ -3,7 +3,10 @@
 //! Templates live in `templates/mail/<locale>/<kind>.{subject.txt,txt,html}` and are
 //! embedded at compile time with `include_str!`, so the binary is self-contained and a
 //! missing template is a build error. They are rendered with MiniJinja; only `.html`
-//! templates are HTML-escaped.
+//! templates are HTML-escaped. The bodies extend per-locale layouts holding the wording
+//! common to every kind (`<locale>/_layout.{txt,html}`); the HTML layouts extend one
+//! skeleton, `_base.html`, and build the rest from the styled pieces in `_macros.html`,
+//! so the markup and styles are written once (see [`LAYOUTS`]).
 //!
 //! Template variables: every field of [`MailContext`], plus `locale` (the resolved
 //! locale), `event_type` (e.g. `pool.funded`) and `covered_cents` (the amount the
@@ -119,18 +122,19 @@ fn resolve_locale(locale: &str) -> &'static str {
     LOCALES.into_iter().find(|l| *l == primary).unwrap_or(FALLBACK_LOCALE)
 }
 
-macro_rules! tpl {
-    ($loc:literal, $kind:literal, $part:literal) => {
+/// `(name, source)` of `templates/mail/<path>`, embedded: a missing file is a build error.
+macro_rules! embed {
+    ($($path:literal),+) => {
         (
-            concat!($loc, "/", $kind, ".", $part),
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/mail/", $loc, "/", $kind, ".", $part)),
+            concat!($($path),+),
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/mail/", $($path),+)),
         )
     };
 }
 
 macro_rules! kind_templates {
     ($loc:literal, $kind:literal) => {
-        [tpl!($loc, $kind, "subject.txt"), tpl!($loc, $kind, "txt"), tpl!($loc, $kind, "html")]
+        [embed!($loc, "/", $kind, ".subject.txt"), embed!($loc, "/", $kind, ".txt"), embed!($loc, "/", $kind, ".html")]
     };
 }
 
@@ -148,9 +152,26 @@ macro_rules! locale_templates {
 
 type Tpl = (&'static str, &'static str);
 
-/// Every template, embedded: `[locale][kind][subject, text, html]`.
+/// Every email template, embedded: `[locale][kind][subject, text, html]`.
 static TEMPLATES: [[[Tpl; 3]; 5]; 4] =
     [locale_templates!("fr"), locale_templates!("nl"), locale_templates!("de"), locale_templates!("en")];
+
+/// The templates the bodies extend, embedded: the HTML skeleton and its styled pieces
+/// (shared by all locales), then each locale's layouts with the wording common to all
+/// kinds. `<locale>/<kind>.txt` extends `<locale>/_layout.txt`; `<locale>/<kind>.html`
+/// extends `<locale>/_layout.html`, which extends `_base.html`.
+static LAYOUTS: [Tpl; 2 + 2 * LOCALES.len()] = [
+    embed!("_base.html"),
+    embed!("_macros.html"),
+    embed!("fr/_layout.txt"),
+    embed!("fr/_layout.html"),
+    embed!("nl/_layout.txt"),
+    embed!("nl/_layout.html"),
+    embed!("de/_layout.txt"),
+    embed!("de/_layout.html"),
+    embed!("en/_layout.txt"),
+    embed!("en/_layout.html"),
+];
 
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
@@ -164,10 +185,10 @@ fn env() -> &'static Environment<'static> {
         env.add_filter("money", money_filter);
         env.add_filter("date", date_filter);
         env.add_filter("url", url_filter);
-        for (name, source) in TEMPLATES.iter().flatten().flatten() {
+        for (name, source) in LAYOUTS.iter().chain(TEMPLATES.iter().flatten().flatten()) {
             // The templates are part of the binary and the tests render each one; should one
-            // still fail to compile, rendering it reports "template not found" and the email
-            // is kept in the outbox as dead, visible to officers.
+            // (or a layout it extends) still fail to compile, rendering it reports "template
+            // not found" and the email is kept in the outbox as dead, visible to officers.
             if let Err(error) = env.add_template(name, source) {
                 tracing::error!(template = name, %error, "invalid email template");
             }

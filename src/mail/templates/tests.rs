@@ -64,6 +64,73 @@ fn every_locale_has_every_template() {
         }
     }
     assert_eq!(TEMPLATES.iter().flatten().flatten().count(), LOCALES.len() * KINDS.len() * PARTS.len());
+    for (name, source) in &LAYOUTS {
+        assert_eq!(env.get_template(name).unwrap_or_else(|_| panic!("invalid layout {name}")).source(), *source);
+    }
+}
+
+/// The names of the `{% block name %}` tags in a template source.
+fn block_names(source: &str) -> Vec<String> {
+    source.split("{% block ").skip(1).filter_map(|rest| rest.split_once(" %}")).map(|(name, _)| name.into()).collect()
+}
+
+#[test]
+fn bodies_extend_their_locale_layout_and_fill_only_its_blocks() {
+    let env = env();
+    let source = |name: &str| env.get_template(name).unwrap_or_else(|_| panic!("missing {name}")).source().to_owned();
+    for locale in LOCALES {
+        for ext in ["txt", "html"] {
+            let layout = format!("{locale}/_layout.{ext}");
+            let mut declared = block_names(&source(&layout));
+            if ext == "html" {
+                assert!(source(&layout).starts_with("{% extends \"_base.html\" %}\n"), "{layout}");
+                declared.extend(block_names(&source("_base.html")));
+            }
+            for kind in KINDS {
+                let name = format!("{locale}/{kind}.{ext}");
+                let body = source(&name);
+                // Another locale's layout would mix two languages in one email.
+                assert!(body.starts_with(&format!("{{% extends \"{layout}\" %}}\n")), "{name} must extend {layout}");
+                let filled = block_names(&body);
+                assert!(filled.iter().any(|b| b == "intro"), "{name} has no intro");
+                // A misspelt block would be silently ignored, and its text lost.
+                for block in filled {
+                    assert!(declared.contains(&block), "{name}: block {block:?} is not in {layout}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn layouts_leave_no_stray_whitespace_and_every_locale_the_same_shape() {
+    // With inheritance, tags decide every line break: guard the shape of the output.
+    for kind in MailKind::ALL {
+        for ctx in contexts().into_iter().chain([MailContext { reason: None, ..participant() }]) {
+            let mut shapes = Vec::new();
+            for locale in LOCALES {
+                let mail = render(kind, locale, &ctx).unwrap();
+                let html = &mail.html;
+                assert!(html.starts_with("<!DOCTYPE html>\n<html lang="), "{locale} {kind:?}");
+                assert!(html.ends_with("</p>\n</div>\n</body>\n</html>\n"), "{locale} {kind:?}");
+                for line in html.lines() {
+                    assert!(!line.is_empty() && line.trim() == line, "{locale} {kind:?}: html line {line:?}");
+                }
+                let text = &mail.text;
+                assert!(
+                    !text.starts_with(char::is_whitespace) && !text.contains("\n\n\n"),
+                    "{locale} {kind:?}\n{text}"
+                );
+                assert!(text.ends_with(".\n") && text.matches("\n\n-- \n").count() == 1, "{locale} {kind:?}\n{text}");
+                for line in text.lines() {
+                    assert!(line == "-- " || line.trim_end() == line, "{locale} {kind:?}: text line {line:?}");
+                }
+                // HTML lines and text paragraphs: a lost line break shows up in one locale.
+                shapes.push((locale, html.lines().count(), text.split("\n\n").count()));
+            }
+            assert!(shapes.windows(2).all(|w| (w[0].1, w[0].2) == (w[1].1, w[1].2)), "{kind:?}: {shapes:?}");
+        }
+    }
 }
 
 #[test]
