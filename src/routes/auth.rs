@@ -38,11 +38,10 @@ pub struct TokenResponse {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 401, description = "unknown email or wrong password", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "too many failed logins for this account or address", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::BodyProblems,
     ))]
 #[post("/api/v1/auth/login")]
 pub async fn login(

@@ -53,3 +53,22 @@ pub struct Page<T: ToSchema> {
 pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
 }
+
+/// 401, shared by every route that needs a token (for `#[utoipa::path(responses(...))]`).
+#[derive(utoipa::IntoResponses)]
+#[response(status = 401, description = "no valid token", content_type = "application/problem+json")]
+pub struct Unauthenticated(#[allow(dead_code)] crate::error::Problem);
+
+/// What can go wrong with any JSON request body: 400 and 413.
+#[derive(utoipa::IntoResponses)]
+pub enum BodyProblems {
+    #[response(status = 400, description = "malformed JSON", content_type = "application/problem+json")]
+    Malformed(#[allow(dead_code)] crate::error::Problem),
+    #[response(status = 413, description = "body too large", content_type = "application/problem+json")]
+    TooLarge(#[allow(dead_code)] crate::error::Problem),
+}
+
+/// 429, shared by every state-changing route (the per-user write limit).
+#[derive(utoipa::IntoResponses)]
+#[response(status = 429, description = "rate limited", content_type = "application/problem+json")]
+pub struct RateLimited(#[allow(dead_code)] crate::error::Problem);

@@ -20,7 +20,7 @@ pub struct MeResponse {
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, body = MeResponse),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated,
     ))]
 pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<HttpResponse> {
     let (u, o) = state

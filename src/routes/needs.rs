@@ -129,13 +129,11 @@ pub struct PostNeedResponse {
     security(("bearer" = [])),
     responses(
         (status = 201, body = PostNeedResponse),
-        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "officers do not post needs", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "a request with this Idempotency-Key is in progress", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid fields, or Idempotency-Key reused with another body", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "daily cap or rate limit reached", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::BodyProblems,
     ))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -185,8 +183,8 @@ pub struct NeedListQuery {
 #[utoipa::path(get, path = "/api/v1/needs", tag = "needs", params(NeedListQuery), security(("bearer" = [])),
     responses(
         (status = 200, body = Page<NeedResponse>),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid filters", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated,
     ))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -217,8 +215,8 @@ pub async fn list(
     security(("bearer" = [])),
     responses(
         (status = 200, body = NeedResponse),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown, or another organisation's", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated,
     ))]
 pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
@@ -232,12 +230,11 @@ pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i
     security(("bearer" = [])),
     responses(
         (status = 200, body = NeedResponse),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "officers do not withdraw needs", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown, or another organisation's", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "already withdrawn", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Idempotency-Key reused for another request", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::RateLimited,
     ))]
 pub async fn withdraw(
     state: web::Data<AppState>,
@@ -272,14 +269,11 @@ pub struct MoveResponse {
     security(("bearer" = [])),
     responses(
         (status = 200, body = MoveResponse),
-        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "officers do not move needs", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown need, or another organisation's", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "withdrawn need, same pool, or a pool that takes no needs", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "no such pool", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
     ))]
 pub async fn move_need(
     state: web::Data<AppState>,

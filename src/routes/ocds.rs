@@ -50,8 +50,8 @@ pub struct ReleasesQuery {
     responses(
         (status = 200, body = ocds::ReleasePackage, description = "an OCDS 1.1 release package",
             headers(("Link" = String, description = "the next page, when there is one"))),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid since or paging", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated,
     ))]
 pub async fn releases(
     state: web::Data<AppState>,

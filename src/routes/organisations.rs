@@ -122,13 +122,10 @@ impl From<User> for UserResponse {
     security(("bearer" = [])),
     responses(
         (status = 201, body = OrganisationResponse),
-        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "an organisation of that name exists", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
     ))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -182,8 +179,8 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Page<OrganisationResponse>),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid paging", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated,
     ))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -211,8 +208,8 @@ pub async fn list(
     security(("bearer" = [])),
     responses(
         (status = 200, body = OrganisationResponse),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown, or another organisation", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated,
     ))]
 pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = visible_organisation(&caller, path.into_inner())?;
@@ -231,14 +228,11 @@ fn visible_organisation(caller: &AuthUser, id: i64) -> ApiResult<i64> {
     security(("bearer" = [])),
     responses(
         (status = 201, body = UserResponse),
-        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown organisation", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "the email is taken", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
     ))]
 pub async fn create_user(
     state: web::Data<AppState>,
@@ -308,8 +302,8 @@ pub async fn create_user_in(
     security(("bearer" = [])),
     responses(
         (status = 200, body = [UserResponse]),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown, or another organisation", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated,
     ))]
 pub async fn list_users(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = visible_organisation(&caller, path.into_inner())?;

@@ -76,9 +76,9 @@ pub struct OutboxQuery {
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "operations", params(OutboxQuery), security(("bearer" = [])),
     responses(
         (status = 200, body = Page<OutboxEmail>),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid filters", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated,
     ))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -103,10 +103,9 @@ pub async fn list(
     params(("id" = i64, Path, description = "outbox email id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "queued again"),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "no dead email with this id", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::RateLimited,
     ))]
 pub async fn requeue(
     state: web::Data<AppState>,

@@ -46,14 +46,11 @@ async fn respond(
     security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
-        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "officers do not pledge", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "the pool is not open", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "amount out of range", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
     ))]
 pub async fn put_pledge(
     state: web::Data<AppState>,
@@ -73,12 +70,11 @@ pub async fn put_pledge(
     security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "officers do not pledge", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown pool, or no pledge of yours on it", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "the pool is not open", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Idempotency-Key reused for another request", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::RateLimited,
     ))]
 pub async fn delete_pledge(
     state: web::Data<AppState>,
@@ -157,14 +153,11 @@ macro_rules! officer_step {
             security(("bearer" = [])),
             responses(
                 (status = 200, body = PoolResponse),
-                (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
-                (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
                 (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
                 (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
                 (status = 409, description = $conflict, body = crate::error::Problem, content_type = "application/problem+json"),
-                (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
                 (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
-                (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+                super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
             ))]
         pub async fn $name(
             state: web::Data<AppState>,
@@ -187,12 +180,11 @@ macro_rules! officer_step {
     security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "the pool is not funded", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Idempotency-Key reused for another request", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::RateLimited,
     ))]
 pub async fn approve(
     state: web::Data<AppState>,
@@ -259,14 +251,11 @@ officer_step!(
     security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
-        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "one of the pools is past funding", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "unknown target or the same pool", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
     ))]
 pub async fn merge(
     state: web::Data<AppState>,

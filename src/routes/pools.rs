@@ -187,8 +187,8 @@ pub struct PoolListQuery {
 #[utoipa::path(get, path = "/api/v1/pools", tag = "pools", params(PoolListQuery), security(("bearer" = [])),
     responses(
         (status = 200, body = Page<PoolResponse>),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid filters", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated,
     ))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -233,8 +233,8 @@ pub async fn list(
     security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated,
     ))]
 pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
@@ -279,14 +279,11 @@ pub struct PatchPool {
     params(("id" = i64, Path, description = "pool id")), security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
-        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "the pool's state does not allow this edit", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
     ))]
 pub async fn patch(
     state: web::Data<AppState>,
@@ -338,8 +335,8 @@ pub struct SimilarQuery {
 #[utoipa::path(get, path = "/api/v1/pools/similar", tag = "pools", params(SimilarQuery), security(("bearer" = [])),
     responses(
         (status = 200, body = [SimilarPoolResponse]),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated,
     ))]
 pub async fn similar(
     state: web::Data<AppState>,
@@ -391,9 +388,9 @@ pub struct EventResponse {
     params(("id" = i64, Path, description = "pool id"), PageQuery), security(("bearer" = [])),
     responses(
         (status = 200, body = Page<EventResponse>),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid paging", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated,
     ))]
 pub async fn events(
     state: web::Data<AppState>,

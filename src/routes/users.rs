@@ -26,13 +26,10 @@ pub struct PatchUser {
     params(("id" = i64, Path, description = "user id")), security(("bearer" = [])),
     responses(
         (status = 200, body = UserResponse),
-        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown user", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid fields, or disabling oneself", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
     ))]
 pub async fn patch(
     state: web::Data<AppState>,
@@ -71,11 +68,8 @@ pub struct ChangePassword {
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = ChangePassword, security(("bearer" = [])),
     responses(
         (status = 200, body = TokenResponse),
-        (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "no valid token", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "wrong current password, or a new one that breaks the rules", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "rate limited", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
     ))]
 pub async fn change_password(
     state: web::Data<AppState>,
