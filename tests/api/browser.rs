@@ -8,10 +8,7 @@
 
 use std::{process::Command, time::Duration};
 
-use crate::{
-    helpers::{TestDb, test_vars},
-    process::{Server, run_with_timeout, tool_or_skip},
-};
+use crate::process::{FreshServer, run_with_timeout, tool_or_skip};
 
 const CHROMIUM: &str = "chromium";
 
@@ -20,11 +17,8 @@ async fn the_docs_page_lists_the_operations_in_a_headless_browser() {
     if !tool_or_skip(CHROMIUM, "apt-get install chromium") {
         return;
     }
-    let (_db, database_url) = TestDb::create();
-    let outbox = tempfile::tempdir().unwrap();
-    let mut vars = test_vars(&database_url);
-    vars.insert("MUTUA_OUTBOX_DIR".into(), outbox.path().to_string_lossy().into_owned());
-    let server = Server::start(&vars);
+    let fresh = FreshServer::start();
+    let server = &fresh.server;
 
     let work = tempfile::tempdir().unwrap();
     let profile = work.path().join("profile");

@@ -63,6 +63,24 @@ impl Drop for Server {
     }
 }
 
+/// `mutua serve` on a database of its own, writing its emails as `.eml` files to a directory
+/// of its own; both go when it is dropped.
+pub struct FreshServer {
+    pub server: Server,
+    pub outbox: tempfile::TempDir,
+    _db: crate::helpers::TestDb,
+}
+
+impl FreshServer {
+    pub fn start() -> FreshServer {
+        let (db, database_url) = crate::helpers::TestDb::create();
+        let outbox = tempfile::tempdir().unwrap();
+        let mut vars = crate::helpers::test_vars(&database_url);
+        vars.insert("MUTUA_OUTBOX_DIR".into(), outbox.path().to_string_lossy().into_owned());
+        FreshServer { server: Server::start(&vars), outbox, _db: db }
+    }
+}
+
 /// An SMTP server (aiosmtpd, `tests/support/smtp_sink.py`) writing what it receives to a
 /// directory; killed when dropped. The directory outlives restarts on the same port.
 pub struct SmtpSink {

@@ -14,8 +14,8 @@ use std::{
 use serde_json::Value;
 
 use crate::{
-    helpers::{OFFICER_EMAIL, PASSWORD, TestApp, TestDb, test_vars},
-    process::{Mail, Server, run_with_timeout, tool_or_skip},
+    helpers::{OFFICER_EMAIL, PASSWORD, TestApp},
+    process::{FreshServer, Mail, run_with_timeout, tool_or_skip},
 };
 
 /// The opening line of a block that the test runs.
@@ -75,11 +75,8 @@ async fn the_api_walkthrough_runs_verbatim_and_ends_with_an_approved_pool() {
     let blocks = walkthrough_blocks(&markdown);
     assert!(blocks.len() >= 8, "docs/API.md has {} walkthrough blocks", blocks.len());
 
-    let (_db, database_url) = TestDb::create();
-    let outbox = tempfile::tempdir().unwrap();
-    let mut vars = test_vars(&database_url);
-    vars.insert("MUTUA_OUTBOX_DIR".into(), outbox.path().to_string_lossy().into_owned());
-    let server = Server::start(&vars);
+    let fresh = FreshServer::start();
+    let (server, outbox) = (&fresh.server, &fresh.outbox);
 
     let work = tempfile::tempdir().unwrap();
     let script = work.path().join("walkthrough.sh");

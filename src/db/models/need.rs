@@ -55,16 +55,6 @@ pub fn withdraw(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryRes
         .get_result(conn)
 }
 
-/// Active needs of a pool, oldest first.
-pub fn active_of_pool(conn: &mut DbConnection, pool_id: i64) -> QueryResult<Vec<Need>> {
-    needs::table
-        .filter(needs::pool_id.eq(pool_id))
-        .filter(needs::status.eq("active"))
-        .order(needs::id)
-        .select(Need::as_select())
-        .load(conn)
-}
-
 /// Moves every need of one pool to another; returns how many moved.
 pub fn move_all(conn: &mut DbConnection, from_pool: i64, to_pool: i64) -> QueryResult<usize> {
     diesel::update(needs::table.filter(needs::pool_id.eq(from_pool))).set(needs::pool_id.eq(to_pool)).execute(conn)
@@ -104,20 +94,4 @@ pub fn list(conn: &mut DbConnection, filter: &NeedFilter, limit: i64, offset: i6
     let items = query().order(needs::id.desc()).limit(limit).offset(offset).select(Need::as_select()).load(conn)?;
     let total = query().count().get_result(conn)?;
     Ok((items, total))
-}
-
-/// Active needs with an id in `ids`, for the matcher's index.
-pub fn active_by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Need>> {
-    needs::table.filter(needs::id.eq_any(ids)).select(Need::as_select()).load(conn)
-}
-
-/// A batch of active needs after `after_id`, for loading the matcher's index at start.
-pub fn active_batch(conn: &mut DbConnection, after_id: i64, limit: i64) -> QueryResult<Vec<Need>> {
-    needs::table
-        .filter(needs::id.gt(after_id))
-        .filter(needs::status.eq("active"))
-        .order(needs::id)
-        .limit(limit)
-        .select(Need::as_select())
-        .load(conn)
 }
