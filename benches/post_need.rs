@@ -14,14 +14,17 @@ use mutua::{
     Application,
     config::Config,
     db::{
-        self,
+        self, System,
         models::{
             need::{self, NewNeed},
             organisation::{self, NewOrganisation},
             pool::{self, NewPool},
             user::{self, NewUser},
         },
-        write_tx,
+    },
+    domain::{
+        kinds::{Locale, NeedStatus, OrganisationKind, Role},
+        pool_state::PoolState,
     },
 };
 use rand::{Rng, SeedableRng, rngs::StdRng};
@@ -65,7 +68,7 @@ async fn run(size: usize) {
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     let password = "benchmark member password";
-    fill(&state.db, size, password);
+    fill(&state.db, size, password).await;
     tokio::spawn(app.run_until_stopped());
 
     let client = reqwest::Client::new();
@@ -105,51 +108,52 @@ async fn run(size: usize) {
 }
 
 /// `size` pools, each opened by one synthetic need, written straight to the database.
-fn fill(db: &db::Db, size: usize, password: &str) {
-    let mut conn = db.conn().expect("connection");
+async fn fill(db: &db::Db, size: usize, password: &str) {
     let now = db::now();
     let hash = mutua::auth::password::hash(password).expect("hash");
-    let (org, member) = write_tx(&mut conn, |c| {
-        let org = organisation::insert(
-            c,
-            &NewOrganisation {
-                name: "Commune de Benchmark",
-                kind: "commune",
-                nis_code: None,
-                population: None,
-                locale: "fr",
-                contact_email: None,
-                created_at: now,
-            },
-        )?;
-        let member = user::insert(
-            c,
-            &NewUser {
-                organisation_id: org.id,
-                email: "bench@example.be",
-                name: "Bench",
-                role: "member",
-                password_hash: &hash,
-                created_at: now,
-            },
-        )?;
-        Ok((org.id, member.id))
-    })
-    .expect("organisation");
+    let (org, member) = db
+        .write(System, move |tx, _| {
+            let org = organisation::insert(
+                tx,
+                &NewOrganisation {
+                    name: "Commune de Benchmark",
+                    kind: OrganisationKind::Commune,
+                    nis_code: None,
+                    population: None,
+                    locale: Locale::Fr,
+                    contact_email: None,
+                    created_at: now,
+                },
+            )?;
+            let member = user::insert(
+                tx,
+                &NewUser {
+                    organisation_id: org.id,
+                    email: "bench@example.be",
+                    name: "Bench",
+                    role: Role::Member,
+                    password_hash: &hash,
+                    created_at: now,
+                },
+            )?;
+            Ok((org.id, member.id))
+        })
+        .await
+        .expect("organisation");
     let mut generator = Gen::new(1);
     let started = Instant::now();
     for chunk in 0..size.div_ceil(5_000) {
         let count = 5_000.min(size - chunk * 5_000);
-        write_tx(&mut conn, |c| {
-            for _ in 0..count {
-                let (title, description) = generator.need();
+        let needs: Vec<(String, String)> = (0..count).map(|_| generator.need()).collect();
+        db.write(System, move |tx, _| {
+            for (title, description) in &needs {
                 let p = pool::insert(
-                    c,
+                    tx,
                     &NewPool {
-                        title: &title,
-                        description: &description,
+                        title,
+                        description,
                         cpv_code: None,
-                        state: "open",
+                        state: PoolState::Open,
                         currency: "EUR",
                         target_cents: None,
                         created_at: now,
@@ -157,16 +161,16 @@ fn fill(db: &db::Db, size: usize, password: &str) {
                     },
                 )?;
                 need::insert(
-                    c,
+                    tx,
                     &NewNeed {
                         organisation_id: org,
                         pool_id: p.id,
                         posted_by_user_id: member,
-                        title: &title,
-                        description: &description,
+                        title,
+                        description,
                         cpv_code: None,
                         estimated_cost_cents: None,
-                        status: "active",
+                        status: NeedStatus::Active,
                         similar_pools: "[]",
                         created_at: now,
                     },
@@ -174,6 +178,7 @@ fn fill(db: &db::Db, size: usize, password: &str) {
             }
             Ok(())
         })
+        .await
         .expect("fill");
     }
     eprintln!("filled {size} pools in {:.1} s", started.elapsed().as_secs_f64());

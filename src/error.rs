@@ -75,8 +75,13 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("too many requests")]
     TooManyRequests { retry_after_seconds: u64 },
+    /// The database cannot be reached: the connection that saw it is dropped.
     #[error("service unavailable")]
     Unavailable,
+    /// The database is reachable but busy (SQLite's lock held by another process past the
+    /// busy timeout): retry; the connection is healthy and kept.
+    #[error("database busy")]
+    Busy,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -102,7 +107,7 @@ impl ApiError {
             Self::PayloadTooLarge => ("payload-too-large", "Request body too large"),
             Self::Validation(_) => ("validation", "Invalid request"),
             Self::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
-            Self::Unavailable => ("unavailable", "Service unavailable"),
+            Self::Unavailable | Self::Busy => ("unavailable", "Service unavailable"),
             Self::Internal(_) => ("internal", "Internal error"),
         }
     }
@@ -120,6 +125,7 @@ impl ApiError {
                 format!("too many requests; retry in {retry_after_seconds} s")
             }
             Self::Unavailable => "the service cannot reach its database; retry shortly".into(),
+            Self::Busy => "the database is busy; retry shortly".into(),
             Self::Internal(_) => "an unexpected error happened; it has been logged".into(),
         }
     }
@@ -154,7 +160,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -163,6 +169,7 @@ impl ResponseError for ApiError {
         match self {
             Self::Internal(error) => tracing::error!(error = ?error, "internal error"),
             Self::Unavailable => tracing::warn!("database unavailable"),
+            Self::Busy => tracing::warn!("database busy"),
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -176,6 +183,9 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::Busy => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             _ => {}
         }
@@ -193,6 +203,7 @@ impl From<diesel::result::Error> for ApiError {
             }
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict("it already exists".into()),
             Error::DatabaseError(_, ref info) if is_connection_failure(info.message()) => Self::Unavailable,
+            Error::DatabaseError(_, ref info) if is_busy(info.message()) => Self::Busy,
             other => Self::Internal(other.into()),
         }
     }
@@ -209,10 +220,15 @@ fn is_connection_failure(message: &str) -> bool {
         "no connection to the server",
         "the database system is shutting down",
         "the database system is starting up",
-        "database is locked",
     ]
     .iter()
     .any(|needle| message.contains(needle))
+}
+
+/// SQLite reports `SQLITE_BUSY` when another process held its lock past the busy timeout.
+fn is_busy(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    message.contains("database is locked") || message.contains("database is busy")
 }
 
 /// Builds a 422 from the fields that failed, or passes when none did.
@@ -254,6 +270,22 @@ mod tests {
         let body = serde_json::to_string(&error.problem()).unwrap();
         assert!(!body.contains("hunter2"), "{body}");
         assert_eq!(error.problem().status, 500);
+    }
+
+    #[test]
+    fn a_busy_sqlite_is_retryable_and_not_a_lost_connection() {
+        let busy = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::Unknown,
+            Box::new(String::from("database is locked")),
+        );
+        let error = ApiError::from(busy);
+        assert!(matches!(error, ApiError::Busy), "{error:?}");
+        assert_eq!(error.problem().status, 503);
+        let gone = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::Unknown,
+            Box::new(String::from("server closed the connection unexpectedly")),
+        );
+        assert!(matches!(ApiError::from(gone), ApiError::Unavailable));
     }
 
     #[test]

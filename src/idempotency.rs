@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     auth::extractor::authenticated,
-    db::{self, models::idempotency, write_tx},
+    db::{self, System, WriteTx, models::idempotency},
     error::{ApiError, ApiResult},
     state::AppState,
 };
@@ -58,16 +58,19 @@ pub async fn middleware(
         _ => return Err(ApiError::invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters").into()),
     };
     // Keys belong to users; without a valid token the route answers 401 on its own.
-    let Some(user_id) = authenticated(req.request()).map(|u| u.id) else {
+    let Some(caller) = authenticated(req.request()) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
+    let user_id = caller.id;
     let body = req.extract::<web::Bytes>().await.map_err(|_| ApiError::PayloadTooLarge)?;
     let hash = request_hash(req.method(), req.path(), req.query_string(), &body);
     req.set_payload(Payload::from(body));
 
     let claim = {
         let key = key.clone();
-        state.db.run(move |conn| claim(conn, user_id, &key, &hash)).await?
+        // The caller's session is checked first, in the same transaction: a disabled user
+        // neither claims keys nor gets replays.
+        state.db.write(caller, move |tx, _| claim(tx, user_id, &key, &hash)).await?
     };
     if let Claim::Replay { status, body } = claim {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
@@ -88,11 +91,11 @@ pub async fn middleware(
     let stored = String::from_utf8_lossy(&bytes).into_owned();
     let outcome = state
         .db
-        .run(move |conn| {
+        .write(System, move |tx, _| {
             if keep {
-                idempotency::finish(conn, user_id, &key, i32::from(status.as_u16()), &stored)?;
+                idempotency::finish(tx, user_id, &key, i32::from(status.as_u16()), &stored)?;
             } else {
-                idempotency::forget(conn, user_id, &key)?;
+                idempotency::forget(tx, user_id, &key)?;
             }
             Ok(())
         })
@@ -105,32 +108,33 @@ pub async fn middleware(
     Ok(ServiceResponse::new(request, head.set_body(bytes).map_into_boxed_body()))
 }
 
-fn claim(conn: &mut db::DbConnection, user_id: i64, key: &str, hash: &str) -> ApiResult<Claim> {
-    write_tx(conn, |conn| {
-        let now = db::now();
-        match idempotency::find(conn, user_id, key)? {
-            None => {
-                idempotency::start(conn, user_id, key, hash, now)?;
-                Ok(Claim::Run)
-            }
-            Some(existing) if existing.request_hash != hash => {
-                Err(ApiError::invalid("Idempotency-Key", "this key was used for another request"))
-            }
-            Some(existing) => match (existing.response_status, existing.response_body) {
-                (Some(status), Some(body)) => Ok(Claim::Replay { status: u16::try_from(status).unwrap_or(200), body }),
-                _ if now - existing.created_at > ABANDONED_AFTER => {
-                    idempotency::restart(conn, user_id, key, now)?;
-                    Ok(Claim::Run)
-                }
-                _ => Err(ApiError::Conflict("a request with this Idempotency-Key is still in progress".into())),
-            },
-        }
-    })
-    .map_err(|e| match e {
+fn claim(tx: &mut WriteTx, user_id: i64, key: &str, hash: &str) -> ApiResult<Claim> {
+    try_claim(tx, user_id, key, hash).map_err(|e| match e {
         // Two first requests raced on PostgreSQL: the loser sees the winner's key.
         ApiError::Conflict(_) => ApiError::Conflict("a request with this Idempotency-Key is still in progress".into()),
         other => other,
     })
+}
+
+fn try_claim(tx: &mut WriteTx, user_id: i64, key: &str, hash: &str) -> ApiResult<Claim> {
+    let now = db::now();
+    match idempotency::find(tx, user_id, key)? {
+        None => {
+            idempotency::start(tx, user_id, key, hash, now)?;
+            Ok(Claim::Run)
+        }
+        Some(existing) if existing.request_hash != hash => {
+            Err(ApiError::invalid("Idempotency-Key", "this key was used for another request"))
+        }
+        Some(existing) => match (existing.response_status, existing.response_body) {
+            (Some(status), Some(body)) => Ok(Claim::Replay { status: u16::try_from(status).unwrap_or(200), body }),
+            _ if now - existing.created_at > ABANDONED_AFTER => {
+                idempotency::restart(tx, user_id, key, now)?;
+                Ok(Claim::Run)
+            }
+            _ => Err(ApiError::Conflict("a request with this Idempotency-Key is still in progress".into())),
+        },
+    }
 }
 
 fn request_hash(method: &Method, path: &str, query: &str, body: &[u8]) -> String {

@@ -7,10 +7,11 @@ use clap::{Parser, Subcommand};
 use mutua::{
     Application, bootstrap,
     config::{Config, MIN_JWT_SECRET_BYTES},
-    db::{Db, models::outbox},
+    db::{Db, System},
+    domain::kinds::OutboxStatus,
     mail::worker::Mailer,
     metrics::EmailMetrics,
-    telemetry,
+    service, telemetry,
 };
 
 #[derive(Parser)]
@@ -102,8 +103,8 @@ fn main() -> anyhow::Result<()> {
             let password = password.trim_end_matches(['\r', '\n']);
             let db = Db::new(&config.database_url, 1);
             db.migrate(std::time::Duration::from_secs(60))?;
-            let mut conn = db.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
-            let user = bootstrap::create_officer(&mut conn, &organisation, &email, &name, password, false)?
+            let user = runtime()?
+                .block_on(bootstrap::create_officer(&db, &organisation, &email, &name, password, false))?
                 .context("officer not created")?;
             println!("officer {} created with id {}", user.email, user.id);
             Ok(())
@@ -125,9 +126,12 @@ fn keep_large_allocations_out_of_the_heap() {
     }
 }
 
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()
+}
+
 fn serve(config: Config) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(async {
+    runtime()?.block_on(async {
         let app = Application::build(config).await?;
         app.run_until_stopped().await?;
         Ok(())
@@ -135,8 +139,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 fn worker(config: Config) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(async {
+    runtime()?.block_on(async {
         let db = Db::new(&config.database_url, config.database_pool_size);
         let migrating = db.clone();
         tokio::task::spawn_blocking(move || migrating.migrate(std::time::Duration::from_secs(60))).await??;
@@ -155,10 +158,12 @@ fn worker(config: Config) -> anyhow::Result<()> {
 
 fn mail(config: Config, command: MailCommand) -> anyhow::Result<()> {
     let db = Db::new(&config.database_url, 1);
-    let mut conn = db.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let runtime = runtime()?;
     match command {
         MailCommand::List { status } => {
-            let (rows, total) = outbox::list(&mut conn, &status, 1_000, 0)?;
+            let status = OutboxStatus::parse(&status).map_err(|e| anyhow::anyhow!("--status {e}"))?;
+            let (rows, total) =
+                runtime.block_on(db.read(System, move |tx, _| service::outbox::list(tx, status, 1_000, 0)))?;
             println!("{total} {status} email(s)");
             for r in rows {
                 println!(
@@ -171,10 +176,13 @@ fn mail(config: Config, command: MailCommand) -> anyhow::Result<()> {
                 );
             }
         }
-        MailCommand::Requeue { id } => match outbox::requeue(&mut conn, id, mutua::db::now())? {
-            0 => anyhow::bail!("no dead email with id {id}"),
-            _ => println!("email {id} queued again"),
-        },
+        MailCommand::Requeue { id } => {
+            match runtime.block_on(db.write(System, move |tx, _| service::outbox::requeue(tx, id))) {
+                Err(mutua::error::ApiError::NotFound) => anyhow::bail!("no dead email with id {id}"),
+                outcome => outcome?,
+            }
+            println!("email {id} queued again");
+        }
     }
     Ok(())
 }

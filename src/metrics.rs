@@ -25,10 +25,10 @@ use prometheus_client::{
 
 use crate::{
     db::{
-        DbConnection,
+        System, Tx,
         models::{outbox, pool},
     },
-    domain::pool_state::PoolState,
+    domain::{kinds::OutboxStatus, pool_state::PoolState},
     state::AppState,
 };
 
@@ -42,9 +42,6 @@ const DURATION_BUCKETS: [f64; 14] =
 /// The `route` of a request no resource matched (404s of unknown paths): one label for
 /// all of them, so that scanners cannot grow the series without bound.
 pub const UNMATCHED: &str = "unmatched";
-
-/// The statuses of an outbox row.
-const OUTBOX_STATUSES: [&str; 3] = ["pending", "sent", "dead"];
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabels {
@@ -177,25 +174,27 @@ pub struct Scrape {
 /// Two `GROUP BY` queries: emails per outbox status, pools per state.
 #[derive(Clone, Debug, Default)]
 pub struct DatabaseCounts {
-    pub outbox: Vec<(String, i64)>,
-    pub pools: Vec<(String, i64)>,
+    pub outbox: Vec<(OutboxStatus, i64)>,
+    pub pools: Vec<(PoolState, i64)>,
 }
 
 impl DatabaseCounts {
-    pub fn read(conn: &mut DbConnection) -> diesel::QueryResult<Self> {
-        Ok(Self { outbox: outbox::counts(conn)?, pools: pool::counts(conn)? })
+    pub fn read(tx: &mut Tx) -> diesel::QueryResult<Self> {
+        Ok(Self { outbox: outbox::counts(tx)?, pools: pool::counts(tx)? })
     }
 }
 
 impl Scrape {
-    /// Reads everything; blocks (the matcher's lock, the database), so it runs on the
-    /// blocking thread pool. The pool is read first, so the scrape's own connection is
-    /// not counted as in use.
-    pub fn take(state: &AppState) -> Self {
+    /// Reads everything. The pool is read first, so the scrape's own connection is not
+    /// counted as in use.
+    pub async fn take(state: &AppState) -> Self {
         let pool = state.db.state();
-        let database = state.db.conn().ok().and_then(|mut conn| {
-            DatabaseCounts::read(&mut conn).map_err(|error| tracing::warn!(%error, "metrics: cannot count")).ok()
-        });
+        let database = state
+            .db
+            .read(System, |tx, _| Ok(DatabaseCounts::read(tx)?))
+            .await
+            .map_err(|error| tracing::warn!(%error, "metrics: cannot count"))
+            .ok();
         Self {
             pool_connections: pool.connections,
             pool_idle: pool.idle_connections,
@@ -227,14 +226,13 @@ impl Scrape {
         let Some(database) = &self.database else { return registry };
 
         let emails = Family::<StatusLabels, Gauge>::default();
-        for status in OUTBOX_STATUSES {
-            emails.get_or_create(&StatusLabels { status }).set(count_of(&database.outbox, status));
+        for &status in OutboxStatus::ALL {
+            emails.get_or_create(&StatusLabels { status: status.as_str() }).set(count_of(&database.outbox, status));
         }
         registry.register("outbox_emails", "Emails in the outbox by status", emails);
         let pools = Family::<StateLabels, Gauge>::default();
-        for state in PoolState::ALL {
-            let state = state.as_str();
-            pools.get_or_create(&StateLabels { state }).set(count_of(&database.pools, state));
+        for &state in PoolState::ALL {
+            pools.get_or_create(&StateLabels { state: state.as_str() }).set(count_of(&database.pools, state));
         }
         registry.register("pools", "Pools by state", pools);
         registry
@@ -247,8 +245,8 @@ fn gauge(value: impl TryInto<i64>) -> Gauge {
     gauge
 }
 
-fn count_of(counts: &[(String, i64)], key: &str) -> i64 {
-    counts.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n)
+fn count_of<K: PartialEq>(counts: &[(K, i64)], key: K) -> i64 {
+    counts.iter().find(|(k, _)| *k == key).map_or(0, |(_, n)| *n)
 }
 
 /// Counts and times every response by method, route pattern and status. Wrapped around
@@ -317,8 +315,10 @@ mod tests {
     #[test]
     fn every_pool_state_and_outbox_status_is_present_with_0_when_absent() {
         let metrics = Metrics::new();
-        let database =
-            DatabaseCounts { outbox: vec![("sent".into(), 4)], pools: vec![("open".into(), 2), ("funded".into(), 1)] };
+        let database = DatabaseCounts {
+            outbox: vec![(OutboxStatus::Sent, 4)],
+            pools: vec![(PoolState::Open, 2), (PoolState::Funded, 1)],
+        };
         let scrape = Scrape { database: Some(database), ..Scrape::default() };
         let text = metrics.encode(&scrape).unwrap();
         assert_eq!(line_value(&text, "db_up").as_deref(), Some("1"));

@@ -84,28 +84,19 @@ impl Application {
     }
 }
 
-/// Migrations, then the bootstrap officer, both off the executor.
+/// Migrations (off the executor), then the bootstrap officer.
 async fn prepare_database(db: &Db, config: &Config) -> anyhow::Result<()> {
-    let db = db.clone();
-    let bootstrap = config.bootstrap.clone();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        db.migrate(Duration::from_secs(60))?;
-        if let Some(b) = bootstrap {
-            let mut conn = db.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
-            if let Some(officer) = bootstrap::create_officer(
-                &mut conn,
-                &b.organisation_name,
-                &b.email,
-                "Bootstrap officer",
-                &b.password,
-                true,
-            )? {
-                tracing::info!(user_id = officer.id, email = %officer.email, "bootstrap officer created");
-            }
+    let migrating = db.clone();
+    tokio::task::spawn_blocking(move || migrating.migrate(Duration::from_secs(60))).await??;
+    if let Some(b) = &config.bootstrap {
+        let created =
+            bootstrap::create_officer(db, &b.organisation_name, &b.email, "Bootstrap officer", &b.password, true)
+                .await?;
+        if let Some(officer) = created {
+            tracing::info!(user_id = officer.id, email = %officer.email, "bootstrap officer created");
         }
-        Ok(())
-    })
-    .await?
+    }
+    Ok(())
 }
 
 fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {

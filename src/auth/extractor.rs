@@ -15,9 +15,9 @@ use actix_web::{
 use crate::{domain::kinds::Role, error::ApiError, state::AppState};
 
 /// The caller, as its access token names it. Whether the session still holds (the user
-/// enabled, the token not older than its last password change) is checked by
-/// [`Db::run_as`](crate::db::Db::run_as) in the same database round trip as the handler's
-/// work: one trip per request instead of two.
+/// enabled, the token not older than its last password change) is checked at the start of
+/// the handler's unit of work ([`crate::db::Db::read`], [`crate::db::Db::write`]), in the
+/// same transaction: one trip per request instead of two.
 #[derive(Clone, Debug)]
 pub struct AuthUser {
     pub id: i64,
@@ -49,7 +49,7 @@ enum Authenticated {
 /// Reads the bearer token of a request, once, before the handler's extractors run, so that
 /// a request without the right identity is refused (401/403) before its body is read or
 /// validated. Only the signature and claims are checked here, in memory; the database
-/// check of the session happens with the handler's work ([`crate::db::Db::run_as`]).
+/// check of the session happens in the handler's unit of work ([`crate::db::Caller`]).
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

@@ -65,7 +65,7 @@ impl JwtKeys {
             aud: AUDIENCE.into(),
             ver: user.token_version,
             org: user.organisation_id,
-            role: user.role.clone(),
+            role: user.role.as_str().to_owned(),
         };
         Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
     }
@@ -109,7 +109,7 @@ mod tests {
             organisation_id: 2,
             email: "a@b.be".into(),
             name: "A".into(),
-            role: "member".into(),
+            role: crate::domain::kinds::Role::Member,
             password_hash: String::new(),
             token_version: 3,
             disabled: false,

@@ -1,20 +1,21 @@
 //! Whether a caller's session still holds: its user enabled, its token not older than the
-//! user's last password change or disabling (`token_version`).
-
-use diesel::prelude::*;
+//! user's last password change or disabling (`token_version`). Checked by
+//! [`crate::db::Db`] at the start of every unit of work run for the caller, in the same
+//! transaction as the work.
 
 use super::AuthUser;
 use crate::{
-    db::{DbConnection, schema::users},
+    db::{Caller, Tx, models::user},
     error::{ApiError, ApiResult},
 };
 
-/// 401 unless the caller's user exists, is enabled, and carries the current token version.
-pub fn check(conn: &mut DbConnection, caller: &AuthUser) -> ApiResult<()> {
-    let current: Option<(i32, bool)> =
-        users::table.find(caller.id).select((users::token_version, users::disabled)).first(conn).optional()?;
-    match current {
-        Some((version, false)) if version == caller.token_version => Ok(()),
-        _ => Err(ApiError::Unauthenticated),
+impl Caller for AuthUser {
+    /// 401 unless the caller's user exists, is enabled, and carries the current token
+    /// version.
+    fn admit(&self, tx: &mut Tx<'_>) -> ApiResult<()> {
+        match user::session_state(tx, self.id)? {
+            Some((version, false)) if version == self.token_version => Ok(()),
+            _ => Err(ApiError::Unauthenticated),
+        }
     }
 }

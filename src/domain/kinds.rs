@@ -1,4 +1,7 @@
-//! The closed vocabularies of the API: roles, kinds of organisation, locales.
+//! The closed vocabularies of the domain: roles, kinds of organisation, locales, the status
+//! of a need and of an email. Each is an enum with its text form; the database stores the
+//! text, and `crate::db` maps it both ways (an unknown stored value is an error, never a
+//! default).
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -62,6 +65,19 @@ text_enum! {
     /// The language of an organisation's emails.
     #[schema(example = "fr")]
     Locale { Fr => "fr", Nl => "nl", De => "de", En => "en" }
+}
+
+text_enum! {
+    /// Whether a need still asks for its development.
+    #[schema(example = "active")]
+    NeedStatus { Active => "active", Withdrawn => "withdrawn" }
+}
+
+text_enum! {
+    /// Where an email of the outbox is: waiting to be sent (or retried), sent, or refused for
+    /// good and waiting for an officer.
+    #[schema(example = "dead")]
+    OutboxStatus { Pending => "pending", Sent => "sent", Dead => "dead" }
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! Who pays what: the amount due, split pro rata to pledges with largest-remainder rounding.
 
+use super::money::Cents;
+
 /// What the participants pay together: what they pledged, capped by the target cost. A pool
 /// without a target (no estimate yet) is paid up to what was pledged.
-pub fn payable(pledged_cents: i64, target_cents: Option<i64>) -> i64 {
-    target_cents.map_or(pledged_cents, |target| pledged_cents.min(target)).max(0)
+pub fn payable(pledged: Cents, target: Option<Cents>) -> Cents {
+    target.map_or(pledged, |target| pledged.min(target)).max(Cents::ZERO)
 }
 
 /// Splits `total` between `pledges`, in proportion to each pledge, in whole cents.
@@ -12,16 +14,17 @@ pub fn payable(pledged_cents: i64, target_cents: Option<i64>) -> i64 {
 /// one to the largest fractional remainders, ties to the earlier entry (callers order
 /// participants by organisation id), so the result is deterministic. The shares sum to
 /// exactly `min(total, sum(pledges))` and no share exceeds its pledge.
-pub fn split(total: i64, pledges: &[i64]) -> Vec<i64> {
-    let pledged: i128 = pledges.iter().map(|&p| i128::from(p.max(0))).sum();
+pub fn split(total: Cents, pledges: &[Cents]) -> Vec<Cents> {
+    let total = total.get();
+    let pledged: i128 = pledges.iter().map(|p| i128::from(p.get().max(0))).sum();
     if pledged == 0 || total <= 0 {
-        return vec![0; pledges.len()];
+        return vec![Cents::ZERO; pledges.len()];
     }
     let total = i128::from(total).min(pledged);
     let mut shares = Vec::with_capacity(pledges.len());
     let mut remainders = Vec::with_capacity(pledges.len());
-    for (index, &pledge) in pledges.iter().enumerate() {
-        let exact = total * i128::from(pledge.max(0));
+    for (index, pledge) in pledges.iter().enumerate() {
+        let exact = total * i128::from(pledge.get().max(0));
         shares.push(exact / pledged);
         remainders.push((exact % pledged, index));
     }
@@ -32,13 +35,24 @@ pub fn split(total: i64, pledges: &[i64]) -> Vec<i64> {
         shares[index] += 1;
     }
     // Every share is at most its pledge, which fits in i64.
-    shares.into_iter().map(|s| i64::try_from(s).unwrap_or(i64::MAX)).collect()
+    shares.into_iter().map(|s| Cents::new(i64::try_from(s).unwrap_or(i64::MAX))).collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use proptest::prelude::*;
+
+    use super::Cents;
+
+    /// The functions on plain integers, to keep the examples readable.
+    fn split(total: i64, pledges: &[i64]) -> Vec<i64> {
+        let pledges: Vec<Cents> = pledges.iter().copied().map(Cents::new).collect();
+        super::split(Cents::new(total), &pledges).into_iter().map(Cents::get).collect()
+    }
+
+    fn payable(pledged: i64, target: Option<i64>) -> i64 {
+        super::payable(Cents::new(pledged), target.map(Cents::new)).get()
+    }
 
     #[test]
     fn examples() {

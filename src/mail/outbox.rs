@@ -3,83 +3,38 @@
 
 use std::collections::BTreeMap;
 
-use diesel::prelude::*;
-
 use super::templates::{MailContext, MailKind};
 use crate::{
     db::{
-        self, DbConnection,
+        self, WriteTx,
         models::{
             event::Event,
             outbox::{self, NewOutboxRow},
             pool::Pool,
+            user,
         },
-        schema::{organisations, users},
     },
+    domain::kinds::{OutboxStatus, Role},
     error::{ApiError, ApiResult},
     service::pool_view,
 };
-
-/// A recipient: a user, with its organisation's name and locale.
-struct Recipient {
-    user_id: i64,
-    email: String,
-    name: String,
-    organisation_id: i64,
-    organisation: String,
-    locale: String,
-    role: String,
-}
-
-fn recipients(conn: &mut DbConnection, organisation_ids: &[i64], with_officers: bool) -> QueryResult<Vec<Recipient>> {
-    let mut query = users::table.inner_join(organisations::table).filter(users::disabled.eq(false)).into_boxed();
-    query = if with_officers {
-        query.filter(users::organisation_id.eq_any(organisation_ids.to_vec()).or(users::role.eq("officer")))
-    } else {
-        query.filter(users::organisation_id.eq_any(organisation_ids.to_vec()))
-    };
-    let rows: Vec<(i64, String, String, i64, String, String, String)> = query
-        .order(users::id)
-        .select((
-            users::id,
-            users::email,
-            users::name,
-            organisations::id,
-            organisations::name,
-            organisations::locale,
-            users::role,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(user_id, email, name, organisation_id, organisation, locale, role)| Recipient {
-            user_id,
-            email,
-            name,
-            organisation_id,
-            organisation,
-            locale,
-            role,
-        })
-        .collect())
-}
 
 /// Queues the emails an event causes (`pool.funded` to every user of every participating
 /// organisation and to every officer; `pool.approved`, `pool.rejected`, `pool.expired` to
 /// every user of every participating organisation). Other events cause none. Returns how
 /// many were queued.
-pub fn queue(conn: &mut DbConnection, event: &Event, pool: &Pool) -> ApiResult<usize> {
+pub fn queue(tx: &mut WriteTx, event: &Event, pool: &Pool) -> ApiResult<usize> {
     let Some(kind) = MailKind::from_event_type(&event.event_type) else { return Ok(0) };
-    let view = pool_view::with_participants(conn, pool.clone())?;
+    let view = pool_view::with_participants(tx, pool.clone())?;
     let by_organisation: BTreeMap<i64, &pool_view::Participant> =
         view.participants.iter().map(|p| (p.organisation_id, p)).collect();
     let organisation_ids: Vec<i64> = by_organisation.keys().copied().collect();
     let now = db::now();
-    let rows = recipients(conn, &organisation_ids, kind == MailKind::PoolFunded)?
+    let rows = user::recipients(tx, &organisation_ids, kind == MailKind::PoolFunded)?
         .into_iter()
         .map(|r| {
             let participant = by_organisation.get(&r.organisation_id);
-            let is_officer = r.role == "officer" && participant.is_none();
+            let is_officer = r.role == Role::Officer && participant.is_none();
             let context = MailContext {
                 pool_id: pool.id,
                 pool_title: pool.title.clone(),
@@ -91,7 +46,7 @@ pub fn queue(conn: &mut DbConnection, event: &Event, pool: &Pool) -> ApiResult<u
                 recipient_name: r.name,
                 recipient_organisation: r.organisation,
                 recipient_is_officer: is_officer,
-                pledge_cents: participant.map(|p| p.pledged_cents).filter(|c| *c > 0),
+                pledge_cents: participant.map(|p| p.pledged_cents).filter(|c| c.is_positive()),
                 share_cents: participant.map(|p| p.share_cents),
                 reason: pool.reason.clone(),
                 deadline: pool.deadline.map(|d| d.to_string()),
@@ -103,13 +58,13 @@ pub fn queue(conn: &mut DbConnection, event: &Event, pool: &Pool) -> ApiResult<u
                 event_type: event.event_type.clone(),
                 locale: r.locale,
                 context: serde_json::to_string(&context).map_err(|e| ApiError::Internal(e.into()))?,
-                status: "pending",
+                status: OutboxStatus::Pending,
                 next_attempt_at: now,
                 created_at: now,
             })
         })
         .collect::<ApiResult<Vec<_>>>()?;
-    let queued = outbox::insert(conn, &rows)?;
+    let queued = outbox::insert(tx, &rows)?;
     tracing::info!(event_id = event.id, pool_id = pool.id, queued, "emails queued");
     Ok(queued)
 }

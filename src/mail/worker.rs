@@ -22,7 +22,7 @@ use super::{
 use crate::{
     config::MailConfig,
     db::{
-        self, Db,
+        self, Db, System, WriteTx,
         models::{
             idempotency,
             outbox::{self, OutboxRow},
@@ -77,7 +77,7 @@ impl Mailer {
 
     /// Runs until the process ends: what is due at once, then whenever woken or polled.
     pub async fn run(self: Arc<Self>) {
-        match self.db.run(|conn| Ok(outbox::make_pending_due(conn, db::now())?)).await {
+        match self.db.write(System, |tx, _| Ok(outbox::make_pending_due(tx, db::now())?)).await {
             Ok(n) if n > 0 => tracing::info!(emails = n, "pending emails left by an earlier process are due now"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cannot reschedule pending emails"),
@@ -101,7 +101,7 @@ impl Mailer {
     /// Sends every email due now; returns what happened.
     pub async fn deliver_due(&self) -> Round {
         let mut round = Round::default();
-        let claimed = match self.db.run(claim_batch).await {
+        let claimed = match self.db.write(System, |tx, _| claim_batch(tx)).await {
             Ok(rows) => rows,
             Err(error) => {
                 tracing::warn!(%error, "cannot read the outbox");
@@ -119,7 +119,7 @@ impl Mailer {
                     round.sent += 1;
                     self.metrics.sent();
                     tracing::info!(outbox_id = id, event = %row.event_type, to = %row.recipient_email, "email sent");
-                    self.db.run(move |conn| Ok(outbox::mark_sent(conn, id, db::now())?)).await
+                    self.db.write(System, move |tx, _| Ok(outbox::mark_sent(tx, id, db::now())?)).await
                 }
                 Err(error) => {
                     let retry_at = self.retry_at(&row, &error);
@@ -132,7 +132,7 @@ impl Mailer {
                         self.metrics.dead();
                         tracing::error!(outbox_id = id, error = %error.detail, to = %row.recipient_email, "email dead: permanently refused");
                     }
-                    self.db.run(move |conn| Ok(outbox::mark_failed(conn, id, &error.detail, retry_at)?)).await
+                    self.db.write(System, move |tx, _| Ok(outbox::mark_failed(tx, id, &error.detail, retry_at)?)).await
                 }
             };
             if let Err(error) = update {
@@ -160,7 +160,7 @@ impl Mailer {
         let kind = MailKind::from_event_type(&row.event_type).ok_or("unknown email kind")?;
         let mut context: MailContext = serde_json::from_str(&row.context).map_err(|e| format!("bad context: {e}"))?;
         context.pool_url = format!("{}/api/v1/pools/{}", self.public_url, context.pool_id);
-        let rendered = templates::render(kind, &row.locale, &context).map_err(|e| e.to_string())?;
+        let rendered = templates::render(kind, row.locale.as_str(), &context).map_err(|e| e.to_string())?;
         let from: Mailbox = self.config.from.parse().map_err(|e| format!("MUTUA_MAIL_FROM: {e}"))?;
         let domain = from.email.domain().to_owned();
         Message::builder()
@@ -177,35 +177,36 @@ impl Mailer {
     /// keys. Each expiry is its own transaction; several workers may race, one wins.
     pub async fn housekeeping(&self) {
         let today = chrono::Utc::now().date_naive();
-        let expired = self
-            .db
-            .run(move |conn| {
-                let mut expired = 0;
-                for id in pool::past_deadline(conn, today, 500)? {
-                    if service::pools::expire(conn, id, today)?.is_some() {
-                        expired += 1;
+        let mut expired = 0;
+        let due = self.db.read(System, move |tx, _| Ok(pool::past_deadline(tx, today, 500)?)).await;
+        match due {
+            Ok(ids) => {
+                for id in ids {
+                    match self.db.write(System, move |tx, _| service::pools::expire(tx, id, today)).await {
+                        Ok(Some(_)) => expired += 1,
+                        Ok(None) => {}
+                        Err(error) => tracing::warn!(%error, pool_id = id, "cannot expire the pool"),
                     }
                 }
-                let purged = idempotency::purge(conn, db::now() - crate::idempotency::RETENTION)?;
-                Ok((expired, purged))
-            })
-            .await;
-        match expired {
-            Ok((0, _)) => {}
-            Ok((n, _)) => {
-                tracing::info!(pools = n, "pools expired");
-                self.wake.notify_one();
             }
-            Err(error) => tracing::warn!(%error, "housekeeping failed"),
+            Err(error) => tracing::warn!(%error, "housekeeping cannot list pools past their deadline"),
+        }
+        let before = db::now() - crate::idempotency::RETENTION;
+        if let Err(error) = self.db.write(System, move |tx, _| Ok(idempotency::purge(tx, before)?)).await {
+            tracing::warn!(%error, "cannot purge old idempotency keys");
+        }
+        if expired > 0 {
+            tracing::info!(pools = expired, "pools expired");
+            self.wake.notify_one();
         }
     }
 }
 
-fn claim_batch(conn: &mut db::DbConnection) -> ApiResult<Vec<OutboxRow>> {
+fn claim_batch(tx: &mut WriteTx) -> ApiResult<Vec<OutboxRow>> {
     let now = db::now();
     let mut claimed = Vec::new();
-    for id in outbox::due(conn, now, BATCH)? {
-        if let Some(row) = outbox::claim(conn, id, now, now + LEASE)? {
+    for id in outbox::due(tx, now, BATCH)? {
+        if let Some(row) = outbox::claim(tx, id, now, now + LEASE)? {
             claimed.push(row);
         }
     }

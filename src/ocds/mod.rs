@@ -38,7 +38,7 @@ pub use schema::*;
 
 use crate::{
     db::models::{organisation::Organisation, pool::Pool},
-    domain::{cpv::CpvCode, pool_state::PoolState},
+    domain::{cpv::CpvCode, money::Cents, pool_state::PoolState},
     mail::templates::format_money,
     service::pool_view::PoolView,
 };
@@ -82,7 +82,7 @@ pub fn package(
 
 pub fn release(snapshot: &PoolSnapshot, publication: &Publication) -> Release {
     let pool = &snapshot.view.pool;
-    let state = PoolState::parse(&pool.state).unwrap_or(PoolState::Open);
+    let state = pool.state;
     let ocid = format!("{}-{}", publication.prefix, pool.id);
     let date = snapshot.last_change.and_utc();
     let (tag, status) = stage(state);
@@ -138,8 +138,8 @@ fn supplier(pool: &Pool) -> Option<OrganizationReference> {
     pool.supplier.as_ref().map(|name| OrganizationReference { id: format!("supplier-{}", pool.id), name: name.clone() })
 }
 
-fn value(cents: i64, pool: &Pool) -> MonetaryValue {
-    MonetaryValue { amount: Amount(cents), currency: pool.currency.clone() }
+fn value(cents: Cents, pool: &Pool) -> MonetaryValue {
+    MonetaryValue { amount: Amount(cents.get()), currency: pool.currency.clone() }
 }
 
 fn parties(view: &PoolView, publication: &Publication, awarded: bool) -> Vec<Party> {
@@ -174,7 +174,7 @@ fn parties(view: &PoolView, publication: &Publication, awarded: bool) -> Vec<Par
             .iter()
             .find(|o| o.id == participant.organisation_id)
             .and_then(|o| o.nis_code.as_deref());
-        let roles: &[&str] = if participant.pledged_cents > 0 { &["buyer", "funder"] } else { &["buyer"] };
+        let roles: &[&str] = if participant.pledged_cents.is_positive() { &["buyer", "funder"] } else { &["buyer"] };
         add(org_id(participant.organisation_id), &participant.name, nis_code, roles);
     }
     if let Some(supplier) = supplier(&view.pool).filter(|_| awarded) {
@@ -188,13 +188,13 @@ fn planning(view: &PoolView) -> Planning {
     let budget_breakdown = view
         .participants
         .iter()
-        .filter(|p| p.pledged_cents > 0)
+        .filter(|p| p.pledged_cents.is_positive())
         .map(|p| BudgetBreakdown {
             id: format!("pledge-{}", org_id(p.organisation_id)),
             description: format!(
                 "Promesse de financement de {} (plafond) ; part à payer : {}",
                 p.name,
-                format_money(p.share_cents, "fr")
+                format_money(p.share_cents.get(), "fr")
             ),
             amount: value(p.pledged_cents, pool),
             source_party: OrganizationReference { id: org_id(p.organisation_id), name: p.name.clone() },

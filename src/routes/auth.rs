@@ -4,8 +4,9 @@ use utoipa::ToSchema;
 
 use crate::{
     auth::password,
-    db::models::user,
+    db::System,
     error::{ApiError, ApiResult},
+    service,
     state::AppState,
 };
 
@@ -58,7 +59,7 @@ pub async fn login(
         return Err(ApiError::Unauthenticated);
     }
     let lookup = email.clone();
-    let found = state.db.run(move |conn| Ok(user::find_by_email(conn, &lookup)?)).await?;
+    let found = state.db.read(System, move |tx, _| service::users::by_email(tx, &lookup)).await?;
     // Hash verification is CPU work of tens of milliseconds: off the executor.
     let verified = password::off_executor(move || match found {
         Some(u) if password::verify(&password, &u.password_hash) && !u.disabled => Some(u),

@@ -1,4 +1,6 @@
-//! Shapes shared by several routes: pagination and timestamps.
+//! Shapes shared by several routes: pagination, timestamps, and the problem responses that
+//! several operations declare in the OpenAPI document (declared once here, named by what
+//! they say).
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -72,3 +74,57 @@ pub enum BodyProblems {
 #[derive(utoipa::IntoResponses)]
 #[response(status = 429, description = "rate limited", content_type = "application/problem+json")]
 pub struct RateLimited(#[allow(dead_code)] crate::error::Problem);
+
+/// 403 for a route reserved to officers.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 403, description = "not an officer", content_type = "application/problem+json")]
+pub struct NotOfficer(#[allow(dead_code)] crate::error::Problem);
+
+/// 403 for a pledge by an officer.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 403, description = "officers do not pledge", content_type = "application/problem+json")]
+pub struct OfficersDoNotPledge(#[allow(dead_code)] crate::error::Problem);
+
+/// 404 for a pool id that names none.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "unknown pool", content_type = "application/problem+json")]
+pub struct UnknownPool(#[allow(dead_code)] crate::error::Problem);
+
+/// 404 for a need that does not exist or belongs to another organisation.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "unknown, or another organisation's", content_type = "application/problem+json")]
+pub struct NotYourNeed(#[allow(dead_code)] crate::error::Problem);
+
+/// 404 for an organisation a member may not see.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "unknown, or another organisation", content_type = "application/problem+json")]
+pub struct NotYourOrganisation(#[allow(dead_code)] crate::error::Problem);
+
+/// 409 for a pledge change on a pool that no longer takes pledges.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 409, description = "the pool is not open", content_type = "application/problem+json")]
+pub struct PoolNotOpen(#[allow(dead_code)] crate::error::Problem);
+
+/// 422 naming each invalid field of a body.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 422, description = "invalid fields", content_type = "application/problem+json")]
+pub struct InvalidFields(#[allow(dead_code)] crate::error::Problem);
+
+/// 422 naming each invalid query parameter.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 422, description = "invalid filters", content_type = "application/problem+json")]
+pub struct InvalidFilters(#[allow(dead_code)] crate::error::Problem);
+
+/// 422 for `limit` or `offset` out of range.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 422, description = "invalid paging", content_type = "application/problem+json")]
+pub struct InvalidPaging(#[allow(dead_code)] crate::error::Problem);
+
+/// 422 for an `Idempotency-Key` sent again with another request (routes without a body).
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 422,
+    description = "Idempotency-Key reused for another request",
+    content_type = "application/problem+json"
+)]
+pub struct KeyReused(#[allow(dead_code)] crate::error::Problem);

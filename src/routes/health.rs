@@ -1,7 +1,10 @@
 use actix_web::{HttpResponse, get, web};
-use diesel::connection::SimpleConnection;
 
-use crate::{error::ApiError, state::AppState};
+use crate::{
+    db::{self, System},
+    error::ApiError,
+    state::AppState,
+};
 
 /// The process is up.
 #[utoipa::path(get, path = "/health", tag = "operations",
@@ -19,6 +22,6 @@ pub async fn health() -> HttpResponse {
     ))]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    state.db.run(|conn| conn.batch_execute("SELECT 1").map_err(|_| ApiError::Unavailable)).await?;
+    state.db.read(System, |tx, _| db::ping(tx).map_err(|_| ApiError::Unavailable)).await?;
     Ok(HttpResponse::Ok().content_type("text/plain").body("ready"))
 }

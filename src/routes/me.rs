@@ -3,12 +3,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::organisations::{OrganisationResponse, UserResponse};
-use crate::{
-    auth::AuthUser,
-    db::models::{organisation, user},
-    error::ApiResult,
-    state::AppState,
-};
+use crate::{auth::AuthUser, error::ApiResult, service, state::AppState};
 
 #[derive(Serialize, ToSchema)]
 pub struct MeResponse {
@@ -25,8 +20,8 @@ pub struct MeResponse {
 pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<HttpResponse> {
     let (u, o) = state
         .db
-        .run_as(&caller, move |conn, caller| {
-            Ok((user::find(conn, caller.id)?, organisation::find(conn, caller.organisation_id)?))
+        .read(caller, |tx, caller| {
+            Ok((service::users::me(tx, caller)?, service::organisations::visible(tx, caller, caller.organisation_id)?))
         })
         .await?;
     Ok(HttpResponse::Ok().json(MeResponse { user: u.into(), organisation: o.into() }))

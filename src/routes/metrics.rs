@@ -16,10 +16,7 @@ use crate::{
         content_type = "text/plain; version=0.0.4; charset=utf-8", example = "db_up 1")))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let reading = state.clone();
-    let scrape = tokio::task::spawn_blocking(move || Scrape::take(&reading))
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("metrics task failed: {e}")))?;
+    let scrape = Scrape::take(&state).await;
     let text = state.metrics.encode(&scrape).map_err(|e| ApiError::Internal(anyhow::anyhow!("metrics: {e}")))?;
     Ok(HttpResponse::Ok().content_type(CONTENT_TYPE).body(text))
 }

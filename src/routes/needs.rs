@@ -3,13 +3,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    common::{Page, PageQuery, utc},
+    common::{InvalidFilters, KeyReused, NotYourNeed, Page, PageQuery, utc},
     pools::{PoolResponse, SimilarPoolResponse},
 };
 use crate::{
     auth::{AuthUser, Member},
-    db::models::need::{self, Need, NeedFilter},
-    domain::{cpv::CpvCode, money, text},
+    db::models::need::{Need, NeedFilter},
+    domain::{cpv::CpvCode, kinds::NeedStatus, money::Cents, pool_state::PoolState, text},
     error::{ApiError, ApiResult, Validator},
     service::{
         self,
@@ -43,14 +43,12 @@ pub fn parse_need(title: &str, description: &str, cpv: Option<&str>, cost: Optio
     let title = v.check("title", text::title(title));
     let description = v.check("description", text::description(description));
     let cpv_code = cpv.and_then(|c| v.check("cpv_code", CpvCode::parse(c)));
-    if let Some(cost) = cost {
-        v.check("estimated_cost_cents", money::positive_amount(cost));
-    }
+    let estimated_cost_cents = cost.and_then(|cost| v.check("estimated_cost_cents", Cents::positive(cost)));
     v.finish()?;
     let (Some(title), Some(description)) = (title, description) else {
         return Err(ApiError::Internal(anyhow::anyhow!("validated field missing")));
     };
-    Ok(NeedInput { title, description, cpv_code: cpv_code.map(|c| c.as_str().to_owned()), estimated_cost_cents: cost })
+    Ok(NeedInput { title, description, cpv_code: cpv_code.map(|c| c.as_str().to_owned()), estimated_cost_cents })
 }
 
 #[derive(Serialize, ToSchema)]
@@ -69,9 +67,7 @@ pub struct NeedResponse {
     pub cpv_code: Option<String>,
     #[schema(example = 2500000)]
     pub estimated_cost_cents: Option<i64>,
-    /// `active` or `withdrawn`.
-    #[schema(example = "active")]
-    pub status: String,
+    pub status: NeedStatus,
     #[schema(example = "2026-03-02T09:15:00Z")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the need was withdrawn; `null` while it is active.
@@ -88,7 +84,7 @@ impl From<Need> for NeedResponse {
             title: n.title,
             description: n.description,
             cpv_code: n.cpv_code,
-            estimated_cost_cents: n.estimated_cost_cents,
+            estimated_cost_cents: n.estimated_cost_cents.map(Cents::get),
             status: n.status,
             created_at: utc(n.created_at),
             withdrawn_at: n.withdrawn_at.map(utc),
@@ -145,15 +141,15 @@ pub async fn create(
     let app = state.clone();
     let (posted, view) = state
         .db
-        .run_as(&caller, move |conn, caller| {
-            let posted = service::needs::post(conn, &app.matcher, caller, input, app.config.max_needs_per_day)?;
-            let view = pool_view::with_participants(conn, posted.pool.clone())?;
+        .write(caller, move |tx, caller| {
+            let posted = service::needs::post(tx, &app.matcher, caller, input, app.config.max_needs_per_day)?;
+            let view = pool_view::with_participants(tx, posted.pool.clone())?;
             Ok((posted, view))
         })
         .await?;
     let Posted { need, pool, merged, similar } = posted;
     tracing::info!(need_id = need.id, pool_id = pool.id, merged, "need posted");
-    let existing = (pool.state == "delivered").then(|| ExistingDevelopment {
+    let existing = (pool.state == PoolState::Delivered).then(|| ExistingDevelopment {
         pool_id: pool.id,
         repository_url: pool.repository_url.clone(),
         licence: pool.licence.clone(),
@@ -183,8 +179,7 @@ pub struct NeedListQuery {
 #[utoipa::path(get, path = "/api/v1/needs", tag = "needs", params(NeedListQuery), security(("bearer" = [])),
     responses(
         (status = 200, body = Page<NeedResponse>),
-        (status = 422, description = "invalid filters", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated,
+        InvalidFilters, super::common::Unauthenticated,
     ))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -194,19 +189,11 @@ pub async fn list(
     let query = query.into_inner();
     let mut v = Validator::default();
     let (limit, offset) = PageQuery { limit: query.limit, offset: query.offset }.parse(&mut v);
-    if let Some(status) = &query.status {
-        if !["active", "withdrawn"].contains(&status.as_str()) {
-            v.push("status", "must be active or withdrawn");
-        }
-    }
+    let status = query.status.as_deref().and_then(|s| v.check("status", NeedStatus::parse(s)));
     v.finish()?;
-    let filter = NeedFilter {
-        // Members see their own organisation's needs whatever they ask for.
-        organisation_id: if caller.is_officer() { query.organisation_id } else { Some(caller.organisation_id) },
-        pool_id: query.pool_id,
-        status: query.status,
-    };
-    let (items, total) = state.db.run_as(&caller, move |conn, _| Ok(need::list(conn, &filter, limit, offset)?)).await?;
+    let filter = NeedFilter { organisation_id: query.organisation_id, pool_id: query.pool_id, status };
+    let (items, total) =
+        state.db.read(caller, move |tx, caller| service::needs::list(tx, caller, filter, limit, offset)).await?;
     Ok(HttpResponse::Ok().json(Page { items: items.into_iter().map(NeedResponse::from).collect(), total }))
 }
 
@@ -215,12 +202,11 @@ pub async fn list(
     security(("bearer" = [])),
     responses(
         (status = 200, body = NeedResponse),
-        (status = 404, description = "unknown, or another organisation's", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated,
+        NotYourNeed, super::common::Unauthenticated,
     ))]
 pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let need = state.db.run_as(&caller, move |conn, caller| service::needs::find_visible(conn, caller, id)).await?;
+    let need = state.db.read(caller, move |tx, caller| service::needs::visible(tx, caller, id)).await?;
     Ok(HttpResponse::Ok().json(NeedResponse::from(need)))
 }
 
@@ -231,10 +217,9 @@ pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i
     responses(
         (status = 200, body = NeedResponse),
         (status = 403, description = "officers do not withdraw needs", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "unknown, or another organisation's", body = crate::error::Problem, content_type = "application/problem+json"),
+        NotYourNeed,
         (status = 409, description = "already withdrawn", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated, super::common::RateLimited,
+        KeyReused, super::common::Unauthenticated, super::common::RateLimited,
     ))]
 pub async fn withdraw(
     state: web::Data<AppState>,
@@ -242,7 +227,7 @@ pub async fn withdraw(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let need = state.db.run_as(&caller, move |conn, caller| service::needs::withdraw(conn, caller, id)).await?;
+    let need = state.db.write(caller, move |tx, caller| service::needs::withdraw(tx, caller, id)).await?;
     Ok(HttpResponse::Ok().json(NeedResponse::from(need)))
 }
 
@@ -288,9 +273,9 @@ pub async fn move_need(
         .ok_or_else(|| ApiError::invalid("pool_id", "required: a pool id, or null for a new pool"))?;
     let (need, view) = state
         .db
-        .run_as(&caller, move |conn, caller| {
-            let (need, pool) = service::needs::move_to(conn, caller, id, to)?;
-            Ok((need, pool_view::with_participants(conn, pool)?))
+        .write(caller, move |tx, caller| {
+            let (need, pool) = service::needs::move_to(tx, caller, id, to)?;
+            Ok((need, pool_view::with_participants(tx, pool)?))
         })
         .await?;
     Ok(HttpResponse::Ok().json(MoveResponse { need: need.into(), pool: view.into() }))

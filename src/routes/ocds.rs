@@ -2,25 +2,16 @@
 //! [`crate::ocds`]).
 
 use actix_web::{HttpResponse, http::header, web};
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::common::PageQuery;
 use crate::{
     auth::AuthUser,
-    db::{
-        DbConnection,
-        models::{
-            event,
-            organisation::{self, Organisation},
-            pool,
-        },
-    },
-    domain::kinds::OrganisationKind,
     error::{ApiResult, Validator},
-    ocds::{self, PoolSnapshot, Publication},
-    service::pool_view,
+    ocds::{self, Publication},
+    service,
     state::AppState,
 };
 
@@ -64,8 +55,10 @@ pub async fn releases(
     let (limit, offset) = page.parse(&mut v);
     let since = query.since.as_deref().and_then(|raw| v.check("since", parse_since(raw)));
     v.finish()?;
-    let loaded =
-        state.db.run_as(&caller, move |conn, _| load(conn, since.map(|s| s.naive_utc()), limit, offset)).await?;
+    let loaded = state
+        .db
+        .read(caller, move |tx, _| service::open_data::page(tx, since.map(|s| s.naive_utc()), limit, offset))
+        .await?;
 
     let publication = Publication {
         prefix: &state.config.ocds_prefix,
@@ -96,32 +89,4 @@ fn parse_since(raw: &str) -> Result<DateTime<Utc>, String> {
 fn page_url(public_url: &str, since: Option<DateTime<Utc>>, limit: i64, offset: i64) -> String {
     let since = since.map(|s| format!("&since={}", s.to_rfc3339_opts(SecondsFormat::AutoSi, true))).unwrap_or_default();
     format!("{public_url}/api/v1/ocds/releases?limit={limit}&offset={offset}{since}")
-}
-
-struct Loaded {
-    pools: Vec<PoolSnapshot>,
-    organisations: Vec<Organisation>,
-    central: Option<Organisation>,
-    total: i64,
-}
-
-/// One page of pools with their participants, the organisations they name and when each
-/// pool last changed.
-fn load(conn: &mut DbConnection, since: Option<NaiveDateTime>, limit: i64, offset: i64) -> ApiResult<Loaded> {
-    let (rows, total) = pool::changed_since(conn, since, limit, offset)?;
-    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
-    let last_events = event::last_of_pools(conn, &ids)?;
-    let mut pools = Vec::with_capacity(rows.len());
-    for row in rows {
-        let last_event = last_events.iter().find(|(id, _)| *id == Some(row.id)).and_then(|(_, at)| *at);
-        let last_change = last_event.map_or(row.updated_at, |at| at.max(row.updated_at));
-        pools.push(PoolSnapshot { view: pool_view::with_participants(conn, row)?, last_change });
-    }
-    let mut participant_ids: Vec<i64> =
-        pools.iter().flat_map(|p| p.view.participants.iter().map(|x| x.organisation_id)).collect();
-    participant_ids.sort_unstable();
-    participant_ids.dedup();
-    let organisations = organisation::by_ids(conn, &participant_ids)?;
-    let central = organisation::find_by_kind(conn, OrganisationKind::CentralPurchasing.as_str())?;
-    Ok(Loaded { pools, organisations, central, total })
 }

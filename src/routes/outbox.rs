@@ -4,14 +4,13 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::common::{Page, PageQuery, utc};
+use super::common::{NotOfficer, Page, PageQuery, Unauthenticated, utc};
 use crate::{
     auth::Officer,
-    db::{
-        self,
-        models::outbox::{self, OutboxRow},
-    },
-    error::{ApiError, ApiResult, Validator},
+    db::models::outbox::OutboxRow,
+    domain::kinds::OutboxStatus,
+    error::{ApiResult, Validator},
+    service,
     state::AppState,
 };
 
@@ -27,9 +26,7 @@ pub struct OutboxEmail {
     pub recipient_user_id: i64,
     #[schema(example = "echevin@namur.be")]
     pub recipient_email: String,
-    /// `pending`, `sent` or `dead`.
-    #[schema(example = "dead")]
-    pub status: String,
+    pub status: OutboxStatus,
     #[schema(example = 8)]
     pub attempts: i32,
     #[schema(example = "2026-03-03T11:40:00Z")]
@@ -76,9 +73,7 @@ pub struct OutboxQuery {
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "operations", params(OutboxQuery), security(("bearer" = [])),
     responses(
         (status = 200, body = Page<OutboxEmail>),
-        (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid filters", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated,
+        NotOfficer, super::common::InvalidFilters, Unauthenticated,
     ))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -88,13 +83,13 @@ pub async fn list(
     let query = query.into_inner();
     let mut v = Validator::default();
     let (limit, offset) = PageQuery { limit: query.limit, offset: query.offset }.parse(&mut v);
-    let status = query.status.unwrap_or_else(|| "dead".into());
-    if !["pending", "sent", "dead"].contains(&status.as_str()) {
-        v.push("status", "must be pending, sent or dead");
-    }
+    let status = match query.status.as_deref() {
+        None => Some(OutboxStatus::Dead),
+        Some(raw) => v.check("status", OutboxStatus::parse(raw)),
+    };
     v.finish()?;
-    let (items, total) =
-        state.db.run_as(&caller, move |conn, _| Ok(outbox::list(conn, &status, limit, offset)?)).await?;
+    let status = status.unwrap_or(OutboxStatus::Dead);
+    let (items, total) = state.db.read(caller, move |tx, _| service::outbox::list(tx, status, limit, offset)).await?;
     Ok(HttpResponse::Ok().json(Page { items: items.into_iter().map(OutboxEmail::from).collect(), total }))
 }
 
@@ -103,9 +98,9 @@ pub async fn list(
     params(("id" = i64, Path, description = "outbox email id")), security(("bearer" = [])),
     responses(
         (status = 200, description = "queued again"),
-        (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
+        NotOfficer,
         (status = 404, description = "no dead email with this id", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated, super::common::RateLimited,
+        Unauthenticated, super::common::RateLimited,
     ))]
 pub async fn requeue(
     state: web::Data<AppState>,
@@ -113,10 +108,7 @@ pub async fn requeue(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let changed = state.db.run_as(&caller, move |conn, _| Ok(outbox::requeue(conn, id, db::now())?)).await?;
-    if changed == 0 {
-        return Err(ApiError::NotFound);
-    }
+    state.db.write(caller, move |tx, _| service::outbox::requeue(tx, id)).await?;
     tracing::info!(outbox_id = id, "dead email requeued");
     Ok(HttpResponse::Ok().json(serde_json::json!({"id": id, "status": "pending"})))
 }

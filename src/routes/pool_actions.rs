@@ -4,10 +4,17 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::pools::PoolResponse;
+use super::{
+    common::{
+        BodyProblems, KeyReused, NotOfficer, OfficersDoNotPledge, PoolNotOpen, RateLimited, Unauthenticated,
+        UnknownPool,
+    },
+    pools::PoolResponse,
+};
 use crate::{
     auth::{AuthUser, Member, Officer},
-    domain::{money, text},
+    db::{WriteTx, models::pool::Pool},
+    domain::{money::Cents, text},
     error::{ApiError, ApiResult, Validator},
     service::{self, pool_view, pools::Step},
     state::AppState,
@@ -21,19 +28,18 @@ pub struct PledgeRequest {
     pub amount_cents: i64,
 }
 
-/// Runs a pool change for `caller` and answers with the pool as it is after.
+/// Runs a pool change for `caller` in one unit of work and answers with the pool as it is
+/// after.
 async fn respond(
     state: &AppState,
-    caller: &AuthUser,
-    change: impl FnOnce(&mut crate::db::DbConnection, &AuthUser) -> ApiResult<crate::db::models::pool::Pool>
-    + Send
-    + 'static,
+    caller: AuthUser,
+    change: impl FnOnce(&mut WriteTx, &AuthUser) -> ApiResult<Pool> + Send + 'static,
 ) -> ApiResult<HttpResponse> {
     let view = state
         .db
-        .run_as(caller, move |conn, caller| {
-            let pool = change(conn, caller)?;
-            pool_view::with_participants(conn, pool)
+        .write(caller, move |tx, caller| {
+            let pool = change(tx, caller)?;
+            pool_view::with_participants(tx, pool)
         })
         .await?;
     Ok(HttpResponse::Ok().json(PoolResponse::from(view)))
@@ -46,11 +52,9 @@ async fn respond(
     security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
-        (status = 403, description = "officers do not pledge", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "the pool is not open", body = crate::error::Problem, content_type = "application/problem+json"),
+        OfficersDoNotPledge, UnknownPool, PoolNotOpen,
         (status = 422, description = "amount out of range", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
+        Unauthenticated, BodyProblems, RateLimited,
     ))]
 pub async fn put_pledge(
     state: web::Data<AppState>,
@@ -59,8 +63,8 @@ pub async fn put_pledge(
     body: web::Json<PledgeRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let amount = money::positive_amount(body.amount_cents).map_err(|e| ApiError::invalid("amount_cents", e))?;
-    respond(&state, &caller, move |conn, caller| service::pledges::set(conn, caller, id, amount)).await
+    let amount = Cents::positive(body.amount_cents).map_err(|e| ApiError::invalid("amount_cents", e))?;
+    respond(&state, caller, move |tx, caller| service::pledges::set(tx, caller, id, amount)).await
 }
 
 /// Withdraws the caller's organisation's pledge (only while the pool is open).
@@ -70,11 +74,9 @@ pub async fn put_pledge(
     security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
-        (status = 403, description = "officers do not pledge", body = crate::error::Problem, content_type = "application/problem+json"),
+        OfficersDoNotPledge,
         (status = 404, description = "unknown pool, or no pledge of yours on it", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "the pool is not open", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated, super::common::RateLimited,
+        PoolNotOpen, KeyReused, Unauthenticated, RateLimited,
     ))]
 pub async fn delete_pledge(
     state: web::Data<AppState>,
@@ -82,7 +84,7 @@ pub async fn delete_pledge(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    respond(&state, &caller, move |conn, caller| service::pledges::withdraw(conn, caller, id)).await
+    respond(&state, caller, move |tx, caller| service::pledges::withdraw(tx, caller, id)).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -145,6 +147,29 @@ fn repository_url(raw: &str) -> Result<String, String> {
 }
 
 macro_rules! officer_step {
+    // A step with no body (approve).
+    ($name:ident, $path:literal, $summary:literal, $conflict:literal, $step:expr) => {
+        #[doc = $summary]
+        #[utoipa::path(post, path = $path, tag = "decisions",
+            params(("id" = i64, Path, description = "pool id"),
+                ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key")),
+            security(("bearer" = [])),
+            responses(
+                (status = 200, body = PoolResponse),
+                NotOfficer, UnknownPool,
+                (status = 409, description = $conflict, body = crate::error::Problem, content_type = "application/problem+json"),
+                KeyReused, Unauthenticated, RateLimited,
+            ))]
+        pub async fn $name(
+            state: web::Data<AppState>,
+            Officer(caller): Officer,
+            path: web::Path<i64>,
+        ) -> ApiResult<HttpResponse> {
+            let id = path.into_inner();
+            respond(&state, caller, move |tx, caller| service::pools::step(tx, caller.id, id, $step)).await
+        }
+    };
+    // A step whose body is parsed into the `Step` by `|body| …`.
     ($name:ident, $path:literal, $summary:literal, $body:ty, $conflict:literal, |$b:ident| $step:expr) => {
         #[doc = $summary]
         #[utoipa::path(post, path = $path, tag = "decisions", request_body = $body,
@@ -153,11 +178,9 @@ macro_rules! officer_step {
             security(("bearer" = [])),
             responses(
                 (status = 200, body = PoolResponse),
-                (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
-                (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
+                NotOfficer, UnknownPool,
                 (status = 409, description = $conflict, body = crate::error::Problem, content_type = "application/problem+json"),
-                (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
-                super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
+                super::common::InvalidFields, Unauthenticated, BodyProblems, RateLimited,
             ))]
         pub async fn $name(
             state: web::Data<AppState>,
@@ -168,32 +191,18 @@ macro_rules! officer_step {
             let id = path.into_inner();
             let $b = body.into_inner();
             let step: Step = $step?;
-            respond(&state, &caller, move |conn, caller| service::pools::step(conn, caller.id, id, step)).await
+            respond(&state, caller, move |tx, caller| service::pools::step(tx, caller.id, id, step)).await
         }
     };
 }
 
-/// Approves a funded pool. No body.
-#[utoipa::path(post, path = "/api/v1/pools/{id}/approve", tag = "decisions",
-    params(("id" = i64, Path, description = "pool id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key")),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, body = PoolResponse),
-        (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "the pool is not funded", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Idempotency-Key reused for another request", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated, super::common::RateLimited,
-    ))]
-pub async fn approve(
-    state: web::Data<AppState>,
-    Officer(caller): Officer,
-    path: web::Path<i64>,
-) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
-    respond(&state, &caller, move |conn, caller| service::pools::step(conn, caller.id, id, Step::Approve)).await
-}
+officer_step!(
+    approve,
+    "/api/v1/pools/{id}/approve",
+    "Approves a funded pool. No body.",
+    "the pool is not funded",
+    Step::Approve
+);
 officer_step!(
     reject,
     "/api/v1/pools/{id}/reject",
@@ -219,7 +228,7 @@ officer_step!(
     |b| {
         let mut v = Validator::default();
         let supplier = v.check("supplier", text::name(&b.supplier));
-        let amount = v.check("amount_cents", money::positive_amount(b.amount_cents));
+        let amount = v.check("amount_cents", Cents::positive(b.amount_cents));
         v.finish()
             .map(|()| Step::Award { supplier: supplier.unwrap_or_default(), amount_cents: amount.unwrap_or_default() })
     }
@@ -251,11 +260,10 @@ officer_step!(
     security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
-        (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
+        NotOfficer, UnknownPool,
         (status = 409, description = "one of the pools is past funding", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "unknown target or the same pool", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
+        Unauthenticated, BodyProblems, RateLimited,
     ))]
 pub async fn merge(
     state: web::Data<AppState>,
@@ -264,5 +272,5 @@ pub async fn merge(
     body: web::Json<MergeRequest>,
 ) -> ApiResult<HttpResponse> {
     let (from, into) = (path.into_inner(), body.into_pool_id);
-    respond(&state, &caller, move |conn, caller| service::pools::merge(conn, caller.id, from, into)).await
+    respond(&state, caller, move |tx, caller| service::pools::merge(tx, caller.id, from, into)).await
 }

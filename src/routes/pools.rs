@@ -4,16 +4,13 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    common::{Page, PageQuery, utc},
+    common::{InvalidFields, InvalidFilters, NotOfficer, Page, PageQuery, UnknownPool, utc},
     needs::parse_need,
 };
 use crate::{
     auth::{AuthUser, Officer},
-    db::models::{
-        event,
-        pool::{self, PoolFilter},
-    },
-    domain::{matching::NeedText, money, pool_state::PoolState, text},
+    db::models::pool::PoolFilter,
+    domain::{money::Cents, pool_state::PoolState, text},
     error::{ApiResult, Validator},
     service::{
         self,
@@ -43,8 +40,8 @@ impl From<Participant> for ParticipantResponse {
         Self {
             organisation_id: p.organisation_id,
             name: p.name,
-            pledged_cents: p.pledged_cents,
-            share_cents: p.share_cents,
+            pledged_cents: p.pledged_cents.get(),
+            share_cents: p.share_cents.get(),
         }
     }
 }
@@ -123,20 +120,20 @@ impl From<PoolView> for PoolResponse {
         let p = view.pool;
         Self {
             id: p.id,
-            state: PoolState::parse(&p.state).unwrap_or(PoolState::Open),
-            threshold_cents: p.threshold_cents.or(p.target_cents),
+            state: p.state,
+            threshold_cents: p.effective_threshold().map(Cents::get),
             title: p.title,
             description: p.description,
             cpv_code: p.cpv_code,
             currency: p.currency,
-            target_cents: p.target_cents,
-            pledged_cents: p.pledged_cents,
+            target_cents: p.target_cents.map(Cents::get),
+            pledged_cents: p.pledged_cents.get(),
             deadline: p.deadline,
             participants: view.participants.into_iter().map(Into::into).collect(),
             needs_count: view.needs_count,
             reason: p.reason,
             supplier: p.supplier,
-            award_cents: p.award_cents,
+            award_cents: p.award_cents.map(Cents::get),
             repository_url: p.repository_url,
             licence: p.licence,
             merged_into_pool_id: p.merged_into_pool_id,
@@ -187,8 +184,7 @@ pub struct PoolListQuery {
 #[utoipa::path(get, path = "/api/v1/pools", tag = "pools", params(PoolListQuery), security(("bearer" = [])),
     responses(
         (status = 200, body = Page<PoolResponse>),
-        (status = 422, description = "invalid filters", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated,
+        InvalidFilters, super::common::Unauthenticated,
     ))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -211,20 +207,12 @@ pub async fn list(
     };
     v.finish()?;
     let filter = PoolFilter {
-        state: pool_state.map(|s| s.as_str().to_owned()),
+        state: pool_state,
         // Stored codes are `48000000-8`: match on the digits before the dash.
         cpv_prefix: cpv_prefix.map(|c| if c.len() == 9 { format!("{}-{}", &c[..8], &c[8..]) } else { c }),
         words,
     };
-    let (views, total) = state
-        .db
-        .run_as(&caller, move |conn, _| {
-            let (pools, total) = pool::list(conn, &filter, limit, offset)?;
-            let views =
-                pools.into_iter().map(|p| pool_view::with_participants(conn, p)).collect::<ApiResult<Vec<_>>>()?;
-            Ok((views, total))
-        })
-        .await?;
+    let (views, total) = state.db.read(caller, move |tx, _| pool_view::list(tx, &filter, limit, offset)).await?;
     Ok(HttpResponse::Ok().json(Page { items: views.into_iter().map(PoolResponse::from).collect(), total }))
 }
 
@@ -233,12 +221,11 @@ pub async fn list(
     security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
-        (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated,
+        UnknownPool, super::common::Unauthenticated,
     ))]
 pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let view = state.db.run_as(&caller, move |conn, _| pool_view::load(conn, id)).await?;
+    let view = state.db.read(caller, move |tx, _| pool_view::load(tx, id)).await?;
     Ok(HttpResponse::Ok().json(PoolResponse::from(view)))
 }
 
@@ -279,11 +266,9 @@ pub struct PatchPool {
     params(("id" = i64, Path, description = "pool id")), security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
-        (status = 403, description = "not an officer", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
+        NotOfficer, UnknownPool,
         (status = 409, description = "the pool's state does not allow this edit", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
+        InvalidFields, super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
     ))]
 pub async fn patch(
     state: web::Data<AppState>,
@@ -297,10 +282,8 @@ pub async fn patch(
     let edit = PoolEdit {
         title: body.title.as_deref().and_then(|t| v.check("title", text::title(t))),
         description: body.description.as_deref().and_then(|d| v.check("description", text::description(d))),
-        target_cents: body.target_cents.map(|t| t.and_then(|c| v.check("target_cents", money::positive_amount(c)))),
-        threshold_cents: body
-            .threshold_cents
-            .map(|t| t.and_then(|c| v.check("threshold_cents", money::positive_amount(c)))),
+        target_cents: body.target_cents.map(|t| t.and_then(|c| v.check("target_cents", Cents::positive(c)))),
+        threshold_cents: body.threshold_cents.map(|t| t.and_then(|c| v.check("threshold_cents", Cents::positive(c)))),
         deadline: body.deadline.map(|d| {
             d.filter(|date| {
                 let future = *date >= chrono::Utc::now().date_naive();
@@ -314,9 +297,9 @@ pub async fn patch(
     v.finish()?;
     let view = state
         .db
-        .run_as(&caller, move |conn, caller| {
-            let pool = service::pools::edit(conn, caller.id, id, edit)?;
-            pool_view::with_participants(conn, pool)
+        .write(caller, move |tx, caller| {
+            let pool = service::pools::edit(tx, caller.id, id, edit)?;
+            pool_view::with_participants(tx, pool)
         })
         .await?;
     Ok(HttpResponse::Ok().json(PoolResponse::from(view)))
@@ -335,8 +318,7 @@ pub struct SimilarQuery {
 #[utoipa::path(get, path = "/api/v1/pools/similar", tag = "pools", params(SimilarQuery), security(("bearer" = [])),
     responses(
         (status = 200, body = [SimilarPoolResponse]),
-        (status = 422, description = "invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated,
+        InvalidFields, super::common::Unauthenticated,
     ))]
 pub async fn similar(
     state: web::Data<AppState>,
@@ -346,19 +328,8 @@ pub async fn similar(
     let query = query.into_inner();
     let input = parse_need(&query.title, query.description.as_deref().unwrap_or(""), query.cpv_code.as_deref(), None)?;
     let app = state.clone();
-    let found = state
-        .db
-        .run_as(&caller, move |conn, caller| {
-            let locale = crate::db::models::organisation::find(conn, caller.organisation_id)?.locale;
-            let text = NeedText {
-                title: &input.title,
-                description: &input.description,
-                cpv_code: input.cpv_code.as_deref(),
-                locale_hint: &locale,
-            };
-            app.matcher.similar(conn, &text)
-        })
-        .await?;
+    let found =
+        state.db.read(caller, move |tx, caller| service::needs::similar(tx, &app.matcher, caller, &input)).await?;
     Ok(HttpResponse::Ok().json(found.into_iter().map(SimilarPoolResponse::from).collect::<Vec<_>>()))
 }
 
@@ -388,9 +359,7 @@ pub struct EventResponse {
     params(("id" = i64, Path, description = "pool id"), PageQuery), security(("bearer" = [])),
     responses(
         (status = 200, body = Page<EventResponse>),
-        (status = 404, description = "unknown pool", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid paging", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated,
+        UnknownPool, super::common::InvalidPaging, super::common::Unauthenticated,
     ))]
 pub async fn events(
     state: web::Data<AppState>,
@@ -400,13 +369,7 @@ pub async fn events(
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let (limit, offset) = query.checked()?;
-    let (items, total) = state
-        .db
-        .run_as(&caller, move |conn, _| {
-            pool::find(conn, id)?;
-            Ok(event::of_pool(conn, id, limit, offset)?)
-        })
-        .await?;
+    let (items, total) = state.db.read(caller, move |tx, _| service::pools::events(tx, id, limit, offset)).await?;
     let items = items
         .into_iter()
         .map(|e| EventResponse {

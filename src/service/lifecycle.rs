@@ -3,10 +3,9 @@
 
 use serde_json::{Value, json};
 
-use super::state_of;
 use crate::{
     db::{
-        self, DbConnection,
+        self, WriteTx,
         models::{
             event::{self, Event},
             pool::{self, Pool, PoolChanges},
@@ -20,17 +19,17 @@ use crate::{
 /// columns, and records the event. A transition the lifecycle does not allow is a 409 that
 /// names the current state.
 pub fn transition(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx,
     current: &Pool,
     transition: Transition,
     actor: Option<i64>,
     mut changes: PoolChanges,
     mut data: Value,
 ) -> ApiResult<(Pool, Event)> {
-    let from = state_of(current)?;
+    let from = current.state;
     let to = from.apply(transition).map_err(|why| ApiError::wrong_state(from.as_str(), why))?;
     let now = db::now();
-    changes.state = Some(to.as_str().to_owned());
+    changes.state = Some(to);
     changes.updated_at = Some(now);
     let stamp = Some(Some(now));
     match to {
@@ -44,14 +43,14 @@ pub fn transition(
         PoolState::Merged => changes.merged_at = stamp,
         PoolState::Open => {}
     }
-    let updated = pool::update(conn, current.id, &changes)?;
+    let updated = pool::update(tx, current.id, &changes)?;
     if let Some(fields) = data.as_object_mut() {
         fields.insert("from".into(), json!(from));
         fields.insert("to".into(), json!(to));
     }
-    let event = event::record(conn, Some(current.id), transition.event_type(), actor, &data)?;
+    let event = event::record(tx, Some(current.id), transition.event_type(), actor, &data)?;
     // Same transaction: the emails exist if and only if the change does.
-    crate::mail::outbox::queue(conn, &event, &updated)?;
+    crate::mail::outbox::queue(tx, &event, &updated)?;
     tracing::info!(pool_id = current.id, event = transition.event_type(), "pool transition");
     Ok((updated, event))
 }
@@ -60,8 +59,8 @@ pub fn transition(
 /// Called after every change that can cross the threshold: a pledge, a threshold or target
 /// edit, a merge. The pool row is locked by the caller, so two transactions can never both
 /// see it open and both fund it.
-pub fn fund_if_reached(conn: &mut DbConnection, current: Pool, actor: Option<i64>) -> ApiResult<Pool> {
-    let reached = state_of(&current)? == PoolState::Open
+pub fn fund_if_reached(tx: &mut WriteTx, current: Pool, actor: Option<i64>) -> ApiResult<Pool> {
+    let reached = current.state == PoolState::Open
         && current.effective_threshold().is_some_and(|threshold| current.pledged_cents >= threshold);
     if !reached {
         return Ok(current);
@@ -71,6 +70,6 @@ pub fn fund_if_reached(conn: &mut DbConnection, current: Pool, actor: Option<i64
         "threshold_cents": current.effective_threshold(),
         "target_cents": current.target_cents,
     });
-    let (funded, _event) = transition(conn, &current, Transition::Fund, actor, PoolChanges::default(), data)?;
+    let (funded, _event) = transition(tx, &current, Transition::Fund, actor, PoolChanges::default(), data)?;
     Ok(funded)
 }

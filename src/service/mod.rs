@@ -1,17 +1,16 @@
-//! Use cases. Each public function runs in one database transaction that holds the change,
-//! its audit event and (from the mail layer) its outbox rows, so that either all of it is
-//! committed or none.
+//! Use cases. Each public function receives the transaction of the unit of work it is part
+//! of (a [`crate::db::WriteTx`] for a change, a [`crate::db::Tx`] for a read) and never
+//! begins one: the route chooses the unit with `Db::read` or `Db::write`, and everything a
+//! use case does — the change, its audit event, its outbox rows — commits together or not
+//! at all.
 
 pub mod lifecycle;
 pub mod matcher;
 pub mod needs;
+pub mod open_data;
+pub mod organisations;
+pub mod outbox;
 pub mod pledges;
 pub mod pool_view;
 pub mod pools;
-
-use crate::{domain::pool_state::PoolState, error::ApiError};
-
-/// The state of a stored pool; a value outside the vocabulary is a bug, not a client error.
-pub fn state_of(pool: &crate::db::models::pool::Pool) -> Result<PoolState, ApiError> {
-    PoolState::parse(&pool.state).map_err(|e| ApiError::Internal(anyhow::anyhow!("pool {}: {e}", pool.id)))
-}
+pub mod users;

@@ -2,15 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use diesel::prelude::*;
-
 use crate::{
     db::{
-        DbConnection,
-        models::pool::{self, Pool},
-        schema::{needs, organisations, pledges},
+        Tx,
+        models::{
+            need, pledge,
+            pool::{self, Pool, PoolFilter},
+        },
     },
-    domain::shares,
+    domain::{money::Cents, shares},
     error::ApiResult,
 };
 
@@ -18,8 +18,8 @@ use crate::{
 pub struct Participant {
     pub organisation_id: i64,
     pub name: String,
-    pub pledged_cents: i64,
-    pub share_cents: i64,
+    pub pledged_cents: Cents,
+    pub share_cents: Cents,
 }
 
 #[derive(Clone, Debug)]
@@ -30,35 +30,33 @@ pub struct PoolView {
 }
 
 /// Loads a pool and its participants: organisations with an active need or a pledge in it.
-pub fn load(conn: &mut DbConnection, pool_id: i64) -> ApiResult<PoolView> {
-    let pool = pool::find(conn, pool_id)?;
-    with_participants(conn, pool)
+pub fn load(tx: &mut Tx, pool_id: i64) -> ApiResult<PoolView> {
+    let pool = pool::find(tx, pool_id)?;
+    with_participants(tx, pool)
+}
+
+/// A page of pools, newest first, each with its participants.
+pub fn list(tx: &mut Tx, filter: &PoolFilter, limit: i64, offset: i64) -> ApiResult<(Vec<PoolView>, i64)> {
+    let (pools, total) = pool::list(tx, filter, limit, offset)?;
+    let views = pools.into_iter().map(|p| with_participants(tx, p)).collect::<ApiResult<Vec<_>>>()?;
+    Ok((views, total))
 }
 
 /// The participants of `pool`: each organisation with an active need in it or a pledge to
 /// it. Two indexed joins with fixed SQL (kept prepared). Shares are split from the pledges
 /// read here, so a view is consistent with itself even while a pledge lands in between.
-pub fn with_participants(conn: &mut DbConnection, pool: Pool) -> ApiResult<PoolView> {
-    let with_needs: Vec<(i64, String)> = needs::table
-        .inner_join(organisations::table)
-        .filter(needs::pool_id.eq(pool.id))
-        .filter(needs::status.eq("active"))
-        .select((organisations::id, organisations::name))
-        .load(conn)?;
-    let pledged: Vec<(i64, String, i64)> = pledges::table
-        .inner_join(organisations::table)
-        .filter(pledges::pool_id.eq(pool.id))
-        .select((organisations::id, organisations::name, pledges::amount_cents))
-        .load(conn)?;
+pub fn with_participants(tx: &mut Tx, pool: Pool) -> ApiResult<PoolView> {
+    let with_needs = need::organisations_in_pool(tx, pool.id)?;
+    let pledged = pledge::of_pool_named(tx, pool.id)?;
     let needs_count = i64::try_from(with_needs.len()).unwrap_or(i64::MAX);
     // Ordered by organisation id: the order shares are split in, so rounding is stable.
-    let mut participants: BTreeMap<i64, (String, i64)> =
-        with_needs.into_iter().map(|(id, name)| (id, (name, 0))).collect();
+    let mut participants: BTreeMap<i64, (String, Cents)> =
+        with_needs.into_iter().map(|(id, name)| (id, (name, Cents::ZERO))).collect();
     for (id, name, amount) in pledged {
         participants.insert(id, (name, amount));
     }
-    let amounts: Vec<i64> = participants.values().map(|(_, amount)| *amount).collect();
-    let pledged_total = crate::domain::money::sum(amounts.iter().copied()).unwrap_or(pool.pledged_cents);
+    let amounts: Vec<Cents> = participants.values().map(|(_, amount)| *amount).collect();
+    let pledged_total = Cents::sum(amounts.iter().copied()).unwrap_or(pool.pledged_cents);
     let split = shares::split(shares::payable(pledged_total, pool.target_cents), &amounts);
     let participants = participants
         .into_iter()

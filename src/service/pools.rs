@@ -3,17 +3,20 @@
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use super::{lifecycle, matcher::matching_lock, state_of};
+use super::lifecycle;
 use crate::{
     db::{
-        self, DbConnection,
+        self, Tx, WriteTx,
         models::{
-            event, need, pledge,
+            event::{self, Event},
+            need, pledge,
             pool::{self, Pool, PoolChanges},
         },
-        write_tx,
     },
-    domain::pool_state::{PoolState, Transition},
+    domain::{
+        money::Cents,
+        pool_state::{PoolState, Transition},
+    },
     error::{ApiError, ApiResult},
 };
 
@@ -22,63 +25,61 @@ use crate::{
 pub struct PoolEdit {
     pub title: Option<String>,
     pub description: Option<String>,
-    pub target_cents: Option<Option<i64>>,
+    pub target_cents: Option<Option<Cents>>,
     /// `Some(None)`: the threshold follows the target again.
-    pub threshold_cents: Option<Option<i64>>,
+    pub threshold_cents: Option<Option<Cents>>,
     pub deadline: Option<Option<NaiveDate>>,
 }
 
 /// Applies an edit. Money and the deadline change only while the pool is open (what was
 /// funded is what is decided on); a lower threshold may fund it at once.
-pub fn edit(conn: &mut DbConnection, actor: i64, pool_id: i64, edit: PoolEdit) -> ApiResult<Pool> {
-    write_tx(conn, |conn| {
-        let current = pool::lock(conn, pool_id)?;
-        let state = state_of(&current)?;
-        let touches_money = edit.target_cents.is_some() || edit.threshold_cents.is_some() || edit.deadline.is_some();
-        if touches_money && state != PoolState::Open {
-            return Err(ApiError::wrong_state(state.as_str(), "cost, threshold and deadline change only while open"));
-        }
-        if state == PoolState::Merged {
-            return Err(ApiError::wrong_state(state.as_str(), "a merged pool lives on in the pool it was merged into"));
-        }
-        let mut changed = serde_json::Map::new();
-        let mut note = |field: &str, value: Value| {
-            changed.insert(field.to_owned(), value);
-        };
-        if let Some(v) = &edit.title {
-            note("title", json!(v));
-        }
-        if let Some(v) = &edit.description {
-            note("description", json!(v));
-        }
-        if let Some(v) = edit.target_cents {
-            note("target_cents", json!(v));
-        }
-        if let Some(v) = edit.threshold_cents {
-            note("threshold_cents", json!(v));
-        }
-        if let Some(v) = edit.deadline {
-            note("deadline", json!(v));
-        }
-        if changed.is_empty() {
-            return Ok(current);
-        }
-        let updated = pool::update(
-            conn,
-            pool_id,
-            &PoolChanges {
-                title: edit.title,
-                description: edit.description,
-                target_cents: edit.target_cents,
-                threshold_cents: edit.threshold_cents,
-                deadline: edit.deadline,
-                updated_at: Some(db::now()),
-                ..Default::default()
-            },
-        )?;
-        event::record(conn, Some(pool_id), "pool.updated", Some(actor), &Value::Object(changed))?;
-        lifecycle::fund_if_reached(conn, updated, Some(actor))
-    })
+pub fn edit(tx: &mut WriteTx, actor: i64, pool_id: i64, edit: PoolEdit) -> ApiResult<Pool> {
+    let current = pool::lock(tx, pool_id)?;
+    let state = current.state;
+    let touches_money = edit.target_cents.is_some() || edit.threshold_cents.is_some() || edit.deadline.is_some();
+    if touches_money && state != PoolState::Open {
+        return Err(ApiError::wrong_state(state.as_str(), "cost, threshold and deadline change only while open"));
+    }
+    if state == PoolState::Merged {
+        return Err(ApiError::wrong_state(state.as_str(), "a merged pool lives on in the pool it was merged into"));
+    }
+    let mut changed = serde_json::Map::new();
+    let mut note = |field: &str, value: Value| {
+        changed.insert(field.to_owned(), value);
+    };
+    if let Some(v) = &edit.title {
+        note("title", json!(v));
+    }
+    if let Some(v) = &edit.description {
+        note("description", json!(v));
+    }
+    if let Some(v) = edit.target_cents {
+        note("target_cents", json!(v));
+    }
+    if let Some(v) = edit.threshold_cents {
+        note("threshold_cents", json!(v));
+    }
+    if let Some(v) = edit.deadline {
+        note("deadline", json!(v));
+    }
+    if changed.is_empty() {
+        return Ok(current);
+    }
+    let updated = pool::update(
+        tx,
+        pool_id,
+        &PoolChanges {
+            title: edit.title,
+            description: edit.description,
+            target_cents: edit.target_cents,
+            threshold_cents: edit.threshold_cents,
+            deadline: edit.deadline,
+            updated_at: Some(db::now()),
+            ..Default::default()
+        },
+    )?;
+    event::record(tx, Some(pool_id), "pool.updated", Some(actor), &Value::Object(changed))?;
+    lifecycle::fund_if_reached(tx, updated, Some(actor))
 }
 
 /// A decision or procurement step, with the columns it fills.
@@ -86,130 +87,130 @@ pub enum Step {
     Approve,
     Reject { reason: String },
     Cancel { reason: String },
-    Award { supplier: String, amount_cents: i64 },
+    Award { supplier: String, amount_cents: Cents },
     Deliver { repository_url: String, licence: String },
 }
 
 /// Moves a pool one step along its lifecycle; 409 naming the state when not allowed.
-pub fn step(conn: &mut DbConnection, actor: i64, pool_id: i64, step: Step) -> ApiResult<Pool> {
-    write_tx(conn, |conn| {
-        let current = pool::lock(conn, pool_id)?;
-        let (transition, changes, data) = match step {
-            Step::Approve => (Transition::Approve, PoolChanges::default(), json!({})),
-            Step::Reject { reason } => (
-                Transition::Reject,
-                PoolChanges { reason: Some(Some(reason.clone())), ..Default::default() },
-                json!({"reason": reason}),
-            ),
-            Step::Cancel { reason } => (
-                Transition::Cancel,
-                PoolChanges { reason: Some(Some(reason.clone())), ..Default::default() },
-                json!({"reason": reason}),
-            ),
-            Step::Award { supplier, amount_cents } => (
-                Transition::Award,
-                PoolChanges {
-                    supplier: Some(Some(supplier.clone())),
-                    award_cents: Some(Some(amount_cents)),
-                    ..Default::default()
-                },
-                json!({"supplier": supplier, "amount_cents": amount_cents}),
-            ),
-            Step::Deliver { repository_url, licence } => (
-                Transition::Deliver,
-                PoolChanges {
-                    repository_url: Some(Some(repository_url.clone())),
-                    licence: Some(Some(licence.clone())),
-                    ..Default::default()
-                },
-                json!({"repository_url": repository_url, "licence": licence}),
-            ),
-        };
-        let (pool, _event) = lifecycle::transition(conn, &current, transition, Some(actor), changes, data)?;
-        Ok(pool)
-    })
+pub fn step(tx: &mut WriteTx, actor: i64, pool_id: i64, step: Step) -> ApiResult<Pool> {
+    let current = pool::lock(tx, pool_id)?;
+    let (transition, changes, data) = match step {
+        Step::Approve => (Transition::Approve, PoolChanges::default(), json!({})),
+        Step::Reject { reason } => (
+            Transition::Reject,
+            PoolChanges { reason: Some(Some(reason.clone())), ..Default::default() },
+            json!({"reason": reason}),
+        ),
+        Step::Cancel { reason } => (
+            Transition::Cancel,
+            PoolChanges { reason: Some(Some(reason.clone())), ..Default::default() },
+            json!({"reason": reason}),
+        ),
+        Step::Award { supplier, amount_cents } => (
+            Transition::Award,
+            PoolChanges {
+                supplier: Some(Some(supplier.clone())),
+                award_cents: Some(Some(amount_cents)),
+                ..Default::default()
+            },
+            json!({"supplier": supplier, "amount_cents": amount_cents}),
+        ),
+        Step::Deliver { repository_url, licence } => (
+            Transition::Deliver,
+            PoolChanges {
+                repository_url: Some(Some(repository_url.clone())),
+                licence: Some(Some(licence.clone())),
+                ..Default::default()
+            },
+            json!({"repository_url": repository_url, "licence": licence}),
+        ),
+    };
+    let (pool, _event) = lifecycle::transition(tx, &current, transition, Some(actor), changes, data)?;
+    Ok(pool)
 }
 
 /// Merges pool `from` into pool `into`: its needs and pledges move; an organisation that
 /// pledged to both keeps the larger pledge; `from` ends `merged`; `into` may be funded.
-pub fn merge(conn: &mut DbConnection, actor: i64, from: i64, into: i64) -> ApiResult<Pool> {
+pub fn merge(tx: &mut WriteTx, actor: i64, from: i64, into: i64) -> ApiResult<Pool> {
     if from == into {
         return Err(ApiError::invalid("into_pool_id", "a pool cannot be merged into itself"));
     }
-    write_tx(conn, |conn| {
-        matching_lock(conn)?;
-        // Lock in id order, so that two merges of the same pair cannot deadlock.
-        let (first, second) = (from.min(into), from.max(into));
-        let locked_first = pool::lock(conn, first)?;
-        let locked_second = pool::lock(conn, second).map_err(|e| match e {
-            diesel::result::Error::NotFound if second == into => ApiError::invalid("into_pool_id", "no such pool"),
-            other => other.into(),
-        })?;
-        let (source, target) =
-            if first == from { (locked_first, locked_second) } else { (locked_second, locked_first) };
-        let target_state = state_of(&target)?;
-        if !matches!(target_state, PoolState::Open | PoolState::Funded) {
-            return Err(ApiError::wrong_state(
-                target_state.as_str(),
-                "only an open or funded pool can receive a merge",
-            ));
-        }
-        let needs_moved = need::move_all(conn, source.id, target.id)?;
-        let mut pledges_moved = Vec::new();
-        for moving in pledge::of_pool(conn, source.id)? {
-            match pledge::find(conn, target.id, moving.organisation_id)? {
-                Some(existing) => {
-                    let kept = existing.amount_cents.max(moving.amount_cents);
-                    pledge::set(conn, target.id, moving.organisation_id, kept, db::now())?;
-                    pledge::delete(conn, moving.id)?;
-                    pledges_moved.push(json!({"organisation_id": moving.organisation_id, "amount_cents": kept, "kept_larger_of": [existing.amount_cents, moving.amount_cents]}));
-                }
-                None => {
-                    pledge::move_to(conn, moving.id, target.id)?;
-                    pledges_moved
-                        .push(json!({"organisation_id": moving.organisation_id, "amount_cents": moving.amount_cents}));
-                }
+    tx.lock_matching()?;
+    // Lock in id order, so that two merges of the same pair cannot deadlock.
+    let (first, second) = (from.min(into), from.max(into));
+    let locked_first = pool::lock(tx, first)?;
+    let locked_second = pool::lock(tx, second).map_err(|e| match e {
+        diesel::result::Error::NotFound if second == into => ApiError::invalid("into_pool_id", "no such pool"),
+        other => other.into(),
+    })?;
+    let (source, target) = if first == from { (locked_first, locked_second) } else { (locked_second, locked_first) };
+    let target_state = target.state;
+    if !matches!(target_state, PoolState::Open | PoolState::Funded) {
+        return Err(ApiError::wrong_state(target_state.as_str(), "only an open or funded pool can receive a merge"));
+    }
+    let needs_moved = need::move_all(tx, source.id, target.id)?;
+    let mut pledges_moved = Vec::new();
+    for moving in pledge::of_pool(tx, source.id)? {
+        match pledge::find(tx, target.id, moving.organisation_id)? {
+            Some(existing) => {
+                let kept = existing.amount_cents.max(moving.amount_cents);
+                pledge::set(tx, target.id, moving.organisation_id, kept, db::now())?;
+                pledge::delete(tx, moving.id)?;
+                pledges_moved.push(json!({"organisation_id": moving.organisation_id, "amount_cents": kept, "kept_larger_of": [existing.amount_cents, moving.amount_cents]}));
+            }
+            None => {
+                pledge::move_to(tx, moving.id, target.id)?;
+                pledges_moved
+                    .push(json!({"organisation_id": moving.organisation_id, "amount_cents": moving.amount_cents}));
             }
         }
-        let data = json!({"from_pool_id": source.id, "into_pool_id": target.id, "needs_moved": needs_moved, "pledges": pledges_moved});
-        // `from` ends; the event on it (type pool.merged) also tells the matcher to re-read
-        // the needs of `into`.
-        lifecycle::transition(
-            conn,
-            &source,
-            Transition::MergeAway,
-            Some(actor),
-            PoolChanges { merged_into_pool_id: Some(Some(target.id)), pledged_cents: Some(0), ..Default::default() },
-            data.clone(),
-        )?;
-        let pledged = pledge::total(conn, target.id)?;
-        let target = pool::update(
-            conn,
-            target.id,
-            &PoolChanges {
-                pledged_cents: Some(pledged),
-                target_cents: if target.target_cents.is_none() { Some(source.target_cents) } else { None },
-                updated_at: Some(db::now()),
-                ..Default::default()
-            },
-        )?;
-        event::record(conn, Some(target.id), "pool.merge_received", Some(actor), &data)?;
-        lifecycle::fund_if_reached(conn, target, Some(actor))
-    })
+    }
+    let data = json!({"from_pool_id": source.id, "into_pool_id": target.id, "needs_moved": needs_moved, "pledges": pledges_moved});
+    // `from` ends; the event on it (type pool.merged) also tells the matcher to re-read
+    // the needs of `into`.
+    lifecycle::transition(
+        tx,
+        &source,
+        Transition::MergeAway,
+        Some(actor),
+        PoolChanges {
+            merged_into_pool_id: Some(Some(target.id)),
+            pledged_cents: Some(Cents::ZERO),
+            ..Default::default()
+        },
+        data.clone(),
+    )?;
+    let pledged = pledge::total(tx, target.id)?;
+    let target = pool::update(
+        tx,
+        target.id,
+        &PoolChanges {
+            pledged_cents: Some(pledged),
+            target_cents: if target.target_cents.is_none() { Some(source.target_cents) } else { None },
+            updated_at: Some(db::now()),
+            ..Default::default()
+        },
+    )?;
+    event::record(tx, Some(target.id), "pool.merge_received", Some(actor), &data)?;
+    lifecycle::fund_if_reached(tx, target, Some(actor))
 }
 
 /// Expires an open pool whose deadline passed before `today`; `None` if it no longer
 /// qualifies (another process got there first, or an officer moved the deadline).
-pub fn expire(conn: &mut DbConnection, pool_id: i64, today: NaiveDate) -> ApiResult<Option<Pool>> {
-    write_tx(conn, |conn| {
-        let current = pool::lock(conn, pool_id)?;
-        let due = state_of(&current)? == PoolState::Open && current.deadline.is_some_and(|d| d < today);
-        if !due {
-            return Ok(None);
-        }
-        let data = json!({"deadline": current.deadline, "pledged_cents": current.pledged_cents, "threshold_cents": current.effective_threshold()});
-        let (pool, _event) =
-            lifecycle::transition(conn, &current, Transition::Expire, None, PoolChanges::default(), data)?;
-        Ok(Some(pool))
-    })
+pub fn expire(tx: &mut WriteTx, pool_id: i64, today: NaiveDate) -> ApiResult<Option<Pool>> {
+    let current = pool::lock(tx, pool_id)?;
+    let due = current.state == PoolState::Open && current.deadline.is_some_and(|d| d < today);
+    if !due {
+        return Ok(None);
+    }
+    let data = json!({"deadline": current.deadline, "pledged_cents": current.pledged_cents, "threshold_cents": current.effective_threshold()});
+    let (pool, _event) = lifecycle::transition(tx, &current, Transition::Expire, None, PoolChanges::default(), data)?;
+    Ok(Some(pool))
+}
+
+/// A page of a pool's audit trail, oldest first, and how many events it has; 404 for an
+/// unknown pool.
+pub fn events(tx: &mut Tx, pool_id: i64, limit: i64, offset: i64) -> ApiResult<(Vec<Event>, i64)> {
+    pool::find(tx, pool_id)?;
+    Ok(event::of_pool(tx, pool_id, limit, offset)?)
 }

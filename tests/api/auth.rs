@@ -106,7 +106,7 @@ async fn passwords_are_stored_as_argon2id_with_owasp_memory() {
     let app = spawn_app().await;
     let org = app.create_organisation("Commune de Namur", "fr").await;
     app.create_member(org, "marie@namur.be").await;
-    let mut conn = app.state().db.conn().unwrap();
+    let mut conn = app.state().db.raw_connection().unwrap();
     let hashes: Vec<String> = users::table.select(users::password_hash).load(&mut *conn).unwrap();
     assert_eq!(hashes.len(), 2);
     for hash in hashes {

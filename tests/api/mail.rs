@@ -41,7 +41,7 @@ async fn second_officer(app: &TestApp) -> String {
 
 fn outbox_count(app: &TestApp) -> i64 {
     use mutua::db::schema::outbox;
-    let mut conn = app.state().db.conn().unwrap();
+    let mut conn = app.state().db.raw_connection().unwrap();
     outbox::table.count().get_result(&mut *conn).unwrap()
 }
 
@@ -288,7 +288,7 @@ async fn open_pools_past_their_deadline_expire_with_their_emails() {
     assert_eq!(past.status(), StatusCode::UNPROCESSABLE_ENTITY, "a deadline in the past is refused");
     let yesterday = chrono::Utc::now().date_naive().pred_opt().unwrap();
     {
-        let mut conn = app.state().db.conn().unwrap();
+        let mut conn = app.state().db.raw_connection().unwrap();
         diesel::update(pools::table.find(pool)).set(pools::deadline.eq(Some(yesterday))).execute(&mut *conn).unwrap();
     }
     app.state().mailer.housekeeping().await;

@@ -65,7 +65,7 @@ struct Candidate {
 
 /// The baseline's five best earlier needs for need `id` (database ids).
 fn baseline_top5(app: &TestApp, id: i64, earlier: &[(i64, &LabelledNeed)], need: &LabelledNeed) -> Vec<i64> {
-    if let mutua::db::DbConnection::Postgres(pg) = &mut *app.state().db.conn().unwrap() {
+    if let mutua::db::DbConnection::Postgres(pg) = &mut *app.state().db.raw_connection().unwrap() {
         return diesel::sql_query(
             "SELECT b.id FROM needs a JOIN needs b ON b.id < a.id WHERE a.id = $1 \
              AND greatest(similarity(a.title, b.title), similarity(a.description, b.description)) >= 0.25 \
@@ -94,7 +94,7 @@ async fn replay(seed: u64) -> Report {
         vars.insert("MUTUA_MAX_NEEDS_PER_DAY".into(), "0".into());
     })
     .await;
-    if let mutua::db::DbConnection::Postgres(pg) = &mut *app.state().db.conn().unwrap() {
+    if let mutua::db::DbConnection::Postgres(pg) = &mut *app.state().db.raw_connection().unwrap() {
         diesel::sql_query("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute(pg).unwrap();
     }
     let mut needs = dev_set();

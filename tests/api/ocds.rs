@@ -154,7 +154,7 @@ async fn pools_in_every_state_are_valid_ocds_with_buyers_pledges_award_and_repos
     ok(app.pledge(&ciney, expired, 100).await).await;
     let yesterday = chrono::Utc::now().date_naive().pred_opt().unwrap();
     {
-        let mut conn = app.state().db.conn().unwrap();
+        let mut conn = app.state().db.raw_connection().unwrap();
         diesel::update(pools::table.find(expired))
             .set(pools::deadline.eq(Some(yesterday)))
             .execute(&mut *conn)

@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{DbConnection, schema::events};
+use crate::db::{Tx, WriteTx, schema::events};
 
 /// An append-only audit record: rows are inserted, never changed.
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
@@ -18,7 +18,7 @@ pub struct Event {
 
 /// Records an event and returns it.
 pub fn record(
-    conn: &mut DbConnection,
+    tx: &mut WriteTx,
     pool_id: Option<i64>,
     event_type: &str,
     actor_user_id: Option<i64>,
@@ -33,45 +33,42 @@ pub fn record(
             events::data.eq(data.to_string()),
         ))
         .returning(events::all_columns)
-        .get_result(conn)
+        .get_result(tx.conn())
 }
 
-pub fn of_pool(conn: &mut DbConnection, pool_id: i64, limit: i64, offset: i64) -> QueryResult<(Vec<Event>, i64)> {
+pub fn of_pool(tx: &mut Tx, pool_id: i64, limit: i64, offset: i64) -> QueryResult<(Vec<Event>, i64)> {
     let items = events::table
         .filter(events::pool_id.eq(pool_id))
         .order(events::id)
         .limit(limit)
         .offset(offset)
         .select(Event::as_select())
-        .load(conn)?;
-    let total = events::table.filter(events::pool_id.eq(pool_id)).count().get_result(conn)?;
+        .load(tx.conn())?;
+    let total = events::table.filter(events::pool_id.eq(pool_id)).count().get_result(tx.conn())?;
     Ok((items, total))
 }
 
 /// Events of the given types after `after_id`, oldest first.
-pub fn of_types_after(conn: &mut DbConnection, types: &[&str], after_id: i64) -> QueryResult<Vec<Event>> {
+pub fn of_types_after(tx: &mut Tx, types: &[&str], after_id: i64) -> QueryResult<Vec<Event>> {
     events::table
         .filter(events::id.gt(after_id))
         .filter(events::event_type.eq_any(types))
         .order(events::id)
         .select(Event::as_select())
-        .load(conn)
+        .load(tx.conn())
 }
 
 /// The id of the newest event (0 when none).
-pub fn last_id(conn: &mut DbConnection) -> QueryResult<i64> {
-    let last: Option<i64> = events::table.select(diesel::dsl::max(events::id)).first(conn)?;
+pub fn last_id(tx: &mut Tx) -> QueryResult<i64> {
+    let last: Option<i64> = events::table.select(diesel::dsl::max(events::id)).first(tx.conn())?;
     Ok(last.unwrap_or(0))
 }
 
 /// When the last event of each of these pools was recorded: `(pool id, at)`.
-pub fn last_of_pools(
-    conn: &mut DbConnection,
-    pool_ids: &[i64],
-) -> QueryResult<Vec<(Option<i64>, Option<NaiveDateTime>)>> {
+pub fn last_of_pools(tx: &mut Tx, pool_ids: &[i64]) -> QueryResult<Vec<(Option<i64>, Option<NaiveDateTime>)>> {
     events::table
         .filter(events::pool_id.eq_any(pool_ids))
         .group_by(events::pool_id)
         .select((events::pool_id, diesel::dsl::max(events::at)))
-        .load(conn)
+        .load(tx.conn())
 }

@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{DbConnection, schema::idempotency_keys};
+use crate::db::{WriteTx, schema::idempotency_keys};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = idempotency_keys)]
@@ -15,19 +15,13 @@ pub struct IdempotencyKey {
     pub created_at: NaiveDateTime,
 }
 
-pub fn find(conn: &mut DbConnection, user_id: i64, key: &str) -> QueryResult<Option<IdempotencyKey>> {
-    idempotency_keys::table.find((user_id, key)).select(IdempotencyKey::as_select()).first(conn).optional()
+pub fn find(tx: &mut WriteTx, user_id: i64, key: &str) -> QueryResult<Option<IdempotencyKey>> {
+    idempotency_keys::table.find((user_id, key)).select(IdempotencyKey::as_select()).first(tx.conn()).optional()
 }
 
 /// Records that a request with this key started; fails with a unique violation when
 /// another request holds the key.
-pub fn start(
-    conn: &mut DbConnection,
-    user_id: i64,
-    key: &str,
-    request_hash: &str,
-    at: NaiveDateTime,
-) -> QueryResult<()> {
+pub fn start(tx: &mut WriteTx, user_id: i64, key: &str, request_hash: &str, at: NaiveDateTime) -> QueryResult<()> {
     diesel::insert_into(idempotency_keys::table)
         .values((
             idempotency_keys::user_id.eq(user_id),
@@ -35,30 +29,30 @@ pub fn start(
             idempotency_keys::request_hash.eq(request_hash),
             idempotency_keys::created_at.eq(at),
         ))
-        .execute(conn)
+        .execute(tx.conn())
         .map(drop)
 }
 
 /// Takes over a key whose first request never finished (its process died).
-pub fn restart(conn: &mut DbConnection, user_id: i64, key: &str, at: NaiveDateTime) -> QueryResult<()> {
+pub fn restart(tx: &mut WriteTx, user_id: i64, key: &str, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(idempotency_keys::table.find((user_id, key)))
         .set(idempotency_keys::created_at.eq(at))
-        .execute(conn)
+        .execute(tx.conn())
         .map(drop)
 }
 
-pub fn finish(conn: &mut DbConnection, user_id: i64, key: &str, status: i32, body: &str) -> QueryResult<()> {
+pub fn finish(tx: &mut WriteTx, user_id: i64, key: &str, status: i32, body: &str) -> QueryResult<()> {
     diesel::update(idempotency_keys::table.find((user_id, key)))
         .set((idempotency_keys::response_status.eq(Some(status)), idempotency_keys::response_body.eq(Some(body))))
-        .execute(conn)
+        .execute(tx.conn())
         .map(drop)
 }
 
-pub fn forget(conn: &mut DbConnection, user_id: i64, key: &str) -> QueryResult<()> {
-    diesel::delete(idempotency_keys::table.find((user_id, key))).execute(conn).map(drop)
+pub fn forget(tx: &mut WriteTx, user_id: i64, key: &str) -> QueryResult<()> {
+    diesel::delete(idempotency_keys::table.find((user_id, key))).execute(tx.conn()).map(drop)
 }
 
 /// Deletes keys recorded before `before`; returns how many.
-pub fn purge(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before))).execute(conn)
+pub fn purge(tx: &mut WriteTx, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before))).execute(tx.conn())
 }

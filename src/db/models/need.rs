@@ -1,7 +1,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{DbConnection, schema::needs};
+use super::in_row;
+use crate::{
+    db::{
+        DbConnection, Tx, WriteTx,
+        schema::{needs, organisations},
+    },
+    domain::{kinds::Locale, kinds::NeedStatus, money::Cents},
+};
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = needs)]
@@ -13,8 +20,8 @@ pub struct Need {
     pub title: String,
     pub description: String,
     pub cpv_code: Option<String>,
-    pub estimated_cost_cents: Option<i64>,
-    pub status: String,
+    pub estimated_cost_cents: Option<Cents>,
+    pub status: NeedStatus,
     /// JSON `[{pool_id, title, score}]`: what the matcher suggested at posting time.
     pub similar_pools: String,
     pub created_at: NaiveDateTime,
@@ -30,43 +37,48 @@ pub struct NewNeed<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub cpv_code: Option<&'a str>,
-    pub estimated_cost_cents: Option<i64>,
-    pub status: &'a str,
+    pub estimated_cost_cents: Option<Cents>,
+    pub status: NeedStatus,
     pub similar_pools: &'a str,
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConnection, new: &NewNeed) -> QueryResult<Need> {
-    diesel::insert_into(needs::table).values(new).returning(needs::all_columns).get_result(conn)
+pub fn insert(tx: &mut WriteTx, new: &NewNeed) -> QueryResult<Need> {
+    diesel::insert_into(needs::table).values(new).returning(needs::all_columns).get_result(tx.conn())
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Need> {
-    needs::table.find(id).select(Need::as_select()).first(conn)
+pub fn find(tx: &mut Tx, id: i64) -> QueryResult<Need> {
+    needs::table.find(id).select(Need::as_select()).first(tx.conn()).map_err(in_row("needs", id))
 }
 
-pub fn set_pool(conn: &mut DbConnection, id: i64, pool_id: i64) -> QueryResult<Need> {
-    diesel::update(needs::table.find(id)).set(needs::pool_id.eq(pool_id)).returning(needs::all_columns).get_result(conn)
-}
-
-pub fn withdraw(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult<Need> {
+pub fn set_pool(tx: &mut WriteTx, id: i64, pool_id: i64) -> QueryResult<Need> {
     diesel::update(needs::table.find(id))
-        .set((needs::status.eq("withdrawn"), needs::withdrawn_at.eq(Some(at))))
+        .set(needs::pool_id.eq(pool_id))
         .returning(needs::all_columns)
-        .get_result(conn)
+        .get_result(tx.conn())
+        .map_err(in_row("needs", id))
+}
+
+pub fn withdraw(tx: &mut WriteTx, id: i64, at: NaiveDateTime) -> QueryResult<Need> {
+    diesel::update(needs::table.find(id))
+        .set((needs::status.eq(NeedStatus::Withdrawn), needs::withdrawn_at.eq(Some(at))))
+        .returning(needs::all_columns)
+        .get_result(tx.conn())
+        .map_err(in_row("needs", id))
 }
 
 /// Moves every need of one pool to another; returns how many moved.
-pub fn move_all(conn: &mut DbConnection, from_pool: i64, to_pool: i64) -> QueryResult<usize> {
-    diesel::update(needs::table.filter(needs::pool_id.eq(from_pool))).set(needs::pool_id.eq(to_pool)).execute(conn)
+pub fn move_all(tx: &mut WriteTx, from_pool: i64, to_pool: i64) -> QueryResult<usize> {
+    diesel::update(needs::table.filter(needs::pool_id.eq(from_pool))).set(needs::pool_id.eq(to_pool)).execute(tx.conn())
 }
 
 /// Needs an organisation posted since `since`, for the daily cap.
-pub fn count_since(conn: &mut DbConnection, organisation_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
+pub fn count_since(tx: &mut Tx, organisation_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
     needs::table
         .filter(needs::organisation_id.eq(organisation_id))
         .filter(needs::created_at.ge(since))
         .count()
-        .get_result(conn)
+        .get_result(tx.conn())
 }
 
 /// Filters of the need list.
@@ -74,10 +86,10 @@ pub fn count_since(conn: &mut DbConnection, organisation_id: i64, since: NaiveDa
 pub struct NeedFilter {
     pub organisation_id: Option<i64>,
     pub pool_id: Option<i64>,
-    pub status: Option<String>,
+    pub status: Option<NeedStatus>,
 }
 
-pub fn list(conn: &mut DbConnection, filter: &NeedFilter, limit: i64, offset: i64) -> QueryResult<(Vec<Need>, i64)> {
+pub fn list(tx: &mut Tx, filter: &NeedFilter, limit: i64, offset: i64) -> QueryResult<(Vec<Need>, i64)> {
     let query = || {
         let mut q = needs::table.into_boxed();
         if let Some(org) = filter.organisation_id {
@@ -86,12 +98,58 @@ pub fn list(conn: &mut DbConnection, filter: &NeedFilter, limit: i64, offset: i6
         if let Some(pool) = filter.pool_id {
             q = q.filter(needs::pool_id.eq(pool));
         }
-        if let Some(status) = &filter.status {
-            q = q.filter(needs::status.eq(status.clone()));
+        if let Some(status) = filter.status {
+            q = q.filter(needs::status.eq(status));
         }
         q
     };
-    let items = query().order(needs::id.desc()).limit(limit).offset(offset).select(Need::as_select()).load(conn)?;
-    let total = query().count().get_result(conn)?;
+    let items =
+        query().order(needs::id.desc()).limit(limit).offset(offset).select(Need::as_select()).load(tx.conn())?;
+    let total = query().count().get_result(tx.conn())?;
     Ok((items, total))
+}
+
+/// The organisations with an active need in a pool: `(id, name)`.
+pub fn organisations_in_pool(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<(i64, String)>> {
+    needs::table
+        .inner_join(organisations::table)
+        .filter(needs::pool_id.eq(pool_id))
+        .filter(needs::status.eq(NeedStatus::Active))
+        .select((organisations::id, organisations::name))
+        .load(tx.conn())
+}
+
+/// What the matcher indexes: an active need and the locale of the organisation that
+/// posted it.
+pub type IndexedNeed = (Need, Locale);
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+type ActiveNeeds = diesel::dsl::IntoBoxed<'static, diesel::dsl::InnerJoin<needs::table, organisations::table>, Backend>;
+
+/// Active needs with their locale, by id; callers add filters.
+fn active() -> ActiveNeeds {
+    needs::table
+        .inner_join(organisations::table)
+        .into_boxed()
+        .filter(needs::status.eq(NeedStatus::Active))
+        .order(needs::id)
+}
+
+fn load_active(tx: &mut Tx, query: ActiveNeeds) -> QueryResult<Vec<IndexedNeed>> {
+    query.select((Need::as_select(), organisations::locale)).load(tx.conn())
+}
+
+/// Up to `limit` active needs with an id above `after`: the matcher's first load, in batches.
+pub fn active_after(tx: &mut Tx, after: i64, limit: i64) -> QueryResult<Vec<IndexedNeed>> {
+    load_active(tx, active().filter(needs::id.gt(after)).limit(limit))
+}
+
+/// The active needs of one pool.
+pub fn active_in_pool(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<IndexedNeed>> {
+    load_active(tx, active().filter(needs::pool_id.eq(pool_id)))
+}
+
+/// One need, if it is active.
+pub fn active_by_id(tx: &mut Tx, need_id: i64) -> QueryResult<Option<IndexedNeed>> {
+    Ok(load_active(tx, active().filter(needs::id.eq(need_id)))?.into_iter().next())
 }

@@ -1,7 +1,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{DbConnection, schema::pledges};
+use crate::{
+    db::{
+        Tx, WriteTx,
+        schema::{organisations, pledges},
+    },
+    domain::money::Cents,
+};
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = pledges)]
@@ -9,33 +15,27 @@ pub struct Pledge {
     pub id: i64,
     pub pool_id: i64,
     pub organisation_id: i64,
-    pub amount_cents: i64,
+    pub amount_cents: Cents,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
-pub fn find(conn: &mut DbConnection, pool_id: i64, organisation_id: i64) -> QueryResult<Option<Pledge>> {
+pub fn find(tx: &mut Tx, pool_id: i64, organisation_id: i64) -> QueryResult<Option<Pledge>> {
     pledges::table
         .filter(pledges::pool_id.eq(pool_id))
         .filter(pledges::organisation_id.eq(organisation_id))
         .select(Pledge::as_select())
-        .first(conn)
+        .first(tx.conn())
         .optional()
 }
 
 /// Creates or changes an organisation's pledge to a pool. Callers hold the pool's lock.
-pub fn set(
-    conn: &mut DbConnection,
-    pool_id: i64,
-    organisation_id: i64,
-    amount: i64,
-    at: NaiveDateTime,
-) -> QueryResult<()> {
+pub fn set(tx: &mut WriteTx, pool_id: i64, organisation_id: i64, amount: Cents, at: NaiveDateTime) -> QueryResult<()> {
     let changed = diesel::update(
         pledges::table.filter(pledges::pool_id.eq(pool_id)).filter(pledges::organisation_id.eq(organisation_id)),
     )
     .set((pledges::amount_cents.eq(amount), pledges::updated_at.eq(at)))
-    .execute(conn)?;
+    .execute(tx.conn())?;
     if changed == 0 {
         diesel::insert_into(pledges::table)
             .values((
@@ -45,34 +45,43 @@ pub fn set(
                 pledges::created_at.eq(at),
                 pledges::updated_at.eq(at),
             ))
-            .execute(conn)?;
+            .execute(tx.conn())?;
     }
     Ok(())
 }
 
-pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
-    diesel::delete(pledges::table.find(id)).execute(conn)
+pub fn delete(tx: &mut WriteTx, id: i64) -> QueryResult<usize> {
+    diesel::delete(pledges::table.find(id)).execute(tx.conn())
 }
 
-pub fn move_to(conn: &mut DbConnection, id: i64, pool_id: i64) -> QueryResult<usize> {
-    diesel::update(pledges::table.find(id)).set(pledges::pool_id.eq(pool_id)).execute(conn)
+pub fn move_to(tx: &mut WriteTx, id: i64, pool_id: i64) -> QueryResult<usize> {
+    diesel::update(pledges::table.find(id)).set(pledges::pool_id.eq(pool_id)).execute(tx.conn())
 }
 
 /// The pledges of a pool, by organisation id (the order shares are computed in).
-pub fn of_pool(conn: &mut DbConnection, pool_id: i64) -> QueryResult<Vec<Pledge>> {
+pub fn of_pool(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<Pledge>> {
     pledges::table
         .filter(pledges::pool_id.eq(pool_id))
         .order(pledges::organisation_id)
         .select(Pledge::as_select())
-        .load(conn)
+        .load(tx.conn())
+}
+
+/// The pledges of a pool with the name of each pledging organisation:
+/// `(organisation id, name, amount)`.
+pub fn of_pool_named(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<(i64, String, Cents)>> {
+    pledges::table
+        .inner_join(organisations::table)
+        .filter(pledges::pool_id.eq(pool_id))
+        .select((organisations::id, organisations::name, pledges::amount_cents))
+        .load(tx.conn())
 }
 
 /// What is pledged to a pool. Summed here rather than by SQL `SUM`, whose type differs
 /// between the backends (NUMERIC on PostgreSQL); a pool has at most one pledge per
 /// organisation, so the rows are few.
-pub fn total(conn: &mut DbConnection, pool_id: i64) -> QueryResult<i64> {
-    let amounts: Vec<i64> =
-        pledges::table.filter(pledges::pool_id.eq(pool_id)).select(pledges::amount_cents).load(conn)?;
-    crate::domain::money::sum(amounts)
-        .ok_or_else(|| diesel::result::Error::DeserializationError("pledged total overflows".into()))
+pub fn total(tx: &mut Tx, pool_id: i64) -> QueryResult<Cents> {
+    let amounts: Vec<Cents> =
+        pledges::table.filter(pledges::pool_id.eq(pool_id)).select(pledges::amount_cents).load(tx.conn())?;
+    Cents::sum(amounts).ok_or_else(|| diesel::result::Error::DeserializationError("pledged total overflows".into()))
 }

@@ -1,7 +1,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::{DbConnection, schema::pools};
+use super::in_row;
+use crate::{
+    db::{Tx, WriteTx, schema::pools},
+    domain::{money::Cents, pool_state::PoolState},
+};
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = pools)]
@@ -10,16 +14,16 @@ pub struct Pool {
     pub title: String,
     pub description: String,
     pub cpv_code: Option<String>,
-    pub state: String,
+    pub state: PoolState,
     pub currency: String,
-    pub target_cents: Option<i64>,
+    pub target_cents: Option<Cents>,
     /// `None`: the threshold follows the target.
-    pub threshold_cents: Option<i64>,
-    pub pledged_cents: i64,
+    pub threshold_cents: Option<Cents>,
+    pub pledged_cents: Cents,
     pub deadline: Option<NaiveDate>,
     pub reason: Option<String>,
     pub supplier: Option<String>,
-    pub award_cents: Option<i64>,
+    pub award_cents: Option<Cents>,
     pub repository_url: Option<String>,
     pub licence: Option<String>,
     pub merged_into_pool_id: Option<i64>,
@@ -38,7 +42,7 @@ pub struct Pool {
 impl Pool {
     /// What must be pledged before the pool is funded: the threshold set by an officer, or
     /// else the target. `None` while neither is known: such a pool cannot be funded.
-    pub fn effective_threshold(&self) -> Option<i64> {
+    pub fn effective_threshold(&self) -> Option<Cents> {
         self.threshold_cents.or(self.target_cents)
     }
 }
@@ -49,9 +53,9 @@ pub struct NewPool<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub cpv_code: Option<&'a str>,
-    pub state: &'a str,
+    pub state: PoolState,
     pub currency: &'a str,
-    pub target_cents: Option<i64>,
+    pub target_cents: Option<Cents>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -62,14 +66,14 @@ pub struct NewPool<'a> {
 pub struct PoolChanges {
     pub title: Option<String>,
     pub description: Option<String>,
-    pub state: Option<String>,
-    pub target_cents: Option<Option<i64>>,
-    pub threshold_cents: Option<Option<i64>>,
-    pub pledged_cents: Option<i64>,
+    pub state: Option<PoolState>,
+    pub target_cents: Option<Option<Cents>>,
+    pub threshold_cents: Option<Option<Cents>>,
+    pub pledged_cents: Option<Cents>,
     pub deadline: Option<Option<NaiveDate>>,
     pub reason: Option<Option<String>>,
     pub supplier: Option<Option<String>>,
-    pub award_cents: Option<Option<i64>>,
+    pub award_cents: Option<Option<Cents>>,
     pub repository_url: Option<Option<String>>,
     pub licence: Option<Option<String>>,
     pub merged_into_pool_id: Option<Option<i64>>,
@@ -84,12 +88,12 @@ pub struct PoolChanges {
     pub merged_at: Option<Option<NaiveDateTime>>,
 }
 
-pub fn insert(conn: &mut DbConnection, new: &NewPool) -> QueryResult<Pool> {
-    diesel::insert_into(pools::table).values(new).returning(pools::all_columns).get_result(conn)
+pub fn insert(tx: &mut WriteTx, new: &NewPool) -> QueryResult<Pool> {
+    diesel::insert_into(pools::table).values(new).returning(pools::all_columns).get_result(tx.conn())
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Pool> {
-    pools::table.find(id).select(Pool::as_select()).first(conn)
+pub fn find(tx: &mut Tx, id: i64) -> QueryResult<Pool> {
+    pools::table.find(id).select(Pool::as_select()).first(tx.conn()).map_err(in_row("pools", id))
 }
 
 /// Reads a pool for a change, holding its row lock until the transaction ends.
@@ -98,45 +102,50 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Pool> {
 /// pledges to one pool queue here and each then reads what the previous one committed);
 /// on SQLite the whole database is already held by `BEGIN IMMEDIATE`. Portable, where
 /// `SELECT … FOR UPDATE` is not.
-pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<Pool> {
+pub fn lock(tx: &mut WriteTx, id: i64) -> QueryResult<Pool> {
     // A column no key or index uses: writing the primary key, even to itself, makes SQLite
     // check every table that references pools (a full scan of an unindexed one).
-    let touched = diesel::update(pools::table.find(id)).set(pools::updated_at.eq(pools::updated_at)).execute(conn)?;
+    let touched =
+        diesel::update(pools::table.find(id)).set(pools::updated_at.eq(pools::updated_at)).execute(tx.conn())?;
     if touched == 0 {
         return Err(diesel::result::Error::NotFound);
     }
-    find(conn, id)
+    find(tx, id)
 }
 
-pub fn update(conn: &mut DbConnection, id: i64, changes: &PoolChanges) -> QueryResult<Pool> {
-    diesel::update(pools::table.find(id)).set(changes).returning(pools::all_columns).get_result(conn)
+pub fn update(tx: &mut WriteTx, id: i64, changes: &PoolChanges) -> QueryResult<Pool> {
+    diesel::update(pools::table.find(id))
+        .set(changes)
+        .returning(pools::all_columns)
+        .get_result(tx.conn())
+        .map_err(in_row("pools", id))
 }
 
-/// States of the given pools, for filtering matcher results.
-pub fn states(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String, String)>> {
-    pools::table.filter(pools::id.eq_any(ids)).select((pools::id, pools::state, pools::title)).load(conn)
+/// States and titles of the given pools, for filtering matcher results.
+pub fn states(tx: &mut Tx, ids: &[i64]) -> QueryResult<Vec<(i64, PoolState, String)>> {
+    pools::table.filter(pools::id.eq_any(ids)).select((pools::id, pools::state, pools::title)).load(tx.conn())
 }
 
 /// How many pools are in each state.
-pub fn counts(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64)>> {
-    pools::table.group_by(pools::state).select((pools::state, diesel::dsl::count_star())).load(conn)
+pub fn counts(tx: &mut Tx) -> QueryResult<Vec<(PoolState, i64)>> {
+    pools::table.group_by(pools::state).select((pools::state, diesel::dsl::count_star())).load(tx.conn())
 }
 
 /// Filters of the pool list.
 #[derive(Default)]
 pub struct PoolFilter {
-    pub state: Option<String>,
+    pub state: Option<PoolState>,
     /// A CPV code prefix: `48` matches the whole division.
     pub cpv_prefix: Option<String>,
     /// Words that must all appear in the title or description (case-insensitive).
     pub words: Vec<String>,
 }
 
-pub fn list(conn: &mut DbConnection, filter: &PoolFilter, limit: i64, offset: i64) -> QueryResult<(Vec<Pool>, i64)> {
+pub fn list(tx: &mut Tx, filter: &PoolFilter, limit: i64, offset: i64) -> QueryResult<(Vec<Pool>, i64)> {
     let query = || {
         let mut q = pools::table.into_boxed();
-        if let Some(state) = &filter.state {
-            q = q.filter(pools::state.eq(state.clone()));
+        if let Some(state) = filter.state {
+            q = q.filter(pools::state.eq(state));
         }
         if let Some(prefix) = &filter.cpv_prefix {
             q = q.filter(pools::cpv_code.like(format!("{}%", escape_like(prefix))).escape('\\'));
@@ -153,8 +162,9 @@ pub fn list(conn: &mut DbConnection, filter: &PoolFilter, limit: i64, offset: i6
         }
         q
     };
-    let items = query().order(pools::id.desc()).limit(limit).offset(offset).select(Pool::as_select()).load(conn)?;
-    let total = query().count().get_result(conn)?;
+    let items =
+        query().order(pools::id.desc()).limit(limit).offset(offset).select(Pool::as_select()).load(tx.conn())?;
+    let total = query().count().get_result(tx.conn())?;
     Ok((items, total))
 }
 
@@ -163,14 +173,14 @@ fn escape_like(raw: &str) -> String {
 }
 
 /// Open pools whose deadline is before `today`.
-pub fn past_deadline(conn: &mut DbConnection, today: NaiveDate, limit: i64) -> QueryResult<Vec<i64>> {
+pub fn past_deadline(tx: &mut Tx, today: NaiveDate, limit: i64) -> QueryResult<Vec<i64>> {
     pools::table
-        .filter(pools::state.eq("open"))
+        .filter(pools::state.eq(PoolState::Open))
         .filter(pools::deadline.lt(today))
         .select(pools::id)
         .order(pools::id)
         .limit(limit)
-        .load(conn)
+        .load(tx.conn())
 }
 
 /// Pools changed at or after `since` (every pool without it), by id, and how many there
@@ -178,7 +188,7 @@ pub fn past_deadline(conn: &mut DbConnection, today: NaiveDate, limit: i64) -> Q
 /// updated or an event was recorded for it: a need joining or leaving changes who takes
 /// part without touching the row.
 pub fn changed_since(
-    conn: &mut DbConnection,
+    tx: &mut Tx,
     since: Option<NaiveDateTime>,
     limit: i64,
     offset: i64,
@@ -192,7 +202,7 @@ pub fn changed_since(
         }
         q
     };
-    let items = query().order(pools::id).limit(limit).offset(offset).select(Pool::as_select()).load(conn)?;
-    let total = query().count().get_result(conn)?;
+    let items = query().order(pools::id).limit(limit).offset(offset).select(Pool::as_select()).load(tx.conn())?;
+    let total = query().count().get_result(tx.conn())?;
     Ok((items, total))
 }

@@ -1,7 +1,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{DbConnection, schema::users};
+use super::in_row;
+use crate::{
+    db::{
+        Tx, WriteTx,
+        schema::{organisations, users},
+    },
+    domain::kinds::{Locale, Role},
+};
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users)]
@@ -10,7 +17,7 @@ pub struct User {
     pub organisation_id: i64,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub token_version: i32,
     pub disabled: bool,
@@ -23,61 +30,93 @@ pub struct NewUser<'a> {
     pub organisation_id: i64,
     pub email: &'a str,
     pub name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub password_hash: &'a str,
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConnection, new: &NewUser) -> QueryResult<User> {
-    diesel::insert_into(users::table).values(new).returning(users::all_columns).get_result(conn)
+pub fn insert(tx: &mut WriteTx, new: &NewUser) -> QueryResult<User> {
+    diesel::insert_into(users::table).values(new).returning(users::all_columns).get_result(tx.conn())
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<User> {
-    users::table.find(id).select(User::as_select()).first(conn)
+pub fn find(tx: &mut Tx, id: i64) -> QueryResult<User> {
+    users::table.find(id).select(User::as_select()).first(tx.conn()).map_err(in_row("users", id))
 }
 
-pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
-    users::table.filter(users::email.eq(email)).select(User::as_select()).first(conn).optional()
+pub fn find_by_email(tx: &mut Tx, email: &str) -> QueryResult<Option<User>> {
+    users::table.filter(users::email.eq(email)).select(User::as_select()).first(tx.conn()).optional()
 }
 
-pub fn email_taken(conn: &mut DbConnection, email: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(users::table.filter(users::email.eq(email)))).get_result(conn)
+pub fn email_taken(tx: &mut Tx, email: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(users::table.filter(users::email.eq(email)))).get_result(tx.conn())
 }
 
-pub fn of_organisation(conn: &mut DbConnection, organisation_id: i64) -> QueryResult<Vec<User>> {
+/// What decides whether a user's session holds: `(token_version, disabled)`.
+pub fn session_state(tx: &mut Tx, id: i64) -> QueryResult<Option<(i32, bool)>> {
+    users::table.find(id).select((users::token_version, users::disabled)).first(tx.conn()).optional()
+}
+
+pub fn of_organisation(tx: &mut Tx, organisation_id: i64) -> QueryResult<Vec<User>> {
     users::table
         .filter(users::organisation_id.eq(organisation_id))
         .order(users::id)
         .select(User::as_select())
-        .load(conn)
+        .load(tx.conn())
 }
 
-pub fn any_officer(conn: &mut DbConnection) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(users::table.filter(users::role.eq("officer")))).get_result(conn)
-}
-
-/// Active officers, who receive the emails of the central purchasing office.
-pub fn officers(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
-    users::table
-        .filter(users::role.eq("officer"))
-        .filter(users::disabled.eq(false))
-        .order(users::id)
-        .select(User::as_select())
-        .load(conn)
+pub fn any_officer(tx: &mut Tx) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(users::table.filter(users::role.eq(Role::Officer)))).get_result(tx.conn())
 }
 
 /// Disables or re-enables a user; either way its tokens stop working.
-pub fn set_disabled(conn: &mut DbConnection, id: i64, disabled: bool) -> QueryResult<User> {
+pub fn set_disabled(tx: &mut WriteTx, id: i64, disabled: bool) -> QueryResult<User> {
     diesel::update(users::table.find(id))
         .set((users::disabled.eq(disabled), users::token_version.eq(users::token_version + 1)))
         .returning(users::all_columns)
-        .get_result(conn)
+        .get_result(tx.conn())
+        .map_err(in_row("users", id))
 }
 
 /// Replaces the password hash; tokens issued before stop working.
-pub fn set_password(conn: &mut DbConnection, id: i64, password_hash: &str) -> QueryResult<User> {
+pub fn set_password(tx: &mut WriteTx, id: i64, password_hash: &str) -> QueryResult<User> {
     diesel::update(users::table.find(id))
         .set((users::password_hash.eq(password_hash), users::token_version.eq(users::token_version + 1)))
         .returning(users::all_columns)
-        .get_result(conn)
+        .get_result(tx.conn())
+        .map_err(in_row("users", id))
+}
+
+/// Someone an email goes to: an enabled user, with its organisation's name and locale.
+#[derive(Clone, Debug, Queryable)]
+pub struct Recipient {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub organisation_id: i64,
+    pub organisation: String,
+    pub locale: Locale,
+    pub role: Role,
+}
+
+/// The enabled users of these organisations, and every enabled officer when
+/// `with_officers`; by user id.
+pub fn recipients(tx: &mut Tx, organisation_ids: &[i64], with_officers: bool) -> QueryResult<Vec<Recipient>> {
+    let mut query = users::table.inner_join(organisations::table).filter(users::disabled.eq(false)).into_boxed();
+    query = if with_officers {
+        query.filter(users::organisation_id.eq_any(organisation_ids.to_vec()).or(users::role.eq(Role::Officer)))
+    } else {
+        query.filter(users::organisation_id.eq_any(organisation_ids.to_vec()))
+    };
+    query
+        .order(users::id)
+        .select((
+            users::id,
+            users::email,
+            users::name,
+            organisations::id,
+            organisations::name,
+            organisations::locale,
+            users::role,
+        ))
+        .load(tx.conn())
 }

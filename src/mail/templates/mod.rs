@@ -21,6 +21,8 @@ use std::sync::OnceLock;
 use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value};
 use serde::Serialize;
 
+use crate::domain::money::Cents;
+
 /// The kinds of email the platform sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MailKind {
@@ -66,17 +68,17 @@ pub struct MailContext {
     pub pool_id: i64,
     pub pool_title: String,
     pub pool_url: String,
-    pub target_cents: Option<i64>,
-    pub threshold_cents: Option<i64>,
-    pub pledged_cents: i64,
+    pub target_cents: Option<Cents>,
+    pub threshold_cents: Option<Cents>,
+    pub pledged_cents: Cents,
     pub participants_count: usize,
     pub recipient_name: String,
     pub recipient_organisation: String,
     pub recipient_is_officer: bool,
     /// The recipient organisation's active pledge (None: no pledge).
-    pub pledge_cents: Option<i64>,
+    pub pledge_cents: Option<Cents>,
     /// What the recipient organisation pays (None for officers).
-    pub share_cents: Option<i64>,
+    pub share_cents: Option<Cents>,
     /// The officer's reason, for `pool.rejected`.
     pub reason: Option<String>,
     /// ISO date (`YYYY-MM-DD`).
@@ -232,7 +234,7 @@ struct View<'a> {
     ctx: &'a MailContext,
     locale: &'static str,
     event_type: &'static str,
-    covered_cents: i64,
+    covered_cents: Cents,
 }
 
 /// Renders one email for one recipient. An unknown locale falls back to English.

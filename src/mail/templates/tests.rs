@@ -11,15 +11,15 @@ fn participant() -> MailContext {
         pool_id: 42,
         pool_title: "Registre des cimetières".into(),
         pool_url: "https://mutua.example/pools/42".into(),
-        target_cents: Some(12_000_000),
-        threshold_cents: Some(10_000_000),
-        pledged_cents: 13_500_000,
+        target_cents: Some(Cents::new(12_000_000)),
+        threshold_cents: Some(Cents::new(10_000_000)),
+        pledged_cents: Cents::new(13_500_000),
         participants_count: 3,
         recipient_name: "Marie Dupont".into(),
         recipient_organisation: "Commune de Namur".into(),
         recipient_is_officer: false,
-        pledge_cents: Some(4_500_000),
-        share_cents: Some(4_000_000),
+        pledge_cents: Some(Cents::new(4_500_000)),
+        share_cents: Some(Cents::new(4_000_000)),
         reason: Some("Budget insuffisant pour 2026.".into()),
         deadline: Some("2026-06-30".into()),
     }
@@ -41,7 +41,7 @@ fn contexts() -> Vec<MailContext> {
     minimal.target_cents = None;
     minimal.threshold_cents = None;
     minimal.pledge_cents = None;
-    minimal.share_cents = Some(0);
+    minimal.share_cents = Some(Cents::ZERO);
     minimal.reason = None;
     minimal.deadline = None;
     minimal.participants_count = 1;
@@ -145,13 +145,13 @@ fn every_kind_and_locale_renders() {
                 assert!(one_line(&mail.text).contains(&ctx.pool_title));
                 assert!(mail.text.contains(&ctx.pool_url));
                 assert!(mail.html.contains(&format!("href=\"{}\"", ctx.pool_url)));
-                assert!(mail.text.contains(&format_money(ctx.pledged_cents, locale)));
+                assert!(mail.text.contains(&format_money(ctx.pledged_cents.get(), locale)));
                 if let Some(t) = ctx.target_cents {
-                    assert!(mail.text.contains(&format_money(t, locale)), "{locale} {kind:?}");
-                    assert!(mail.html.contains(&format_money(t, locale)));
+                    assert!(mail.text.contains(&format_money(t.get(), locale)), "{locale} {kind:?}");
+                    assert!(mail.html.contains(&format_money(t.get(), locale)));
                 }
                 if let Some(t) = ctx.threshold_cents {
-                    assert!(mail.text.contains(&format_money(t, locale)), "{locale} {kind:?}");
+                    assert!(mail.text.contains(&format_money(t.get(), locale)), "{locale} {kind:?}");
                 }
                 assert!(mail.html.contains(&format!("lang=\"{locale}\"")));
                 assert!(mail.html.trim_start().starts_with("<!DOCTYPE html>"));
@@ -191,7 +191,7 @@ fn share_and_pledge_shown_to_participants_only() {
 fn zero_share_is_shown() {
     let mut ctx = participant();
     ctx.pledge_cents = None;
-    ctx.share_cents = Some(0);
+    ctx.share_cents = Some(Cents::ZERO);
     for locale in LOCALES {
         let mail = render(MailKind::PoolApproved, locale, &ctx).unwrap();
         assert!(mail.text.contains(&format_money(0, locale)), "{locale}\n{}", mail.text);
@@ -364,7 +364,7 @@ fn text_is_wrapped_without_splitting_amounts() {
                     );
                 }
                 assert!(text.contains(&c.pool_url), "URL must not be cut");
-                assert!(text.contains(&format_money(c.pledged_cents, locale)));
+                assert!(text.contains(&format_money(c.pledged_cents.get(), locale)));
                 assert!(text.ends_with('\n'));
             }
         }

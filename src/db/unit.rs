@@ -1,0 +1,200 @@
+//! The unit of work: a transaction handle that only this module can create.
+//!
+//! A request's database work runs in one transaction, begun by [`super::Db::read`] or
+//! [`super::Db::write`] and nowhere else. The work receives a [`Tx`] (reads) or a
+//! [`WriteTx`] (reads and writes); queries in `db::models` take one of them, and neither can
+//! be built outside `db`. So a service function, which receives the handle, cannot begin a
+//! transaction of its own, and a function that writes cannot be called from a read.
+//!
+//! The mistake this prevents, nesting a write inside a write (which on SQLite would wait
+//! forever for the writer lock its own caller holds), does not compile:
+//!
+//! ```compile_fail,E0451
+//! // A service cannot make a write handle: WriteTx has no public constructor.
+//! fn sneaky(tx: &mut mutua::db::Tx<'_>) {
+//!     let _nested = mutua::db::WriteTx { tx };
+//! }
+//! ```
+//!
+//! ```compile_fail,E0728
+//! // The work of a transaction is synchronous: a second transaction cannot be awaited in it.
+//! async fn nested(db: mutua::db::Db) {
+//!     let _ = db.write(mutua::db::System, |_tx, _| {
+//!         db.write(mutua::db::System, |_tx, _| Ok(())).await
+//!     }).await;
+//! }
+//! ```
+//!
+//! ```compile_fail,E0308
+//! // A read cannot call a function that writes.
+//! async fn read_then_write(db: mutua::db::Db) {
+//!     let _ = db.read(mutua::db::System, |tx, _| {
+//!         Ok(mutua::db::models::outbox::requeue(tx, 1, mutua::db::now())?)
+//!     }).await;
+//! }
+//! ```
+//!
+//! Each names the error it must fail with (nightly rustdoc checks it); each differs from the
+//! example below, which compiles, only in the mistake:
+//!
+//! ```
+//! async fn one_unit(db: mutua::db::Db) -> mutua::error::ApiResult<usize> {
+//!     db.write(mutua::db::System, |tx, _| Ok(mutua::db::models::outbox::requeue(tx, 1, mutua::db::now())?)).await
+//! }
+//! ```
+
+use std::ops::{Deref, DerefMut};
+
+use diesel::{
+    QueryResult, RunQueryDsl,
+    connection::{AnsiTransactionManager, TransactionManager},
+    sql_types::BigInt,
+};
+
+use super::connection::DbConnection;
+use crate::error::{ApiError, ApiResult};
+
+/// An open transaction: reads. Created only by [`super::Db`].
+pub struct Tx<'c> {
+    conn: &'c mut DbConnection,
+}
+
+impl<'c> Tx<'c> {
+    /// The connection, for the queries of `db::models`.
+    pub(in crate::db) fn conn(&mut self) -> &mut DbConnection {
+        self.conn
+    }
+}
+
+/// An open transaction that may write: `BEGIN IMMEDIATE` behind this process's writer queue
+/// on SQLite, a read-committed transaction taking row locks on PostgreSQL. Created only by
+/// [`super::Db::write`]; it reads too (it derefs to [`Tx`]).
+pub struct WriteTx<'c> {
+    tx: Tx<'c>,
+}
+
+impl<'c> Deref for WriteTx<'c> {
+    type Target = Tx<'c>;
+
+    fn deref(&self) -> &Tx<'c> {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+/// The advisory lock key of matching on PostgreSQL ("mutua" in ASCII).
+const MATCHING_LOCK_KEY: i64 = 0x6d_75_74_75_61;
+
+impl WriteTx<'_> {
+    /// Serialises, across processes, the writes that change what the matcher indexes (see
+    /// `service::matcher`). Take it first in the transaction, before any row lock, so that
+    /// the lock order is the same everywhere. On SQLite the write transaction already
+    /// excludes every other writer.
+    pub fn lock_matching(&mut self) -> QueryResult<()> {
+        if let DbConnection::Postgres(pg) = self.conn() {
+            diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(MATCHING_LOCK_KEY).execute(pg)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whom a unit of work runs for. [`super::Db`] calls [`Caller::admit`] first, in the same
+/// transaction as the work, so that a session ended a moment ago (a disabled user, a changed
+/// password) cannot slip a change in. `auth` implements it for a signed-in user; `db` does
+/// not know what a session is.
+pub trait Caller: Send + Sync + 'static {
+    fn admit(&self, tx: &mut Tx<'_>) -> ApiResult<()>;
+}
+
+/// The service itself: the mail worker, the expiry job, the bootstrap, the command line,
+/// and requests made before anyone is signed in (a login).
+#[derive(Clone, Copy, Debug)]
+pub struct System;
+
+impl Caller for System {
+    fn admit(&self, _tx: &mut Tx<'_>) -> ApiResult<()> {
+        Ok(())
+    }
+}
+
+/// How a transaction begins on each backend.
+#[derive(Clone, Copy)]
+pub(super) enum Mode {
+    /// One snapshot for the whole work (PostgreSQL: repeatable read, read only; SQLite: a
+    /// deferred transaction, whose first read fixes the snapshot in WAL mode).
+    Read,
+    Write,
+}
+
+impl Mode {
+    fn begin_sql(self, postgres: bool) -> &'static str {
+        match (self, postgres) {
+            (Mode::Read, true) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            (Mode::Read, false) => "BEGIN",
+            (Mode::Write, true) => "BEGIN",
+            (Mode::Write, false) => "BEGIN IMMEDIATE",
+        }
+    }
+}
+
+/// Runs `work` in a transaction of `mode` on `conn`: committed when it returns `Ok`, rolled
+/// back otherwise.
+pub(super) fn run_read<T>(conn: &mut DbConnection, work: impl FnOnce(&mut Tx<'_>) -> ApiResult<T>) -> ApiResult<T> {
+    in_transaction(conn, Mode::Read, |conn| work(&mut Tx { conn }))
+}
+
+pub(super) fn run_write<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut WriteTx<'_>) -> ApiResult<T>,
+) -> ApiResult<T> {
+    in_transaction(conn, Mode::Write, |conn| work(&mut WriteTx { tx: Tx { conn } }))
+}
+
+fn in_transaction<T>(
+    conn: &mut DbConnection,
+    mode: Mode,
+    work: impl FnOnce(&mut DbConnection) -> ApiResult<T>,
+) -> ApiResult<T> {
+    let begin = mode.begin_sql(matches!(conn, DbConnection::Postgres(_)));
+    on_backend(
+        conn,
+        |c| AnsiTransactionManager::begin_transaction_sql(c, begin),
+        |c| AnsiTransactionManager::begin_transaction_sql(c, begin),
+    )?;
+    match work(conn) {
+        Ok(value) => {
+            on_backend(conn, AnsiTransactionManager::commit_transaction, AnsiTransactionManager::commit_transaction)?;
+            Ok(value)
+        }
+        Err(error) => {
+            if let Err(rollback) = on_backend(
+                conn,
+                AnsiTransactionManager::rollback_transaction,
+                AnsiTransactionManager::rollback_transaction,
+            ) {
+                // The work's error is the one to answer; a connection that cannot roll back
+                // is broken and will be dropped by the pool.
+                tracing::warn!(%rollback, "rollback failed");
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Calls the transaction manager of the connection's own backend: diesel's multi-backend
+/// connection has its own manager, which cannot begin a transaction with given SQL.
+fn on_backend(
+    conn: &mut DbConnection,
+    postgres: impl FnOnce(&mut diesel::PgConnection) -> QueryResult<()>,
+    sqlite: impl FnOnce(&mut diesel::SqliteConnection) -> QueryResult<()>,
+) -> Result<(), ApiError> {
+    Ok(match conn {
+        DbConnection::Postgres(c) => postgres(c),
+        DbConnection::Sqlite(c) => sqlite(c),
+    }?)
+}

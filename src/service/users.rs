@@ -1,0 +1,37 @@
+//! Users' own accounts: signing in, changing one's password, and officers disabling users.
+//! Both of the latter end the user's sessions: tokens carry the user's `token_version`,
+//! which both bump.
+
+use crate::{
+    auth::AuthUser,
+    db::{
+        Tx, WriteTx,
+        models::user::{self, User},
+    },
+    error::{ApiError, ApiResult},
+};
+
+/// The user an email names, if any (for a login, which then checks the password).
+pub fn by_email(tx: &mut Tx, email: &str) -> ApiResult<Option<User>> {
+    Ok(user::find_by_email(tx, email)?)
+}
+
+/// The caller's own user.
+pub fn me(tx: &mut Tx, actor: &AuthUser) -> ApiResult<User> {
+    Ok(user::find(tx, actor.id)?)
+}
+
+/// Disables or re-enables a user; an officer cannot disable itself.
+pub fn set_disabled(tx: &mut WriteTx, actor: &AuthUser, user_id: i64, disabled: bool) -> ApiResult<User> {
+    if user_id == actor.id && disabled {
+        return Err(ApiError::invalid("disabled", "an officer cannot disable itself"));
+    }
+    user::find(tx, user_id)?;
+    Ok(user::set_disabled(tx, user_id, disabled)?)
+}
+
+/// Replaces the caller's password hash (checked against the current password before the
+/// transaction); every token issued before stops working.
+pub fn set_password(tx: &mut WriteTx, actor: &AuthUser, password_hash: &str) -> ApiResult<User> {
+    Ok(user::set_password(tx, actor.id, password_hash)?)
+}
