@@ -1,0 +1,117 @@
+//! The shape of the code, checked: where transactions begin, what `db` may import, where
+//! backend-specific SQL and string comparisons of states may live (docs/ARCHITECTURE.md).
+//! Each rule is a search over the source files, so a change that breaks one fails here
+//! with the file and line.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// Lines of code (comments left out) of the files under `src/` for which `select` holds.
+fn code_lines(select: impl Fn(&str) -> bool) -> Vec<(String, usize, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut lines = Vec::new();
+    for path in rust_files(&root.join("src")) {
+        let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        if !select(&relative) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if !code.starts_with("//") {
+                lines.push((relative.clone(), number + 1, line.to_owned()));
+            }
+        }
+    }
+    lines
+}
+
+fn offending(lines: &[(String, usize, String)], needles: &[&str]) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|(_, _, line)| needles.iter().any(|n| line.contains(n)))
+        .map(|(file, number, line)| format!("{file}:{number}: {}", line.trim()))
+        .collect()
+}
+
+#[test]
+fn transactions_begin_only_in_db() {
+    let outside = code_lines(|f| !f.starts_with("src/db/"));
+    let found = offending(
+        &outside,
+        &[".transaction(", "begin_transaction", "BEGIN", "TransactionManager", "build_transaction"],
+    );
+    assert!(found.is_empty(), "transactions begun outside src/db:\n{}", found.join("\n"));
+}
+
+#[test]
+fn db_does_not_use_auth() {
+    let found = offending(&code_lines(|f| f.starts_with("src/db/")), &["crate::auth", "auth::"]);
+    assert!(found.is_empty(), "src/db imports auth:\n{}", found.join("\n"));
+}
+
+#[test]
+fn backend_specific_sql_only_in_db() {
+    let outside = code_lines(|f| !f.starts_with("src/db/"));
+    let found = offending(
+        &outside,
+        &["sql_query", "DbConnection", "PgConnection", "SqliteConnection", "pg_advisory", "diesel::dsl::sql"],
+    );
+    assert!(found.is_empty(), "backend-specific SQL outside src/db:\n{}", found.join("\n"));
+}
+
+#[test]
+fn states_and_roles_are_never_compared_with_strings_outside_db_and_their_enums() {
+    let words = [
+        "open",
+        "funded",
+        "approved",
+        "rejected",
+        "awarded",
+        "delivered",
+        "expired",
+        "cancelled",
+        "merged",
+        "active",
+        "withdrawn",
+        "officer",
+        "member",
+        "pending",
+        "sent",
+        "dead",
+    ];
+    let needles: Vec<String> = words
+        .iter()
+        .flat_map(|w| [format!("== \"{w}\""), format!("!= \"{w}\""), format!(".eq(\"{w}\")"), format!("\"{w}\" ==")])
+        .collect();
+    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+    let outside =
+        code_lines(|f| !f.starts_with("src/db/") && f != "src/domain/kinds.rs" && f != "src/domain/pool_state.rs");
+    let found = offending(&outside, &needles);
+    assert!(found.is_empty(), "a state or role compared with a string:\n{}", found.join("\n"));
+}
+
+#[test]
+fn routes_call_services_not_queries() {
+    // A query of `db::models` takes the transaction as its first argument: `pool::find(tx, …)`.
+    let models = ["event", "idempotency", "need", "organisation", "outbox", "pledge", "pool", "user"];
+    let found: Vec<String> = code_lines(|f| f.starts_with("src/routes/"))
+        .into_iter()
+        .filter(|(_, _, line)| models.iter().any(|m| line.contains(&format!("{m}::")) && line.contains("(tx")))
+        .filter(|(_, _, line)| !line.contains("service::"))
+        .map(|(file, number, line)| format!("{file}:{number}: {}", line.trim()))
+        .collect();
+    assert!(found.is_empty(), "routes querying the database without a service:\n{}", found.join("\n"));
+}
