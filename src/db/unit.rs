@@ -90,7 +90,12 @@ impl DerefMut for WriteTx<'_> {
 /// The advisory lock key of matching on PostgreSQL ("mutua" in ASCII).
 const MATCHING_LOCK_KEY: i64 = 0x6d_75_74_75_61;
 
-impl WriteTx<'_> {
+impl<'c> WriteTx<'c> {
+    /// A write handle on a connection inside a write transaction (`db` only).
+    pub(super) fn new(conn: &'c mut DbConnection) -> Self {
+        Self { tx: Tx { conn } }
+    }
+
     /// Serialises, across processes, the writes that change what the matcher indexes (see
     /// `service::matcher`). Take it first in the transaction, before any row lock, so that
     /// the lock order is the same everywhere. On SQLite the write transaction already
@@ -152,7 +157,7 @@ pub(super) fn run_write<T>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut WriteTx<'_>) -> ApiResult<T>,
 ) -> ApiResult<T> {
-    in_transaction(conn, Mode::Write, |conn| work(&mut WriteTx { tx: Tx { conn } }))
+    in_transaction(conn, Mode::Write, |conn| work(&mut WriteTx::new(conn)))
 }
 
 fn in_transaction<T>(

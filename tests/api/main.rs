@@ -6,6 +6,7 @@ mod auth;
 mod authorization;
 mod browser;
 mod concurrency;
+mod durability;
 mod errors;
 mod faults;
 mod funding;
