@@ -12,6 +12,7 @@
 //!            one transaction)                               db::models queries)
 //! ```
 
+mod changes;
 mod connection;
 pub mod models;
 pub mod schema;
@@ -19,14 +20,15 @@ mod types;
 mod unit;
 mod writer;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
 use diesel::r2d2;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+pub use changes::ChangeFeed;
 pub use connection::{DbConnection, PooledConn};
-pub use unit::{Caller, System, Tx, WriteTx};
+pub use unit::{Caller, Changes, System, Tx, WriteTx};
 
 use crate::{
     config::DatabaseUrl,
@@ -39,10 +41,13 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// The pool, and the entry points that run a unit of work on it.
 #[derive(Clone)]
 pub struct Db {
+    url: DatabaseUrl,
     pool: connection::Pool,
     /// SQLite's writer thread (group commit); `None` on PostgreSQL, where each unit of work
     /// writes on its own pooled connection and the server groups commits itself.
     writer: Option<writer::Writer>,
+    /// What committed writes changed, for the caches (see [`changes`]).
+    feed: Arc<ChangeFeed>,
 }
 
 impl Db {
@@ -58,11 +63,28 @@ impl Db {
             .connection_timeout(Duration::from_secs(5))
             .test_on_check_out(false)
             .build_unchecked(connection::Manager::new(url.clone()));
+        let feed = Arc::new(ChangeFeed::default());
         let writer = match url {
-            DatabaseUrl::Sqlite(_) => Some(writer::Writer::start(connection::Manager::new(url.clone()))),
+            DatabaseUrl::Sqlite(_) => Some(writer::Writer::start(connection::Manager::new(url.clone()), feed.clone())),
             DatabaseUrl::Postgres(_) => None,
         };
-        Self { pool, writer }
+        Self { url: url.clone(), pool, writer, feed }
+    }
+
+    /// Where this process hears what committed writes changed.
+    pub fn change_feed(&self) -> Arc<ChangeFeed> {
+        self.feed.clone()
+    }
+
+    /// Starts hearing the changes committed by other processes sharing the database (a
+    /// thread that lives as long as this `Db`); until it is connected,
+    /// [`ChangeFeed::is_live`] is false.
+    pub fn listen_to_other_processes(&self) {
+        let postgres = match &self.url {
+            DatabaseUrl::Postgres(url) => Some(url.clone()),
+            DatabaseUrl::Sqlite(_) => None,
+        };
+        changes::start(connection::Manager::new(self.url.clone()), postgres, &self.feed);
     }
 
     pub fn state(&self) -> r2d2::State {
@@ -110,7 +132,15 @@ impl Db {
         };
         match &self.writer {
             Some(writer) => writer.submit(unit).await,
-            None => self.on_connection(move |conn| unit::run_write(conn, unit)).await,
+            None => {
+                let (value, changes) = self
+                    .on_connection(move |conn| {
+                        unit::run_write(conn, unit, |tx, changes| Ok(changes::notify_postgres(tx, changes)?))
+                    })
+                    .await?;
+                self.feed.publish(&changes);
+                Ok(value)
+            }
         }
     }
 

@@ -25,7 +25,11 @@ use std::{
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 
-use super::{connection::Manager, unit::WriteTx};
+use super::{
+    changes::ChangeFeed,
+    connection::Manager,
+    unit::{Changes, WriteTx},
+};
 use crate::{
     db::connection::DbConnection,
     error::{ApiError, ApiResult},
@@ -98,13 +102,15 @@ pub struct Stats {
 impl Writer {
     /// Starts the writer thread of the SQLite database `manager` opens. The connection is
     /// opened on first use and again after it fails.
-    pub(super) fn start(manager: Manager) -> Self {
+    pub(super) fn start(manager: Manager, feed: Arc<ChangeFeed>) -> Self {
         let (jobs, queue) = mpsc::channel::<Job>();
         let stats = Arc::new(Stats::default());
         let counted = stats.clone();
+        // The thread holds the feed weakly: it outlives no `Db`.
+        let feed = Arc::downgrade(&feed);
         let spawned = std::thread::Builder::new()
             .name("mutua-sqlite-writer".into())
-            .spawn(move || run_writer(&manager, &queue, &counted));
+            .spawn(move || run_writer(&manager, &queue, &counted, &feed));
         if let Err(error) = spawned {
             // Without the thread every write answers 503 after its patience: visible, and
             // the process is unusable anyway when it cannot start a thread.
@@ -166,7 +172,7 @@ fn internal(what: &str) -> ApiError {
     ApiError::Internal(anyhow::anyhow!("{what}"))
 }
 
-fn run_writer(manager: &Manager, queue: &mpsc::Receiver<Job>, stats: &Stats) {
+fn run_writer(manager: &Manager, queue: &mpsc::Receiver<Job>, stats: &Stats, feed: &std::sync::Weak<ChangeFeed>) {
     let mut connection: Option<DbConnection> = None;
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
@@ -184,7 +190,7 @@ fn run_writer(manager: &Manager, queue: &mpsc::Receiver<Job>, stats: &Stats) {
                 continue;
             }
         };
-        match run_batch(conn, batch, stats) {
+        match run_batch(conn, batch, stats, feed) {
             Ok(()) => {}
             Err(BatchFailed { broken }) => {
                 stats.failed_batches.fetch_add(1, Ordering::AcqRel);
@@ -201,7 +207,12 @@ struct BatchFailed {
 }
 
 /// One transaction for the batch; a savepoint per unit of work.
-fn run_batch(conn: &mut DbConnection, batch: Vec<Job>, stats: &Stats) -> Result<(), BatchFailed> {
+fn run_batch(
+    conn: &mut DbConnection,
+    batch: Vec<Job>,
+    stats: &Stats,
+    feed: &std::sync::Weak<ChangeFeed>,
+) -> Result<(), BatchFailed> {
     let DbConnection::Sqlite(sqlite) = conn else {
         refuse(batch, || internal("the SQLite writer holds a PostgreSQL connection"));
         return Err(BatchFailed { broken: true });
@@ -217,20 +228,26 @@ fn run_batch(conn: &mut DbConnection, batch: Vec<Job>, stats: &Stats) -> Result<
         return Err(BatchFailed { broken });
     }
     let mut delivers: Vec<Deliver> = Vec::with_capacity(batch.len());
+    let mut changes = Changes::default();
     for job in batch {
         if !job.turn.start() {
             continue;
         }
-        if let Some(deliver) = run_in_savepoint(conn, job.run) {
+        if let Some((deliver, changed)) = run_in_savepoint(conn, job.run) {
             delivers.push(deliver);
+            changes.merge(changed);
         }
     }
     let DbConnection::Sqlite(sqlite) = conn else { return Err(BatchFailed { broken: true }) };
     match AnsiTransactionManager::commit_transaction(sqlite) {
         Ok(()) => {
-            // Counted before anyone is answered, so that an answer implies the count.
+            // Counted and announced before anyone is answered: an answer implies both, so a
+            // read after a write never sees the cache from before it.
             stats.commits.fetch_add(1, Ordering::AcqRel);
             stats.committed.fetch_add(delivers.len() as u64, Ordering::AcqRel);
+            if let Some(feed) = feed.upgrade() {
+                feed.publish(&changes);
+            }
             for deliver in delivers {
                 deliver(Ok(()));
             }
@@ -249,18 +266,21 @@ fn run_batch(conn: &mut DbConnection, batch: Vec<Job>, stats: &Stats) -> Result<
 
 /// Runs one unit of work in a savepoint: released when it succeeds, rolled back when it
 /// fails or panics (its caller is answered with the error at once).
-fn run_in_savepoint(conn: &mut DbConnection, run: Run) -> Option<Deliver> {
+fn run_in_savepoint(conn: &mut DbConnection, run: Run) -> Option<(Deliver, Changes)> {
     let DbConnection::Sqlite(sqlite) = conn else { return None };
     if let Err(error) = AnsiTransactionManager::begin_transaction(sqlite) {
         tracing::error!(%error, "cannot open a savepoint");
         let _ = run(Step::Refuse(ApiError::from(error)));
         return None;
     }
-    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run(Step::Run(&mut WriteTx::new(conn)))));
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut tx = WriteTx::new(conn);
+        run(Step::Run(&mut tx)).map(|deliver| (deliver, tx.take_changes()))
+    }));
     let DbConnection::Sqlite(sqlite) = conn else { return None };
     match outcome {
-        Ok(Ok(deliver)) => match AnsiTransactionManager::commit_transaction(sqlite) {
-            Ok(()) => Some(deliver),
+        Ok(Ok((deliver, changes))) => match AnsiTransactionManager::commit_transaction(sqlite) {
+            Ok(()) => Some((deliver, changes)),
             Err(error) => {
                 let _ = AnsiTransactionManager::rollback_transaction(sqlite);
                 deliver(Err(ApiError::from(error)));

@@ -5,6 +5,7 @@ mod architecture;
 mod auth;
 mod authorization;
 mod browser;
+mod cache;
 mod concurrency;
 mod durability;
 mod errors;

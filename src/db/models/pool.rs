@@ -114,6 +114,7 @@ pub fn lock(tx: &mut WriteTx, id: i64) -> QueryResult<Pool> {
 }
 
 pub fn update(tx: &mut WriteTx, id: i64, changes: &PoolChanges) -> QueryResult<Pool> {
+    tx.touch_pool(id);
     diesel::update(pools::table.find(id))
         .set(changes)
         .returning(pools::all_columns)
