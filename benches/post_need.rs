@@ -156,6 +156,7 @@ async fn fill(db: &db::Db, size: usize, password: &str) {
                         state: PoolState::Open,
                         currency: "EUR",
                         target_cents: None,
+                        opened_by_organisation_id: Some(org),
                         created_at: now,
                         updated_at: now,
                     },

@@ -20,7 +20,11 @@
 //! | `MUTUA_BOOTSTRAP_OFFICER_EMAIL`, `MUTUA_BOOTSTRAP_OFFICER_PASSWORD` | none | first officer, created on a start with no officer |
 //! | `MUTUA_BOOTSTRAP_ORGANISATION_NAME` | `Centrale d'achat` | name of the central purchasing organisation created with it |
 //! | `MUTUA_RATE_LIMIT_PER_MINUTE` | `600` | state-changing requests per user per minute; `0` turns it off |
-//! | `MUTUA_MAX_NEEDS_PER_DAY` | `200` | needs one organisation may post per day; `0` turns it off |
+//! | `MUTUA_MAX_NEEDS_PER_DAY` | `200` | needs one organisation may post, and pools it may open (by posting or by moving a need to a new pool), per 24 hours, each counted on its own; `0` turns it off |
+//! | `MUTUA_SIMILAR_PER_MINUTE` | `60` | searches for similar pools per user per minute; `0` turns it off |
+//! | `MUTUA_IDEMPOTENCY_MAX_KEYS` | `1000` | `Idempotency-Key` responses kept per user (48 hours); beyond, a new key is 429 |
+//! | `MUTUA_IDEMPOTENCY_MAX_BYTES` | `2097152` | bytes of kept responses per user (48 hours); beyond, a new key is 429 |
+//! | `MUTUA_TRUSTED_PROXIES` | none | comma-separated addresses or CIDR blocks whose `X-Forwarded-For` is believed (rightmost untrusted hop); none: the TCP peer is the client |
 //! | `MUTUA_MAX_BODY_BYTES` | `65536` | largest request body accepted |
 //! | `MUTUA_MATCH_MERGE`, `MUTUA_MATCH_MARGIN`, `MUTUA_MATCH_SUGGEST` | measured defaults | matcher thresholds, see docs/MATCHING.md |
 //! | `MUTUA_OCDS_PREFIX` | `ocds-mutua` | prefix of the open contracting ids of pools |
@@ -29,7 +33,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use crate::domain::matching::Thresholds;
+use crate::{client_address::TrustedProxies, domain::matching::Thresholds};
 
 /// Where the data lives, chosen from the URL scheme (never by trying each backend).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,6 +106,10 @@ pub struct Config {
     pub bootstrap: Option<Bootstrap>,
     pub rate_limit_per_minute: u32,
     pub max_needs_per_day: u32,
+    pub similar_per_minute: u32,
+    pub idempotency_max_keys: u32,
+    pub idempotency_max_bytes: u64,
+    pub trusted_proxies: TrustedProxies,
     pub max_body_bytes: usize,
     pub match_thresholds: Thresholds,
     pub ocds_prefix: String,
@@ -168,6 +176,11 @@ impl Config {
             bootstrap,
             rate_limit_per_minute: parse_var(&get, "MUTUA_RATE_LIMIT_PER_MINUTE", 600)?,
             max_needs_per_day: parse_var(&get, "MUTUA_MAX_NEEDS_PER_DAY", 200)?,
+            similar_per_minute: parse_var(&get, "MUTUA_SIMILAR_PER_MINUTE", 60)?,
+            idempotency_max_keys: parse_var(&get, "MUTUA_IDEMPOTENCY_MAX_KEYS", 1_000)?,
+            idempotency_max_bytes: parse_var(&get, "MUTUA_IDEMPOTENCY_MAX_BYTES", 2 * 1024 * 1024)?,
+            trusted_proxies: TrustedProxies::parse(&get("MUTUA_TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|e| format!("MUTUA_TRUSTED_PROXIES: {e}"))?,
             max_body_bytes: parse_var(&get, "MUTUA_MAX_BODY_BYTES", 64 * 1024)?,
             match_thresholds: Thresholds {
                 merge: parse_var(&get, "MUTUA_MATCH_MERGE", defaults.merge)?,
@@ -224,8 +237,17 @@ mod tests {
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(c.rate_limit_per_minute, 600);
         assert_eq!(c.max_needs_per_day, 200);
+        assert_eq!(c.similar_per_minute, 60);
+        assert_eq!((c.idempotency_max_keys, c.idempotency_max_bytes), (1_000, 2 * 1024 * 1024));
+        assert_eq!(c.trusted_proxies, TrustedProxies::default(), "no proxy is trusted unless named");
         assert_eq!(c.mail.retry_max, Duration::from_secs(600));
         assert!(c.mail.smtp_url.is_none());
+    }
+
+    #[test]
+    fn a_wrong_trusted_proxy_is_refused_with_the_variable_named() {
+        let err = config(&[SECRET, ("MUTUA_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local")]).unwrap_err();
+        assert!(err.starts_with("MUTUA_TRUSTED_PROXIES"), "{err}");
     }
 
     #[test]

@@ -8,6 +8,10 @@
 //! - Unexpected failures are `ApiError::Internal(anyhow::Error)`: the detail goes to the log
 //!   (with the request id of the span), never to the client.
 //! - Outside requests (CLI, worker, start-up) code uses `anyhow::Result`.
+//! - A problem repeats at most [`ECHO_CHARS`] characters of any one piece of client input
+//!   ([`echo`], [`cap_quoted`]), and every text of a problem is bounded ([`Problem`] is built
+//!   only by [`ApiError::problem`], which cuts them): responses are stored for idempotent
+//!   replays and written to logs, and must not grow with what a client sends.
 
 use actix_web::{
     HttpResponse, ResponseError,
@@ -75,6 +79,9 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("too many requests")]
     TooManyRequests { retry_after_seconds: u64 },
+    /// The user's share of the idempotency store is full (keys or bytes kept 48 hours).
+    #[error("too many stored idempotent requests")]
+    IdempotencyQuota { retry_after_seconds: u64 },
     /// The database cannot be reached: the connection that saw it is dropped.
     #[error("service unavailable")]
     Unavailable,
@@ -84,6 +91,55 @@ pub enum ApiError {
     Busy,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+/// The most characters of one piece of client input (a field name, a value) a problem repeats.
+pub const ECHO_CHARS: usize = 32;
+/// The longest field name, message or detail a problem carries, whatever built it.
+const TEXT_CHARS: usize = 300;
+
+/// Client input as a problem may repeat it: at most [`ECHO_CHARS`] characters, with `…` when
+/// it was cut.
+pub fn echo(input: &str) -> String {
+    cut(input, ECHO_CHARS)
+}
+
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// Shortens every quoted run of a library's message (`` `name` `` or `"value"`, where serde
+/// and the query parser put client input) with [`echo`].
+pub fn cap_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(TEXT_CHARS));
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '`' && c != '"' {
+            continue;
+        }
+        let mut quoted = String::new();
+        let mut closed = false;
+        while let Some(q) = chars.next() {
+            if q == c {
+                closed = true;
+                break;
+            }
+            quoted.push(q);
+            // An escaped quote inside a Rust-style "…" does not end it.
+            if q == '\\' && c == '"' {
+                quoted.extend(chars.next());
+            }
+        }
+        out.push_str(&echo(&quoted));
+        if closed {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl ApiError {
@@ -107,6 +163,7 @@ impl ApiError {
             Self::PayloadTooLarge => ("payload-too-large", "Request body too large"),
             Self::Validation(_) => ("validation", "Invalid request"),
             Self::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
+            Self::IdempotencyQuota { .. } => ("idempotency-quota", "Too many stored idempotent requests"),
             Self::Unavailable | Self::Busy => ("unavailable", "Service unavailable"),
             Self::Internal(_) => ("internal", "Internal error"),
         }
@@ -124,6 +181,10 @@ impl ApiError {
             Self::TooManyRequests { retry_after_seconds } => {
                 format!("too many requests; retry in {retry_after_seconds} s")
             }
+            Self::IdempotencyQuota { retry_after_seconds } => format!(
+                "this user already has as many Idempotency-Key responses kept as allowed; retry in \
+                 {retry_after_seconds} s, or send the request without the header"
+            ),
             Self::Unavailable => "the service cannot reach its database; retry shortly".into(),
             Self::Busy => "the database is busy; retry shortly".into(),
             Self::Internal(_) => "an unexpected error happened; it has been logged".into(),
@@ -136,9 +197,12 @@ impl ApiError {
             kind: format!("/problems/{slug}"),
             title: title.into(),
             status: self.status_code().as_u16(),
-            detail: self.detail(),
+            detail: cut(&self.detail(), TEXT_CHARS),
             errors: match self {
-                Self::Validation(errors) => errors.clone(),
+                Self::Validation(errors) => errors
+                    .iter()
+                    .map(|e| FieldError { field: echo(&e.field), message: cut(&e.message, TEXT_CHARS) })
+                    .collect(),
                 _ => Vec::new(),
             },
             state: match self {
@@ -159,7 +223,7 @@ impl ResponseError for ApiError {
             Self::Conflict(_) | Self::WrongState { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests { .. } | Self::IdempotencyQuota { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -178,7 +242,7 @@ impl ResponseError for ApiError {
             Self::Unauthenticated => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            Self::TooManyRequests { retry_after_seconds } => {
+            Self::TooManyRequests { retry_after_seconds } | Self::IdempotencyQuota { retry_after_seconds } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
             }
             Self::Unavailable => {
@@ -286,6 +350,19 @@ mod tests {
             Box::new(String::from("server closed the connection unexpectedly")),
         );
         assert!(matches!(ApiError::from(gone), ApiError::Unavailable));
+    }
+
+    #[test]
+    fn client_input_is_repeated_only_as_a_short_prefix() {
+        let long = "x".repeat(60_000);
+        let quoted = cap_quoted(&format!("unknown field `{long}`, expected `title` or \"{long}\" \\\" `{long}"));
+        assert!(quoted.len() < 200, "{quoted}");
+        assert!(quoted.contains("expected `title`"), "{quoted}");
+        let problem = ApiError::Validation(vec![FieldError::new(long.clone(), long.clone())]).problem();
+        assert_eq!(problem.errors[0].field.chars().count(), ECHO_CHARS + 1);
+        assert!(problem.errors[0].message.chars().count() <= TEXT_CHARS + 1);
+        assert!(ApiError::BadRequest(long).problem().detail.chars().count() <= TEXT_CHARS + 1);
+        assert_eq!(echo("court"), "court");
     }
 
     #[test]

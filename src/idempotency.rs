@@ -6,6 +6,14 @@
 //! 422. While the first is still running, a duplicate gets 409, so concurrent duplicates
 //! have one effect. Server errors, rate limits and unavailability are not stored: the
 //! client may retry them. Keys are kept 48 hours (the worker purges older ones).
+//!
+//! The key is claimed in the caller's own unit of work, which checks its session first: a
+//! disabled user or a revoked token gets 401 and writes nothing. Each user's share of the
+//! store is bounded (`MUTUA_IDEMPOTENCY_MAX_KEYS` keys and `MUTUA_IDEMPOTENCY_MAX_BYTES`
+//! bytes over the 48 hours): a new key beyond either is refused with a 429 problem
+//! (`/problems/idempotency-quota`), before the request runs. Responses marked
+//! `Cache-Control: no-store` (those carrying an access token) are never stored: the key is
+//! released, and a retry runs again.
 
 use actix_web::{
     Error, HttpResponse,
@@ -68,9 +76,10 @@ pub async fn middleware(
 
     let claim = {
         let key = key.clone();
+        let bounds = Bounds { keys: state.config.idempotency_max_keys, bytes: state.config.idempotency_max_bytes };
         // The caller's session is checked first, in the same transaction: a disabled user
         // neither claims keys nor gets replays.
-        state.db.write(caller, move |tx, _| claim(tx, user_id, &key, &hash)).await?
+        state.db.write(caller, move |tx, _| claim(tx, user_id, &key, &hash, bounds)).await?
     };
     if let Claim::Replay { status, body } = claim {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
@@ -84,7 +93,12 @@ pub async fn middleware(
 
     let response = next.call(req).await?;
     let status = response.status();
-    let keep = !(status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS);
+    let no_store = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|d| d.trim().eq_ignore_ascii_case("no-store")));
+    let keep = !(status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS || no_store);
     let (request, response) = response.into_parts();
     let (head, body) = response.into_parts();
     let bytes = to_bytes(body).await.map_err(|_| ApiError::Internal(anyhow::anyhow!("unreadable response body")))?;
@@ -108,18 +122,26 @@ pub async fn middleware(
     Ok(ServiceResponse::new(request, head.set_body(bytes).map_into_boxed_body()))
 }
 
-fn claim(tx: &mut WriteTx, user_id: i64, key: &str, hash: &str) -> ApiResult<Claim> {
-    try_claim(tx, user_id, key, hash).map_err(|e| match e {
+/// What one user may keep in the store over [`RETENTION`].
+#[derive(Clone, Copy)]
+struct Bounds {
+    keys: u32,
+    bytes: u64,
+}
+
+fn claim(tx: &mut WriteTx, user_id: i64, key: &str, hash: &str, bounds: Bounds) -> ApiResult<Claim> {
+    try_claim(tx, user_id, key, hash, bounds).map_err(|e| match e {
         // Two first requests raced on PostgreSQL: the loser sees the winner's key.
         ApiError::Conflict(_) => ApiError::Conflict("a request with this Idempotency-Key is still in progress".into()),
         other => other,
     })
 }
 
-fn try_claim(tx: &mut WriteTx, user_id: i64, key: &str, hash: &str) -> ApiResult<Claim> {
+fn try_claim(tx: &mut WriteTx, user_id: i64, key: &str, hash: &str, bounds: Bounds) -> ApiResult<Claim> {
     let now = db::now();
     match idempotency::find(tx, user_id, key)? {
         None => {
+            within_bounds(tx, user_id, now, bounds)?;
             idempotency::start(tx, user_id, key, hash, now)?;
             Ok(Claim::Run)
         }
@@ -135,6 +157,20 @@ fn try_claim(tx: &mut WriteTx, user_id: i64, key: &str, hash: &str) -> ApiResult
             _ => Err(ApiError::Conflict("a request with this Idempotency-Key is still in progress".into())),
         },
     }
+}
+
+/// Refuses a new key when the user's keys of the last [`RETENTION`] reach either bound; the
+/// answer says when the oldest of them expires.
+fn within_bounds(tx: &mut WriteTx, user_id: i64, now: chrono::NaiveDateTime, bounds: Bounds) -> ApiResult<()> {
+    let held = idempotency::held_since(tx, user_id, now - RETENTION)?;
+    let bytes: u64 = held.iter().map(|(b, _)| u64::try_from(*b).unwrap_or(0)).sum();
+    if held.len() < bounds.keys as usize && bytes < bounds.bytes {
+        return Ok(());
+    }
+    let oldest = held.iter().map(|(_, at)| *at).min().unwrap_or(now);
+    let wait = (oldest + RETENTION - now).num_seconds();
+    tracing::warn!(user_id, keys = held.len(), bytes, "idempotency store full for this user");
+    Err(ApiError::IdempotencyQuota { retry_after_seconds: u64::try_from(wait).unwrap_or(1).max(1) })
 }
 
 fn request_hash(method: &Method, path: &str, query: &str, body: &[u8]) -> String {

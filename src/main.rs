@@ -196,29 +196,95 @@ fn no_secret_message() -> String {
 
 /// The development secret: read from `.mutua-dev-secret`, or created there at random, so that
 /// tokens survive a restart of a development server.
+///
+/// The file is never reached through a symbolic link (a link planted in a shared working
+/// directory would otherwise make mutua write its secret, or read one, where the link points),
+/// and it must be a regular file of this user that no one else may read (mode 0600): checked
+/// at every start, which is refused otherwise.
 fn dev_secret() -> Result<Vec<u8>, String> {
     tracing::warn!(
         "DEVELOPMENT MODE: MUTUA_JWT_SECRET is unset; using a random secret kept in {DEV_SECRET_FILE}. \
          Never run a production service like this."
     );
     eprintln!("*** mutua is running in DEVELOPMENT MODE (serve --dev): not for production ***");
-    if let Ok(existing) = std::fs::read_to_string(DEV_SECRET_FILE) {
+    if let Some(existing) = private_file::read(DEV_SECRET_FILE)? {
         let existing = existing.trim().to_owned();
-        if existing.len() >= MIN_JWT_SECRET_BYTES {
-            return Ok(existing.into_bytes());
+        if existing.len() < MIN_JWT_SECRET_BYTES {
+            return Err(format!(
+                "{DEV_SECRET_FILE} holds fewer than {MIN_JWT_SECRET_BYTES} bytes; delete it and a new secret is made"
+            ));
         }
+        return Ok(existing.into_bytes());
     }
     use rand::{Rng, distr::Alphanumeric};
     let secret: String = rand::rng().sample_iter(&Alphanumeric).take(64).map(char::from).collect();
-    write_private(DEV_SECRET_FILE, &secret).map_err(|e| format!("cannot write {DEV_SECRET_FILE}: {e}"))?;
+    private_file::create(DEV_SECRET_FILE, &secret).map_err(|e| format!("cannot create {DEV_SECRET_FILE}: {e}"))?;
     Ok(secret.into_bytes())
 }
 
-fn write_private(path: &str, content: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(content.as_bytes())
+/// Files only their owner may read, reached without following symbolic links.
+#[cfg(unix)]
+mod private_file {
+    use std::{
+        fs::OpenOptions,
+        io::{ErrorKind, Read, Write},
+        os::unix::fs::{MetadataExt, OpenOptionsExt},
+    };
+
+    /// The content of `path`, `None` if it does not exist; refused (with what to do) when it
+    /// is a symbolic link, not a regular file, another user's, or readable by others.
+    pub fn read(path: &str) -> Result<Option<String>, String> {
+        let file = match OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                return Err(format!("{path} is a symbolic link; refusing to start. Remove it (a new secret is made)"));
+            }
+            Err(e) => return Err(format!("cannot open {path}: {e}")),
+        };
+        let meta = file.metadata().map_err(|e| format!("cannot read {path}: {e}"))?;
+        if !meta.is_file() {
+            return Err(format!("{path} is not a regular file; refusing to start. Remove it (a new secret is made)"));
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me {
+            return Err(format!("{path} belongs to another user (uid {}); refusing to start", meta.uid()));
+        }
+        let mode = meta.mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(format!(
+                "{path} has mode {mode:04o}: other users may read it; refusing to start. \
+                 Run `chmod 600 {path}`, or delete it and a new secret is made"
+            ));
+        }
+        let mut content = String::new();
+        (&file).read_to_string(&mut content).map_err(|e| format!("cannot read {path}: {e}"))?;
+        Ok(Some(content))
+    }
+
+    /// Creates `path` with mode 0600 and writes `content`; fails if anything (a file, a
+    /// link) is already there, so nothing is overwritten and no link is followed.
+    pub fn create(path: &str, content: &str) -> std::io::Result<()> {
+        let mut file =
+            OpenOptions::new().write(true).create_new(true).mode(0o600).custom_flags(libc::O_NOFOLLOW).open(path)?;
+        file.write_all(content.as_bytes())?;
+        file.sync_all()
+    }
+}
+
+#[cfg(not(unix))]
+mod private_file {
+    pub fn read(path: &str) -> Result<Option<String>, String> {
+        match std::fs::read_to_string(path) {
+            Ok(content) => Ok(Some(content)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("cannot read {path}: {e}")),
+        }
+    }
+
+    pub fn create(path: &str, content: &str) -> std::io::Result<()> {
+        use std::io::Write;
+        std::fs::OpenOptions::new().write(true).create_new(true).open(path)?.write_all(content.as_bytes())
+    }
 }

@@ -23,10 +23,11 @@ use crate::{
     idempotency,
     mail::worker::Mailer,
     metrics::{self, Metrics},
-    ratelimit::{self, LoginThrottle, WriteLimiter},
+    ratelimit::{self, LoginThrottle, UserBudget},
     routes,
     service::matcher::Matcher,
     state::AppState,
+    telemetry,
 };
 
 pub struct Application {
@@ -59,7 +60,8 @@ impl Application {
             mailer,
             mail_wake,
             login_throttle: LoginThrottle::default(),
-            write_limiter: WriteLimiter::new(config.rate_limit_per_minute),
+            write_limiter: UserBudget::new(config.rate_limit_per_minute),
+            similar_budget: UserBudget::new(config.similar_per_minute),
             metrics,
             db,
             config,
@@ -110,7 +112,7 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<S
             .wrap(middleware::from_fn(idempotency::middleware))
             .wrap(middleware::from_fn(ratelimit::middleware))
             .wrap(middleware::from_fn(auth::extractor::middleware))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<telemetry::RequestSpan>::new())
             // Outermost: it sees the final status of every response.
             .wrap(middleware::from_fn(metrics::middleware))
             .app_data(state.clone())

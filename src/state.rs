@@ -10,7 +10,7 @@ use crate::{
     db::Db,
     mail::worker::Mailer,
     metrics::Metrics,
-    ratelimit::{LoginThrottle, WriteLimiter},
+    ratelimit::{LoginThrottle, UserBudget},
     service::matcher::Matcher,
 };
 
@@ -26,6 +26,9 @@ pub struct AppState {
     /// Wakes this process's mail worker after a change that may have queued emails.
     pub mail_wake: Arc<Notify>,
     pub login_throttle: LoginThrottle,
-    pub write_limiter: WriteLimiter,
+    /// State-changing requests per user (`MUTUA_RATE_LIMIT_PER_MINUTE`).
+    pub write_limiter: UserBudget,
+    /// Searches for similar pools per user (`MUTUA_SIMILAR_PER_MINUTE`).
+    pub similar_budget: UserBudget,
     pub metrics: Metrics,
 }

@@ -1,7 +1,51 @@
 //! Structured logs. Every line written while a request is handled carries the request's
-//! span, and with it its `request_id` (set by `tracing-actix-web`).
+//! span ([`RequestSpan`]), and with it its `request_id` (set by `tracing-actix-web`) and the
+//! client address.
 
+use actix_web::{
+    Error, HttpMessage,
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+};
+use tracing::{Span, field::Empty};
+use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+
+use crate::client_address;
+
+/// The span of a request. The default one of `tracing-actix-web` logs as client address
+/// whatever `X-Forwarded-For` says, from anyone, and the host and scheme that
+/// `X-Forwarded-Host` and `X-Forwarded-Proto` claim; this one logs the address the login
+/// limits count ([`client_address::of`]), and no forwarded header.
+pub struct RequestSpan;
+
+impl RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        let method = request.method().as_str().to_owned();
+        let route = request.match_pattern().unwrap_or_else(|| "default".into());
+        let user_agent = request.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let request_id = request.extensions().get::<RequestId>().copied();
+        tracing::info_span!(
+            "HTTP request",
+            http.method = %method,
+            http.route = %route,
+            http.client_ip = %client_address::of(request.request()),
+            http.user_agent = %user_agent,
+            http.target = %request.uri().path_and_query().map_or("", |p| p.as_str()),
+            http.status_code = Empty,
+            otel.name = %format!("{method} {route}"),
+            otel.kind = "server",
+            otel.status_code = Empty,
+            request_id = %request_id.map(|id| id.to_string()).unwrap_or_default(),
+            exception.message = Empty,
+            exception.details = Empty,
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
+        DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
+}
 
 /// Installs the global subscriber; `format` is `json` (default) or `pretty`.
 pub fn init(filter: &str, format: &str) {

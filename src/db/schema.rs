@@ -56,6 +56,7 @@ diesel::table! {
         expired_at -> Nullable<Timestamp>,
         cancelled_at -> Nullable<Timestamp>,
         merged_at -> Nullable<Timestamp>,
+        opened_by_organisation_id -> Nullable<BigInt>,
     }
 }
 
@@ -126,6 +127,7 @@ diesel::table! {
         response_status -> Nullable<Integer>,
         response_body -> Nullable<Text>,
         created_at -> Timestamp,
+        stored_bytes -> Integer,
     }
 }
 

@@ -16,7 +16,8 @@ impl Email {
         let Some((local, domain)) = email.rsplit_once('@') else {
             return Err("must contain @".into());
         };
-        let bad_char = |c: char| c.is_whitespace() || c.is_control() || "<>()[],;:\\\"@".contains(c);
+        let bad_char =
+            |c: char| c.is_whitespace() || c.is_control() || super::text::is_format(c) || "<>()[],;:\\\"@".contains(c);
         if local.is_empty() || local.len() > 64 || local.chars().any(bad_char) {
             return Err("the part before @ is not valid".into());
         }

@@ -1,13 +1,22 @@
-//! Free text typed by users: trimmed, bounded, and free of control characters.
+//! Free text typed by users: trimmed, bounded, and free of control and invisible format
+//! characters.
 
 /// Checks a user-supplied text and returns it trimmed. Line breaks and tabs are allowed only
-/// when `multiline`; other control characters (NUL included) never are. Lengths count
-/// characters, not bytes.
+/// when `multiline`; other control characters (NUL included) never are, nor invisible format
+/// characters ([`is_format`]). Lengths count characters, not bytes.
+///
+/// Descriptions follow the same rule as titles: they are shown in pages and emails, published
+/// as open data and matched, where a right-to-left override reorders what a reader sees and a
+/// zero-width space inside a word hides it from the matcher (a way to dodge a merge). The
+/// message names the code point, so that a client can strip what a paste brought in.
 pub fn clean(raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, String> {
     let text = raw.trim();
     let allowed = |c: char| !c.is_control() || (multiline && matches!(c, '\n' | '\r' | '\t'));
     if !text.chars().all(allowed) {
         return Err("must not contain control characters".into());
+    }
+    if let Some(c) = text.chars().find(|&c| is_format(c)) {
+        return Err(format!("must not contain invisible format characters (found U+{:04X})", u32::from(c)));
     }
     let len = text.chars().count();
     if len < min || len > max {
@@ -40,6 +49,38 @@ pub fn reason(raw: &str) -> Result<String, String> {
     clean(raw, 3, 2_000, true)
 }
 
+/// Unicode general category Cf (format characters, Unicode 16): invisible characters that
+/// change how text around them is shown or split, such as bidirectional overrides (U+202A to
+/// U+202E, U+2066 to U+2069), zero-width spaces and joiners (U+200B to U+200F, U+2060 to
+/// U+2064), the byte order mark (U+FEFF), the soft hyphen (U+00AD) and tag characters. The
+/// standard library has no category lookup; the list is short and stable.
+pub fn is_format(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +101,19 @@ mod tests {
         assert!(title("abc\ndef").is_err());
         assert!(description("line one\nline two\ttab").is_ok());
         assert!(description("bell\u{7}").is_err());
+    }
+
+    #[test]
+    fn refuses_invisible_format_characters_and_names_them() {
+        for c in ['\u{202E}', '\u{2066}', '\u{200B}', '\u{200D}', '\u{FEFF}', '\u{00AD}', '\u{2060}', '\u{E0041}'] {
+            let err = title(&format!("Cimeti{c}ère")).unwrap_err();
+            assert!(err.contains(&format!("U+{:04X}", u32::from(c))), "{err}");
+            assert!(description(&format!("Registre{c} des concessions")).is_err());
+            assert!(name(&format!("Namur{c}")).is_err());
+            assert!(reason(&format!("Hors budget{c}")).is_err());
+        }
+        // Visible letters, accents and ordinary spaces are untouched.
+        assert!(title("Cimetière de Saint-Gérard — Ölbergstraße").is_ok());
+        assert!(!is_format('\u{00A0}') && !is_format('é') && !is_format(' '));
     }
 }

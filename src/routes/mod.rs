@@ -21,7 +21,7 @@ use actix_web::{
     web,
 };
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, cap_quoted, echo};
 
 /// `resource!("/path", GET => handler, POST => other)`: a resource answering those methods,
 /// and 405 with `Allow` for any other.
@@ -109,28 +109,28 @@ pub fn json_error(error: JsonPayloadError, _req: &HttpRequest) -> actix_web::Err
             ApiError::BadRequest("the body must be JSON (Content-Type: application/json)".into())
         }
         JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::Validation(vec![field_error(e)]),
-        JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("malformed JSON: {e}")),
-        other => ApiError::BadRequest(format!("unreadable body: {other}")),
+        JsonPayloadError::Deserialize(e) => ApiError::BadRequest(cap_quoted(&format!("malformed JSON: {e}"))),
+        other => ApiError::BadRequest(cap_quoted(&format!("unreadable body: {other}"))),
     };
     api.into()
 }
 
 /// Names the field of a serde data error: serde puts it in backquotes (unknown field
-/// `x`, missing field `y`).
+/// `x`, missing field `y`). The name and any value serde quotes are client input: repeated
+/// only as a short prefix ([`crate::error::cap_quoted`]).
 fn field_error(e: &serde_json::Error) -> FieldError {
     let message = e.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message);
     let field = message
         .split('`')
         .nth(1)
         .filter(|_| message.starts_with("unknown field") || message.starts_with("missing field"))
-        .unwrap_or("body")
-        .to_owned();
-    let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-    FieldError::new(field, message)
+        .map_or_else(|| "body".to_owned(), echo);
+    FieldError::new(field, cap_quoted(message))
 }
 
 pub fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::Validation(vec![FieldError::new("query", error.to_string())]).into()
+    ApiError::Validation(vec![FieldError::new("query", cap_quoted(&error.to_string()))]).into()
 }
 
 /// A path parameter that is not a number cannot name anything: 404.

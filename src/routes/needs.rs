@@ -248,6 +248,9 @@ pub struct MoveResponse {
 }
 
 /// Moves a need of the caller's organisation into another pool, or into a new one.
+///
+/// Only out of an open pool. A new pool counts toward the organisation's daily cap
+/// (`MUTUA_MAX_NEEDS_PER_DAY` pools opened per 24 hours); the pool joined keeps its target.
 #[utoipa::path(post, path = "/api/v1/needs/{id}/move", tag = "needs", request_body = MoveNeed,
     params(("id" = i64, Path, description = "need id"),
         ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
@@ -256,9 +259,10 @@ pub struct MoveResponse {
         (status = 200, body = MoveResponse),
         (status = 403, description = "officers do not move needs", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "unknown need, or another organisation's", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "withdrawn need, same pool, or a pool that takes no needs", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "withdrawn need, same pool, a need whose pool is no longer open, or a pool that takes no needs", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "no such pool", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated, super::common::BodyProblems, super::common::RateLimited,
+        (status = 429, description = "the organisation's daily cap of pools opened, or the rate limit, is reached", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::Unauthenticated, super::common::BodyProblems,
     ))]
 pub async fn move_need(
     state: web::Data<AppState>,
@@ -271,10 +275,11 @@ pub async fn move_need(
         .into_inner()
         .pool_id
         .ok_or_else(|| ApiError::invalid("pool_id", "required: a pool id, or null for a new pool"))?;
+    let max_per_day = state.config.max_needs_per_day;
     let (need, view) = state
         .db
         .write(caller, move |tx, caller| {
-            let (need, pool) = service::needs::move_to(tx, caller, id, to)?;
+            let (need, pool) = service::needs::move_to(tx, caller, id, to, max_per_day)?;
             Ok((need, pool_view::with_participants(tx, pool)?))
         })
         .await?;

@@ -335,16 +335,21 @@ pub struct SimilarQuery {
 }
 
 /// Pools similar to a need not yet posted, best first (at most 10).
+///
+/// Each user may search `MUTUA_SIMILAR_PER_MINUTE` times a minute (default 60); beyond, 429
+/// with `Retry-After`.
 #[utoipa::path(get, path = "/api/v1/pools/similar", tag = "pools", params(SimilarQuery), security(("bearer" = [])),
     responses(
         (status = 200, body = [SimilarPoolResponse]),
         InvalidFields, super::common::Unauthenticated,
+        (status = 429, description = "the user's budget of searches is spent", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn similar(
     state: web::Data<AppState>,
     caller: AuthUser,
     query: web::Query<SimilarQuery>,
 ) -> ApiResult<HttpResponse> {
+    state.similar_budget.check(caller.id)?;
     let query = query.into_inner();
     let input = parse_need(&query.title, query.description.as_deref().unwrap_or(""), query.cpv_code.as_deref(), None)?;
     let app = state.clone();

@@ -1,7 +1,7 @@
 //! Disabling users (officers) and changing one's own password. Both end the user's
 //! sessions: tokens carry the user's `token_version`, which both bump.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -12,6 +12,7 @@ use super::{
 };
 use crate::{
     auth::{AuthUser, Officer, password},
+    client_address,
     error::{ApiError, ApiResult},
     service,
     state::AppState,
@@ -61,15 +62,19 @@ pub struct ChangePassword {
 
 /// Changes the caller's password.
 ///
-/// Every token issued before stops working; the answer carries a new one.
+/// Every token issued before stops working; the answer carries a new one. A wrong
+/// `current_password` counts as a failed login of the account from the caller's address:
+/// repeated, it answers 429, so a stolen token is no way to guess the password.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = ChangePassword, security(("bearer" = [])),
     responses(
-        (status = 200, body = TokenResponse),
+        (status = 200, body = TokenResponse, headers(("Cache-Control" = String, description = "no-store"))),
         (status = 422, description = "wrong current password, or a new one that breaks the rules", body = crate::error::Problem, content_type = "application/problem+json"),
-        Unauthenticated, BodyProblems, RateLimited,
+        (status = 429, description = "too many wrong current passwords, failed logins, or requests", body = crate::error::Problem, content_type = "application/problem+json"),
+        Unauthenticated, BodyProblems,
     ))]
 pub async fn change_password(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: AuthUser,
     body: web::Json<ChangePassword>,
 ) -> ApiResult<HttpResponse> {
@@ -81,18 +86,27 @@ pub async fn change_password(
     // unit answer 401 rather than overwrite it.
     let user_id = caller.id;
     let current = state.db.read(caller.clone(), service::users::me).await?;
+    let (account, address) = (current.email.clone(), client_address::of(&req));
+    state.login_throttle.check(&account, address)?;
+    let (throttle, checked) = (state.clone(), account.clone());
     let hash = password::off_executor(move || {
+        throttle.login_throttle.check(&checked, address)?;
         if password::verify(&current_password, &current.password_hash) {
-            password::hash(&new_password).map(Some)
+            password::hash(&new_password).map(Some).map_err(ApiError::from)
         } else {
             Ok(None)
         }
     })
-    .await??
-    .ok_or_else(|| ApiError::invalid("current_password", "is not your current password"))?;
+    .await??;
+    let Some(hash) = hash else {
+        state.login_throttle.failed(&account, address);
+        return Err(ApiError::invalid("current_password", "is not your current password"));
+    };
+    state.login_throttle.succeeded(&account);
     let updated = state.db.write(caller, move |tx, caller| service::users::set_password(tx, caller, &hash)).await?;
     tracing::info!(user_id, "password changed");
-    Ok(HttpResponse::Ok().json(TokenResponse {
+    // A token: never cached, and never kept for an idempotent replay.
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(TokenResponse {
         access_token: state.jwt.issue(&updated)?,
         token_type: "Bearer",
         expires_in: state.jwt.ttl().as_secs(),

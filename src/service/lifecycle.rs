@@ -58,9 +58,11 @@ pub fn transition(
 /// Funds a locked pool whose pledges reached its threshold; returns it as it is after.
 /// Called after every change that can cross the threshold: a pledge, a threshold or target
 /// edit, a merge. The pool row is locked by the caller, so two transactions can never both
-/// see it open and both fund it.
+/// see it open and both fund it. A pool without a target is never funded, whatever its
+/// threshold: what participants pay is `min(pledged, target)` (SPEC §4).
 pub fn fund_if_reached(tx: &mut WriteTx, current: Pool, actor: Option<i64>) -> ApiResult<Pool> {
     let reached = current.state == PoolState::Open
+        && current.target_cents.is_some()
         && current.effective_threshold().is_some_and(|threshold| current.pledged_cents >= threshold);
     if !reached {
         return Ok(current);

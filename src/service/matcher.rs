@@ -21,7 +21,7 @@ use crate::{
             pool,
         },
     },
-    domain::matching::{Decision, Index, NeedText, PoolScore, Thresholds, decide},
+    domain::matching::{Decision, Index, NeedText, PoolScore, Thresholds, analyze::analyse, decide},
     error::ApiResult,
 };
 
@@ -89,11 +89,14 @@ impl Matcher {
     }
 
     /// Pools similar to `text` that can still take needs, best first, with their titles.
+    /// The text is analysed before the index's lock is taken: analysing 10 000 characters
+    /// must not hold up the other requests that need the index.
     pub fn search(&self, tx: &mut Tx, text: &NeedText) -> ApiResult<Vec<(PoolScore, String)>> {
+        let query = analyse(text);
         let ranked = {
             let mut inner = self.inner();
             catch_up(tx, &mut inner)?;
-            inner.index.search(text, SEARCH_DEPTH)
+            inner.index.search_analysed(&query, SEARCH_DEPTH)
         };
         let ids: Vec<i64> = ranked.iter().map(|s| s.pool_id).collect();
         let living: HashMap<i64, String> = pool::states(tx, &ids)?

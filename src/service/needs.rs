@@ -3,10 +3,7 @@
 use chrono::Duration;
 use serde_json::json;
 
-use super::{
-    lifecycle,
-    matcher::{Matcher, SimilarPool},
-};
+use super::matcher::{Matcher, SimilarPool};
 use crate::{
     auth::AuthUser,
     db::{
@@ -15,7 +12,7 @@ use crate::{
             event,
             need::{self, Need, NeedFilter, NewNeed},
             organisation,
-            pool::{self, NewPool, Pool, PoolChanges},
+            pool::{self, NewPool, Pool},
         },
     },
     domain::{kinds::NeedStatus, matching::NeedText, money::Cents, pool_state::PoolState},
@@ -49,7 +46,7 @@ pub fn post(
     input: NeedInput,
     max_per_day: u32,
 ) -> ApiResult<Posted> {
-    check_daily_cap(tx, actor.organisation_id, max_per_day)?;
+    check_daily_cap(tx, Counted::NeedsPosted, actor.organisation_id, max_per_day)?;
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
     tx.lock_matching()?;
     let outcome = matcher.decide(
@@ -63,7 +60,7 @@ pub fn post(
     )?;
     let (pool, merged, score) = match &outcome.merge_into {
         Some(best) => (pool::lock(tx, best.pool_id)?, true, Some(best.score)),
-        None => (open_pool(tx, &input, actor.id)?, false, None),
+        None => (open_pool(tx, &input, actor, max_per_day)?, false, None),
     };
     let similar_json = serde_json::to_string(&outcome.similar).map_err(|e| ApiError::Internal(e.into()))?;
     let need = need::insert(
@@ -96,24 +93,41 @@ pub fn post(
             "similar_pools": outcome.similar,
         }),
     )?;
-    let pool = if merged { adopt_first_estimate(tx, pool, &need, actor.id)? } else { pool };
     Ok(Posted { need, pool, merged, similar: outcome.similar })
 }
 
-/// Refuses a post beyond the organisation's daily allowance (a rolling 24 hours).
-fn check_daily_cap(tx: &mut Tx, organisation_id: i64, max_per_day: u32) -> ApiResult<()> {
+/// What the daily cap counts, each against `MUTUA_MAX_NEEDS_PER_DAY` on its own.
+#[derive(Clone, Copy)]
+enum Counted {
+    /// Needs posted, whether they joined a pool or opened one.
+    NeedsPosted,
+    /// Pools opened, by posting a need that joins none or by moving a need to a pool of its
+    /// own: each may be funded and email every officer, so moving must not be a way around
+    /// the cap.
+    PoolsOpened,
+}
+
+/// Refuses what would take an organisation past its daily allowance (a rolling 24 hours).
+fn check_daily_cap(tx: &mut Tx, counted: Counted, organisation_id: i64, max_per_day: u32) -> ApiResult<()> {
     if max_per_day == 0 {
         return Ok(());
     }
-    let posted = need::count_since(tx, organisation_id, db::now() - Duration::hours(24))?;
-    if posted >= i64::from(max_per_day) {
+    let since = db::now() - Duration::hours(24);
+    let done = match counted {
+        Counted::NeedsPosted => need::count_since(tx, organisation_id, since)?,
+        Counted::PoolsOpened => pool::opened_since(tx, organisation_id, since)?,
+    };
+    if done >= i64::from(max_per_day) {
         return Err(ApiError::TooManyRequests { retry_after_seconds: 3600 });
     }
     Ok(())
 }
 
-/// Opens a pool from a need: its title, description, CPV code and estimate.
-fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: i64) -> ApiResult<Pool> {
+/// Opens a pool from a need of the caller's organisation, within its daily cap: its title,
+/// description, CPV code, and its estimate as the target. The need that opens a pool is the
+/// only one that sets its target; afterwards only an officer changes it.
+fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: &AuthUser, max_per_day: u32) -> ApiResult<Pool> {
+    check_daily_cap(tx, Counted::PoolsOpened, actor.organisation_id, max_per_day)?;
     let now = db::now();
     let pool = pool::insert(
         tx,
@@ -124,6 +138,7 @@ fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: i64) -> ApiResult<Pool>
             state: PoolState::Open,
             currency: "EUR",
             target_cents: input.estimated_cost_cents,
+            opened_by_organisation_id: Some(actor.organisation_id),
             created_at: now,
             updated_at: now,
         },
@@ -132,31 +147,10 @@ fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: i64) -> ApiResult<Pool>
         tx,
         Some(pool.id),
         "pool.created",
-        Some(actor),
+        Some(actor.id),
         &json!({"title": pool.title, "cpv_code": pool.cpv_code, "target_cents": pool.target_cents}),
     )?;
     Ok(pool)
-}
-
-/// A pool opened without an estimate takes the first estimate a joining need brings; that
-/// may fund it if pledges already cover it.
-fn adopt_first_estimate(tx: &mut WriteTx, pool: Pool, need: &Need, actor: i64) -> ApiResult<Pool> {
-    let (None, Some(estimate), PoolState::Open) = (pool.target_cents, need.estimated_cost_cents, pool.state) else {
-        return Ok(pool);
-    };
-    let updated = pool::update(
-        tx,
-        pool.id,
-        &PoolChanges { target_cents: Some(Some(estimate)), updated_at: Some(db::now()), ..Default::default() },
-    )?;
-    event::record(
-        tx,
-        Some(pool.id),
-        "pool.updated",
-        Some(actor),
-        &json!({"target_cents": estimate, "because": "first estimate, from need", "need_id": need.id}),
-    )?;
-    lifecycle::fund_if_reached(tx, updated, Some(actor))
 }
 
 /// A need the caller may see: its organisation's (officers: any); 404 otherwise.
@@ -198,14 +192,26 @@ pub fn withdraw(tx: &mut WriteTx, actor: &AuthUser, need_id: i64) -> ApiResult<N
     Ok(need)
 }
 
-/// Moves a need into another pool, or into a new pool of its own (`to = None`). When the
-/// target was among the pools suggested at posting, the event says so: a commune agreeing
-/// with a suggestion is evidence a later matcher can learn from.
-pub fn move_to(tx: &mut WriteTx, actor: &AuthUser, need_id: i64, to: Option<i64>) -> ApiResult<(Need, Pool)> {
+/// Moves a need into another pool, or into a new pool of its own (`to = None`, which counts
+/// toward the daily cap). A need leaves only an open pool: once funded, what the pool's
+/// participants decide on is fixed. The pool joined keeps its target: a need that joins
+/// never sets it. When the target was among the pools suggested at posting, the event says
+/// so: a commune agreeing with a suggestion is evidence a later matcher can learn from.
+pub fn move_to(
+    tx: &mut WriteTx,
+    actor: &AuthUser,
+    need_id: i64,
+    to: Option<i64>,
+    max_per_day: u32,
+) -> ApiResult<(Need, Pool)> {
     tx.lock_matching()?;
     let need = visible(tx, actor, need_id)?;
     if need.status != NeedStatus::Active {
         return Err(ApiError::Conflict("a withdrawn need cannot move".into()));
+    }
+    let from = pool::lock(tx, need.pool_id)?;
+    if from.state != PoolState::Open {
+        return Err(ApiError::wrong_state(from.state.as_str(), "a need moves only out of an open pool"));
     }
     let target = match to {
         Some(pool_id) if pool_id == need.pool_id => {
@@ -229,7 +235,8 @@ pub fn move_to(tx: &mut WriteTx, actor: &AuthUser, need_id: i64, to: Option<i64>
                 cpv_code: need.cpv_code.clone(),
                 estimated_cost_cents: need.estimated_cost_cents,
             },
-            actor.id,
+            actor,
+            max_per_day,
         )?,
     };
     let suggested: Vec<SimilarPool> = serde_json::from_str(&need.similar_pools).unwrap_or_default();
@@ -245,7 +252,6 @@ pub fn move_to(tx: &mut WriteTx, actor: &AuthUser, need_id: i64, to: Option<i64>
     });
     event::record(tx, Some(need.pool_id), "need.moved_out", Some(actor.id), &data)?;
     event::record(tx, Some(target.id), "need.moved", Some(actor.id), &data)?;
-    let target = adopt_first_estimate(tx, target, &moved, actor.id)?;
     Ok((moved, target))
 }
 

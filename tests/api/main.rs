@@ -1,6 +1,7 @@
 //! Black-box tests of mutua over HTTP, one binary. Each test spawns its own app on port 0
 //! with its own database (see `helpers`).
 
+mod abuse;
 mod architecture;
 mod auth;
 mod authorization;

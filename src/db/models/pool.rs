@@ -37,6 +37,9 @@ pub struct Pool {
     pub expired_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
     pub merged_at: Option<NaiveDateTime>,
+    /// The organisation whose need opened the pool (`None` for pools older than this column
+    /// whose opening could not be traced).
+    pub opened_by_organisation_id: Option<i64>,
 }
 
 impl Pool {
@@ -56,6 +59,7 @@ pub struct NewPool<'a> {
     pub state: PoolState,
     pub currency: &'a str,
     pub target_cents: Option<Cents>,
+    pub opened_by_organisation_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -125,6 +129,15 @@ pub fn update(tx: &mut WriteTx, id: i64, changes: &PoolChanges) -> QueryResult<P
 /// States and titles of the given pools, for filtering matcher results.
 pub fn states(tx: &mut Tx, ids: &[i64]) -> QueryResult<Vec<(i64, PoolState, String)>> {
     pools::table.filter(pools::id.eq_any(ids)).select((pools::id, pools::state, pools::title)).load(tx.conn())
+}
+
+/// Pools an organisation opened since `since`, for the daily cap.
+pub fn opened_since(tx: &mut Tx, organisation_id: i64, since: NaiveDateTime) -> QueryResult<i64> {
+    pools::table
+        .filter(pools::opened_by_organisation_id.eq(organisation_id))
+        .filter(pools::created_at.ge(since))
+        .count()
+        .get_result(tx.conn())
 }
 
 /// How many pools are in each state.

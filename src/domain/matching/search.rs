@@ -1,7 +1,7 @@
 //! `Index::search`: candidate generation over postings, exact scoring with
 //! approximate term matches, pool aggregation.
 
-use super::analyze::analyse;
+use super::analyze::{Analysed, analyse};
 use super::fxhash::FxMap;
 use super::index::{Doc, Index};
 use super::lexicon::lexicon;
@@ -58,11 +58,16 @@ impl Index {
     /// pool's centroid (a need consistently close to several members of a
     /// pool). All scores are in [0, 1].
     pub fn search(&self, text: &NeedText, limit: usize) -> Vec<PoolScore> {
+        self.search_analysed(&analyse(text), limit)
+    }
+
+    /// [`Index::search`] for a need already analysed ([`analyse`]): a caller that guards
+    /// the index with a lock analyses the text before taking it.
+    pub fn search_analysed(&self, a: &Analysed, limit: usize) -> Vec<PoolScore> {
         if limit == 0 || self.is_empty() {
             return Vec::new();
         }
-        let a = analyse(text);
-        let (query, qnorm) = self.query_terms(&a);
+        let (query, qnorm) = self.query_terms(a);
         let exact: FxMap<u32, f64> = query.iter().filter_map(|q| q.tid.map(|t| (t, q.weight))).collect();
         if exact.is_empty() || qnorm <= 0.0 {
             return Vec::new();
