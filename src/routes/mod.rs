@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod common;
+pub mod council;
 pub mod docs;
 pub mod health;
 pub mod me;
@@ -52,6 +53,7 @@ fn pool_routes() -> actix_web::Scope {
         .service(resource!("/similar", GET => pools::similar))
         .service(resource!("/{id}", GET => pools::get, PATCH => pools::patch))
         .service(resource!("/{id}/pledge", PUT => pool_actions::put_pledge, DELETE => pool_actions::delete_pledge))
+        .service(resource!("/{id}/pledge/confirm", POST => council::confirm))
         .service(resource!("/{id}/events", GET => pools::events))
         .service(resource!("/{id}/approve", POST => pool_actions::approve))
         .service(resource!("/{id}/reject", POST => pool_actions::reject))

@@ -10,7 +10,12 @@ use super::{
 use crate::{
     auth::{AuthUser, Officer},
     db::models::pool::PoolFilter,
-    domain::{money::Cents, pool_state::PoolState, text},
+    domain::{
+        kinds::{DecidedBy, PledgeStatus},
+        money::Cents,
+        pool_state::PoolState,
+        text,
+    },
     error::{ApiResult, Validator},
     service::{
         self,
@@ -33,6 +38,16 @@ pub struct ParticipantResponse {
     /// What it pays: `min(pledged, target)` split pro rata to pledges.
     #[schema(example = 1600000)]
     pub share_cents: i64,
+    /// `provisional` until its council decided, then `confirmed`; `null` without a pledge.
+    pub pledge_status: Option<PledgeStatus>,
+    /// The reference of the council decision that confirmed the pledge; `null` otherwise.
+    #[schema(example = "CC/2026/0412")]
+    pub decision_ref: Option<String>,
+    /// The day of that decision.
+    #[schema(example = "2026-03-09")]
+    pub decision_date: Option<NaiveDate>,
+    /// The body that took it.
+    pub decided_by: Option<DecidedBy>,
 }
 
 impl From<Participant> for ParticipantResponse {
@@ -42,6 +57,10 @@ impl From<Participant> for ParticipantResponse {
             name: p.name,
             pledged_cents: p.pledged_cents.get(),
             share_cents: p.share_cents.get(),
+            pledge_status: p.pledge_status,
+            decision_ref: p.decision_ref,
+            decision_date: p.decision_date,
+            decided_by: p.decided_by,
         }
     }
 }
@@ -65,7 +84,7 @@ pub struct PoolResponse {
     /// What must be pledged before the pool is funded (the target unless an officer set it).
     #[schema(example = 4000000)]
     pub threshold_cents: Option<i64>,
-    /// Sum of the active pledges.
+    /// Sum of the active pledges, provisional and confirmed.
     #[schema(example = 5000000)]
     pub pledged_cents: i64,
     /// After this date an open pool expires; `null`: no deadline.
@@ -97,6 +116,8 @@ pub struct PoolResponse {
     pub created_at: DateTime<Utc>,
     #[schema(example = "2026-03-04T16:20:00Z")]
     pub updated_at: DateTime<Utc>,
+    /// When the pledges last reached the threshold; `null` while the pool is open, also
+    /// after a council's refusal reopened it (every crossing is in the events).
     #[schema(example = "2026-03-03T11:02:00Z")]
     pub funded_at: Option<DateTime<Utc>>,
     #[schema(example = "2026-03-04T16:20:00Z")]

@@ -6,6 +6,7 @@ mod auth;
 mod authorization;
 mod browser;
 mod concurrency;
+mod council;
 mod errors;
 mod faults;
 mod funding;

@@ -85,10 +85,11 @@ async fn ok(response: reqwest::Response) -> Value {
     response.json().await.unwrap()
 }
 
-/// A pool funded by one pledge of its whole target.
+/// A pool funded by one pledge of its whole target, confirmed by its council.
 async fn funded(app: &TestApp, token: &str, title: &str) -> i64 {
     let pool = new_pool(app, token, title, None, 1_000).await;
     assert_eq!(ok(app.pledge(token, pool, 1_000).await).await["state"], "funded");
+    ok(app.confirm_pledge(token, pool).await).await;
     pool
 }
 

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use super::in_row;
 use crate::{
     db::{Tx, WriteTx, schema::pools},
-    domain::{money::Cents, pool_state::PoolState},
+    domain::{kinds::PoolKind, money::Cents, pool_state::PoolState},
 };
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
@@ -37,6 +37,12 @@ pub struct Pool {
     pub expired_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
     pub merged_at: Option<NaiveDateTime>,
+    pub kind: PoolKind,
+    /// For a maintenance pool: the delivered pool it maintains.
+    pub maintains_pool_id: Option<i64>,
+    /// For a maintenance pool: the first and last day of the upkeep it funds.
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
 }
 
 impl Pool {
