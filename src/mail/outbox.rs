@@ -10,7 +10,7 @@ use crate::{
         models::{
             event::Event,
             outbox::{self, NewOutboxRow},
-            pool::Pool,
+            pool::{self, Pool},
             user,
         },
     },
@@ -30,6 +30,15 @@ pub fn queue(tx: &mut WriteTx, event: &Event, pool: &Pool) -> ApiResult<usize> {
     queue_to(tx, kind, event, &view, &organisations)
 }
 
+/// Queues the invitations of `event` (`pool.maintenance_opened` on a new maintenance pool)
+/// to every user of `organisations`, which do not take part in the pool yet.
+pub fn invite(tx: &mut WriteTx, event: &Event, pool: &Pool, organisations: &[i64]) -> ApiResult<usize> {
+    let kind = MailKind::from_event_type(&event.event_type)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no email for {}", event.event_type)))?;
+    let view = pool_view::with_participants(tx, pool.clone())?;
+    queue_to(tx, kind, event, &view, organisations)
+}
+
 fn queue_to(
     tx: &mut WriteTx,
     kind: MailKind,
@@ -40,6 +49,10 @@ fn queue_to(
     let pool = &view.pool;
     let by_organisation: BTreeMap<i64, &pool_view::Participant> =
         view.participants.iter().map(|p| (p.organisation_id, p)).collect();
+    let maintained = match pool.maintains_pool_id {
+        Some(id) => Some(pool::find(tx, id)?),
+        None => None,
+    };
     let now = db::now();
     let rows = user::recipients(tx, organisations, kind.to_officers())?
         .into_iter()
@@ -63,6 +76,12 @@ fn queue_to(
                 deadline: pool.deadline.map(|d| d.to_string()),
                 public_url: String::new(),
                 pledge_provisional: participant.is_some_and(|p| p.pledge_status == Some(PledgeStatus::Provisional)),
+                maintained_pool_id: maintained.as_ref().map(|m| m.id),
+                maintained_pool_title: maintained.as_ref().map(|m| m.title.clone()),
+                repository_url: maintained.as_ref().and_then(|m| m.repository_url.clone()),
+                licence: maintained.as_ref().and_then(|m| m.licence.clone()),
+                period_start: pool.period_start.map(|d| d.to_string()),
+                period_end: pool.period_end.map(|d| d.to_string()),
             };
             Ok(NewOutboxRow {
                 event_id: event.id,

@@ -6,6 +6,7 @@ pub mod common;
 pub mod council;
 pub mod docs;
 pub mod health;
+pub mod maintenance;
 pub mod me;
 pub mod metrics;
 pub mod needs;
@@ -61,6 +62,7 @@ fn pool_routes() -> actix_web::Scope {
         .service(resource!("/{id}/award", POST => pool_actions::award))
         .service(resource!("/{id}/deliver", POST => pool_actions::deliver))
         .service(resource!("/{id}/merge", POST => pool_actions::merge))
+        .service(resource!("/{id}/maintenance", POST => maintenance::open))
 }
 
 fn need_routes() -> actix_web::Scope {

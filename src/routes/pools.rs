@@ -9,9 +9,9 @@ use super::{
 };
 use crate::{
     auth::{AuthUser, Officer},
-    db::models::pool::PoolFilter,
+    db::models::pool::{MaintenancePeriod, PoolFilter},
     domain::{
-        kinds::{DecidedBy, PledgeStatus},
+        kinds::{DecidedBy, PledgeStatus, PoolKind},
         money::Cents,
         pool_state::PoolState,
         text,
@@ -62,6 +62,27 @@ impl From<Participant> for ParticipantResponse {
             decision_date: p.decision_date,
             decided_by: p.decided_by,
         }
+    }
+}
+
+/// A maintenance pool as the delivered pool it maintains lists it.
+#[derive(Serialize, ToSchema)]
+pub struct MaintenancePoolResponse {
+    #[schema(example = 12)]
+    pub id: i64,
+    #[schema(example = "funded")]
+    pub state: PoolState,
+    /// First day of the period of upkeep.
+    #[schema(example = "2027-01-01")]
+    pub period_start: Option<NaiveDate>,
+    /// Last day of the period (included).
+    #[schema(example = "2027-12-31")]
+    pub period_end: Option<NaiveDate>,
+}
+
+impl From<MaintenancePeriod> for MaintenancePoolResponse {
+    fn from(m: MaintenancePeriod) -> Self {
+        Self { id: m.id, state: m.state, period_start: m.period_start, period_end: m.period_end }
     }
 }
 
@@ -134,6 +155,19 @@ pub struct PoolResponse {
     pub cancelled_at: Option<DateTime<Utc>>,
     #[schema(example = json!(null))]
     pub merged_at: Option<DateTime<Utc>>,
+    /// `development`, or `maintenance`: a period of upkeep of a delivered pool.
+    pub kind: PoolKind,
+    /// For a maintenance pool: the delivered pool it maintains.
+    #[schema(example = json!(null))]
+    pub maintains_pool_id: Option<i64>,
+    /// For a maintenance pool: the first day of its period.
+    #[schema(example = json!(null))]
+    pub period_start: Option<NaiveDate>,
+    /// For a maintenance pool: the last day of its period (included).
+    #[schema(example = json!(null))]
+    pub period_end: Option<NaiveDate>,
+    /// For a delivered pool: its maintenance pools, by period (empty for any other pool).
+    pub maintenance_pools: Vec<MaintenancePoolResponse>,
 }
 
 impl From<PoolView> for PoolResponse {
@@ -168,6 +202,11 @@ impl From<PoolView> for PoolResponse {
             expired_at: p.expired_at.map(utc),
             cancelled_at: p.cancelled_at.map(utc),
             merged_at: p.merged_at.map(utc),
+            kind: p.kind,
+            maintains_pool_id: p.maintains_pool_id,
+            period_start: p.period_start,
+            period_end: p.period_end,
+            maintenance_pools: view.maintenance.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! A pool as clients see it: with its participants, what each pledged, what each pays and
-//! whether its council confirmed it.
+//! whether its council confirmed it; a delivered pool with its maintenance pools.
 
 use std::collections::BTreeMap;
 
@@ -11,12 +11,13 @@ use crate::{
         models::{
             need,
             pledge::{self, Pledge},
-            pool::{self, Pool, PoolFilter},
+            pool::{self, MaintenancePeriod, Pool, PoolFilter},
         },
     },
     domain::{
         kinds::{DecidedBy, PledgeStatus},
         money::Cents,
+        pool_state::PoolState,
         shares,
     },
     error::ApiResult,
@@ -41,6 +42,8 @@ pub struct PoolView {
     pub pool: Pool,
     pub participants: Vec<Participant>,
     pub needs_count: i64,
+    /// The maintenance pools of a delivered pool (empty for any other), by period.
+    pub maintenance: Vec<MaintenancePeriod>,
 }
 
 /// Loads a pool and its participants: organisations with an active need or a pledge in it.
@@ -57,7 +60,8 @@ pub fn list(tx: &mut Tx, filter: &PoolFilter, limit: i64, offset: i64) -> ApiRes
 }
 
 /// The participants of `pool`: each organisation with an active need in it or a pledge to
-/// it. Two indexed joins with fixed SQL (kept prepared). Shares are split from the pledges read here, so a view is consistent
+/// it. Two indexed joins with fixed SQL (kept prepared), and a third for a delivered pool's
+/// maintenance pools. Shares are split from the pledges read here, so a view is consistent
 /// with itself even while a pledge lands in between.
 pub fn with_participants(tx: &mut Tx, pool: Pool) -> ApiResult<PoolView> {
     let with_needs = need::organisations_in_pool(tx, pool.id)?;
@@ -87,5 +91,6 @@ pub fn with_participants(tx: &mut Tx, pool: Pool) -> ApiResult<PoolView> {
             decided_by: pledge.as_ref().and_then(|p| p.decided_by),
         })
         .collect();
-    Ok(PoolView { pool, participants, needs_count })
+    let maintenance = if pool.state == PoolState::Delivered { pool::maintenance_of(tx, pool.id)? } else { Vec::new() };
+    Ok(PoolView { pool, participants, needs_count, maintenance })
 }

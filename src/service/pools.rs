@@ -14,7 +14,7 @@ use crate::{
         },
     },
     domain::{
-        kinds::PledgeStatus,
+        kinds::{PledgeStatus, PoolKind},
         money::Cents,
         pool_state::{PoolState, Transition},
     },
@@ -191,6 +191,11 @@ pub fn merge(tx: &mut WriteTx, actor: i64, from: i64, into: i64) -> ApiResult<Po
     let target_state = target.state;
     if !matches!(target_state, PoolState::Open | PoolState::Funded) {
         return Err(ApiError::wrong_state(target_state.as_str(), "only an open or funded pool can receive a merge"));
+    }
+    if source.kind == PoolKind::Maintenance || target.kind == PoolKind::Maintenance {
+        // Each maintenance pool is one period of upkeep of one delivered pool; two periods,
+        // or a period and a development, are never the same thing to fund.
+        return Err(ApiError::Conflict("maintenance pools are not merged".into()));
     }
     let needs_moved = need::move_all(tx, source.id, target.id)?;
     let mut pledges_moved = Vec::new();

@@ -163,6 +163,43 @@ async fn a_council_refusal_reopening_a_pool_is_emailed_once_to_each_participant_
     assert_eq!(mails.iter().map(|m| &m.message_id).collect::<HashSet<_>>().len(), mails.len());
 }
 
+#[tokio::test]
+async fn maintenance_invitations_reach_every_user_of_the_software_once_in_its_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::started(dir.path());
+    let app = spawn_app_with(|vars| {
+        vars.insert("MUTUA_SMTP_URL".into(), sink.url());
+    })
+    .await;
+    let (_, namur, _) = organisation(&app, "Namur", "fr", 2).await;
+    let (_, eupen, _) = organisation(&app, "Eupen", "de", 1).await;
+    let (_, gent, _) = organisation(&app, "Gent", "nl", 1).await;
+    let pool = app.delivered_pool(&namur[0], "Gestion des concessions du cimetière", 2_000).await;
+    app.post_need(&gent[0], "Gestion des concessions du cimetière", "").await;
+    app.post_need(&eupen[0], "Réservation des salles communales", "").await;
+    // Funded (two members, the officer) and approved (two members).
+    let before = sink.wait_for(5, Duration::from_secs(20)).await.len();
+
+    let body = json!({"period_start": "2027-01-01", "period_end": "2027-12-31", "target_cents": 800_000});
+    let opened = app.post(&format!("/api/v1/pools/{pool}/maintenance"), &app.officer_token, &body).await;
+    assert_eq!(opened.status(), StatusCode::CREATED);
+    let mails = sink.wait_for(before + 3, Duration::from_secs(20)).await;
+    let invitations = of_event(&mails, "pool.maintenance_opened");
+    let recipients: Vec<&str> = invitations.iter().map(|m| m.to.as_str()).collect();
+    assert_eq!(recipients, ["user0@gent.be", "user0@namur.be", "user1@namur.be"], "Gent joined after delivery");
+    let dutch = invitations[0];
+    assert!(dutch.subject.contains("Onderhoud") && dutch.text.contains("Geachte"), "{}\n{}", dutch.subject, dutch.text);
+    assert!(
+        dutch.text.contains("1 januari 2027") && dutch.text.contains("https://git.example.be/logiciel"),
+        "{}",
+        dutch.text
+    );
+    let french = invitations[1];
+    assert!(french.subject.contains("Maintenance") && french.text.contains("Madame, Monsieur"), "{}", french.text);
+    assert!(french.html.contains("1er janvier 2027"), "an HTML alternative too");
+    assert_eq!(mails.iter().map(|m| &m.message_id).collect::<HashSet<_>>().len(), mails.len());
+}
+
 /// Prints the delivery latency from funding to SMTP acceptance (the file's time).
 fn latency_note(sink: &SmtpSink, since: std::time::SystemTime) {
     let mut millis: Vec<u128> = std::fs::read_dir(&sink.dir)

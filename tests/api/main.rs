@@ -15,6 +15,7 @@ mod helpers;
 mod idempotency;
 mod lifecycle;
 mod mail;
+mod maintenance;
 mod matching;
 mod matching_eval;
 mod metrics;

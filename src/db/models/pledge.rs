@@ -109,6 +109,11 @@ pub fn of_pool_named(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<(String, Pled
         .load(tx.conn())
 }
 
+/// The organisations that pledged to any of these pools.
+pub fn organisations_of(tx: &mut Tx, pool_ids: &[i64]) -> QueryResult<Vec<i64>> {
+    pledges::table.filter(pledges::pool_id.eq_any(pool_ids)).select(pledges::organisation_id).distinct().load(tx.conn())
+}
+
 /// What is pledged to a pool. Summed here rather than by SQL `SUM`, whose type differs
 /// between the backends (NUMERIC on PostgreSQL); a pool has at most one pledge per
 /// organisation, so the rows are few.

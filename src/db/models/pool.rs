@@ -66,6 +66,27 @@ pub struct NewPool<'a> {
     pub updated_at: NaiveDateTime,
 }
 
+/// A maintenance pool (SPEC section 10): a period of upkeep of a delivered pool, opened by
+/// an officer with its own money and deadline. Pools opened otherwise are developments.
+#[derive(Insertable)]
+#[diesel(table_name = pools)]
+pub struct NewMaintenancePool<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub cpv_code: &'a str,
+    pub state: PoolState,
+    pub currency: &'a str,
+    pub target_cents: Cents,
+    pub threshold_cents: Option<Cents>,
+    pub deadline: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub kind: PoolKind,
+    pub maintains_pool_id: i64,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+}
+
 /// Every change of a pool's own columns, applied in one statement.
 #[derive(AsChangeset, Default)]
 #[diesel(table_name = pools)]
@@ -98,6 +119,10 @@ pub fn insert(tx: &mut WriteTx, new: &NewPool) -> QueryResult<Pool> {
     diesel::insert_into(pools::table).values(new).returning(pools::all_columns).get_result(tx.conn())
 }
 
+pub fn insert_maintenance(tx: &mut WriteTx, new: &NewMaintenancePool) -> QueryResult<Pool> {
+    diesel::insert_into(pools::table).values(new).returning(pools::all_columns).get_result(tx.conn())
+}
+
 pub fn find(tx: &mut Tx, id: i64) -> QueryResult<Pool> {
     pools::table.find(id).select(Pool::as_select()).first(tx.conn()).map_err(in_row("pools", id))
 }
@@ -127,7 +152,25 @@ pub fn update(tx: &mut WriteTx, id: i64, changes: &PoolChanges) -> QueryResult<P
         .map_err(in_row("pools", id))
 }
 
-/// States and titles of the given pools, for filtering matcher results.
+/// A maintenance pool as its delivered pool lists it.
+#[derive(Clone, Debug, Queryable)]
+pub struct MaintenancePeriod {
+    pub id: i64,
+    pub state: PoolState,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+}
+
+/// The maintenance pools of a delivered pool, by period.
+pub fn maintenance_of(tx: &mut Tx, delivered_pool_id: i64) -> QueryResult<Vec<MaintenancePeriod>> {
+    pools::table
+        .filter(pools::maintains_pool_id.eq(delivered_pool_id))
+        .order((pools::period_start, pools::id))
+        .select((pools::id, pools::state, pools::period_start, pools::period_end))
+        .load(tx.conn())
+}
+
+/// States and titles of the given pools (to filter matcher results, to name related pools).
 pub fn states(tx: &mut Tx, ids: &[i64]) -> QueryResult<Vec<(i64, PoolState, String)>> {
     pools::table.filter(pools::id.eq_any(ids)).select((pools::id, pools::state, pools::title)).load(tx.conn())
 }

@@ -32,15 +32,17 @@ pub enum MailKind {
     PoolRejected,
     PoolExpired,
     PoolReopened,
+    PoolMaintenanceOpened,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 5] = [
+    pub const ALL: [MailKind; 6] = [
         MailKind::PoolFunded,
         MailKind::PoolApproved,
         MailKind::PoolRejected,
         MailKind::PoolExpired,
         MailKind::PoolReopened,
+        MailKind::PoolMaintenanceOpened,
     ];
 
     /// The event type recorded in the audit log and sent as `X-Mutua-Event`.
@@ -51,6 +53,7 @@ impl MailKind {
             MailKind::PoolRejected => "pool.rejected",
             MailKind::PoolExpired => "pool.expired",
             MailKind::PoolReopened => "pool.reopened",
+            MailKind::PoolMaintenanceOpened => "pool.maintenance_opened",
         }
     }
 
@@ -74,6 +77,7 @@ impl MailKind {
             (MailKind::PoolExpired, _) => "pool_expired",
             (MailKind::PoolReopened, true) => "pool_reopened_officer",
             (MailKind::PoolReopened, false) => "pool_reopened",
+            (MailKind::PoolMaintenanceOpened, _) => "pool_maintenance_opened",
         }
     }
 }
@@ -105,6 +109,20 @@ pub struct MailContext {
     /// The recipient organisation's pledge waits for its council's decision.
     #[serde(default)]
     pub pledge_provisional: bool,
+    /// For a maintenance pool: the delivered pool it maintains, its title, repository and
+    /// licence, and the period (ISO dates, both days included).
+    #[serde(default)]
+    pub maintained_pool_id: Option<i64>,
+    #[serde(default)]
+    pub maintained_pool_title: Option<String>,
+    #[serde(default)]
+    pub repository_url: Option<String>,
+    #[serde(default)]
+    pub licence: Option<String>,
+    #[serde(default)]
+    pub period_start: Option<String>,
+    #[serde(default)]
+    pub period_end: Option<String>,
 }
 
 /// A rendered message: one-line subject, plain text body, HTML alternative.
@@ -172,6 +190,7 @@ macro_rules! locale_templates {
             kind_templates!($loc, "pool_expired"),
             kind_templates!($loc, "pool_reopened"),
             kind_templates!($loc, "pool_reopened_officer"),
+            kind_templates!($loc, "pool_maintenance_opened"),
         ]
     };
 }
@@ -179,7 +198,7 @@ macro_rules! locale_templates {
 type Tpl = (&'static str, &'static str);
 
 /// Every email template, embedded: `[locale][kind][subject, text, html]`.
-static TEMPLATES: [[[Tpl; 3]; 7]; 4] =
+static TEMPLATES: [[[Tpl; 3]; 8]; 4] =
     [locale_templates!("fr"), locale_templates!("nl"), locale_templates!("de"), locale_templates!("en")];
 
 /// The templates the bodies extend, embedded: the HTML skeleton and its styled pieces

@@ -3,7 +3,7 @@ use super::*;
 const NNBSP: char = '\u{202F}';
 const NBSP: char = '\u{A0}';
 
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 8] = [
     "pool_funded",
     "pool_funded_officer",
     "pool_approved",
@@ -11,6 +11,7 @@ const KINDS: [&str; 7] = [
     "pool_expired",
     "pool_reopened",
     "pool_reopened_officer",
+    "pool_maintenance_opened",
 ];
 const PARTS: [&str; 3] = ["subject.txt", "txt", "html"];
 
@@ -32,6 +33,12 @@ fn participant() -> MailContext {
         deadline: Some("2026-06-30".into()),
         public_url: "https://mutua.example".into(),
         pledge_provisional: false,
+        maintained_pool_id: Some(7),
+        maintained_pool_title: Some("Registre des sépultures".into()),
+        repository_url: Some("https://git.example.be/sepultures".into()),
+        licence: Some("GPL-3.0-or-later".into()),
+        period_start: Some("2027-01-01".into()),
+        period_end: Some("2027-12-31".into()),
     }
 }
 
@@ -56,6 +63,12 @@ fn contexts() -> Vec<MailContext> {
     minimal.deadline = None;
     minimal.participants_count = 1;
     minimal.recipient_name = String::new();
+    minimal.maintained_pool_id = None;
+    minimal.maintained_pool_title = None;
+    minimal.repository_url = None;
+    minimal.licence = None;
+    minimal.period_start = None;
+    minimal.period_end = None;
     let mut no_share = participant();
     no_share.share_cents = None;
     let provisional = MailContext { pledge_provisional: true, ..participant() };
@@ -185,7 +198,8 @@ fn share_and_pledge_shown_to_participants_only() {
     for locale in LOCALES {
         let share = format_money(4_000_000, locale);
         let pledge = format_money(4_500_000, locale);
-        for kind in MailKind::ALL {
+        // An invitation goes to organisations that do not take part yet.
+        for kind in MailKind::ALL.into_iter().filter(|k| *k != MailKind::PoolMaintenanceOpened) {
             let mail = render(kind, locale, &participant()).unwrap();
             assert!(mail.text.contains(&share), "{locale} {kind:?}: no share in\n{}", mail.text);
             assert!(mail.html.contains(&share), "{locale} {kind:?}: no share in html");
@@ -199,6 +213,8 @@ fn share_and_pledge_shown_to_participants_only() {
             let participant_mail = render(kind, locale, &participant()).unwrap();
             assert_ne!(mail.subject, participant_mail.subject);
         }
+        let invitation = render(MailKind::PoolMaintenanceOpened, locale, &participant()).unwrap();
+        assert!(!invitation.text.contains(&share) && !invitation.html.contains(&share), "{locale}");
     }
 }
 
@@ -234,6 +250,26 @@ fn a_reopened_pool_says_what_is_missing() {
             let mail = render(MailKind::PoolReopened, locale, &c).unwrap();
             assert!(mail.text.contains(&missing), "{locale}\n{}", mail.text);
             assert!(mail.html.contains(&missing), "{locale}");
+        }
+    }
+}
+
+#[test]
+fn a_maintenance_invitation_names_the_software_its_period_and_its_source() {
+    for locale in LOCALES {
+        let mail = render(MailKind::PoolMaintenanceOpened, locale, &participant()).unwrap();
+        let text = one_line(&mail.text);
+        for expected in [
+            "Registre des sépultures",
+            "https://git.example.be/sepultures",
+            "GPL-3.0-or-later",
+            "https://mutua.example/pools/42",
+        ] {
+            assert!(text.contains(expected), "{locale}: {expected}\n{}", mail.text);
+            assert!(mail.html.contains(expected), "{locale} html: {expected}");
+        }
+        for date in ["2027-01-01", "2027-12-31", "2026-06-30"] {
+            assert!(text.contains(&format_date(date, locale)), "{locale}: {date}\n{}", mail.text);
         }
     }
 }
@@ -354,6 +390,7 @@ fn event_types_round_trip() {
     assert_eq!(MailKind::PoolRejected.event_type(), "pool.rejected");
     assert_eq!(MailKind::PoolExpired.event_type(), "pool.expired");
     assert_eq!(MailKind::PoolReopened.event_type(), "pool.reopened");
+    assert_eq!(MailKind::PoolMaintenanceOpened.event_type(), "pool.maintenance_opened");
     let to_officers: Vec<MailKind> = MailKind::ALL.into_iter().filter(|k| k.to_officers()).collect();
     assert_eq!(to_officers, [MailKind::PoolFunded, MailKind::PoolReopened]);
     assert_eq!(MailKind::from_event_type("pool.cancelled"), None);
