@@ -65,9 +65,9 @@ pub fn open(tx: &mut WriteTx, actor: i64, delivered_id: i64, input: MaintenanceI
             taken.period_end.map(|d| d.to_string()).unwrap_or_default(),
         )));
     }
-    let mut users_of: Vec<i64> = periods.iter().map(|m| m.id).collect();
-    users_of.push(delivered.id);
-    let invited = users(tx, &delivered, &users_of)?;
+    let mut pool_ids: Vec<i64> = periods.iter().map(|m| m.id).collect();
+    pool_ids.push(delivered.id);
+    let invited = users(tx, &delivered, &pool_ids)?;
     let title = input.title.unwrap_or_else(|| default_title(&delivered, input.period_start, input.period_end));
     let description = format!(
         "Maintenance du logiciel livré par le pool n° {} ({}, licence {}), du {} au {} inclus.",
