@@ -18,6 +18,18 @@
 //! Merged pools are published, not left out: a harvester that saw the pool while it was
 //! open must learn that it ended and where its needs and pledges went.
 //!
+//! A maintenance pool (SPEC section 10) names the delivered pool it maintains in
+//! `relatedProcesses`, with the relationship `prior` of the OCDS 1.1 `relatedProcess`
+//! codelist: "this contracting process is the renewal or replacement of the related prior
+//! process". Upkeep renews, for a new period, the delivered process's commitment to the same
+//! software, which is what `prior` says from the later process's side. The other codes say
+//! something else: `framework` (call-offs of a framework agreement), `planning` (the
+//! process that planned this one), `parent` (this one is a sub-contract), `unsuccessfulProcess`
+//! (the earlier one failed; the development was delivered), and `subContract`,
+//! `replacementProcess`, `renewalProcess` are written on the earlier process about a later
+//! one. The codelist is open, but a code of our own would mean nothing to the tools that
+//! read OCDS.
+//!
 //! Money. Every release carries `planning.budget`: `amount` is what the authorities pledged
 //! in all and `budgetBreakdown` (the budget breakdown extension, declared in the package)
 //! has one entry per pledging authority, its pledge as `amount` and the authority as
@@ -57,6 +69,9 @@ pub struct Publication<'a> {
     pub central: Option<&'a Organisation>,
     /// The participating organisations of the pools, for their NIS codes.
     pub organisations: &'a [Organisation],
+    /// `(id, title)` of the delivered pools that the maintenance pools of the package
+    /// maintain: a related process is named by its tender's title.
+    pub maintained: &'a [(i64, String)],
 }
 
 /// The package of `releases`, dated by the newest of them (OCDS: a package made on demand
@@ -110,7 +125,10 @@ pub fn release(snapshot: &PoolSnapshot, publication: &Publication) -> Release {
         },
         awards: if awarded { vec![award(&ocid, pool)] } else { Vec::new() },
         contracts: if delivered { vec![contract(&ocid, pool)] } else { Vec::new() },
-        related_processes: merged_into(publication.prefix, pool).into_iter().collect(),
+        related_processes: merged_into(publication.prefix, pool)
+            .into_iter()
+            .chain(maintains(publication, pool))
+            .collect(),
         ocid,
     }
 }
@@ -285,8 +303,23 @@ fn merged_into(prefix: &str, pool: &Pool) -> Option<RelatedProcess> {
     let into = pool.merged_into_pool_id?;
     Some(RelatedProcess {
         id: "merged-into".to_owned(),
+        relationship: Vec::new(),
         title: "Mise en commun fusionnée : ses besoins et promesses y ont été transférés".to_owned(),
         scheme: "ocid".to_owned(),
         identifier: format!("{prefix}-{into}"),
+    })
+}
+
+/// The delivered pool a maintenance pool maintains (see the module documentation for the
+/// relationship code).
+fn maintains(publication: &Publication, pool: &Pool) -> Option<RelatedProcess> {
+    let delivered = pool.maintains_pool_id?;
+    let title = publication.maintained.iter().find(|(id, _)| *id == delivered).map(|(_, title)| title.clone());
+    Some(RelatedProcess {
+        id: "maintains".to_owned(),
+        relationship: vec!["prior".to_owned()],
+        title: title.unwrap_or_else(|| format!("Pool n° {delivered}")),
+        scheme: "ocid".to_owned(),
+        identifier: format!("{}-{delivered}", publication.prefix),
     })
 }

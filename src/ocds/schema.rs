@@ -305,6 +305,11 @@ pub struct Implementation {
 pub struct RelatedProcess {
     #[schema(example = "merged-into")]
     pub id: String,
+    /// Codes of the OCDS `relatedProcess` codelist (`prior` for a maintenance pool's link to
+    /// the delivered pool it maintains).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(example = json!(["prior"]))]
+    pub relationship: Vec<String>,
     #[schema(example = "Mise en commun fusionnée : ses besoins et promesses y ont été transférés")]
     pub title: String,
     /// `ocid`: `identifier` is the open contracting id of the related process.

@@ -64,6 +64,7 @@ pub async fn releases(
         prefix: &state.config.ocds_prefix,
         central: loaded.central.as_ref(),
         organisations: &loaded.organisations,
+        maintained: &loaded.maintained,
     };
     let releases = loaded.pools.iter().map(|snapshot| ocds::release(snapshot, &publication)).collect();
     let public_url = &state.config.public_url;

@@ -23,6 +23,8 @@ pub struct Loaded {
     pub pools: Vec<PoolSnapshot>,
     pub organisations: Vec<Organisation>,
     pub central: Option<Organisation>,
+    /// `(id, title)` of the delivered pools maintained by maintenance pools of the page.
+    pub maintained: Vec<(i64, String)>,
     pub total: i64,
 }
 
@@ -44,5 +46,7 @@ pub fn page(tx: &mut Tx, since: Option<NaiveDateTime>, limit: i64, offset: i64) 
     participant_ids.dedup();
     let organisations = organisation::by_ids(tx, &participant_ids)?;
     let central = organisation::find_by_kind(tx, OrganisationKind::CentralPurchasing)?;
-    Ok(Loaded { pools, organisations, central, total })
+    let maintained_ids: Vec<i64> = pools.iter().filter_map(|p| p.view.pool.maintains_pool_id).collect();
+    let maintained = pool::states(tx, &maintained_ids)?.into_iter().map(|(id, _, title)| (id, title)).collect();
+    Ok(Loaded { pools, organisations, central, maintained, total })
 }

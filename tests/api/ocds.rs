@@ -85,10 +85,11 @@ async fn ok(response: reqwest::Response) -> Value {
     response.json().await.unwrap()
 }
 
-/// A pool funded by one pledge of its whole target.
+/// A pool funded by one pledge of its whole target, confirmed by its council.
 async fn funded(app: &TestApp, token: &str, title: &str) -> i64 {
     let pool = new_pool(app, token, title, None, 1_000).await;
     assert_eq!(ok(app.pledge(token, pool, 1_000).await).await["state"], "funded");
+    ok(app.confirm_pledge(token, pool).await).await;
     pool
 }
 
@@ -259,6 +260,34 @@ async fn pools_in_every_state_are_valid_ocds_with_buyers_pledges_award_and_repos
     assert_eq!((strings(&r["tag"]), r["tender"]["status"].as_str()), (vec!["tenderCancellation"], Some("cancelled")));
     assert_eq!(r["relatedProcesses"][0]["identifier"], ocid(survivor));
     assert!(r.get("planning").is_none(), "its pledges moved to the surviving pool");
+}
+
+#[tokio::test]
+async fn a_maintenance_release_names_the_delivered_pool_as_its_prior_process() {
+    let app = spawn_app().await;
+    let schemas = Schemas::load();
+    let (_, namur) = authority(&app, "Namur", "92094").await;
+    let delivered = app.delivered_pool(&namur, "Registre des permis d'urbanisme", 1_000).await;
+    let body = json!({"period_start": "2027-01-01", "period_end": "2027-12-31", "target_cents": 500});
+    let opened = app.post(&format!("/api/v1/pools/{delivered}/maintenance"), &app.officer_token, &body).await;
+    assert_eq!(opened.status(), StatusCode::CREATED);
+    let maintenance = opened.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+
+    let (package, _, _) = export(&app, &namur, "").await;
+    schemas.assert_valid(&package);
+    let r = release(&package, &format!("ocds-mutua-{maintenance}"));
+    assert_eq!(
+        r["relatedProcesses"],
+        json!([{
+            "id": "maintains",
+            "relationship": ["prior"],
+            "title": "Registre des permis d'urbanisme",
+            "scheme": "ocid",
+            "identifier": format!("ocds-mutua-{delivered}"),
+        }])
+    );
+    assert_eq!(r["tender"]["items"][0]["classification"]["id"], "72267000", "software maintenance services");
+    assert!(release(&package, &format!("ocds-mutua-{delivered}")).get("relatedProcesses").is_none());
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use super::in_row;
 use crate::{
     db::{Tx, WriteTx, schema::pools},
-    domain::{money::Cents, pool_state::PoolState},
+    domain::{kinds::PoolKind, money::Cents, pool_state::PoolState},
 };
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
@@ -37,6 +37,12 @@ pub struct Pool {
     pub expired_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
     pub merged_at: Option<NaiveDateTime>,
+    pub kind: PoolKind,
+    /// For a maintenance pool: the delivered pool it maintains.
+    pub maintains_pool_id: Option<i64>,
+    /// For a maintenance pool: the first and last day of the upkeep it funds.
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
     /// The organisation whose need opened the pool (`None` for pools older than this column
     /// whose opening could not be traced).
     pub opened_by_organisation_id: Option<i64>,
@@ -62,6 +68,27 @@ pub struct NewPool<'a> {
     pub opened_by_organisation_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// A maintenance pool (SPEC section 10): a period of upkeep of a delivered pool, opened by
+/// an officer with its own money and deadline. Pools opened otherwise are developments.
+#[derive(Insertable)]
+#[diesel(table_name = pools)]
+pub struct NewMaintenancePool<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub cpv_code: &'a str,
+    pub state: PoolState,
+    pub currency: &'a str,
+    pub target_cents: Cents,
+    pub threshold_cents: Option<Cents>,
+    pub deadline: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub kind: PoolKind,
+    pub maintains_pool_id: i64,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
 }
 
 /// Every change of a pool's own columns, applied in one statement.
@@ -96,6 +123,10 @@ pub fn insert(tx: &mut WriteTx, new: &NewPool) -> QueryResult<Pool> {
     diesel::insert_into(pools::table).values(new).returning(pools::all_columns).get_result(tx.conn())
 }
 
+pub fn insert_maintenance(tx: &mut WriteTx, new: &NewMaintenancePool) -> QueryResult<Pool> {
+    diesel::insert_into(pools::table).values(new).returning(pools::all_columns).get_result(tx.conn())
+}
+
 pub fn find(tx: &mut Tx, id: i64) -> QueryResult<Pool> {
     pools::table.find(id).select(Pool::as_select()).first(tx.conn()).map_err(in_row("pools", id))
 }
@@ -125,7 +156,25 @@ pub fn update(tx: &mut WriteTx, id: i64, changes: &PoolChanges) -> QueryResult<P
         .map_err(in_row("pools", id))
 }
 
-/// States and titles of the given pools, for filtering matcher results.
+/// A maintenance pool as its delivered pool lists it.
+#[derive(Clone, Debug, Queryable)]
+pub struct MaintenancePeriod {
+    pub id: i64,
+    pub state: PoolState,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+}
+
+/// The maintenance pools of a delivered pool, by period.
+pub fn maintenance_of(tx: &mut Tx, delivered_pool_id: i64) -> QueryResult<Vec<MaintenancePeriod>> {
+    pools::table
+        .filter(pools::maintains_pool_id.eq(delivered_pool_id))
+        .order((pools::period_start, pools::id))
+        .select((pools::id, pools::state, pools::period_start, pools::period_end))
+        .load(tx.conn())
+}
+
+/// States and titles of the given pools (to filter matcher results, to name related pools).
 pub fn states(tx: &mut Tx, ids: &[i64]) -> QueryResult<Vec<(i64, PoolState, String)>> {
     pools::table.filter(pools::id.eq_any(ids)).select((pools::id, pools::state, pools::title)).load(tx.conn())
 }
