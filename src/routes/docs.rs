@@ -27,7 +27,7 @@ use super::{auth, health, me, metrics, needs, ocds, organisations, outbox, pool_
         pool_actions::put_pledge, pool_actions::delete_pledge,
         pool_actions::approve, pool_actions::reject, pool_actions::cancel,
         pool_actions::award, pool_actions::deliver, pool_actions::merge,
-        ocds::releases,
+        ocds::releases, ocds::records,
         outbox::list, outbox::requeue,
     ),
     modifiers(&BearerAuth),
@@ -38,7 +38,7 @@ use super::{auth, health, me, metrics, needs, ocds, organisations, outbox, pool_
         (name = "pools", description = "One development funded together"),
         (name = "pledges", description = "What each authority is ready to pay"),
         (name = "decisions", description = "The central purchasing office's decisions and procurement steps"),
-        (name = "open data", description = "Pools as Open Contracting (OCDS 1.1) releases"),
+        (name = "open data", description = "Pools as Open Contracting (OCDS 1.1) releases and records, public"),
         (name = "operations", description = "Health, readiness, metrics and the email outbox"),
     )
 )]

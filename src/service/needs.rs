@@ -133,7 +133,12 @@ fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: i64) -> ApiResult<Pool>
         Some(pool.id),
         "pool.created",
         Some(actor),
-        &json!({"title": pool.title, "cpv_code": pool.cpv_code, "target_cents": pool.target_cents}),
+        &json!({
+            "title": pool.title,
+            "description": pool.description,
+            "cpv_code": pool.cpv_code,
+            "target_cents": pool.target_cents,
+        }),
     )?;
     Ok(pool)
 }
