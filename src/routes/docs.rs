@@ -29,7 +29,7 @@ use super::{
         pool_actions::put_pledge, pool_actions::delete_pledge, council::confirm,
         pool_actions::approve, pool_actions::reject, pool_actions::cancel,
         pool_actions::award, pool_actions::deliver, pool_actions::merge, maintenance::open,
-        ocds::releases,
+        ocds::releases, ocds::records,
         outbox::list, outbox::requeue,
     ),
     modifiers(&BearerAuth),
@@ -40,7 +40,7 @@ use super::{
         (name = "pools", description = "One development funded together"),
         (name = "pledges", description = "What each authority is ready to pay, and its council's decision"),
         (name = "decisions", description = "The central purchasing office's decisions and procurement steps, and the maintenance of what was delivered"),
-        (name = "open data", description = "Pools as Open Contracting (OCDS 1.1) releases"),
+        (name = "open data", description = "Pools as Open Contracting (OCDS 1.1) releases and records, public"),
         (name = "operations", description = "Health, readiness, metrics and the email outbox"),
     )
 )]

@@ -85,6 +85,7 @@ fn other_routes() -> actix_web::Scope {
             resource!("/organisations/{id}/users", GET => organisations::list_users, POST => organisations::create_user),
         )
         .service(resource!("/ocds/releases", GET => ocds::releases))
+        .service(resource!("/ocds/records", GET => ocds::records))
         .service(resource!("/outbox", GET => outbox::list))
         .service(resource!("/outbox/{id}/requeue", POST => outbox::requeue))
 }

@@ -153,7 +153,12 @@ fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: &AuthUser, max_per_day:
         Some(pool.id),
         "pool.created",
         Some(actor.id),
-        &json!({"title": pool.title, "cpv_code": pool.cpv_code, "target_cents": pool.target_cents}),
+        &json!({
+            "title": pool.title,
+            "description": pool.description,
+            "cpv_code": pool.cpv_code,
+            "target_cents": pool.target_cents,
+        }),
     )?;
     Ok(pool)
 }

@@ -197,6 +197,11 @@ pub fn merge(tx: &mut WriteTx, actor: i64, from: i64, into: i64) -> ApiResult<Po
         // or a period and a development, are never the same thing to fund.
         return Err(ApiError::Conflict("maintenance pools are not merged".into()));
     }
+    // Which organisations' needs move, for the open data (built from the events alone).
+    let moving: Vec<Value> = need::active_in_pool(tx, source.id)?
+        .iter()
+        .map(|(need, _)| json!({"need_id": need.id, "organisation_id": need.organisation_id}))
+        .collect();
     let needs_moved = need::move_all(tx, source.id, target.id)?;
     let mut pledges_moved = Vec::new();
     for moving in pledge::of_pool(tx, source.id)? {
@@ -218,7 +223,7 @@ pub fn merge(tx: &mut WriteTx, actor: i64, from: i64, into: i64) -> ApiResult<Po
             }
         }
     }
-    let data = json!({"from_pool_id": source.id, "into_pool_id": target.id, "needs_moved": needs_moved, "pledges": pledges_moved});
+    let data = json!({"from_pool_id": source.id, "into_pool_id": target.id, "needs_moved": needs_moved, "needs": moving, "pledges": pledges_moved});
     // `from` ends; the event on it (type pool.merged) also tells the matcher to re-read
     // the needs of `into`.
     lifecycle::transition(
@@ -234,6 +239,7 @@ pub fn merge(tx: &mut WriteTx, actor: i64, from: i64, into: i64) -> ApiResult<Po
         data.clone(),
     )?;
     let pledged = pledge::total(tx, target.id)?;
+    let adopted = target.target_cents.is_none().then_some(source.target_cents).flatten();
     let target = pool::update(
         tx,
         target.id,
@@ -244,7 +250,12 @@ pub fn merge(tx: &mut WriteTx, actor: i64, from: i64, into: i64) -> ApiResult<Po
             ..Default::default()
         },
     )?;
-    event::record(tx, Some(target.id), "pool.merge_received", Some(actor), &data)?;
+    let mut received = data;
+    if let Some(adopted) = adopted {
+        // The surviving pool had no estimate: it takes the merged pool's.
+        received["target_cents"] = json!(adopted);
+    }
+    event::record(tx, Some(target.id), "pool.merge_received", Some(actor), &received)?;
     lifecycle::fund_if_reached(tx, target, Some(actor))
 }
 

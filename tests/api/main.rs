@@ -22,6 +22,7 @@ mod matching_eval;
 mod metrics;
 mod needs;
 mod ocds;
+mod ocds_tools;
 mod openapi_examples;
 mod organisations;
 mod process;

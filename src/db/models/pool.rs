@@ -244,27 +244,3 @@ pub fn past_deadline(tx: &mut Tx, today: NaiveDate, limit: i64) -> QueryResult<V
         .limit(limit)
         .load(tx.conn())
 }
-
-/// Pools changed at or after `since` (every pool without it), by id, and how many there
-/// are: the pages of the open data export. A pool counts as changed when its row was
-/// updated or an event was recorded for it: a need joining or leaving changes who takes
-/// part without touching the row.
-pub fn changed_since(
-    tx: &mut Tx,
-    since: Option<NaiveDateTime>,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<(Vec<Pool>, i64)> {
-    use crate::db::schema::events;
-    let query = || {
-        let mut q = pools::table.into_boxed();
-        if let Some(since) = since {
-            let with_events = events::table.filter(events::at.ge(since)).select(events::pool_id);
-            q = q.filter(pools::updated_at.ge(since).or(pools::id.nullable().eq_any(with_events)));
-        }
-        q
-    };
-    let items = query().order(pools::id).limit(limit).offset(offset).select(Pool::as_select()).load(tx.conn())?;
-    let total = query().count().get_result(tx.conn())?;
-    Ok((items, total))
-}
