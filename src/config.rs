@@ -27,13 +27,13 @@
 //! | `MUTUA_TRUSTED_PROXIES` | none | comma-separated addresses or CIDR blocks whose `X-Forwarded-For` is believed (rightmost untrusted hop); none: the TCP peer is the client |
 //! | `MUTUA_MAX_BODY_BYTES` | `65536` | largest request body accepted |
 //! | `MUTUA_MATCH_MERGE`, `MUTUA_MATCH_MARGIN`, `MUTUA_MATCH_SUGGEST` | measured defaults | matcher thresholds, see docs/MATCHING.md |
-//! | `MUTUA_OCDS_PREFIX` | `ocds-mutua` | prefix of the open contracting ids of pools |
+//! | `MUTUA_OCID_PREFIX` | `ocds-mutua0` | the publisher's registered ocid prefix (`ocds-` and six lowercase letters or digits); `ocid` = prefix-pool id. The old name `MUTUA_OCDS_PREFIX` is refused |
 //! | `MUTUA_LOG` | `info` | log filter (`tracing` directives) |
 //! | `MUTUA_LOG_FORMAT` | `json` | `json` or `pretty` |
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use crate::{client_address::TrustedProxies, domain::matching::Thresholds};
+use crate::{client_address::TrustedProxies, domain::matching::Thresholds, ocds::OcidPrefix};
 
 /// Where the data lives, chosen from the URL scheme (never by trying each backend).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,7 +112,7 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     pub max_body_bytes: usize,
     pub match_thresholds: Thresholds,
-    pub ocds_prefix: String,
+    pub ocid_prefix: OcidPrefix,
 }
 
 /// The smallest HS256 key accepted: 256 bits, as RFC 7518 §3.2 requires.
@@ -187,9 +187,22 @@ impl Config {
                 margin: parse_var(&get, "MUTUA_MATCH_MARGIN", defaults.margin)?,
                 suggest: parse_var(&get, "MUTUA_MATCH_SUGGEST", defaults.suggest)?,
             },
-            ocds_prefix: get("MUTUA_OCDS_PREFIX").unwrap_or_else(|| "ocds-mutua".into()),
+            ocid_prefix: ocid_prefix(&get)?,
         })
     }
+}
+
+/// `MUTUA_OCID_PREFIX`, of the registered form. The old `MUTUA_OCDS_PREFIX` is refused
+/// rather than ignored: its default (`ocds-mutua`) was not of that form, and silently
+/// publishing under another prefix would change every ocid a harvester already holds.
+fn ocid_prefix(get: &impl Fn(&str) -> Option<String>) -> Result<OcidPrefix, String> {
+    if let Some(old) = get("MUTUA_OCDS_PREFIX") {
+        return Err(format!(
+            "MUTUA_OCDS_PREFIX ({old:?}) was renamed MUTUA_OCID_PREFIX, which must be `ocds-` followed by six \
+             lowercase letters or digits (see docs/OPERATIONS.md); set MUTUA_OCID_PREFIX and remove MUTUA_OCDS_PREFIX"
+        ));
+    }
+    OcidPrefix::parse(get("MUTUA_OCID_PREFIX").as_deref().map_or(OcidPrefix::DEFAULT, str::trim))
 }
 
 fn parse_var<T: std::str::FromStr>(get: &impl Fn(&str) -> Option<String>, name: &str, default: T) -> Result<T, String> {
@@ -253,6 +266,19 @@ mod tests {
     #[test]
     fn half_a_bootstrap_is_refused() {
         assert!(config(&[SECRET, ("MUTUA_BOOTSTRAP_OFFICER_EMAIL", "a@b.be")]).is_err());
+    }
+
+    #[test]
+    fn the_ocid_prefix_has_the_registered_form_or_the_service_does_not_start() {
+        assert_eq!(config(&[SECRET]).unwrap().ocid_prefix.as_str(), "ocds-mutua0");
+        assert_eq!(
+            config(&[SECRET, ("MUTUA_OCID_PREFIX", "ocds-213czf")]).unwrap().ocid_prefix.ocid(4),
+            "ocds-213czf-4"
+        );
+        let err = config(&[SECRET, ("MUTUA_OCID_PREFIX", "ocds-mutua")]).unwrap_err();
+        assert!(err.starts_with("MUTUA_OCID_PREFIX is \"ocds-mutua\""), "{err}");
+        let err = config(&[SECRET, ("MUTUA_OCDS_PREFIX", "ocds-213czf")]).unwrap_err();
+        assert!(err.contains("renamed MUTUA_OCID_PREFIX"), "{err}");
     }
 
     #[test]

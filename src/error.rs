@@ -56,6 +56,16 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "open")]
     pub state: Option<String>,
+    /// An approval refused: the organisations whose pledge waits for its council's
+    /// decision (present, maybe empty, whenever `duplicates` is).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!([3, 5]))]
+    pub organisations: Option<Vec<i64>>,
+    /// An approval refused: the pools this one may duplicate that no officer reviewed yet
+    /// (present, maybe empty, whenever `organisations` is).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!([]))]
+    pub duplicates: Option<Vec<i64>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +83,9 @@ pub enum ApiError {
     /// An operation that the pool's current state does not allow.
     #[error("pool is {state}: {detail}")]
     WrongState { state: String, detail: String },
+    /// A funded pool that cannot be approved yet, with everything that blocks it.
+    #[error("approval blocked")]
+    ApprovalBlocked { organisations: Vec<i64>, duplicates: Vec<i64> },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("invalid fields")]
@@ -160,6 +173,12 @@ impl ApiError {
             Self::NotFound => ("not-found", "Not found"),
             Self::Conflict(_) => ("conflict", "Conflict"),
             Self::WrongState { .. } => ("wrong-state", "Operation not allowed in this state"),
+            // The duplicate review names its gate first: pledges confirmed for the wrong
+            // pool would be wasted.
+            Self::ApprovalBlocked { duplicates, .. } if !duplicates.is_empty() => {
+                ("unreviewed-duplicates", "Likely duplicates not reviewed")
+            }
+            Self::ApprovalBlocked { .. } => ("unconfirmed-pledges", "Pledges not confirmed"),
             Self::PayloadTooLarge => ("payload-too-large", "Request body too large"),
             Self::Validation(_) => ("validation", "Invalid request"),
             Self::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
@@ -176,6 +195,17 @@ impl ApiError {
             Self::Forbidden(why) => (*why).into(),
             Self::NotFound => "no such resource, or it is not yours".into(),
             Self::WrongState { state, detail } => format!("the pool is {state}: {detail}"),
+            Self::ApprovalBlocked { organisations, duplicates } => {
+                let ids = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                let mut waits = Vec::new();
+                if !organisations.is_empty() {
+                    waits.push(format!("the council decisions of organisations {}", ids(organisations)));
+                }
+                if !duplicates.is_empty() {
+                    waits.push(format!("an officer's review of the likely duplicate pools {}", ids(duplicates)));
+                }
+                format!("the approval waits for {}", waits.join(" and "))
+            }
             Self::PayloadTooLarge => "the request body exceeds the size limit".into(),
             Self::Validation(_) => "some fields are invalid".into(),
             Self::TooManyRequests { retry_after_seconds } => {
@@ -209,6 +239,14 @@ impl ApiError {
                 Self::WrongState { state, .. } => Some(state.clone()),
                 _ => None,
             },
+            organisations: match self {
+                Self::ApprovalBlocked { organisations, .. } => Some(organisations.clone()),
+                _ => None,
+            },
+            duplicates: match self {
+                Self::ApprovalBlocked { duplicates, .. } => Some(duplicates.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -220,7 +258,7 @@ impl ResponseError for ApiError {
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Conflict(_) | Self::WrongState { .. } => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::WrongState { .. } | Self::ApprovalBlocked { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } | Self::IdempotencyQuota { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -371,6 +409,19 @@ mod tests {
         assert_eq!(problem.status, 409);
         assert_eq!(problem.state.as_deref(), Some("funded"));
         assert!(problem.detail.contains("funded"));
+    }
+
+    #[test]
+    fn a_blocked_approval_names_every_blocker_and_the_weightier_gate() {
+        let pledges = ApiError::ApprovalBlocked { organisations: vec![3, 5], duplicates: vec![] }.problem();
+        assert_eq!((pledges.status, pledges.kind.as_str()), (409, "/problems/unconfirmed-pledges"));
+        assert_eq!((pledges.organisations, pledges.duplicates), (Some(vec![3, 5]), Some(vec![])));
+        let both = ApiError::ApprovalBlocked { organisations: vec![3], duplicates: vec![9] }.problem();
+        assert_eq!(both.kind, "/problems/unreviewed-duplicates");
+        assert_eq!((both.organisations, both.duplicates), (Some(vec![3]), Some(vec![9])));
+        assert!(both.detail.contains("organisations 3") && both.detail.contains("pools 9"), "{}", both.detail);
+        let json = serde_json::to_value(ApiError::NotFound.problem()).unwrap();
+        assert!(json.get("organisations").is_none() && json.get("duplicates").is_none());
     }
 
     #[test]

@@ -56,6 +56,10 @@ diesel::table! {
         expired_at -> Nullable<Timestamp>,
         cancelled_at -> Nullable<Timestamp>,
         merged_at -> Nullable<Timestamp>,
+        kind -> Text,
+        maintains_pool_id -> Nullable<BigInt>,
+        period_start -> Nullable<Date>,
+        period_end -> Nullable<Date>,
         opened_by_organisation_id -> Nullable<BigInt>,
     }
 }
@@ -85,6 +89,10 @@ diesel::table! {
         amount_cents -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        status -> Text,
+        decision_ref -> Nullable<Text>,
+        decision_date -> Nullable<Date>,
+        decided_by -> Nullable<Text>,
     }
 }
 

@@ -15,7 +15,7 @@ use diesel::{
 };
 
 use crate::domain::{
-    kinds::{Locale, NeedStatus, OrganisationKind, OutboxStatus, Role},
+    kinds::{DecidedBy, Locale, NeedStatus, OrganisationKind, OutboxStatus, PledgeStatus, PoolKind, Role},
     money::Cents,
     pool_state::PoolState,
 };
@@ -54,7 +54,7 @@ macro_rules! stored_as_text {
     )+};
 }
 
-stored_as_text!(PoolState, NeedStatus, Role, OrganisationKind, Locale, OutboxStatus);
+stored_as_text!(PoolState, NeedStatus, Role, OrganisationKind, Locale, OutboxStatus, PledgeStatus, DecidedBy, PoolKind);
 
 const _: () = {
     #[derive(AsExpression, FromSqlRow)]

@@ -1,5 +1,5 @@
-//! The closed vocabularies of the domain: roles, kinds of organisation, locales, the status
-//! of a need and of an email. Each is an enum with its text form; the database stores the
+//! The closed vocabularies of the domain: roles, kinds of organisation and of pool, locales,
+//! the status of a need, of a pledge and of an email, the bodies that decide a pledge. Each is an enum with its text form; the database stores the
 //! text, and `crate::db` maps it both ways (an unknown stored value is an error, never a
 //! default).
 
@@ -80,6 +80,33 @@ text_enum! {
     OutboxStatus { Pending => "pending", Sent => "sent", Dead => "dead" }
 }
 
+text_enum! {
+    /// Whether a pledge binds its organisation's money (SPEC section 10): `provisional` as
+    /// created or changed, `confirmed` once its council decided.
+    #[schema(example = "confirmed")]
+    PledgeStatus { Provisional => "provisional", Confirmed => "confirmed" }
+}
+
+text_enum! {
+    /// The body whose decision confirms a pledge: the collège (communal, provincial) or the
+    /// conseil (communal, provincial, de l'action sociale), a CPAS's bureau permanent, a
+    /// police zone's council, or another.
+    #[schema(example = "college")]
+    DecidedBy {
+        College => "college",
+        Conseil => "conseil",
+        BureauPermanent => "bureau_permanent",
+        ZoneCouncil => "zone_council",
+        Other => "other",
+    }
+}
+
+text_enum! {
+    /// What a pool funds: a new development, or a period of upkeep of a delivered one.
+    #[schema(example = "development")]
+    PoolKind { Development => "development", Maintenance => "maintenance" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +118,10 @@ mod tests {
         }
         assert_eq!(serde_json::to_string(&OrganisationKind::PoliceZone).unwrap(), "\"police_zone\"");
         assert_eq!(Locale::parse("xx").unwrap_err(), "must be one of: fr, nl, de, en");
+        for body in DecidedBy::ALL {
+            assert_eq!(DecidedBy::parse(body.as_str()), Ok(*body));
+        }
+        assert_eq!(serde_json::to_string(&DecidedBy::BureauPermanent).unwrap(), "\"bureau_permanent\"");
+        assert!(DecidedBy::parse("mayor").is_err());
     }
 }

@@ -1,12 +1,18 @@
 //! The pool lifecycle of SPEC section 4, as a pure transition function.
 //!
 //! ```text
+//!         ┌──(a council refuses; pledged < threshold)──┐
+//!         ▼                                             │
 //! open ──(pledged ≥ threshold)──▶ funded ──approve──▶ approved ──award──▶ awarded ──deliver──▶ delivered
-//!   │                               │ reject
-//!   │ deadline passed               ▼
+//!   │                               │ reject          (every participant with a share
+//!   │ deadline passed               ▼                  has a confirmed pledge)
 //!   ▼                            rejected
 //! expired          (an officer may cancel any pool before `awarded` → cancelled)
 //! ```
+//!
+//! SPEC section 10 adds `funded → open` (`Reopen`): a council refused a provisional pledge
+//! of a funded pool, and what is left is below the threshold. The pool then takes pledges
+//! again, and the next crossing funds it again: every crossing up is one `pool.funded`.
 //!
 //! One state is added to the SPEC's: `merged`, the end of a pool whose needs and pledges an
 //! officer moved into another pool (`merged_into_pool_id` says which). Calling it
@@ -37,6 +43,7 @@ text_enum! {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transition {
     Fund,
+    Reopen,
     Approve,
     Reject,
     Award,
@@ -51,6 +58,7 @@ impl Transition {
     pub fn event_type(self) -> &'static str {
         match self {
             Self::Fund => "pool.funded",
+            Self::Reopen => "pool.reopened",
             Self::Approve => "pool.approved",
             Self::Reject => "pool.rejected",
             Self::Award => "pool.awarded",
@@ -69,6 +77,7 @@ impl PoolState {
         use Transition::*;
         match (self, transition) {
             (Open, Fund) => Ok(Funded),
+            (Funded, Reopen) => Ok(Open),
             (Funded, Approve) => Ok(Approved),
             (Funded, Reject) => Ok(Rejected),
             (Approved, Award) => Ok(Awarded),
@@ -83,6 +92,13 @@ impl PoolState {
     /// Pledges may be created, changed or withdrawn only while the pool is open.
     pub fn accepts_pledges(self) -> bool {
         self == PoolState::Open
+    }
+
+    /// A council's decision on a pledge (a confirmation, or a refusal that withdraws a
+    /// provisional pledge) is recorded while the pool is open or funded: it is what the
+    /// approval of a funded pool waits for. Once approved, every paying pledge is confirmed.
+    pub fn accepts_council_decisions(self) -> bool {
+        matches!(self, Self::Open | Self::Funded)
     }
 
     /// Pools a new need may join or be compared with: the living ones, and delivered ones
@@ -103,9 +119,10 @@ mod tests {
 
     #[test]
     fn the_lifecycle_of_the_spec_and_nothing_else() {
-        let all_transitions = [Fund, Approve, Reject, Award, Deliver, Expire, Cancel, MergeAway];
+        let all_transitions = [Fund, Reopen, Approve, Reject, Award, Deliver, Expire, Cancel, MergeAway];
         let allowed = [
             (Open, Fund, Funded),
+            (Funded, Reopen, Open),
             (Funded, Approve, Approved),
             (Funded, Reject, Rejected),
             (Approved, Award, Awarded),
@@ -129,5 +146,11 @@ mod tests {
     fn only_open_pools_take_pledges() {
         assert!(Open.accepts_pledges());
         assert!(PoolState::ALL.iter().filter(|s| s.accepts_pledges()).count() == 1);
+    }
+
+    #[test]
+    fn councils_decide_while_open_or_funded() {
+        let deciding: Vec<_> = PoolState::ALL.iter().filter(|s| s.accepts_council_decisions()).collect();
+        assert_eq!(deciding, [&Open, &Funded]);
     }
 }

@@ -49,6 +49,14 @@ pub fn reason(raw: &str) -> Result<String, String> {
     clean(raw, 3, 2_000, true)
 }
 
+/// The reference of a council's decision (a deliberation number, such as `CC/2026/0412`):
+/// 1 to 200 characters on one line, and (as all text here) no invisible formatting character,
+/// which would make a reference differ from the one printed in the minutes while looking the
+/// same.
+pub fn decision_ref(raw: &str) -> Result<String, String> {
+    clean(raw, 1, 200, false)
+}
+
 /// Unicode general category Cf (format characters, Unicode 16): invisible characters that
 /// change how text around them is shown or split, such as bidirectional overrides (U+202A to
 /// U+202E, U+2066 to U+2069), zero-width spaces and joiners (U+200B to U+200F, U+2060 to
@@ -115,5 +123,19 @@ mod tests {
         // Visible letters, accents and ordinary spaces are untouched.
         assert!(title("Cimetière de Saint-Gérard — Ölbergstraße").is_ok());
         assert!(!is_format('\u{00A0}') && !is_format('é') && !is_format(' '));
+    }
+
+    #[test]
+    fn decision_references_are_visible_text_on_one_line() {
+        assert_eq!(decision_ref("  CC/2026/0412 ").unwrap(), "CC/2026/0412");
+        assert_eq!(decision_ref("Délibération n° 12 du collège").unwrap(), "Délibération n° 12 du collège");
+        assert!(decision_ref("").is_err());
+        assert!(decision_ref("   ").is_err());
+        assert!(decision_ref(&"x".repeat(201)).is_err());
+        assert!(decision_ref(&"é".repeat(200)).is_ok());
+        for invisible in ['\u{200B}', '\u{202E}', '\u{FEFF}', '\u{AD}', '\u{2066}', '\u{E0041}'] {
+            assert!(decision_ref(&format!("CC{invisible}12")).is_err(), "{invisible:?}");
+        }
+        assert!(decision_ref("CC\n12").is_err());
     }
 }

@@ -10,27 +10,51 @@ use crate::{
         models::{
             event::Event,
             outbox::{self, NewOutboxRow},
-            pool::Pool,
+            pool::{self, Pool},
             user,
         },
     },
-    domain::kinds::{OutboxStatus, Role},
+    domain::kinds::{OutboxStatus, PledgeStatus, Role},
     error::{ApiError, ApiResult},
-    service::pool_view,
+    service::pool_view::{self, PoolView},
 };
 
-/// Queues the emails an event causes (`pool.funded` to every user of every participating
-/// organisation and to every officer; `pool.approved`, `pool.rejected`, `pool.expired` to
-/// every user of every participating organisation). Other events cause none. Returns how
-/// many were queued.
+/// Queues the emails a pool transition causes (`pool.funded` and `pool.reopened` to every
+/// user of every participating organisation and to every officer; `pool.approved`,
+/// `pool.rejected`, `pool.expired` to every user of every participating organisation).
+/// Other events cause none. Returns how many were queued.
 pub fn queue(tx: &mut WriteTx, event: &Event, pool: &Pool) -> ApiResult<usize> {
     let Some(kind) = MailKind::from_event_type(&event.event_type) else { return Ok(0) };
     let view = pool_view::with_participants(tx, pool.clone())?;
+    let organisations: Vec<i64> = view.participants.iter().map(|p| p.organisation_id).collect();
+    queue_to(tx, kind, event, &view, &organisations)
+}
+
+/// Queues the invitations of `event` (`pool.maintenance_opened` on a new maintenance pool)
+/// to every user of `organisations`, which do not take part in the pool yet.
+pub fn invite(tx: &mut WriteTx, event: &Event, pool: &Pool, organisations: &[i64]) -> ApiResult<usize> {
+    let kind = MailKind::from_event_type(&event.event_type)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no email for {}", event.event_type)))?;
+    let view = pool_view::with_participants(tx, pool.clone())?;
+    queue_to(tx, kind, event, &view, organisations)
+}
+
+fn queue_to(
+    tx: &mut WriteTx,
+    kind: MailKind,
+    event: &Event,
+    view: &PoolView,
+    organisations: &[i64],
+) -> ApiResult<usize> {
+    let pool = &view.pool;
     let by_organisation: BTreeMap<i64, &pool_view::Participant> =
         view.participants.iter().map(|p| (p.organisation_id, p)).collect();
-    let organisation_ids: Vec<i64> = by_organisation.keys().copied().collect();
+    let maintained = match pool.maintains_pool_id {
+        Some(id) => Some(pool::find(tx, id)?),
+        None => None,
+    };
     let now = db::now();
-    let rows = user::recipients(tx, &organisation_ids, kind == MailKind::PoolFunded)?
+    let rows = user::recipients(tx, organisations, kind.to_officers())?
         .into_iter()
         .map(|r| {
             let participant = by_organisation.get(&r.organisation_id);
@@ -50,6 +74,14 @@ pub fn queue(tx: &mut WriteTx, event: &Event, pool: &Pool) -> ApiResult<usize> {
                 share_cents: participant.map(|p| p.share_cents),
                 reason: pool.reason.clone(),
                 deadline: pool.deadline.map(|d| d.to_string()),
+                public_url: String::new(),
+                pledge_provisional: participant.is_some_and(|p| p.pledge_status == Some(PledgeStatus::Provisional)),
+                maintained_pool_id: maintained.as_ref().map(|m| m.id),
+                maintained_pool_title: maintained.as_ref().map(|m| m.title.clone()),
+                repository_url: maintained.as_ref().and_then(|m| m.repository_url.clone()),
+                licence: maintained.as_ref().and_then(|m| m.licence.clone()),
+                period_start: pool.period_start.map(|d| d.to_string()),
+                period_end: pool.period_end.map(|d| d.to_string()),
             };
             Ok(NewOutboxRow {
                 event_id: event.id,

@@ -160,6 +160,7 @@ impl Mailer {
         let kind = MailKind::from_event_type(&row.event_type).ok_or("unknown email kind")?;
         let mut context: MailContext = serde_json::from_str(&row.context).map_err(|e| format!("bad context: {e}"))?;
         context.pool_url = format!("{}/api/v1/pools/{}", self.public_url, context.pool_id);
+        context.public_url.clone_from(&self.public_url);
         let rendered = templates::render(kind, row.locale.as_str(), &context).map_err(|e| e.to_string())?;
         let from: Mailbox = self.config.from.parse().map_err(|e| format!("MUTUA_MAIL_FROM: {e}"))?;
         let domain = from.email.domain().to_owned();

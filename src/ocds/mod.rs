@@ -1,292 +1,126 @@
-//! Pools as Open Contracting Data Standard (OCDS 1.1) releases: a pure mapping, no I/O.
+//! Pools as Open Contracting Data Standard (OCDS 1.1) data: a pure mapping, no I/O.
 //!
-//! One contracting process per pool (`ocid` = `{prefix}-{pool id}`), published as one
-//! release that describes the pool as it is now: its `id` carries the state and the
-//! instant of the last change, so every change gives a new release id and a release never
-//! changes once published.
+//! One contracting process per pool (`ocid` = `{MUTUA_OCID_PREFIX}-{pool id}`), and **one
+//! release per audit event** that changes what OCDS describes: the release of an event is
+//! built by folding the pool's events up to and including it ([`fold`]), never from the
+//! pool's row, so it is the same whenever it is fetched. Its `id` is `{ocid}-{event id}`,
+//! its `date` the event's. Releases are full snapshots that never drop what an earlier one
+//! said (a withdrawn pledge stays at zero, a former participant stays a party), so that the
+//! compiled release ([`merge`]) is the pool as it is now. Organisation names and NIS codes
+//! are read as they are now: they are public bodies, and nothing else is read outside the
+//! events. No person is named (no user, no email, no actor of an event).
 //!
-//! | pool state | `tag` | `tender.status` |
+//! | event | what its release changes | `tag` |
 //! |---|---|---|
-//! | open, funded | planning | planning |
-//! | approved | tender | active |
-//! | awarded | award | complete (+ `awards`) |
-//! | delivered | contract, implementation | complete (+ `awards`, `contracts` with the repository) |
-//! | rejected, cancelled | tenderCancellation | cancelled (+ the reason as a cancellationDetails document) |
-//! | expired | tenderUpdate | unsuccessful: funding did not reach the threshold in time |
-//! | merged | tenderCancellation | cancelled (+ `relatedProcesses` naming the pool it went into) |
+//! | `pool.created` | title, description, CPV item, `tender.value` (the estimate); for a maintenance pool the `prior` related process and `tender.contractPeriod` | `planning` |
+//! | `pool.updated` | title, description, estimate (`null` once cleared) | update of the stage¹ |
+//! | `need.posted`, `need.moved` | the authority becomes a party (`buyer`) | update of the stage |
+//! | `need.withdrawn`, `need.moved_out` | its roles (`interestedParty` when it no longer takes part) | update of the stage |
+//! | `pledge.set` | its `budgetBreakdown` entry (amount, share), `planning.budget.amount`, role `funder` | update of the stage |
+//! | `pledge.withdrawn`, `pledge.refused` | its entry at zero, saying why | update of the stage |
+//! | `pledge.confirmed` | its entry names the council's decision | update of the stage |
+//! | `pool.funded` | `tender.status` `planned` | `planningUpdate` |
+//! | `pool.reopened` | `tender.status` `planning` | `planningUpdate` |
+//! | `pool.maintenance_opened` | the `prior` related process and contract period, if not given yet | `planningUpdate` |
+//! | `pool.merge_received` | the needs and pledges that came in, a `merged-from-{pool}` related process | update of the stage |
+//! | `pool.approved` | `tender.status` `active` | `tender` |
+//! | `pool.rejected`, `pool.cancelled` | `tender.status` `cancelled`, the reason as a `cancellationDetails` document | `tenderCancellation` |
+//! | `pool.merged` | `tender.status` `cancelled`, pledges at zero (moved), the `merged-into` related process | `tenderCancellation` |
+//! | `pool.expired` | `tender.status` `unsuccessful` (funding did not reach the threshold in time) | `tenderUpdate` |
+//! | `pool.awarded` | `tender.status` `complete`, `awards` (supplier, amount), the supplier as a party | `award` |
+//! | `pool.delivered` | `contracts` (`terminated`, the repository as a `completionCertificate` document) | `contract`, `implementation`, `contractTermination` |
+//! | any other type | no release | |
 //!
-//! Merged pools are published, not left out: a harvester that saw the pool while it was
-//! open must learn that it ended and where its needs and pledges went.
+//! ¹ `planningUpdate` while open or funded, `tenderUpdate` once approved or ended,
+//! `awardUpdate` once awarded, `implementationUpdate` once delivered (an authority that
+//! joins delivered software to reuse it).
 //!
-//! Money. Every release carries `planning.budget`: `amount` is what the authorities pledged
-//! in all and `budgetBreakdown` (the budget breakdown extension, declared in the package)
-//! has one entry per pledging authority, its pledge as `amount` and the authority as
-//! `sourceParty`. The budget is the money put up, so it is the pledges that add up to it;
-//! the estimated cost (the pool's target) is `tender.value`.
+//! Money. `planning.budget.amount` is what the authorities pledge in all and
+//! `budgetBreakdown` (the budget breakdown extension, declared in the package) has one entry
+//! per authority that pledged, its pledge as `amount`, its share in the description and the
+//! authority as `sourceParty`. The budget is the money put up, so it is the pledges that add
+//! up to it; the estimated cost is `tender.value`.
 //!
 //! Parties. The central purchasing office buys on behalf of all the authorities: it is the
 //! release's `buyer` and the tender's `procuringEntity`. Each participating authority is a
-//! party with role `buyer` (its budget pays), and `funder` when it pledged. Belgian NIS
+//! party with role `buyer` (its budget pays), and `funder` while it pledges. Belgian NIS
 //! codes are not a scheme of the org-id.guide list that `identifier` expects, so they go in
 //! `additionalIdentifiers` with the scheme `BE-NIS`.
+//!
+//! Merged pools are published, not left out: a harvester that saw the pool while it was
+//! open must learn that it ended and where its needs and pledges went.
 
+pub mod fold;
+pub mod merge;
+mod prefix;
+mod release;
 mod schema;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-
+pub use fold::{PUBLISHED, Snapshot};
+pub use merge::{Json, MergeError};
+pub use prefix::OcidPrefix;
+pub use release::{Publication, release};
 pub use schema::*;
 
-use crate::{
-    db::models::{organisation::Organisation, pool::Pool},
-    domain::{cpv::CpvCode, money::Cents, pool_state::PoolState},
-    mail::templates::format_money,
-    service::pool_view::PoolView,
-};
+use crate::db::models::organisation::Organisation;
 
-/// A pool and when anything about it last changed (its row, or any event recorded for it,
-/// such as a need joining).
-pub struct PoolSnapshot {
-    pub view: PoolView,
-    pub last_change: NaiveDateTime,
+/// The extensions every package declares.
+fn extensions() -> Vec<String> {
+    vec![BUDGET_BREAKDOWN_EXTENSION.to_owned(), PAGINATION_EXTENSION.to_owned()]
 }
 
-/// What every release of one package shares.
-pub struct Publication<'a> {
-    pub prefix: &'a str,
-    /// The organisation of kind `central_purchasing`, if there is one.
-    pub central: Option<&'a Organisation>,
-    /// The participating organisations of the pools, for their NIS codes.
-    pub organisations: &'a [Organisation],
+/// Who publishes: the central purchasing office, at the service's public URL.
+pub fn publisher(central: Option<&Organisation>, public_url: &str) -> Publisher {
+    Publisher { name: central.map_or_else(|| "mutua".to_owned(), |c| c.name.clone()), uri: Some(public_url.to_owned()) }
 }
 
-/// The package of `releases`, dated by the newest of them (OCDS: a package made on demand
-/// carries the date of the last change to its contents).
-pub fn package(
+/// A page of releases. `published_date` is the date of the last change to what the package
+/// holds (OCDS: a package made on demand carries that date), so the same page is the same
+/// bytes until something changes.
+pub fn release_package(
     uri: String,
-    public_url: &str,
-    central: Option<&Organisation>,
+    publisher: Publisher,
+    published_date: Instant,
+    next: Option<String>,
     releases: Vec<Release>,
 ) -> ReleasePackage {
     ReleasePackage {
         uri,
         version: VERSION.to_owned(),
-        extensions: vec![BUDGET_BREAKDOWN_EXTENSION.to_owned()],
-        published_date: releases.iter().map(|r| r.date).max().unwrap_or_else(Utc::now),
-        publisher: Publisher {
-            name: central.map_or_else(|| "mutua".to_owned(), |c| c.name.clone()),
-            uri: Some(public_url.to_owned()),
-        },
+        extensions: extensions(),
+        published_date,
+        publisher,
+        links: next.map(|next| Links { next }),
         releases,
     }
 }
 
-pub fn release(snapshot: &PoolSnapshot, publication: &Publication) -> Release {
-    let pool = &snapshot.view.pool;
-    let state = pool.state;
-    let ocid = format!("{}-{}", publication.prefix, pool.id);
-    let date = snapshot.last_change.and_utc();
-    let (tag, status) = stage(state);
-    let central = publication.central.map(|c| OrganizationReference { id: org_id(c.id), name: c.name.clone() });
-    let delivered = state == PoolState::Delivered;
-    let awarded = delivered || state == PoolState::Awarded;
-    Release {
-        id: format!("{ocid}-{state}-{}", date.timestamp_micros()),
-        date,
-        tag,
-        initiation_type: "tender".to_owned(),
-        language: "fr".to_owned(),
-        parties: parties(&snapshot.view, publication, awarded),
-        buyer: central.clone(),
-        planning: (state != PoolState::Merged).then(|| planning(&snapshot.view)),
-        tender: Tender {
-            id: format!("{ocid}-tender"),
-            title: pool.title.clone(),
-            description: Some(pool.description.clone()).filter(|d| !d.is_empty()),
-            status,
-            value: pool.target_cents.or(pool.threshold_cents).map(|cents| value(cents, pool)),
-            procuring_entity: central,
-            items: vec![item(pool)],
-            documents: cancellation(pool, state).into_iter().collect(),
-        },
-        awards: if awarded { vec![award(&ocid, pool)] } else { Vec::new() },
-        contracts: if delivered { vec![contract(&ocid, pool)] } else { Vec::new() },
-        related_processes: merged_into(publication.prefix, pool).into_iter().collect(),
+/// A page of records; see [`release_package`].
+pub fn record_package(
+    uri: String,
+    publisher: Publisher,
+    published_date: Instant,
+    next: Option<String>,
+    records: Vec<Record>,
+) -> RecordPackage {
+    RecordPackage {
+        uri,
+        version: VERSION.to_owned(),
+        extensions: extensions(),
+        published_date,
+        publisher,
+        links: next.map(|next| Links { next }),
+        records,
+    }
+}
+
+/// The record of one pool: its releases, oldest first, and what they compile to.
+pub fn record(ocid: String, releases: Vec<Release>) -> Result<Record, MergeError> {
+    let json = releases.iter().map(Json::of).collect::<Result<Vec<_>, _>>()?;
+    Ok(Record {
         ocid,
-    }
-}
-
-/// The release tag and tender status of each pool state (see the table above).
-fn stage(state: PoolState) -> (Vec<Tag>, TenderStatus) {
-    match state {
-        PoolState::Open | PoolState::Funded => (vec![Tag::Planning], TenderStatus::Planning),
-        PoolState::Approved => (vec![Tag::Tender], TenderStatus::Active),
-        PoolState::Awarded => (vec![Tag::Award], TenderStatus::Complete),
-        PoolState::Delivered => (vec![Tag::Contract, Tag::Implementation], TenderStatus::Complete),
-        PoolState::Rejected | PoolState::Cancelled | PoolState::Merged => {
-            (vec![Tag::TenderCancellation], TenderStatus::Cancelled)
-        }
-        PoolState::Expired => (vec![Tag::TenderUpdate], TenderStatus::Unsuccessful),
-    }
-}
-
-fn org_id(organisation_id: i64) -> String {
-    format!("org-{organisation_id}")
-}
-
-/// Suppliers are names, not organisations of mutua: their party id is the pool's.
-fn supplier(pool: &Pool) -> Option<OrganizationReference> {
-    pool.supplier.as_ref().map(|name| OrganizationReference { id: format!("supplier-{}", pool.id), name: name.clone() })
-}
-
-fn value(cents: Cents, pool: &Pool) -> MonetaryValue {
-    MonetaryValue { amount: Amount(cents.get()), currency: pool.currency.clone() }
-}
-
-fn parties(view: &PoolView, publication: &Publication, awarded: bool) -> Vec<Party> {
-    let mut parties: Vec<Party> = Vec::new();
-    let mut add = |id: String, name: &str, nis_code: Option<&str>, roles: &[&str]| {
-        // One party per organisation, whatever it does: roles add up.
-        let index = parties.iter().position(|p| p.id == id).unwrap_or_else(|| {
-            parties.push(Party {
-                id,
-                name: name.to_owned(),
-                additional_identifiers: nis_code
-                    .map(|code| Identifier { scheme: "BE-NIS".into(), id: code.into(), legal_name: name.into() })
-                    .into_iter()
-                    .collect(),
-                roles: Vec::new(),
-            });
-            parties.len() - 1
-        });
-        let party = &mut parties[index];
-        for role in roles {
-            if !party.roles.iter().any(|r| r == role) {
-                party.roles.push((*role).to_owned());
-            }
-        }
-    };
-    if let Some(central) = publication.central {
-        add(org_id(central.id), &central.name, central.nis_code.as_deref(), &["buyer", "procuringEntity"]);
-    }
-    for participant in &view.participants {
-        let nis_code = publication
-            .organisations
-            .iter()
-            .find(|o| o.id == participant.organisation_id)
-            .and_then(|o| o.nis_code.as_deref());
-        let roles: &[&str] = if participant.pledged_cents.is_positive() { &["buyer", "funder"] } else { &["buyer"] };
-        add(org_id(participant.organisation_id), &participant.name, nis_code, roles);
-    }
-    if let Some(supplier) = supplier(&view.pool).filter(|_| awarded) {
-        add(supplier.id, &supplier.name, None, &["supplier"]);
-    }
-    parties
-}
-
-fn planning(view: &PoolView) -> Planning {
-    let pool = &view.pool;
-    let budget_breakdown = view
-        .participants
-        .iter()
-        .filter(|p| p.pledged_cents.is_positive())
-        .map(|p| BudgetBreakdown {
-            id: format!("pledge-{}", org_id(p.organisation_id)),
-            description: format!(
-                "Promesse de financement de {} (plafond) ; part à payer : {}",
-                p.name,
-                format_money(p.share_cents.get(), "fr")
-            ),
-            amount: value(p.pledged_cents, pool),
-            source_party: OrganizationReference { id: org_id(p.organisation_id), name: p.name.clone() },
-        })
-        .collect();
-    Planning {
-        budget: Budget {
-            description: "Promesses de financement des autorités participantes. Chacune paie au plus sa promesse : \
-                le coût estimé est réparti au prorata des promesses."
-                .to_owned(),
-            project: pool.title.clone(),
-            amount: value(pool.pledged_cents, pool),
-            budget_breakdown,
-        },
-    }
-}
-
-/// The pool's one item, classified by its CPV code when it has one. OCDS data uses the
-/// eight digits of a CPV code without its check digit (`48000000`), as TED notices do.
-fn item(pool: &Pool) -> Item {
-    let classification = pool.cpv_code.as_deref().map(|code| Classification {
-        scheme: "CPV".to_owned(),
-        id: code.split('-').next().unwrap_or(code).to_owned(),
-        description: CpvCode::label(code).unwrap_or(code).to_owned(),
-    });
-    Item { id: "1".to_owned(), description: pool.title.clone(), classification }
-}
-
-fn utc(at: Option<NaiveDateTime>) -> Option<DateTime<Utc>> {
-    at.map(|at| at.and_utc())
-}
-
-/// Why the office rejected or cancelled the pool.
-fn cancellation(pool: &Pool, state: PoolState) -> Option<Document> {
-    let (title, at) = match state {
-        PoolState::Rejected => ("Motif du rejet", pool.rejected_at),
-        PoolState::Cancelled => ("Motif de l'annulation", pool.cancelled_at),
-        _ => return None,
-    };
-    Some(Document {
-        id: "cancellation".to_owned(),
-        document_type: "cancellationDetails".to_owned(),
-        title: title.to_owned(),
-        description: pool.reason.clone()?,
-        url: None,
-        date_published: utc(at),
-    })
-}
-
-fn award(ocid: &str, pool: &Pool) -> Award {
-    Award {
-        id: format!("{ocid}-award"),
-        status: "active".to_owned(),
-        date: utc(pool.awarded_at),
-        value: pool.award_cents.map(|cents| value(cents, pool)),
-        suppliers: supplier(pool).into_iter().collect(),
-        items: vec![item(pool)],
-    }
-}
-
-/// The delivered development: the contract has come to its end, and its implementation
-/// points to the repository of the free software every member may reuse.
-fn contract(ocid: &str, pool: &Pool) -> Contract {
-    let licence = pool.licence.as_deref().unwrap_or("libre");
-    Contract {
-        id: format!("{ocid}-contract"),
-        award_id: format!("{ocid}-award"),
-        status: "terminated".to_owned(),
-        value: pool.award_cents.map(|cents| value(cents, pool)),
-        items: vec![item(pool)],
-        period: utc(pool.delivered_at).map(|end_date| Period { end_date }),
-        implementation: Implementation {
-            documents: vec![Document {
-                id: "repository".to_owned(),
-                document_type: "completionCertificate".to_owned(),
-                title: "Code source livré".to_owned(),
-                description: format!(
-                    "Dépôt du logiciel livré, sous licence {licence} : chaque membre peut le réutiliser."
-                ),
-                url: pool.repository_url.clone(),
-                date_published: utc(pool.delivered_at),
-            }],
-        },
-    }
-}
-
-fn merged_into(prefix: &str, pool: &Pool) -> Option<RelatedProcess> {
-    let into = pool.merged_into_pool_id?;
-    Some(RelatedProcess {
-        id: "merged-into".to_owned(),
-        title: "Mise en commun fusionnée : ses besoins et promesses y ont été transférés".to_owned(),
-        scheme: "ocid".to_owned(),
-        identifier: format!("{prefix}-{into}"),
+        compiled_release: merge::compiled_release(&json)?,
+        versioned_release: merge::versioned_release(&json)?,
+        releases,
     })
 }

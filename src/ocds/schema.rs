@@ -1,35 +1,145 @@
-//! The parts of the OCDS 1.1 release package schema that mutua fills, as typed structs.
+//! The parts of the OCDS 1.1 release and record package schemas that mutua fills, as
+//! typed structs.
 //!
 //! Field names follow the standard (camelCase); empty lists and unknown values are left
-//! out rather than written as `null` or `[]`, as the OCDS guidance prefers. The one field
-//! outside the core schema is `Budget::budget_breakdown`, from the budget breakdown
-//! extension that the package declares in `extensions`.
+//! out rather than written as `null` or `[]`, as the OCDS guidance prefers. A `null` is
+//! written only to remove what an earlier release of the same process said (the merge
+//! routine removes a field set to `null`). Fields outside the core schema come from the
+//! extensions the packages declare in `extensions`: `Budget::budget_breakdown` (budget
+//! breakdown) and the packages' `links` (pagination).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer, ser::Error as _};
 use utoipa::ToSchema;
 
-/// The OCDS schema version of the package.
+use super::merge::Json;
+
+/// The OCDS schema version of the packages.
 pub const VERSION: &str = "1.1";
 
 /// The budget breakdown extension, for each authority's pledge.
 pub const BUDGET_BREAKDOWN_EXTENSION: &str = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_budget_breakdown_extension/master/extension.json";
 
+/// The pagination extension, for the packages' `links` (in the core schema from OCDS 1.2).
+pub const PAGINATION_EXTENSION: &str =
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_pagination_extension/master/extension.json";
+
+/// An instant, written with microseconds and `Z` (`2026-03-04T16:20:00.848314Z`): always the
+/// same width, so that dates sort as text the way they sort in time, which is how the
+/// merge routine orders releases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ToSchema)]
+#[schema(value_type = String, format = DateTime, example = "2026-03-04T16:20:00.848314Z")]
+pub struct Instant(pub DateTime<Utc>);
+
+impl Instant {
+    pub fn text(self) -> String {
+        self.0.to_rfc3339_opts(SecondsFormat::Micros, true)
+    }
+}
+
+impl Serialize for Instant {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text())
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReleasePackage {
     /// This page's URL.
-    #[schema(example = "https://mutua.example.be/api/v1/ocds/releases?limit=100&offset=0")]
+    #[schema(example = "https://mutua.example.be/api/v1/ocds/releases?limit=100")]
     pub uri: String,
     #[schema(example = "1.1")]
     pub version: String,
-    #[schema(example = json!([BUDGET_BREAKDOWN_EXTENSION]))]
+    #[schema(example = json!([BUDGET_BREAKDOWN_EXTENSION, PAGINATION_EXTENSION]))]
     pub extensions: Vec<String>,
-    /// The date of the newest release in the package.
-    #[schema(example = "2026-03-04T16:20:00Z")]
-    pub published_date: DateTime<Utc>,
+    /// The date of the newest release in the package (of the whole export when the page is
+    /// empty).
+    pub published_date: Instant,
     pub publisher: Publisher,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<Links>,
     pub releases: Vec<Release>,
+}
+
+/// The pages of an export (pagination extension).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Links {
+    /// The next page: the releases (records) after the last of this page. Given whenever the
+    /// page is not empty; a harvester follows it until a page comes back empty, and may keep
+    /// it to ask later for what was published since.
+    #[schema(example = "https://mutua.example.be/api/v1/ocds/releases?limit=100&after=57")]
+    pub next: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordPackage {
+    /// This page's URL.
+    #[schema(example = "https://mutua.example.be/api/v1/ocds/records?limit=20")]
+    pub uri: String,
+    #[schema(example = "1.1")]
+    pub version: String,
+    #[schema(example = json!([BUDGET_BREAKDOWN_EXTENSION, PAGINATION_EXTENSION]))]
+    pub extensions: Vec<String>,
+    /// The date of the newest release in the package (of the whole export when the page is
+    /// empty).
+    pub published_date: Instant,
+    pub publisher: Publisher,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<Links>,
+    pub records: Vec<Record>,
+}
+
+/// One contracting process (one pool): all its releases, oldest first, and what they
+/// compile to.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Record {
+    #[schema(example = "ocds-mutua0-12")]
+    pub ocid: String,
+    pub releases: Vec<Release>,
+    /// The releases merged by the OCDS merge routine: the latest value of every field,
+    /// `tag: ["compiled"]`.
+    #[schema(schema_with = compiled_release_schema)]
+    pub compiled_release: Json,
+    /// Every value every field had, each with the release it came from.
+    #[schema(schema_with = versioned_release_schema)]
+    pub versioned_release: Json,
+}
+
+/// A release-shaped object, documented by the OCDS schemas rather than here.
+fn free_object(description: &str, example: serde_json::Value) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Object)
+        .description(Some(description))
+        .examples([example])
+        .build()
+}
+
+fn compiled_release_schema() -> utoipa::openapi::Object {
+    free_object(
+        "The releases merged by the OCDS merge routine: the latest value of every field, `tag: [\"compiled\"]`.",
+        serde_json::json!({
+            "tag": ["compiled"], "id": "ocds-mutua0-12-2026-03-04T16:20:00.848314Z",
+            "date": "2026-03-04T16:20:00.848314Z", "ocid": "ocds-mutua0-12", "initiationType": "tender",
+            "tender": {"id": "ocds-mutua0-12-tender", "title": "Gestion des concessions du cimetière", "status": "active"}
+        }),
+    )
+}
+
+fn versioned_release_schema() -> utoipa::openapi::Object {
+    let version = |id: &str, date: &str, tag: &str, value: &str| serde_json::json!({"releaseID": id, "releaseDate": date, "releaseTag": [tag], "value": value});
+    free_object(
+        "Every value every field had, each with the release it came from (`ocid` and the `id` of objects in lists stay plain).",
+        serde_json::json!({
+            "ocid": "ocds-mutua0-12",
+            "tender": {"status": [
+                version("ocds-mutua0-12-1", "2026-03-01T09:00:00.000000Z", "planning", "planning"),
+                version("ocds-mutua0-12-57", "2026-03-04T16:20:00.848314Z", "tender", "active"),
+            ]}
+        }),
+    )
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -44,12 +154,13 @@ pub struct Publisher {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Release {
-    #[schema(example = "ocds-mutua-12")]
+    #[schema(example = "ocds-mutua0-12")]
     pub ocid: String,
-    #[schema(example = "ocds-mutua-12-funded-1767225600000000")]
+    /// `{ocid}-{id of the audit event}`: one release per event, never rewritten.
+    #[schema(example = "ocds-mutua0-12-57")]
     pub id: String,
-    #[schema(example = "2026-01-01T00:00:00Z")]
-    pub date: DateTime<Utc>,
+    /// When the event was recorded.
+    pub date: Instant,
     pub tag: Vec<Tag>,
     #[schema(example = "tender")]
     pub initiation_type: String,
@@ -59,8 +170,7 @@ pub struct Release {
     pub parties: Vec<Party>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer: Option<OrganizationReference>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub planning: Option<Planning>,
+    pub planning: Planning,
     pub tender: Tender,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub awards: Vec<Award>,
@@ -75,12 +185,16 @@ pub struct Release {
 #[serde(rename_all = "camelCase")]
 pub enum Tag {
     Planning,
+    PlanningUpdate,
     Tender,
     TenderUpdate,
     TenderCancellation,
     Award,
+    AwardUpdate,
     Contract,
     Implementation,
+    ImplementationUpdate,
+    ContractTermination,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -92,9 +206,10 @@ pub struct Party {
     pub name: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub additional_identifiers: Vec<Identifier>,
-    /// Codes of the open partyRole codelist: buyer, funder, procuringEntity, supplier.
+    /// Codes of the open partyRole codelist: buyer, funder, procuringEntity, supplier,
+    /// interestedParty (an authority that took part and no longer does).
     #[schema(example = json!(["buyer", "funder"]))]
-    pub roles: Vec<String>,
+    pub roles: Vec<&'static str>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -154,12 +269,13 @@ pub struct BudgetBreakdown {
 // Not named `Value`, as OCDS names it: utoipa takes any type of that name for
 // `serde_json::Value` and documents it as "anything".
 /// An amount of money (the OCDS `Value` object): decimal euros with exactly two decimals.
+/// Both are `null` only to remove an amount an earlier release gave (an estimate cleared).
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct MonetaryValue {
-    #[schema(value_type = f64, example = 12500.5)]
-    pub amount: Amount,
+    #[schema(value_type = Option<f64>, example = 12500.5)]
+    pub amount: Option<Amount>,
     #[schema(example = "EUR")]
-    pub currency: String,
+    pub currency: Option<&'static str>,
 }
 
 /// Integer cents written as a decimal JSON number (`123450` → `1234.50`): the digits are
@@ -184,13 +300,14 @@ impl Serialize for Amount {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Tender {
-    #[schema(example = "ocds-mutua-12-tender")]
+    #[schema(example = "ocds-mutua0-12-tender")]
     pub id: String,
     #[schema(example = "Gestion des concessions du cimetière")]
     pub title: String,
+    /// `null` when an officer emptied a description an earlier release gave.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "Registre numérique des concessions, rappels d'échéance, plan du cimetière.")]
-    pub description: Option<String>,
+    #[schema(value_type = Option<String>, example = "Registre numérique des concessions, rappels d'échéance, plan du cimetière.")]
+    pub description: Option<Option<String>>,
     pub status: TenderStatus,
     /// The estimated cost of the development.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -200,6 +317,9 @@ pub struct Tender {
     pub items: Vec<Item>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<Document>,
+    /// The period of upkeep a maintenance pool funds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract_period: Option<Period>,
 }
 
 /// Codes of the closed tenderStatus codelist that mutua uses.
@@ -207,6 +327,7 @@ pub struct Tender {
 #[serde(rename_all = "camelCase")]
 pub enum TenderStatus {
     Planning,
+    Planned,
     Active,
     Complete,
     Cancelled,
@@ -249,21 +370,17 @@ pub struct Document {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "https://git.example.be/mutua/cimetiere")]
     pub url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "2026-09-15T10:00:00Z")]
-    pub date_published: Option<DateTime<Utc>>,
+    pub date_published: Instant,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Award {
-    #[schema(example = "ocds-mutua-12-award")]
+    #[schema(example = "ocds-mutua0-12-award")]
     pub id: String,
     /// Always `active`: mutua records an award once it is made.
     #[schema(example = "active")]
-    pub status: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "2026-05-12T14:00:00Z")]
-    pub date: Option<DateTime<Utc>>,
+    pub status: &'static str,
+    pub date: Instant,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<MonetaryValue>,
     pub suppliers: Vec<OrganizationReference>,
@@ -273,14 +390,14 @@ pub struct Award {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Contract {
-    #[schema(example = "ocds-mutua-12-contract")]
+    #[schema(example = "ocds-mutua0-12-contract")]
     pub id: String,
     #[serde(rename = "awardID")]
-    #[schema(example = "ocds-mutua-12-award")]
+    #[schema(example = "ocds-mutua0-12-award")]
     pub award_id: String,
     /// `terminated`: the software was delivered, the contract has come to its end.
     #[schema(example = "terminated")]
-    pub status: String,
+    pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<MonetaryValue>,
     pub items: Vec<Item>,
@@ -292,8 +409,10 @@ pub struct Contract {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Period {
-    #[schema(example = "2026-09-15T10:00:00Z")]
-    pub end_date: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Instant>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Instant>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -305,12 +424,17 @@ pub struct Implementation {
 pub struct RelatedProcess {
     #[schema(example = "merged-into")]
     pub id: String,
+    /// Codes of the relatedProcess codelist: `prior` for a maintenance pool's link to the
+    /// delivered pool it maintains.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(example = json!(["prior"]))]
+    pub relationship: Vec<&'static str>,
     #[schema(example = "Mise en commun fusionnée : ses besoins et promesses y ont été transférés")]
     pub title: String,
     /// `ocid`: `identifier` is the open contracting id of the related process.
     #[schema(example = "ocid")]
-    pub scheme: String,
-    #[schema(example = "ocds-mutua-7")]
+    pub scheme: &'static str,
+    #[schema(example = "ocds-mutua0-7")]
     pub identifier: String,
 }
 

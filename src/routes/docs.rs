@@ -7,7 +7,9 @@ use utoipa::{
 };
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{auth, health, me, metrics, needs, ocds, organisations, outbox, pool_actions, pools, users};
+use super::{
+    auth, council, health, maintenance, me, metrics, needs, ocds, organisations, outbox, pool_actions, pools, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,10 +26,10 @@ use super::{auth, health, me, metrics, needs, ocds, organisations, outbox, pool_
         organisations::create_user, organisations::list_users,
         needs::create, needs::list, needs::get, needs::withdraw, needs::move_need,
         pools::list, pools::similar, pools::get, pools::patch, pools::events,
-        pool_actions::put_pledge, pool_actions::delete_pledge,
+        pool_actions::put_pledge, pool_actions::delete_pledge, council::confirm,
         pool_actions::approve, pool_actions::reject, pool_actions::cancel,
-        pool_actions::award, pool_actions::deliver, pool_actions::merge,
-        ocds::releases,
+        pool_actions::award, pool_actions::deliver, pool_actions::merge, maintenance::open,
+        ocds::releases, ocds::records,
         outbox::list, outbox::requeue,
     ),
     modifiers(&BearerAuth),
@@ -36,9 +38,9 @@ use super::{auth, health, me, metrics, needs, ocds, organisations, outbox, pool_
         (name = "organisations", description = "Participating authorities and their users"),
         (name = "needs", description = "What an authority needs; the same need joins one pool"),
         (name = "pools", description = "One development funded together"),
-        (name = "pledges", description = "What each authority is ready to pay"),
-        (name = "decisions", description = "The central purchasing office's decisions and procurement steps"),
-        (name = "open data", description = "Pools as Open Contracting (OCDS 1.1) releases"),
+        (name = "pledges", description = "What each authority is ready to pay, and its council's decision"),
+        (name = "decisions", description = "The central purchasing office's decisions and procurement steps, and the maintenance of what was delivered"),
+        (name = "open data", description = "Pools as Open Contracting (OCDS 1.1) releases and records, public"),
         (name = "operations", description = "Health, readiness, metrics and the email outbox"),
     )
 )]

@@ -3,8 +3,10 @@
 
 pub mod auth;
 pub mod common;
+pub mod council;
 pub mod docs;
 pub mod health;
+pub mod maintenance;
 pub mod me;
 pub mod metrics;
 pub mod needs;
@@ -52,6 +54,7 @@ fn pool_routes() -> actix_web::Scope {
         .service(resource!("/similar", GET => pools::similar))
         .service(resource!("/{id}", GET => pools::get, PATCH => pools::patch))
         .service(resource!("/{id}/pledge", PUT => pool_actions::put_pledge, DELETE => pool_actions::delete_pledge))
+        .service(resource!("/{id}/pledge/confirm", POST => council::confirm))
         .service(resource!("/{id}/events", GET => pools::events))
         .service(resource!("/{id}/approve", POST => pool_actions::approve))
         .service(resource!("/{id}/reject", POST => pool_actions::reject))
@@ -59,6 +62,7 @@ fn pool_routes() -> actix_web::Scope {
         .service(resource!("/{id}/award", POST => pool_actions::award))
         .service(resource!("/{id}/deliver", POST => pool_actions::deliver))
         .service(resource!("/{id}/merge", POST => pool_actions::merge))
+        .service(resource!("/{id}/maintenance", POST => maintenance::open))
 }
 
 fn need_routes() -> actix_web::Scope {
@@ -81,6 +85,7 @@ fn other_routes() -> actix_web::Scope {
             resource!("/organisations/{id}/users", GET => organisations::list_users, POST => organisations::create_user),
         )
         .service(resource!("/ocds/releases", GET => ocds::releases))
+        .service(resource!("/ocds/records", GET => ocds::records))
         .service(resource!("/outbox", GET => outbox::list))
         .service(resource!("/outbox/{id}/requeue", POST => outbox::requeue))
 }

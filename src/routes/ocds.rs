@@ -1,82 +1,61 @@
-//! The open data export: pools as an OCDS 1.1 release package (the mapping is in
-//! [`crate::ocds`]).
+//! The open data export, public: OCDS 1.1 release and record packages of the pools (the
+//! mapping is in [`crate::ocds`], the loading in [`crate::service::open_data`]).
+//!
+//! No login: public money, published; the data names organisations (public bodies), never
+//! a person. The unit of work runs as [`System`].
 
-use actix_web::{HttpResponse, http::header, web};
+use actix_web::{
+    HttpRequest, HttpResponse,
+    http::header::{self, HeaderValue},
+    web,
+};
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
-use super::common::PageQuery;
 use crate::{
-    auth::AuthUser,
-    error::{ApiResult, Validator},
-    ocds::{self, Publication},
-    service,
+    db::System,
+    error::{ApiError, ApiResult, Validator},
+    ocds::{self, Instant, Publication},
+    service::{self, open_data::Harvest},
     state::AppState,
 };
 
-/// Releases per page when the client does not say.
-const DEFAULT_LIMIT: i64 = 100;
-
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub struct ReleasesQuery {
-    /// Only pools changed at or after this instant (RFC 3339, such as `2026-01-31T00:00:00Z`).
+pub struct HarvestQuery {
+    /// Only what was recorded at or after this instant (RFC 3339, such as
+    /// `2026-01-31T00:00:00Z`): releases dated so, records with such a release.
     pub since: Option<String>,
-    /// Releases per page, 1 to 200 (default 100).
+    /// Items per page: releases 1 to 200 (default 100), records 1 to 100 (default 20).
     pub limit: Option<i64>,
-    /// Releases to skip (default 0).
-    pub offset: Option<i64>,
+    /// Where the page starts: the cursor of a `links.next` URL (opaque; leave it out for the
+    /// first page).
+    pub after: Option<String>,
 }
 
-/// Every pool as an OCDS 1.1 release package: one release per pool, by pool id.
-///
-/// The release describes the pool as it is now; its id changes with every change, so a
-/// harvester keeps the newest release of each `ocid`. The 1.1 package has no paging field:
-/// when more releases follow, a `Link: <…>; rel="next"` header gives the next page. A page
-/// with no pool has an empty `releases` list, which the package schema (at least one
-/// release) does not foresee.
-#[utoipa::path(get, path = "/api/v1/ocds/releases", tag = "open data", params(ReleasesQuery),
-    security(("bearer" = [])),
-    responses(
-        (status = 200, body = ocds::ReleasePackage, description = "an OCDS 1.1 release package",
-            headers(("Link" = String, description = "the next page, when there is one"))),
-        (status = 422, description = "invalid since or paging", body = crate::error::Problem, content_type = "application/problem+json"),
-        super::common::Unauthenticated,
-    ))]
-pub async fn releases(
-    state: web::Data<AppState>,
-    caller: AuthUser,
-    query: web::Query<ReleasesQuery>,
-) -> ApiResult<HttpResponse> {
-    let query = query.into_inner();
-    let mut v = Validator::default();
-    let page = PageQuery { limit: Some(query.limit.unwrap_or(DEFAULT_LIMIT)), offset: query.offset };
-    let (limit, offset) = page.parse(&mut v);
-    let since = query.since.as_deref().and_then(|raw| v.check("since", parse_since(raw)));
-    v.finish()?;
-    let loaded = state
-        .db
-        .read(caller, move |tx, _| service::open_data::page(tx, since.map(|s| s.naive_utc()), limit, offset))
-        .await?;
+/// How many items a page holds by default and at most.
+struct Bounds {
+    path: &'static str,
+    default: i64,
+    max: i64,
+}
 
-    let publication = Publication {
-        prefix: &state.config.ocds_prefix,
-        central: loaded.central.as_ref(),
-        organisations: &loaded.organisations,
-    };
-    let releases = loaded.pools.iter().map(|snapshot| ocds::release(snapshot, &publication)).collect();
-    let public_url = &state.config.public_url;
-    let package =
-        ocds::package(page_url(public_url, since, limit, offset), public_url, loaded.central.as_ref(), releases);
-    let mut response = HttpResponse::Ok();
-    if offset + limit < loaded.total {
-        response.insert_header((
-            header::LINK,
-            format!("<{}>; rel=\"next\"", page_url(public_url, since, limit, offset + limit)),
-        ));
+const RELEASES: Bounds = Bounds { path: "/api/v1/ocds/releases", default: 100, max: 200 };
+const RECORDS: Bounds = Bounds { path: "/api/v1/ocds/records", default: 20, max: 100 };
+
+/// A request's page, checked: 422 naming the parameter otherwise.
+fn harvest(query: HarvestQuery, bounds: &Bounds) -> ApiResult<(Harvest, Option<DateTime<Utc>>)> {
+    let mut v = Validator::default();
+    let limit = query.limit.unwrap_or(bounds.default);
+    if !(1..=bounds.max).contains(&limit) {
+        v.push("limit", format!("must be between 1 and {}", bounds.max));
     }
-    Ok(response.json(package))
+    let since = query.since.as_deref().and_then(|raw| v.check("since", parse_since(raw)));
+    let after = query.after.as_deref().map_or(Some(0), |raw| v.check("after", parse_cursor(raw))).unwrap_or(0);
+    v.finish()?;
+    Ok((Harvest { since: since.map(|s| s.naive_utc()), after, limit }, since))
 }
 
 fn parse_since(raw: &str) -> Result<DateTime<Utc>, String> {
@@ -85,8 +64,138 @@ fn parse_since(raw: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|_| "must be an RFC 3339 date-time such as 2026-01-31T00:00:00Z".to_owned())
 }
 
-/// The URL of one page; `since` is written in UTC so that it needs no escaping.
-fn page_url(public_url: &str, since: Option<DateTime<Utc>>, limit: i64, offset: i64) -> String {
-    let since = since.map(|s| format!("&since={}", s.to_rfc3339_opts(SecondsFormat::AutoSi, true))).unwrap_or_default();
-    format!("{public_url}/api/v1/ocds/releases?limit={limit}&offset={offset}{since}")
+/// A cursor as `links.next` writes it: the id of the last release (record) a page held.
+fn parse_cursor(raw: &str) -> Result<i64, String> {
+    raw.parse::<i64>().ok().filter(|after| *after >= 0).ok_or_else(|| "must be the cursor of a links.next URL".into())
+}
+
+/// The URL of a page; `since` is written in UTC so that it needs no escaping.
+fn page_url(public_url: &str, bounds: &Bounds, since: Option<DateTime<Utc>>, limit: i64, after: i64) -> String {
+    let mut url = format!("{public_url}{}?limit={limit}", bounds.path);
+    if after > 0 {
+        url.push_str(&format!("&after={after}"));
+    }
+    if let Some(since) = since {
+        url.push_str(&format!("&since={}", since.to_rfc3339_opts(SecondsFormat::AutoSi, true)));
+    }
+    url
+}
+
+/// Every release of every pool, one per change, oldest first (by event): an OCDS 1.1
+/// release package. Public.
+///
+/// Releases are never rewritten: keep them by `id`. Follow `links.next` (also the `Link`
+/// header) until a page comes back empty; keep that last URL to ask later for what was
+/// published since, with `If-None-Match` (304 when nothing was).
+#[utoipa::path(get, path = "/api/v1/ocds/releases", tag = "open data", params(HarvestQuery),
+    responses(
+        (status = 200, body = ocds::ReleasePackage, description = "an OCDS 1.1 release package",
+            headers(
+                ("ETag" = String, description = "the page's version, for If-None-Match"),
+                ("Link" = String, description = "the next page, when this one is not empty"),
+            )),
+        (status = 304, description = "the page has not changed since the ETag given in If-None-Match"),
+        (status = 422, description = "invalid since, limit or after", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn releases(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    query: web::Query<HarvestQuery>,
+) -> ApiResult<HttpResponse> {
+    let (harvest, since) = harvest(query.into_inner(), &RELEASES)?;
+    let loaded = state.db.read(System, move |tx, _| service::open_data::releases(tx, harvest)).await?;
+    let publication = Publication {
+        prefix: &state.config.ocid_prefix,
+        central: loaded.central.as_ref(),
+        organisations: &loaded.organisations,
+    };
+    let releases = loaded.items.iter().map(|snapshot| ocds::release(snapshot, &publication)).collect();
+    let url = |after| page_url(&state.config.public_url, &RELEASES, since, harvest.limit, after);
+    let next = loaded.last.map(url);
+    let package = ocds::release_package(
+        url(harvest.after),
+        ocds::publisher(loaded.central.as_ref(), &state.config.public_url),
+        published(loaded.newest),
+        next.clone(),
+        releases,
+    );
+    respond(&request, &package, next)
+}
+
+/// Every pool as an OCDS 1.1 record, by pool id: all its releases and what they compile
+/// to by the OCDS merge routine (`compiledRelease`, `versionedRelease`). Public.
+///
+/// A record grows with every change of its pool: with `since`, a page holds the records
+/// with a release at or after that instant.
+#[utoipa::path(get, path = "/api/v1/ocds/records", tag = "open data", params(HarvestQuery),
+    responses(
+        (status = 200, body = ocds::RecordPackage, description = "an OCDS 1.1 record package",
+            headers(
+                ("ETag" = String, description = "the page's version, for If-None-Match"),
+                ("Link" = String, description = "the next page, when this one is not empty"),
+            )),
+        (status = 304, description = "the page has not changed since the ETag given in If-None-Match"),
+        (status = 422, description = "invalid since, limit or after", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn records(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    query: web::Query<HarvestQuery>,
+) -> ApiResult<HttpResponse> {
+    let (harvest, since) = harvest(query.into_inner(), &RECORDS)?;
+    let loaded = state.db.read(System, move |tx, _| service::open_data::records(tx, harvest)).await?;
+    let prefix = &state.config.ocid_prefix;
+    let publication = Publication { prefix, central: loaded.central.as_ref(), organisations: &loaded.organisations };
+    let records = loaded
+        .items
+        .iter()
+        .map(|(pool_id, snapshots)| {
+            let releases = snapshots.iter().map(|s| ocds::release(s, &publication)).collect();
+            ocds::record(prefix.ocid(*pool_id), releases).map_err(|e| ApiError::Internal(e.into()))
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let url = |after| page_url(&state.config.public_url, &RECORDS, since, harvest.limit, after);
+    let next = loaded.last.map(url);
+    let package = ocds::record_package(
+        url(harvest.after),
+        ocds::publisher(loaded.central.as_ref(), &state.config.public_url),
+        published(loaded.newest),
+        next.clone(),
+        records,
+    );
+    respond(&request, &package, next)
+}
+
+/// The date of the newest release; the Unix epoch for an export with none yet (a fixed
+/// date, so that an empty page does not change from one request to the next).
+fn published(newest: Option<chrono::NaiveDateTime>) -> Instant {
+    Instant(newest.map_or(DateTime::UNIX_EPOCH, |at| at.and_utc()))
+}
+
+/// The package with its `ETag` (a digest of its bytes) and `Link`, or 304 when the client
+/// holds that version already.
+fn respond(request: &HttpRequest, package: &impl Serialize, next: Option<String>) -> ApiResult<HttpResponse> {
+    let body = serde_json::to_vec(package).map_err(|e| ApiError::Internal(e.into()))?;
+    let digest = Sha256::digest(&body);
+    let etag = format!("\"{}\"", digest[..16].iter().map(|b| format!("{b:02x}")).collect::<String>());
+    // Public data: any cache may keep it, and asks again before using it.
+    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("public, no-cache"));
+    if holds(request, &etag) {
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).insert_header(cache).finish());
+    }
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::ETAG, etag)).insert_header(cache);
+    if let Some(next) = next {
+        response.insert_header((header::LINK, format!("<{next}>; rel=\"next\"")));
+    }
+    Ok(response.content_type("application/json").body(body))
+}
+
+/// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for it).
+fn holds(request: &HttpRequest, etag: &str) -> bool {
+    request
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .any(|value| value.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag))
 }

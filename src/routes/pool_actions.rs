@@ -1,6 +1,6 @@
 //! What changes a pool: pledges (members) and the officers' decisions and procurement steps.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -30,7 +30,7 @@ pub struct PledgeRequest {
 
 /// Runs a pool change for `caller` in one unit of work and answers with the pool as it is
 /// after.
-async fn respond(
+pub(super) async fn respond(
     state: &AppState,
     caller: AuthUser,
     change: impl FnOnce(&mut WriteTx, &AuthUser) -> ApiResult<Pool> + Send + 'static,
@@ -67,24 +67,40 @@ pub async fn put_pledge(
     respond(&state, caller, move |tx, caller| service::pledges::set(tx, caller, id, amount)).await
 }
 
-/// Withdraws the caller's organisation's pledge (only while the pool is open).
+/// Withdraws the caller's organisation's pledge; with a body, records its council's refusal.
+///
+/// Without a body: a plain withdrawal, only while the pool is open. With a council's refusal
+/// (`{decision_ref, decision_date}`): withdraws a provisional pledge of an open or funded
+/// pool; a funded pool left below its threshold returns to open (`pool.reopened`, emailed
+/// to every participant and officer). A confirmed pledge cannot be refused.
 #[utoipa::path(delete, path = "/api/v1/pools/{id}/pledge", tag = "pledges",
+    request_body(content = Option<super::council::RefusePledge>, description = "a council's refusal; no body for a plain withdrawal"),
     params(("id" = i64, Path, description = "pool id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key")),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
     security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
         OfficersDoNotPledge,
         (status = 404, description = "unknown pool, or no pledge of yours on it", body = crate::error::Problem, content_type = "application/problem+json"),
-        PoolNotOpen, KeyReused, Unauthenticated, RateLimited,
+        (status = 409, description = "without a body, the pool is not open; with a refusal, the pool is neither open nor funded, or the pledge is confirmed", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "an invalid refusal, or an Idempotency-Key reused for another request", body = crate::error::Problem, content_type = "application/problem+json"),
+        Unauthenticated, BodyProblems, RateLimited,
     ))]
 pub async fn delete_pledge(
     state: web::Data<AppState>,
     Member(caller): Member,
     path: web::Path<i64>,
-) -> ApiResult<HttpResponse> {
+    req: HttpRequest,
+    body: Result<web::Json<super::council::RefusePledge>, actix_web::Error>,
+) -> Result<HttpResponse, actix_web::Error> {
     let id = path.into_inner();
-    respond(&state, caller, move |tx, caller| service::pledges::withdraw(tx, caller, id)).await
+    let response = match super::council::refusal(&req, body)? {
+        None => respond(&state, caller, move |tx, caller| service::pledges::withdraw(tx, caller, id)).await,
+        Some(refusal) => {
+            respond(&state, caller, move |tx, caller| service::pledges::refuse(tx, caller, id, refusal)).await
+        }
+    };
+    Ok(response?)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -146,29 +162,39 @@ fn repository_url(raw: &str) -> Result<String, String> {
     Ok(url)
 }
 
+/// Approves a funded pool. No body.
+///
+/// Refused (409) while anything blocks it, and the problem names everything that does, in
+/// two members always present: `organisations`, the participants whose share is above 0
+/// and whose pledge is still provisional (their councils have not decided), and
+/// `duplicates`, the likely duplicate pools no officer has reviewed. Its type is
+/// `/problems/unreviewed-duplicates` when a duplicate blocks, else
+/// `/problems/unconfirmed-pledges`.
+#[utoipa::path(post, path = "/api/v1/pools/{id}/approve", tag = "decisions",
+    params(("id" = i64, Path, description = "pool id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PoolResponse),
+        NotOfficer, UnknownPool,
+        (status = 409, description = "the pool is not funded (`/problems/wrong-state`), or its approval is blocked \
+            (`/problems/unconfirmed-pledges`, `/problems/unreviewed-duplicates`)",
+            body = crate::error::Problem, content_type = "application/problem+json",
+            example = json!({"type": "/problems/unconfirmed-pledges", "title": "Pledges not confirmed", "status": 409,
+                "detail": "the approval waits for the council decisions of organisations 3, 5",
+                "organisations": [3, 5], "duplicates": []})),
+        KeyReused, Unauthenticated, RateLimited,
+    ))]
+pub async fn approve(
+    state: web::Data<AppState>,
+    Officer(caller): Officer,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    respond(&state, caller, move |tx, caller| service::pools::step(tx, caller.id, id, Step::Approve)).await
+}
+
 macro_rules! officer_step {
-    // A step with no body (approve).
-    ($name:ident, $path:literal, $summary:literal, $conflict:literal, $step:expr) => {
-        #[doc = $summary]
-        #[utoipa::path(post, path = $path, tag = "decisions",
-            params(("id" = i64, Path, description = "pool id"),
-                ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key")),
-            security(("bearer" = [])),
-            responses(
-                (status = 200, body = PoolResponse),
-                NotOfficer, UnknownPool,
-                (status = 409, description = $conflict, body = crate::error::Problem, content_type = "application/problem+json"),
-                KeyReused, Unauthenticated, RateLimited,
-            ))]
-        pub async fn $name(
-            state: web::Data<AppState>,
-            Officer(caller): Officer,
-            path: web::Path<i64>,
-        ) -> ApiResult<HttpResponse> {
-            let id = path.into_inner();
-            respond(&state, caller, move |tx, caller| service::pools::step(tx, caller.id, id, $step)).await
-        }
-    };
     // A step whose body is parsed into the `Step` by `|body| …`.
     ($name:ident, $path:literal, $summary:literal, $body:ty, $conflict:literal, |$b:ident| $step:expr) => {
         #[doc = $summary]
@@ -196,13 +222,6 @@ macro_rules! officer_step {
     };
 }
 
-officer_step!(
-    approve,
-    "/api/v1/pools/{id}/approve",
-    "Approves a funded pool. No body.",
-    "the pool is not funded",
-    Step::Approve
-);
 officer_step!(
     reject,
     "/api/v1/pools/{id}/reject",

@@ -12,8 +12,13 @@ use super::{
 use crate::{
     auth::{AuthUser, Officer},
     cache::CachedPool,
-    db::models::pool::PoolFilter,
-    domain::{money::Cents, pool_state::PoolState, text},
+    db::models::pool::{MaintenancePeriod, PoolFilter},
+    domain::{
+        kinds::{DecidedBy, PledgeStatus, PoolKind},
+        money::Cents,
+        pool_state::PoolState,
+        text,
+    },
     error::{ApiError, ApiResult, Validator},
     service::{
         self,
@@ -36,6 +41,16 @@ pub struct ParticipantResponse {
     /// What it pays: `min(pledged, target)` split pro rata to pledges.
     #[schema(example = 1600000)]
     pub share_cents: i64,
+    /// `provisional` until its council decided, then `confirmed`; `null` without a pledge.
+    pub pledge_status: Option<PledgeStatus>,
+    /// The reference of the council decision that confirmed the pledge; `null` otherwise.
+    #[schema(example = "CC/2026/0412")]
+    pub decision_ref: Option<String>,
+    /// The day of that decision.
+    #[schema(example = "2026-03-09")]
+    pub decision_date: Option<NaiveDate>,
+    /// The body that took it.
+    pub decided_by: Option<DecidedBy>,
 }
 
 impl From<Participant> for ParticipantResponse {
@@ -45,7 +60,32 @@ impl From<Participant> for ParticipantResponse {
             name: p.name,
             pledged_cents: p.pledged_cents.get(),
             share_cents: p.share_cents.get(),
+            pledge_status: p.pledge_status,
+            decision_ref: p.decision_ref,
+            decision_date: p.decision_date,
+            decided_by: p.decided_by,
         }
+    }
+}
+
+/// A maintenance pool as the delivered pool it maintains lists it.
+#[derive(Serialize, ToSchema)]
+pub struct MaintenancePoolResponse {
+    #[schema(example = 12)]
+    pub id: i64,
+    #[schema(example = "funded")]
+    pub state: PoolState,
+    /// First day of the period of upkeep.
+    #[schema(example = "2027-01-01")]
+    pub period_start: Option<NaiveDate>,
+    /// Last day of the period (included).
+    #[schema(example = "2027-12-31")]
+    pub period_end: Option<NaiveDate>,
+}
+
+impl From<MaintenancePeriod> for MaintenancePoolResponse {
+    fn from(m: MaintenancePeriod) -> Self {
+        Self { id: m.id, state: m.state, period_start: m.period_start, period_end: m.period_end }
     }
 }
 
@@ -68,7 +108,7 @@ pub struct PoolResponse {
     /// What must be pledged before the pool is funded (the target unless an officer set it).
     #[schema(example = 4000000)]
     pub threshold_cents: Option<i64>,
-    /// Sum of the active pledges.
+    /// Sum of the active pledges, provisional and confirmed.
     #[schema(example = 5000000)]
     pub pledged_cents: i64,
     /// After this date an open pool expires; `null`: no deadline.
@@ -100,6 +140,8 @@ pub struct PoolResponse {
     pub created_at: DateTime<Utc>,
     #[schema(example = "2026-03-04T16:20:00Z")]
     pub updated_at: DateTime<Utc>,
+    /// When the pledges last reached the threshold; `null` while the pool is open, also
+    /// after a council's refusal reopened it (every crossing is in the events).
     #[schema(example = "2026-03-03T11:02:00Z")]
     pub funded_at: Option<DateTime<Utc>>,
     #[schema(example = "2026-03-04T16:20:00Z")]
@@ -116,6 +158,19 @@ pub struct PoolResponse {
     pub cancelled_at: Option<DateTime<Utc>>,
     #[schema(example = json!(null))]
     pub merged_at: Option<DateTime<Utc>>,
+    /// `development`, or `maintenance`: a period of upkeep of a delivered pool.
+    pub kind: PoolKind,
+    /// For a maintenance pool: the delivered pool it maintains.
+    #[schema(example = json!(null))]
+    pub maintains_pool_id: Option<i64>,
+    /// For a maintenance pool: the first day of its period.
+    #[schema(example = json!(null))]
+    pub period_start: Option<NaiveDate>,
+    /// For a maintenance pool: the last day of its period (included).
+    #[schema(example = json!(null))]
+    pub period_end: Option<NaiveDate>,
+    /// For a delivered pool: its maintenance pools, by period (empty for any other pool).
+    pub maintenance_pools: Vec<MaintenancePoolResponse>,
 }
 
 impl From<PoolView> for PoolResponse {
@@ -150,6 +205,11 @@ impl From<PoolView> for PoolResponse {
             expired_at: p.expired_at.map(utc),
             cancelled_at: p.cancelled_at.map(utc),
             merged_at: p.merged_at.map(utc),
+            kind: p.kind,
+            maintains_pool_id: p.maintains_pool_id,
+            period_start: p.period_start,
+            period_end: p.period_end,
+            maintenance_pools: view.maintenance.into_iter().map(Into::into).collect(),
         }
     }
 }

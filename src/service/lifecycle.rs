@@ -41,7 +41,10 @@ pub fn transition(
         PoolState::Expired => changes.expired_at = stamp,
         PoolState::Cancelled => changes.cancelled_at = stamp,
         PoolState::Merged => changes.merged_at = stamp,
-        PoolState::Open => {}
+        // Reopened: `funded_at` says when the pool last reached its threshold, so it is
+        // cleared while the pool is open again; the next crossing sets it anew, and every
+        // crossing stays in the events.
+        PoolState::Open => changes.funded_at = Some(None),
     }
     let updated = pool::update(tx, current.id, &changes)?;
     if let Some(fields) = data.as_object_mut() {
@@ -74,4 +77,22 @@ pub fn fund_if_reached(tx: &mut WriteTx, current: Pool, actor: Option<i64>) -> A
     });
     let (funded, _event) = transition(tx, &current, Transition::Fund, actor, PoolChanges::default(), data)?;
     Ok(funded)
+}
+
+/// Returns a locked funded pool to open when its pledges fell below its threshold (a
+/// council refused a pledge); returns it as it is after. Like funding, it happens once per
+/// crossing: the pool row is locked by the caller, and only a funded pool is reopened.
+pub fn reopen_if_below(tx: &mut WriteTx, current: Pool, actor: Option<i64>) -> ApiResult<Pool> {
+    let below = current.state == PoolState::Funded
+        && current.effective_threshold().is_some_and(|threshold| current.pledged_cents < threshold);
+    if !below {
+        return Ok(current);
+    }
+    let data = json!({
+        "pledged_cents": current.pledged_cents,
+        "threshold_cents": current.effective_threshold(),
+        "target_cents": current.target_cents,
+    });
+    let (reopened, _event) = transition(tx, &current, Transition::Reopen, actor, PoolChanges::default(), data)?;
+    Ok(reopened)
 }

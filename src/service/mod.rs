@@ -5,6 +5,7 @@
 //! at all.
 
 pub mod lifecycle;
+pub mod maintenance;
 pub mod matcher;
 pub mod needs;
 pub mod open_data;

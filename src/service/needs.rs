@@ -15,7 +15,12 @@ use crate::{
             pool::{self, NewPool, Pool},
         },
     },
-    domain::{kinds::NeedStatus, matching::NeedText, money::Cents, pool_state::PoolState},
+    domain::{
+        kinds::{NeedStatus, PoolKind},
+        matching::NeedText,
+        money::Cents,
+        pool_state::PoolState,
+    },
     error::{ApiError, ApiResult},
 };
 
@@ -148,7 +153,12 @@ fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: &AuthUser, max_per_day:
         Some(pool.id),
         "pool.created",
         Some(actor.id),
-        &json!({"title": pool.title, "cpv_code": pool.cpv_code, "target_cents": pool.target_cents}),
+        &json!({
+            "title": pool.title,
+            "description": pool.description,
+            "cpv_code": pool.cpv_code,
+            "target_cents": pool.target_cents,
+        }),
     )?;
     Ok(pool)
 }
@@ -222,6 +232,11 @@ pub fn move_to(
                 diesel::result::Error::NotFound => ApiError::invalid("pool_id", "no such pool"),
                 other => other.into(),
             })?;
+            if target.kind == PoolKind::Maintenance {
+                // Upkeep of delivered software is not a need for new software: a need goes
+                // to the development (delivered or not), which lists its maintenance pools.
+                return Err(ApiError::invalid("pool_id", "a maintenance pool takes no needs"));
+            }
             if !target.state.accepts_needs() {
                 return Err(ApiError::wrong_state(target.state.as_str(), "this pool no longer takes needs"));
             }

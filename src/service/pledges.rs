@@ -1,4 +1,5 @@
-//! An organisation's pledge to a pool: a cap on what it will pay.
+//! An organisation's pledge to a pool: a cap on what it will pay, provisional until its
+//! council decides (SPEC section 10).
 
 use serde_json::json;
 
@@ -8,11 +9,16 @@ use crate::{
     db::{
         self, WriteTx,
         models::{
-            event, pledge,
+            event,
+            pledge::{self, Pledge},
             pool::{self, Pool, PoolChanges},
         },
     },
-    domain::money::Cents,
+    domain::{
+        council::{Confirmation, Refusal},
+        kinds::PledgeStatus,
+        money::Cents,
+    },
     error::{ApiError, ApiResult},
 };
 
@@ -25,35 +31,46 @@ fn lock_open(tx: &mut WriteTx, pool_id: i64) -> ApiResult<Pool> {
     Ok(pool)
 }
 
-/// Re-sums the pledges into the pool and funds it if that reached the threshold.
-fn resum(tx: &mut WriteTx, pool_id: i64, actor: i64) -> ApiResult<Pool> {
+/// Re-sums the pledges into the locked pool.
+fn resum(tx: &mut WriteTx, pool_id: i64) -> ApiResult<Pool> {
     let pledged = pledge::total(tx, pool_id)?;
-    let pool = pool::update(
+    Ok(pool::update(
         tx,
         pool_id,
         &PoolChanges { pledged_cents: Some(pledged), updated_at: Some(db::now()), ..Default::default() },
-    )?;
-    lifecycle::fund_if_reached(tx, pool, Some(actor))
+    )?)
 }
 
 /// Creates or changes the caller's organisation's pledge. The pool row is locked first, so
 /// concurrent pledges to one pool apply one after the other: `pledged_cents` is always the
 /// sum of the pledges, and exactly one of them funds the pool.
+///
+/// A new amount is provisional, even if the old one was confirmed: the council decided on
+/// the old one. The same amount again changes nothing.
 pub fn set(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64, amount: Cents) -> ApiResult<Pool> {
-    lock_open(tx, pool_id)?;
-    let previous = pledge::find(tx, pool_id, actor.organisation_id)?.map(|p| p.amount_cents);
+    let pool = lock_open(tx, pool_id)?;
+    let previous = pledge::find(tx, pool_id, actor.organisation_id)?;
+    if previous.as_ref().is_some_and(|p| p.amount_cents == amount) {
+        return Ok(pool);
+    }
     pledge::set(tx, pool_id, actor.organisation_id, amount, db::now())?;
     event::record(
         tx,
         Some(pool_id),
         "pledge.set",
         Some(actor.id),
-        &json!({"organisation_id": actor.organisation_id, "amount_cents": amount, "previous_cents": previous}),
+        &json!({
+            "organisation_id": actor.organisation_id,
+            "amount_cents": amount,
+            "previous_cents": previous.as_ref().map(|p| p.amount_cents),
+            "previous_status": previous.as_ref().map(|p| p.status),
+        }),
     )?;
-    resum(tx, pool_id, actor.id)
+    let pool = resum(tx, pool_id)?;
+    lifecycle::fund_if_reached(tx, pool, Some(actor.id))
 }
 
-/// Withdraws the caller's organisation's pledge.
+/// Withdraws the caller's organisation's pledge (only while the pool is open).
 pub fn withdraw(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64) -> ApiResult<Pool> {
     lock_open(tx, pool_id)?;
     let Some(existing) = pledge::find(tx, pool_id, actor.organisation_id)? else {
@@ -67,5 +84,68 @@ pub fn withdraw(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64) -> ApiResult<P
         Some(actor.id),
         &json!({"organisation_id": actor.organisation_id, "amount_cents": existing.amount_cents}),
     )?;
-    resum(tx, pool_id, actor.id)
+    let pool = resum(tx, pool_id)?;
+    lifecycle::fund_if_reached(tx, pool, Some(actor.id))
+}
+
+/// Locks a pool for a council decision on the caller's organisation's pledge: 404 without
+/// such a pledge, 409 naming the state unless the pool is open or funded.
+fn lock_for_decision(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64) -> ApiResult<(Pool, Pledge)> {
+    let pool = pool::lock(tx, pool_id)?;
+    let Some(pledge) = pledge::find(tx, pool_id, actor.organisation_id)? else {
+        return Err(ApiError::NotFound);
+    };
+    if !pool.state.accepts_council_decisions() {
+        return Err(ApiError::wrong_state(
+            pool.state.as_str(),
+            "a council's decision is recorded only while the pool is open or funded",
+        ));
+    }
+    Ok((pool, pledge))
+}
+
+/// Records the council decision that confirms the caller's organisation's pledge. Recording
+/// another decision for a confirmed pledge replaces it (a corrected reference): the event
+/// keeps both.
+pub fn confirm(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64, decision: Confirmation) -> ApiResult<Pool> {
+    let (pool, existing) = lock_for_decision(tx, actor, pool_id)?;
+    pledge::confirm(tx, existing.id, &decision, db::now())?;
+    event::record(
+        tx,
+        Some(pool_id),
+        "pledge.confirmed",
+        Some(actor.id),
+        &json!({
+            "organisation_id": actor.organisation_id,
+            "amount_cents": existing.amount_cents,
+            "decision_ref": decision.reference,
+            "decision_date": decision.date,
+            "decided_by": decision.decided_by,
+            "replaces_decision_ref": existing.decision_ref,
+        }),
+    )?;
+    Ok(pool)
+}
+
+/// Records that the council refused the caller's organisation's provisional pledge, which
+/// is withdrawn, even from a funded pool. A funded pool left below its threshold returns to
+/// open (`pool.reopened`). A confirmed pledge cannot be refused: 409.
+pub fn refuse(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64, refusal: Refusal) -> ApiResult<Pool> {
+    let (_, existing) = lock_for_decision(tx, actor, pool_id)?;
+    if existing.status == PledgeStatus::Confirmed {
+        return Err(ApiError::Conflict(format!(
+            "the pledge is confirmed by decision {}: only a provisional pledge can be refused",
+            existing.decision_ref.as_deref().unwrap_or("?")
+        )));
+    }
+    pledge::delete(tx, existing.id)?;
+    let cause = json!({
+        "organisation_id": actor.organisation_id,
+        "amount_cents": existing.amount_cents,
+        "decision_ref": refusal.reference,
+        "decision_date": refusal.date,
+    });
+    event::record(tx, Some(pool_id), "pledge.refused", Some(actor.id), &cause)?;
+    let pool = resum(tx, pool_id)?;
+    lifecycle::reopen_if_below(tx, pool, Some(actor.id))
 }

@@ -1,16 +1,25 @@
-//! A pool as clients see it: with its participants, what each pledged and what each pays.
+//! A pool as clients see it: with its participants, what each pledged, what each pays and
+//! whether its council confirmed it; a delivered pool with its maintenance pools.
 
 use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
 
 use crate::{
     db::{
         Tx,
         models::{
-            need, pledge,
-            pool::{self, Pool, PoolFilter},
+            need,
+            pledge::{self, Pledge},
+            pool::{self, MaintenancePeriod, Pool, PoolFilter},
         },
     },
-    domain::{money::Cents, shares},
+    domain::{
+        kinds::{DecidedBy, PledgeStatus},
+        money::Cents,
+        pool_state::PoolState,
+        shares,
+    },
     error::ApiResult,
 };
 
@@ -20,6 +29,12 @@ pub struct Participant {
     pub name: String,
     pub pledged_cents: Cents,
     pub share_cents: Cents,
+    /// `None` without a pledge.
+    pub pledge_status: Option<PledgeStatus>,
+    /// The council decision that confirmed the pledge.
+    pub decision_ref: Option<String>,
+    pub decision_date: Option<NaiveDate>,
+    pub decided_by: Option<DecidedBy>,
 }
 
 #[derive(Clone, Debug)]
@@ -27,6 +42,8 @@ pub struct PoolView {
     pub pool: Pool,
     pub participants: Vec<Participant>,
     pub needs_count: i64,
+    /// The maintenance pools of a delivered pool (empty for any other), by period.
+    pub maintenance: Vec<MaintenancePeriod>,
 }
 
 /// Loads a pool and its participants: organisations with an active need or a pledge in it.
@@ -43,30 +60,37 @@ pub fn list(tx: &mut Tx, filter: &PoolFilter, limit: i64, offset: i64) -> ApiRes
 }
 
 /// The participants of `pool`: each organisation with an active need in it or a pledge to
-/// it. Two indexed joins with fixed SQL (kept prepared). Shares are split from the pledges
-/// read here, so a view is consistent with itself even while a pledge lands in between.
+/// it. Two indexed joins with fixed SQL (kept prepared), and a third for a delivered pool's
+/// maintenance pools. Shares are split from the pledges read here, so a view is consistent
+/// with itself even while a pledge lands in between.
 pub fn with_participants(tx: &mut Tx, pool: Pool) -> ApiResult<PoolView> {
     let with_needs = need::organisations_in_pool(tx, pool.id)?;
     let pledged = pledge::of_pool_named(tx, pool.id)?;
     let needs_count = i64::try_from(with_needs.len()).unwrap_or(i64::MAX);
     // Ordered by organisation id: the order shares are split in, so rounding is stable.
-    let mut participants: BTreeMap<i64, (String, Cents)> =
-        with_needs.into_iter().map(|(id, name)| (id, (name, Cents::ZERO))).collect();
-    for (id, name, amount) in pledged {
-        participants.insert(id, (name, amount));
+    let mut participants: BTreeMap<i64, (String, Option<Pledge>)> =
+        with_needs.into_iter().map(|(id, name)| (id, (name, None))).collect();
+    for (name, pledge) in pledged {
+        participants.insert(pledge.organisation_id, (name, Some(pledge)));
     }
-    let amounts: Vec<Cents> = participants.values().map(|(_, amount)| *amount).collect();
+    let amounts: Vec<Cents> =
+        participants.values().map(|(_, pledge)| pledge.as_ref().map_or(Cents::ZERO, |p| p.amount_cents)).collect();
     let pledged_total = Cents::sum(amounts.iter().copied()).unwrap_or(pool.pledged_cents);
     let split = shares::split(shares::payable(pledged_total, pool.target_cents), &amounts);
     let participants = participants
         .into_iter()
         .zip(split)
-        .map(|((organisation_id, (name, pledged_cents)), share_cents)| Participant {
+        .map(|((organisation_id, (name, pledge)), share_cents)| Participant {
             organisation_id,
             name,
-            pledged_cents,
+            pledged_cents: pledge.as_ref().map_or(Cents::ZERO, |p| p.amount_cents),
             share_cents,
+            pledge_status: pledge.as_ref().map(|p| p.status),
+            decision_ref: pledge.as_ref().and_then(|p| p.decision_ref.clone()),
+            decision_date: pledge.as_ref().and_then(|p| p.decision_date),
+            decided_by: pledge.as_ref().and_then(|p| p.decided_by),
         })
         .collect();
-    Ok(PoolView { pool, participants, needs_count })
+    let maintenance = if pool.state == PoolState::Delivered { pool::maintenance_of(tx, pool.id)? } else { Vec::new() };
+    Ok(PoolView { pool, participants, needs_count, maintenance })
 }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use super::lifecycle;
+use super::{lifecycle, pool_view};
 use crate::{
     db::{
         self, Tx, WriteTx,
@@ -14,6 +14,7 @@ use crate::{
         },
     },
     domain::{
+        kinds::{PledgeStatus, PoolKind},
         money::Cents,
         pool_state::{PoolState, Transition},
     },
@@ -91,9 +92,52 @@ pub enum Step {
     Deliver { repository_url: String, licence: String },
 }
 
-/// Moves a pool one step along its lifecycle; 409 naming the state when not allowed.
+/// What keeps a funded pool from being approved. Every gate adds its part; an approval
+/// refused names everything that blocks it, so that one answer says all there is to do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApprovalBlockers {
+    /// Participants whose share is above 0 and whose pledge is still provisional: their
+    /// councils have not decided (SPEC section 10).
+    pub organisations: Vec<i64>,
+    /// Pools this one may duplicate that no officer reviewed yet (SPEC section 9).
+    pub duplicates: Vec<i64>,
+}
+
+impl ApprovalBlockers {
+    pub fn is_empty(&self) -> bool {
+        self.organisations.is_empty() && self.duplicates.is_empty()
+    }
+}
+
+/// What keeps `pool` from being approved now, by organisation and pool id.
+pub fn approval_blockers(tx: &mut Tx, pool: &Pool) -> ApiResult<ApprovalBlockers> {
+    let view = pool_view::with_participants(tx, pool.clone())?;
+    let organisations = view
+        .participants
+        .iter()
+        .filter(|p| p.share_cents.is_positive() && p.pledge_status == Some(PledgeStatus::Provisional))
+        .map(|p| p.organisation_id)
+        .collect();
+    // The duplicate review of SPEC section 9 comes from another branch; when it lands this
+    // line becomes its call, `super::duplicates::unreviewed_of(tx, pool.id)?`. Until then
+    // no pool has an unreviewed duplicate.
+    let duplicates = Vec::new();
+    Ok(ApprovalBlockers { organisations, duplicates })
+}
+
+/// Moves a pool one step along its lifecycle; 409 naming the state when not allowed, and
+/// naming what blocks an approval of a funded pool.
 pub fn step(tx: &mut WriteTx, actor: i64, pool_id: i64, step: Step) -> ApiResult<Pool> {
     let current = pool::lock(tx, pool_id)?;
+    if matches!(step, Step::Approve) && current.state == PoolState::Funded {
+        let blockers = approval_blockers(tx, &current)?;
+        if !blockers.is_empty() {
+            return Err(ApiError::ApprovalBlocked {
+                organisations: blockers.organisations,
+                duplicates: blockers.duplicates,
+            });
+        }
+    }
     let (transition, changes, data) = match step {
         Step::Approve => (Transition::Approve, PoolChanges::default(), json!({})),
         Step::Reject { reason } => (
@@ -148,24 +192,38 @@ pub fn merge(tx: &mut WriteTx, actor: i64, from: i64, into: i64) -> ApiResult<Po
     if !matches!(target_state, PoolState::Open | PoolState::Funded) {
         return Err(ApiError::wrong_state(target_state.as_str(), "only an open or funded pool can receive a merge"));
     }
+    if source.kind == PoolKind::Maintenance || target.kind == PoolKind::Maintenance {
+        // Each maintenance pool is one period of upkeep of one delivered pool; two periods,
+        // or a period and a development, are never the same thing to fund.
+        return Err(ApiError::Conflict("maintenance pools are not merged".into()));
+    }
+    // Which organisations' needs move, for the open data (built from the events alone).
+    let moving: Vec<Value> = need::active_in_pool(tx, source.id)?
+        .iter()
+        .map(|(need, _)| json!({"need_id": need.id, "organisation_id": need.organisation_id}))
+        .collect();
     let needs_moved = need::move_all(tx, source.id, target.id)?;
     let mut pledges_moved = Vec::new();
     for moving in pledge::of_pool(tx, source.id)? {
         match pledge::find(tx, target.id, moving.organisation_id)? {
             Some(existing) => {
-                let kept = existing.amount_cents.max(moving.amount_cents);
-                pledge::set(tx, target.id, moving.organisation_id, kept, db::now())?;
-                pledge::delete(tx, moving.id)?;
-                pledges_moved.push(json!({"organisation_id": moving.organisation_id, "amount_cents": kept, "kept_larger_of": [existing.amount_cents, moving.amount_cents]}));
+                // The larger pledge is kept as it is, with its council's decision if any.
+                let both = [existing.amount_cents, moving.amount_cents];
+                let (kept, dropped) =
+                    if moving.amount_cents > existing.amount_cents { (moving, existing) } else { (existing, moving) };
+                pledge::delete(tx, dropped.id)?;
+                if kept.pool_id != target.id {
+                    pledge::move_to(tx, kept.id, target.id)?;
+                }
+                pledges_moved.push(json!({"organisation_id": kept.organisation_id, "amount_cents": kept.amount_cents, "status": kept.status, "kept_larger_of": both}));
             }
             None => {
                 pledge::move_to(tx, moving.id, target.id)?;
-                pledges_moved
-                    .push(json!({"organisation_id": moving.organisation_id, "amount_cents": moving.amount_cents}));
+                pledges_moved.push(json!({"organisation_id": moving.organisation_id, "amount_cents": moving.amount_cents, "status": moving.status}));
             }
         }
     }
-    let data = json!({"from_pool_id": source.id, "into_pool_id": target.id, "needs_moved": needs_moved, "pledges": pledges_moved});
+    let data = json!({"from_pool_id": source.id, "into_pool_id": target.id, "needs_moved": needs_moved, "needs": moving, "pledges": pledges_moved});
     // `from` ends; the event on it (type pool.merged) also tells the matcher to re-read
     // the needs of `into`.
     lifecycle::transition(
@@ -181,6 +239,7 @@ pub fn merge(tx: &mut WriteTx, actor: i64, from: i64, into: i64) -> ApiResult<Po
         data.clone(),
     )?;
     let pledged = pledge::total(tx, target.id)?;
+    let adopted = target.target_cents.is_none().then_some(source.target_cents).flatten();
     let target = pool::update(
         tx,
         target.id,
@@ -191,7 +250,12 @@ pub fn merge(tx: &mut WriteTx, actor: i64, from: i64, into: i64) -> ApiResult<Po
             ..Default::default()
         },
     )?;
-    event::record(tx, Some(target.id), "pool.merge_received", Some(actor), &data)?;
+    let mut received = data;
+    if let Some(adopted) = adopted {
+        // The surviving pool had no estimate: it takes the merged pool's.
+        received["target_cents"] = json!(adopted);
+    }
+    event::record(tx, Some(target.id), "pool.merge_received", Some(actor), &received)?;
     lifecycle::fund_if_reached(tx, target, Some(actor))
 }
 

@@ -389,6 +389,7 @@ async fn invisible_format_characters_are_refused_naming_the_field() {
     let bom = json!({"reason": "\u{FEFF}Hors budget"});
     assert_eq!(field_of(app.officer(pool, "cancel", Some(&bom)).await).await, "reason");
     app.pledge(&namur, pool, 100).await;
+    app.confirm_pledge(&namur, pool).await;
     assert_eq!(app.officer(pool, "approve", None).await.status(), StatusCode::OK);
     let soft_hyphen = json!({"supplier": "Coopé\u{00AD}rative", "amount_cents": 100});
     assert_eq!(field_of(app.officer(pool, "award", Some(&soft_hyphen)).await).await, "supplier");

@@ -32,13 +32,17 @@ fn expected(method: &str, path: &str) -> Option<Expected> {
         ("PATCH", "/api/v1/pools/{id}") => [401, 403, 403, 200],
         ("PUT", "/api/v1/pools/{id}/pledge") => [401, 422, 422, 403],
         ("DELETE", "/api/v1/pools/{id}/pledge") => [401, 404, 404, 403],
+        ("POST", "/api/v1/pools/{id}/pledge/confirm") => [401, 422, 422, 403],
         ("GET", "/api/v1/pools/{id}/events") => [401, 200, 200, 200],
         ("POST", "/api/v1/pools/{id}/approve") => [401, 403, 403, 409],
         ("POST", "/api/v1/pools/{id}/reject" | "/api/v1/pools/{id}/cancel" | "/api/v1/pools/{id}/award")
-        | ("POST", "/api/v1/pools/{id}/deliver" | "/api/v1/pools/{id}/merge") => [401, 403, 403, 422],
+        | ("POST", "/api/v1/pools/{id}/deliver" | "/api/v1/pools/{id}/merge" | "/api/v1/pools/{id}/maintenance") => {
+            [401, 403, 403, 422]
+        }
         ("GET", "/api/v1/outbox") => [401, 403, 403, 200],
         ("POST", "/api/v1/outbox/{id}/requeue") => [401, 403, 403, 404],
-        ("GET", "/api/v1/ocds/releases") => [401, 200, 200, 200],
+        // Public: open data (SPEC section 12).
+        ("GET", "/api/v1/ocds/releases" | "/api/v1/ocds/records") => [200, 200, 200, 200],
         _ => return None,
     })
 }

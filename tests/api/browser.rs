@@ -56,7 +56,7 @@ async fn the_docs_page_lists_the_operations_in_a_headless_browser() {
         "Exchanges an email and password for an access token.",
         "Posts a need.",
         "Approves a funded pool. No body.",
-        "Every pool as an OCDS 1.1 release package",
+        "Every release of every pool, one per change",
     ];
     let absent: Vec<&str> = expected.iter().copied().filter(|needle| !dom.contains(needle)).collect();
     assert!(

@@ -98,3 +98,18 @@ async fn another_process_stops_a_disabled_user_and_a_changed_password_within_a_s
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_delivered_pool_read_from_memory_lists_a_maintenance_pool_opened_since() {
+    let app = spawn_app().await;
+    let (_, token) = app.commune("Commune d'Assesse").await;
+    let delivered = app.delivered_pool(&token, "Registre des concessions", 1_000).await;
+    let path = format!("/api/v1/pools/{delivered}");
+    let before: serde_json::Value = app.get(&path, &token).await.json().await.unwrap();
+    assert_eq!(before["maintenance_pools"], json!([]));
+    let period = json!({"period_start": "2027-01-01", "period_end": "2027-12-31", "target_cents": 500});
+    let opened = app.post(&format!("{path}/maintenance"), &app.officer_token, &period).await;
+    assert_eq!(opened.status(), StatusCode::CREATED);
+    let after: serde_json::Value = app.get(&path, &token).await.json().await.unwrap();
+    assert_eq!(after["maintenance_pools"].as_array().map(Vec::len), Some(1), "{after}");
+}

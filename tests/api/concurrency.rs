@@ -50,3 +50,89 @@ async fn thirty_simultaneous_pledges_fund_each_pool_exactly_once() {
         assert_eq!(funded, 1, "exactly one funding");
     }
 }
+
+/// SPEC section 10: a council's refusal can take a funded pool back to open, and the next
+/// crossing funds it again. Pledges, refusals and new pledges race; every crossing up must
+/// be one `pool.funded` and every crossing down one `pool.reopened`, alternating, and the
+/// last of them must say where the pool is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_pledges_refusals_and_new_pledges_fund_and_reopen_once_per_crossing() {
+    const ORGANISATIONS: usize = 12;
+    const ROUNDS: usize = 3;
+    const PLEDGE: i64 = 10_000;
+    const THRESHOLD: i64 = 4 * PLEDGE;
+    let app = Arc::new(spawn_app().await);
+    let mut tokens = Vec::new();
+    for i in 0..ORGANISATIONS {
+        tokens.push(app.commune(&format!("Commune {i:02}")).await.1);
+    }
+    let tokens = Arc::new(tokens);
+    let pool = app.open_pool(&tokens[0], "Gestion du cimetière", THRESHOLD).await;
+    let barrier = Arc::new(Barrier::new(ORGANISATIONS));
+    let mut tasks = Vec::new();
+    for i in 0..ORGANISATIONS {
+        let (app, tokens, barrier) = (app.clone(), tokens.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            // (pledges accepted, refusals accepted), and every status seen.
+            let (mut pledged, mut refused, mut statuses) = (0_i64, 0_i64, Vec::new());
+            for round in 0..=ROUNDS {
+                let status = app.pledge(&tokens[i], pool, PLEDGE).await.status();
+                pledged += i64::from(status == StatusCode::OK);
+                statuses.push(("pledge", status));
+                if round == ROUNDS {
+                    break;
+                }
+                let status = app.refuse_pledge(&tokens[i], pool).await.status();
+                refused += i64::from(status == StatusCode::OK);
+                statuses.push(("refusal", status));
+            }
+            (pledged, refused, statuses)
+        }));
+    }
+    let (mut pledged, mut refused) = (0, 0);
+    for task in tasks {
+        let (p, r, statuses) = task.await.unwrap();
+        for (what, status) in statuses {
+            // A pledge is late (409) while the pool is funded; a refusal finds nothing (404)
+            // when the pledge before it was late.
+            let expected = if what == "pledge" { StatusCode::CONFLICT } else { StatusCode::NOT_FOUND };
+            assert!(status == StatusCode::OK || status == expected, "{what}: {status}");
+        }
+        (pledged, refused) = (pledged + p, refused + r);
+    }
+
+    let after: Value = app.pool(pool).await;
+    let standing = pledged - refused;
+    assert_eq!(after["pledged_cents"].as_i64().unwrap(), standing * PLEDGE, "no lost update");
+    let sum: i64 = after["participants"].as_array().unwrap().iter().map(|p| p["pledged_cents"].as_i64().unwrap()).sum();
+    assert_eq!(sum, standing * PLEDGE);
+
+    let events: Value =
+        app.get(&format!("/api/v1/pools/{pool}/events?limit=200"), &app.officer_token).await.json().await.unwrap();
+    let crossings: Vec<(String, i64)> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "pool.funded" || e["type"] == "pool.reopened")
+        .map(|e| (e["type"].as_str().unwrap().to_owned(), e["data"]["pledged_cents"].as_i64().unwrap()))
+        .collect();
+    let funded = crossings.iter().filter(|(t, _)| t == "pool.funded").count();
+    let reopened = crossings.len() - funded;
+    eprintln!("{pledged} pledges and {refused} refusals accepted: {funded} fundings, {reopened} reopenings");
+    // The first funding pledge's own refusal comes later: at least one crossing each way.
+    assert!(funded >= 1 && reopened >= 1, "{crossings:?}");
+    for (i, (event, pledged_then)) in crossings.iter().enumerate() {
+        if i % 2 == 0 {
+            assert_eq!((event.as_str(), *pledged_then >= THRESHOLD), ("pool.funded", true), "{crossings:?}");
+        } else {
+            assert_eq!((event.as_str(), *pledged_then < THRESHOLD), ("pool.reopened", true), "{crossings:?}");
+        }
+    }
+    let state = after["state"].as_str().unwrap();
+    if funded == reopened + 1 {
+        assert_eq!((state, standing * PLEDGE >= THRESHOLD), ("funded", true));
+    } else {
+        assert_eq!((funded, state, standing * PLEDGE < THRESHOLD), (reopened, "open", true));
+    }
+}

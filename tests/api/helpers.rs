@@ -285,6 +285,36 @@ impl TestApp {
         self.request(Method::POST, &format!("/api/v1/pools/{pool_id}/{action}"), Some(&self.officer_token), body).await
     }
 
+    /// Records the council decision (of yesterday) that confirms `token`'s organisation's
+    /// pledge to a pool.
+    pub async fn confirm_pledge(&self, token: &str, pool_id: i64) -> Response {
+        let body = json!({"decision_ref": "CC/2026/0412", "decision_date": yesterday(), "decided_by": "college"});
+        self.post(&format!("/api/v1/pools/{pool_id}/pledge/confirm"), token, &body).await
+    }
+
+    /// Records that `token`'s organisation's council refused its pledge to a pool.
+    pub async fn refuse_pledge(&self, token: &str, pool_id: i64) -> Response {
+        let body = json!({"decision_ref": "CC/2026/0418", "decision_date": yesterday()});
+        self.request(Method::DELETE, &format!("/api/v1/pools/{pool_id}/pledge"), Some(token), Some(&body)).await
+    }
+
+    /// A pool with one need and one pledge of `token`'s organisation, confirmed, approved,
+    /// awarded and delivered as free software.
+    pub async fn delivered_pool(&self, token: &str, title: &str, target_cents: i64) -> i64 {
+        let pool = self.open_pool(token, title, target_cents).await;
+        assert_eq!(self.pledge(token, pool, target_cents).await.status(), StatusCode::OK);
+        assert_eq!(self.confirm_pledge(token, pool).await.status(), StatusCode::OK);
+        let steps = [
+            ("approve", None),
+            ("award", Some(json!({"supplier": "Coopérative du Libre", "amount_cents": target_cents}))),
+            ("deliver", Some(json!({"repository_url": "https://git.example.be/logiciel", "licence": "EUPL-1.2"}))),
+        ];
+        for (action, body) in steps {
+            assert_eq!(self.officer(pool, action, body.as_ref()).await.status(), StatusCode::OK, "{action}");
+        }
+        pool
+    }
+
     /// A pool with one need of `token`'s organisation and the given target, still open.
     pub async fn open_pool(&self, token: &str, title: &str, target_cents: i64) -> i64 {
         let posted = self
@@ -292,4 +322,9 @@ impl TestApp {
             .await;
         posted["pool"]["id"].as_i64().unwrap()
     }
+}
+
+/// Yesterday (UTC), a date no council decision is refused for.
+pub fn yesterday() -> String {
+    (chrono::Utc::now() - chrono::Duration::days(1)).date_naive().to_string()
 }

@@ -3,9 +3,11 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 
+/// A pool funded by one pledge, which its council confirmed: ready to be approved.
 async fn funded_pool(app: &TestApp, token: &str, title: &str) -> i64 {
     let pool = app.open_pool(token, title, 1_000).await;
     assert_eq!(app.pledge(token, pool, 1_000).await.json::<Value>().await.unwrap()["state"], "funded");
+    assert_eq!(app.confirm_pledge(token, pool).await.status(), StatusCode::OK);
     pool
 }
 

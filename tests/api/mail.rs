@@ -88,6 +88,9 @@ async fn funding_and_approval_email_every_participant_once_in_its_language() {
     assert!(!to(crate::helpers::OFFICER_EMAIL).text.contains(&format_money(2_000, "fr")), "officers have no share");
     latency_note(&sink, funded_at);
 
+    for pledger in [&namur[1], &eupen[0], &gent[0]] {
+        assert_eq!(app.confirm_pledge(pledger, pool).await.status(), StatusCode::OK, "no email for a confirmation");
+    }
     let approved = app.officer(pool, "approve", None).await;
     assert_eq!(approved.status(), StatusCode::OK);
     let all = sink.wait_for(mails.len() + participants.len(), Duration::from_secs(20)).await;
@@ -98,6 +101,103 @@ async fn funding_and_approval_email_every_participant_once_in_its_language() {
     participants.sort();
     assert_eq!(approved_to, participants, "one pool.approved email per participant user");
     assert_eq!(all.iter().map(|m| &m.message_id).collect::<HashSet<_>>().len(), all.len());
+}
+
+/// The emails of `event`, by recipient.
+fn of_event<'a>(mails: &'a [crate::process::Mail], event: &str) -> Vec<&'a crate::process::Mail> {
+    let mut found: Vec<_> = mails.iter().filter(|m| m.event == event).collect();
+    found.sort_by(|a, b| a.to.cmp(&b.to));
+    found
+}
+
+#[tokio::test]
+async fn a_council_refusal_reopening_a_pool_is_emailed_once_to_each_participant_and_officer_in_its_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::started(dir.path());
+    let app = spawn_app_with(|vars| {
+        vars.insert("MUTUA_SMTP_URL".into(), sink.url());
+        vars.insert("MUTUA_PUBLIC_URL".into(), "https://mutua.example.be".into());
+    })
+    .await;
+    let (_, namur, _) = organisation(&app, "Namur", "fr", 2).await;
+    let (_, eupen, _) = organisation(&app, "Eupen", "de", 1).await;
+    let (_, gent, _) = organisation(&app, "Gent", "nl", 1).await;
+    let pool = app.open_pool(&namur[0], "Gestion des concessions du cimetière", 6_000).await;
+    app.pledge(&namur[1], pool, 3_000).await;
+    app.pledge(&eupen[0], pool, 2_000).await;
+    assert_eq!(app.confirm_pledge(&eupen[0], pool).await.status(), StatusCode::OK);
+    app.pledge(&gent[0], pool, 4_000).await;
+    // Funded: three members and Gent's, and the officer.
+    let mails = sink.wait_for(5, Duration::from_secs(20)).await;
+    let funded = of_event(&mails, "pool.funded");
+    let to = |mails: &[&crate::process::Mail], email: &str| (*mails.iter().find(|m| m.to == email).unwrap()).clone();
+    let gent_funded = to(&funded, "user0@gent.be");
+    assert!(
+        gent_funded.text.contains("bevoegd orgaan"),
+        "a provisional pledge waits for its council\n{}",
+        gent_funded.text
+    );
+    assert!(gent_funded.text.contains("https://mutua.example.be/pools/"), "{}", gent_funded.text);
+    assert!(gent_funded.text.contains("/pledge/confirm"), "{}", gent_funded.text);
+    assert!(!to(&funded, "user0@eupen.be").text.contains("/pledge/confirm"), "Eupen's council has decided");
+
+    assert_eq!(app.refuse_pledge(&gent[0], pool).await.json::<Value>().await.unwrap()["state"], "open");
+    // Gent, with no need and no pledge left, no longer takes part.
+    let expected = ["officer@centrale.be", "user0@eupen.be", "user0@namur.be", "user1@namur.be"];
+    let mails = sink.wait_for(5 + expected.len(), Duration::from_secs(20)).await;
+    let reopened = of_event(&mails, "pool.reopened");
+    assert_eq!(reopened.iter().map(|m| m.to.as_str()).collect::<Vec<_>>(), expected, "once each");
+    let german = to(&reopened, "user0@eupen.be");
+    assert!(german.subject.contains("wieder offen für Zusagen"), "{}", german.subject);
+    assert!(german.text.contains("Sehr geehrte") && german.html.contains("Sehr geehrte"), "{}", german.text);
+    assert!(german.text.contains(&format_money(1_000, "de")), "what is missing: {}", german.text);
+    let french = to(&reopened, "user0@namur.be");
+    assert!(french.subject.contains("de nouveau ouvert aux engagements"), "{}", french.subject);
+    let officer = to(&reopened, crate::helpers::OFFICER_EMAIL);
+    assert!(officer.subject.contains("Plus de décision attendue"), "the officers' version: {}", officer.subject);
+
+    // The next crossing is a new funding, emailed again: another event, other Message-IDs.
+    assert_eq!(app.pledge(&gent[0], pool, 4_000).await.json::<Value>().await.unwrap()["state"], "funded");
+    let mails = sink.wait_for(5 + expected.len() + 5, Duration::from_secs(20)).await;
+    assert_eq!(of_event(&mails, "pool.funded").len(), 10);
+    assert_eq!(mails.iter().map(|m| &m.message_id).collect::<HashSet<_>>().len(), mails.len());
+}
+
+#[tokio::test]
+async fn maintenance_invitations_reach_every_user_of_the_software_once_in_its_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::started(dir.path());
+    let app = spawn_app_with(|vars| {
+        vars.insert("MUTUA_SMTP_URL".into(), sink.url());
+    })
+    .await;
+    let (_, namur, _) = organisation(&app, "Namur", "fr", 2).await;
+    let (_, eupen, _) = organisation(&app, "Eupen", "de", 1).await;
+    let (_, gent, _) = organisation(&app, "Gent", "nl", 1).await;
+    let pool = app.delivered_pool(&namur[0], "Gestion des concessions du cimetière", 2_000).await;
+    app.post_need(&gent[0], "Gestion des concessions du cimetière", "").await;
+    app.post_need(&eupen[0], "Réservation des salles communales", "").await;
+    // Funded (two members, the officer) and approved (two members).
+    let before = sink.wait_for(5, Duration::from_secs(20)).await.len();
+
+    let body = json!({"period_start": "2027-01-01", "period_end": "2027-12-31", "target_cents": 800_000});
+    let opened = app.post(&format!("/api/v1/pools/{pool}/maintenance"), &app.officer_token, &body).await;
+    assert_eq!(opened.status(), StatusCode::CREATED);
+    let mails = sink.wait_for(before + 3, Duration::from_secs(20)).await;
+    let invitations = of_event(&mails, "pool.maintenance_opened");
+    let recipients: Vec<&str> = invitations.iter().map(|m| m.to.as_str()).collect();
+    assert_eq!(recipients, ["user0@gent.be", "user0@namur.be", "user1@namur.be"], "Gent joined after delivery");
+    let dutch = invitations[0];
+    assert!(dutch.subject.contains("Onderhoud") && dutch.text.contains("Geachte"), "{}\n{}", dutch.subject, dutch.text);
+    assert!(
+        dutch.text.contains("1 januari 2027") && dutch.text.contains("https://git.example.be/logiciel"),
+        "{}",
+        dutch.text
+    );
+    let french = invitations[1];
+    assert!(french.subject.contains("Maintenance") && french.text.contains("Madame, Monsieur"), "{}", french.text);
+    assert!(french.html.contains("1er janvier 2027"), "an HTML alternative too");
+    assert_eq!(mails.iter().map(|m| &m.message_id).collect::<HashSet<_>>().len(), mails.len());
 }
 
 /// Prints the delivery latency from funding to SMTP acceptance (the file's time).

@@ -104,7 +104,8 @@ async fn the_api_walkthrough_runs_verbatim_and_ends_with_an_approved_pool() {
     assert!(finished.stdout.contains("idempotent-replayed: true"), "{}", finished.stdout);
 
     // The state the document ends with: one pool, both needs in it, funded by both
-    // pledges and approved; each commune pays its share of the 40 000 € estimate.
+    // pledges, both confirmed by their councils, and approved; each commune pays its share
+    // of the 40 000 € estimate.
     let app = TestApp::remote(server.address()).await;
     let pools: Value = app.get("/api/v1/pools", &app.officer_token).await.json().await.unwrap();
     assert_eq!(pools["total"], 1, "{pools}");
@@ -125,7 +126,17 @@ async fn the_api_walkthrough_runs_verbatim_and_ends_with_an_approved_pool() {
     let pool_id = pool["id"].as_i64().unwrap();
     assert_eq!(
         app.event_types(pool_id).await,
-        ["pool.created", "need.posted", "need.posted", "pledge.set", "pledge.set", "pool.funded", "pool.approved"]
+        [
+            "pool.created",
+            "need.posted",
+            "need.posted",
+            "pledge.set",
+            "pledge.set",
+            "pool.funded",
+            "pledge.confirmed",
+            "pledge.confirmed",
+            "pool.approved"
+        ]
     );
 
     // The emails the document announces: funded to both members and the officer, approved

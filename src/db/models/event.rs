@@ -68,12 +68,35 @@ pub fn last_id(tx: &mut Tx) -> QueryResult<i64> {
     Ok(last.unwrap_or(0))
 }
 
-/// When the last event of each of these pools was recorded: `(pool id, at)`.
-pub fn last_of_pools(tx: &mut Tx, pool_ids: &[i64]) -> QueryResult<Vec<(Option<i64>, Option<NaiveDateTime>)>> {
+/// Up to `limit` events of these types recorded for a pool, after the event `after` and at
+/// or after `since`, oldest first: a page of the open data export.
+pub fn of_types_page(
+    tx: &mut Tx,
+    types: &[&str],
+    since: Option<NaiveDateTime>,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<Event>> {
+    let mut query = events::table
+        .filter(events::pool_id.is_not_null())
+        .filter(events::id.gt(after))
+        .filter(events::event_type.eq_any(types))
+        .into_boxed();
+    if let Some(since) = since {
+        query = query.filter(events::at.ge(since));
+    }
+    query.order(events::id).limit(limit).select(Event::as_select()).load(tx.conn())
+}
+
+/// The events of these types of the given pools, up to and including the event `last`,
+/// oldest first.
+pub fn of_pools_through(tx: &mut Tx, pool_ids: &[i64], types: &[&str], last: i64) -> QueryResult<Vec<Event>> {
     events::table
         .filter(events::pool_id.eq_any(pool_ids))
-        .group_by(events::pool_id)
-        .select((events::pool_id, diesel::dsl::max(events::at)))
+        .filter(events::event_type.eq_any(types))
+        .filter(events::id.le(last))
+        .order(events::id)
+        .select(Event::as_select())
         .load(tx.conn())
 }
 
@@ -103,4 +126,35 @@ pub fn changes_after(tx: &mut Tx, after_id: i64) -> QueryResult<(Changes, i64)> 
         }
     }
     Ok((changes, last))
+}
+
+/// Up to `limit` pools with an id above `after` that have events of these types (recorded
+/// at or after `since`), by id.
+pub fn pools_with_types(
+    tx: &mut Tx,
+    types: &[&str],
+    since: Option<NaiveDateTime>,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    let mut query = events::table
+        .filter(events::pool_id.gt(after))
+        .filter(events::event_type.eq_any(types))
+        .select(events::pool_id)
+        .distinct()
+        .into_boxed();
+    if let Some(since) = since {
+        query = query.filter(events::at.ge(since));
+    }
+    let ids: Vec<Option<i64>> = query.order(events::pool_id).limit(limit).load(tx.conn())?;
+    Ok(ids.into_iter().flatten().collect())
+}
+
+/// When the newest event of these types was recorded for a pool.
+pub fn newest_of_types(tx: &mut Tx, types: &[&str]) -> QueryResult<Option<NaiveDateTime>> {
+    events::table
+        .filter(events::pool_id.is_not_null())
+        .filter(events::event_type.eq_any(types))
+        .select(diesel::dsl::max(events::at))
+        .first(tx.conn())
 }

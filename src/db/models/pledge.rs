@@ -1,4 +1,4 @@
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::{
@@ -6,7 +6,11 @@ use crate::{
         Tx, WriteTx,
         schema::{organisations, pledges},
     },
-    domain::money::Cents,
+    domain::{
+        council::Confirmation,
+        kinds::{DecidedBy, PledgeStatus},
+        money::Cents,
+    },
 };
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
@@ -18,6 +22,11 @@ pub struct Pledge {
     pub amount_cents: Cents,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub status: PledgeStatus,
+    /// The council decision that confirmed it; `None` while provisional.
+    pub decision_ref: Option<String>,
+    pub decision_date: Option<NaiveDate>,
+    pub decided_by: Option<DecidedBy>,
 }
 
 pub fn find(tx: &mut Tx, pool_id: i64, organisation_id: i64) -> QueryResult<Option<Pledge>> {
@@ -29,13 +38,23 @@ pub fn find(tx: &mut Tx, pool_id: i64, organisation_id: i64) -> QueryResult<Opti
         .optional()
 }
 
-/// Creates or changes an organisation's pledge to a pool. Callers hold the pool's lock.
+/// Creates an organisation's pledge to a pool, or gives it a new amount. Callers hold the
+/// pool's lock.
+///
+/// Either way the pledge is provisional: a council decided on the old amount, not this one.
 pub fn set(tx: &mut WriteTx, pool_id: i64, organisation_id: i64, amount: Cents, at: NaiveDateTime) -> QueryResult<()> {
     tx.touch_pool(pool_id);
     let changed = diesel::update(
         pledges::table.filter(pledges::pool_id.eq(pool_id)).filter(pledges::organisation_id.eq(organisation_id)),
     )
-    .set((pledges::amount_cents.eq(amount), pledges::updated_at.eq(at)))
+    .set((
+        pledges::amount_cents.eq(amount),
+        pledges::updated_at.eq(at),
+        pledges::status.eq(PledgeStatus::Provisional),
+        pledges::decision_ref.eq(None::<String>),
+        pledges::decision_date.eq(None::<NaiveDate>),
+        pledges::decided_by.eq(None::<DecidedBy>),
+    ))
     .execute(tx.conn())?;
     if changed == 0 {
         diesel::insert_into(pledges::table)
@@ -43,12 +62,26 @@ pub fn set(tx: &mut WriteTx, pool_id: i64, organisation_id: i64, amount: Cents, 
                 pledges::pool_id.eq(pool_id),
                 pledges::organisation_id.eq(organisation_id),
                 pledges::amount_cents.eq(amount),
+                pledges::status.eq(PledgeStatus::Provisional),
                 pledges::created_at.eq(at),
                 pledges::updated_at.eq(at),
             ))
             .execute(tx.conn())?;
     }
     Ok(())
+}
+
+/// Records the council decision that confirms a pledge.
+pub fn confirm(tx: &mut WriteTx, id: i64, decision: &Confirmation, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(pledges::table.find(id))
+        .set((
+            pledges::status.eq(PledgeStatus::Confirmed),
+            pledges::decision_ref.eq(Some(decision.reference.as_str())),
+            pledges::decision_date.eq(Some(decision.date)),
+            pledges::decided_by.eq(Some(decision.decided_by)),
+            pledges::updated_at.eq(at),
+        ))
+        .execute(tx.conn())
 }
 
 pub fn delete(tx: &mut WriteTx, id: i64) -> QueryResult<usize> {
@@ -69,14 +102,18 @@ pub fn of_pool(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<Pledge>> {
         .load(tx.conn())
 }
 
-/// The pledges of a pool with the name of each pledging organisation:
-/// `(organisation id, name, amount)`.
-pub fn of_pool_named(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<(i64, String, Cents)>> {
+/// The pledges of a pool with the name of each pledging organisation.
+pub fn of_pool_named(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<(String, Pledge)>> {
     pledges::table
         .inner_join(organisations::table)
         .filter(pledges::pool_id.eq(pool_id))
-        .select((organisations::id, organisations::name, pledges::amount_cents))
+        .select((organisations::name, Pledge::as_select()))
         .load(tx.conn())
+}
+
+/// The organisations that pledged to any of these pools.
+pub fn organisations_of(tx: &mut Tx, pool_ids: &[i64]) -> QueryResult<Vec<i64>> {
+    pledges::table.filter(pledges::pool_id.eq_any(pool_ids)).select(pledges::organisation_id).distinct().load(tx.conn())
 }
 
 /// What is pledged to a pool. Summed here rather than by SQL `SUM`, whose type differs

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use super::in_row;
 use crate::{
     db::{Tx, WriteTx, schema::pools},
-    domain::{money::Cents, pool_state::PoolState},
+    domain::{kinds::PoolKind, money::Cents, pool_state::PoolState},
 };
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
@@ -37,6 +37,12 @@ pub struct Pool {
     pub expired_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
     pub merged_at: Option<NaiveDateTime>,
+    pub kind: PoolKind,
+    /// For a maintenance pool: the delivered pool it maintains.
+    pub maintains_pool_id: Option<i64>,
+    /// For a maintenance pool: the first and last day of the upkeep it funds.
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
     /// The organisation whose need opened the pool (`None` for pools older than this column
     /// whose opening could not be traced).
     pub opened_by_organisation_id: Option<i64>,
@@ -62,6 +68,27 @@ pub struct NewPool<'a> {
     pub opened_by_organisation_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// A maintenance pool (SPEC section 10): a period of upkeep of a delivered pool, opened by
+/// an officer with its own money and deadline. Pools opened otherwise are developments.
+#[derive(Insertable)]
+#[diesel(table_name = pools)]
+pub struct NewMaintenancePool<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub cpv_code: &'a str,
+    pub state: PoolState,
+    pub currency: &'a str,
+    pub target_cents: Cents,
+    pub threshold_cents: Option<Cents>,
+    pub deadline: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub kind: PoolKind,
+    pub maintains_pool_id: i64,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
 }
 
 /// Every change of a pool's own columns, applied in one statement.
@@ -96,6 +123,12 @@ pub fn insert(tx: &mut WriteTx, new: &NewPool) -> QueryResult<Pool> {
     diesel::insert_into(pools::table).values(new).returning(pools::all_columns).get_result(tx.conn())
 }
 
+pub fn insert_maintenance(tx: &mut WriteTx, new: &NewMaintenancePool) -> QueryResult<Pool> {
+    // The delivered pool lists its maintenance pools.
+    tx.touch_pool(new.maintains_pool_id);
+    diesel::insert_into(pools::table).values(new).returning(pools::all_columns).get_result(tx.conn())
+}
+
 pub fn find(tx: &mut Tx, id: i64) -> QueryResult<Pool> {
     pools::table.find(id).select(Pool::as_select()).first(tx.conn()).map_err(in_row("pools", id))
 }
@@ -119,14 +152,37 @@ pub fn lock(tx: &mut WriteTx, id: i64) -> QueryResult<Pool> {
 
 pub fn update(tx: &mut WriteTx, id: i64, changes: &PoolChanges) -> QueryResult<Pool> {
     tx.touch_pool(id);
-    diesel::update(pools::table.find(id))
+    let pool: Pool = diesel::update(pools::table.find(id))
         .set(changes)
         .returning(pools::all_columns)
         .get_result(tx.conn())
-        .map_err(in_row("pools", id))
+        .map_err(in_row("pools", id))?;
+    // A delivered pool lists its maintenance pools with their states.
+    if let Some(delivered) = pool.maintains_pool_id {
+        tx.touch_pool(delivered);
+    }
+    Ok(pool)
 }
 
-/// States and titles of the given pools, for filtering matcher results.
+/// A maintenance pool as its delivered pool lists it.
+#[derive(Clone, Debug, Queryable)]
+pub struct MaintenancePeriod {
+    pub id: i64,
+    pub state: PoolState,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+}
+
+/// The maintenance pools of a delivered pool, by period.
+pub fn maintenance_of(tx: &mut Tx, delivered_pool_id: i64) -> QueryResult<Vec<MaintenancePeriod>> {
+    pools::table
+        .filter(pools::maintains_pool_id.eq(delivered_pool_id))
+        .order((pools::period_start, pools::id))
+        .select((pools::id, pools::state, pools::period_start, pools::period_end))
+        .load(tx.conn())
+}
+
+/// States and titles of the given pools (to filter matcher results, to name related pools).
 pub fn states(tx: &mut Tx, ids: &[i64]) -> QueryResult<Vec<(i64, PoolState, String)>> {
     pools::table.filter(pools::id.eq_any(ids)).select((pools::id, pools::state, pools::title)).load(tx.conn())
 }
@@ -195,28 +251,4 @@ pub fn past_deadline(tx: &mut Tx, today: NaiveDate, limit: i64) -> QueryResult<V
         .order(pools::id)
         .limit(limit)
         .load(tx.conn())
-}
-
-/// Pools changed at or after `since` (every pool without it), by id, and how many there
-/// are: the pages of the open data export. A pool counts as changed when its row was
-/// updated or an event was recorded for it: a need joining or leaving changes who takes
-/// part without touching the row.
-pub fn changed_since(
-    tx: &mut Tx,
-    since: Option<NaiveDateTime>,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<(Vec<Pool>, i64)> {
-    use crate::db::schema::events;
-    let query = || {
-        let mut q = pools::table.into_boxed();
-        if let Some(since) = since {
-            let with_events = events::table.filter(events::at.ge(since)).select(events::pool_id);
-            q = q.filter(pools::updated_at.ge(since).or(pools::id.nullable().eq_any(with_events)));
-        }
-        q
-    };
-    let items = query().order(pools::id).limit(limit).offset(offset).select(Pool::as_select()).load(tx.conn())?;
-    let total = query().count().get_result(tx.conn())?;
-    Ok((items, total))
 }

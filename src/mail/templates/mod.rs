@@ -1,4 +1,4 @@
-//! Email templates for pool lifecycle notifications (SPEC section 6).
+//! Email templates for pool lifecycle notifications (SPEC sections 6 and 10).
 //!
 //! Templates live in `templates/mail/<locale>/<kind>.{subject.txt,txt,html}` and are
 //! embedded at compile time with `include_str!`, so the binary is self-contained and a
@@ -9,9 +9,10 @@
 //! so the markup and styles are written once (see [`LAYOUTS`]).
 //!
 //! Template variables: every field of [`MailContext`], plus `locale` (the resolved
-//! locale), `event_type` (e.g. `pool.funded`) and `covered_cents` (the amount the
+//! locale), `event_type` (e.g. `pool.funded`), `covered_cents` (the amount the
 //! participants pay together: `min(pledged_cents, target_cents)`, or `pledged_cents`
-//! when there is no target). Filters: `money` (integer cents → localised amount) and
+//! when there is no target) and `page_url` (the pool's web page,
+//! `{public_url}/pools/{pool_id}`). Filters: `money` (integer cents → localised amount) and
 //! `date` (ISO date → localised long date; anything unparsable is shown as is);
 //! HTML templates use `url` for links (escapes `&<>"'` but keeps `/` readable).
 
@@ -30,11 +31,19 @@ pub enum MailKind {
     PoolApproved,
     PoolRejected,
     PoolExpired,
+    PoolReopened,
+    PoolMaintenanceOpened,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 4] =
-        [MailKind::PoolFunded, MailKind::PoolApproved, MailKind::PoolRejected, MailKind::PoolExpired];
+    pub const ALL: [MailKind; 6] = [
+        MailKind::PoolFunded,
+        MailKind::PoolApproved,
+        MailKind::PoolRejected,
+        MailKind::PoolExpired,
+        MailKind::PoolReopened,
+        MailKind::PoolMaintenanceOpened,
+    ];
 
     /// The event type recorded in the audit log and sent as `X-Mutua-Event`.
     pub fn event_type(self) -> &'static str {
@@ -43,14 +52,22 @@ impl MailKind {
             MailKind::PoolApproved => "pool.approved",
             MailKind::PoolRejected => "pool.rejected",
             MailKind::PoolExpired => "pool.expired",
+            MailKind::PoolReopened => "pool.reopened",
+            MailKind::PoolMaintenanceOpened => "pool.maintenance_opened",
         }
+    }
+
+    /// Whether every officer gets one too: the changes that put a pool before the office,
+    /// or take it away again.
+    pub fn to_officers(self) -> bool {
+        matches!(self, MailKind::PoolFunded | MailKind::PoolReopened)
     }
 
     pub fn from_event_type(s: &str) -> Option<Self> {
         MailKind::ALL.into_iter().find(|k| k.event_type() == s)
     }
 
-    /// Template base name; officers get their own version of `pool.funded`.
+    /// Template base name; officers get their own version of what is sent to them.
     fn template_kind(self, officer: bool) -> &'static str {
         match (self, officer) {
             (MailKind::PoolFunded, true) => "pool_funded_officer",
@@ -58,6 +75,9 @@ impl MailKind {
             (MailKind::PoolApproved, _) => "pool_approved",
             (MailKind::PoolRejected, _) => "pool_rejected",
             (MailKind::PoolExpired, _) => "pool_expired",
+            (MailKind::PoolReopened, true) => "pool_reopened_officer",
+            (MailKind::PoolReopened, false) => "pool_reopened",
+            (MailKind::PoolMaintenanceOpened, _) => "pool_maintenance_opened",
         }
     }
 }
@@ -83,6 +103,26 @@ pub struct MailContext {
     pub reason: Option<String>,
     /// ISO date (`YYYY-MM-DD`).
     pub deadline: Option<String>,
+    /// The base URL people reach (`MUTUA_PUBLIC_URL`), set when the email is sent.
+    #[serde(default)]
+    pub public_url: String,
+    /// The recipient organisation's pledge waits for its council's decision.
+    #[serde(default)]
+    pub pledge_provisional: bool,
+    /// For a maintenance pool: the delivered pool it maintains, its title, repository and
+    /// licence, and the period (ISO dates, both days included).
+    #[serde(default)]
+    pub maintained_pool_id: Option<i64>,
+    #[serde(default)]
+    pub maintained_pool_title: Option<String>,
+    #[serde(default)]
+    pub repository_url: Option<String>,
+    #[serde(default)]
+    pub licence: Option<String>,
+    #[serde(default)]
+    pub period_start: Option<String>,
+    #[serde(default)]
+    pub period_end: Option<String>,
 }
 
 /// A rendered message: one-line subject, plain text body, HTML alternative.
@@ -148,6 +188,9 @@ macro_rules! locale_templates {
             kind_templates!($loc, "pool_approved"),
             kind_templates!($loc, "pool_rejected"),
             kind_templates!($loc, "pool_expired"),
+            kind_templates!($loc, "pool_reopened"),
+            kind_templates!($loc, "pool_reopened_officer"),
+            kind_templates!($loc, "pool_maintenance_opened"),
         ]
     };
 }
@@ -155,7 +198,7 @@ macro_rules! locale_templates {
 type Tpl = (&'static str, &'static str);
 
 /// Every email template, embedded: `[locale][kind][subject, text, html]`.
-static TEMPLATES: [[[Tpl; 3]; 5]; 4] =
+static TEMPLATES: [[[Tpl; 3]; 8]; 4] =
     [locale_templates!("fr"), locale_templates!("nl"), locale_templates!("de"), locale_templates!("en")];
 
 /// The templates the bodies extend, embedded: the HTML skeleton and its styled pieces
@@ -235,11 +278,12 @@ struct View<'a> {
     locale: &'static str,
     event_type: &'static str,
     covered_cents: Cents,
+    page_url: String,
 }
 
 /// Renders one email for one recipient. An unknown locale falls back to English.
-/// `pool.funded` for a recipient with `recipient_is_officer` uses the officers'
-/// version (a pool awaits their decision; no share).
+/// `pool.funded` and `pool.reopened` for a recipient with `recipient_is_officer` use the
+/// officers' version (a pool awaits their decision, or no longer does; no share).
 pub fn render(kind: MailKind, locale: &str, ctx: &MailContext) -> Result<RenderedMail, RenderError> {
     let locale = resolve_locale(locale);
     let base = kind.template_kind(ctx.recipient_is_officer);
@@ -247,7 +291,8 @@ pub fn render(kind: MailKind, locale: &str, ctx: &MailContext) -> Result<Rendere
         Some(t) => ctx.pledged_cents.min(t),
         None => ctx.pledged_cents,
     };
-    let view = View { ctx, locale, event_type: kind.event_type(), covered_cents };
+    let page_url = format!("{}/pools/{}", ctx.public_url, ctx.pool_id);
+    let view = View { ctx, locale, event_type: kind.event_type(), covered_cents, page_url };
     let env = env();
     let part = |ext: &str| -> Result<String, RenderError> {
         Ok(env.get_template(&format!("{locale}/{base}.{ext}"))?.render(&view)?)

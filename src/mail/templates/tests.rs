@@ -3,7 +3,16 @@ use super::*;
 const NNBSP: char = '\u{202F}';
 const NBSP: char = '\u{A0}';
 
-const KINDS: [&str; 5] = ["pool_funded", "pool_funded_officer", "pool_approved", "pool_rejected", "pool_expired"];
+const KINDS: [&str; 8] = [
+    "pool_funded",
+    "pool_funded_officer",
+    "pool_approved",
+    "pool_rejected",
+    "pool_expired",
+    "pool_reopened",
+    "pool_reopened_officer",
+    "pool_maintenance_opened",
+];
 const PARTS: [&str; 3] = ["subject.txt", "txt", "html"];
 
 fn participant() -> MailContext {
@@ -22,6 +31,14 @@ fn participant() -> MailContext {
         share_cents: Some(Cents::new(4_000_000)),
         reason: Some("Budget insuffisant pour 2026.".into()),
         deadline: Some("2026-06-30".into()),
+        public_url: "https://mutua.example".into(),
+        pledge_provisional: false,
+        maintained_pool_id: Some(7),
+        maintained_pool_title: Some("Registre des sépultures".into()),
+        repository_url: Some("https://git.example.be/sepultures".into()),
+        licence: Some("GPL-3.0-or-later".into()),
+        period_start: Some("2027-01-01".into()),
+        period_end: Some("2027-12-31".into()),
     }
 }
 
@@ -46,9 +63,18 @@ fn contexts() -> Vec<MailContext> {
     minimal.deadline = None;
     minimal.participants_count = 1;
     minimal.recipient_name = String::new();
+    minimal.maintained_pool_id = None;
+    minimal.maintained_pool_title = None;
+    minimal.repository_url = None;
+    minimal.licence = None;
+    minimal.period_start = None;
+    minimal.period_end = None;
     let mut no_share = participant();
     no_share.share_cents = None;
-    vec![participant(), officer(), minimal, no_share]
+    let provisional = MailContext { pledge_provisional: true, ..participant() };
+    // A funded pool that a refusal took back below its threshold.
+    let short = MailContext { pledged_cents: Cents::new(7_500_000), ..provisional.clone() };
+    vec![participant(), officer(), minimal, no_share, provisional, short]
 }
 
 #[test]
@@ -172,18 +198,79 @@ fn share_and_pledge_shown_to_participants_only() {
     for locale in LOCALES {
         let share = format_money(4_000_000, locale);
         let pledge = format_money(4_500_000, locale);
-        for kind in MailKind::ALL {
+        // An invitation goes to organisations that do not take part yet.
+        for kind in MailKind::ALL.into_iter().filter(|k| *k != MailKind::PoolMaintenanceOpened) {
             let mail = render(kind, locale, &participant()).unwrap();
             assert!(mail.text.contains(&share), "{locale} {kind:?}: no share in\n{}", mail.text);
             assert!(mail.html.contains(&share), "{locale} {kind:?}: no share in html");
             assert!(mail.text.contains(&pledge), "{locale} {kind:?}: no pledge");
         }
-        let mail = render(MailKind::PoolFunded, locale, &officer()).unwrap();
-        assert!(!mail.text.contains(&share), "{locale}: officer sees a share");
-        assert!(!mail.html.contains(&share));
-        assert!(mail.text.contains("42"));
-        let participant_mail = render(MailKind::PoolFunded, locale, &participant()).unwrap();
-        assert_ne!(mail.subject, participant_mail.subject);
+        for kind in [MailKind::PoolFunded, MailKind::PoolReopened] {
+            let mail = render(kind, locale, &officer()).unwrap();
+            assert!(!mail.text.contains(&share), "{locale} {kind:?}: officer sees a share");
+            assert!(!mail.html.contains(&share));
+            assert!(mail.text.contains("42"));
+            let participant_mail = render(kind, locale, &participant()).unwrap();
+            assert_ne!(mail.subject, participant_mail.subject);
+        }
+        let invitation = render(MailKind::PoolMaintenanceOpened, locale, &participant()).unwrap();
+        assert!(!invitation.text.contains(&share) && !invitation.html.contains(&share), "{locale}");
+    }
+}
+
+/// The words, per locale, that tell a participant its council must decide and how to
+/// record the decision.
+const COUNCIL: [(&str, &str); 4] =
+    [("fr", "organe compétent"), ("nl", "bevoegd orgaan"), ("de", "zuständige Organ"), ("en", "competent body")];
+
+#[test]
+fn a_provisional_pledge_is_told_that_its_council_must_decide_and_how_to_record_it() {
+    let provisional = MailContext { pledge_provisional: true, ..participant() };
+    for (locale, council) in COUNCIL {
+        let mail = render(MailKind::PoolFunded, locale, &provisional).unwrap();
+        let text = one_line(&mail.text);
+        assert!(text.contains(council), "{locale}\n{}", mail.text);
+        assert!(text.contains("https://mutua.example/pools/42"), "{locale}: the page\n{}", mail.text);
+        assert!(text.contains("POST https://mutua.example/api/v1/pools/42/pledge/confirm"), "{locale}\n{}", mail.text);
+        assert!(mail.html.contains("href=\"https://mutua.example/pools/42\""), "{locale}");
+        // A confirmed pledge (or none) waits for nothing.
+        let confirmed = render(MailKind::PoolFunded, locale, &participant()).unwrap();
+        assert!(!one_line(&confirmed.text).contains("pledge/confirm"), "{locale}");
+        let reopened = render(MailKind::PoolReopened, locale, &provisional).unwrap();
+        assert!(one_line(&reopened.text).contains("https://mutua.example/pools/42"), "{locale}");
+    }
+}
+
+#[test]
+fn a_reopened_pool_says_what_is_missing() {
+    let short = MailContext { pledged_cents: Cents::new(7_500_000), ..participant() };
+    for locale in LOCALES {
+        let missing = format_money(2_500_000, locale);
+        for c in [short.clone(), MailContext { recipient_is_officer: true, ..short.clone() }] {
+            let mail = render(MailKind::PoolReopened, locale, &c).unwrap();
+            assert!(mail.text.contains(&missing), "{locale}\n{}", mail.text);
+            assert!(mail.html.contains(&missing), "{locale}");
+        }
+    }
+}
+
+#[test]
+fn a_maintenance_invitation_names_the_software_its_period_and_its_source() {
+    for locale in LOCALES {
+        let mail = render(MailKind::PoolMaintenanceOpened, locale, &participant()).unwrap();
+        let text = one_line(&mail.text);
+        for expected in [
+            "Registre des sépultures",
+            "https://git.example.be/sepultures",
+            "GPL-3.0-or-later",
+            "https://mutua.example/pools/42",
+        ] {
+            assert!(text.contains(expected), "{locale}: {expected}\n{}", mail.text);
+            assert!(mail.html.contains(expected), "{locale} html: {expected}");
+        }
+        for date in ["2027-01-01", "2027-12-31", "2026-06-30"] {
+            assert!(text.contains(&format_date(date, locale)), "{locale}: {date}\n{}", mail.text);
+        }
     }
 }
 
@@ -302,6 +389,10 @@ fn event_types_round_trip() {
     assert_eq!(MailKind::PoolApproved.event_type(), "pool.approved");
     assert_eq!(MailKind::PoolRejected.event_type(), "pool.rejected");
     assert_eq!(MailKind::PoolExpired.event_type(), "pool.expired");
+    assert_eq!(MailKind::PoolReopened.event_type(), "pool.reopened");
+    assert_eq!(MailKind::PoolMaintenanceOpened.event_type(), "pool.maintenance_opened");
+    let to_officers: Vec<MailKind> = MailKind::ALL.into_iter().filter(|k| k.to_officers()).collect();
+    assert_eq!(to_officers, [MailKind::PoolFunded, MailKind::PoolReopened]);
     assert_eq!(MailKind::from_event_type("pool.cancelled"), None);
     assert_eq!(MailKind::from_event_type(""), None);
 }
