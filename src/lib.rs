@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod bootstrap;
+pub mod cache;
 pub mod client_address;
 pub mod config;
 pub mod db;

@@ -51,7 +51,10 @@ impl Application {
             mail_wake.clone(),
             metrics.email.clone(),
         )?);
+        let cache = crate::cache::ReadCache::new(db.change_feed());
+        db.listen_to_other_processes();
         let state = web::Data::new(AppState {
+            cache,
             jwt: JwtKeys::new(&config.jwt_secret, config.jwt_ttl)?,
             matcher: Matcher::new(config.match_thresholds),
             mailer,

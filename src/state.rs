@@ -17,6 +17,9 @@ use crate::{
 pub struct AppState {
     pub config: Config,
     pub db: Db,
+    /// Reads answered from memory (sessions, pool views), forgotten by the writes that
+    /// change them.
+    pub cache: std::sync::Arc<crate::cache::ReadCache>,
     pub jwt: JwtKeys,
     pub matcher: Matcher,
     pub mailer: Arc<Mailer>,

@@ -13,7 +13,12 @@ impl Caller for AuthUser {
     /// 401 unless the caller's user exists, is enabled, and carries the current token
     /// version.
     fn admit(&self, tx: &mut Tx<'_>) -> ApiResult<()> {
-        match user::session_state(tx, self.id)? {
+        let generation = self.cache.as_ref().map(|cache| cache.generation());
+        let state = user::session_state(tx, self.id)?;
+        if let (Some(cache), Some(generation), Some(state)) = (&self.cache, generation, state) {
+            cache.store_session(self.id, state, generation);
+        }
+        match state {
             Some((version, false)) if version == self.token_version => Ok(()),
             _ => Err(ApiError::Unauthenticated),
         }

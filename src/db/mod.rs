@@ -12,20 +12,23 @@
 //!            one transaction)                               db::models queries)
 //! ```
 
+mod changes;
 mod connection;
 pub mod models;
 pub mod schema;
 mod types;
 mod unit;
+mod writer;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
 use diesel::r2d2;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+pub use changes::ChangeFeed;
 pub use connection::{DbConnection, PooledConn};
-pub use unit::{Caller, System, Tx, WriteTx};
+pub use unit::{Caller, Changes, System, Tx, WriteTx};
 
 use crate::{
     config::DatabaseUrl,
@@ -35,14 +38,16 @@ use crate::{
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// How long a SQLite writer waits for its turn before giving up with 503. Writes take
-/// milliseconds; a wait this long means something holds the writer that should not.
-const WRITER_PATIENCE: Duration = Duration::from_secs(30);
-
 /// The pool, and the entry points that run a unit of work on it.
 #[derive(Clone)]
 pub struct Db {
+    url: DatabaseUrl,
     pool: connection::Pool,
+    /// SQLite's writer thread (group commit); `None` on PostgreSQL, where each unit of work
+    /// writes on its own pooled connection and the server groups commits itself.
+    writer: Option<writer::Writer>,
+    /// What committed writes changed, for the caches (see [`changes`]).
+    feed: Arc<ChangeFeed>,
 }
 
 impl Db {
@@ -58,7 +63,28 @@ impl Db {
             .connection_timeout(Duration::from_secs(5))
             .test_on_check_out(false)
             .build_unchecked(connection::Manager::new(url.clone()));
-        Self { pool }
+        let feed = Arc::new(ChangeFeed::default());
+        let writer = match url {
+            DatabaseUrl::Sqlite(_) => Some(writer::Writer::start(connection::Manager::new(url.clone()), feed.clone())),
+            DatabaseUrl::Postgres(_) => None,
+        };
+        Self { url: url.clone(), pool, writer, feed }
+    }
+
+    /// Where this process hears what committed writes changed.
+    pub fn change_feed(&self) -> Arc<ChangeFeed> {
+        self.feed.clone()
+    }
+
+    /// Starts hearing the changes committed by other processes sharing the database (a
+    /// thread that lives as long as this `Db`); until it is connected,
+    /// [`ChangeFeed::is_live`] is false.
+    pub fn listen_to_other_processes(&self) {
+        let postgres = match &self.url {
+            DatabaseUrl::Postgres(url) => Some(url.clone()),
+            DatabaseUrl::Sqlite(_) => None,
+        };
+        changes::start(connection::Manager::new(self.url.clone()), postgres, &self.feed);
     }
 
     pub fn state(&self) -> r2d2::State {
@@ -89,31 +115,39 @@ impl Db {
 
     /// Runs `work` for `caller` in one write transaction, after [`Caller::admit`] in the
     /// same transaction. Either all of it is committed — the change, its audit event, its
-    /// outbox rows — or none.
+    /// outbox rows — or none; the answer comes once it is committed.
     ///
-    /// SQLite has one writer at a time: this process's writers queue here, in arrival order,
-    /// rather than in SQLite's busy handler, which sleeps and retries with growing delays
-    /// (under 32 concurrent writers that gave p99 latencies above a second).
+    /// On SQLite the unit of work runs on the database's writer thread, committed together
+    /// with whatever else queued meanwhile (see [`writer`]); on PostgreSQL on a pooled
+    /// connection of its own.
     pub async fn write<C, T, F>(&self, caller: C, work: F) -> ApiResult<T>
     where
         C: Caller,
         T: Send + 'static,
         F: FnOnce(&mut WriteTx<'_>, &C) -> ApiResult<T> + Send + 'static,
     {
-        self.on_connection(move |conn| {
-            let _writer = match conn {
-                DbConnection::Sqlite(_) => Some(SQLITE_WRITER.try_lock_for(WRITER_PATIENCE).ok_or_else(|| {
-                    tracing::error!("no turn to write after {WRITER_PATIENCE:?}");
-                    ApiError::Unavailable
-                })?),
-                DbConnection::Postgres(_) => None,
-            };
-            unit::run_write(conn, |tx| {
-                caller.admit(tx)?;
-                work(tx, &caller)
-            })
-        })
-        .await
+        let unit = move |tx: &mut WriteTx<'_>| {
+            caller.admit(tx)?;
+            work(tx, &caller)
+        };
+        match &self.writer {
+            Some(writer) => writer.submit(unit).await,
+            None => {
+                let (value, changes) = self
+                    .on_connection(move |conn| {
+                        unit::run_write(conn, unit, |tx, changes| Ok(changes::notify_postgres(tx, changes)?))
+                    })
+                    .await?;
+                self.feed.publish(&changes);
+                Ok(value)
+            }
+        }
+    }
+
+    /// How many write batches failed to commit after their units ran (SQLite): state kept in
+    /// memory from inside those units is to be rebuilt.
+    pub fn failed_batches(&self) -> u64 {
+        self.writer.as_ref().map_or(0, |w| w.stats().failed_batches.load(std::sync::atomic::Ordering::Acquire))
     }
 
     /// Runs `work` on the blocking thread pool with a pooled connection; marks the
@@ -173,10 +207,6 @@ impl Db {
         Ok(())
     }
 }
-
-/// The queue of this process's SQLite writers. One per process rather than per database:
-/// a process serves one database (tests run several apps in one process, and share it).
-static SQLITE_WRITER: parking_lot::FairMutex<()> = parking_lot::const_fair_mutex(());
 
 /// The current time as stored in the database (UTC, microseconds, no time zone).
 pub fn now() -> chrono::NaiveDateTime {

@@ -60,6 +60,11 @@ pub struct Tx<'c> {
 }
 
 impl<'c> Tx<'c> {
+    /// A read handle on a connection (`db` only).
+    pub(super) fn new(conn: &'c mut DbConnection) -> Self {
+        Self { conn }
+    }
+
     /// The connection, for the queries of `db::models`.
     pub(in crate::db) fn conn(&mut self) -> &mut DbConnection {
         self.conn
@@ -71,6 +76,35 @@ impl<'c> Tx<'c> {
 /// [`super::Db::write`]; it reads too (it derefs to [`Tx`]).
 pub struct WriteTx<'c> {
     tx: Tx<'c>,
+    /// What this unit of work changed, for the caches to forget once it is committed.
+    changes: Changes,
+}
+
+/// What committed writes changed, as far as cached reads are concerned: pools (their views)
+/// and users (their sessions). Published to this process at commit, and to the other
+/// processes sharing the database (see `db::changes`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub pools: std::collections::BTreeSet<i64>,
+    pub users: std::collections::BTreeSet<i64>,
+    /// Anything may have changed (a notification was lost): forget everything.
+    pub everything: bool,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.pools.is_empty() && self.users.is_empty() && !self.everything
+    }
+
+    pub fn merge(&mut self, other: Changes) {
+        self.pools.extend(other.pools);
+        self.users.extend(other.users);
+        self.everything |= other.everything;
+    }
+
+    pub fn everything() -> Self {
+        Self { everything: true, ..Self::default() }
+    }
 }
 
 impl<'c> Deref for WriteTx<'c> {
@@ -90,7 +124,27 @@ impl DerefMut for WriteTx<'_> {
 /// The advisory lock key of matching on PostgreSQL ("mutua" in ASCII).
 const MATCHING_LOCK_KEY: i64 = 0x6d_75_74_75_61;
 
-impl WriteTx<'_> {
+impl<'c> WriteTx<'c> {
+    /// A write handle on a connection inside a write transaction (`db` only).
+    pub(super) fn new(conn: &'c mut DbConnection) -> Self {
+        Self { tx: Tx { conn }, changes: Changes::default() }
+    }
+
+    /// Notes that a pool's view changed (`db::models` calls it with every write of a pool,
+    /// a need, a pledge or an event of the pool).
+    pub(in crate::db) fn touch_pool(&mut self, pool_id: i64) {
+        self.changes.pools.insert(pool_id);
+    }
+
+    /// Notes that a user's session may have ended (disabled, password changed).
+    pub(in crate::db) fn touch_user(&mut self, user_id: i64) {
+        self.changes.users.insert(user_id);
+    }
+
+    pub(super) fn take_changes(&mut self) -> Changes {
+        std::mem::take(&mut self.changes)
+    }
+
     /// Serialises, across processes, the writes that change what the matcher indexes (see
     /// `service::matcher`). Take it first in the transaction, before any row lock, so that
     /// the lock order is the same everywhere. On SQLite the write transaction already
@@ -148,11 +202,21 @@ pub(super) fn run_read<T>(conn: &mut DbConnection, work: impl FnOnce(&mut Tx<'_>
     in_transaction(conn, Mode::Read, |conn| work(&mut Tx { conn }))
 }
 
+/// Runs `work` in a write transaction; `before_commit` runs last in it with what the work
+/// changed (PostgreSQL notifies the other processes there, so that the notification is
+/// delivered exactly when the change is committed).
 pub(super) fn run_write<T>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut WriteTx<'_>) -> ApiResult<T>,
-) -> ApiResult<T> {
-    in_transaction(conn, Mode::Write, |conn| work(&mut WriteTx { tx: Tx { conn } }))
+    before_commit: impl FnOnce(&mut WriteTx<'_>, &Changes) -> ApiResult<()>,
+) -> ApiResult<(T, Changes)> {
+    in_transaction(conn, Mode::Write, |conn| {
+        let mut tx = WriteTx::new(conn);
+        let value = work(&mut tx)?;
+        let changes = tx.take_changes();
+        before_commit(&mut tx, &changes)?;
+        Ok((value, changes))
+    })
 }
 
 fn in_transaction<T>(

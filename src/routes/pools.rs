@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -9,6 +11,7 @@ use super::{
 };
 use crate::{
     auth::{AuthUser, Officer},
+    cache::CachedPool,
     db::models::pool::{MaintenancePeriod, PoolFilter},
     domain::{
         kinds::{DecidedBy, PledgeStatus, PoolKind},
@@ -16,7 +19,7 @@ use crate::{
         pool_state::PoolState,
         text,
     },
-    error::{ApiResult, Validator},
+    error::{ApiError, ApiResult, Validator},
     service::{
         self,
         matcher::SimilarPool,
@@ -285,8 +288,25 @@ pub async fn list(
     ))]
 pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
+    let pool = cached_pool(&state, caller, id).await?;
+    Ok(HttpResponse::Ok().content_type("application/json").body(pool.json.clone()))
+}
+
+/// A pool's view, from memory when this process knows both that the caller's session holds
+/// and the pool as it is now; else read in a unit of work (which checks the session) and
+/// kept.
+pub async fn cached_pool(state: &AppState, caller: AuthUser, id: i64) -> ApiResult<Arc<CachedPool>> {
+    if caller.known_valid() {
+        if let Some(pool) = state.cache.pool(id) {
+            return Ok(pool);
+        }
+    }
+    let generation = state.cache.generation();
     let view = state.db.read(caller, move |tx, _| pool_view::load(tx, id)).await?;
-    Ok(HttpResponse::Ok().json(PoolResponse::from(view)))
+    let json = serde_json::to_vec(&PoolResponse::from(view.clone())).map_err(|e| ApiError::Internal(e.into()))?;
+    let pool = Arc::new(CachedPool { view, json: json.into() });
+    state.cache.store_pool(pool.clone(), generation);
+    Ok(pool)
 }
 
 /// Distinguishes a field left out (`None`) from a field set to `null` (`Some(None)`).

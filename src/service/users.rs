@@ -2,11 +2,16 @@
 //! Both of the latter end the user's sessions: tokens carry the user's `token_version`,
 //! which both bump.
 
+use serde_json::json;
+
 use crate::{
     auth::AuthUser,
     db::{
         Tx, WriteTx,
-        models::user::{self, User},
+        models::{
+            event,
+            user::{self, User},
+        },
     },
     error::{ApiError, ApiResult},
 };
@@ -27,11 +32,16 @@ pub fn set_disabled(tx: &mut WriteTx, actor: &AuthUser, user_id: i64, disabled: 
         return Err(ApiError::invalid("disabled", "an officer cannot disable itself"));
     }
     user::find(tx, user_id)?;
-    Ok(user::set_disabled(tx, user_id, disabled)?)
+    let updated = user::set_disabled(tx, user_id, disabled)?;
+    let kind = if disabled { "user.disabled" } else { "user.enabled" };
+    event::record(tx, None, kind, Some(actor.id), &json!({"user_id": user_id}))?;
+    Ok(updated)
 }
 
 /// Replaces the caller's password hash (checked against the current password before the
 /// transaction); every token issued before stops working.
 pub fn set_password(tx: &mut WriteTx, actor: &AuthUser, password_hash: &str) -> ApiResult<User> {
-    Ok(user::set_password(tx, actor.id, password_hash)?)
+    let updated = user::set_password(tx, actor.id, password_hash)?;
+    event::record(tx, None, "user.password_changed", Some(actor.id), &json!({"user_id": actor.id}))?;
+    Ok(updated)
 }

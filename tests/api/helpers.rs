@@ -108,6 +108,17 @@ pub struct TestApp {
     _db: Option<TestDb>,
 }
 
+/// The HTTP client of the tests: no redirects followed, and idle connections dropped before
+/// the server closes them (its keep-alive is 5 s), so that a request never goes out on a
+/// connection the server is closing at that instant (a slow machine showed that race).
+pub fn test_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
+        .build()
+        .unwrap()
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
@@ -125,7 +136,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = test_client();
     let mut app = TestApp { address, client, officer_token: String::new(), state: Some(state), _db: Some(db) };
     app.officer_token = app.token(OFFICER_EMAIL, PASSWORD).await;
     app
@@ -134,7 +145,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
 impl TestApp {
     /// A client for an app served by another process at `address`.
     pub async fn remote(address: String) -> TestApp {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let client = test_client();
         let mut app = TestApp { address, client, officer_token: String::new(), state: None, _db: None };
         app.officer_token = app.token(OFFICER_EMAIL, PASSWORD).await;
         app

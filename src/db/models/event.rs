@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{Tx, WriteTx, schema::events};
+use crate::db::{Changes, Tx, WriteTx, schema::events};
 
 /// An append-only audit record: rows are inserted, never changed.
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
@@ -24,6 +24,10 @@ pub fn record(
     actor_user_id: Option<i64>,
     data: &serde_json::Value,
 ) -> QueryResult<Event> {
+    // Every change of a pool records an event of the pool: its cached view is forgotten.
+    if let Some(pool_id) = pool_id {
+        tx.touch_pool(pool_id);
+    }
     diesel::insert_into(events::table)
         .values((
             events::pool_id.eq(pool_id),
@@ -94,6 +98,34 @@ pub fn of_pools_through(tx: &mut Tx, pool_ids: &[i64], types: &[&str], last: i64
         .order(events::id)
         .select(Event::as_select())
         .load(tx.conn())
+}
+
+/// Event types that say a user's access changed (their `data` names the `user_id`).
+pub const USER_ACCESS_EVENTS: &[&str] = &["user.disabled", "user.enabled", "user.password_changed"];
+
+/// What the events after `after_id` changed (their pools, and the users whose access
+/// changed), and the id of the last one (`after_id` when none).
+pub fn changes_after(tx: &mut Tx, after_id: i64) -> QueryResult<(Changes, i64)> {
+    let rows: Vec<(i64, Option<i64>, String, String)> = events::table
+        .filter(events::id.gt(after_id))
+        .order(events::id)
+        .select((events::id, events::pool_id, events::event_type, events::data))
+        .load(tx.conn())?;
+    let mut changes = Changes::default();
+    let mut last = after_id;
+    for (id, pool_id, event_type, data) in rows {
+        last = id;
+        changes.pools.extend(pool_id);
+        if USER_ACCESS_EVENTS.contains(&event_type.as_str()) {
+            match serde_json::from_str::<serde_json::Value>(&data).ok().and_then(|d| d["user_id"].as_i64()) {
+                Some(user_id) => {
+                    changes.users.insert(user_id);
+                }
+                None => changes.everything = true,
+            }
+        }
+    }
+    Ok((changes, last))
 }
 
 /// Up to `limit` pools with an id above `after` that have events of these types (recorded

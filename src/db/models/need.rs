@@ -44,6 +44,7 @@ pub struct NewNeed<'a> {
 }
 
 pub fn insert(tx: &mut WriteTx, new: &NewNeed) -> QueryResult<Need> {
+    tx.touch_pool(new.pool_id);
     diesel::insert_into(needs::table).values(new).returning(needs::all_columns).get_result(tx.conn())
 }
 
@@ -52,6 +53,7 @@ pub fn find(tx: &mut Tx, id: i64) -> QueryResult<Need> {
 }
 
 pub fn set_pool(tx: &mut WriteTx, id: i64, pool_id: i64) -> QueryResult<Need> {
+    tx.touch_pool(pool_id);
     diesel::update(needs::table.find(id))
         .set(needs::pool_id.eq(pool_id))
         .returning(needs::all_columns)
@@ -69,6 +71,8 @@ pub fn withdraw(tx: &mut WriteTx, id: i64, at: NaiveDateTime) -> QueryResult<Nee
 
 /// Moves every need of one pool to another; returns how many moved.
 pub fn move_all(tx: &mut WriteTx, from_pool: i64, to_pool: i64) -> QueryResult<usize> {
+    tx.touch_pool(from_pool);
+    tx.touch_pool(to_pool);
     diesel::update(needs::table.filter(needs::pool_id.eq(from_pool))).set(needs::pool_id.eq(to_pool)).execute(tx.conn())
 }
 

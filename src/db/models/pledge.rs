@@ -43,6 +43,7 @@ pub fn find(tx: &mut Tx, pool_id: i64, organisation_id: i64) -> QueryResult<Opti
 ///
 /// Either way the pledge is provisional: a council decided on the old amount, not this one.
 pub fn set(tx: &mut WriteTx, pool_id: i64, organisation_id: i64, amount: Cents, at: NaiveDateTime) -> QueryResult<()> {
+    tx.touch_pool(pool_id);
     let changed = diesel::update(
         pledges::table.filter(pledges::pool_id.eq(pool_id)).filter(pledges::organisation_id.eq(organisation_id)),
     )
@@ -88,6 +89,7 @@ pub fn delete(tx: &mut WriteTx, id: i64) -> QueryResult<usize> {
 }
 
 pub fn move_to(tx: &mut WriteTx, id: i64, pool_id: i64) -> QueryResult<usize> {
+    tx.touch_pool(pool_id);
     diesel::update(pledges::table.find(id)).set(pledges::pool_id.eq(pool_id)).execute(tx.conn())
 }
 

@@ -124,6 +124,8 @@ pub fn insert(tx: &mut WriteTx, new: &NewPool) -> QueryResult<Pool> {
 }
 
 pub fn insert_maintenance(tx: &mut WriteTx, new: &NewMaintenancePool) -> QueryResult<Pool> {
+    // The delivered pool lists its maintenance pools.
+    tx.touch_pool(new.maintains_pool_id);
     diesel::insert_into(pools::table).values(new).returning(pools::all_columns).get_result(tx.conn())
 }
 
@@ -149,11 +151,17 @@ pub fn lock(tx: &mut WriteTx, id: i64) -> QueryResult<Pool> {
 }
 
 pub fn update(tx: &mut WriteTx, id: i64, changes: &PoolChanges) -> QueryResult<Pool> {
-    diesel::update(pools::table.find(id))
+    tx.touch_pool(id);
+    let pool: Pool = diesel::update(pools::table.find(id))
         .set(changes)
         .returning(pools::all_columns)
         .get_result(tx.conn())
-        .map_err(in_row("pools", id))
+        .map_err(in_row("pools", id))?;
+    // A delivered pool lists its maintenance pools with their states.
+    if let Some(delivered) = pool.maintains_pool_id {
+        tx.touch_pool(delivered);
+    }
+    Ok(pool)
 }
 
 /// A maintenance pool as its delivered pool lists it.

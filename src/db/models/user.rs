@@ -70,6 +70,7 @@ pub fn any_officer(tx: &mut Tx) -> QueryResult<bool> {
 
 /// Disables or re-enables a user; either way its tokens stop working.
 pub fn set_disabled(tx: &mut WriteTx, id: i64, disabled: bool) -> QueryResult<User> {
+    tx.touch_user(id);
     diesel::update(users::table.find(id))
         .set((users::disabled.eq(disabled), users::token_version.eq(users::token_version + 1)))
         .returning(users::all_columns)
@@ -79,6 +80,7 @@ pub fn set_disabled(tx: &mut WriteTx, id: i64, disabled: bool) -> QueryResult<Us
 
 /// Replaces the password hash; tokens issued before stop working.
 pub fn set_password(tx: &mut WriteTx, id: i64, password_hash: &str) -> QueryResult<User> {
+    tx.touch_user(id);
     diesel::update(users::table.find(id))
         .set((users::password_hash.eq(password_hash), users::token_version.eq(users::token_version + 1)))
         .returning(users::all_columns)
