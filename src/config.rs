@@ -23,6 +23,7 @@
 //! | `MUTUA_MAX_NEEDS_PER_DAY` | `200` | needs one organisation may post per day; `0` turns it off |
 //! | `MUTUA_MAX_BODY_BYTES` | `65536` | largest request body accepted |
 //! | `MUTUA_MATCH_MERGE`, `MUTUA_MATCH_MARGIN`, `MUTUA_MATCH_SUGGEST` | measured defaults | matcher thresholds, see docs/MATCHING.md |
+//! | `MUTUA_MATCH_REVIEW` | measured default (`0.13`) | two pools scoring at least this are a duplicate candidate for the officers' review (SPEC §9), see docs/MATCHING.md |
 //! | `MUTUA_OCDS_PREFIX` | `ocds-mutua` | prefix of the open contracting ids of pools |
 //! | `MUTUA_LOG` | `info` | log filter (`tracing` directives) |
 //! | `MUTUA_LOG_FORMAT` | `json` | `json` or `pretty` |
@@ -173,6 +174,7 @@ impl Config {
                 merge: parse_var(&get, "MUTUA_MATCH_MERGE", defaults.merge)?,
                 margin: parse_var(&get, "MUTUA_MATCH_MARGIN", defaults.margin)?,
                 suggest: parse_var(&get, "MUTUA_MATCH_SUGGEST", defaults.suggest)?,
+                review: parse_var(&get, "MUTUA_MATCH_REVIEW", defaults.review)?,
             },
             ocds_prefix: get("MUTUA_OCDS_PREFIX").unwrap_or_else(|| "ocds-mutua".into()),
         })
@@ -237,5 +239,14 @@ mod tests {
     fn unparsable_numbers_name_the_variable() {
         let err = config(&[SECRET, ("MUTUA_MAX_NEEDS_PER_DAY", "many")]).unwrap_err();
         assert!(err.starts_with("MUTUA_MAX_NEEDS_PER_DAY"), "{err}");
+    }
+
+    #[test]
+    fn the_review_threshold_is_read_with_the_others() {
+        let c = config(&[SECRET]).unwrap();
+        assert_eq!(c.match_thresholds, Thresholds::default());
+        let c = config(&[SECRET, ("MUTUA_MATCH_REVIEW", "0.2")]).unwrap();
+        assert_eq!(c.match_thresholds.review, 0.2);
+        assert_eq!(c.match_thresholds.merge, Thresholds::default().merge);
     }
 }
