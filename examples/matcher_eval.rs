@@ -75,8 +75,7 @@ fn runs(needs: &[Need], t: &Thresholds, officer: Officer) -> Vec<Metrics> {
 /// Everything reported for one set at thresholds `t`.
 fn measure(needs: &[Need], t: &Thresholds, learning: bool) -> Agg {
     let end = runs(needs, t, Officer::AtEnd);
-    let every =
-        if learning { runs(needs, t, Officer::Every(needs.len().div_ceil(REVIEW_ROUNDS))) } else { Vec::new() };
+    let every = if learning { runs(needs, t, Officer::Every(needs.len().div_ceil(REVIEW_ROUNDS))) } else { Vec::new() };
     let precision = |m: &Metrics| if m.reviews == 0 { 1.0 } else { m.review_merges as f64 / m.reviews as f64 };
     Agg {
         worst_false: end.iter().map(|m| m.false_pairs).max().unwrap_or(0),
@@ -198,7 +197,10 @@ fn cross(sets: &[(&str, Vec<Need>)]) {
 fn curves(sets: &[(&str, Vec<Need>)]) {
     let t = Thresholds::default();
     for (name, needs) in sets {
-        println!("\n== {name}: worst-order false-merge pairs / automatic pair recall by merge threshold (margin {:.3})", t.margin);
+        println!(
+            "\n== {name}: worst-order false-merge pairs / automatic pair recall by merge threshold (margin {:.3})",
+            t.margin
+        );
         let line: Vec<String> = (25..=70)
             .step_by(2)
             .map(|m| {

@@ -199,7 +199,8 @@ mod tests {
         // Two compounds sharing one part share only that part, at part weight.
         let care = analyse(&need("woonzorgcentrum", "", "nl"));
         let living = analyse(&need("zorgwonen", "", "nl"));
-        let shared: Vec<&(String, f32)> = care.title.iter().filter(|t| living.title.iter().any(|u| u.0 == t.0)).collect();
+        let shared: Vec<&(String, f32)> =
+            care.title.iter().filter(|t| living.title.iter().any(|u| u.0 == t.0)).collect();
         assert!(!shared.is_empty() && shared.iter().all(|t| t.1 == PART_WEIGHT), "{care:?} {living:?}");
         // A compound the lexicon knows as a whole maps at full weight.
         let creche = terms("crèche", "fr");

@@ -51,7 +51,8 @@ impl Index {
                 *e = e.max(p.score);
             }
         }
-        let mut ranked: Vec<PoolScore> = best.into_iter().map(|(pool_id, score)| PoolScore { pool_id, score }).collect();
+        let mut ranked: Vec<PoolScore> =
+            best.into_iter().map(|(pool_id, score)| PoolScore { pool_id, score }).collect();
         sort(&mut ranked);
         ranked.truncate(PAIR_REVERSE_POOLS);
         for other in &mut ranked {

@@ -20,6 +20,9 @@ const POSTING_BUDGET: usize = 1_500;
 const EXACT_CANDIDATES: usize = 150;
 /// Members of a pool used for its centroid (the best-scoring ones).
 const CENTROID_MEMBERS: usize = 16;
+/// Members of a pool scored by [`Index::score_in_pool`] (the first ones):
+/// bounds the cost for pools that merged very many needs.
+const POOL_SCORED_MEMBERS: usize = 64;
 
 /// A query term: its IDF-weighted weight, its id if the index knows it, and
 /// its approximate neighbours in the vocabulary.
@@ -38,6 +41,11 @@ pub(super) struct Query {
 }
 
 impl Query {
+    /// False when no term is known to the index, even approximately.
+    fn can_match(&self) -> bool {
+        self.norm > 0.0 && self.terms.iter().any(|q| q.tid.is_some() || !q.near.is_empty())
+    }
+
     /// Exactly known terms with their weights.
     fn exact(&self) -> FxMap<u32, f64> {
         self.terms.iter().filter_map(|q| q.tid.map(|t| (t, q.weight))).collect()
@@ -66,8 +74,10 @@ impl Index {
     /// Pools ranked by similarity to `text`, best first, at most `limit`.
     ///
     /// A need's score is the cosine of IDF-weighted term vectors, where a
-    /// query term missing from the need may match a typo/derivation of
-    /// itself at reduced weight, nudged by CPV agreement. A pool's score is
+    /// query term missing from the need may match a typo, derivation or
+    /// cognate of itself at reduced weight, weighed by how much of either
+    /// title the other need says (`score::title_factor`) and nudged by CPV
+    /// agreement. A pool's score is
     /// the best of its needs' scores or, when higher, the cosine with the
     /// pool's centroid (a need consistently close to several members of a
     /// pool). All scores are in [0, 1].
@@ -81,10 +91,10 @@ impl Index {
 
     /// [`Index::search`] for an analysed query, over the pools `keep` accepts.
     pub(super) fn search_query(&self, query: &Query, limit: usize, keep: &dyn Fn(i64) -> bool) -> Vec<PoolScore> {
-        let exact = query.exact();
-        if limit == 0 || exact.is_empty() || query.norm <= 0.0 {
+        if limit == 0 || !query.can_match() {
             return Vec::new();
         }
+        let exact = query.exact();
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             let sc = &mut *scratch;
@@ -99,16 +109,13 @@ impl Index {
 
     /// The score `pool` would have in a search for `query` (0 when unknown).
     pub(super) fn score_in_pool(&self, query: &Query, pool: i64) -> f64 {
+        let Some(members) = self.pools.get(&pool).filter(|_| query.can_match()) else { return 0.0 };
         let exact = query.exact();
-        let Some(members) = self.pools.get(&pool) else { return 0.0 };
-        if exact.is_empty() || query.norm <= 0.0 {
-            return 0.0;
-        }
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             let sc = &mut *scratch;
             sc.start(self.docs.len(), self.terms.len());
-            let need_scores = self.score_slots(query, &exact, members.iter().copied(), sc);
+            let need_scores = self.score_slots(query, &exact, members.iter().take(POOL_SCORED_MEMBERS).copied(), sc);
             self.rank_pools(&need_scores, sc, 1, &|p| p == pool).first().map_or(0.0, |p| p.score)
         })
     }
