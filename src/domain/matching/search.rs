@@ -20,6 +20,10 @@ const POSTING_BUDGET: usize = 1_500;
 const EXACT_CANDIDATES: usize = 150;
 /// Members of a pool used for its centroid (the best-scoring ones).
 const CENTROID_MEMBERS: usize = 16;
+/// Approximate neighbours kept per query term (the most similar, then the
+/// most used): a short term can have many in a large vocabulary of names,
+/// and each is looked up in every candidate.
+const MAX_NEIGHBOURS: usize = 8;
 /// Members of a pool scored by [`Index::score_in_pool`] (the first ones):
 /// bounds the cost for pools that merged very many needs.
 const POOL_SCORED_MEMBERS: usize = 64;
@@ -260,7 +264,7 @@ impl Index {
             .map(|(term, w)| {
                 let tid = self.term_ids.get(&term).copied().filter(|&t| self.alive(t));
                 let weight = w * tid.map_or_else(|| idf(n, 0, lex.prior(&term)), |t| self.idf_of(t));
-                let near = self.fuzzy.neighbours(&term, |t| self.alive(t));
+                let near = self.neighbours(&term);
                 QueryTerm { tid, in_title: a.title.iter().any(|t| t.0 == term), weight, near }
             })
             .collect();
@@ -277,10 +281,21 @@ impl Index {
                 tid: Some(t),
                 in_title: doc.title.binary_search(&t).is_ok(),
                 weight: f64::from(w) * self.idf_of(t),
-                near: self.fuzzy.neighbours(&self.terms[t as usize].name, |u| self.alive(u)),
+                near: self.neighbours(&self.terms[t as usize].name),
             })
             .collect();
         Some(Self::query(terms, doc.cpv))
+    }
+
+    /// At most [`MAX_NEIGHBOURS`] approximate neighbours of a term.
+    fn neighbours(&self, term: &str) -> Vec<(u32, f64)> {
+        let mut near = self.fuzzy.neighbours(term, |t| self.alive(t));
+        if near.len() > MAX_NEIGHBOURS {
+            let used = |t: u32| self.terms[t as usize].postings.len();
+            near.sort_by(|a, b| b.1.total_cmp(&a.1).then(used(b.0).cmp(&used(a.0))).then(a.0.cmp(&b.0)));
+            near.truncate(MAX_NEIGHBOURS);
+        }
+        near
     }
 
     fn alive(&self, t: u32) -> bool {
