@@ -26,13 +26,14 @@ use std::collections::HashSet;
 pub const PAIR_QUERY_NEEDS: usize = 16;
 /// Pools ranked per query need.
 const PAIR_SEARCH_DEPTH: usize = 20;
-/// Pools whose reverse direction is computed (the best found forward).
+/// Pools whose reverse direction is computed (the best found forward): the
+/// most candidates one call returns.
 pub const PAIR_REVERSE_POOLS: usize = 30;
 
 impl Index {
     /// Pools other than `pool_id` scoring at least `threshold` against it
-    /// (see the module doc for the score), best first. Empty for an unknown
-    /// pool.
+    /// (see the module doc for the score), best first, at most
+    /// [`PAIR_REVERSE_POOLS`]. Empty for an unknown pool.
     pub fn pool_candidates(&self, pool_id: i64, threshold: f64) -> Vec<PoolScore> {
         self.pool_candidates_where(pool_id, threshold, |_| true)
     }
@@ -56,8 +57,11 @@ impl Index {
         sort(&mut ranked);
         ranked.truncate(PAIR_REVERSE_POOLS);
         for other in &mut ranked {
-            let reverse = self.pools[&other.pool_id]
-                .iter()
+            let reverse = self
+                .pools
+                .get(&other.pool_id)
+                .into_iter()
+                .flatten()
                 .take(PAIR_QUERY_NEEDS)
                 .filter_map(|&slot| self.query_of_doc(slot))
                 .map(|q| self.score_in_pool(&q, pool_id))
