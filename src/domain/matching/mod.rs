@@ -97,7 +97,8 @@ impl Default for Thresholds {
     /// - `suggest`: half the largest threshold whose "found" (right pool
     ///   merged or in the top 5) is within 0.01 of showing every pool;
     /// - `review`: the lowest threshold whose queue, and every shorter one,
-    ///   keeps at least 0.6 of reviews being merges in every order.
+    ///   keeps at least 0.6 of reviews being merges in every order (0.5 is
+    ///   wanted on unseen needs; 0.6 leaves room for the difference).
     ///
     /// The defaults take each value on its safe side: the higher `merge`
     /// and `margin` (a wrong merge is worse than a missed one), the lower
