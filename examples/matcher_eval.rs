@@ -1,167 +1,289 @@
-//! Replays the dev set the way the service will (search → decide → upsert
-//! into the merged pool or a new one) and reports false-merge pairs, same-need
-//! pair merge recall and "found", against Decidim's pg_trgm baseline.
-//! Also shows how the default thresholds are chosen, with leave-clusters-out.
+//! Replays the two labelled dev sets (`tests/data/needs-dev.jsonl`,
+//! `tests/data/needs-dev2.jsonl`) the way the service does — search → decide →
+//! join the merged pool or open a new one, each need posted by its own
+//! organisation with the locale of its language — in shuffled orders, keeps
+//! the duplicate candidates current with one `pool_candidates` call per post,
+//! and simulates an officer working through the review queue (merge the true
+//! pairs, dismiss the others, best score first).
 //!
-//! Run: `cargo run --release --example matcher_eval` (about a minute; `QUICK=1` for
-//! the default-threshold table only, `DETAIL=0.38` to list the needs of
-//! different clusters that a given merge threshold puts together).
+//! Run: `cargo run --release --example matcher_eval [-- MODE]`, MODE being
+//! - `defaults` (default): both sets at `Thresholds::default()`;
+//! - `cross`: thresholds tuned on one set by the rules below, measured on
+//!   the other, both directions (about two minutes);
+//! - `curves`: recall and false merges by merge threshold, review queue by
+//!   review threshold, per set;
+//! - `detail SET MERGE`: the different-cluster needs merged at MERGE, and the
+//!   same-cluster pools left apart after review, with their pair scores.
 mod common;
-use common::{Need, baseline, found_rate, load, order, pair_stats, replay};
-use mutua::domain::matching::Thresholds;
+use common::{Metrics, Need, Officer, SETS, baseline_found, load, order, replay};
+use mutua::domain::matching::{PoolPairs, Thresholds};
 use std::collections::{BTreeSet, HashMap};
 
 /// Shuffled orders replayed (fixed seeds).
 const SEEDS: [u64; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-/// Leave-clusters-out folds.
-const FOLDS: usize = 4;
 /// A merge threshold is acceptable only if no order shows a false merge at
 /// it, above it, or less than this much below it on the training replays:
 /// the boundary seen on a few dozen needs is not the boundary on unseen topics.
 const SAFETY: f64 = 0.02;
-/// "found" wanted on the training replays when choosing `suggest`; the
-/// largest such threshold is then halved (suggestions are cheap, a missed
-/// pool is not).
-const FOUND_TARGET: f64 = 0.98;
 /// Margins tried; the largest whose recall is within `MARGIN_TOLERANCE` of
 /// the best is kept (a margin guards against near-ties between two pools).
 const MARGINS: [f64; 5] = [0.0, 0.025, 0.05, 0.075, 0.1];
 const MARGIN_TOLERANCE: f64 = 0.01;
+/// `suggest` is half the largest threshold whose "found" stays within this of
+/// the "found" of showing every ranked pool (suggestions are cheap, a missed
+/// pool is not).
+const FOUND_TOLERANCE: f64 = 0.01;
+/// Share of reviews that must be merges, in every training order, at the
+/// chosen review threshold and at every higher one: an officer's queue where
+/// most pairs are true duplicates stays worth reading.
+const REVIEW_PRECISION: f64 = 0.6;
+/// The officer of the learning experiment reviews after every fifth of the set.
+const REVIEW_ROUNDS: usize = 5;
 
-#[derive(Clone, Copy, Default)]
-struct Metrics {
-    wrong: usize,
-    recall: f64,
+/// Means over the seeds (false merges: worst seed and total).
+#[derive(Clone, Copy, Debug, Default)]
+struct Agg {
+    worst_false: usize,
+    total_false: usize,
     found: f64,
+    auto_recall: f64,
+    reviewed_recall: f64,
+    reviews: f64,
+    merges: f64,
+    /// Worst seed's share of reviews that were merges.
+    worst_precision: f64,
+    /// Later needs joining their cluster's pool automatically, officer at the end.
+    late_alone: f64,
+    /// The same with an officer reviewing the queue every fifth of the set.
+    late_reviewed: f64,
 }
 
-/// Replays every seed; `wrong` is the worst seed, the rates are means.
-fn run(needs: &[Need], t: &Thresholds, keep: &dyn Fn(usize) -> bool) -> (Metrics, Vec<Metrics>) {
-    let per: Vec<Metrics> = SEEDS
-        .iter()
-        .map(|&s| {
-            let o = replay(needs, &order(needs.len(), s), t);
-            let (wrong, merged, same) = pair_stats(needs, &o, keep);
-            let (f, n) = found_rate(&o, keep);
-            Metrics { wrong, recall: merged as f64 / same.max(1) as f64, found: f as f64 / n.max(1) as f64 }
-        })
-        .collect();
-    let k = per.len() as f64;
-    let agg = Metrics {
-        wrong: per.iter().map(|m| m.wrong).max().unwrap_or(0),
-        recall: per.iter().map(|m| m.recall).sum::<f64>() / k,
-        found: per.iter().map(|m| m.found).sum::<f64>() / k,
-    };
-    (agg, per)
+impl Agg {
+    fn precision(&self) -> f64 {
+        self.merges / self.reviews.max(f64::EPSILON)
+    }
 }
 
-/// Merge thresholds tried (0.30 … 0.60).
-fn merge_grid() -> Vec<f64> {
-    (30..=60).map(|m| m as f64 / 100.0).collect()
+fn mean(v: &[Metrics], f: impl Fn(&Metrics) -> f64) -> f64 {
+    v.iter().map(f).sum::<f64>() / v.len().max(1) as f64
 }
 
-/// Thresholds chosen on `needs` only (see SAFETY, MARGINS, FOUND_TARGET).
+fn runs(needs: &[Need], t: &Thresholds, officer: Officer) -> Vec<Metrics> {
+    SEEDS.iter().map(|&s| replay(needs, &order(needs.len(), s), t, officer).0).collect()
+}
+
+/// Everything reported for one set at thresholds `t`.
+fn measure(needs: &[Need], t: &Thresholds, learning: bool) -> Agg {
+    let end = runs(needs, t, Officer::AtEnd);
+    let every = if learning { runs(needs, t, Officer::Every(needs.len().div_ceil(REVIEW_ROUNDS))) } else { Vec::new() };
+    let precision = |m: &Metrics| if m.reviews == 0 { 1.0 } else { m.review_merges as f64 / m.reviews as f64 };
+    Agg {
+        worst_false: end.iter().map(|m| m.false_pairs).max().unwrap_or(0),
+        total_false: end.iter().map(|m| m.false_pairs).sum(),
+        found: mean(&end, |m| m.found),
+        auto_recall: mean(&end, |m| m.auto_recall),
+        reviewed_recall: mean(&end, |m| m.reviewed_recall),
+        reviews: mean(&end, |m| m.reviews as f64),
+        merges: mean(&end, |m| m.review_merges as f64),
+        worst_precision: end.iter().map(precision).fold(1.0, f64::min),
+        late_alone: mean(&end, |m| m.late_auto_join),
+        late_reviewed: mean(&every, |m| m.late_auto_join),
+    }
+}
+
+/// Thresholds chosen on `needs` only (see the rules in the constants).
 fn choose(needs: &[Need]) -> Thresholds {
-    let all = |_: usize| true;
-    let grid = merge_grid();
-    let mut best: Option<(f64, Thresholds)> = None;
+    let absent = |t: Thresholds| runs(needs, &t, Officer::Absent);
+    let grid: Vec<f64> = (25..=70).map(|m| m as f64 / 100.0).collect();
+    let steps = (SAFETY * 100.0).round() as usize;
     let mut per_margin: Vec<(f64, f64, f64)> = Vec::new(); // (margin, merge, recall)
     for &margin in &MARGINS {
-        let res: Vec<Metrics> =
-            grid.iter().map(|&merge| run(needs, &Thresholds { merge, margin, suggest: 1.0 }, &all).0).collect();
-        let steps = (SAFETY * 100.0).round() as usize;
-        let ok = |i: usize| {
-            i + 1 >= steps && (i + 1 - steps..=i).all(|j| res[j].wrong == 0) && res[i..].iter().all(|m| m.wrong == 0)
-        };
-        if let Some(i) = (0..grid.len()).find(|&i| ok(i)) {
-            per_margin.push((margin, grid[i], res[i].recall));
+        let res: Vec<(usize, f64)> = grid
+            .iter()
+            .map(|&merge| {
+                let r = absent(Thresholds { merge, margin, suggest: 1.0, review: 1.0 });
+                (r.iter().map(|m| m.false_pairs).max().unwrap_or(0), mean(&r, |m| m.auto_recall))
+            })
+            .collect();
+        let safe = |i: usize| i >= steps && res[i - steps..].iter().all(|r| r.0 == 0);
+        if let Some(i) = (0..grid.len()).find(|&i| safe(i)) {
+            per_margin.push((margin, grid[i], res[i].1));
         }
     }
     let top = per_margin.iter().map(|x| x.2).fold(0.0, f64::max);
-    for &(margin, merge, recall) in &per_margin {
-        if recall + MARGIN_TOLERANCE >= top && best.as_ref().is_none_or(|b| margin > b.1.margin) {
-            best = Some((recall, Thresholds { merge, margin, suggest: 0.0 }));
-        }
-    }
-    let mut t = best.map_or(Thresholds { merge: 1.0, margin: 0.0, suggest: 0.0 }, |b| b.1);
+    let (margin, merge) = per_margin
+        .iter()
+        .filter(|x| x.2 + MARGIN_TOLERANCE >= top)
+        .map(|x| (x.0, x.1))
+        .next_back()
+        .unwrap_or((0.0, 1.0));
+    let mut t = Thresholds { merge, margin, suggest: 0.0, review: 1.0 };
+    let best_found = mean(&absent(t), |m| m.found);
     let s = (1..=40)
         .rev()
         .map(|s| s as f64 / 100.0)
-        .find(|&s| run(needs, &Thresholds { suggest: s, ..t }, &all).0.found >= FOUND_TARGET);
-    t.suggest = (s.unwrap_or(0.02) * 50.0).round() / 100.0;
+        .find(|&s| mean(&absent(Thresholds { suggest: s, ..t }), |m| m.found) + FOUND_TOLERANCE >= best_found);
+    t.suggest = (s.unwrap_or(0.0) * 50.0).round() / 100.0;
+    // Lowest review threshold whose queue, and every shorter one, keeps the
+    // share of merges at REVIEW_PRECISION in every order.
+    let mut review = t.merge;
+    let mut r = ((t.merge - 0.01) * 100.0).round() as i64;
+    while r as f64 / 100.0 >= t.suggest {
+        let a = measure(needs, &Thresholds { review: r as f64 / 100.0, ..t }, false);
+        if a.worst_precision < REVIEW_PRECISION {
+            break;
+        }
+        review = r as f64 / 100.0;
+        r -= 1;
+    }
+    t.review = review;
     t
 }
 
-fn main() {
-    let needs = load();
-    let clusters: BTreeSet<&str> = needs.iter().map(|n| n.cluster.as_str()).collect();
-    println!("{} needs, {} clusters, seeds {:?}", needs.len(), clusters.len(), SEEDS);
+fn show_thresholds(t: &Thresholds) -> String {
+    format!("merge {:.2}, margin {:.3}, suggest {:.2}, review {:.2}", t.merge, t.margin, t.suggest, t.review)
+}
 
-    let t = Thresholds::default();
-    println!("\n== Thresholds::default(): merge {:.2}, margin {:.3}, suggest {:.2}", t.merge, t.margin, t.suggest);
-    println!("seed | false-merge pairs | pair merge recall | found | baseline found (pg_trgm >= 0.25, best 5)");
-    let (agg, per) = run(&needs, &t, &|_| true);
-    let mut base_mean = 0.0;
-    for (m, &seed) in per.iter().zip(&SEEDS) {
-        let b = baseline(&needs, &order(needs.len(), seed));
-        let bf = b.iter().filter(|x| x.1).count() as f64 / b.len().max(1) as f64;
-        base_mean += bf / SEEDS.len() as f64;
-        println!("{seed:>4} | {:>17} | {:>17.3} | {:.3} | {bf:.3}", m.wrong, m.recall, m.found);
-    }
-    let total_wrong: usize = per.iter().map(|m| m.wrong).sum();
+fn header() {
     println!(
-        "mean | {:>17.1} | {:>17.3} | {:.3} | {base_mean:.3}",
-        total_wrong as f64 / SEEDS.len() as f64,
-        agg.recall,
-        agg.found
+        "| set | false-merge pairs (worst order / all orders) | found | automatic pair recall | pair recall after review | reviews | merges | merges / reviews (worst order) | later needs merged automatically: officer at the end → officer every fifth |"
     );
+    println!("|---|---|---|---|---|---|---|---|---|");
+}
 
-    if let Some(m) = std::env::var("DETAIL").ok().and_then(|v| v.parse::<f64>().ok()) {
-        // Diagnostic: which different-cluster needs end up together.
-        let mut wrong: HashMap<String, usize> = HashMap::new();
-        for &seed in &SEEDS {
-            let o = replay(&needs, &order(needs.len(), seed), &Thresholds { merge: m, ..t });
-            for (i, p) in &o.pool {
-                for (j, q) in &o.pool {
-                    if i < j && p == q && needs[*i].cluster != needs[*j].cluster {
-                        *wrong.entry(format!("{} <> {}", needs[*i].title, needs[*j].title)).or_default() += 1;
-                    }
+fn row(name: &str, a: &Agg) {
+    println!(
+        "| {name} | {} / {} | {:.3} | {:.3} | {:.3} | {:.1} | {:.1} | {:.2} ({:.2}) | {:.3} → {:.3} |",
+        a.worst_false,
+        a.total_false,
+        a.found,
+        a.auto_recall,
+        a.reviewed_recall,
+        a.reviews,
+        a.merges,
+        a.precision(),
+        a.worst_precision,
+        a.late_alone,
+        a.late_reviewed
+    );
+}
+
+fn defaults(sets: &[(&str, Vec<Need>)]) {
+    let t = Thresholds::default();
+    println!("== Thresholds::default(): {}; seeds {SEEDS:?}", show_thresholds(&t));
+    header();
+    for (name, needs) in sets {
+        row(name, &measure(needs, &t, true));
+    }
+    println!("\n| set | needs | clusters | trigram baseline found (pg_trgm >= 0.25, best 5) |\n|---|---|---|---|");
+    for (name, needs) in sets {
+        let clusters: BTreeSet<&str> = needs.iter().map(|n| n.cluster.as_str()).collect();
+        let base = SEEDS.iter().map(|&s| baseline_found(needs, &order(needs.len(), s))).sum::<f64>() / 10.0;
+        println!("| {name} | {} | {} | {base:.3} |", needs.len(), clusters.len());
+    }
+}
+
+fn cross(sets: &[(&str, Vec<Need>)]) {
+    for (k, (train, train_needs)) in sets.iter().enumerate() {
+        let (test, test_needs) = &sets[1 - k];
+        let t = choose(train_needs);
+        println!("\n== tuned on {train}: {}", show_thresholds(&t));
+        header();
+        row(&format!("{train} (training)"), &measure(train_needs, &t, true));
+        row(&format!("{test} (held out)"), &measure(test_needs, &t, true));
+    }
+}
+
+fn curves(sets: &[(&str, Vec<Need>)]) {
+    let t = Thresholds::default();
+    for (name, needs) in sets {
+        println!(
+            "\n== {name}: worst-order false-merge pairs / automatic pair recall by merge threshold (margin {:.3})",
+            t.margin
+        );
+        let line: Vec<String> = (25..=70)
+            .step_by(2)
+            .map(|m| {
+                let r = runs(needs, &Thresholds { merge: m as f64 / 100.0, ..t }, Officer::Absent);
+                let worst = r.iter().map(|m| m.false_pairs).max().unwrap_or(0);
+                format!("{:.2}:{worst}/{:.2}", m as f64 / 100.0, mean(&r, |m| m.auto_recall))
+            })
+            .collect();
+        println!("{}", line.join(" "));
+        println!("== {name}: found by suggest threshold");
+        let line: Vec<String> = (0..=20)
+            .map(|s| {
+                let r = runs(needs, &Thresholds { suggest: s as f64 / 100.0, ..t }, Officer::Absent);
+                format!("{:.2}:{:.3}", s as f64 / 100.0, mean(&r, |m| m.found))
+            })
+            .collect();
+        println!("{}", line.join(" "));
+        println!("== {name}: review threshold → reviews, merges / reviews (worst order), recall after review");
+        for r in (10..=40).step_by(2) {
+            let a = measure(needs, &Thresholds { review: r as f64 / 100.0, ..t }, false);
+            println!(
+                "{:.2}: {:.1} reviews, {:.2} ({:.2}), recall {:.3}",
+                r as f64 / 100.0,
+                a.reviews,
+                a.precision(),
+                a.worst_precision,
+                a.reviewed_recall
+            );
+        }
+    }
+}
+
+fn detail(needs: &[Need], merge: f64) {
+    let t = Thresholds { merge, ..Thresholds::default() };
+    let mut wrong: HashMap<String, usize> = HashMap::new();
+    let mut missed: HashMap<String, usize> = HashMap::new();
+    for &seed in &SEEDS {
+        let (_, sim) = replay(needs, &order(needs.len(), seed), &t, Officer::AtEnd);
+        for (i, j) in sim.false_pairs() {
+            *wrong.entry(format!("{} <> {}", needs[i].title, needs[j].title)).or_default() += 1;
+        }
+        let pools: BTreeSet<i64> = sim.pool.values().copied().collect();
+        for &a in &pools {
+            for &b in pools.range(a + 1..) {
+                let cl = |p: i64| -> BTreeSet<&str> {
+                    sim.pool.iter().filter(|x| *x.1 == p).map(|x| needs[*x.0].cluster.as_str()).collect()
+                };
+                if cl(a).is_disjoint(&cl(b)) {
+                    continue;
                 }
+                let score = sim.ix.pool_candidates(a, 0.0).iter().find(|c| c.pool_id == b).map_or(0.0, |c| c.score);
+                let title = |p: i64| sim.pool.iter().find(|x| *x.1 == p).map_or("", |x| needs[*x.0].title.as_str());
+                let dismissed = if sim.dismissed.contains(a, b) { " (dismissed)" } else { "" };
+                *missed.entry(format!("{score:.2}{dismissed} {} <> {}", title(a), title(b))).or_default() += 1;
             }
         }
-        for (k, v) in wrong {
-            println!("x{v} {k}");
-        }
-        return;
     }
-    if std::env::var("QUICK").is_ok() {
-        return;
+    let mut w: Vec<_> = wrong.into_iter().collect();
+    w.sort();
+    println!("== different needs merged at {merge:.2}");
+    for (k, v) in w {
+        println!("x{v} {k}");
     }
-    println!("\n== recall / worst-seed false merges by merge threshold (margin {:.3})", t.margin);
-    let line: Vec<String> = merge_grid()
-        .iter()
-        .step_by(2)
-        .map(|&merge| {
-            let m = run(&needs, &Thresholds { merge, ..t }, &|_| true).0;
-            format!("{merge:.2}:{}/{:.2}", m.wrong, m.recall)
-        })
-        .collect();
-    println!("{}", line.join(" "));
+    let mut m: Vec<_> = missed.into_iter().collect();
+    m.sort();
+    println!("== same need, pools left apart after review (pair score)");
+    for (k, v) in m {
+        println!("x{v} {k}");
+    }
+    let _ = PoolPairs::new();
+}
 
-    println!("\n== leave-clusters-out: thresholds chosen without a fold's clusters, judged on that fold");
-    println!("(full replay of all needs; pairs/needs involving the held-out clusters)");
-    let fold_of: HashMap<&str, usize> = clusters.iter().enumerate().map(|(k, c)| (*c, k % FOLDS)).collect();
-    for f in 0..FOLDS {
-        let train: Vec<Need> = needs.iter().filter(|n| fold_of[n.cluster.as_str()] != f).cloned().collect();
-        let ft = choose(&train);
-        let held = |i: usize| fold_of[needs[i].cluster.as_str()] == f;
-        let (m, per) = run(&needs, &ft, &held);
-        let wrong: usize = per.iter().map(|m| m.wrong).sum();
-        println!(
-            "fold {f}: merge {:.2} margin {:.3} suggest {:.2} | held-out false-merge pairs (all seeds) {wrong}, recall {:.3}, found {:.3}",
-            ft.merge, ft.margin, ft.suggest, m.recall, m.found
-        );
+fn main() {
+    let sets: Vec<(&str, Vec<Need>)> = SETS.iter().map(|&s| (s, load(s))).collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None | Some("defaults") => defaults(&sets),
+        Some("cross") => cross(&sets),
+        Some("curves") => curves(&sets),
+        Some("detail") => {
+            let set = args.get(1).and_then(|n| sets.iter().find(|s| s.0 == n)).expect("a set name");
+            detail(&set.1, args.get(2).and_then(|m| m.parse().ok()).unwrap_or(Thresholds::default().merge));
+        }
+        Some(other) => eprintln!("unknown mode {other:?}: defaults, cross, curves or detail SET MERGE"),
     }
-    let ta = choose(&needs);
-    println!("same rule on all clusters: merge {:.2} margin {:.3} suggest {:.2}", ta.merge, ta.margin, ta.suggest);
 }

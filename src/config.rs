@@ -27,6 +27,7 @@
 //! | `MUTUA_TRUSTED_PROXIES` | none | comma-separated addresses or CIDR blocks whose `X-Forwarded-For` is believed (rightmost untrusted hop); none: the TCP peer is the client |
 //! | `MUTUA_MAX_BODY_BYTES` | `65536` | largest request body accepted |
 //! | `MUTUA_MATCH_MERGE`, `MUTUA_MATCH_MARGIN`, `MUTUA_MATCH_SUGGEST` | measured defaults | matcher thresholds, see docs/MATCHING.md |
+//! | `MUTUA_MATCH_REVIEW` | measured default (`0.13`) | two pools scoring at least this are a duplicate candidate for the officers' review (SPEC §9), see docs/MATCHING.md |
 //! | `MUTUA_OCID_PREFIX` | `ocds-mutua0` | the publisher's registered ocid prefix (`ocds-` and six lowercase letters or digits); `ocid` = prefix-pool id. The old name `MUTUA_OCDS_PREFIX` is refused |
 //! | `MUTUA_LOG` | `info` | log filter (`tracing` directives) |
 //! | `MUTUA_LOG_FORMAT` | `json` | `json` or `pretty` |
@@ -186,6 +187,7 @@ impl Config {
                 merge: parse_var(&get, "MUTUA_MATCH_MERGE", defaults.merge)?,
                 margin: parse_var(&get, "MUTUA_MATCH_MARGIN", defaults.margin)?,
                 suggest: parse_var(&get, "MUTUA_MATCH_SUGGEST", defaults.suggest)?,
+                review: parse_var(&get, "MUTUA_MATCH_REVIEW", defaults.review)?,
             },
             ocid_prefix: ocid_prefix(&get)?,
         })
@@ -285,5 +287,14 @@ mod tests {
     fn unparsable_numbers_name_the_variable() {
         let err = config(&[SECRET, ("MUTUA_MAX_NEEDS_PER_DAY", "many")]).unwrap_err();
         assert!(err.starts_with("MUTUA_MAX_NEEDS_PER_DAY"), "{err}");
+    }
+
+    #[test]
+    fn the_review_threshold_is_read_with_the_others() {
+        let c = config(&[SECRET]).unwrap();
+        assert_eq!(c.match_thresholds, Thresholds::default());
+        let c = config(&[SECRET, ("MUTUA_MATCH_REVIEW", "0.2")]).unwrap();
+        assert_eq!(c.match_thresholds.review, 0.2);
+        assert_eq!(c.match_thresholds.merge, Thresholds::default().merge);
     }
 }

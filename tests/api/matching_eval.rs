@@ -1,8 +1,16 @@
-//! Replays the labelled dev set (`tests/data/needs-dev.jsonl`, 80 needs in 32 clusters of
-//! the same need) through the API in shuffled orders, each need posted by its own
-//! organisation, and reports the matcher beside the trigram rule Decidim uses for similar
-//! proposals: `greatest(similarity(title), similarity(description)) >= 0.25`, best 5.
-//! On PostgreSQL the baseline is computed by pg_trgm itself; on SQLite by a faithful port.
+//! Replays the two labelled dev sets (`tests/data/needs-dev.jsonl`, 80 needs in 32 clusters
+//! of the same need; `tests/data/needs-dev2.jsonl`, 162 needs in 75 clusters, cross-language
+//! and hard negatives) through the API in shuffled orders, each need posted by its own
+//! organisation in the locale of its language, and reports the matcher beside the trigram
+//! rule Decidim uses for similar proposals:
+//! `greatest(similarity(title), similarity(description)) >= 0.25`, best 5. On PostgreSQL the
+//! baseline is computed by pg_trgm itself; on SQLite by a faithful port.
+//!
+//! The thresholds are the defaults, chosen by cross-evaluation between the two sets
+//! (`cargo run --release --example matcher_eval -- cross`, docs/MATCHING.md); the floors
+//! below are a little under what that evaluation measures for these orders, so a change
+//! of behaviour fails here, not a rounding. The second set is replayed in one order only:
+//! each need costs an organisation and a member, and CI must stay fast.
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,8 +31,9 @@ struct LabelledNeed {
     estimated_cost_cents: Option<i64>,
 }
 
-fn dev_set() -> Vec<LabelledNeed> {
-    let raw = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/needs-dev.jsonl")).unwrap();
+fn dev_set(name: &str) -> Vec<LabelledNeed> {
+    let path = format!("{}/tests/data/{name}.jsonl", env!("CARGO_MANIFEST_DIR"));
+    let raw = std::fs::read_to_string(&path).unwrap();
     raw.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
@@ -89,7 +98,7 @@ fn baseline_top5(app: &TestApp, id: i64, earlier: &[(i64, &LabelledNeed)], need:
     scored.into_iter().take(5).map(|(_, id)| id).collect()
 }
 
-async fn replay(seed: u64) -> Report {
+async fn replay(set: &str, seed: u64) -> Report {
     let app = spawn_app_with(|vars| {
         vars.insert("MUTUA_MAX_NEEDS_PER_DAY".into(), "0".into());
     })
@@ -97,7 +106,7 @@ async fn replay(seed: u64) -> Report {
     if let mutua::db::DbConnection::Postgres(pg) = &mut *app.state().db.raw_connection().unwrap() {
         diesel::sql_query("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute(pg).unwrap();
     }
-    let mut needs = dev_set();
+    let mut needs = dev_set(set);
     needs.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed));
     // need id → (cluster index, pool id at posting)
     let mut posted: Vec<(i64, &LabelledNeed)> = Vec::new();
@@ -156,14 +165,18 @@ async fn replay(seed: u64) -> Report {
     }
 }
 
-#[tokio::test]
-async fn dev_set_replayed_through_the_api() {
-    let seeds = [1, 2, 3];
+/// What a set must show in every order replayed, and on average.
+struct Floors {
+    found: f64,
+    mean_recall: f64,
+}
+
+async fn replay_and_check(set: &str, seeds: &[u64], floors: Floors) {
     let mut reports = Vec::new();
-    for seed in seeds {
-        reports.push(replay(seed).await);
+    for &seed in seeds {
+        reports.push(replay(set, seed).await);
     }
-    eprintln!("seed | false-merge pairs | pair merge recall | found (top 5) | trigram baseline found");
+    eprintln!("{set}\nseed | false-merge pairs | pair merge recall | found (top 5) | trigram baseline found");
     for (seed, r) in seeds.iter().zip(&reports) {
         eprintln!("{seed} | {} | {:.3} | {:.3} | {:.3}", r.false_merge_pairs, r.pair_recall, r.found, r.baseline_found);
     }
@@ -173,10 +186,22 @@ async fn dev_set_replayed_through_the_api() {
         "mean | {} | {recall:.3} | {found:.3} | {baseline:.3}",
         reports.iter().map(|r| r.false_merge_pairs).sum::<usize>()
     );
-    assert!(reports.iter().all(|r| r.false_merge_pairs == 0), "no false merge in any order");
-    assert!(reports.iter().all(|r| r.found >= 0.97), "found ≥ 0.97 in every order");
-    assert!(recall >= 0.5, "pair merge recall {recall:.3}");
-    assert!(found > baseline, "the matcher beats the trigram baseline");
+    assert!(reports.iter().all(|r| r.false_merge_pairs == 0), "{set}: no false merge in any order");
+    assert!(reports.iter().all(|r| r.found >= floors.found), "{set}: found ≥ {} in every order", floors.found);
+    assert!(recall >= floors.mean_recall, "{set}: pair merge recall {recall:.3} < {}", floors.mean_recall);
+    assert!(found > baseline, "{set}: the matcher beats the trigram baseline");
+}
+
+#[tokio::test]
+async fn dev_set_replayed_through_the_api() {
+    // Measured by the example for orders 1-3: recall 0.333, 0.393, 0.274; found 1.000.
+    replay_and_check("needs-dev", &[1, 2, 3], Floors { found: 0.97, mean_recall: 0.30 }).await;
+}
+
+#[tokio::test]
+async fn second_dev_set_replayed_through_the_api() {
+    // Measured by the example for order 1: recall 0.093, found 0.931.
+    replay_and_check("needs-dev2", &[1], Floors { found: 0.90, mean_recall: 0.08 }).await;
 }
 
 #[test]

@@ -11,15 +11,24 @@ use super::lang::{self, Lang};
 use super::lexicon::{Lexicon, lexicon};
 use super::text::{self, RawToken};
 
+/// Weight of each part of a split compound, beside the whole word (1): two
+/// needs sharing a compound share its meaning, two sharing one part of
+/// different compounds ("woonzorgcentrum", "zorgwonen") much less.
+pub(crate) const PART_WEIGHT: f32 = 0.5;
+
+/// A stem of a field: text, written in capitals, weight.
+pub(crate) type Stem = (String, bool, f32);
+
 /// An analysed need: stemmed, mapped terms per field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysed {
     /// Language used for stop words and stemming.
     pub lang: Lang,
-    /// Terms of the title, in order, repeated terms kept.
-    pub title: Vec<String>,
-    /// Terms of the description.
-    pub desc: Vec<String>,
+    /// Terms of the title with their weight (1, or [`PART_WEIGHT`] for a
+    /// part of a compound), in order, repeated terms kept.
+    pub title: Vec<(String, f32)>,
+    /// Terms of the description, likewise.
+    pub desc: Vec<(String, f32)>,
     /// CPV code digits ("48000000"), when a well-formed code was given.
     pub cpv: Option<[u8; 8]>,
 }
@@ -39,13 +48,36 @@ pub fn analyse(need: &NeedText) -> Analysed {
     }
 }
 
-/// Analyse free text in a given language (used for lexicon entries too).
-pub(crate) fn analyse_tokens(lang: Lang, tokens: &[RawToken], lex: &Lexicon) -> Vec<String> {
-    let stems = stem_tokens(lang, tokens, lex);
+/// Analyse free text in a given language: a compound the lexicon does not
+/// know as a whole gives its own stem and, at [`PART_WEIGHT`], its parts.
+pub(crate) fn analyse_tokens(lang: Lang, tokens: &[RawToken], lex: &Lexicon) -> Vec<(String, f32)> {
+    let mut stems: Vec<Stem> = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let parts = match lang {
+            Lang::Nl | Lang::De => split_compound(&t.text, lex, 0),
+            _ => Vec::new(),
+        };
+        if parts.len() < 2 {
+            if !lang::is_stop(lang, &t.text) {
+                stems.push((lang::stem(lang, &t.text), t.upper, 1.0));
+            }
+            continue;
+        }
+        let part_stems: Vec<String> =
+            parts.iter().filter(|p| !lang::is_stop(lang, p)).map(|p| lang::stem(lang, p)).collect();
+        if lex.is_pattern(lang, &part_stems) {
+            // A compound the lexicon knows as a whole ("kinderopvang").
+            stems.extend(part_stems.into_iter().map(|s| (s, t.upper, 1.0)));
+        } else {
+            stems.push((lang::stem(lang, &t.text), t.upper, 1.0));
+            stems.extend(part_stems.into_iter().map(|s| (s, t.upper, PART_WEIGHT)));
+        }
+    }
     lex.apply(lang, &stems)
 }
 
-/// Compound split, stop words and stemming; keeps the capitals flag.
+/// Compound split, stop words and stemming; keeps the capitals flag. This
+/// is how lexicon entries are read, so that a compound's parts find them.
 pub(crate) fn stem_tokens(lang: Lang, tokens: &[RawToken], lex: &Lexicon) -> Vec<(String, bool)> {
     let mut out = Vec::with_capacity(tokens.len());
     for t in tokens {
@@ -120,7 +152,7 @@ mod tests {
     }
 
     fn terms(title: &str, hint: &str) -> Vec<String> {
-        analyse(&need(title, "", hint)).title
+        analyse(&need(title, "", hint)).title.into_iter().map(|t| t.0).collect()
     }
 
     #[test]
@@ -151,10 +183,37 @@ mod tests {
     fn compounds_are_split_on_known_heads() {
         let lex = lexicon();
         assert_eq!(split_compound("leegstandsregister", lex, 0), ["leegstand", "register"]);
-        assert_eq!(split_compound("brennholzverkauf", lex, 0), ["brenn", "holz", "verkauf"]);
+        assert_eq!(split_compound("wohnungsregister", lex, 0), ["wohnung", "register"]);
+        assert_eq!(split_compound("parkeervergunning", lex, 0), ["parkeer", "vergunning"]);
         assert_eq!(split_compound("onbekendwoord", lex, 0), ["onbekendwoord"]);
         let reg = terms("register", "nl");
         assert!(terms("leegstandsregister", "nl").contains(&reg[0]));
+    }
+
+    #[test]
+    fn a_compound_keeps_its_whole_stem_and_its_parts_weigh_less() {
+        let a = analyse(&need("leegstandsregister", "", "nl"));
+        let weight = |t: &str| a.title.iter().find(|x| x.0 == t).map(|x| x.1);
+        assert_eq!(weight(&lang::stem(Lang::Nl, "leegstandsregister")), Some(1.0));
+        assert_eq!(weight(&terms("register", "nl")[0]), Some(PART_WEIGHT));
+        // Two compounds sharing one part share only that part, at part weight.
+        let care = analyse(&need("woonzorgcentrum", "", "nl"));
+        let living = analyse(&need("zorgwonen", "", "nl"));
+        let shared: Vec<&(String, f32)> =
+            care.title.iter().filter(|t| living.title.iter().any(|u| u.0 == t.0)).collect();
+        assert!(!shared.is_empty() && shared.iter().all(|t| t.1 == PART_WEIGHT), "{care:?} {living:?}");
+        // A compound the lexicon knows as a whole maps at full weight.
+        let creche = terms("crèche", "fr");
+        let a = analyse(&need("kinderopvang", "", "nl"));
+        assert!(a.title.contains(&(creche[0].clone(), 1.0)), "{a:?}");
+    }
+
+    #[test]
+    fn a_multi_word_concept_counts_once() {
+        let a = analyse(&need("liste d'attente", "", "fr"));
+        let mut words: Vec<&str> = a.title.iter().map(|t| t.0.as_str()).collect();
+        words.dedup();
+        assert_eq!(words.len(), a.title.len(), "no word repeated by the concept: {a:?}");
     }
 
     #[test]

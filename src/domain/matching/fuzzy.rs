@@ -8,6 +8,13 @@
 //!   indexing each term's one-character deletions;
 //! - one term is a prefix of the other, the shorter having 5+ characters.
 //!
+//! - across languages, cognates: terms whose *spelling skeletons* are equal,
+//!   or one a prefix of the other (5+ characters), e.g. "aziatisch" (nl) and
+//!   "asiat" (fr, de), "zertifikat" and "certificat", "klient" and "client".
+//!   The skeleton rewrites the spellings that differ between French, Dutch,
+//!   German and English for one sound (c/k/z/s, ph/f, th/t, y/i, doubled
+//!   letters); the relation uses no word list.
+//!
 //! Only hashes of the variants are stored (a collision costs one spurious
 //! weak match, never a crash), and variants are hashed without being built.
 
@@ -18,6 +25,10 @@ use std::hash::Hasher;
 pub(crate) const EDIT_SIMILARITY: f64 = 0.8;
 /// Similarity credited to a prefix pair of terms.
 pub(crate) const PREFIX_SIMILARITY: f64 = 0.7;
+/// Similarity credited to cognates with equal skeletons.
+pub(crate) const COGNATE_SIMILARITY: f64 = 0.8;
+/// Similarity credited to cognates whose skeletons are prefixes.
+pub(crate) const COGNATE_PREFIX_SIMILARITY: f64 = 0.6;
 const MIN_EDIT_LEN: usize = 6;
 const MIN_PREFIX_LEN: usize = 5;
 
@@ -29,6 +40,47 @@ enum Kind {
     Deletion,
     /// A proper prefix of the term.
     Prefix,
+    /// The term's skeleton, when it differs from the term.
+    Skeleton,
+    /// A proper prefix of the term's skeleton (5+ characters).
+    SkeletonPrefix,
+}
+
+/// Spelling skeleton of a folded term (see the module doc).
+pub(crate) fn skeleton(term: &str) -> Vec<char> {
+    let chars: Vec<char> = term.chars().collect();
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let next = chars.get(i + 1).copied();
+        let (c, step) = match (chars[i], next) {
+            ('p', Some('h')) => ('f', 2),
+            ('t', Some('h')) => ('t', 2),
+            ('c', Some('k')) | ('q', Some('u')) => ('k', 2),
+            ('c', Some('e' | 'i' | 'y')) => ('s', 1),
+            ('c' | 'q', _) => ('k', 1),
+            ('z', _) => ('s', 1),
+            ('y', _) => ('i', 1),
+            ('w', _) => ('v', 1),
+            (c, _) => (c, 1),
+        };
+        if out.last() != Some(&c) {
+            out.push(c);
+        }
+        i += step;
+    }
+    out
+}
+
+/// Hash of a skeleton prefix, apart from the hashes of terms.
+fn hs(sk: &[char], end: usize) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write_u32(u32::MAX);
+    for c in &sk[..end] {
+        hasher.write_u32(*c as u32);
+    }
+    hasher.write_usize(end);
+    hasher.finish()
 }
 
 /// Variant index over the vocabulary of an [`super::Index`].
@@ -65,6 +117,13 @@ impl Fuzzy {
         }
         for len in MIN_PREFIX_LEN..n {
             add(h(&chars, len, None), Kind::Prefix);
+        }
+        let sk = skeleton(term);
+        if sk.len() >= MIN_PREFIX_LEN {
+            add(hs(&sk, sk.len()), Kind::Skeleton);
+            for len in MIN_PREFIX_LEN..sk.len() {
+                add(hs(&sk, len), Kind::SkeletonPrefix);
+            }
         }
     }
 
@@ -112,6 +171,24 @@ impl Fuzzy {
                 }
             }
         }
+        // Cognates: equal skeletons, or one skeleton a prefix of the other.
+        let sk = skeleton(term);
+        if sk.len() >= MIN_PREFIX_LEN {
+            for (tid, kind) in hits(hs(&sk, sk.len())) {
+                match kind {
+                    Kind::Skeleton => add(tid, COGNATE_SIMILARITY),
+                    Kind::SkeletonPrefix => add(tid, COGNATE_PREFIX_SIMILARITY),
+                    _ => {}
+                }
+            }
+            for len in MIN_PREFIX_LEN..sk.len() {
+                for (tid, kind) in hits(hs(&sk, len)) {
+                    if kind == Kind::Skeleton {
+                        add(tid, COGNATE_PREFIX_SIMILARITY);
+                    }
+                }
+            }
+        }
         out
     }
 }
@@ -146,5 +223,17 @@ mod tests {
         assert!(near(&f, &ids, "horde").is_empty(), "short words need exact matches");
         assert_eq!(near(&f, &ids, "archive"), [5]);
         assert!(near(&f, &ids, "archivistique").contains(&5));
+    }
+
+    #[test]
+    fn finds_cognates_across_languages() {
+        let (f, ids) = setup(&["asiat", "sertifikat", "client", "registr", "frelon"]);
+        assert_eq!(near(&f, &ids, "aziatisch"), [0], "z/s, and a skeleton prefix");
+        assert_eq!(near(&f, &ids, "zertifikat"), [1], "z/s and c/k spell the same word");
+        assert_eq!(near(&f, &ids, "certificat"), [1]);
+        assert_eq!(near(&f, &ids, "klient"), [2]);
+        assert!(near(&f, &ids, "hoornar").is_empty(), "no spelling rule makes a hornet a frelon");
+        assert_eq!(skeleton("photographie").iter().collect::<String>(), "fotografie");
+        assert_eq!(skeleton("kontrolle"), skeleton("controle"));
     }
 }

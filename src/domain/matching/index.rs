@@ -27,6 +27,9 @@ pub(super) struct Term {
     pub(super) title_postings: Vec<(u32, f32)>,
     /// Background document-frequency fraction (lexicon prior).
     prior: f64,
+    /// The term itself, to find its approximate neighbours when an indexed
+    /// need is used as a query (pool-to-pool scores).
+    pub(super) name: Box<str>,
 }
 
 pub(super) struct Doc {
@@ -34,6 +37,8 @@ pub(super) struct Doc {
     pub(super) pool_id: i64,
     /// (term, field-weighted tf), sorted by term id.
     pub(super) terms: Vec<(u32, f32)>,
+    /// Terms of the title, sorted, deduplicated.
+    pub(super) title: Vec<u32>,
     pub(super) cpv: Option<[u8; 8]>,
 }
 
@@ -102,7 +107,8 @@ impl Index {
                 None => {
                     let id = self.terms.len() as u32;
                     let prior = lexicon().prior(&term);
-                    self.terms.push(Term { postings: Vec::new(), title_postings: Vec::new(), prior });
+                    let name = term.as_str().into();
+                    self.terms.push(Term { postings: Vec::new(), title_postings: Vec::new(), prior, name });
                     self.fuzzy.insert(&term, id);
                     self.term_ids.insert(term, id);
                     id
@@ -116,15 +122,17 @@ impl Index {
         // Postings carry tf / norm (norm with the IDF of today): candidate
         // ranking then needs no access to the documents themselves.
         let norm = (norm2 as f32).sqrt().max(f32::EPSILON);
-        let in_title: Vec<u32> = a.title.iter().filter_map(|t| self.term_ids.get(t).copied()).collect();
+        let mut title: Vec<u32> = a.title.iter().filter_map(|t| self.term_ids.get(&t.0).copied()).collect();
+        title.sort_unstable();
+        title.dedup();
         for &(tid, w) in &terms {
             let term = &mut self.terms[tid as usize];
             term.postings.push((slot, w / norm));
-            if in_title.contains(&tid) {
+            if title.binary_search(&tid).is_ok() {
                 term.title_postings.push((slot, w / norm));
             }
         }
-        self.docs[slot as usize] = Some(Doc { need_id, pool_id, terms, cpv: a.cpv });
+        self.docs[slot as usize] = Some(Doc { need_id, pool_id, terms, title, cpv: a.cpv });
         self.by_need.insert(need_id, slot);
         self.pools.entry(pool_id).or_default().push(slot);
     }
@@ -163,6 +171,11 @@ impl Index {
                 self.pools.remove(&pool_id);
             }
         }
+    }
+
+    /// Pools holding at least one indexed need, in no particular order.
+    pub fn pool_ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.pools.keys().copied()
     }
 
     /// Needs currently indexed, as (need_id, pool_id) — for diagnostics.

@@ -128,7 +128,24 @@ pub(crate) fn stem(lang: Lang, word: &str) -> String {
         }
         return st;
     }
+    if lang == Lang::Nl {
+        return s[1].stem(strip_nl_diminutive(word)).into_owned();
+    }
     s[lang.idx()].stem(word).into_owned()
+}
+
+/// Dutch diminutives ("volkstuintjes", "huisje", "bloempje") are ordinary
+/// nouns to a need; Snowball keeps their suffix, so "volkstuintjes" and
+/// "volkstuinen" would not meet. The base must keep 4+ letters.
+fn strip_nl_diminutive(w: &str) -> &str {
+    for suf in ["etjes", "etje", "tjes", "tje", "pjes", "pje", "kjes", "kje", "jes", "je"] {
+        if let Some(base) = w.strip_suffix(suf)
+            && base.chars().count() >= 4
+        {
+            return base;
+        }
+    }
+    w
 }
 
 fn restore_fr_accents(w: &str) -> String {
@@ -164,6 +181,9 @@ mod tests {
         assert_eq!(stem(Lang::Fr, "formations"), stem(Lang::Fr, "formation"));
         assert_eq!(stem(Lang::De, "burger"), stem(Lang::De, "bürger"));
         assert_eq!(stem(Lang::Nl, "woningen"), "woning");
+        assert_eq!(stem(Lang::Nl, "volkstuintjes"), stem(Lang::Nl, "volkstuinen"));
+        assert_eq!(stem(Lang::Nl, "huisje"), stem(Lang::Nl, "huis"));
+        assert_ne!(stem(Lang::Nl, "kopje"), stem(Lang::Nl, "kop"), "a base under 4 letters keeps its suffix");
     }
 
     #[test]

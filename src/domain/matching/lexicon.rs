@@ -3,9 +3,35 @@
 //!
 //! Entries are written as plain text (see `lexicon_abbr`/`lexicon_vocab`) and
 //! analysed once with the very pipeline used for needs, so inflected forms and
-//! spelling variants match without listing them.
+//! spelling variants match without listing them. The priors and compound
+//! heads below follow the same rule as the entries:
+//!
+//! # The rule (every lexicon file follows it)
+//!
+//! An entry belongs here only if *any* local-authority IT need may use it,
+//! whatever its topic, and someone who had never read the dev sets would have
+//! written it:
+//! 1. Belgian local bodies, councils, officials, institutions, registers and
+//!    their acronyms (CPAS/OCMW/ÖSHZ, collège communal, RGPD, BCE, RIS…);
+//! 2. generic acts and objects of administration (request, permit, register,
+//!    invoice, payment, appointment, booking, registration, signature,
+//!    archive, contract, decision, deadline, report…);
+//! 3. generic IT vocabulary (software, platform, database, online, form, map,
+//!    dashboard, export, interface, notification…);
+//! 4. the departments and competences of a commune or CPAS as named on an
+//!    organisation chart (population, état civil, urbanisme, travaux,
+//!    enseignement, petite enfance, jeunesse, logement, mobilité, finances,
+//!    personnel…) and the people they serve (citizen, agent, parent, pupil,
+//!    owner, trader…).
+//!
+//! Never the object of one particular need (firewood, debts, trees, hornets,
+//! parking meters, bicycles, energy meters…), even when it looks generic: a
+//! word added because a dev need uses it makes the matcher worse on the needs
+//! it has not seen. Generality comes from the analysis instead: stemming,
+//! compound splitting, Dutch diminutives, typo, derivation and cognate
+//! matching (`fuzzy.rs`).
 
-use super::analyze::stem_tokens;
+use super::analyze::{PART_WEIGHT, Stem, stem_tokens};
 use super::lang::Lang;
 use super::lexicon_abbr::ABBREVIATIONS;
 use super::lexicon_vocab::VOCABULARY;
@@ -21,9 +47,14 @@ const WEAK: &str = "gestion logiciel outil application plateforme solution syste
 /// Fairly common function words of IT needs: medium background frequency.
 const MEDIUM: &str = "cpas dossier export statistique rapport historique liste formulaire notification recherche consultation tableau bord papier excel fichier base commande envoi courrier tablette mobile smartphone paiement";
 
+/// Who posts or decides rather than what is needed: local bodies, their
+/// councils and officials. A police zone's need names the police whatever
+/// its topic, so these words weigh like the fairly common ones.
+const ORGANISATIONS: &str = "cpas zone de police zone de secours police pompiers province intercommunale college communal conseil communal conseil de l'action sociale bourgmestre echevin mandataire directeur general directeur financier";
+
 /// Generic Dutch and German nouns that end or start compounds; besides these,
 /// every single-word Dutch/German lexicon variant is a head too.
-const HEADS: &str = "beheer register systeem lijst plan kaart aanvraag dienst loket vergunning opvang verkoop platform databank toepassing pakket module beleid rekening betaling belasting premie woning school zaal park plaats zone brief vraag kantoor huis centrum raad dossier formulier procedure termijn regeling bureau tool project verlof kosten wagen weg straat markt werk zorg hulp steun gegevens verwaltung verkauf anmeldung liste system antrag karte plattform datenbank programm buchung zahlung rechnung steuer gebuhr haus wohnung schule saal platz holz wald amt buro stelle zentrum akte formular verfahren frist regelung projekt planung urlaub stunden strasse arbeit hilfe daten verzeichnis";
+const HEADS: &str = "beheer register systeem lijst plan kaart aanvraag dienst loket vergunning opvang platform databank toepassing pakket module beleid rekening betaling belasting premie woning school zaal park plaats zone brief vraag kantoor huis centrum raad dossier formulier procedure termijn regeling bureau tool project verlof kosten wagen weg straat werk zorg hulp steun gegevens verwaltung anmeldung liste system antrag karte plattform datenbank programm buchung zahlung rechnung steuer gebuhr haus wohnung schule saal platz amt buro stelle zentrum akte formular verfahren frist regelung projekt planung urlaub stunden strasse arbeit hilfe daten verzeichnis";
 
 /// Prior document-frequency fractions by class of term.
 pub(crate) const PRIOR_WEAK: f64 = 0.25;
@@ -66,11 +97,18 @@ impl Lexicon {
         self.rules.get(&(lang, stem.to_string())).filter(|r| upper || !r.upper_only)
     }
 
+    /// True when the stems, in this order, are a multi-word entry.
+    pub(crate) fn is_pattern(&self, lang: Lang, stems: &[String]) -> bool {
+        stems.len() >= 2 && self.rules.get(&(lang, stems.join(" "))).is_some_and(|r| !r.upper_only)
+    }
+
     /// Replace known patterns, longest first. A multi-word match keeps its
-    /// own words as well (mapped one by one): "kinderopvang" gives the
-    /// cross-language concept *and* its Dutch parts, so two Dutch needs still
-    /// share the finer words while a French one shares the concept.
-    pub(crate) fn apply(&self, lang: Lang, stems: &[(String, bool)]) -> Vec<String> {
+    /// own words as well (mapped one by one, at [`PART_WEIGHT`], unless the
+    /// canonical form has them): "kinderopvang" gives the cross-language
+    /// concept *and* its Dutch parts, so two Dutch needs still share the
+    /// finer words while a French one shares the concept. Terms keep the
+    /// weight of their stems (the smallest, for a pattern).
+    pub(crate) fn apply(&self, lang: Lang, stems: &[Stem]) -> Vec<(String, f32)> {
         let mut out = Vec::with_capacity(stems.len() + 4);
         let mut i = 0;
         while i < stems.len() {
@@ -79,27 +117,32 @@ impl Lexicon {
             for len in (2..=longest).rev() {
                 let key = stems[i..i + len].iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(" ");
                 if let Some(rule) = self.rules.get(&(lang, key)).filter(|r| !r.upper_only) {
-                    out.extend(rule.canon.iter().cloned());
-                    for (s, up) in &stems[i..i + len] {
-                        self.push_single(lang, s, *up, &mut out);
+                    let w = stems[i..i + len].iter().map(|s| s.2).fold(1.0, f32::min);
+                    out.extend(rule.canon.iter().map(|c| (c.clone(), w)));
+                    let mut own = Vec::new();
+                    for s in &stems[i..i + len] {
+                        self.push_single(lang, s, &mut own);
                     }
+                    // The concept counts once: its own words only add what
+                    // the canonical form does not say, as parts.
+                    own.retain(|(t, _)| !rule.canon.contains(t));
+                    out.extend(own.into_iter().map(|(t, v)| (t, v * PART_WEIGHT)));
                     step = len;
                     break;
                 }
             }
             if step == 1 {
-                let (s, up) = &stems[i];
-                self.push_single(lang, s, *up, &mut out);
+                self.push_single(lang, &stems[i], &mut out);
             }
             i += step;
         }
         out
     }
 
-    fn push_single(&self, lang: Lang, stem: &str, upper: bool, out: &mut Vec<String>) {
-        match self.single(lang, stem, upper) {
-            Some(rule) => out.extend(rule.canon.iter().cloned()),
-            None => out.push(stem.to_string()),
+    fn push_single(&self, lang: Lang, (stem, upper, w): &Stem, out: &mut Vec<(String, f32)>) {
+        match self.single(lang, stem, *upper) {
+            Some(rule) => out.extend(rule.canon.iter().map(|c| (c.clone(), *w))),
+            None => out.push((stem.to_string(), *w)),
         }
     }
 }
@@ -210,9 +253,10 @@ fn compile() -> Lexicon {
         canon.dedup();
         rule.canon = canon;
     }
-    for (words, p) in [(WEAK, PRIOR_WEAK), (MEDIUM, PRIOR_MEDIUM)] {
-        let stems = stem_tokens(Lang::Fr, &tokenize(words), &lex);
-        for t in lex.apply(Lang::Fr, &stems) {
+    for (words, p) in [(WEAK, PRIOR_WEAK), (MEDIUM, PRIOR_MEDIUM), (ORGANISATIONS, PRIOR_MEDIUM)] {
+        let stems: Vec<Stem> =
+            stem_tokens(Lang::Fr, &tokenize(words), &lex).into_iter().map(|(s, up)| (s, up, 1.0)).collect();
+        for (t, _) in lex.apply(Lang::Fr, &stems) {
             lex.priors.entry(t).or_insert(p);
         }
     }
@@ -234,8 +278,8 @@ mod tests {
     fn generic_words_have_a_high_prior() {
         let lex = lexicon();
         let t = |w: &str, lang: Lang| {
-            let s = stem_tokens(lang, &tokenize(w), lex);
-            lex.apply(lang, &s)[0].clone()
+            let s: Vec<Stem> = stem_tokens(lang, &tokenize(w), lex).into_iter().map(|(s, up)| (s, up, 1.0)).collect();
+            lex.apply(lang, &s)[0].0.clone()
         };
         assert_eq!(lex.prior(&t("logiciel", Lang::Fr)), PRIOR_WEAK);
         assert_eq!(lex.prior(&t("Software", Lang::De)), PRIOR_WEAK, "mapped words share the prior");

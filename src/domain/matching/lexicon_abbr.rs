@@ -1,6 +1,31 @@
 //! Belgian public-sector acronyms and institution names, in the three
 //! national languages, mapped to one canonical French form.
 //!
+//! # The rule (every lexicon file follows it)
+//!
+//! An entry belongs here only if *any* local-authority IT need may use it,
+//! whatever its topic, and someone who had never read the dev sets would have
+//! written it:
+//! 1. Belgian local bodies, councils, officials, institutions, registers and
+//!    their acronyms (CPAS/OCMW/ÖSHZ, collège communal, RGPD, BCE, RIS…);
+//! 2. generic acts and objects of administration (request, permit, register,
+//!    invoice, payment, appointment, booking, registration, signature,
+//!    archive, contract, decision, deadline, report…);
+//! 3. generic IT vocabulary (software, platform, database, online, form, map,
+//!    dashboard, export, interface, notification…);
+//! 4. the departments and competences of a commune or CPAS as named on an
+//!    organisation chart (population, état civil, urbanisme, travaux,
+//!    enseignement, petite enfance, jeunesse, logement, mobilité, finances,
+//!    personnel…) and the people they serve (citizen, agent, parent, pupil,
+//!    owner, trader…).
+//!
+//! Never the object of one particular need (firewood, debts, trees, hornets,
+//! parking meters, bicycles, energy meters…), even when it looks generic: a
+//! word added because a dev need uses it makes the matcher worse on the needs
+//! it has not seen. Generality comes from the analysis instead: stemming,
+//! compound splitting, Dutch diminutives, typo, derivation and cognate
+//! matching (`fuzzy.rs`).
+//!
 //! Line format: `canonical = lang: variant, variant | lang: ...` where `lang`
 //! is fr, nl, de, en or `*` (any language). A variant prefixed with `^` is only
 //! recognised when written in capitals (the lowercase word means something

@@ -10,13 +10,18 @@
 //!   background frequencies of generic words;
 //! - [`analyze`]: the pipeline from text to terms;
 //! - [`score`] and [`Index`]: cosine of IDF-weighted term vectors over an
-//!   inverted index, best need per pool;
-//! - [`decide`]: the two-threshold rule.
+//!   inverted index, weighed by how much of either title the other need
+//!   says; best need (or centroid) per pool;
+//! - [`decide`]: the two-threshold rule;
+//! - [`Index::pool_candidates`] (`pairs`): pool-to-pool scores, for the
+//!   duplicate candidates an officer reviews at [`Thresholds::review`].
 //!
 //! A wrong merge sends one authority's money to another's project, so the
-//! merge threshold is set well above the scores of distinct-but-close needs
-//! seen in measurement, and a merge also needs a clear margin over the
-//! runner-up pool.
+//! merge threshold is set above the scores of distinct-but-close needs seen
+//! in measurement, and a merge also needs a clear margin over the runner-up
+//! pool. Every threshold is chosen by cross-evaluation on the two dev sets
+//! (`cargo run --release --example matcher_eval -- cross`, see
+//! docs/MATCHING.md).
 
 pub mod analyze;
 mod fuzzy;
@@ -26,6 +31,7 @@ pub mod lang;
 mod lexicon;
 mod lexicon_abbr;
 mod lexicon_vocab;
+mod pairs;
 mod score;
 mod search;
 #[cfg(test)]
@@ -33,6 +39,7 @@ mod tests;
 mod text;
 
 pub use index::Index;
+pub use pairs::{PAIR_QUERY_NEEDS, PAIR_REVERSE_POOLS, PoolPairs};
 
 /// The text of a need as posted.
 #[derive(Debug, Clone, Copy)]
@@ -66,25 +73,41 @@ pub struct Thresholds {
     pub margin: f64,
     /// Minimum score to be suggested as similar.
     pub suggest: f64,
+    /// Minimum pool-to-pool score ([`Index::pool_candidates`]) for two pools
+    /// to be a duplicate candidate an officer reviews; between `suggest`
+    /// and `merge`.
+    pub review: f64,
 }
 
 impl Default for Thresholds {
-    /// Chosen by replaying the dev set in 10 shuffled orders
-    /// (`examples/eval.rs`, which applies the same rule with
-    /// leave-clusters-out and reports it):
-    /// - `merge` 0.41: no order shows a false merge at 0.40 or above, the
-    ///   highest threshold with one is 0.39 (two needs about rental: "permis
-    ///   de location" vs "gestion locative"); 0.41 keeps 0.02 of safety and
-    ///   merges about half of the same-need pairs;
-    /// - `margin` 0.025: the largest margin costing under 0.01 of recall; it
-    ///   only refuses near-ties between two pools;
-    /// - `suggest` 0.11: half the highest value that still shows the right
-    ///   pool among the top 5 suggestions for 98 % of the needs.
+    /// Chosen by cross-evaluation (`examples/matcher_eval.rs`, mode
+    /// `cross`): each rule below is applied to one dev set, replayed in 10
+    /// shuffled orders, and judged on the other, both ways.
     ///
-    /// Scores are cosines, so these numbers depend on the analysis and the
-    /// weighting: re-run the eval after changing either.
+    /// | tuned on | merge | margin | suggest | review | held out on the other set: false merges, found, automatic / reviewed pair recall, merges per review |
+    /// |---|---|---|---|---|---|
+    /// | needs-dev | 0.39 | 0.025 | 0.05 | 0.13 | needs-dev2: 0, 0.871, 0.099 / 0.696, 0.68 |
+    /// | needs-dev2 | 0.37 | 0.05 | 0.01 | 0.13 | needs-dev: 0, 1.000, 0.402 / 1.000, 0.64 |
+    ///
+    /// - `merge`: the lowest threshold with no false merge in any order at
+    ///   it, above it, or 0.02 below it; held out, neither direction
+    ///   merges two different needs;
+    /// - `margin`: the largest margin whose recall is within 0.01 of the
+    ///   best margin's; it only refuses near-ties between two pools;
+    /// - `suggest`: half the largest threshold whose "found" (right pool
+    ///   merged or in the top 5) is within 0.01 of showing every pool;
+    /// - `review`: the lowest threshold whose queue, and every shorter one,
+    ///   keeps at least 0.6 of reviews being merges in every order (0.5 is
+    ///   wanted on unseen needs; 0.6 leaves room for the difference).
+    ///
+    /// The defaults take each value on its safe side: the higher `merge`
+    /// and `margin` (a wrong merge is worse than a missed one), the lower
+    /// `suggest` (a missed pool is worse than one more suggestion), the
+    /// higher `review` (the queue stays worth an officer's time on both).
+    /// Scores are shaped by the analysis and the weighting: re-run the
+    /// cross-evaluation after changing either.
     fn default() -> Self {
-        Thresholds { merge: 0.41, margin: 0.025, suggest: 0.11 }
+        Thresholds { merge: 0.39, margin: 0.05, suggest: 0.01, review: 0.13 }
     }
 }
 

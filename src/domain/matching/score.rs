@@ -22,22 +22,35 @@ pub(crate) fn idf(n_docs: usize, df: usize, prior: f64) -> f64 {
     ((n_docs as f64 + PSEUDO_DOCS) / (df as f64 + PSEUDO_DOCS * prior + 0.5)).ln_1p()
 }
 
-fn saturate(tf: u32) -> f64 {
-    if tf == 0 { 0.0 } else { 1.0 + f64::from(tf).ln() }
+/// Log-saturated term frequency; below one occurrence (compound parts) it
+/// stays proportional.
+fn saturate(tf: f64) -> f64 {
+    if tf <= 1.0 { tf.max(0.0) } else { 1.0 + tf.ln() }
 }
 
 /// Term → field-weighted, saturated term frequency (before IDF), sorted.
 pub(crate) fn term_weights(a: &Analysed) -> Vec<(String, f64)> {
-    let mut tf: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
-    for t in &a.title {
-        tf.entry(t).or_default().0 += 1;
+    let mut tf: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    for (t, w) in &a.title {
+        tf.entry(t).or_default().0 += f64::from(*w);
     }
-    for t in &a.desc {
-        tf.entry(t).or_default().1 += 1;
+    for (t, w) in &a.desc {
+        tf.entry(t).or_default().1 += f64::from(*w);
     }
     tf.into_iter()
         .map(|(t, (ti, de))| (t.to_string(), TITLE_WEIGHT * saturate(ti) + DESC_WEIGHT * saturate(de)))
         .collect()
+}
+
+/// What remains of a cosine when neither need's title is found in the other.
+pub(crate) const UNRELATED_TITLES: f64 = 0.4;
+
+/// Factor applied to a need-to-need cosine given the title coverage in
+/// [0, 1] (see `Index::title_coverage`): a title is its author's summary of
+/// the need, and two needs whose summaries are absent from each other share
+/// only context (a police zone, a waiting list, a museum), not their object.
+pub(crate) fn title_factor(coverage: f64) -> f64 {
+    UNRELATED_TITLES + (1.0 - UNRELATED_TITLES) * coverage.clamp(0.0, 1.0)
 }
 
 /// CPV agreement as a weak signal in [0, 0.1]: nothing unless both needs give

@@ -5,7 +5,7 @@ use super::analyze::{Analysed, analyse};
 use super::fxhash::FxMap;
 use super::index::{Doc, Index};
 use super::lexicon::lexicon;
-use super::score::{combine, cpv_bonus, idf, term_weights};
+use super::score::{combine, cpv_bonus, idf, term_weights, title_factor};
 use super::{NeedText, PoolScore};
 use std::cell::RefCell;
 
@@ -20,14 +20,40 @@ const POSTING_BUDGET: usize = 1_500;
 const EXACT_CANDIDATES: usize = 150;
 /// Members of a pool used for its centroid (the best-scoring ones).
 const CENTROID_MEMBERS: usize = 16;
+/// Approximate neighbours kept per query term (the most similar, then the
+/// most used): a short term can have many in a large vocabulary of names,
+/// and each is looked up in every candidate.
+const MAX_NEIGHBOURS: usize = 8;
+/// Members of a pool scored by [`Index::score_in_pool`] (the first ones):
+/// bounds the cost for pools that merged very many needs.
+const POOL_SCORED_MEMBERS: usize = 64;
 
 /// A query term: its IDF-weighted weight, its id if the index knows it, and
 /// its approximate neighbours in the vocabulary.
-struct QueryTerm {
+pub(super) struct QueryTerm {
     tid: Option<u32>,
     in_title: bool,
     weight: f64,
     near: Vec<(u32, f64)>,
+}
+
+/// A need as a query: weighted terms, their norm and the CPV code.
+pub(super) struct Query {
+    terms: Vec<QueryTerm>,
+    norm: f64,
+    cpv: Option<[u8; 8]>,
+}
+
+impl Query {
+    /// False when no term is known to the index, even approximately.
+    fn can_match(&self) -> bool {
+        self.norm > 0.0 && self.terms.iter().any(|q| q.tid.is_some() || !q.near.is_empty())
+    }
+
+    /// Exactly known terms with their weights.
+    fn exact(&self) -> FxMap<u32, f64> {
+        self.terms.iter().filter_map(|q| q.tid.map(|t| (t, q.weight))).collect()
+    }
 }
 
 impl Index {
@@ -52,8 +78,10 @@ impl Index {
     /// Pools ranked by similarity to `text`, best first, at most `limit`.
     ///
     /// A need's score is the cosine of IDF-weighted term vectors, where a
-    /// query term missing from the need may match a typo/derivation of
-    /// itself at reduced weight, nudged by CPV agreement. A pool's score is
+    /// query term missing from the need may match a typo, derivation or
+    /// cognate of itself at reduced weight, weighed by how much of either
+    /// title the other need says (`score::title_factor`) and nudged by CPV
+    /// agreement. A pool's score is
     /// the best of its needs' scores or, when higher, the cosine with the
     /// pool's centroid (a need consistently close to several members of a
     /// pool). All scores are in [0, 1].
@@ -67,49 +95,108 @@ impl Index {
         if limit == 0 || self.is_empty() {
             return Vec::new();
         }
-        let (query, qnorm) = self.query_terms(a);
-        let exact: FxMap<u32, f64> = query.iter().filter_map(|q| q.tid.map(|t| (t, q.weight))).collect();
-        if exact.is_empty() || qnorm <= 0.0 {
+        let query = self.query_of_text(a);
+        self.search_query(&query, limit, &|_| true)
+    }
+
+    /// [`Index::search`] for an analysed query, over the pools `keep` accepts.
+    pub(super) fn search_query(&self, query: &Query, limit: usize, keep: &dyn Fn(i64) -> bool) -> Vec<PoolScore> {
+        if limit == 0 || !query.can_match() {
             return Vec::new();
         }
+        let exact = query.exact();
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             let sc = &mut *scratch;
             sc.start(self.docs.len(), self.terms.len());
-            let mut need_scores: FxMap<u32, f64> = FxMap::default();
-            // Only query terms with neighbours can match approximately.
-            let fuzzy: Vec<&QueryTerm> = query.iter().filter(|q| !q.near.is_empty()).collect();
             let title: Vec<(u32, f64)> =
-                query.iter().filter(|q| q.in_title).filter_map(|q| q.tid.map(|t| (t, q.weight))).collect();
-            for slot in self.candidates(&title, &exact, sc) {
-                let Some(doc) = self.doc(slot) else { continue };
-                let (mut dot, mut norm2) = (0.0, 0.0);
-                for &(t, w) in &doc.terms {
-                    let iw = f64::from(w) * self.idf_cached(t, sc);
-                    norm2 += iw * iw;
-                    if let Some(qw) = exact.get(&t) {
-                        dot += qw * iw;
-                    }
-                }
-                let has = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).ok().map(|i| doc.terms[i].1);
-                for q in &fuzzy {
-                    if q.tid.and_then(has).is_some() {
-                        continue;
-                    }
-                    let best = q
-                        .near
-                        .iter()
-                        .filter_map(|&(u, s)| has(u).map(|w| s * f64::from(w) * self.idf_of(u)))
-                        .reduce(f64::max);
-                    dot += q.weight * best.unwrap_or(0.0);
-                }
-                if norm2 > 0.0 {
-                    let cos = (dot / (qnorm * norm2.sqrt())).min(1.0);
-                    need_scores.insert(slot, combine(cos, cpv_bonus(a.cpv, doc.cpv)));
+                query.terms.iter().filter(|q| q.in_title).filter_map(|q| q.tid.map(|t| (t, q.weight))).collect();
+            let slots = self.candidates(&title, query, sc);
+            let need_scores = self.score_slots(query, &exact, slots, sc);
+            self.rank_pools(&need_scores, sc, limit, keep)
+        })
+    }
+
+    /// The score `pool` would have in a search for `query` (0 when unknown).
+    pub(super) fn score_in_pool(&self, query: &Query, pool: i64) -> f64 {
+        let Some(members) = self.pools.get(&pool).filter(|_| query.can_match()) else { return 0.0 };
+        let exact = query.exact();
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            let sc = &mut *scratch;
+            sc.start(self.docs.len(), self.terms.len());
+            let need_scores = self.score_slots(query, &exact, members.iter().take(POOL_SCORED_MEMBERS).copied(), sc);
+            self.rank_pools(&need_scores, sc, 1, &|p| p == pool).first().map_or(0.0, |p| p.score)
+        })
+    }
+
+    /// Exact scores of the given needs against the query.
+    fn score_slots(
+        &self,
+        query: &Query,
+        exact: &FxMap<u32, f64>,
+        slots: impl IntoIterator<Item = u32>,
+        sc: &mut Scratch,
+    ) -> FxMap<u32, f64> {
+        // Only query terms with neighbours can match approximately.
+        let fuzzy: Vec<&QueryTerm> = query.terms.iter().filter(|q| !q.near.is_empty()).collect();
+        let mut need_scores: FxMap<u32, f64> = FxMap::default();
+        for slot in slots {
+            let Some(doc) = self.doc(slot) else { continue };
+            let (mut dot, mut norm2) = (0.0, 0.0);
+            for &(t, w) in &doc.terms {
+                let iw = f64::from(w) * self.idf_cached(t, sc);
+                norm2 += iw * iw;
+                if let Some(qw) = exact.get(&t) {
+                    dot += qw * iw;
                 }
             }
-            self.rank_pools(&need_scores, sc, limit)
-        })
+            let has = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).ok().map(|i| doc.terms[i].1);
+            for q in &fuzzy {
+                if q.tid.and_then(has).is_some() {
+                    continue;
+                }
+                let best = q
+                    .near
+                    .iter()
+                    .filter_map(|&(u, s)| has(u).map(|w| s * f64::from(w) * self.idf_of(u)))
+                    .reduce(f64::max);
+                dot += q.weight * best.unwrap_or(0.0);
+            }
+            if norm2 > 0.0 {
+                let cos = (dot / (query.norm * norm2.sqrt())).min(1.0);
+                let cos = cos * title_factor(self.title_coverage(query, exact, doc, sc));
+                need_scores.insert(slot, combine(cos, cpv_bonus(query.cpv, doc.cpv)));
+            }
+        }
+        need_scores
+    }
+
+    /// How much of either title the other need's text says, the better of
+    /// the two: the share of the query title's weight found in the need
+    /// (approximate matches at their similarity), and the share of the
+    /// need title's IDF found in the query.
+    fn title_coverage(&self, query: &Query, exact: &FxMap<u32, f64>, doc: &Doc, sc: &mut Scratch) -> f64 {
+        let has = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).is_ok();
+        let (mut total, mut found) = (0.0, 0.0);
+        for q in query.terms.iter().filter(|q| q.in_title) {
+            total += q.weight;
+            found += q.weight
+                * if q.tid.is_some_and(has) {
+                    1.0
+                } else {
+                    q.near.iter().filter(|&&(u, _)| has(u)).map(|&(_, s)| s).fold(0.0, f64::max)
+                };
+        }
+        let of_query = if total > 0.0 { found / total } else { 0.0 };
+        let (mut total, mut found) = (0.0, 0.0);
+        for &t in &doc.title {
+            let w = self.idf_cached(t, sc);
+            total += w;
+            found += if exact.contains_key(&t) { w } else { 0.0 };
+        }
+        let of_doc = if total > 0.0 { found / total } else { 0.0 };
+        of_query.max(of_doc)
     }
 
     /// Add `weight × posting` of the given terms' lists, rarest first, to the
@@ -147,10 +234,16 @@ impl Index {
     }
 
     /// Best need per pool, or the pool centroid when higher; sorted, cut.
-    fn rank_pools(&self, need_scores: &FxMap<u32, f64>, sc: &mut Scratch, limit: usize) -> Vec<PoolScore> {
+    fn rank_pools(
+        &self,
+        need_scores: &FxMap<u32, f64>,
+        sc: &mut Scratch,
+        limit: usize,
+        keep: &dyn Fn(i64) -> bool,
+    ) -> Vec<PoolScore> {
         let mut pools: FxMap<i64, f64> = FxMap::default();
         for (&slot, &s) in need_scores {
-            if let Some(doc) = self.doc(slot) {
+            if let Some(doc) = self.doc(slot).filter(|d| keep(d.pool_id)) {
                 let e = pools.entry(doc.pool_id).or_insert(0.0);
                 *e = e.max(s);
             }
@@ -167,29 +260,62 @@ impl Index {
         ranked
     }
 
-    /// Weighted query terms and the query norm. Terms unknown to the index
-    /// still count in the norm (with their prior IDF) and may match
-    /// approximately.
-    fn query_terms(&self, a: &super::analyze::Analysed) -> (Vec<QueryTerm>, f64) {
+    /// The query of an analysed text. Terms unknown to the index still count
+    /// in the norm (with their prior IDF) and may match approximately.
+    fn query_of_text(&self, a: &super::analyze::Analysed) -> Query {
         let lex = lexicon();
         let n = self.len();
-        let alive = |t: u32| !self.terms[t as usize].postings.is_empty();
-        let lookup = |s: &str| self.term_ids.get(s).copied().filter(|&t| alive(t));
-        let mut out = Vec::new();
-        let mut norm2 = 0.0;
-        for (term, w) in term_weights(a) {
-            let tid = lookup(&term);
-            let weight = w * tid.map_or_else(|| idf(n, 0, lex.prior(&term)), |t| self.idf_of(t));
-            norm2 += weight * weight;
-            let near = self.fuzzy.neighbours(&term, alive);
-            out.push(QueryTerm { tid, in_title: a.title.contains(&term), weight, near });
+        let terms = term_weights(a)
+            .into_iter()
+            .map(|(term, w)| {
+                let tid = self.term_ids.get(&term).copied().filter(|&t| self.alive(t));
+                let weight = w * tid.map_or_else(|| idf(n, 0, lex.prior(&term)), |t| self.idf_of(t));
+                let near = self.neighbours(&term);
+                QueryTerm { tid, in_title: a.title.iter().any(|t| t.0 == term), weight, near }
+            })
+            .collect();
+        Self::query(terms, a.cpv)
+    }
+
+    /// An indexed need as a query, as if it were posted again now.
+    pub(super) fn query_of_doc(&self, slot: u32) -> Option<Query> {
+        let doc = self.doc(slot)?;
+        let terms = doc
+            .terms
+            .iter()
+            .map(|&(t, w)| QueryTerm {
+                tid: Some(t),
+                in_title: doc.title.binary_search(&t).is_ok(),
+                weight: f64::from(w) * self.idf_of(t),
+                near: self.neighbours(&self.terms[t as usize].name),
+            })
+            .collect();
+        Some(Self::query(terms, doc.cpv))
+    }
+
+    /// At most [`MAX_NEIGHBOURS`] approximate neighbours of a term.
+    fn neighbours(&self, term: &str) -> Vec<(u32, f64)> {
+        let mut near = self.fuzzy.neighbours(term, |t| self.alive(t));
+        if near.len() > MAX_NEIGHBOURS {
+            let used = |t: u32| self.terms[t as usize].postings.len();
+            near.sort_by(|a, b| b.1.total_cmp(&a.1).then(used(b.0).cmp(&used(a.0))).then(a.0.cmp(&b.0)));
+            near.truncate(MAX_NEIGHBOURS);
         }
+        near
+    }
+
+    fn alive(&self, t: u32) -> bool {
+        !self.terms[t as usize].postings.is_empty()
+    }
+
+    fn query(mut terms: Vec<QueryTerm>, cpv: Option<[u8; 8]>) -> Query {
+        let norm = terms.iter().map(|q| q.weight * q.weight).sum::<f64>().sqrt();
         // A neighbour that is itself a query term is matched exactly already.
-        let exact: Vec<u32> = out.iter().filter_map(|q| q.tid).collect();
-        for q in &mut out {
+        let exact: Vec<u32> = terms.iter().filter_map(|q| q.tid).collect();
+        for q in &mut terms {
             q.near.retain(|(u, _)| !exact.contains(u));
         }
-        (out, norm2.sqrt())
+        Query { terms, norm, cpv }
     }
 
     /// Cosine between the query and the sum of the pool's normalised need
@@ -219,9 +345,20 @@ impl Index {
     /// Slots sharing informative terms with the query: postings of the
     /// rarest terms first until the budget is spent, accumulated in a
     /// per-thread dense array; the best partial cosines are kept.
-    fn candidates(&self, title: &[(u32, f64)], query: &FxMap<u32, f64>, sc: &mut Scratch) -> Vec<u32> {
+    fn candidates(&self, title: &[(u32, f64)], query: &Query, sc: &mut Scratch) -> Vec<u32> {
         sc.touched.clear();
-        let all: Vec<(u32, f64)> = query.iter().map(|(&t, &w)| (t, w)).collect();
+        // Exact terms, and the approximate neighbours of the others at their
+        // similarity: a need sharing only a typo or a derivation of a rare
+        // word is still found.
+        let mut weights: FxMap<u32, f64> = FxMap::default();
+        for q in &query.terms {
+            let exact = q.tid.map(|t| (t, q.weight));
+            for (t, w) in exact.into_iter().chain(q.near.iter().map(|&(u, s)| (u, q.weight * s))) {
+                let e = weights.entry(t).or_insert(0.0);
+                *e = e.max(w);
+            }
+        }
+        let all: Vec<(u32, f64)> = weights.into_iter().collect();
         self.accumulate(title, |t| &t.title_postings, TITLE_BUDGET, sc);
         self.accumulate(&all, |t| &t.postings, POSTING_BUDGET, sc);
         let mut cands: Vec<(u32, f32)> = sc.touched.iter().map(|&s| (s, sc.acc[s as usize].1)).collect();

@@ -1,0 +1,116 @@
+//! Pool-to-pool scores: the duplicate candidates an officer reviews (SPEC §9).
+//!
+//! The score of two pools A and B is the best score either gets when the
+//! other's needs are posted again as queries:
+//!
+//! `pair(A, B) = max( max_{a ∈ A} S_B(a), max_{b ∈ B} S_A(b) )`
+//!
+//! where `S_P(q)` is the score [`Index::search`] gives pool P for need q (its
+//! best need or its centroid). It is symmetric by construction, and on the
+//! scale of the merge, review and suggest thresholds: two pools whose needs
+//! would have merged on posting score at least the merge threshold. Merging
+//! two pools gives the survivor both vocabularies, so its pairs and the
+//! searches of later needs see both.
+//!
+//! Cost per call is bounded whatever the index size: at most
+//! [`PAIR_QUERY_NEEDS`] bounded searches, then the reverse direction for at
+//! most [`PAIR_REVERSE_POOLS`] pools of at most [`PAIR_QUERY_NEEDS`] needs.
+
+use super::PoolScore;
+use super::fxhash::FxMap;
+use super::index::Index;
+use std::collections::HashSet;
+
+/// Needs of a pool used as queries (the first ones posted): bounds the cost
+/// for pools that merged many needs, whose needs are alike anyway.
+pub const PAIR_QUERY_NEEDS: usize = 16;
+/// Pools ranked per query need.
+const PAIR_SEARCH_DEPTH: usize = 20;
+/// Pools whose reverse direction is computed (the best found forward): the
+/// most candidates one call returns.
+pub const PAIR_REVERSE_POOLS: usize = 30;
+
+impl Index {
+    /// Pools other than `pool_id` scoring at least `threshold` against it
+    /// (see the module doc for the score), best first, at most
+    /// [`PAIR_REVERSE_POOLS`]. Empty for an unknown pool.
+    pub fn pool_candidates(&self, pool_id: i64, threshold: f64) -> Vec<PoolScore> {
+        self.pool_candidates_where(pool_id, threshold, |_| true)
+    }
+
+    /// [`Index::pool_candidates`] among the pools `keep` accepts, e.g. those
+    /// not dismissed with `pool_id` (`|other| !dismissed.contains(pool_id,
+    /// other)`). Pools refused never take the place of accepted ones.
+    pub fn pool_candidates_where(&self, pool_id: i64, threshold: f64, keep: impl Fn(i64) -> bool) -> Vec<PoolScore> {
+        let Some(members) = self.pools.get(&pool_id) else { return Vec::new() };
+        let accept = |p: i64| p != pool_id && keep(p);
+        let mut best: FxMap<i64, f64> = FxMap::default();
+        for &slot in members.iter().take(PAIR_QUERY_NEEDS) {
+            let Some(query) = self.query_of_doc(slot) else { continue };
+            for p in self.search_query(&query, PAIR_SEARCH_DEPTH, &accept) {
+                let e = best.entry(p.pool_id).or_insert(0.0);
+                *e = e.max(p.score);
+            }
+        }
+        let mut ranked: Vec<PoolScore> =
+            best.into_iter().map(|(pool_id, score)| PoolScore { pool_id, score }).collect();
+        sort(&mut ranked);
+        ranked.truncate(PAIR_REVERSE_POOLS);
+        for other in &mut ranked {
+            let reverse = self
+                .pools
+                .get(&other.pool_id)
+                .into_iter()
+                .flatten()
+                .take(PAIR_QUERY_NEEDS)
+                .filter_map(|&slot| self.query_of_doc(slot))
+                .map(|q| self.score_in_pool(&q, pool_id))
+                .fold(0.0, f64::max);
+            other.score = other.score.max(reverse);
+        }
+        ranked.retain(|p| p.score >= threshold);
+        sort(&mut ranked);
+        ranked
+    }
+}
+
+fn sort(v: &mut [PoolScore]) {
+    v.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.pool_id.cmp(&b.pool_id)));
+}
+
+/// A set of unordered pairs of pools, such as the pairs an officer dismissed:
+/// `(a, b)` and `(b, a)` are the same pair.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PoolPairs(HashSet<(i64, i64)>);
+
+impl PoolPairs {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The pair in canonical order (smaller id first).
+    pub fn key(a: i64, b: i64) -> (i64, i64) {
+        (a.min(b), a.max(b))
+    }
+
+    /// Add the pair; false if it was there already.
+    pub fn insert(&mut self, a: i64, b: i64) -> bool {
+        self.0.insert(Self::key(a, b))
+    }
+
+    /// True when the pair is in the set, in either order.
+    pub fn contains(&self, a: i64, b: i64) -> bool {
+        self.0.contains(&Self::key(a, b))
+    }
+
+    /// Number of pairs.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there is no pair.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
