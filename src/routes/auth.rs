@@ -2,13 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{
-    auth::password,
-    db::System,
-    error::{ApiError, ApiResult},
-    service,
-    state::AppState,
-};
+use crate::{auth::login::check_credentials, error::ApiResult, state::AppState};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -51,29 +45,7 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.into_inner();
-    let email = email.trim().to_lowercase();
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    state.login_throttle.check(&email, &address)?;
-    if email.len() > 254 || password.len() > 1024 {
-        state.login_throttle.failed(&email, &address);
-        return Err(ApiError::Unauthenticated);
-    }
-    let lookup = email.clone();
-    let found = state.db.read(System, move |tx, _| service::users::by_email(tx, &lookup)).await?;
-    // Hash verification is CPU work of tens of milliseconds: off the executor.
-    let verified = password::off_executor(move || match found {
-        Some(u) if password::verify(&password, &u.password_hash) && !u.disabled => Some(u),
-        Some(_) => None,
-        None => {
-            password::verify_against_dummy(&password);
-            None
-        }
-    })
-    .await?;
-    let Some(user) = verified else {
-        state.login_throttle.failed(&email, &address);
-        return Err(ApiError::Unauthenticated);
-    };
+    let user = check_credentials(&state, &req, &email, password).await?;
     let token = state.jwt.issue(&user)?;
     tracing::info!(user_id = user.id, "login");
     Ok(HttpResponse::Ok().json(TokenResponse {

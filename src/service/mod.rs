@@ -4,6 +4,7 @@
 //! use case does — the change, its audit event, its outbox rows — commits together or not
 //! at all.
 
+pub mod desk;
 pub mod lifecycle;
 pub mod matcher;
 pub mod needs;
@@ -14,3 +15,4 @@ pub mod pledges;
 pub mod pool_view;
 pub mod pools;
 pub mod users;
+pub mod web_sessions;

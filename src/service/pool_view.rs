@@ -1,12 +1,13 @@
 //! A pool as clients see it: with its participants, what each pledged and what each pays.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::{
     db::{
         Tx,
         models::{
-            need, pledge,
+            event::{self, Event},
+            need, organisation, pledge,
             pool::{self, Pool, PoolFilter},
         },
     },
@@ -69,4 +70,33 @@ pub fn with_participants(tx: &mut Tx, pool: Pool) -> ApiResult<PoolView> {
         })
         .collect();
     Ok(PoolView { pool, participants, needs_count })
+}
+
+/// How many events a pool's page shows, oldest first.
+pub const HISTORY_SHOWN: i64 = 200;
+
+/// A pool as its page shows it: the pool with its participants, its history, and the
+/// names of the organisations the history mentions.
+pub struct PoolPage {
+    pub view: PoolView,
+    pub history: Vec<Event>,
+    pub history_total: i64,
+    pub names: HashMap<i64, String>,
+}
+
+/// Everything a pool's page shows, in the caller's one read transaction.
+pub fn page(tx: &mut Tx, pool_id: i64) -> ApiResult<PoolPage> {
+    let view = load(tx, pool_id)?;
+    let (history, history_total) = event::of_pool(tx, pool_id, HISTORY_SHOWN, 0)?;
+    let mut names: HashMap<i64, String> =
+        view.participants.iter().map(|p| (p.organisation_id, p.name.clone())).collect();
+    let unknown: Vec<i64> = history
+        .iter()
+        .filter_map(|e| serde_json::from_str::<serde_json::Value>(&e.data).ok()?["organisation_id"].as_i64())
+        .filter(|id| !names.contains_key(id))
+        .collect();
+    if !unknown.is_empty() {
+        names.extend(organisation::by_ids(tx, &unknown)?.into_iter().map(|o| (o.id, o.name)));
+    }
+    Ok(PoolPage { view, history, history_total, names })
 }
