@@ -29,9 +29,8 @@ pub struct WebUser {
 /// expired, or its user was disabled or changed its password since.
 pub fn admit(tx: &mut Tx, id_hash: &str) -> ApiResult<WebUser> {
     let holder = web_session::holder(tx, id_hash)?.ok_or(ApiError::Unauthenticated)?;
-    let holds = !holder.disabled
-        && holder.user_token_version == holder.session_token_version
-        && holder.expires_at > db::now();
+    let holds =
+        !holder.disabled && holder.user_token_version == holder.session_token_version && holder.expires_at > db::now();
     if !holds {
         return Err(ApiError::Unauthenticated);
     }

@@ -28,9 +28,7 @@ pub fn date(day: NaiveDate, lang: Lang) -> String {
 /// at 01:00 UTC. The pages need no other time zone.
 fn brussels_offset(utc: NaiveDateTime) -> TimeDelta {
     let year = utc.year();
-    let change = |month| {
-        last_sunday(year, month).and_then(|d| d.and_hms_opt(1, 0, 0)).unwrap_or(NaiveDateTime::MIN)
-    };
+    let change = |month| last_sunday(year, month).and_then(|d| d.and_hms_opt(1, 0, 0)).unwrap_or(NaiveDateTime::MIN);
     let summer = utc >= change(3) && utc < change(10);
     TimeDelta::hours(if summer { 2 } else { 1 })
 }

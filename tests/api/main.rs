@@ -24,3 +24,5 @@ mod organisations;
 mod process;
 mod security;
 mod walkthrough;
+mod web;
+mod web_client;

@@ -142,7 +142,11 @@ pub struct TokenForm {
 }
 
 /// `POST /outbox/{id}/requeue` (officers): a dead email goes back in the queue.
-pub async fn requeue(page: Page, path: web::Path<String>, form: web::Form<TokenForm>) -> Result<HttpResponse, PageError> {
+pub async fn requeue(
+    page: Page,
+    path: web::Path<String>,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, PageError> {
     page.check_csrf(&form.csrf_token)?;
     let id = id_of(&page, &path)?;
     page.write(move |tx, user| {

@@ -89,7 +89,12 @@ pub async fn login(page: Page, req: HttpRequest, form: web::Form<LoginForm>) -> 
         errors.add("password", i18n::text(lang, "login.password.empty"));
     }
     let again = |errors: FormErrors, status: StatusCode| {
-        let view = LoginView { csrf: csrf::token(csrf::LOGIN_COOKIE, pre.as_str()), next: next.clone(), email: email.clone(), errors };
+        let view = LoginView {
+            csrf: csrf::token(csrf::LOGIN_COOKIE, pre.as_str()),
+            next: next.clone(),
+            email: email.clone(),
+            errors,
+        };
         page.render(None, status, "login.html", view)
     };
     if !errors.is_empty() {

@@ -99,7 +99,12 @@ pub async fn post(page: Page, form: web::Form<NeedForm>) -> Result<HttpResponse,
         .await;
     match posted {
         Ok((_, posted)) => {
-            tracing::info!(need_id = posted.need.id, pool_id = posted.pool.id, merged = posted.merged, "need posted from the pages");
+            tracing::info!(
+                need_id = posted.need.id,
+                pool_id = posted.pool.id,
+                merged = posted.merged,
+                "need posted from the pages"
+            );
             let outcome = if posted.merged { "joined" } else { "opened" };
             Ok(render::see_other(&format!("/needs/{}?posted={outcome}", posted.need.id)).finish())
         }
@@ -146,7 +151,9 @@ pub async fn similar(page: Page, query: web::Query<SimilarQuery>) -> Result<Http
     let query = query.into_inner();
     let cpv = Some(query.cpv_code.trim()).filter(|c| CpvCode::parse(c).is_ok()).map(str::to_owned);
     let input = match (text::title(&query.title), text::description(&query.description)) {
-        (Ok(title), Ok(description)) => Some(NeedInput { title, description, cpv_code: cpv, estimated_cost_cents: None }),
+        (Ok(title), Ok(description)) => {
+            Some(NeedInput { title, description, cpv_code: cpv, estimated_cost_cents: None })
+        }
         _ => None,
     };
     let app = page.state.clone();
@@ -158,7 +165,11 @@ pub async fn similar(page: Page, query: web::Query<SimilarQuery>) -> Result<Http
         .await?;
     let lines: Vec<SimilarLine> = found
         .into_iter()
-        .map(|s| SimilarLine { pool_id: s.pool_id, title: s.title, percent: (s.score * 100.0).round().clamp(0.0, 100.0) as u8 })
+        .map(|s| SimilarLine {
+            pool_id: s.pool_id,
+            title: s.title,
+            percent: (s.score * 100.0).round().clamp(0.0, 100.0) as u8,
+        })
         .collect();
     page.render(Some(&user), StatusCode::OK, "_similar.html", minijinja::context! { similar => lines })
 }
@@ -190,7 +201,11 @@ struct NeedView {
 }
 
 /// `GET /needs/{id}`: a need of the person's organisation (officers: any).
-pub async fn need(page: Page, path: web::Path<String>, query: web::Query<NeedQuery>) -> Result<HttpResponse, PageError> {
+pub async fn need(
+    page: Page,
+    path: web::Path<String>,
+    query: web::Query<NeedQuery>,
+) -> Result<HttpResponse, PageError> {
     let id = id_of(&page, &path)?;
     let (user, found) = page.read(move |tx, user| service::needs::page(tx, &user.auth, id)).await?;
     let lang = page.lang(Some(&user));
@@ -218,7 +233,11 @@ pub async fn need(page: Page, path: web::Path<String>, query: web::Query<NeedQue
         suggestions: found
             .suggestions
             .into_iter()
-            .map(|(s, _)| SimilarLine { pool_id: s.pool_id, title: s.title, percent: (s.score * 100.0).round().clamp(0.0, 100.0) as u8 })
+            .map(|(s, _)| SimilarLine {
+                pool_id: s.pool_id,
+                title: s.title,
+                percent: (s.score * 100.0).round().clamp(0.0, 100.0) as u8,
+            })
             .collect(),
     };
     page.render(Some(&user), StatusCode::OK, "need.html", view)
@@ -233,10 +252,15 @@ pub struct MoveForm {
 }
 
 /// `POST /needs/{id}/move`: the need joins a suggested pool (the API's move); `303` to it.
-pub async fn move_need(page: Page, path: web::Path<String>, form: web::Form<MoveForm>) -> Result<HttpResponse, PageError> {
+pub async fn move_need(
+    page: Page,
+    path: web::Path<String>,
+    form: web::Form<MoveForm>,
+) -> Result<HttpResponse, PageError> {
     page.check_csrf(&form.csrf_token)?;
     let id = id_of(&page, &path)?;
-    let target: i64 = form.pool_id.trim().parse().map_err(|_| page.fail(None, ApiError::invalid("pool_id", "no such pool")))?;
+    let target: i64 =
+        form.pool_id.trim().parse().map_err(|_| page.fail(None, ApiError::invalid("pool_id", "no such pool")))?;
     let (_, (_, pool)) = page
         .write(move |tx, user| {
             if user.auth.is_officer() {
@@ -256,7 +280,11 @@ pub struct TokenForm {
 
 /// `POST /needs/{id}/withdraw`: the organisation no longer asks for it (the API's
 /// `DELETE /api/v1/needs/{id}`); `303` to the need's page.
-pub async fn withdraw(page: Page, path: web::Path<String>, form: web::Form<TokenForm>) -> Result<HttpResponse, PageError> {
+pub async fn withdraw(
+    page: Page,
+    path: web::Path<String>,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, PageError> {
     page.check_csrf(&form.csrf_token)?;
     let id = id_of(&page, &path)?;
     page.write(move |tx, user| {

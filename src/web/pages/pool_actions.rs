@@ -188,7 +188,12 @@ pub async fn deliver(page: Page, path: web::Path<String>, fields: Fields) -> Res
             repository_url(field(values, "repository_url")),
         );
         let licence = field(values, "licence").trim().to_owned();
-        let licence = errors.check(lang, "licence", "field.licence.invalid", LICENCES.contains(&licence.as_str()).then_some(licence).ok_or(()));
+        let licence = errors.check(
+            lang,
+            "licence",
+            "field.licence.invalid",
+            LICENCES.contains(&licence.as_str()).then_some(licence).ok_or(()),
+        );
         match (url, licence) {
             (Some(repository_url), Some(licence)) => Ok(Step::Deliver { repository_url, licence }),
             _ => Err(errors),

@@ -186,8 +186,12 @@ fn pool_view(page: &Page, user: &WebUser, found: PoolPage, failed: Option<Failed
     let officer = user.auth.is_officer();
     let own = (!officer).then_some(user.auth.organisation_id);
     let PoolPage { view, history, history_total, names } = found;
-    let own_pledge =
-        view.participants.iter().find(|p| Some(p.organisation_id) == own).map(|p| p.pledged_cents).filter(|c| c.is_positive());
+    let own_pledge = view
+        .participants
+        .iter()
+        .find(|p| Some(p.organisation_id) == own)
+        .map(|p| p.pledged_cents)
+        .filter(|c| c.is_positive());
     let pool = &view.pool;
     let (typed, errors) = failed.map_or_else(|| (HashMap::new(), FormErrors::default()), |f| (f.values, f.errors));
     let mut values: HashMap<&'static str, HashMap<&'static str, String>> = FIELDS
@@ -251,7 +255,10 @@ fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Lang) -> Hist
                 ("reason", &string("reason")),
                 ("supplier", &string("supplier")),
                 ("licence", &string("licence")),
-                ("pool", &data["into_pool_id"].as_i64().or(data["to_pool_id"].as_i64()).unwrap_or_default().to_string()),
+                (
+                    "pool",
+                    &data["into_pool_id"].as_i64().or(data["to_pool_id"].as_i64()).unwrap_or_default().to_string(),
+                ),
             ],
         )
     } else {
