@@ -25,4 +25,5 @@ mod process;
 mod security;
 mod walkthrough;
 mod web;
+mod web_browser;
 mod web_client;
