@@ -80,14 +80,18 @@ pub const HISTORY_SHOWN: i64 = 200;
 pub struct PoolPage {
     pub view: PoolView,
     pub history: Vec<Event>,
-    pub history_total: i64,
+    /// Whether the pool has more events than shown.
+    pub more: bool,
     pub names: HashMap<i64, String>,
 }
 
 /// Everything a pool's page shows, in the caller's one read transaction.
 pub fn page(tx: &mut Tx, pool_id: i64) -> ApiResult<PoolPage> {
     let view = load(tx, pool_id)?;
-    let (history, history_total) = event::of_pool(tx, pool_id, HISTORY_SHOWN, 0)?;
+    let history = event::first_of_pool(tx, pool_id, HISTORY_SHOWN + 1)?;
+    // One more than shown tells whether there are more, without counting them all.
+    let more = history.len() > usize::try_from(HISTORY_SHOWN).unwrap_or(usize::MAX);
+    let history: Vec<Event> = history.into_iter().take(usize::try_from(HISTORY_SHOWN).unwrap_or(200)).collect();
     let mut names: HashMap<i64, String> =
         view.participants.iter().map(|p| (p.organisation_id, p.name.clone())).collect();
     let unknown: Vec<i64> = history
@@ -98,5 +102,5 @@ pub fn page(tx: &mut Tx, pool_id: i64) -> ApiResult<PoolPage> {
     if !unknown.is_empty() {
         names.extend(organisation::by_ids(tx, &unknown)?.into_iter().map(|o| (o.id, o.name)));
     }
-    Ok(PoolPage { view, history, history_total, names })
+    Ok(PoolPage { view, history, more, names })
 }

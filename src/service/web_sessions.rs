@@ -29,21 +29,21 @@ pub struct WebUser {
 /// expired, or its user was disabled or changed its password since.
 pub fn admit(tx: &mut Tx, id_hash: &str) -> ApiResult<WebUser> {
     let holder = web_session::holder(tx, id_hash)?.ok_or(ApiError::Unauthenticated)?;
-    let holds =
-        !holder.disabled && holder.user_token_version == holder.session_token_version && holder.expires_at > db::now();
+    let user = holder.user;
+    let holds = !user.disabled && user.token_version == holder.token_version && holder.expires_at > db::now();
     if !holds {
         return Err(ApiError::Unauthenticated);
     }
     Ok(WebUser {
         auth: AuthUser {
-            id: holder.user_id,
-            organisation_id: holder.organisation_id,
-            role: holder.role,
-            token_version: holder.user_token_version,
+            id: user.id,
+            organisation_id: user.organisation_id,
+            role: user.role,
+            token_version: user.token_version,
         },
-        name: holder.name,
-        organisation: holder.organisation,
-        locale: holder.locale,
+        name: user.name,
+        organisation: user.organisation,
+        locale: user.locale,
     })
 }
 

@@ -232,7 +232,7 @@ impl Page {
                 .map(|l| LanguageLink { code: l.as_str(), name: i18n::endonym(l), current: l == lang })
                 .collect(),
         };
-        render::render(template, minijinja::context! { lang => lang.as_str(), chrome, page })
+        render::render(template, lang, minijinja::context! { lang => lang.as_str(), chrome, page })
     }
 
     /// The page that shows `error` (or, for a person not signed in, the way to sign in).

@@ -10,7 +10,10 @@ use actix_web::{
 use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value, value::Kwargs};
 use serde::Serialize;
 
-use super::{assets, i18n};
+use super::{
+    assets,
+    i18n::{self, Lang},
+};
 use crate::error::ApiError;
 
 /// What pages may load and do: their own scripts, styles and images only, nothing inline
@@ -40,46 +43,90 @@ pub(super) const TEMPLATES: [(&str, &str); 12] = templates!(
     "catalogue.html",
 );
 
-fn env() -> &'static Environment<'static> {
-    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_trim_blocks(true);
-        env.set_lstrip_blocks(true);
-        env.set_auto_escape_callback(|_| AutoEscape::Html);
-        env.set_formatter(escape);
-        env.add_function("t", translate);
-        for (name, source) in TEMPLATES {
-            // The tests render every template; one that fails to compile shows as an error
-            // page ("template not found") rather than taking the process down.
-            if let Err(error) = env.add_template(name, source) {
-                tracing::error!(template = name, %error, "invalid page template");
+/// One environment per language: a template's `t("key")` without placeholders is replaced
+/// by its words when the template is loaded, so that rendering a page looks up nothing it
+/// can know beforehand (a pool's page has some seventy such calls). `t` with placeholders,
+/// or with a key built at render time (`t("state." ~ state)`), stays a call.
+fn env(lang: Lang) -> &'static Environment<'static> {
+    static ENVS: OnceLock<Vec<(Lang, Environment<'static>)>> = OnceLock::new();
+    let envs = ENVS.get_or_init(|| {
+        [Lang::Fr, Lang::Nl, Lang::De, Lang::En].into_iter().map(|lang| (lang, environment(lang))).collect()
+    });
+    envs.iter().find(|(l, _)| *l == lang).map_or(&envs[0].1, |(_, env)| env)
+}
+
+fn environment(lang: Lang) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_auto_escape_callback(|_| AutoEscape::Html);
+    env.set_formatter(escape);
+    env.add_function("t", translate);
+    for (name, source) in TEMPLATES {
+        // The tests render every template; one that fails to compile shows as an error
+        // page ("template not found") rather than taking the process down.
+        if let Err(error) = env.add_template_owned(name, translated(source, lang)) {
+            tracing::error!(template = name, %error, "invalid page template");
+        }
+    }
+    env
+}
+
+/// `source` with each `t("key")` replaced by the words of `key` in `lang`, as a string
+/// literal.
+fn translated(source: &str, lang: Lang) -> String {
+    let mut out = String::with_capacity(source.len() + source.len() / 2);
+    let mut rest = source;
+    while let Some(at) = rest.find("t(\"") {
+        let call = &rest[at + 3..];
+        let standalone = !rest[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.');
+        match call.find('"').filter(|end| standalone && call[end + 1..].starts_with(')')) {
+            Some(end) => {
+                let words = i18n::text(lang, &call[..end]).replace('\\', "\\\\").replace('"', "\\\"");
+                out.push_str(&rest[..at]);
+                out.push('"');
+                out.push_str(&words);
+                out.push('"');
+                rest = &call[end + 2..];
+            }
+            None => {
+                out.push_str(&rest[..at + 3]);
+                rest = call;
             }
         }
-        env
-    })
+    }
+    out.push_str(rest);
+    out
 }
 
 /// HTML-escapes what a template writes (`&<>"'`, enough in text and quoted attributes),
 /// leaving `/` as it is, unlike MiniJinja's default: addresses stay readable in the source.
 fn escape(out: &mut minijinja::Output, _: &State, value: &Value) -> Result<(), minijinja::Error> {
-    let text = value.to_string();
-    if value.is_safe() {
-        return out.write_str(&text).map_err(minijinja::Error::from);
-    }
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
+    let owned;
+    let text = match value.as_str() {
+        Some(text) => text,
+        None => {
+            owned = value.to_string();
+            &owned
         }
+    };
+    if value.is_safe() {
+        return out.write_str(text).map_err(minijinja::Error::from);
     }
-    out.write_str(&escaped).map_err(minijinja::Error::from)
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.write_str(&rest[..at])?;
+        out.write_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        })?;
+        rest = &rest[at + 1..];
+    }
+    out.write_str(rest).map_err(minijinja::Error::from)
 }
 
 /// `t("key", name=value, …)`: the message `key` in the page's language (the context's
@@ -94,9 +141,10 @@ fn translate(state: &State, key: &str, args: Kwargs) -> Result<String, minijinja
     Ok(message)
 }
 
-/// Renders `template` with `context` (which must carry `lang`).
-pub fn render(template: &str, context: impl Serialize) -> Result<String, ApiError> {
-    let rendered = env().get_template(template).and_then(|t| t.render(context));
+/// Renders `template` in `lang` with `context` (which must carry `lang` too, for the `t`
+/// calls left).
+pub fn render(template: &str, lang: Lang, context: impl Serialize) -> Result<String, ApiError> {
+    let rendered = env(lang).get_template(template).and_then(|t| t.render(context));
     rendered.map_err(|e| ApiError::Internal(anyhow::anyhow!("page template {template}: {e:#}")))
 }
 
@@ -152,11 +200,21 @@ mod tests {
     }
 
     #[test]
-    fn every_template_compiles() {
-        let env = env();
-        for (name, source) in TEMPLATES {
-            assert_eq!(env.get_template(name).unwrap_or_else(|e| panic!("{name}: {e:#}")).source(), source);
+    fn every_template_compiles_in_every_language() {
+        for lang in [Lang::Fr, Lang::Nl, Lang::De, Lang::En] {
+            for (name, _) in TEMPLATES {
+                env(lang).get_template(name).unwrap_or_else(|e| panic!("{lang} {name}: {e:#}"));
+            }
         }
+    }
+
+    #[test]
+    fn words_known_beforehand_are_put_in_the_templates() {
+        let source = r#"{{ t("nav.home") }} {{ f.input("x") }} {{ t("home.more", shown=1) }} {{ t("state." ~ s) }}"#;
+        assert_eq!(
+            translated(source, Lang::Nl),
+            r#"{{ "Startpagina" }} {{ f.input("x") }} {{ t("home.more", shown=1) }} {{ t("state." ~ s) }}"#
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //!
 //! The cookie holds a random 256-bit id, hexadecimal; the database keeps only its SHA-256
 //! (`web_sessions`). [`WebCaller`] is the [`Caller`] of a page's unit of work: its
-//! `admit` reads the session, its user and organisation in one statement, in the same
-//! transaction as the page's work, exactly as a bearer token's session is checked.
+//! `admit` reads the session, then its user with the organisation (two lookups by key), in
+//! the same transaction as the page's work, as a bearer token's session is checked.
 
 use std::sync::OnceLock;
 

@@ -172,7 +172,7 @@ struct PoolView {
     needs_count: i64,
     participants: Vec<ParticipantLine>,
     history: Vec<HistoryLine>,
-    history_total: i64,
+    more_history: bool,
     forms: Forms,
     /// The value of each field of each form (`values.reject.reason`): what was typed into
     /// the refused form, the current pledge in the pledge form, empty elsewhere.
@@ -185,7 +185,7 @@ fn pool_view(page: &Page, user: &WebUser, found: PoolPage, failed: Option<Failed
     let lang = page.lang(Some(user));
     let officer = user.auth.is_officer();
     let own = (!officer).then_some(user.auth.organisation_id);
-    let PoolPage { view, history, history_total, names } = found;
+    let PoolPage { view, history, more, names } = found;
     let own_pledge = view
         .participants
         .iter()
@@ -228,7 +228,7 @@ fn pool_view(page: &Page, user: &WebUser, found: PoolPage, failed: Option<Failed
             })
             .collect(),
         history: history.iter().map(|e| history_line(e, &names, lang)).collect(),
-        history_total,
+        more_history: more,
         forms: Forms::for_viewer(pool.state, officer, own_pledge.is_some()),
         values,
         errors,
