@@ -38,6 +38,9 @@ pub struct Page {
     accepted: Lang,
     /// Where to come back after signing in.
     here: String,
+    /// Whether the request is for a fragment htmx puts into a page (the similar pools),
+    /// not a whole page.
+    fragment: bool,
 }
 
 impl FromRequest for Page {
@@ -62,7 +65,8 @@ impl FromRequest for Page {
         } else {
             page_of_form(req.path())
         };
-        ready(Ok(Page { state, session, chosen, accepted, here }))
+        let fragment = req.headers().contains_key("hx-request") && !req.headers().contains_key("hx-boosted");
+        ready(Ok(Page { state, session, chosen, accepted, here, fragment }))
     }
 }
 
@@ -244,6 +248,9 @@ impl Page {
                 status: StatusCode::SEE_OTHER,
                 body: String::new(),
                 location: Some(format!("/login?next={next}")),
+                // A fragment's script is told to load the sign-in page as a whole page,
+                // rather than put it inside the page it was updating.
+                whole_page: self.fragment,
                 // A session that no longer holds is forgotten by the browser too.
                 clear_session: self.session.is_some().then(|| cookies::name(session::COOKIE, secure)),
                 retry_after: None,
@@ -261,11 +268,14 @@ impl Page {
             ApiError::TooManyRequests { retry_after_seconds } => Some(retry_after_seconds),
             _ => None,
         };
-        if matches!(error, ApiError::Internal(_) | ApiError::Unavailable | ApiError::Busy) {
-            // Logged as the API logs it: the detail stays in the log, with the request id.
-            let _ = actix_web::ResponseError::error_response(&error);
+        // The detail stays in the log, with the request id, as the API's error policy has it.
+        match &error {
+            ApiError::Internal(detail) => tracing::error!(error = ?detail, "internal error"),
+            ApiError::Unavailable => tracing::warn!("database unavailable"),
+            ApiError::Busy => tracing::warn!("database busy"),
+            _ => {}
         }
-        PageError { status, body, location: None, clear_session: None, retry_after }
+        PageError { status, body, location: None, whole_page: false, clear_session: None, retry_after }
     }
 }
 
@@ -313,6 +323,8 @@ pub struct PageError {
     status: StatusCode,
     body: String,
     location: Option<String>,
+    /// Sends htmx to `location` as a whole page (`HX-Redirect`).
+    whole_page: bool,
     clear_session: Option<String>,
     retry_after: Option<u64>,
 }
@@ -330,6 +342,13 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = match &self.location {
+            Some(location) if self.whole_page => {
+                let mut response = render::html(StatusCode::UNAUTHORIZED, String::new());
+                if let Ok(value) = header::HeaderValue::from_str(location) {
+                    response.headers_mut().insert(header::HeaderName::from_static("hx-redirect"), value);
+                }
+                response
+            }
             Some(location) => render::see_other(location).finish(),
             None => render::html(self.status, self.body.clone()),
         };

@@ -151,6 +151,17 @@ async fn a_person_not_signed_in_is_sent_to_sign_in_and_back_to_a_local_page_only
     }
     // The catalogue is public.
     assert_eq!(WebClient::new(&app).get("/catalogue").await.status, StatusCode::OK);
+    // The similar pools' fragment, asked for by htmx without a session, sends the whole
+    // page to sign in rather than putting the sign-in form inside the need form.
+    let fragment = app
+        .client
+        .get(app.url("/needs/similar?title=Cimeti%C3%A8re"))
+        .header("hx-request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fragment.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(fragment.headers()["hx-redirect"], "/login?next=/needs/similar%3Ftitle%3DCimeti%25C3%25A8re");
 }
 
 #[tokio::test]
