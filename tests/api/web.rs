@@ -566,3 +566,23 @@ async fn emails_link_to_the_pools_web_page() {
     assert!(text.contains(&link) && html.contains(&format!("href=\"{link}\"")), "{text}");
     assert!(!text.contains("/api/v1/pools") && !html.contains("/api/v1/pools"), "{text}");
 }
+
+#[tokio::test]
+async fn the_pool_list_filters_by_state_and_words() {
+    let app = spawn_app().await;
+    let (_, email, token) = member(&app, "Namur", "fr").await;
+    let cemetery = app.open_pool(&token, "Registre des concessions du cimetière", 4_000_000).await;
+    let rooms = app.open_pool(&token, "Réservation des salles communales", 100_000).await;
+    app.pledge(&token, rooms, 100_000).await;
+    let web = WebClient::new(&app);
+    web.sign_in(&email).await;
+    let link = |id: i64| format!(r#"href="/pools/{id}""#);
+    let all = web.get("/pools").await;
+    assert!(all.body.contains(&link(cemetery)) && all.body.contains(&link(rooms)));
+    let funded = web.get("/pools?state=funded").await;
+    assert!(funded.body.contains(&link(rooms)) && !funded.body.contains(&link(cemetery)));
+    let words = web.get("/pools?q=cimeti%C3%A8re&page=x").await;
+    assert_eq!(words.status, StatusCode::OK);
+    assert!(words.body.contains(&link(cemetery)) && !words.body.contains(&link(rooms)));
+    assert!(words.main_text().contains("Projets trouvés : 1"), "{}", words.main_text());
+}

@@ -35,7 +35,8 @@ const PER_PAGE: i64 = 25;
 pub struct ListQuery {
     state: Option<String>,
     q: Option<String>,
-    page: Option<i64>,
+    /// Text, so that a page number typed wrong in the address shows the first page.
+    page: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -55,7 +56,7 @@ pub async fn list(page: Page, query: web::Query<ListQuery>) -> Result<HttpRespon
     let query = query.into_inner();
     let state = query.state.as_deref().and_then(|s| PoolState::parse(s).ok());
     let q = query.q.as_deref().and_then(|q| text::clean(q, 0, 200, false).ok()).unwrap_or_default();
-    let number = query.page.unwrap_or(1).clamp(1, 100_000);
+    let number = query.page.and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, 100_000);
     let filter =
         PoolFilter { state, cpv_prefix: None, words: q.split_whitespace().take(8).map(str::to_owned).collect() };
     let offset = (number - 1) * PER_PAGE;
