@@ -8,7 +8,7 @@
 //! | `MUTUA_DATABASE_URL` | `mutua.db` | a file path or `sqlite://path` selects SQLite, `postgres://…` PostgreSQL |
 //! | `MUTUA_DATABASE_POOL_SIZE` | `10` | connections kept in the pool |
 //! | `MUTUA_BIND` | `127.0.0.1:8080` | address the HTTP server listens on |
-//! | `MUTUA_PUBLIC_URL` | `http://{MUTUA_BIND}` | base URL used in emails and open data |
+//! | `MUTUA_PUBLIC_URL` | `http://127.0.0.1:8080` | the base URL people reach (links in emails, open data); `https://…` makes the pages' cookies `Secure` |
 //! | `MUTUA_JWT_SECRET` | none | HS256 key, at least 32 bytes; required unless `--dev` |
 //! | `MUTUA_JWT_TTL_SECONDS` | `3600` | lifetime of an access token |
 //! | `MUTUA_SMTP_URL` | none | `smtp://host:port` (STARTTLS when offered), `smtps://user:pass@host` (TLS); unset: `.eml` files |
@@ -116,6 +116,13 @@ pub struct Config {
     pub ocid_prefix: OcidPrefix,
 }
 
+impl Config {
+    /// Whether people reach the service over https: its cookies are then `Secure`.
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
 /// The smallest HS256 key accepted: 256 bits, as RFC 7518 §3.2 requires.
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
@@ -153,12 +160,14 @@ impl Config {
                 );
             }
         };
+        let public_url = get("MUTUA_PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:8080".into());
+        let public_url = public_url.trim().trim_end_matches('/').to_owned();
+        if !public_url.starts_with("http://") && !public_url.starts_with("https://") {
+            return Err(format!("MUTUA_PUBLIC_URL: {public_url:?} must start with http:// or https://"));
+        }
         let defaults = Thresholds::default();
         Ok(Self {
-            public_url: get("MUTUA_PUBLIC_URL")
-                .unwrap_or_else(|| format!("http://{bind}"))
-                .trim_end_matches('/')
-                .to_owned(),
+            public_url,
             database_url,
             database_pool_size: parse_var(&get, "MUTUA_DATABASE_POOL_SIZE", 10)?,
             bind,
@@ -257,6 +266,16 @@ mod tests {
         assert_eq!(c.trusted_proxies, TrustedProxies::default(), "no proxy is trusted unless named");
         assert_eq!(c.mail.retry_max, Duration::from_secs(600));
         assert!(c.mail.smtp_url.is_none());
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        assert!(!c.https());
+    }
+
+    #[test]
+    fn public_url_is_an_http_url_and_https_makes_cookies_secure() {
+        let c = config(&[SECRET, ("MUTUA_PUBLIC_URL", "https://mutua.example.be/")]).unwrap();
+        assert_eq!(c.public_url, "https://mutua.example.be");
+        assert!(c.https());
+        assert!(config(&[SECRET, ("MUTUA_PUBLIC_URL", "mutua.example.be")]).is_err());
     }
 
     #[test]

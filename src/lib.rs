@@ -24,5 +24,6 @@ pub mod service;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod web;
 
 pub use startup::Application;

@@ -59,7 +59,7 @@ impl Application {
             matcher: Matcher::new(config.match_thresholds),
             mailer,
             mail_wake,
-            login_throttle: LoginThrottle::default(),
+            login_throttle: Arc::new(LoginThrottle::default()),
             write_limiter: UserBudget::new(config.rate_limit_per_minute),
             similar_budget: UserBudget::new(config.similar_per_minute),
             metrics,
@@ -118,6 +118,8 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<S
             .app_data(state.clone())
             .app_data(web::JsonConfig::default().limit(max_body).error_handler(routes::json_error))
             .app_data(web::PayloadConfig::default().limit(max_body))
+            // The pages' forms: a need's description of 10 000 characters fits.
+            .app_data(web::FormConfig::default().limit(max_body))
             .app_data(web::QueryConfig::default().error_handler(routes::query_error))
             .app_data(web::PathConfig::default().error_handler(routes::path_error))
             .configure(routes::configure)
@@ -138,7 +140,9 @@ async fn wake_mailer(
     let changes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let response = next.call(req).await?;
-    if let (true, Some(state)) = (changes && response.status().is_success(), state) {
+    // A page's form answers 303 once its change is committed.
+    let done = response.status().is_success() || response.status() == actix_web::http::StatusCode::SEE_OTHER;
+    if let (true, Some(state)) = (changes && done, state) {
         state.mail_wake.notify_one();
     }
     Ok(response)

@@ -25,7 +25,7 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// Wakes this process's mail worker after a change that may have queued emails.
     pub mail_wake: Arc<Notify>,
-    pub login_throttle: LoginThrottle,
+    pub login_throttle: Arc<LoginThrottle>,
     /// State-changing requests per user (`MUTUA_RATE_LIMIT_PER_MINUTE`).
     pub write_limiter: UserBudget,
     /// Searches for similar pools per user (`MUTUA_SIMILAR_PER_MINUTE`).

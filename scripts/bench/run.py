@@ -1,6 +1,7 @@
 """Measures mutua against the machine's own ceilings, in one run (see scripts/bench.sh).
 
-For each backend: GET /health (the HTTP stack's ceiling) and GET /api/v1/pools/{id};
+For each backend: GET /health (the HTTP stack's ceiling), GET /api/v1/pools/{id} and the same
+pool's web page GET /pools/{id} (a signed-in person's session cookie) beside it;
 POST /api/v1/needs with distinct bodies against raw single-row commits/s of the storage
 (SQLite with the service's pragmas on the same disk, or pgbench's simple-update TPS);
 concurrent PUT pledge on 100 pools from 50 organisations; resident memory at 10 000 pools.
@@ -8,6 +9,7 @@ Prints one table and writes it between the markers of docs/PERFORMANCE.md.
 """
 
 import datetime
+import http.client
 import json
 import os
 import platform
@@ -18,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -91,6 +94,23 @@ def setup(base, work):
     return tokens, pools, files
 
 
+def web_session(base, email, password):
+    """Signs in through the sign-in form, as a browser does; returns the session cookie."""
+    host = base.split("//", 1)[1]
+    conn = http.client.HTTPConnection(host, timeout=30)
+    conn.request("GET", "/login")
+    form = conn.getresponse()
+    pre = re.search(r"mutua_login=([0-9a-f]+)", form.getheader("set-cookie") or "").group(1)
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form.read().decode()).group(1)
+    body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token, "next": "/"})
+    conn.request("POST", "/login", body=body, headers={
+        "content-type": "application/x-www-form-urlencoded", "cookie": f"mutua_login={pre}"})
+    answer = conn.getresponse()
+    answer.read()
+    cookies = " ".join(v for k, v in answer.getheaders() if k.lower() == "set-cookie")
+    return re.search(r"mutua_session=([0-9a-f]+)", cookies).group(1)
+
+
 def wrk(url, script=None, env=None):
     cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency"]
     if script:
@@ -161,9 +181,11 @@ def bench(backend, work):
     proc, base = start(db_url, work)
     try:
         tokens, pools, files = setup(base, work)
-        env = {**files, "TOKEN": tokens[0], "POOL": str(pools[0])}
+        session = web_session(base, "member0@bench.be", PASSWORD)
+        env = {**files, "TOKEN": tokens[0], "POOL": str(pools[0]), "SESSION": session}
         health = wrk(base + "/health")
         get_pool = wrk(base, "get.lua", env)
+        get_page = wrk(base, "get_page.lua", env)
         post = wrk(base, "post_needs.lua", env)
         pledge = wrk(base, "pledge.lua", env)
         pools_now = fill_to(base, tokens[0], 10_000)
@@ -177,6 +199,7 @@ def bench(backend, work):
     return [
         (backend, "GET /health (HTTP ceiling)", health, None, None, None),
         (backend, "GET /api/v1/pools/{id}", get_pool, health["rps"], "GET /health", 0.5),
+        (backend, "GET /pools/{id} (web page)", get_page, get_pool["rps"], "GET /api/v1/pools/{id}", 0.5),
         (backend, "POST /api/v1/needs", post, ceiling, ceiling_name, 0.25),
         (backend, "PUT pledge, 100 pools × 50 organisations", pledge, None, None, None),
         (backend, f"resident memory at {pools_now} pools", {"rss": rss}, None, None, None),

@@ -3,6 +3,7 @@
 
 pub mod extractor;
 pub mod jwt;
+pub mod login;
 pub mod password;
 pub mod session;
 

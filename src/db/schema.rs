@@ -139,7 +139,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    web_sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> BigInt,
+        token_version -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
+diesel::joinable!(web_sessions -> users (user_id));
 diesel::joinable!(needs -> pools (pool_id));
 diesel::joinable!(needs -> organisations (organisation_id));
 diesel::joinable!(pledges -> pools (pool_id));
@@ -155,5 +166,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     pledges,
     events,
     outbox,
-    idempotency_keys
+    idempotency_keys,
+    web_sessions
 );

@@ -1,6 +1,7 @@
 //! Pure domain logic: no actix, no diesel. Input is parsed here once into types that are
 //! valid by construction, so the rest of the code never validates again.
 
+pub mod amount;
 pub mod council;
 pub mod cpv;
 pub mod email;

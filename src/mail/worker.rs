@@ -1,5 +1,5 @@
 //! The worker inside `mutua serve` (or alone, `mutua worker`): delivers the outbox, expires
-//! pools past their deadline, forgets old idempotency keys.
+//! pools past their deadline, forgets old idempotency keys and expired web sessions.
 //!
 //! Several workers may share one PostgreSQL database: each email is claimed by a
 //! conditional update before it is sent, so only one of them sends it. A claim is a lease:
@@ -159,7 +159,8 @@ impl Mailer {
     fn message(&self, row: &OutboxRow) -> Result<Message, String> {
         let kind = MailKind::from_event_type(&row.event_type).ok_or("unknown email kind")?;
         let mut context: MailContext = serde_json::from_str(&row.context).map_err(|e| format!("bad context: {e}"))?;
-        context.pool_url = format!("{}/api/v1/pools/{}", self.public_url, context.pool_id);
+        // The pool's web page: a person who follows the link signs in and sees it.
+        context.pool_url = format!("{}/pools/{}", self.public_url, context.pool_id);
         context.public_url.clone_from(&self.public_url);
         let rendered = templates::render(kind, row.locale.as_str(), &context).map_err(|e| e.to_string())?;
         let from: Mailbox = self.config.from.parse().map_err(|e| format!("MUTUA_MAIL_FROM: {e}"))?;
@@ -195,6 +196,9 @@ impl Mailer {
         let before = db::now() - crate::idempotency::RETENTION;
         if let Err(error) = self.db.write(System, move |tx, _| Ok(idempotency::purge(tx, before)?)).await {
             tracing::warn!(%error, "cannot purge old idempotency keys");
+        }
+        if let Err(error) = self.db.write(System, |tx, _| service::web_sessions::purge_expired(tx)).await {
+            tracing::warn!(%error, "cannot purge expired web sessions");
         }
         if expired > 0 {
             tracing::info!(pools = expired, "pools expired");

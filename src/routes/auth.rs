@@ -2,14 +2,7 @@ use actix_web::{HttpRequest, HttpResponse, http::header, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{
-    auth::password,
-    client_address,
-    db::System,
-    error::{ApiError, ApiResult},
-    service,
-    state::AppState,
-};
+use crate::{auth::login::check_credentials, error::ApiResult, state::AppState};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -34,13 +27,6 @@ pub struct TokenResponse {
     pub expires_in: u64,
 }
 
-/// The longest email address the standard allows (RFC 5321, as corrected by RFC 3696
-/// erratum 1690): no account has a longer one.
-const MAX_EMAIL_BYTES: usize = 254;
-/// Passwords are at most 256 characters (`password::check_policy`): no account has a longer
-/// one.
-const MAX_PASSWORD_BYTES: usize = 1024;
-
 /// Exchanges an email and password for an access token.
 ///
 /// An unknown email and a wrong password get the same answer, in about the same time. An
@@ -62,40 +48,7 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.into_inner();
-    // Before any state: no limiter key, no database read, for input no account can match.
-    let email = email.trim();
-    if email.len() > MAX_EMAIL_BYTES {
-        return Err(ApiError::invalid("email", format!("must be at most {MAX_EMAIL_BYTES} bytes")));
-    }
-    if password.len() > MAX_PASSWORD_BYTES {
-        return Err(ApiError::invalid("password", format!("must be at most {MAX_PASSWORD_BYTES} bytes")));
-    }
-    let email = email.to_lowercase();
-    let address = client_address::of(&req);
-    state.login_throttle.check(&email, address)?;
-    let lookup = email.clone();
-    let found = state.db.read(System, move |tx, _| service::users::by_email(tx, &lookup)).await?;
-    let (throttle, account) = (state.clone(), email.clone());
-    // Hash verification is CPU work of tens of milliseconds: off the executor.
-    let verified = password::off_executor(move || {
-        // Again once a hashing slot is ours: failures recorded while this request waited
-        // count, so a burst of concurrent guesses is not all let through.
-        throttle.login_throttle.check(&account, address)?;
-        Ok::<_, ApiError>(match found {
-            Some(u) if password::verify(&password, &u.password_hash) && !u.disabled => Some(u),
-            Some(_) => None,
-            None => {
-                password::verify_against_dummy(&password);
-                None
-            }
-        })
-    })
-    .await??;
-    let Some(user) = verified else {
-        state.login_throttle.failed(&email, address);
-        return Err(ApiError::Unauthenticated);
-    };
-    state.login_throttle.succeeded(&email);
+    let user = check_credentials(&state, &req, &email, password).await?;
     let token = state.jwt.issue(&user)?;
     tracing::info!(user_id = user.id, "login");
     // A token: never cached, and never kept for an idempotent replay.

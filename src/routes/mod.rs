@@ -29,11 +29,12 @@ use crate::error::{ApiError, FieldError, cap_quoted, echo};
 /// and 405 with `Allow` for any other.
 macro_rules! resource {
     ($path:expr, $($method:ident => $handler:path),+ $(,)?) => {
-        web::resource($path)
-            $(.route(web::route().method(actix_web::http::Method::$method).to($handler)))+
-            .default_service(method_not_allowed(&[$(stringify!($method)),+]))
+        actix_web::web::resource($path)
+            $(.route(actix_web::web::route().method(actix_web::http::Method::$method).to($handler)))+
+            .default_service($crate::routes::method_not_allowed(&[$(stringify!($method)),+]))
     };
 }
+pub(crate) use resource;
 
 /// Registers every route; a wrong method on a known path is 405 with `Allow`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -44,7 +45,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(docs::swagger_ui())
         // Scopes: a request is matched against a fixed prefix before any pattern, so the
         // hot paths do not try every route of the API in turn.
-        .service(web::scope("/api/v1").service(pool_routes()).service(need_routes()).service(other_routes()));
+        .service(web::scope("/api/v1").service(pool_routes()).service(need_routes()).service(other_routes()))
+        // The pages for people, after the API: their paths never start with /api.
+        .configure(crate::web::configure);
 }
 
 fn pool_routes() -> actix_web::Scope {
@@ -91,7 +94,7 @@ fn other_routes() -> actix_web::Scope {
 }
 
 /// 405 for a method a resource does not answer, with `Allow` naming those it does.
-fn method_not_allowed(allow: &'static [&'static str]) -> actix_web::Route {
+pub(crate) fn method_not_allowed(allow: &'static [&'static str]) -> actix_web::Route {
     web::to(move || async move {
         HttpResponse::MethodNotAllowed()
             .insert_header((actix_web::http::header::ALLOW, allow.join(", ")))

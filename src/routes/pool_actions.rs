@@ -153,7 +153,8 @@ pub const LICENCES: &[&str] = &[
     "EUPL-1.2",
 ];
 
-fn repository_url(raw: &str) -> Result<String, String> {
+/// A repository address as the delivery records it (the pages check it with this too).
+pub fn repository_url(raw: &str) -> Result<String, String> {
     let url = text::clean(raw, 10, 500, false)?;
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or("must be an http(s) URL")?;
     if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {

@@ -4,6 +4,7 @@
 //! use case does — the change, its audit event, its outbox rows — commits together or not
 //! at all.
 
+pub mod desk;
 pub mod lifecycle;
 pub mod maintenance;
 pub mod matcher;
@@ -15,3 +16,4 @@ pub mod pledges;
 pub mod pool_view;
 pub mod pools;
 pub mod users;
+pub mod web_sessions;

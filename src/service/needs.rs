@@ -283,3 +283,29 @@ pub fn similar(tx: &mut Tx, matcher: &Matcher, actor: &AuthUser, input: &NeedInp
         },
     )
 }
+
+/// A need as its page shows it: the need, its pool, and the pools suggested when it was
+/// posted that it may still join (with their state now).
+pub struct NeedPage {
+    pub need: Need,
+    pub pool: Pool,
+    pub suggestions: Vec<(SimilarPool, PoolState)>,
+}
+
+/// The page of a need the caller may see (its organisation's; officers any).
+pub fn page(tx: &mut Tx, actor: &AuthUser, need_id: i64) -> ApiResult<NeedPage> {
+    let need = visible(tx, actor, need_id)?;
+    let pool = pool::find(tx, need.pool_id)?;
+    let suggested: Vec<SimilarPool> = serde_json::from_str(&need.similar_pools).unwrap_or_default();
+    let ids: Vec<i64> = suggested.iter().map(|s| s.pool_id).collect();
+    let now = pool::states(tx, &ids)?;
+    let suggestions = suggested
+        .into_iter()
+        .filter(|s| s.pool_id != need.pool_id)
+        .filter_map(|s| {
+            let (_, state, title) = now.iter().find(|(id, _, _)| *id == s.pool_id)?;
+            state.accepts_needs().then(|| (SimilarPool { title: title.clone(), ..s }, *state))
+        })
+        .collect();
+    Ok(NeedPage { need, pool, suggestions })
+}

@@ -1,7 +1,7 @@
 //! A pool as clients see it: with its participants, what each pledged, what each pays and
 //! whether its council confirmed it; a delivered pool with its maintenance pools.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
@@ -9,7 +9,8 @@ use crate::{
     db::{
         Tx,
         models::{
-            need,
+            event::{self, Event},
+            need, organisation,
             pledge::{self, Pledge},
             pool::{self, MaintenancePeriod, Pool, PoolFilter},
         },
@@ -93,4 +94,37 @@ pub fn with_participants(tx: &mut Tx, pool: Pool) -> ApiResult<PoolView> {
         .collect();
     let maintenance = if pool.state == PoolState::Delivered { pool::maintenance_of(tx, pool.id)? } else { Vec::new() };
     Ok(PoolView { pool, participants, needs_count, maintenance })
+}
+
+/// How many events a pool's page shows, oldest first.
+pub const HISTORY_SHOWN: i64 = 200;
+
+/// A pool as its page shows it: the pool with its participants, its history, and the
+/// names of the organisations the history mentions.
+pub struct PoolPage {
+    pub view: PoolView,
+    pub history: Vec<Event>,
+    /// Whether the pool has more events than shown.
+    pub more: bool,
+    pub names: HashMap<i64, String>,
+}
+
+/// Everything a pool's page shows, in the caller's one read transaction.
+pub fn page(tx: &mut Tx, pool_id: i64) -> ApiResult<PoolPage> {
+    let view = load(tx, pool_id)?;
+    let history = event::first_of_pool(tx, pool_id, HISTORY_SHOWN + 1)?;
+    // One more than shown tells whether there are more, without counting them all.
+    let more = history.len() > usize::try_from(HISTORY_SHOWN).unwrap_or(usize::MAX);
+    let history: Vec<Event> = history.into_iter().take(usize::try_from(HISTORY_SHOWN).unwrap_or(200)).collect();
+    let mut names: HashMap<i64, String> =
+        view.participants.iter().map(|p| (p.organisation_id, p.name.clone())).collect();
+    let unknown: Vec<i64> = history
+        .iter()
+        .filter_map(|e| serde_json::from_str::<serde_json::Value>(&e.data).ok()?["organisation_id"].as_i64())
+        .filter(|id| !names.contains_key(id))
+        .collect();
+    if !unknown.is_empty() {
+        names.extend(organisation::by_ids(tx, &unknown)?.into_iter().map(|o| (o.id, o.name)));
+    }
+    Ok(PoolPage { view, history, more, names })
 }

@@ -28,6 +28,7 @@ async fn the_docs_page_lists_the_operations_in_a_headless_browser() {
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",
+                "--disable-dev-shm-usage",
                 "--disable-quic",
                 "--no-first-run",
                 "--disable-background-networking",

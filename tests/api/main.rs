@@ -30,3 +30,6 @@ mod organisations;
 mod process;
 mod security;
 mod walkthrough;
+mod web;
+mod web_browser;
+mod web_client;

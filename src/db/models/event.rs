@@ -52,6 +52,16 @@ pub fn of_pool(tx: &mut Tx, pool_id: i64, limit: i64, offset: i64) -> QueryResul
     Ok((items, total))
 }
 
+/// The first `limit` events of a pool, oldest first.
+pub fn first_of_pool(tx: &mut Tx, pool_id: i64, limit: i64) -> QueryResult<Vec<Event>> {
+    events::table
+        .filter(events::pool_id.eq(pool_id))
+        .order(events::id)
+        .limit(limit)
+        .select(Event::as_select())
+        .load(tx.conn())
+}
+
 /// Events of the given types after `after_id`, oldest first.
 pub fn of_types_after(tx: &mut Tx, types: &[&str], after_id: i64) -> QueryResult<Vec<Event>> {
     events::table

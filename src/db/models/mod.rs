@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod pledge;
 pub mod pool;
 pub mod user;
+pub mod web_session;
 
 /// Names the row whose reading failed: a stored value outside its vocabulary is logged
 /// with the table and the id.

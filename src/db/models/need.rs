@@ -157,3 +157,13 @@ pub fn active_in_pool(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<IndexedNeed>
 pub fn active_by_id(tx: &mut Tx, need_id: i64) -> QueryResult<Option<IndexedNeed>> {
     Ok(load_active(tx, active().filter(needs::id.eq(need_id)))?.into_iter().next())
 }
+
+/// The pools in which an organisation has an active need.
+pub fn pools_of_organisation(tx: &mut Tx, organisation_id: i64) -> QueryResult<Vec<i64>> {
+    needs::table
+        .filter(needs::organisation_id.eq(organisation_id))
+        .filter(needs::status.eq(NeedStatus::Active))
+        .select(needs::pool_id)
+        .distinct()
+        .load(tx.conn())
+}

@@ -124,3 +124,8 @@ pub fn total(tx: &mut Tx, pool_id: i64) -> QueryResult<Cents> {
         pledges::table.filter(pledges::pool_id.eq(pool_id)).select(pledges::amount_cents).load(tx.conn())?;
     Cents::sum(amounts).ok_or_else(|| diesel::result::Error::DeserializationError("pledged total overflows".into()))
 }
+
+/// The pools an organisation pledged to.
+pub fn pools_of_organisation(tx: &mut Tx, organisation_id: i64) -> QueryResult<Vec<i64>> {
+    pledges::table.filter(pledges::organisation_id.eq(organisation_id)).select(pledges::pool_id).load(tx.conn())
+}

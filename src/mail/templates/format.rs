@@ -77,7 +77,7 @@ pub fn format_money(cents: i64, locale: &str) -> String {
 
 /// `2026-03-31` → fr `31 mars 2026`, nl `31 maart 2026`, de `31. März 2026`,
 /// en `31 March 2026`. Anything that is not an ISO date is returned unchanged.
-pub(super) fn format_date(iso: &str, locale: &str) -> String {
+pub fn format_date(iso: &str, locale: &str) -> String {
     const MONTHS: [[&str; 12]; 4] = [
         [
             "janvier",

@@ -303,8 +303,8 @@ pub fn render(kind: MailKind, locale: &str, ctx: &MailContext) -> Result<Rendere
 
 /// Plain-text bodies are wrapped at this many characters (RFC 3676 suggests < 78).
 mod format;
-pub use format::format_money;
-use format::{TEXT_WIDTH, format_date, one_line, wrap_text};
+use format::{TEXT_WIDTH, one_line, wrap_text};
+pub use format::{format_date, format_money};
 
 #[cfg(test)]
 mod tests;

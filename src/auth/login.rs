@@ -1,0 +1,60 @@
+//! Checking an email and a password, for the API's token and the pages' session alike:
+//! one path, so that both go through the same login limits (`ratelimit::login`) and the
+//! same constant-time answer for unknown emails.
+
+use actix_web::HttpRequest;
+
+use super::password;
+use crate::{
+    client_address,
+    db::{System, models::user::User},
+    error::{ApiError, ApiResult},
+    service,
+    state::AppState,
+};
+
+/// The longest email RFC 5321 allows in a path: longer input matches no account.
+pub const MAX_EMAIL_BYTES: usize = 254;
+/// The longest password hashed; the policy allows 256 characters, of up to four bytes.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// The enabled user `email` names if `password` is its password; 401 alike for an unknown
+/// email, a wrong password and a disabled user; 429 while the limits refuse this account
+/// from this client address; 422 for input longer than any account's, before any state is
+/// touched (no limiter key, no database read).
+pub async fn check_credentials(state: &AppState, req: &HttpRequest, email: &str, password: String) -> ApiResult<User> {
+    let email = email.trim();
+    if email.len() > MAX_EMAIL_BYTES {
+        return Err(ApiError::invalid("email", format!("must be at most {MAX_EMAIL_BYTES} bytes")));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::invalid("password", format!("must be at most {MAX_PASSWORD_BYTES} bytes")));
+    }
+    let email = email.to_lowercase();
+    let address = client_address::of(req);
+    state.login_throttle.check(&email, address)?;
+    let lookup = email.clone();
+    let found = state.db.read(System, move |tx, _| service::users::by_email(tx, &lookup)).await?;
+    let (throttle, account) = (state.login_throttle.clone(), email.clone());
+    // Hash verification is CPU work of tens of milliseconds: off the executor.
+    let verified = password::off_executor(move || {
+        // Again once a hashing slot is ours: failures recorded while this request waited
+        // count, so a burst of concurrent guesses is not all let through.
+        throttle.check(&account, address)?;
+        Ok::<_, ApiError>(match found {
+            Some(u) if password::verify(&password, &u.password_hash) && !u.disabled => Some(u),
+            Some(_) => None,
+            None => {
+                password::verify_against_dummy(&password);
+                None
+            }
+        })
+    })
+    .await??;
+    let Some(user) = verified else {
+        state.login_throttle.failed(&email, address);
+        return Err(ApiError::Unauthenticated);
+    };
+    state.login_throttle.succeeded(&email);
+    Ok(user)
+}

@@ -1,0 +1,72 @@
+//! What the home page of each person shows: a member's needs and pools, with its pledges
+//! and shares; an officer's work queue.
+
+use std::collections::BTreeSet;
+
+use super::pool_view::{self, PoolView};
+use crate::{
+    auth::AuthUser,
+    db::{
+        Tx,
+        models::{
+            need::{self, Need, NeedFilter},
+            outbox::{self, OutboxRow},
+            pledge,
+            pool::{self, PoolFilter},
+        },
+    },
+    domain::{kinds::OutboxStatus, pool_state::PoolState},
+    error::ApiResult,
+};
+
+/// How many rows a home page lists in each section; beyond, the pool list is linked.
+pub const SHOWN: i64 = 50;
+
+/// A member's home: its organisation's needs (with their pool's state and title) and the
+/// pools it takes part in, newest first.
+pub struct MemberDesk {
+    pub needs: Vec<(Need, PoolState, String)>,
+    pub needs_total: i64,
+    pub pools: Vec<PoolView>,
+}
+
+pub fn member(tx: &mut Tx, actor: &AuthUser) -> ApiResult<MemberDesk> {
+    let filter = NeedFilter { organisation_id: Some(actor.organisation_id), ..Default::default() };
+    let (needs, needs_total) = need::list(tx, &filter, SHOWN, 0)?;
+    let pool_ids: Vec<i64> = needs.iter().map(|n| n.pool_id).collect();
+    let pools_of_needs = pool::states(tx, &pool_ids)?;
+    let needs = needs
+        .into_iter()
+        .filter_map(|n| {
+            let (_, state, title) = pools_of_needs.iter().find(|(id, _, _)| *id == n.pool_id)?.clone();
+            Some((n, state, title))
+        })
+        .collect();
+    let mut taking_part: BTreeSet<i64> = need::pools_of_organisation(tx, actor.organisation_id)?.into_iter().collect();
+    taking_part.extend(pledge::pools_of_organisation(tx, actor.organisation_id)?);
+    let pools = taking_part
+        .into_iter()
+        .rev()
+        .take(usize::try_from(SHOWN).unwrap_or(50))
+        .map(|id| pool_view::load(tx, id))
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(MemberDesk { needs, needs_total, pools })
+}
+
+/// An officer's home: funded pools awaiting the office's decision, and emails that could
+/// not be delivered.
+pub struct OfficerDesk {
+    pub funded: Vec<PoolView>,
+    pub funded_total: i64,
+    pub dead_emails: Vec<OutboxRow>,
+    pub dead_total: i64,
+    pub counts: Vec<(PoolState, i64)>,
+}
+
+pub fn officer(tx: &mut Tx) -> ApiResult<OfficerDesk> {
+    let funded = PoolFilter { state: Some(PoolState::Funded), ..Default::default() };
+    let (funded, funded_total) = pool_view::list(tx, &funded, SHOWN, 0)?;
+    let (dead_emails, dead_total) = outbox::list(tx, OutboxStatus::Dead, SHOWN, 0)?;
+    let counts = pool::counts(tx)?;
+    Ok(OfficerDesk { funded, funded_total, dead_emails, dead_total, counts })
+}

@@ -1,0 +1,67 @@
+//! Sessions of people using the web pages: opened at sign-in, checked at the start of each
+//! of their units of work (like a bearer token's, in the same transaction), closed at
+//! sign-out. A session ends when it expires, when its user is disabled or changes its
+//! password (both bump the user's token version), and at sign-out; the check reads the
+//! database, so the end holds on every process at once.
+
+use chrono::Duration;
+
+use crate::{
+    auth::AuthUser,
+    db::{
+        self, Tx, WriteTx,
+        models::{user::User, web_session},
+    },
+    domain::kinds::Locale,
+    error::{ApiError, ApiResult},
+};
+
+/// A person signed in to the pages: who, for which organisation, in which language.
+#[derive(Clone, Debug)]
+pub struct WebUser {
+    pub auth: AuthUser,
+    pub name: String,
+    pub organisation: String,
+    pub locale: Locale,
+}
+
+/// The user of the session whose id hashes to `id_hash`; 401 when there is none, it
+/// expired, or its user was disabled or changed its password since.
+pub fn admit(tx: &mut Tx, id_hash: &str) -> ApiResult<WebUser> {
+    let holder = web_session::holder(tx, id_hash)?.ok_or(ApiError::Unauthenticated)?;
+    let user = holder.user;
+    let holds = !user.disabled && user.token_version == holder.token_version && holder.expires_at > db::now();
+    if !holds {
+        return Err(ApiError::Unauthenticated);
+    }
+    Ok(WebUser {
+        auth: AuthUser {
+            id: user.id,
+            organisation_id: user.organisation_id,
+            role: user.role,
+            token_version: user.token_version,
+            cache: None,
+        },
+        name: user.name,
+        organisation: user.organisation,
+        locale: user.locale,
+    })
+}
+
+/// Opens a session for `user`, valid for `lifetime`.
+pub fn open(tx: &mut WriteTx, user: &User, id_hash: &str, lifetime: Duration) -> ApiResult<()> {
+    let now = db::now();
+    web_session::insert(tx, id_hash, user.id, user.token_version, now, now + lifetime)?;
+    Ok(())
+}
+
+/// Ends a session (signing out); ending one that is already gone is no error.
+pub fn close(tx: &mut WriteTx, id_hash: &str) -> ApiResult<()> {
+    web_session::delete(tx, id_hash)?;
+    Ok(())
+}
+
+/// Forgets expired sessions (the worker's housekeeping).
+pub fn purge_expired(tx: &mut WriteTx) -> ApiResult<usize> {
+    Ok(web_session::purge_expired(tx, db::now())?)
+}

@@ -1,0 +1,120 @@
+//! Forms as GOV.UK's pattern has them: each error beside its field, in the page's
+//! language, every error also in a summary at the top that links to its field, and the
+//! values typed kept.
+//!
+//! The fields are parsed with the same domain functions as the API's bodies
+//! (`domain::text`, `CpvCode`, `Cents`), so a rule is written once; only the words differ.
+//! Form structs accept fields they do not know (a browser sends what the form holds, the
+//! submit button included) and default missing ones to empty, which is then an error
+//! shown beside the field rather than a bare 400.
+
+use serde::Serialize;
+
+use super::i18n::{self, Lang};
+use crate::{
+    domain::{
+        amount::{self, AmountError},
+        money::Cents,
+    },
+    error::{ApiError, FieldError},
+};
+
+/// One error of a form: the field's name, the id of its input (`{form}-{field}`, unique on
+/// the page), and the words.
+#[derive(Clone, Debug, Serialize)]
+pub struct Problem {
+    pub field: String,
+    pub anchor: String,
+    pub message: String,
+}
+
+/// The errors of one form.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FormErrors {
+    /// Which form on the page they belong to.
+    pub form: String,
+    pub problems: Vec<Problem>,
+}
+
+impl FormErrors {
+    pub fn new(form: &str) -> Self {
+        Self { form: form.to_owned(), problems: Vec::new() }
+    }
+
+    pub fn add(&mut self, field: &str, message: String) {
+        let anchor = format!("{}-{field}", self.form);
+        self.problems.push(Problem { field: field.to_owned(), anchor, message });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// Keeps a parse that succeeded; records the message `key` for one that failed.
+    pub fn check<T, E>(&mut self, lang: Lang, field: &str, key: &str, parsed: Result<T, E>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(_) => {
+                self.add(field, i18n::text(lang, key));
+                None
+            }
+        }
+    }
+
+    /// An amount of euros typed into `field`, worded by what is wrong with it.
+    pub fn amount(&mut self, lang: Lang, field: &str, raw: &str) -> Option<Cents> {
+        match amount::parse_euros(raw) {
+            Ok(cents) => Some(cents),
+            Err(error) => {
+                self.add(field, amount_message(lang, error));
+                None
+            }
+        }
+    }
+
+    /// The errors of a refusal by the service, worded for the page: a field's error beside
+    /// the field (`fields` maps the API's names to the form's), anything else at the top,
+    /// tied to `first_field`.
+    pub fn refused(lang: Lang, form: &str, first_field: &str, fields: &[(&str, &str)], error: &ApiError) -> Self {
+        let mut errors = Self::new(form);
+        match error {
+            ApiError::Validation(problems) => {
+                for FieldError { field, message } in problems {
+                    let name = fields.iter().find(|(api, _)| api == field).map_or(field.as_str(), |(_, f)| f);
+                    let key = format!("field.{name}.invalid");
+                    let words = if i18n::has(&key) { i18n::text(lang, &key) } else { message.clone() };
+                    errors.add(name, words);
+                }
+            }
+            other => errors.add(first_field, super::page::error_message(other, lang).1),
+        }
+        errors
+    }
+}
+
+fn amount_message(lang: Lang, error: AmountError) -> String {
+    i18n::text(
+        lang,
+        match error {
+            AmountError::Empty => "amount.empty",
+            AmountError::NotANumber => "amount.not_a_number",
+            AmountError::Ambiguous => "amount.ambiguous",
+            AmountError::TooPrecise => "amount.too_precise",
+            AmountError::NotPositive => "amount.not_positive",
+            AmountError::TooLarge => "amount.too_large",
+        },
+    )
+}
+
+/// Whether a refusal belongs beside a form (the person can fix it there) rather than on
+/// an error page of its own.
+pub fn shown_with_the_form(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::Validation(_)
+            | ApiError::WrongState { .. }
+            | ApiError::Conflict(_)
+            | ApiError::TooManyRequests { .. }
+            | ApiError::NotFound
+    )
+}

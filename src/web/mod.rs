@@ -1,0 +1,62 @@
+//! Pages for people: the staff of authorities and of the purchasing office (SPEC §11),
+//! served by the same process and port as the API.
+//!
+//! Server-rendered HTML (MiniJinja templates in `templates/web/`, embedded), one layout, a
+//! stylesheet of our own; every form works without JavaScript, and htmx (vendored in
+//! `static/`) only makes forms submit without a full reload and shows similar pools while
+//! a need is typed.
+//!
+//! The pages call the same service functions as the API, in the same unit of work
+//! (`Db::read`/`Db::write`), for a caller that is the person's session
+//! ([`session::WebCaller`], checked in the same transaction as the work): no rule is
+//! written twice. A page parses its form with the domain's parsers, runs one unit of work,
+//! and renders one template; a form that changes something answers `303 See Other` back to
+//! its page, or the page again with the errors beside their fields.
+//!
+//! - `page`: the request's session, language and the unit of work; error pages
+//! - `session`, `csrf`, `cookies`: the session cookie and the forms' tokens
+//! - `i18n`, `format`, `views`, `forms`: words, amounts and dates, form errors
+//! - `render`, `assets`: templates, headers, the stylesheet and scripts
+//! - `pages/*`: one module per page or group of forms
+
+mod assets;
+mod cookies;
+mod csrf;
+mod format;
+mod forms;
+mod i18n;
+mod page;
+mod pages;
+mod render;
+mod session;
+mod views;
+
+use crate::routes::resource;
+
+use pages::{catalogue, home, login, needs, pool_actions, pools};
+
+/// Registers the pages (after the API, whose paths all start with `/api`).
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    cfg.service(resource!("/", GET => home::home))
+        .service(resource!("/login", GET => login::form, POST => login::login))
+        .service(resource!("/logout", POST => login::logout))
+        .service(resource!("/lang/{code}", GET => login::language))
+        .service(resource!("/catalogue", GET => catalogue::catalogue))
+        .service(resource!("/needs/new", GET => needs::form, POST => needs::post))
+        .service(resource!("/needs/similar", GET => needs::similar))
+        .service(resource!("/needs/{id}", GET => needs::need))
+        .service(resource!("/needs/{id}/move", POST => needs::move_need))
+        .service(resource!("/needs/{id}/withdraw", POST => needs::withdraw))
+        .service(resource!("/pools", GET => pools::list))
+        .service(resource!("/pools/{id}", GET => pools::pool))
+        .service(resource!("/pools/{id}/pledge", POST => pool_actions::pledge))
+        .service(resource!("/pools/{id}/pledge/withdraw", POST => pool_actions::withdraw_pledge))
+        .service(resource!("/pools/{id}/approve", POST => pool_actions::approve))
+        .service(resource!("/pools/{id}/reject", POST => pool_actions::reject))
+        .service(resource!("/pools/{id}/cancel", POST => pool_actions::cancel))
+        .service(resource!("/pools/{id}/award", POST => pool_actions::award))
+        .service(resource!("/pools/{id}/deliver", POST => pool_actions::deliver))
+        .service(resource!("/pools/{id}/merge", POST => pool_actions::merge))
+        .service(resource!("/outbox/{id}/requeue", POST => home::requeue))
+        .service(resource!("/static/{version}/{file}", GET => assets::serve));
+}

@@ -1,0 +1,396 @@
+//! What every page handler starts from: [`Page`], read from the request (the session
+//! cookie, the language, where the person is), which runs the page's unit of work for the
+//! signed-in person and renders its template; and [`PageError`], the page a failure shows.
+
+use std::future::{Ready, ready};
+
+use actix_web::{
+    FromRequest, HttpRequest, HttpResponse, ResponseError,
+    dev::Payload,
+    http::{Method, StatusCode, header},
+    web,
+};
+use serde::Serialize;
+
+use super::{
+    cookies, csrf,
+    i18n::{self, Lang},
+    render::{self, Assets},
+    session::{self, SessionId, WebCaller},
+};
+use crate::{
+    db::{Tx, WriteTx},
+    error::{ApiError, ApiResult},
+    service::web_sessions::WebUser,
+    state::AppState,
+};
+
+/// The CSRF purpose of a signed-in person's forms.
+pub const SESSION_FORMS: &str = "session";
+
+/// A request for a page, as far as can be told without the database.
+pub struct Page {
+    pub state: web::Data<AppState>,
+    session: Option<SessionId>,
+    /// The language chosen with the switch, if any.
+    chosen: Option<Lang>,
+    /// The browser's preference among ours, or French.
+    accepted: Lang,
+    /// Where to come back after signing in.
+    here: String,
+    /// Whether the request is for a fragment htmx puts into a page (the similar pools),
+    /// not a whole page.
+    fragment: bool,
+}
+
+impl FromRequest for Page {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+            return ready(Err(actix_web::error::ErrorInternalServerError("no state")));
+        };
+        let secure = state.config.https();
+        let session = cookies::get(req, &cookies::name(session::COOKIE, secure)).and_then(|v| SessionId::parse(&v));
+        let chosen = cookies::get(req, i18n::COOKIE).and_then(|v| Lang::parse(&v).ok());
+        let accepted = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(i18n::from_accept_language)
+            .unwrap_or(Lang::Fr);
+        let here = if req.method() == Method::GET {
+            req.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned()
+        } else {
+            page_of_form(req.path())
+        };
+        let fragment = req.headers().contains_key("hx-request") && !req.headers().contains_key("hx-boosted");
+        ready(Ok(Page { state, session, chosen, accepted, here, fragment }))
+    }
+}
+
+/// The page a form was posted from, to come back to after signing in: `/pools/7` for
+/// `/pools/7/pledge`.
+fn page_of_form(path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).take(2).collect();
+    if segments.len() < 2 { "/".to_owned() } else { format!("/{}", segments.join("/")) }
+}
+
+/// A path of this site to go to after signing in or switching language: a local path
+/// only, never `//host` or a scheme, so that a link cannot send a person elsewhere.
+pub fn safe_next(raw: Option<&str>) -> String {
+    match raw {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && path.len() <= 1000
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+/// The parts of the layout every page shares.
+#[derive(Serialize)]
+struct Chrome {
+    user: Option<ChromeUser>,
+    /// The token of the sign-out form.
+    csrf: Option<String>,
+    here: String,
+    assets: Assets,
+    languages: Vec<LanguageLink>,
+}
+
+#[derive(Serialize)]
+struct ChromeUser {
+    name: String,
+    organisation: String,
+    officer: bool,
+}
+
+#[derive(Serialize)]
+struct LanguageLink {
+    code: &'static str,
+    name: &'static str,
+    current: bool,
+}
+
+impl Page {
+    /// The page's language for `user` (see [`super::i18n`]).
+    pub fn lang(&self, user: Option<&WebUser>) -> Lang {
+        self.chosen.or(user.map(|u| u.locale)).unwrap_or(self.accepted)
+    }
+
+    /// The token the signed-in person's forms carry.
+    pub fn csrf_token(&self) -> Option<String> {
+        self.session.as_ref().map(|s| csrf::token(SESSION_FORMS, s.as_str()))
+    }
+
+    /// 403 unless `token` is the CSRF token of this request's session.
+    pub fn check_csrf(&self, token: &str) -> Result<(), PageError> {
+        match &self.session {
+            Some(session) if csrf::valid(SESSION_FORMS, session.as_str(), token) => Ok(()),
+            _ => Err(self.fail(None, ApiError::Forbidden("csrf"))),
+        }
+    }
+
+    /// Runs `work` for the signed-in person in one read transaction, the session checked
+    /// first in it; without a session, the person is sent to sign in.
+    pub async fn read<T, F>(&self, work: F) -> Result<(WebUser, T), PageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Tx<'_>, &WebUser) -> ApiResult<T> + Send + 'static,
+    {
+        let caller = self.caller()?;
+        self.state
+            .db
+            .read(caller, move |tx, caller| {
+                let user = caller.user()?.clone();
+                let value = work(tx, &user)?;
+                Ok((user, value))
+            })
+            .await
+            .map_err(|e| self.fail(None, e))
+    }
+
+    /// Runs `work` for the signed-in person in one write transaction, after the session
+    /// check and the person's budget of changes (the API's write limit).
+    pub async fn write<T, F>(&self, work: F) -> Result<(WebUser, T), PageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriteTx<'_>, &WebUser) -> ApiResult<T> + Send + 'static,
+    {
+        self.attempt(work).await.map_err(|e| self.fail(None, e))
+    }
+
+    /// Like [`Page::write`], but hands the refusal back as it is, for a form to show it
+    /// beside its field.
+    pub async fn attempt<T, F>(&self, work: F) -> ApiResult<(WebUser, T)>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriteTx<'_>, &WebUser) -> ApiResult<T> + Send + 'static,
+    {
+        let Some(session) = &self.session else { return Err(ApiError::Unauthenticated) };
+        let state = self.state.clone();
+        self.state
+            .db
+            .write(WebCaller::signed_in(session), move |tx, caller| {
+                let user = caller.user()?.clone();
+                state.write_limiter.check(user.auth.id)?;
+                let value = work(tx, &user)?;
+                Ok((user, value))
+            })
+            .await
+    }
+
+    /// Runs `work` for anyone (a public page): the person, if signed in, is passed along.
+    pub async fn read_public<T, F>(&self, work: F) -> Result<(Option<WebUser>, T), PageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Tx<'_>) -> ApiResult<T> + Send + 'static,
+    {
+        let caller = WebCaller::anyone(self.session.as_ref());
+        self.state
+            .db
+            .read(caller, move |tx, caller| Ok((caller.person().cloned(), work(tx)?)))
+            .await
+            .map_err(|e| self.fail(None, e))
+    }
+
+    fn caller(&self) -> Result<WebCaller, PageError> {
+        match &self.session {
+            Some(session) => Ok(WebCaller::signed_in(session)),
+            None => Err(self.fail(None, ApiError::Unauthenticated)),
+        }
+    }
+
+    /// Renders a page: `template` with the layout's parts and `page` as `page`.
+    pub fn render(
+        &self,
+        user: Option<&WebUser>,
+        status: StatusCode,
+        template: &str,
+        page: impl Serialize,
+    ) -> Result<HttpResponse, PageError> {
+        let body = self.render_body(user, template, page).map_err(|e| self.fail(user, e))?;
+        Ok(render::html(status, body))
+    }
+
+    fn render_body(&self, user: Option<&WebUser>, template: &str, page: impl Serialize) -> ApiResult<String> {
+        let lang = self.lang(user);
+        let chrome = Chrome {
+            user: user.map(|u| ChromeUser {
+                name: u.name.clone(),
+                organisation: u.organisation.clone(),
+                officer: u.auth.is_officer(),
+            }),
+            csrf: user.and(self.csrf_token()),
+            here: self.here.clone(),
+            assets: Assets::current(),
+            languages: [Lang::Fr, Lang::Nl, Lang::De, Lang::En]
+                .into_iter()
+                .map(|l| LanguageLink { code: l.as_str(), name: i18n::endonym(l), current: l == lang })
+                .collect(),
+        };
+        render::render(template, lang, minijinja::context! { lang => lang.as_str(), chrome, page })
+    }
+
+    /// The page that shows `error` (or, for a person not signed in, the way to sign in).
+    pub fn fail(&self, user: Option<&WebUser>, error: ApiError) -> PageError {
+        let secure = self.state.config.https();
+        if matches!(error, ApiError::Unauthenticated) {
+            let next = percent_encode(&self.here);
+            return PageError {
+                status: StatusCode::SEE_OTHER,
+                body: String::new(),
+                location: Some(format!("/login?next={next}")),
+                // A fragment's script is told to load the sign-in page as a whole page,
+                // rather than put it inside the page it was updating.
+                whole_page: self.fragment,
+                // A session that no longer holds is forgotten by the browser too.
+                clear_session: self.session.is_some().then(|| cookies::name(session::COOKIE, secure)),
+                retry_after: None,
+            };
+        }
+        let lang = self.lang(user);
+        let (status, message) = error_message(&error, lang);
+        let body = self
+            .render_body(user, "error.html", minijinja::context! { status => status.as_u16(), message })
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "cannot render the error page");
+                message_only(status)
+            });
+        let retry_after = match error {
+            ApiError::TooManyRequests { retry_after_seconds } => Some(retry_after_seconds),
+            _ => None,
+        };
+        // The detail stays in the log, with the request id, as the API's error policy has it.
+        match &error {
+            ApiError::Internal(detail) => tracing::error!(error = ?detail, "internal error"),
+            ApiError::Unavailable => tracing::warn!("database unavailable"),
+            ApiError::Busy => tracing::warn!("database busy"),
+            _ => {}
+        }
+        PageError { status, body, location: None, whole_page: false, clear_session: None, retry_after }
+    }
+}
+
+/// The status and the words of an error page.
+pub fn error_message(error: &ApiError, lang: Lang) -> (StatusCode, String) {
+    let status = error.status_code();
+    let message = match error {
+        ApiError::Forbidden("csrf") => i18n::text(lang, "error.csrf"),
+        ApiError::Forbidden(_) => i18n::text(lang, "error.forbidden"),
+        ApiError::NotFound => i18n::text(lang, "error.not_found"),
+        ApiError::WrongState { state, .. } => {
+            i18n::fill(lang, "error.wrong_state", &[("state", &i18n::text(lang, &format!("state.{state}")))])
+        }
+        ApiError::Conflict(_) => i18n::text(lang, "error.conflict"),
+        ApiError::Validation(_) | ApiError::BadRequest(_) | ApiError::PayloadTooLarge => {
+            i18n::text(lang, "error.invalid")
+        }
+        ApiError::TooManyRequests { retry_after_seconds } | ApiError::IdempotencyQuota { retry_after_seconds } => {
+            i18n::fill(lang, "error.rate_limited", &[("seconds", &retry_after_seconds.to_string())])
+        }
+        ApiError::ApprovalBlocked { duplicates, .. } if !duplicates.is_empty() => {
+            i18n::text(lang, "error.unreviewed_duplicates")
+        }
+        ApiError::ApprovalBlocked { .. } => i18n::text(lang, "error.unconfirmed_pledges"),
+        ApiError::Unavailable | ApiError::Busy => i18n::text(lang, "error.unavailable"),
+        ApiError::Unauthenticated | ApiError::Internal(_) => i18n::text(lang, "error.internal"),
+    };
+    (status, message)
+}
+
+fn message_only(status: StatusCode) -> String {
+    format!("<!doctype html><title>{status}</title><h1>{status}</h1>")
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn percent_encode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// A page that shows a failure, already rendered in the page's language; or the way to
+/// sign in.
+#[derive(Debug)]
+pub struct PageError {
+    status: StatusCode,
+    body: String,
+    location: Option<String>,
+    /// Sends htmx to `location` as a whole page (`HX-Redirect`).
+    whole_page: bool,
+    clear_session: Option<String>,
+    retry_after: Option<u64>,
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "page error {}", self.status)
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = match &self.location {
+            Some(location) if self.whole_page => {
+                let mut response = render::html(StatusCode::UNAUTHORIZED, String::new());
+                if let Ok(value) = header::HeaderValue::from_str(location) {
+                    response.headers_mut().insert(header::HeaderName::from_static("hx-redirect"), value);
+                }
+                response
+            }
+            Some(location) => render::see_other(location).finish(),
+            None => render::html(self.status, self.body.clone()),
+        };
+        let headers = response.headers_mut();
+        if let Some(name) = &self.clear_session {
+            if let Ok(value) = header::HeaderValue::from_str(&cookies::set(name, "", 0, name.starts_with("__Host-"))) {
+                headers.append(header::SET_COOKIE, value);
+            }
+        }
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/pools/3?x=1")), "/pools/3?x=1");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "evil", "/a\nb", ""] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn a_form_comes_back_to_its_page() {
+        assert_eq!(page_of_form("/pools/7/pledge/withdraw"), "/pools/7");
+        assert_eq!(page_of_form("/needs/new"), "/needs/new");
+        assert_eq!(page_of_form("/logout"), "/");
+    }
+
+    #[test]
+    fn next_is_encoded() {
+        assert_eq!(percent_encode("/pools?state=open&q=a b"), "/pools%3Fstate%3Dopen%26q%3Da%20b");
+    }
+}

@@ -1,0 +1,160 @@
+//! `GET /`: a member's needs, pools, pledges and shares; an officer's work queue.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use serde::{Deserialize, Serialize};
+
+use super::id_of;
+use crate::{
+    error::ApiError,
+    service::{
+        self,
+        desk::{MemberDesk, OfficerDesk},
+    },
+    web::{
+        format,
+        i18n::Lang,
+        page::{Page, PageError},
+        render,
+        views::PoolLine,
+    },
+};
+
+enum Desk {
+    Member(MemberDesk),
+    Officer(OfficerDesk),
+}
+
+#[derive(Serialize)]
+struct NeedLine {
+    id: i64,
+    title: String,
+    active: bool,
+    posted: String,
+    estimate: Option<String>,
+    pool_id: i64,
+    pool_title: String,
+    pool_state: &'static str,
+}
+
+#[derive(Serialize)]
+struct MemberView {
+    needs: Vec<NeedLine>,
+    needs_total: i64,
+    pools: Vec<PoolLine>,
+    /// Pools open for pledges in which the organisation has a need but no pledge yet.
+    awaiting_pledge: Vec<PoolLine>,
+}
+
+#[derive(Serialize)]
+struct EmailLine {
+    id: i64,
+    recipient: String,
+    event_type: String,
+    attempts: i32,
+    last_error: Option<String>,
+    created: String,
+}
+
+#[derive(Serialize)]
+struct OfficerView {
+    funded: Vec<PoolLine>,
+    funded_total: i64,
+    dead_emails: Vec<EmailLine>,
+    dead_total: i64,
+    counts: Vec<(&'static str, i64)>,
+}
+
+pub async fn home(page: Page) -> Result<HttpResponse, PageError> {
+    let (user, desk) = page
+        .read(|tx, user| {
+            Ok(if user.auth.is_officer() {
+                Desk::Officer(service::desk::officer(tx)?)
+            } else {
+                Desk::Member(service::desk::member(tx, &user.auth)?)
+            })
+        })
+        .await?;
+    let lang = page.lang(Some(&user));
+    match desk {
+        Desk::Member(desk) => {
+            let view = member_view(desk, lang, user.auth.organisation_id);
+            page.render(Some(&user), StatusCode::OK, "home_member.html", view)
+        }
+        Desk::Officer(desk) => page.render(Some(&user), StatusCode::OK, "home_officer.html", officer_view(desk, lang)),
+    }
+}
+
+fn member_view(desk: MemberDesk, lang: Lang, organisation: i64) -> MemberView {
+    let needs = desk
+        .needs
+        .into_iter()
+        .map(|(need, state, pool_title)| NeedLine {
+            id: need.id,
+            title: need.title,
+            active: need.status == crate::domain::kinds::NeedStatus::Active,
+            posted: format::date(need.created_at.date(), lang),
+            estimate: need.estimated_cost_cents.map(|c| format::money(c, lang)),
+            pool_id: need.pool_id,
+            pool_title,
+            pool_state: state.as_str(),
+        })
+        .collect();
+    let awaiting_pledge = desk
+        .pools
+        .iter()
+        .filter(|v| v.pool.state.accepts_pledges())
+        .filter(|v| v.participants.iter().any(|p| p.organisation_id == organisation && !p.pledged_cents.is_positive()))
+        .map(|v| PoolLine::new(v, lang, Some(organisation)))
+        .collect();
+    MemberView {
+        needs,
+        needs_total: desk.needs_total,
+        pools: desk.pools.iter().map(|v| PoolLine::new(v, lang, Some(organisation))).collect(),
+        awaiting_pledge,
+    }
+}
+
+fn officer_view(desk: OfficerDesk, lang: Lang) -> OfficerView {
+    OfficerView {
+        funded: desk.funded.iter().map(|v| PoolLine::new(v, lang, None)).collect(),
+        funded_total: desk.funded_total,
+        dead_emails: desk
+            .dead_emails
+            .into_iter()
+            .map(|row| EmailLine {
+                id: row.id,
+                recipient: row.recipient_email,
+                event_type: row.event_type,
+                attempts: row.attempts,
+                last_error: row.last_error,
+                created: format::when(row.created_at, lang),
+            })
+            .collect(),
+        dead_total: desk.dead_total,
+        counts: desk.counts.into_iter().map(|(state, n)| (state.as_str(), n)).collect(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// `POST /outbox/{id}/requeue` (officers): a dead email goes back in the queue.
+pub async fn requeue(
+    page: Page,
+    path: web::Path<String>,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, PageError> {
+    page.check_csrf(&form.csrf_token)?;
+    let id = id_of(&page, &path)?;
+    page.write(move |tx, user| {
+        if !user.auth.is_officer() {
+            return Err(ApiError::Forbidden("only officers of the central purchasing office may do this"));
+        }
+        service::outbox::requeue(tx, id)
+    })
+    .await?;
+    Ok(render::see_other("/").finish())
+}

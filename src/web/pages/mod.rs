@@ -1,0 +1,16 @@
+//! The page handlers, one module per page or group of forms.
+
+pub mod catalogue;
+pub mod home;
+pub mod login;
+pub mod needs;
+pub mod pool_actions;
+pub mod pools;
+
+use super::page::{Page, PageError};
+use crate::error::ApiError;
+
+/// The id in a page's path; anything else names no page (404, as a page).
+pub fn id_of(page: &Page, raw: &str) -> Result<i64, PageError> {
+    raw.parse().map_err(|_| page.fail(None, ApiError::NotFound))
+}

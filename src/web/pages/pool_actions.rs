@@ -1,0 +1,222 @@
+//! The forms of a pool's page: a member's pledge, the officers' decisions and procurement
+//! steps. Each runs the API's service function in one unit of work and answers `303` back
+//! to the pool, or the pool's page again with the error beside the form's field and the
+//! values typed kept.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, ResponseError, http::StatusCode, web};
+
+use super::{id_of, pools};
+use crate::{
+    db::{WriteTx, models::pool::Pool},
+    domain::{money::Cents, text},
+    error::{ApiError, ApiResult},
+    routes::pool_actions::{LICENCES, repository_url},
+    service::{self, pools::Step, web_sessions::WebUser},
+    web::{
+        forms::{FormErrors, shown_with_the_form},
+        i18n::Lang,
+        page::{Page, PageError},
+        render,
+    },
+};
+
+/// A form's fields as posted.
+type Fields = web::Form<HashMap<String, String>>;
+
+/// One form of a pool's page.
+struct Form<A> {
+    /// The form's name: the prefix of its fields' ids.
+    name: &'static str,
+    /// Where an error that belongs to no field is shown.
+    first_field: &'static str,
+    /// The API's names of fields whose form names differ.
+    renamed: &'static [(&'static str, &'static str)],
+    officers: bool,
+    /// What the fields ask for, or the errors of each field, in a language.
+    parse: fn(&HashMap<String, String>, Lang) -> Result<A, FormErrors>,
+    /// The service call, in the unit of work; returns the pool to go back to.
+    run: fn(&mut WriteTx, &WebUser, i64, A) -> ApiResult<Pool>,
+}
+
+const OFFICERS_ONLY: ApiError = ApiError::Forbidden("only officers of the central purchasing office may do this");
+const NO_PLEDGE_BY_OFFICERS: ApiError = ApiError::Forbidden("only members of a participating organisation may do this");
+
+impl<A: Send + 'static> Form<A> {
+    /// Checks the token, parses, runs the service in one unit of work for the signed-in
+    /// person, and answers `303` to the pool; or the pool's page with the errors.
+    async fn submit(self, page: Page, raw_id: &str, fields: Fields) -> Result<HttpResponse, PageError> {
+        let mut values = fields.into_inner();
+        let token = values.remove("csrf_token").unwrap_or_default();
+        page.check_csrf(&token)?;
+        let id = id_of(&page, raw_id)?;
+        let parse = self.parse;
+        let action = match parse(&values, page.lang(None)) {
+            Ok(action) => action,
+            Err(_) => {
+                let kept = values.clone();
+                let errors = move |lang| parse(&values, lang).err().unwrap_or_default();
+                return pools::again(&page, id, kept, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+        };
+        let (officers, run) = (self.officers, self.run);
+        let outcome = page
+            .attempt(move |tx, user| match (officers, user.auth.is_officer()) {
+                (true, false) => Err(OFFICERS_ONLY),
+                (false, true) => Err(NO_PLEDGE_BY_OFFICERS),
+                _ => run(tx, user, id, action),
+            })
+            .await;
+        match outcome {
+            Ok((_, pool)) => Ok(render::see_other(&format!("/pools/{}", pool.id)).finish()),
+            Err(refused) if shown_with_the_form(&refused) => {
+                let status = refused.status_code();
+                let (name, first, renamed) = (self.name, self.first_field, self.renamed);
+                let errors = move |lang| FormErrors::refused(lang, name, first, renamed, &refused);
+                pools::again(&page, id, values, errors, status).await
+            }
+            Err(other) => Err(page.fail(None, other)),
+        }
+    }
+}
+
+fn field<'a>(values: &'a HashMap<String, String>, name: &str) -> &'a str {
+    values.get(name).map_or("", String::as_str)
+}
+
+fn nothing(_: &HashMap<String, String>, _: Lang) -> Result<(), FormErrors> {
+    Ok(())
+}
+
+/// `POST /pools/{id}/pledge` (members): field `amount`, in euros as people write them.
+pub async fn pledge(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    Form {
+        name: "pledge",
+        first_field: "amount",
+        renamed: &[("amount_cents", "amount")],
+        officers: false,
+        parse: |values, lang| {
+            let mut errors = FormErrors::new("pledge");
+            errors.amount(lang, "amount", field(values, "amount")).ok_or(errors)
+        },
+        run: |tx, user, id, amount: Cents| service::pledges::set(tx, &user.auth, id, amount),
+    }
+    .submit(page, &path, fields)
+    .await
+}
+
+/// `POST /pools/{id}/pledge/withdraw` (members).
+pub async fn withdraw_pledge(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    Form {
+        name: "withdraw",
+        first_field: "submit",
+        renamed: &[],
+        officers: false,
+        parse: nothing,
+        run: |tx, user, id, ()| service::pledges::withdraw(tx, &user.auth, id),
+    }
+    .submit(page, &path, fields)
+    .await
+}
+
+/// An officer's step that needs no field.
+fn step_form(name: &'static str, parse: fn(&HashMap<String, String>, Lang) -> Result<Step, FormErrors>) -> Form<Step> {
+    let first_field = match name {
+        "reject" | "cancel" => "reason",
+        "award" => "supplier",
+        "deliver" => "repository_url",
+        _ => "submit",
+    };
+    Form {
+        name,
+        first_field,
+        renamed: &[("amount_cents", "amount")],
+        officers: true,
+        parse,
+        run: |tx, user, id, step| service::pools::step(tx, user.auth.id, id, step),
+    }
+}
+
+fn reason(values: &HashMap<String, String>, lang: Lang, form: &str) -> Result<String, FormErrors> {
+    let mut errors = FormErrors::new(form);
+    errors.check(lang, "reason", "field.reason.invalid", text::reason(field(values, "reason"))).ok_or(errors)
+}
+
+/// `POST /pools/{id}/approve` (officers; the pool is funded).
+pub async fn approve(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    step_form("approve", |_, _| Ok(Step::Approve)).submit(page, &path, fields).await
+}
+
+/// `POST /pools/{id}/reject` (officers): field `reason`.
+pub async fn reject(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    step_form("reject", |v, lang| reason(v, lang, "reject").map(|reason| Step::Reject { reason }))
+        .submit(page, &path, fields)
+        .await
+}
+
+/// `POST /pools/{id}/cancel` (officers): field `reason`.
+pub async fn cancel(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    step_form("cancel", |v, lang| reason(v, lang, "cancel").map(|reason| Step::Cancel { reason }))
+        .submit(page, &path, fields)
+        .await
+}
+
+/// `POST /pools/{id}/award` (officers): fields `supplier` and `amount` (euros).
+pub async fn award(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    step_form("award", |values, lang| {
+        let mut errors = FormErrors::new("award");
+        let supplier = errors.check(lang, "supplier", "field.supplier.invalid", text::name(field(values, "supplier")));
+        let amount = errors.amount(lang, "amount", field(values, "amount"));
+        match (supplier, amount) {
+            (Some(supplier), Some(amount_cents)) => Ok(Step::Award { supplier, amount_cents }),
+            _ => Err(errors),
+        }
+    })
+    .submit(page, &path, fields)
+    .await
+}
+
+/// `POST /pools/{id}/deliver` (officers): fields `repository_url` and `licence`.
+pub async fn deliver(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    step_form("deliver", |values, lang| {
+        let mut errors = FormErrors::new("deliver");
+        let url = errors.check(
+            lang,
+            "repository_url",
+            "field.repository_url.invalid",
+            repository_url(field(values, "repository_url")),
+        );
+        let licence = field(values, "licence").trim().to_owned();
+        let licence = errors.check(
+            lang,
+            "licence",
+            "field.licence.invalid",
+            LICENCES.contains(&licence.as_str()).then_some(licence).ok_or(()),
+        );
+        match (url, licence) {
+            (Some(repository_url), Some(licence)) => Ok(Step::Deliver { repository_url, licence }),
+            _ => Err(errors),
+        }
+    })
+    .submit(page, &path, fields)
+    .await
+}
+
+/// `POST /pools/{id}/merge` (officers): field `into_pool_id`; `303` to the surviving pool.
+pub async fn merge(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    Form {
+        name: "merge",
+        first_field: "into_pool_id",
+        renamed: &[],
+        officers: true,
+        parse: |values, lang| {
+            let mut errors = FormErrors::new("merge");
+            let raw = field(values, "into_pool_id").trim().trim_start_matches('#');
+            errors.check(lang, "into_pool_id", "field.into_pool_id.invalid", raw.parse::<i64>()).ok_or(errors)
+        },
+        run: |tx, user, id, into| service::pools::merge(tx, user.auth.id, id, into),
+    }
+    .submit(page, &path, fields)
+    .await
+}

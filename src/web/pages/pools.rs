@@ -1,0 +1,305 @@
+//! The list of pools and a pool's page: its description, participants with their pledges
+//! and shares, its history, and the forms its viewer may use.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::id_of;
+use crate::{
+    db::models::{event::Event, pool::PoolFilter},
+    domain::{
+        amount,
+        cpv::CpvCode,
+        money::Cents,
+        pool_state::{PoolState, Transition},
+        text,
+    },
+    routes::pool_actions::LICENCES,
+    service::{self, pool_view::PoolPage, web_sessions::WebUser},
+    web::{
+        format,
+        forms::FormErrors,
+        i18n::{self, Lang},
+        page::{Page, PageError},
+        views::PoolLine,
+    },
+};
+
+/// Pools per page of the list.
+const PER_PAGE: i64 = 25;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    state: Option<String>,
+    q: Option<String>,
+    /// Text, so that a page number typed wrong in the address shows the first page.
+    page: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ListView {
+    pools: Vec<PoolLine>,
+    total: i64,
+    state: String,
+    q: String,
+    states: Vec<&'static str>,
+    page: i64,
+    previous: Option<i64>,
+    next: Option<i64>,
+}
+
+/// `GET /pools?state=&q=&page=`: pools, newest first (the API's `GET /api/v1/pools`).
+pub async fn list(page: Page, query: web::Query<ListQuery>) -> Result<HttpResponse, PageError> {
+    let query = query.into_inner();
+    let state = query.state.as_deref().and_then(|s| PoolState::parse(s).ok());
+    let q = query.q.as_deref().and_then(|q| text::clean(q, 0, 200, false).ok()).unwrap_or_default();
+    let number = query.page.and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, 100_000);
+    let filter =
+        PoolFilter { state, cpv_prefix: None, words: q.split_whitespace().take(8).map(str::to_owned).collect() };
+    let offset = (number - 1) * PER_PAGE;
+    let (user, (views, total)) =
+        page.read(move |tx, _| service::pool_view::list(tx, &filter, PER_PAGE, offset)).await?;
+    let lang = page.lang(Some(&user));
+    let own = (!user.auth.is_officer()).then_some(user.auth.organisation_id);
+    let view = ListView {
+        pools: views.iter().map(|v| PoolLine::new(v, lang, own)).collect(),
+        total,
+        state: state.map(PoolState::as_str).unwrap_or_default().to_owned(),
+        q,
+        states: PoolState::ALL.iter().map(|s| s.as_str()).collect(),
+        page: number,
+        previous: (number > 1).then_some(number - 1),
+        next: (offset + PER_PAGE < total).then_some(number + 1),
+    };
+    page.render(Some(&user), StatusCode::OK, "pools.html", view)
+}
+
+/// `GET /pools/{id}`: one unit of work, one template.
+pub async fn pool(page: Page, path: web::Path<String>) -> Result<HttpResponse, PageError> {
+    let id = id_of(&page, &path)?;
+    let (user, found) = page.read(move |tx, _| service::pool_view::page(tx, id)).await?;
+    let view = pool_view(&page, &user, found, None);
+    page.render(Some(&user), StatusCode::OK, "pool.html", view)
+}
+
+/// A pool's page again after one of its forms was refused: the errors beside the fields
+/// of that form (worded once the page's language is known), the values typed kept.
+pub async fn again(
+    page: &Page,
+    id: i64,
+    values: HashMap<String, String>,
+    errors: impl FnOnce(Lang) -> FormErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let (user, found) = page.read(move |tx, _| service::pool_view::page(tx, id)).await?;
+    let failed = FailedForm { values, errors: errors(page.lang(Some(&user))) };
+    let view = pool_view(page, &user, found, Some(failed));
+    page.render(Some(&user), status, "pool.html", view)
+}
+
+/// A refused form of a pool's page: what was typed and what is wrong.
+struct FailedForm {
+    values: HashMap<String, String>,
+    errors: FormErrors,
+}
+
+#[derive(Serialize)]
+struct ParticipantLine {
+    name: String,
+    pledged: String,
+    share: String,
+    own: bool,
+}
+
+#[derive(Serialize)]
+struct HistoryLine {
+    when: String,
+    text: String,
+}
+
+/// Which forms the viewer may use: by role, and by the lifecycle's own transition rules.
+#[derive(Serialize)]
+struct Forms {
+    pledge: bool,
+    withdraw_pledge: bool,
+    approve: bool,
+    reject: bool,
+    cancel: bool,
+    award: bool,
+    deliver: bool,
+    merge: bool,
+}
+
+impl Forms {
+    fn for_viewer(state: PoolState, officer: bool, has_pledge: bool) -> Self {
+        let can = |t: Transition| officer && state.apply(t).is_ok();
+        Self {
+            pledge: !officer && state.accepts_pledges(),
+            withdraw_pledge: !officer && state.accepts_pledges() && has_pledge,
+            approve: can(Transition::Approve),
+            reject: can(Transition::Reject),
+            cancel: can(Transition::Cancel),
+            award: can(Transition::Award),
+            deliver: can(Transition::Deliver),
+            merge: can(Transition::MergeAway),
+        }
+    }
+}
+
+/// The fields of each form of a pool's page.
+const FIELDS: [(&str, &[&str]); 6] = [
+    ("pledge", &["amount"]),
+    ("reject", &["reason"]),
+    ("cancel", &["reason"]),
+    ("award", &["supplier", "amount"]),
+    ("deliver", &["repository_url", "licence"]),
+    ("merge", &["into_pool_id"]),
+];
+
+#[derive(Serialize)]
+struct PoolView {
+    summary: PoolLine,
+    description: String,
+    cpv_code: Option<String>,
+    cpv_label: Option<&'static str>,
+    deadline: Option<String>,
+    reason: Option<String>,
+    supplier: Option<String>,
+    award: Option<String>,
+    merged_into: Option<i64>,
+    needs_count: i64,
+    participants: Vec<ParticipantLine>,
+    history: Vec<HistoryLine>,
+    more_history: bool,
+    forms: Forms,
+    /// The value of each field of each form (`values.reject.reason`): what was typed into
+    /// the refused form, the current pledge in the pledge form, empty elsewhere.
+    values: HashMap<&'static str, HashMap<&'static str, String>>,
+    errors: FormErrors,
+    licences: &'static [&'static str],
+}
+
+fn pool_view(page: &Page, user: &WebUser, found: PoolPage, failed: Option<FailedForm>) -> PoolView {
+    let lang = page.lang(Some(user));
+    let officer = user.auth.is_officer();
+    let own = (!officer).then_some(user.auth.organisation_id);
+    let PoolPage { view, history, more, names } = found;
+    let own_pledge = view
+        .participants
+        .iter()
+        .find(|p| Some(p.organisation_id) == own)
+        .map(|p| p.pledged_cents)
+        .filter(|c| c.is_positive());
+    let pool = &view.pool;
+    let (typed, errors) = failed.map_or_else(|| (HashMap::new(), FormErrors::default()), |f| (f.values, f.errors));
+    let mut values: HashMap<&'static str, HashMap<&'static str, String>> = FIELDS
+        .iter()
+        .map(|(form, fields)| (*form, fields.iter().map(|field| (*field, String::new())).collect()))
+        .collect();
+    if let Some(pledge) = own_pledge {
+        values.entry("pledge").or_default().insert("amount", amount::to_field(pledge, lang.as_str()));
+    }
+    if let Some(form) = values.get_mut(errors.form.as_str()) {
+        for (field, value) in form.iter_mut() {
+            *value = typed.get(*field).cloned().unwrap_or_default();
+        }
+    }
+    PoolView {
+        summary: PoolLine::new(&view, lang, own),
+        description: pool.description.clone(),
+        cpv_code: pool.cpv_code.clone(),
+        cpv_label: pool.cpv_code.as_deref().and_then(CpvCode::label),
+        deadline: pool.deadline.map(|d| format::date(d, lang)),
+        reason: pool.reason.clone(),
+        supplier: pool.supplier.clone(),
+        award: pool.award_cents.map(|c| format::money(c, lang)),
+        merged_into: pool.merged_into_pool_id,
+        needs_count: view.needs_count,
+        participants: view
+            .participants
+            .iter()
+            .map(|p| ParticipantLine {
+                name: p.name.clone(),
+                pledged: format::money(p.pledged_cents, lang),
+                share: format::money(p.share_cents, lang),
+                own: Some(p.organisation_id) == own,
+            })
+            .collect(),
+        history: history.iter().map(|e| history_line(e, &names, lang)).collect(),
+        more_history: more,
+        forms: Forms::for_viewer(pool.state, officer, own_pledge.is_some()),
+        values,
+        errors,
+        licences: LICENCES,
+    }
+}
+
+/// One event of the history in words. Another organisation's need is named by its
+/// organisation only: its text is that organisation's business.
+fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Lang) -> HistoryLine {
+    let data: Value = serde_json::from_str(&event.data).unwrap_or_default();
+    let organisation = data["organisation_id"].as_i64().and_then(|id| names.get(&id)).cloned().unwrap_or_default();
+    let money = |field: &str| data[field].as_i64().map(|c| format::money(Cents::new(c), lang)).unwrap_or_default();
+    let string = |field: &str| data[field].as_str().unwrap_or_default().to_owned();
+    let key = format!("event.{}", event.event_type);
+    let text = if i18n::has(&key) {
+        i18n::fill(
+            lang,
+            &key,
+            &[
+                ("organisation", &organisation),
+                ("amount", &money("amount_cents")),
+                ("pledged", &money("pledged_cents")),
+                ("reason", &string("reason")),
+                ("supplier", &string("supplier")),
+                ("licence", &string("licence")),
+                (
+                    "pool",
+                    &data["into_pool_id"].as_i64().or(data["to_pool_id"].as_i64()).unwrap_or_default().to_string(),
+                ),
+            ],
+        )
+    } else {
+        event.event_type.clone()
+    };
+    HistoryLine { when: format::when(event.at, lang), text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn officers_see_the_forms_of_the_transitions_the_state_allows() {
+        let funded = Forms::for_viewer(PoolState::Funded, true, false);
+        assert!(funded.approve && funded.reject && funded.cancel && funded.merge);
+        assert!(!funded.award && !funded.deliver && !funded.pledge);
+        let delivered = Forms::for_viewer(PoolState::Delivered, true, false);
+        assert!(!(delivered.approve || delivered.cancel || delivered.merge || delivered.deliver));
+        let member = Forms::for_viewer(PoolState::Open, false, true);
+        assert!(member.pledge && member.withdraw_pledge && !member.approve && !member.cancel);
+        assert!(!Forms::for_viewer(PoolState::Funded, false, true).pledge);
+    }
+
+    #[test]
+    fn every_state_and_every_event_of_the_lifecycle_has_words() {
+        for state in PoolState::ALL {
+            assert!(i18n::has(&format!("state.{state}")), "state.{state}");
+        }
+        for t in [
+            Transition::Fund,
+            Transition::Approve,
+            Transition::Reject,
+            Transition::Award,
+            Transition::Deliver,
+            Transition::Expire,
+            Transition::Cancel,
+            Transition::MergeAway,
+        ] {
+            assert!(i18n::has(&format!("event.{}", t.event_type())), "{}", t.event_type());
+        }
+    }
+}

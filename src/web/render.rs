@@ -1,0 +1,238 @@
+//! Templates (`templates/web/`, embedded in the binary, rendered with MiniJinja and
+//! HTML-escaped), and the headers every page carries.
+
+use std::sync::OnceLock;
+
+use actix_web::{
+    HttpResponse,
+    http::{StatusCode, header},
+};
+use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value, value::Kwargs};
+use serde::Serialize;
+
+use super::{
+    assets,
+    i18n::{self, Lang},
+};
+use crate::error::ApiError;
+
+/// What pages may load and do: their own scripts, styles and images only, nothing inline
+/// (htmx is configured not to inject styles), no framing, forms posted only here.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+
+macro_rules! templates {
+    ($($name:literal),+ $(,)?) => {
+        [$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/web/", $name)))),+]
+    };
+}
+
+/// Every page template, embedded: a missing file is a build error.
+pub(super) const TEMPLATES: [(&str, &str); 12] = templates!(
+    "_layout.html",
+    "_macros.html",
+    "error.html",
+    "login.html",
+    "home_member.html",
+    "home_officer.html",
+    "need_new.html",
+    "_similar.html",
+    "need.html",
+    "pools.html",
+    "pool.html",
+    "catalogue.html",
+);
+
+/// One environment per language: a template's `t("key")` without placeholders is replaced
+/// by its words when the template is loaded, so that rendering a page looks up nothing it
+/// can know beforehand (a pool's page has some seventy such calls). `t` with placeholders,
+/// or with a key built at render time (`t("state." ~ state)`), stays a call.
+fn env(lang: Lang) -> &'static Environment<'static> {
+    static ENVS: OnceLock<Vec<(Lang, Environment<'static>)>> = OnceLock::new();
+    let envs = ENVS.get_or_init(|| {
+        [Lang::Fr, Lang::Nl, Lang::De, Lang::En].into_iter().map(|lang| (lang, environment(lang))).collect()
+    });
+    envs.iter().find(|(l, _)| *l == lang).map_or(&envs[0].1, |(_, env)| env)
+}
+
+fn environment(lang: Lang) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_auto_escape_callback(|_| AutoEscape::Html);
+    env.set_formatter(escape);
+    env.add_function("t", translate);
+    for (name, source) in TEMPLATES {
+        // The tests render every template; one that fails to compile shows as an error
+        // page ("template not found") rather than taking the process down.
+        if let Err(error) = env.add_template_owned(name, translated(source, lang)) {
+            tracing::error!(template = name, %error, "invalid page template");
+        }
+    }
+    env
+}
+
+/// `source` with each `t("key")` replaced by the words of `key` in `lang`, as a string
+/// literal.
+fn translated(source: &str, lang: Lang) -> String {
+    let mut out = String::with_capacity(source.len() + source.len() / 2);
+    let mut rest = source;
+    while let Some(at) = rest.find("t(\"") {
+        let call = &rest[at + 3..];
+        let standalone = !rest[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.');
+        match call.find('"').filter(|end| standalone && call[end + 1..].starts_with(')')) {
+            Some(end) => {
+                let words = i18n::text(lang, &call[..end]).replace('\\', "\\\\").replace('"', "\\\"");
+                out.push_str(&rest[..at]);
+                out.push('"');
+                out.push_str(&words);
+                out.push('"');
+                rest = &call[end + 2..];
+            }
+            None => {
+                out.push_str(&rest[..at + 3]);
+                rest = call;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// HTML-escapes what a template writes (`&<>"'`, enough in text and quoted attributes),
+/// leaving `/` as it is, unlike MiniJinja's default: addresses stay readable in the source.
+fn escape(out: &mut minijinja::Output, _: &State, value: &Value) -> Result<(), minijinja::Error> {
+    let owned;
+    let text = match value.as_str() {
+        Some(text) => text,
+        None => {
+            owned = value.to_string();
+            &owned
+        }
+    };
+    if value.is_safe() {
+        return out.write_str(text).map_err(minijinja::Error::from);
+    }
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.write_str(&rest[..at])?;
+        out.write_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        })?;
+        rest = &rest[at + 1..];
+    }
+    out.write_str(rest).map_err(minijinja::Error::from)
+}
+
+/// `t("key", name=value, …)`: the message `key` in the page's language (the context's
+/// `lang`), its `{name}` placeholders filled.
+fn translate(state: &State, key: &str, args: Kwargs) -> Result<String, minijinja::Error> {
+    let lang = state.lookup("lang").and_then(|v| v.as_str().and_then(|l| i18n::Lang::parse(l).ok()));
+    let mut message = i18n::text(lang.unwrap_or(i18n::Lang::En), key);
+    for name in args.args() {
+        let value: Value = args.get(name)?;
+        message = message.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    Ok(message)
+}
+
+/// Renders `template` in `lang` with `context` (which must carry `lang` too, for the `t`
+/// calls left).
+pub fn render(template: &str, lang: Lang, context: impl Serialize) -> Result<String, ApiError> {
+    let rendered = env(lang).get_template(template).and_then(|t| t.render(context));
+    rendered.map_err(|e| ApiError::Internal(anyhow::anyhow!("page template {template}: {e:#}")))
+}
+
+/// An HTML answer with the headers every page carries.
+pub fn html(status: StatusCode, body: String) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    with_page_headers(&mut response);
+    response.content_type("text/html; charset=utf-8").body(body)
+}
+
+/// `303 See Other` to a path of this site: what a form answers once it has done its work.
+pub fn see_other(location: &str) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::SeeOther();
+    with_page_headers(&mut response);
+    response.insert_header((header::LOCATION, location.to_owned()));
+    response
+}
+
+fn with_page_headers(response: &mut actix_web::HttpResponseBuilder) {
+    response
+        .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::REFERRER_POLICY, "same-origin"))
+        // Pages show a person's own organisation's business: never kept by a shared cache.
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+}
+
+/// The addresses of the stylesheet and scripts, versioned by their content.
+#[derive(Serialize)]
+pub struct Assets {
+    pub css: String,
+    pub htmx: String,
+    pub js: String,
+}
+
+impl Assets {
+    pub fn current() -> Self {
+        Self { css: assets::url("mutua.css"), htmx: assets::url("htmx.min.js"), js: assets::url("mutua.js") }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_templates_write_is_escaped() {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        env.set_formatter(escape);
+        let out = env.render_str("{{ a }}|{{ b|safe }}", minijinja::context! { a => "<a href='/x'>&\"", b => "<b>" });
+        assert_eq!(out.unwrap(), "&lt;a href=&#39;/x&#39;&gt;&amp;&quot;|<b>");
+    }
+
+    #[test]
+    fn every_template_compiles_in_every_language() {
+        for lang in [Lang::Fr, Lang::Nl, Lang::De, Lang::En] {
+            for (name, _) in TEMPLATES {
+                env(lang).get_template(name).unwrap_or_else(|e| panic!("{lang} {name}: {e:#}"));
+            }
+        }
+    }
+
+    #[test]
+    fn words_known_beforehand_are_put_in_the_templates() {
+        let source = r#"{{ t("nav.home") }} {{ f.input("x") }} {{ t("home.more", shown=1) }} {{ t("state." ~ s) }}"#;
+        assert_eq!(
+            translated(source, Lang::Nl),
+            r#"{{ "Startpagina" }} {{ f.input("x") }} {{ t("home.more", shown=1) }} {{ t("state." ~ s) }}"#
+        );
+    }
+
+    #[test]
+    fn every_key_a_template_names_is_in_the_catalogues() {
+        let mut missing = Vec::new();
+        for (name, source) in TEMPLATES {
+            for (at, _) in source.match_indices("t(\"") {
+                // `t(` itself, not the end of another name (`input(`).
+                if source[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.') {
+                    continue;
+                }
+                let key = source[at + 3..].split('"').next().unwrap_or_default();
+                // `t("state." ~ pool.state)`: a prefix, checked where the states are listed.
+                if !key.ends_with('.') && !i18n::has(key) {
+                    missing.push(format!("{name}: {key}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys missing from the catalogues:\n{}", missing.join("\n"));
+    }
+}
