@@ -56,7 +56,7 @@ impl Application {
         let state = web::Data::new(AppState {
             cache,
             jwt: JwtKeys::new(&config.jwt_secret, config.jwt_ttl)?,
-            matcher: Matcher::new(config.match_thresholds),
+            matcher: Matcher::new(config.match_thresholds, db.clone()),
             mailer,
             mail_wake,
             login_throttle: Arc::new(LoginThrottle::default()),

@@ -227,7 +227,8 @@ pub async fn withdraw(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let need = state.db.write(caller, move |tx, caller| service::needs::withdraw(tx, caller, id)).await?;
+    let app = state.clone();
+    let need = state.db.write(caller, move |tx, caller| service::needs::withdraw(tx, &app.matcher, caller, id)).await?;
     Ok(HttpResponse::Ok().json(NeedResponse::from(need)))
 }
 
@@ -275,11 +276,11 @@ pub async fn move_need(
         .into_inner()
         .pool_id
         .ok_or_else(|| ApiError::invalid("pool_id", "required: a pool id, or null for a new pool"))?;
-    let max_per_day = state.config.max_needs_per_day;
+    let app = state.clone();
     let (need, view) = state
         .db
         .write(caller, move |tx, caller| {
-            let (need, pool) = service::needs::move_to(tx, caller, id, to, max_per_day)?;
+            let (need, pool) = service::needs::move_to(tx, &app.matcher, caller, id, to, app.config.max_needs_per_day)?;
             Ok((need, pool_view::with_participants(tx, pool)?))
         })
         .await?;

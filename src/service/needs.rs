@@ -3,7 +3,10 @@
 use chrono::Duration;
 use serde_json::json;
 
-use super::matcher::{Matcher, SimilarPool};
+use super::{
+    duplicates,
+    matcher::{IndexChange, Matcher, SimilarPool},
+};
 use crate::{
     auth::AuthUser,
     db::{
@@ -98,6 +101,7 @@ pub fn post(
             "similar_pools": outcome.similar,
         }),
     )?;
+    duplicates::refresh(tx, matcher, vec![IndexChange::Upsert((need.clone(), locale))], &[pool.id])?;
     Ok(Posted { need, pool, merged, similar: outcome.similar })
 }
 
@@ -185,8 +189,9 @@ pub fn list(
 
 /// Withdraws a need of the caller's organisation. Its pledge, if any, stays until withdrawn
 /// on its own: money and needs are separate decisions.
-pub fn withdraw(tx: &mut WriteTx, actor: &AuthUser, need_id: i64) -> ApiResult<Need> {
+pub fn withdraw(tx: &mut WriteTx, matcher: &Matcher, actor: &AuthUser, need_id: i64) -> ApiResult<Need> {
     tx.lock_matching()?;
+    matcher.catch_up(tx)?;
     let need = visible(tx, actor, need_id)?;
     if need.status != NeedStatus::Active {
         return Err(ApiError::Conflict("the need is already withdrawn".into()));
@@ -199,6 +204,7 @@ pub fn withdraw(tx: &mut WriteTx, actor: &AuthUser, need_id: i64) -> ApiResult<N
         Some(actor.id),
         &json!({"need_id": need.id, "organisation_id": need.organisation_id}),
     )?;
+    duplicates::refresh(tx, matcher, vec![IndexChange::Remove(need.id)], &[need.pool_id])?;
     Ok(need)
 }
 
@@ -209,12 +215,14 @@ pub fn withdraw(tx: &mut WriteTx, actor: &AuthUser, need_id: i64) -> ApiResult<N
 /// so: a commune agreeing with a suggestion is evidence a later matcher can learn from.
 pub fn move_to(
     tx: &mut WriteTx,
+    matcher: &Matcher,
     actor: &AuthUser,
     need_id: i64,
     to: Option<i64>,
     max_per_day: u32,
 ) -> ApiResult<(Need, Pool)> {
     tx.lock_matching()?;
+    matcher.catch_up(tx)?;
     let need = visible(tx, actor, need_id)?;
     if need.status != NeedStatus::Active {
         return Err(ApiError::Conflict("a withdrawn need cannot move".into()));
@@ -267,6 +275,8 @@ pub fn move_to(
     });
     event::record(tx, Some(need.pool_id), "need.moved_out", Some(actor.id), &data)?;
     event::record(tx, Some(target.id), "need.moved", Some(actor.id), &data)?;
+    let locale = organisation::locale_of(tx, moved.organisation_id)?;
+    duplicates::refresh(tx, matcher, vec![IndexChange::Upsert((moved.clone(), locale))], &[need.pool_id, target.id])?;
     Ok((moved, target))
 }
 
