@@ -138,11 +138,19 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let input = parse_need(&body.title, &body.description, body.cpv_code.as_deref(), body.estimated_cost_cents)?;
+    // Ranked before the write, beside other requests; the write ranks again only if the
+    // index changed in between.
+    let (app, prepared_for) = (state.clone(), input.clone());
+    let prepared = state
+        .db
+        .read(caller.clone(), move |tx, caller| service::needs::prepare(tx, &app.matcher, caller, &prepared_for))
+        .await?;
     let app = state.clone();
     let (posted, view) = state
         .db
         .write(caller, move |tx, caller| {
-            let posted = service::needs::post(tx, &app.matcher, caller, input, app.config.max_needs_per_day)?;
+            let posted =
+                service::needs::post(tx, &app.matcher, caller, input, app.config.max_needs_per_day, Some(prepared))?;
             let view = pool_view::with_participants(tx, posted.pool.clone())?;
             Ok((posted, view))
         })

@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::json;
 
 use super::{
-    matcher::{IndexChange, Matcher},
+    matcher::{IndexChange, Matcher, Ranking},
     pool_view,
 };
 use crate::{
@@ -44,6 +44,30 @@ pub fn refresh(tx: &mut WriteTx, matcher: &Matcher, changes: Vec<IndexChange>, p
         // Three decimals, as scores are shown everywhere else.
         let found: Vec<(i64, f64)> = found.iter().map(|s| (s.pool_id, (s.score * 1000.0).round() / 1000.0)).collect();
         duplicate::replace_for_pool(tx, pool_id, &found, now)?;
+    }
+    Ok(())
+}
+
+/// After a need was posted into `pool_id`: the pools its text ranked at or above the review
+/// threshold (`ranking`, the ranking the post was decided on) become candidates of that
+/// pool, unless dismissed with it. Adding a need only adds to what a pool says, so its
+/// other pairs stand; the pair score is the best either way, so a pair already scored
+/// higher keeps its score. No search beyond the post's own.
+pub fn posted(tx: &mut WriteTx, matcher: &Matcher, pool_id: i64, ranking: &Ranking) -> ApiResult<()> {
+    let review = matcher.thresholds().review;
+    let close: Vec<(i64, f64)> = ranking
+        .ranked
+        .iter()
+        .filter(|(s, _)| s.pool_id != pool_id && s.score >= review)
+        .map(|(s, _)| (s.pool_id, (s.score * 1000.0).round() / 1000.0))
+        .collect();
+    if close.is_empty() {
+        return Ok(());
+    }
+    let dismissed = duplicate::dismissed_with(tx, pool_id)?;
+    let now = db::now();
+    for (other, score) in close.into_iter().filter(|(other, _)| !dismissed.contains(other)) {
+        duplicate::raise(tx, pool_id, other, score, now)?;
     }
     Ok(())
 }

@@ -47,6 +47,24 @@ struct Inner {
     suspect: HashSet<i64>,
     /// The database's count of failed write batches when the index was last caught up.
     failed_batches: u64,
+    /// Counts every change of the index: a ranking made at one version holds while the
+    /// index is still at it.
+    version: u64,
+}
+
+impl Inner {
+    fn empty(failed_batches: u64, version: u64) -> Self {
+        Self { index: Index::new(), cursor: None, suspect: HashSet::new(), failed_batches, version }
+    }
+}
+
+/// The pools ranked for a need's text (those that can take needs, best first, with their
+/// titles), as the index stood at one version. Made before a post's write transaction, it
+/// spares the writer the search when nothing changed in between ([`Matcher::current`]).
+#[derive(Clone, Debug)]
+pub struct Ranking {
+    pub ranked: Vec<(PoolScore, String)>,
+    version: u64,
 }
 
 /// A change a unit of work makes to what the index holds, applied at once.
@@ -87,8 +105,7 @@ const SEARCH_DEPTH: usize = 30;
 
 impl Matcher {
     pub fn new(thresholds: Thresholds, db: Db) -> Self {
-        let inner = Inner { index: Index::new(), cursor: None, suspect: HashSet::new(), failed_batches: 0 };
-        Self { inner: Mutex::new(inner), thresholds, db }
+        Self { inner: Mutex::new(Inner::empty(0, 0)), thresholds, db }
     }
 
     pub fn thresholds(&self) -> &Thresholds {
@@ -106,7 +123,7 @@ impl Matcher {
         let failed = self.db.failed_batches();
         if failed != inner.failed_batches {
             tracing::warn!("a write batch failed to commit: the matcher's index is loaded again");
-            *inner = Inner { index: Index::new(), cursor: None, suspect: HashSet::new(), failed_batches: failed };
+            *inner = Inner::empty(failed, inner.version + 1);
         }
         catch_up(tx, inner)
     }
@@ -121,6 +138,7 @@ impl Matcher {
         pools: &[(i64, HashSet<i64>)],
     ) -> Vec<(i64, Vec<PoolScore>)> {
         let mut inner = self.inner();
+        inner.version += 1;
         for change in changes {
             match change {
                 IndexChange::Upsert(indexed) => {
@@ -157,7 +175,27 @@ impl Matcher {
     /// Ranks the pools that may take `text` and applies the decision rule. A caller that
     /// acts on the outcome holds the matching lock ([`WriteTx::lock_matching`]).
     pub fn decide(&self, tx: &mut Tx, text: &NeedText) -> ApiResult<Outcome> {
-        let ranked = self.search(tx, text)?;
+        let ranking = self.rank(tx, text)?;
+        Ok(self.decide_ranked(&ranking))
+    }
+
+    /// The ranking to act on in a write transaction that holds the matching lock: the one
+    /// `prepared` before the transaction if the index has not changed since, else a new one.
+    pub fn current(&self, tx: &mut Tx, text: &NeedText, prepared: Option<Ranking>) -> ApiResult<Ranking> {
+        let version = {
+            let mut inner = self.inner();
+            self.catch_up_locked(tx, &mut inner)?;
+            inner.version
+        };
+        match prepared {
+            Some(ranking) if ranking.version == version => Ok(ranking),
+            _ => self.rank(tx, text),
+        }
+    }
+
+    /// The decision rule applied to a ranking.
+    pub fn decide_ranked(&self, ranking: &Ranking) -> Outcome {
+        let ranked = &ranking.ranked;
         let Decision { merge_into, similar } =
             decide(&ranked.iter().map(|(s, _)| *s).collect::<Vec<_>>(), &self.thresholds);
         let titled = |score: &PoolScore| SimilarPool {
@@ -165,21 +203,21 @@ impl Matcher {
             title: ranked.iter().find(|(s, _)| s.pool_id == score.pool_id).map(|(_, t)| t.clone()).unwrap_or_default(),
             score: (score.score * 1000.0).round() / 1000.0,
         };
-        Ok(Outcome {
+        Outcome {
             merge_into: merge_into.and_then(|id| ranked.iter().find(|(s, _)| s.pool_id == id)).map(|(s, _)| titled(s)),
             similar: similar.iter().map(titled).collect(),
-        })
+        }
     }
 
     /// Pools similar to `text` that can still take needs, best first, with their titles.
     /// The text is analysed before the index's lock is taken: analysing 10 000 characters
     /// must not hold up the other requests that need the index.
-    pub fn search(&self, tx: &mut Tx, text: &NeedText) -> ApiResult<Vec<(PoolScore, String)>> {
+    pub fn rank(&self, tx: &mut Tx, text: &NeedText) -> ApiResult<Ranking> {
         let query = analyse(text);
-        let ranked = {
+        let (ranked, version) = {
             let mut inner = self.inner();
             self.catch_up_locked(tx, &mut inner)?;
-            inner.index.search_analysed(&query, SEARCH_DEPTH)
+            (inner.index.search_analysed(&query, SEARCH_DEPTH), inner.version)
         };
         let ids: Vec<i64> = ranked.iter().map(|s| s.pool_id).collect();
         let living: HashMap<i64, String> = pool::states(tx, &ids)?
@@ -187,7 +225,9 @@ impl Matcher {
             .filter(|(_, state, _)| state.is_matchable())
             .map(|(id, _, title)| (id, title))
             .collect();
-        Ok(ranked.into_iter().filter_map(|score| Some((score, living.get(&score.pool_id)?.clone()))).collect())
+        let ranked =
+            ranked.into_iter().filter_map(|score| Some((score, living.get(&score.pool_id)?.clone()))).collect();
+        Ok(Ranking { ranked, version })
     }
 
     /// Pools close to a need not yet posted, best first, at most 10: the pool it would
@@ -207,6 +247,9 @@ impl Matcher {
 /// index events recorded since.
 fn catch_up(tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
     // A suspect stays suspect until it was read back.
+    if !inner.suspect.is_empty() {
+        inner.version += 1;
+    }
     while let Some(&need_id) = inner.suspect.iter().next() {
         match need::active_by_id(tx, need_id)? {
             Some(indexed) => upsert(&mut inner.index, &indexed),
@@ -226,11 +269,13 @@ fn catch_up(tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
             }
         }
         inner.cursor = Some(last);
+        inner.version += 1;
         tracing::info!(needs = inner.index.len(), "matcher index loaded");
         return Ok(());
     };
     let events = event::of_types_after(tx, INDEX_EVENTS, cursor)?;
     let Some(last) = events.last().map(|e| e.id) else { return Ok(()) };
+    inner.version += 1;
     for event in events {
         let data: serde_json::Value = serde_json::from_str(&event.data).unwrap_or_default();
         if event.event_type == "pool.merged" {

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{
     duplicates,
-    matcher::{IndexChange, Matcher, SimilarPool},
+    matcher::{IndexChange, Matcher, Ranking, SimilarPool},
 };
 use crate::{
     auth::AuthUser,
@@ -19,7 +19,7 @@ use crate::{
         },
     },
     domain::{
-        kinds::{NeedStatus, PoolKind},
+        kinds::{Locale, NeedStatus, PoolKind},
         matching::NeedText,
         money::Cents,
         pool_state::PoolState,
@@ -45,30 +45,56 @@ pub struct Posted {
     pub similar: Vec<SimilarPool>,
 }
 
+/// Ranks the pools a need could join, before the transaction that posts it: the search
+/// (the costly part of matching) then runs beside other requests rather than while the
+/// post holds the writer, which repeats it only if the index changed in between.
+pub fn prepare(tx: &mut Tx, matcher: &Matcher, actor: &AuthUser, input: &NeedInput) -> ApiResult<Ranking> {
+    let locale = organisation::locale_of(tx, actor.organisation_id)?;
+    matcher.rank(tx, &text_of(input, locale))
+}
+
+fn text_of(input: &NeedInput, locale: Locale) -> NeedText<'_> {
+    NeedText {
+        title: &input.title,
+        description: &input.description,
+        cpv_code: input.cpv_code.as_deref(),
+        locale_hint: locale.as_str(),
+    }
+}
+
 /// Posts a need for the caller's organisation: it joins the pool of the same need, or
-/// opens its own; similar pools are returned as suggestions.
+/// opens its own; similar pools are returned as suggestions. `prepared` is the ranking
+/// [`prepare`] made before the transaction, if any.
 pub fn post(
     tx: &mut WriteTx,
     matcher: &Matcher,
     actor: &AuthUser,
     input: NeedInput,
     max_per_day: u32,
+    prepared: Option<Ranking>,
 ) -> ApiResult<Posted> {
     check_daily_cap(tx, Counted::NeedsPosted, actor.organisation_id, max_per_day)?;
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
     tx.lock_matching()?;
-    let outcome = matcher.decide(
-        tx,
-        &NeedText {
-            title: &input.title,
-            description: &input.description,
-            cpv_code: input.cpv_code.as_deref(),
-            locale_hint: locale.as_str(),
-        },
-    )?;
-    let (pool, merged, score) = match &outcome.merge_into {
-        Some(best) => (pool::lock(tx, best.pool_id)?, true, Some(best.score)),
-        None => (open_pool(tx, &input, actor, max_per_day)?, false, None),
+    let mut ranking = matcher.current(tx, &text_of(&input, locale), prepared)?;
+    let mut outcome = matcher.decide_ranked(&ranking);
+    let mut target = match &outcome.merge_into {
+        Some(best) => Some(pool::lock(tx, best.pool_id)?),
+        None => None,
+    };
+    if target.as_ref().is_some_and(|pool| !pool.state.accepts_needs()) {
+        // A prepared ranking read the pools' states before the transaction: the pool to
+        // join has ended since. Rank again, with the states as they are now.
+        ranking = matcher.rank(tx, &text_of(&input, locale))?;
+        outcome = matcher.decide_ranked(&ranking);
+        target = match &outcome.merge_into {
+            Some(best) => Some(pool::lock(tx, best.pool_id)?),
+            None => None,
+        };
+    }
+    let (pool, merged, score) = match (target, &outcome.merge_into) {
+        (Some(pool), Some(best)) => (pool, true, Some(best.score)),
+        _ => (open_pool(tx, &input, actor, max_per_day)?, false, None),
     };
     let similar_json = serde_json::to_string(&outcome.similar).map_err(|e| ApiError::Internal(e.into()))?;
     let need = need::insert(
@@ -101,7 +127,7 @@ pub fn post(
             "similar_pools": outcome.similar,
         }),
     )?;
-    duplicates::refresh(tx, matcher, vec![IndexChange::Upsert((need.clone(), locale))], &[pool.id])?;
+    duplicates::posted(tx, matcher, pool.id, &ranking)?;
     Ok(Posted { need, pool, merged, similar: outcome.similar })
 }
 

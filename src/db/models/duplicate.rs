@@ -54,6 +54,29 @@ pub fn delete_for_pool(tx: &mut WriteTx, pool_id: i64) -> QueryResult<usize> {
         .execute(tx.conn())
 }
 
+/// Records a pair at `score`, or raises the score of a pair already recorded lower.
+pub fn raise(tx: &mut WriteTx, a: i64, b: i64, score: f64, at: NaiveDateTime) -> QueryResult<()> {
+    let (low, high) = key(a, b);
+    let current: Option<f64> =
+        candidates::table.find((low, high)).select(candidates::score).first(tx.conn()).optional()?;
+    match current {
+        Some(existing) if existing >= score => Ok(()),
+        Some(_) => diesel::update(candidates::table.find((low, high)))
+            .set((candidates::score.eq(score), candidates::updated_at.eq(at)))
+            .execute(tx.conn())
+            .map(drop),
+        None => diesel::insert_into(candidates::table)
+            .values((
+                candidates::pool_low.eq(low),
+                candidates::pool_high.eq(high),
+                candidates::score.eq(score),
+                candidates::updated_at.eq(at),
+            ))
+            .execute(tx.conn())
+            .map(drop),
+    }
+}
+
 pub fn delete_pair(tx: &mut WriteTx, a: i64, b: i64) -> QueryResult<usize> {
     let (low, high) = key(a, b);
     diesel::delete(candidates::table.find((low, high))).execute(tx.conn())

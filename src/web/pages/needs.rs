@@ -94,7 +94,7 @@ pub async fn post(page: Page, form: web::Form<NeedForm>) -> Result<HttpResponse,
             if user.auth.is_officer() {
                 return Err(MEMBERS_ONLY);
             }
-            service::needs::post(tx, &app.matcher, &user.auth, input, app.config.max_needs_per_day)
+            service::needs::post(tx, &app.matcher, &user.auth, input, app.config.max_needs_per_day, None)
         })
         .await;
     match posted {
