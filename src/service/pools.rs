@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use super::{lifecycle, pool_view};
+use super::{
+    lifecycle,
+    pool_view::{self, Participant, PoolView},
+};
 use crate::{
     db::{
         self, Tx, WriteTx,
@@ -112,17 +115,18 @@ impl ApprovalBlockers {
 /// What keeps `pool` from being approved now, by organisation and pool id.
 pub fn approval_blockers(tx: &mut Tx, pool: &Pool) -> ApiResult<ApprovalBlockers> {
     let view = pool_view::with_participants(tx, pool.clone())?;
-    let organisations = view
-        .participants
-        .iter()
-        .filter(|p| p.share_cents.is_positive() && p.pledge_status == Some(PledgeStatus::Provisional))
-        .map(|p| p.organisation_id)
-        .collect();
+    let organisations = awaiting_council(&view).map(|p| p.organisation_id).collect();
     // The duplicate review of SPEC section 9 comes from another branch; when it lands this
     // line becomes its call, `super::duplicates::unreviewed_of(tx, pool.id)?`. Until then
     // no pool has an unreviewed duplicate.
     let duplicates = Vec::new();
     Ok(ApprovalBlockers { organisations, duplicates })
+}
+
+/// The participants of a pool whose councils have not decided yet: a share above 0 and a
+/// provisional pledge. While there is one, the pool cannot be approved (SPEC section 10).
+pub fn awaiting_council(view: &PoolView) -> impl Iterator<Item = &Participant> {
+    view.participants.iter().filter(|p| p.share_cents.is_positive() && p.pledge_status == Some(PledgeStatus::Provisional))
 }
 
 /// Moves a pool one step along its lifecycle; 409 naming the state when not allowed, and

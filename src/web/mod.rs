@@ -51,12 +51,14 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
         .service(resource!("/pools/{id}", GET => pools::pool))
         .service(resource!("/pools/{id}/pledge", POST => pool_actions::pledge))
         .service(resource!("/pools/{id}/pledge/withdraw", POST => pool_actions::withdraw_pledge))
+        .service(resource!("/pools/{id}/pledge/confirm", POST => pool_actions::confirm_pledge))
         .service(resource!("/pools/{id}/approve", POST => pool_actions::approve))
         .service(resource!("/pools/{id}/reject", POST => pool_actions::reject))
         .service(resource!("/pools/{id}/cancel", POST => pool_actions::cancel))
         .service(resource!("/pools/{id}/award", POST => pool_actions::award))
         .service(resource!("/pools/{id}/deliver", POST => pool_actions::deliver))
         .service(resource!("/pools/{id}/merge", POST => pool_actions::merge))
+        .service(resource!("/pools/{id}/maintenance", POST => pool_actions::maintenance))
         .service(resource!("/outbox/{id}/requeue", POST => home::requeue))
         .service(resource!("/static/{version}/{file}", GET => assets::serve));
 }

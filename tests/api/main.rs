@@ -33,3 +33,4 @@ mod walkthrough;
 mod web;
 mod web_browser;
 mod web_client;
+mod web_council;
