@@ -17,9 +17,11 @@
 //! - `session`, `csrf`, `cookies`: the session cookie and the forms' tokens
 //! - `i18n`, `format`, `views`, `forms`: words, amounts and dates, form errors
 //! - `render`, `assets`: templates, headers, the stylesheet and scripts
+//! - `cache`: sessions and pools' pages answered from memory, forgotten at each change
 //! - `pages/*`: one module per page or group of forms
 
 mod assets;
+mod cache;
 mod cookies;
 mod csrf;
 mod format;
@@ -30,6 +32,8 @@ mod pages;
 mod render;
 mod session;
 mod views;
+
+pub use cache::PageCache;
 
 use crate::routes::resource;
 

@@ -32,5 +32,6 @@ mod security;
 mod walkthrough;
 mod web;
 mod web_browser;
+mod web_cache;
 mod web_client;
 mod web_council;

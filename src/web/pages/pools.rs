@@ -1,7 +1,7 @@
 //! The list of pools and a pool's page: its description, participants with their pledges
 //! and shares, its history, and the forms its viewer may use.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::{Deserialize, Serialize};
@@ -87,12 +87,41 @@ pub async fn list(page: Page, query: web::Query<ListQuery>) -> Result<HttpRespon
     page.render(Some(&user), StatusCode::OK, "pools.html", view)
 }
 
-/// `GET /pools/{id}`: one unit of work, one template.
+/// `GET /pools/{id}`: from memory when this process knows both that the session holds and
+/// the pool as it is now (the page as rendered for this kind of viewer, or what it shows);
+/// else one unit of work, whose reads are kept. Costs about what the API's
+/// `GET /api/v1/pools/{id}` costs (docs/PERFORMANCE.md).
 pub async fn pool(page: Page, path: web::Path<String>) -> Result<HttpResponse, PageError> {
     let id = id_of(&page, &path)?;
+    let cache = page.state.pages.clone();
+    if let Some(user) = page.known_user() {
+        let generation = cache.generation();
+        if let Some(viewer) = page.viewer(&user) {
+            if let Some(rendered) = cache.rendered(id, viewer) {
+                return Ok(page.respond_kept(&user, &rendered));
+            }
+        }
+        if let Some(found) = cache.pool_page(id) {
+            return kept(&page, &user, &found, generation);
+        }
+    }
+    let generation = cache.generation();
     let (user, found) = page.read(move |tx, _| service::pool_view::page(tx, id)).await?;
-    let view = pool_view(&page, &user, &found, None);
-    page.render(Some(&user), StatusCode::OK, "pool.html", view)
+    let found = Arc::new(found);
+    cache.store_pool_page(id, found.clone(), generation);
+    kept(&page, &user, &found, generation)
+}
+
+/// A pool's page rendered, and kept for its kind of viewer when the request is the plain
+/// page; `generation` is the cache's before `found` was read.
+fn kept(page: &Page, user: &WebUser, found: &PoolPage, generation: u64) -> Result<HttpResponse, PageError> {
+    let view = pool_view(page, user, found, None);
+    let Some(viewer) = page.viewer(user) else {
+        return page.render(Some(user), StatusCode::OK, "pool.html", view);
+    };
+    let rendered = Arc::new(page.render_kept(user, "pool.html", view)?);
+    page.state.pages.store_rendered(found.view.pool.id, viewer, rendered.clone(), generation);
+    Ok(page.respond_kept(user, &rendered))
 }
 
 /// A pool's page again after one of its forms was refused: the errors beside the fields
