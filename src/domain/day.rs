@@ -41,8 +41,10 @@ pub fn parse_day(raw: &str) -> Result<NaiveDate, DayError> {
     if text.is_empty() {
         return Err(DayError::Empty);
     }
-    let parts: Vec<&str> =
-        text.split(|c: char| c.is_whitespace() || matches!(c, '/' | '-' | '.' | ',')).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '/' | '-' | '.' | ','))
+        .filter(|p| !p.is_empty())
+        .collect();
     let [first, second, third] = parts[..] else { return Err(DayError::NotADate) };
     let (year, month, day) = if first.len() == 4 && is_number(first) {
         // ISO 8601: year, month, day.

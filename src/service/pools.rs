@@ -126,7 +126,9 @@ pub fn approval_blockers(tx: &mut Tx, pool: &Pool) -> ApiResult<ApprovalBlockers
 /// The participants of a pool whose councils have not decided yet: a share above 0 and a
 /// provisional pledge. While there is one, the pool cannot be approved (SPEC section 10).
 pub fn awaiting_council(view: &PoolView) -> impl Iterator<Item = &Participant> {
-    view.participants.iter().filter(|p| p.share_cents.is_positive() && p.pledge_status == Some(PledgeStatus::Provisional))
+    view.participants
+        .iter()
+        .filter(|p| p.share_cents.is_positive() && p.pledge_status == Some(PledgeStatus::Provisional))
 }
 
 /// Moves a pool one step along its lifecycle; 409 naming the state when not allowed, and

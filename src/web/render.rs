@@ -293,7 +293,10 @@ mod tests {
         let m = marks();
         let body = format!("<p>{}</p><input value=\"{}\"><b>{}</b>", m.name, m.csrf, m.csrf);
         let rendered = Rendered::cut(&body);
-        assert_eq!(rendered.fill("abc", "Anne <&> O'Neil"), "<p>Anne &lt;&amp;&gt; O&#39;Neil</p><input value=\"abc\"><b>abc</b>");
+        assert_eq!(
+            rendered.fill("abc", "Anne <&> O'Neil"),
+            "<p>Anne &lt;&amp;&gt; O&#39;Neil</p><input value=\"abc\"><b>abc</b>"
+        );
         assert_eq!(Rendered::cut("no hole").fill("x", "y"), "no hole");
         assert!(!m.csrf.chars().any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'')), "a mark passes escaping unchanged");
     }

@@ -132,7 +132,11 @@ async fn another_process_ends_a_signed_out_disabled_or_password_changed_web_sess
     let pledged = on_a.post(&format!("{path}/pledge"), &[("amount", "1 234"), ("csrf_token", &page.csrf())]).await;
     assert_eq!(pledged.status, StatusCode::SEE_OTHER);
     within_a_second("a pledge made on another process", async || {
-        on_b.get(&path).await.main_text().replace(['\u{202F}', '\u{A0}'], " ").contains("Ohey s'est engagée pour 1 234,00 €")
+        on_b.get(&path)
+            .await
+            .main_text()
+            .replace(['\u{202F}', '\u{A0}'], " ")
+            .contains("Ohey s'est engagée pour 1 234,00 €")
     })
     .await;
 
@@ -145,7 +149,11 @@ async fn another_process_ends_a_signed_out_disabled_or_password_changed_web_sess
     share(&on_a);
     read(&on_b, &path).await;
     let changed = a
-        .post("/api/v1/me/password", &token, &json!({"current_password": PASSWORD, "new_password": "une toute nouvelle phrase"}))
+        .post(
+            "/api/v1/me/password",
+            &token,
+            &json!({"current_password": PASSWORD, "new_password": "une toute nouvelle phrase"}),
+        )
         .await;
     assert_eq!(changed.status(), StatusCode::OK);
     within_a_second("a password changed on another process", async || ended(&on_b, &path).await).await;
@@ -161,7 +169,12 @@ async fn another_process_ends_a_signed_out_disabled_or_password_changed_web_sess
         a.get(&format!("/api/v1/organisations/{organisation}/users"), &a.officer_token).await.json().await.unwrap();
     let user = users[0]["id"].as_i64().unwrap();
     let disabled = a
-        .request(reqwest::Method::PATCH, &format!("/api/v1/users/{user}"), Some(&a.officer_token), Some(&json!({"disabled": true})))
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{user}"),
+            Some(&a.officer_token),
+            Some(&json!({"disabled": true})),
+        )
         .await;
     assert_eq!(disabled.status(), StatusCode::OK);
     within_a_second("a user disabled on another process", async || ended(&on_b, &path).await).await;

@@ -64,7 +64,12 @@ async fn a_member_records_its_councils_decision_with_errors_beside_their_fields_
     let refused = web
         .post(
             &path,
-            &[("decision_ref", "CC/2026/0412"), ("decision_date", "1/1/2099"), ("decided_by", "conseil"), ("csrf_token", &token)],
+            &[
+                ("decision_ref", "CC/2026/0412"),
+                ("decision_date", "1/1/2099"),
+                ("decided_by", "conseil"),
+                ("csrf_token", &token),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -76,20 +81,31 @@ async fn a_member_records_its_councils_decision_with_errors_beside_their_fields_
     let recorded = web
         .post(
             &path,
-            &[("decision_ref", "CC/2026/0412"), ("decision_date", "9 mars 2026"), ("decided_by", "conseil"), ("csrf_token", &token)],
+            &[
+                ("decision_ref", "CC/2026/0412"),
+                ("decision_date", "9 mars 2026"),
+                ("decided_by", "conseil"),
+                ("csrf_token", &token),
+            ],
         )
         .await;
     assert_eq!(recorded.status, StatusCode::SEE_OTHER);
     assert_eq!(recorded.location(), Some(format!("/pools/{pool}").as_str()));
     let api = app.pool(pool).await;
     let namur = participant(&api, "Namur");
-    assert_eq!((namur["pledge_status"].as_str(), namur["decision_ref"].as_str()), (Some("confirmed"), Some("CC/2026/0412")));
+    assert_eq!(
+        (namur["pledge_status"].as_str(), namur["decision_ref"].as_str()),
+        (Some("confirmed"), Some("CC/2026/0412"))
+    );
     assert_eq!(app.event_types(pool).await.iter().filter(|t| *t == "pledge.confirmed").count(), 1);
     let page = web.follow(recorded).await;
     let text = page.main_text();
     assert!(text.contains("Votre engagement est confirmé par la décision CC/2026/0412 du 9 mars 2026"), "{text}");
     assert!(text.contains("(Conseil communal, provincial ou de l'action sociale)"), "{text}");
-    assert!(text.contains("Namur : engagement de 3 000,00 € confirmé par la décision CC/2026/0412."), "history: {text}");
+    assert!(
+        text.contains("Namur : engagement de 3 000,00 € confirmé par la décision CC/2026/0412."),
+        "history: {text}"
+    );
     // Ciney's pledge is still provisional, shown as such beside it.
     assert!(text.contains("Ciney 2 000,00 € 2 000,00 € provisoire, en attente du conseil"), "{text}");
     assert!(!web.get("/").await.body.contains(r#"id="decisions""#), "nothing left to record");
@@ -107,17 +123,21 @@ async fn a_council_refusal_recorded_on_the_page_reopens_the_funded_pool() {
     let path = format!("/pools/{pool}/pledge/withdraw");
     let refused = web.post(&path, &[("decision_ref", ""), ("decision_date", ""), ("csrf_token", &page.csrf())]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains(r#"id="refuse-decision_ref-error""#) && refused.body.contains(r#"id="refuse-decision_date-error""#));
+    assert!(
+        refused.body.contains(r#"id="refuse-decision_ref-error""#)
+            && refused.body.contains(r#"id="refuse-decision_date-error""#)
+    );
     assert_eq!(app.pool(pool).await["state"], "funded");
 
-    let reopened = web
-        .submit(&page, &path, &[("decision_ref", "CAS/2026/77"), ("decision_date", "2.3.2026")])
-        .await;
+    let reopened = web.submit(&page, &path, &[("decision_ref", "CAS/2026/77"), ("decision_date", "2.3.2026")]).await;
     assert_eq!(reopened.status, StatusCode::OK);
     let api = app.pool(pool).await;
     assert_eq!((api["state"].as_str(), api["pledged_cents"].as_i64()), (Some("open"), Some(300_000)));
     let events = app.event_types(pool).await;
-    assert!(events.contains(&"pledge.refused".to_owned()) && events.contains(&"pool.reopened".to_owned()), "{events:?}");
+    assert!(
+        events.contains(&"pledge.refused".to_owned()) && events.contains(&"pool.reopened".to_owned()),
+        "{events:?}"
+    );
     let text = reopened.main_text();
     assert!(text.contains("Ciney : son conseil a refusé l'engagement de 2 000,00 € (décision CAS/2026/77)"), "{text}");
     assert!(text.contains("Rouvert aux engagements"), "{text}");
@@ -133,7 +153,10 @@ async fn the_officer_sees_what_blocks_an_approval_and_a_blocked_approval_is_word
     assert!(text.contains("Namur attend la décision de son conseil"), "{text}");
     assert!(text.contains("Ciney attend la décision de son conseil"), "{text}");
     let page = office.get(&format!("/pools/{pool}")).await;
-    assert!(page.main_text().contains("Le projet ne peut pas encore être approuvé : Namur attend la décision de son conseil"));
+    assert!(
+        page.main_text()
+            .contains("Le projet ne peut pas encore être approuvé : Namur attend la décision de son conseil")
+    );
     assert!(!page.body.contains("/pledge/confirm"), "no council form for an officer");
 
     // Approving anyway: 409, worded beside the approval.
@@ -176,9 +199,20 @@ async fn a_member_never_sees_nor_uses_another_organisations_council_form_and_off
     fields.push(("csrf_token", &token));
     let answer = web.post(&format!("/pools/{pool}/pledge/confirm"), &fields).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
-    let api = app.post(&format!("/api/v1/pools/{pool}/pledge/confirm"), &liege, &json!({"decision_ref": "CC/1", "decision_date": "2026-03-01", "decided_by": "college"})).await;
+    let api = app
+        .post(
+            &format!("/api/v1/pools/{pool}/pledge/confirm"),
+            &liege,
+            &json!({"decision_ref": "CC/1", "decision_date": "2026-03-01", "decided_by": "college"}),
+        )
+        .await;
     assert_eq!(api.status(), StatusCode::NOT_FOUND, "the API agrees");
-    let refusal = web.post(&format!("/pools/{pool}/pledge/withdraw"), &fields[..2].iter().copied().chain([("csrf_token", token.as_str())]).collect::<Vec<_>>()).await;
+    let refusal = web
+        .post(
+            &format!("/pools/{pool}/pledge/withdraw"),
+            &fields[..2].iter().copied().chain([("csrf_token", token.as_str())]).collect::<Vec<_>>(),
+        )
+        .await;
     assert_eq!(refusal.status, StatusCode::NOT_FOUND);
     let api = app.pool(pool).await;
     assert_eq!((api["state"].as_str(), api["pledged_cents"].as_i64()), (Some("funded"), Some(500_000)));
@@ -188,9 +222,16 @@ async fn a_member_never_sees_nor_uses_another_organisations_council_form_and_off
     // Nor does a member see or use the officers' maintenance form (403 as the API).
     let page = web.get(&format!("/pools/{delivered}")).await;
     assert!(!page.body.contains("/maintenance\""), "no maintenance form for a member");
-    let period = [("period_start", "1/1/2027"), ("period_end", "31/12/2027"), ("target", "500"), ("csrf_token", &token)];
+    let period =
+        [("period_start", "1/1/2027"), ("period_end", "31/12/2027"), ("target", "500"), ("csrf_token", &token)];
     assert_eq!(web.post(&format!("/pools/{delivered}/maintenance"), &period).await.status, StatusCode::FORBIDDEN);
-    let api = app.post(&format!("/api/v1/pools/{delivered}/maintenance"), &liege, &json!({"period_start": "2027-01-01", "period_end": "2027-12-31", "target_cents": 50_000})).await;
+    let api = app
+        .post(
+            &format!("/api/v1/pools/{delivered}/maintenance"),
+            &liege,
+            &json!({"period_start": "2027-01-01", "period_end": "2027-12-31", "target_cents": 50_000}),
+        )
+        .await;
     assert_eq!(api.status(), StatusCode::FORBIDDEN, "the API agrees");
     assert_eq!(app.pool(delivered).await["maintenance_pools"], json!([]));
 
@@ -218,11 +259,20 @@ async fn an_officer_opens_maintenance_on_the_page_and_the_catalogue_shows_it() {
 
     // Typing errors first, each beside its field, what was typed kept.
     let refused = office
-        .submit(&page, &path, &[("period_start", "1/1/27"), ("period_end", "31/12/2027"), ("target", "huit mille"), ("threshold", "")])
+        .submit(
+            &page,
+            &path,
+            &[("period_start", "1/1/27"), ("period_end", "31/12/2027"), ("target", "huit mille"), ("threshold", "")],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains(r#"id="maintenance-period_start-error""#) && refused.body.contains("l&#39;année en quatre chiffres"));
-    assert!(refused.body.contains(r#"id="maintenance-target-error""#) && refused.body.contains(r#"value="huit mille""#));
+    assert!(
+        refused.body.contains(r#"id="maintenance-period_start-error""#)
+            && refused.body.contains("l&#39;année en quatre chiffres")
+    );
+    assert!(
+        refused.body.contains(r#"id="maintenance-target-error""#) && refused.body.contains(r#"value="huit mille""#)
+    );
     // Then the API's own rule of a period: its end after its start.
     let refused = office
         .submit(&page, &path, &[("period_start", "31/12/2027"), ("period_end", "1/1/2027"), ("target", "8 000")])
@@ -231,31 +281,61 @@ async fn an_officer_opens_maintenance_on_the_page_and_the_catalogue_shows_it() {
     assert!(refused.body.contains("La fin de la période doit être postérieure à son début"), "{}", refused.main_text());
 
     let opened = office
-        .submit(&page, &path, &[("period_start", "1/1/2027"), ("period_end", "31/12/2027"), ("target", "8 000"), ("threshold", "6 000,00"), ("deadline", ""), ("title", "")])
+        .submit(
+            &page,
+            &path,
+            &[
+                ("period_start", "1/1/2027"),
+                ("period_end", "31/12/2027"),
+                ("target", "8 000"),
+                ("threshold", "6 000,00"),
+                ("deadline", ""),
+                ("title", ""),
+            ],
+        )
         .await;
     assert_eq!(opened.status, StatusCode::OK);
     let maintenance = app.pool(delivered).await["maintenance_pools"][0]["id"].as_i64().expect("a maintenance pool");
     let api = app.pool(maintenance).await;
     assert_eq!(
-        (api["kind"].as_str(), api["maintains_pool_id"].as_i64(), api["target_cents"].as_i64(), api["threshold_cents"].as_i64()),
+        (
+            api["kind"].as_str(),
+            api["maintains_pool_id"].as_i64(),
+            api["target_cents"].as_i64(),
+            api["threshold_cents"].as_i64()
+        ),
         (Some("maintenance"), Some(delivered), Some(800_000), Some(600_000))
     );
     let text = opened.main_text();
-    assert!(text.contains("Maintenance du 1er janvier 2027 au 31 décembre 2027 du logiciel livré par le Projet"), "{text}");
+    assert!(
+        text.contains("Maintenance du 1er janvier 2027 au 31 décembre 2027 du logiciel livré par le Projet"),
+        "{text}"
+    );
     // A period that overlaps it: beside the period's start.
     let page = office.get(&format!("/pools/{delivered}")).await;
     assert!(page.body.contains(&format!(r#"href="/pools/{maintenance}""#)), "listed on the delivered pool");
-    let refused = office.submit(&page, &path, &[("period_start", "1/6/2027"), ("period_end", "31/5/2028"), ("target", "8 000")]).await;
-    assert!(refused.body.contains("Cette période chevauche celle d&#39;une autre maintenance"), "{}", refused.main_text());
+    let refused = office
+        .submit(&page, &path, &[("period_start", "1/6/2027"), ("period_end", "31/5/2028"), ("target", "8 000")])
+        .await;
+    assert!(
+        refused.body.contains("Cette période chevauche celle d&#39;une autre maintenance"),
+        "{}",
+        refused.main_text()
+    );
     assert_eq!(app.pool(delivered).await["maintenance_pools"].as_array().map(Vec::len), Some(1));
 
     // The catalogue, public: the software, its users and its maintenance with its state.
     let catalogue = WebClient::new(&app).get("/catalogue").await;
     let text = catalogue.main_text();
-    for expected in ["Registre des concessions", "Namur", "EUPL-1.2", "Maintenance du 1er janvier 2027 au 31 décembre 2027 ouvert"] {
+    for expected in
+        ["Registre des concessions", "Namur", "EUPL-1.2", "Maintenance du 1er janvier 2027 au 31 décembre 2027 ouvert"]
+    {
         assert!(text.contains(expected), "{expected} in {text}");
     }
-    assert!(!catalogue.body.contains(&format!(r#"href="/pools/{maintenance}""#)), "no link to a page that needs a sign-in");
+    assert!(
+        !catalogue.body.contains(&format!(r#"href="/pools/{maintenance}""#)),
+        "no link to a page that needs a sign-in"
+    );
     let signed_in = office.get("/catalogue").await;
     assert!(signed_in.body.contains(&format!(r#"href="/pools/{maintenance}""#)));
 }

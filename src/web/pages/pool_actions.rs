@@ -154,9 +154,17 @@ pub async fn withdraw_pledge(page: Page, path: web::Path<String>, fields: Fields
 
 /// The reference and date of a council's decision, as typed: the reference as in the
 /// minutes, the date as people write it, not in the future.
-fn decision(errors: &mut FormErrors, values: &HashMap<String, String>, lang: Lang) -> (Option<String>, Option<NaiveDate>) {
-    let reference =
-        errors.check(lang, "decision_ref", "field.decision_ref.invalid", text::decision_ref(field(values, "decision_ref")));
+fn decision(
+    errors: &mut FormErrors,
+    values: &HashMap<String, String>,
+    lang: Lang,
+) -> (Option<String>, Option<NaiveDate>) {
+    let reference = errors.check(
+        lang,
+        "decision_ref",
+        "field.decision_ref.invalid",
+        text::decision_ref(field(values, "decision_ref")),
+    );
     let date = errors.day(lang, "decision_date", field(values, "decision_date")).and_then(|date| {
         errors.check(lang, "decision_date", "field.decision_date.future", council::decision_date(date, Utc::now()))
     });
@@ -174,8 +182,12 @@ pub async fn confirm_pledge(page: Page, path: web::Path<String>, fields: Fields)
         parse: |values, lang| {
             let mut errors = FormErrors::new("confirm");
             let (reference, date) = decision(&mut errors, values, lang);
-            let decided_by =
-                errors.check(lang, "decided_by", "field.decided_by.invalid", DecidedBy::parse(field(values, "decided_by")));
+            let decided_by = errors.check(
+                lang,
+                "decided_by",
+                "field.decided_by.invalid",
+                DecidedBy::parse(field(values, "decided_by")),
+            );
             match (reference, date, decided_by) {
                 (Some(reference), Some(date), Some(decided_by)) => Ok(Confirmation { reference, date, decided_by }),
                 _ => Err(errors),

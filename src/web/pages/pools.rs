@@ -175,7 +175,8 @@ fn decision_words(p: &Participant, lang: Lang) -> Option<String> {
     let reference = p.decision_ref.as_deref()?;
     let mut words = reference.to_owned();
     if let Some(date) = p.decision_date {
-        words = i18n::fill(lang, "council.decision_of", &[("reference", reference), ("date", &format::date(date, lang))]);
+        words =
+            i18n::fill(lang, "council.decision_of", &[("reference", reference), ("date", &format::date(date, lang))]);
     }
     if let Some(body) = p.decided_by {
         words = format!("{words} ({})", i18n::text(lang, &format!("council.body.{body}")));
@@ -350,9 +351,8 @@ fn pool_view(page: &Page, user: &WebUser, found: &PoolPage, failed: Option<Faile
         needs_count: view.needs_count,
         participants: view.participants.iter().map(|p| ParticipantLine::new(p, own, lang)).collect(),
         pledges: view.participants.iter().any(|p| p.pledge_status.is_some()),
-        own_pledge: own_participant.and_then(|p| {
-            Some(OwnPledge { status: p.pledge_status?.as_str(), decision: decision_words(p, lang) })
-        }),
+        own_pledge: own_participant
+            .and_then(|p| Some(OwnPledge { status: p.pledge_status?.as_str(), decision: decision_words(p, lang) })),
         awaiting_council,
         maintains: pool.maintains_pool_id,
         period: (pool.kind == PoolKind::Maintenance).then(|| period(pool.period_start, pool.period_end, lang)),
