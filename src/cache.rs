@@ -1,4 +1,5 @@
-//! Reads answered from memory: whether a session holds, and pool views.
+//! Reads answered from memory: whether a session holds, pool views, and public pages (the
+//! open data export).
 //!
 //! Filled by the reads that go to the database, forgotten by the writes that change them:
 //! in this process at commit (before the writer is answered), in the other processes
@@ -29,6 +30,16 @@ use crate::{
 const MAX_POOLS: usize = 50_000;
 /// The most sessions kept.
 const MAX_SESSIONS: usize = 100_000;
+/// The most public pages kept: their addresses come from clients, so the bound matters.
+const MAX_PAGES: usize = 1_000;
+
+/// A public page as served: its body, its `ETag` and its `Link` to the next page.
+#[derive(Clone, Debug)]
+pub struct CachedPage {
+    pub body: Bytes,
+    pub etag: String,
+    pub next: Option<String>,
+}
 
 /// A pool as read, and its API representation.
 pub struct CachedPool {
@@ -44,6 +55,9 @@ pub struct ReadCache {
     generation: AtomicU64,
     sessions: RwLock<HashMap<i64, SessionState>>,
     pools: RwLock<HashMap<i64, Arc<CachedPool>>>,
+    /// Public pages by path and query. What they show depends on every pool's events, so
+    /// any change of any pool forgets them all.
+    pages: RwLock<HashMap<String, Arc<CachedPage>>>,
 }
 
 impl std::fmt::Debug for ReadCache {
@@ -60,6 +74,7 @@ impl ReadCache {
             generation: AtomicU64::new(0),
             sessions: RwLock::default(),
             pools: RwLock::default(),
+            pages: RwLock::default(),
         });
         let weak = Arc::downgrade(&cache);
         feed.subscribe(move |changes| {
@@ -84,7 +99,11 @@ impl ReadCache {
         // with respect to this.
         let mut sessions = self.sessions.write().unwrap_or_else(|p| p.into_inner());
         let mut pools = self.pools.write().unwrap_or_else(|p| p.into_inner());
+        let mut pages = self.pages.write().unwrap_or_else(|p| p.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
+        if changes.everything || !changes.pools.is_empty() {
+            pages.clear();
+        }
         if changes.everything {
             sessions.clear();
             pools.clear();
@@ -125,6 +144,28 @@ impl ReadCache {
             return None;
         }
         self.pools.read().unwrap_or_else(|p| p.into_inner()).get(&pool_id).cloned()
+    }
+
+    pub fn page(&self, key: &str) -> Option<Arc<CachedPage>> {
+        if !self.usable() {
+            return None;
+        }
+        self.pages.read().unwrap_or_else(|p| p.into_inner()).get(key).cloned()
+    }
+
+    pub fn store_page(&self, key: String, page: Arc<CachedPage>, generation: u64) {
+        if !self.usable() {
+            return;
+        }
+        // The same lock order as `forget`: sessions, pools, pages.
+        let mut pages = self.pages.write().unwrap_or_else(|p| p.into_inner());
+        if self.generation() != generation {
+            return;
+        }
+        if pages.len() >= MAX_PAGES {
+            pages.clear();
+        }
+        pages.insert(key, page);
     }
 
     pub fn store_pool(&self, pool: Arc<CachedPool>, generation: u64) {

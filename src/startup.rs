@@ -58,7 +58,7 @@ impl Application {
             cache,
             pages,
             jwt: JwtKeys::new(&config.jwt_secret, config.jwt_ttl)?,
-            matcher: Matcher::new(config.match_thresholds),
+            matcher: Matcher::new(config.match_thresholds, db.clone()),
             mailer,
             mail_wake,
             login_throttle: Arc::new(LoginThrottle::default()),

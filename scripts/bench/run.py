@@ -1,7 +1,8 @@
 """Measures mutua against the machine's own ceilings, in one run (see scripts/bench.sh).
 
 For each backend: GET /health (the HTTP stack's ceiling), GET /api/v1/pools/{id} and the same
-pool's web page GET /pools/{id} (a signed-in person's session cookie) beside it;
+pool's web page GET /pools/{id} (a signed-in person's session cookie) beside it; the public
+open data export GET /api/v1/ocds/releases (what harvesters hit);
 POST /api/v1/needs with distinct bodies against raw single-row commits/s of the storage
 (SQLite with the service's pragmas on the same disk, or pgbench's simple-update TPS);
 concurrent PUT pledge on 100 pools from 50 organisations; resident memory at 10 000 pools.
@@ -186,6 +187,7 @@ def bench(backend, work):
         health = wrk(base + "/health")
         get_pool = wrk(base, "get.lua", env)
         get_page = wrk(base, "get_page.lua", env)
+        ocds = wrk(base + "/api/v1/ocds/releases?limit=100")
         post = wrk(base, "post_needs.lua", env)
         pledge = wrk(base, "pledge.lua", env)
         pools_now = fill_to(base, tokens[0], 10_000)
@@ -200,6 +202,7 @@ def bench(backend, work):
         (backend, "GET /health (HTTP ceiling)", health, None, None, None),
         (backend, "GET /api/v1/pools/{id}", get_pool, health["rps"], "GET /health", 0.5),
         (backend, "GET /pools/{id} (web page)", get_page, get_pool["rps"], "GET /api/v1/pools/{id}", 0.5),
+        (backend, "GET /api/v1/ocds/releases (public, 100 releases)", ocds, health["rps"], "GET /health", None),
         (backend, "POST /api/v1/needs", post, ceiling, ceiling_name, 0.25),
         (backend, "PUT pledge, 100 pools × 50 organisations", pledge, None, None, None),
         (backend, f"resident memory at {pools_now} pools", {"rss": rss}, None, None, None),
@@ -219,9 +222,34 @@ def table(rows):
         ceil = f"{ceiling_name}: {ceiling:,.0f}/s" if ceiling else ""
         goal = ""
         if target is not None:
+            # PostgreSQL's read target is lower (issue 17: ≥ 0.3 × GET /health): the server
+            # shares the two cores with the service.
+            target = 0.3 if backend == "postgres" and what == "GET /api/v1/pools/{id}" else target
             goal = f"≥ {target}: " + ("met" if m["rps"] / ceiling >= target else "NOT met")
         goal += ("; " if goal else "") + ("no non-2xx: met" if bad == 0 else f"{bad} non-2xx: NOT met")
+        if backend == "sqlite":
+            goal += "; p99 ≤ 50 ms: " + ("met" if m["p99"] <= 50 else "NOT met")
         lines.append(f"| {backend} | {what} | {m['rps']:,.0f} | {m['p99']:.2f} ms | {bad} | {ceil} | {ratio} | {goal} |")
+    return "\n".join(lines)
+
+
+def side_by_side(rows):
+    """The same measures, one column per backend."""
+    backends = sorted({r[0] for r in rows}, key=["sqlite", "postgres"].index)
+    memory = "resident memory at 10 000 pools"
+    measures, cell = [], {}
+    for backend, what, m, ceiling, *_ in rows:
+        if "rss" in m:
+            what, text = memory, f"{m['rss']:.0f} MiB"
+        else:
+            ratio = f" ({m['rps'] / ceiling:.2f}×)" if ceiling else ""
+            text = f"{m['rps']:,.0f}/s{ratio}, p99 {m['p99']:.1f} ms"
+        if what not in measures:
+            measures.append(what)
+        cell[(what, backend)] = text
+    lines = ["| measure | " + " | ".join(backends) + " |", "|---|" + "---:|" * len(backends)]
+    for what in measures:
+        lines.append(f"| {what} | " + " | ".join(cell.get((what, b), "") for b in backends) + " |")
     return "\n".join(lines)
 
 
@@ -244,7 +272,8 @@ def main():
         with tempfile.TemporaryDirectory() as work:
             print(f"measuring {backend}…", file=sys.stderr)
             rows += bench(backend, work)
-    report = f"Measured {machine()}.\n\n{table(rows)}\n"
+    report = (f"Measured {machine()}.\n\n{table(rows)}\n\n"
+              f"Side by side (in brackets, the ratio to the row's ceiling above):\n\n{side_by_side(rows)}\n")
     print(report)
     doc = os.path.join(ROOT, "docs", "PERFORMANCE.md")
     text = open(doc).read() if os.path.exists(doc) else "<!-- bench:begin -->\n<!-- bench:end -->\n"

@@ -149,6 +149,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    duplicate_candidates (pool_low, pool_high) {
+        pool_low -> BigInt,
+        pool_high -> BigInt,
+        score -> Double,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    duplicate_dismissals (pool_low, pool_high) {
+        pool_low -> BigInt,
+        pool_high -> BigInt,
+        reason -> Nullable<Text>,
+        dismissed_by -> BigInt,
+        dismissed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(web_sessions -> users (user_id));
 diesel::joinable!(needs -> pools (pool_id));
@@ -167,5 +186,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     outbox,
     idempotency_keys,
-    web_sessions
+    web_sessions,
+    duplicate_candidates,
+    duplicate_dismissals
 );

@@ -107,6 +107,19 @@ impl PoolState {
         matches!(self, Self::Open | Self::Funded | Self::Approved | Self::Awarded | Self::Delivered)
     }
 
+    /// Whether two pools in these states make a duplicate candidate an officer reviews (SPEC
+    /// section 9): both still before their award (open, funded or approved), or one
+    /// delivered and the other not yet decided (open or funded: it could reuse what exists).
+    /// Never two delivered pools, never a pool that ended (rejected, cancelled, expired,
+    /// merged), never an awarded one (its contract is signed).
+    pub fn reviewable_pair(self, other: PoolState) -> bool {
+        let before_award = |s: PoolState| matches!(s, Self::Open | Self::Funded | Self::Approved);
+        let undecided = |s: PoolState| matches!(s, Self::Open | Self::Funded);
+        (before_award(self) && before_award(other))
+            || (self == Self::Delivered && undecided(other))
+            || (other == Self::Delivered && undecided(self))
+    }
+
     /// A need may be moved into (or merged with) a pool in these states.
     pub fn accepts_needs(self) -> bool {
         self.is_matchable()
@@ -138,6 +151,27 @@ mod tests {
             for transition in all_transitions {
                 let expected = allowed.iter().find(|(s, t, _)| s == state && *t == transition).map(|(_, _, to)| *to);
                 assert_eq!(state.apply(transition).ok(), expected, "{state} {transition:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn which_pairs_of_states_are_reviewed() {
+        use PoolState::*;
+        let reviewed = [
+            (Open, Open),
+            (Open, Funded),
+            (Open, Approved),
+            (Funded, Funded),
+            (Funded, Approved),
+            (Approved, Approved),
+            (Delivered, Open),
+            (Delivered, Funded),
+        ];
+        for &a in PoolState::ALL {
+            for &b in PoolState::ALL {
+                let expected = reviewed.contains(&(a, b)) || reviewed.contains(&(b, a));
+                assert_eq!(a.reviewable_pair(b), expected, "{a} {b}");
             }
         }
     }

@@ -8,7 +8,8 @@ use utoipa::{
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::{
-    auth, council, health, maintenance, me, metrics, needs, ocds, organisations, outbox, pool_actions, pools, users,
+    auth, council, duplicates, health, maintenance, me, metrics, needs, ocds, organisations, outbox, pool_actions,
+    pools, users,
 };
 
 #[derive(OpenApi)]
@@ -29,6 +30,7 @@ use super::{
         pool_actions::put_pledge, pool_actions::delete_pledge, council::confirm,
         pool_actions::approve, pool_actions::reject, pool_actions::cancel,
         pool_actions::award, pool_actions::deliver, pool_actions::merge, maintenance::open,
+        duplicates::list, duplicates::dismiss,
         ocds::releases, ocds::records,
         outbox::list, outbox::requeue,
     ),

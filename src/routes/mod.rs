@@ -5,6 +5,7 @@ pub mod auth;
 pub mod common;
 pub mod council;
 pub mod docs;
+pub mod duplicates;
 pub mod health;
 pub mod maintenance;
 pub mod me;
@@ -89,6 +90,8 @@ fn other_routes() -> actix_web::Scope {
         )
         .service(resource!("/ocds/releases", GET => ocds::releases))
         .service(resource!("/ocds/records", GET => ocds::records))
+        .service(resource!("/duplicates", GET => duplicates::list))
+        .service(resource!("/duplicates/dismiss", POST => duplicates::dismiss))
         .service(resource!("/outbox", GET => outbox::list))
         .service(resource!("/outbox/{id}/requeue", POST => outbox::requeue))
 }

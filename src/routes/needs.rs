@@ -138,11 +138,19 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let input = parse_need(&body.title, &body.description, body.cpv_code.as_deref(), body.estimated_cost_cents)?;
+    // Ranked before the write, beside other requests; the write ranks again only if the
+    // index changed in between.
+    let (app, prepared_for) = (state.clone(), input.clone());
+    let prepared = state
+        .db
+        .read(caller.clone(), move |tx, caller| service::needs::prepare(tx, &app.matcher, caller, &prepared_for))
+        .await?;
     let app = state.clone();
     let (posted, view) = state
         .db
         .write(caller, move |tx, caller| {
-            let posted = service::needs::post(tx, &app.matcher, caller, input, app.config.max_needs_per_day)?;
+            let posted =
+                service::needs::post(tx, &app.matcher, caller, input, app.config.max_needs_per_day, Some(prepared))?;
             let view = pool_view::with_participants(tx, posted.pool.clone())?;
             Ok((posted, view))
         })
@@ -227,7 +235,8 @@ pub async fn withdraw(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let need = state.db.write(caller, move |tx, caller| service::needs::withdraw(tx, caller, id)).await?;
+    let app = state.clone();
+    let need = state.db.write(caller, move |tx, caller| service::needs::withdraw(tx, &app.matcher, caller, id)).await?;
     Ok(HttpResponse::Ok().json(NeedResponse::from(need)))
 }
 
@@ -275,11 +284,11 @@ pub async fn move_need(
         .into_inner()
         .pool_id
         .ok_or_else(|| ApiError::invalid("pool_id", "required: a pool id, or null for a new pool"))?;
-    let max_per_day = state.config.max_needs_per_day;
+    let app = state.clone();
     let (need, view) = state
         .db
         .write(caller, move |tx, caller| {
-            let (need, pool) = service::needs::move_to(tx, caller, id, to, max_per_day)?;
+            let (need, pool) = service::needs::move_to(tx, &app.matcher, caller, id, to, app.config.max_needs_per_day)?;
             Ok((need, pool_view::with_participants(tx, pool)?))
         })
         .await?;

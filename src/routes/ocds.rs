@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
+use std::sync::Arc;
+
 use crate::{
+    cache::CachedPage,
     db::System,
     error::{ApiError, ApiResult, Validator},
     ocds::{self, Instant, Publication},
@@ -103,6 +106,11 @@ pub async fn releases(
     query: web::Query<HarvestQuery>,
 ) -> ApiResult<HttpResponse> {
     let (harvest, since) = harvest(query.into_inner(), &RELEASES)?;
+    let key = format!("{}?{}", RELEASES.path, request.query_string());
+    if let Some(page) = state.cache.page(&key) {
+        return Ok(answer(&request, &page));
+    }
+    let generation = state.cache.generation();
     let loaded = state.db.read(System, move |tx, _| service::open_data::releases(tx, harvest)).await?;
     let publication = Publication {
         prefix: &state.config.ocid_prefix,
@@ -119,7 +127,9 @@ pub async fn releases(
         next.clone(),
         releases,
     );
-    respond(&request, &package, next)
+    let page = page(&package, next)?;
+    state.cache.store_page(key, page.clone(), generation);
+    Ok(answer(&request, &page))
 }
 
 /// Every pool as an OCDS 1.1 record, by pool id: all its releases and what they compile
@@ -143,6 +153,11 @@ pub async fn records(
     query: web::Query<HarvestQuery>,
 ) -> ApiResult<HttpResponse> {
     let (harvest, since) = harvest(query.into_inner(), &RECORDS)?;
+    let key = format!("{}?{}", RECORDS.path, request.query_string());
+    if let Some(page) = state.cache.page(&key) {
+        return Ok(answer(&request, &page));
+    }
+    let generation = state.cache.generation();
     let loaded = state.db.read(System, move |tx, _| service::open_data::records(tx, harvest)).await?;
     let prefix = &state.config.ocid_prefix;
     let publication = Publication { prefix, central: loaded.central.as_ref(), organisations: &loaded.organisations };
@@ -163,7 +178,9 @@ pub async fn records(
         next.clone(),
         records,
     );
-    respond(&request, &package, next)
+    let page = page(&package, next)?;
+    state.cache.store_page(key, page.clone(), generation);
+    Ok(answer(&request, &page))
 }
 
 /// The date of the newest release; the Unix epoch for an export with none yet (a fixed
@@ -172,23 +189,32 @@ fn published(newest: Option<chrono::NaiveDateTime>) -> Instant {
     Instant(newest.map_or(DateTime::UNIX_EPOCH, |at| at.and_utc()))
 }
 
-/// The package with its `ETag` (a digest of its bytes) and `Link`, or 304 when the client
-/// holds that version already.
-fn respond(request: &HttpRequest, package: &impl Serialize, next: Option<String>) -> ApiResult<HttpResponse> {
+/// The package as served: its bytes, its `ETag` (a digest of them) and its next page. Kept
+/// in memory until any pool changes (see [`crate::cache`]), so that harvesters and crawlers
+/// asking again cost no database work.
+fn page(package: &impl Serialize, next: Option<String>) -> ApiResult<Arc<CachedPage>> {
     let body = serde_json::to_vec(package).map_err(|e| ApiError::Internal(e.into()))?;
     let digest = Sha256::digest(&body);
     let etag = format!("\"{}\"", digest[..16].iter().map(|b| format!("{b:02x}")).collect::<String>());
+    Ok(Arc::new(CachedPage { body: body.into(), etag, next }))
+}
+
+/// The page with its `ETag` and `Link`, or 304 when the client holds that version already.
+fn answer(request: &HttpRequest, page: &CachedPage) -> HttpResponse {
     // Public data: any cache may keep it, and asks again before using it.
     let cache = (header::CACHE_CONTROL, HeaderValue::from_static("public, no-cache"));
-    if holds(request, &etag) {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).insert_header(cache).finish());
+    if holds(request, &page.etag) {
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, page.etag.clone()))
+            .insert_header(cache)
+            .finish();
     }
     let mut response = HttpResponse::Ok();
-    response.insert_header((header::ETAG, etag)).insert_header(cache);
-    if let Some(next) = next {
+    response.insert_header((header::ETAG, page.etag.clone())).insert_header(cache);
+    if let Some(next) = &page.next {
         response.insert_header((header::LINK, format!("<{next}>; rel=\"next\"")));
     }
-    Ok(response.content_type("application/json").body(body))
+    response.content_type("application/json").body(page.body.clone())
 }
 
 /// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for it).

@@ -292,5 +292,6 @@ pub async fn merge(
     body: web::Json<MergeRequest>,
 ) -> ApiResult<HttpResponse> {
     let (from, into) = (path.into_inner(), body.into_pool_id);
-    respond(&state, caller, move |tx, caller| service::pools::merge(tx, caller.id, from, into)).await
+    let app = state.clone();
+    respond(&state, caller, move |tx, caller| service::pools::merge(tx, &app.matcher, caller.id, from, into)).await
 }

@@ -52,6 +52,10 @@ pub fn transition(
         fields.insert("to".into(), json!(to));
     }
     let event = event::record(tx, Some(current.id), transition.event_type(), actor, &data)?;
+    if matches!(to, PoolState::Rejected | PoolState::Cancelled | PoolState::Expired | PoolState::Merged) {
+        // An ended pool is never reviewed as a duplicate again.
+        super::duplicates::ended(tx, current.id)?;
+    }
     // Same transaction: the emails exist if and only if the change does.
     crate::mail::outbox::queue(tx, &event, &updated)?;
     tracing::info!(pool_id = current.id, event = transition.event_type(), "pool transition");

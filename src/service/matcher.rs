@@ -3,18 +3,25 @@
 //! Every write that changes what the index holds (a need posted, moved or withdrawn, a pool
 //! merged) takes the matching lock ([`WriteTx::lock_matching`]) and records an event.
 //! Before searching, a process replays the events recorded since its last look
-//! ([`Matcher::search`]). Because every such event is written under the lock, they commit
+//! ([`Matcher::catch_up`]). Because every such event is written under the lock, they commit
 //! in id order, so "events after my cursor" never skips one. On SQLite the write
 //! transaction already serialises writers; on PostgreSQL an advisory transaction lock does.
+//!
+//! A unit of work that changes what the index holds also applies its change to the index at
+//! once ([`Matcher::apply_and_rank`]), so that the duplicate candidates it computes see it.
+//! Until the change is read back from the database, the needs it touched are *suspect*:
+//! every catch-up first reads them again, so a change whose transaction rolled back does
+//! not stay in the index. A write batch that failed to commit on SQLite (group commit) may
+//! have left replayed events of its own in the index: the index is then loaded again.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     sync::{Mutex, MutexGuard},
 };
 
 use crate::{
     db::{
-        Tx,
+        Db, Tx,
         models::{
             event,
             need::{self, IndexedNeed},
@@ -35,6 +42,41 @@ struct Inner {
     index: Index,
     /// The id of the last event applied to the index; `None` until loaded.
     cursor: Option<i64>,
+    /// Needs changed in the index by a unit of work that may not commit: read again from
+    /// the database at the next catch-up.
+    suspect: HashSet<i64>,
+    /// The database's count of failed write batches when the index was last caught up.
+    failed_batches: u64,
+    /// Counts every change of the index: a ranking made at one version holds while the
+    /// index is still at it.
+    version: u64,
+}
+
+impl Inner {
+    fn empty(failed_batches: u64, version: u64) -> Self {
+        Self { index: Index::new(), cursor: None, suspect: HashSet::new(), failed_batches, version }
+    }
+}
+
+/// The pools ranked for a need's text (those that can take needs, best first, with their
+/// titles), as the index stood at one version. Made before a post's write transaction, it
+/// spares the writer the search when nothing changed in between ([`Matcher::current`]).
+#[derive(Clone, Debug)]
+pub struct Ranking {
+    pub ranked: Vec<(PoolScore, String)>,
+    version: u64,
+}
+
+/// A change a unit of work makes to what the index holds, applied at once.
+pub enum IndexChange {
+    /// A need posted or moved (the need as it is now, with its organisation's locale).
+    Upsert(IndexedNeed),
+    Remove(i64),
+    /// Every need of a pool moves into another (an officer's merge).
+    MovePool {
+        from: i64,
+        into: i64,
+    },
 }
 
 /// A pool the matcher found, with its title for the response.
@@ -55,14 +97,73 @@ pub struct Outcome {
 pub struct Matcher {
     inner: Mutex<Inner>,
     thresholds: Thresholds,
+    db: Db,
 }
 
 /// How many ranked pools to look at before dropping those that cannot take needs.
 const SEARCH_DEPTH: usize = 30;
 
 impl Matcher {
-    pub fn new(thresholds: Thresholds) -> Self {
-        Self { inner: Mutex::new(Inner { index: Index::new(), cursor: None }), thresholds }
+    pub fn new(thresholds: Thresholds, db: Db) -> Self {
+        Self { inner: Mutex::new(Inner::empty(0, 0)), thresholds, db }
+    }
+
+    pub fn thresholds(&self) -> &Thresholds {
+        &self.thresholds
+    }
+
+    /// Brings the index up to date with the database. A unit of work that changes what the
+    /// index holds calls it right after the matching lock, before recording its own events.
+    pub fn catch_up(&self, tx: &mut Tx) -> ApiResult<()> {
+        let mut inner = self.inner();
+        self.catch_up_locked(tx, &mut inner)
+    }
+
+    fn catch_up_locked(&self, tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
+        let failed = self.db.failed_batches();
+        if failed != inner.failed_batches {
+            tracing::warn!("a write batch failed to commit: the matcher's index is loaded again");
+            *inner = Inner::empty(failed, inner.version + 1);
+        }
+        catch_up(tx, inner)
+    }
+
+    /// Applies a unit of work's changes to the index (suspect until read back from the
+    /// database, see the module doc) and ranks, for each of `pools`, the other pools
+    /// scoring at least the review threshold against it, leaving out those an officer
+    /// dismissed with it (`(pool, dismissed)`).
+    pub fn apply_and_rank(
+        &self,
+        changes: Vec<IndexChange>,
+        pools: &[(i64, HashSet<i64>)],
+    ) -> Vec<(i64, Vec<PoolScore>)> {
+        let mut inner = self.inner();
+        inner.version += 1;
+        for change in changes {
+            match change {
+                IndexChange::Upsert(indexed) => {
+                    inner.suspect.insert(indexed.0.id);
+                    upsert(&mut inner.index, &indexed);
+                }
+                IndexChange::Remove(need_id) => {
+                    inner.suspect.insert(need_id);
+                    inner.index.remove(need_id);
+                }
+                IndexChange::MovePool { from, into } => {
+                    for need_id in inner.index.needs_of_pool(from) {
+                        inner.suspect.insert(need_id);
+                        inner.index.move_need(need_id, into);
+                    }
+                }
+            }
+        }
+        let review = self.thresholds.review;
+        pools
+            .iter()
+            .map(|(pool, dismissed)| {
+                (*pool, inner.index.pool_candidates_where(*pool, review, |other| !dismissed.contains(&other)))
+            })
+            .collect()
     }
 
     fn inner(&self) -> MutexGuard<'_, Inner> {
@@ -74,7 +175,27 @@ impl Matcher {
     /// Ranks the pools that may take `text` and applies the decision rule. A caller that
     /// acts on the outcome holds the matching lock ([`WriteTx::lock_matching`]).
     pub fn decide(&self, tx: &mut Tx, text: &NeedText) -> ApiResult<Outcome> {
-        let ranked = self.search(tx, text)?;
+        let ranking = self.rank(tx, text)?;
+        Ok(self.decide_ranked(&ranking))
+    }
+
+    /// The ranking to act on in a write transaction that holds the matching lock: the one
+    /// `prepared` before the transaction if the index has not changed since, else a new one.
+    pub fn current(&self, tx: &mut Tx, text: &NeedText, prepared: Option<Ranking>) -> ApiResult<Ranking> {
+        let version = {
+            let mut inner = self.inner();
+            self.catch_up_locked(tx, &mut inner)?;
+            inner.version
+        };
+        match prepared {
+            Some(ranking) if ranking.version == version => Ok(ranking),
+            _ => self.rank(tx, text),
+        }
+    }
+
+    /// The decision rule applied to a ranking.
+    pub fn decide_ranked(&self, ranking: &Ranking) -> Outcome {
+        let ranked = &ranking.ranked;
         let Decision { merge_into, similar } =
             decide(&ranked.iter().map(|(s, _)| *s).collect::<Vec<_>>(), &self.thresholds);
         let titled = |score: &PoolScore| SimilarPool {
@@ -82,21 +203,21 @@ impl Matcher {
             title: ranked.iter().find(|(s, _)| s.pool_id == score.pool_id).map(|(_, t)| t.clone()).unwrap_or_default(),
             score: (score.score * 1000.0).round() / 1000.0,
         };
-        Ok(Outcome {
+        Outcome {
             merge_into: merge_into.and_then(|id| ranked.iter().find(|(s, _)| s.pool_id == id)).map(|(s, _)| titled(s)),
             similar: similar.iter().map(titled).collect(),
-        })
+        }
     }
 
     /// Pools similar to `text` that can still take needs, best first, with their titles.
     /// The text is analysed before the index's lock is taken: analysing 10 000 characters
     /// must not hold up the other requests that need the index.
-    pub fn search(&self, tx: &mut Tx, text: &NeedText) -> ApiResult<Vec<(PoolScore, String)>> {
+    pub fn rank(&self, tx: &mut Tx, text: &NeedText) -> ApiResult<Ranking> {
         let query = analyse(text);
-        let ranked = {
+        let (ranked, version) = {
             let mut inner = self.inner();
-            catch_up(tx, &mut inner)?;
-            inner.index.search_analysed(&query, SEARCH_DEPTH)
+            self.catch_up_locked(tx, &mut inner)?;
+            (inner.index.search_analysed(&query, SEARCH_DEPTH), inner.version)
         };
         let ids: Vec<i64> = ranked.iter().map(|s| s.pool_id).collect();
         let living: HashMap<i64, String> = pool::states(tx, &ids)?
@@ -104,7 +225,9 @@ impl Matcher {
             .filter(|(_, state, _)| state.is_matchable())
             .map(|(id, _, title)| (id, title))
             .collect();
-        Ok(ranked.into_iter().filter_map(|score| Some((score, living.get(&score.pool_id)?.clone()))).collect())
+        let ranked =
+            ranked.into_iter().filter_map(|score| Some((score, living.get(&score.pool_id)?.clone()))).collect();
+        Ok(Ranking { ranked, version })
     }
 
     /// Pools close to a need not yet posted, best first, at most 10: the pool it would
@@ -123,6 +246,17 @@ impl Matcher {
 /// Brings the index up to date with the database: a full load the first time, then the
 /// index events recorded since.
 fn catch_up(tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
+    // A suspect stays suspect until it was read back.
+    if !inner.suspect.is_empty() {
+        inner.version += 1;
+    }
+    while let Some(&need_id) = inner.suspect.iter().next() {
+        match need::active_by_id(tx, need_id)? {
+            Some(indexed) => upsert(&mut inner.index, &indexed),
+            None => inner.index.remove(need_id),
+        }
+        inner.suspect.remove(&need_id);
+    }
     let Some(cursor) = inner.cursor else {
         let last = event::last_id(tx)?;
         let mut after = 0;
@@ -135,11 +269,13 @@ fn catch_up(tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
             }
         }
         inner.cursor = Some(last);
+        inner.version += 1;
         tracing::info!(needs = inner.index.len(), "matcher index loaded");
         return Ok(());
     };
     let events = event::of_types_after(tx, INDEX_EVENTS, cursor)?;
     let Some(last) = events.last().map(|e| e.id) else { return Ok(()) };
+    inner.version += 1;
     for event in events {
         let data: serde_json::Value = serde_json::from_str(&event.data).unwrap_or_default();
         if event.event_type == "pool.merged" {

@@ -5,6 +5,7 @@
 //! at all.
 
 pub mod desk;
+pub mod duplicates;
 pub mod lifecycle;
 pub mod maintenance;
 pub mod matcher;

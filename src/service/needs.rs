@@ -3,7 +3,10 @@
 use chrono::Duration;
 use serde_json::json;
 
-use super::matcher::{Matcher, SimilarPool};
+use super::{
+    duplicates,
+    matcher::{IndexChange, Matcher, Ranking, SimilarPool},
+};
 use crate::{
     auth::AuthUser,
     db::{
@@ -16,7 +19,7 @@ use crate::{
         },
     },
     domain::{
-        kinds::{NeedStatus, PoolKind},
+        kinds::{Locale, NeedStatus, PoolKind},
         matching::NeedText,
         money::Cents,
         pool_state::PoolState,
@@ -42,30 +45,56 @@ pub struct Posted {
     pub similar: Vec<SimilarPool>,
 }
 
+/// Ranks the pools a need could join, before the transaction that posts it: the search
+/// (the costly part of matching) then runs beside other requests rather than while the
+/// post holds the writer, which repeats it only if the index changed in between.
+pub fn prepare(tx: &mut Tx, matcher: &Matcher, actor: &AuthUser, input: &NeedInput) -> ApiResult<Ranking> {
+    let locale = organisation::locale_of(tx, actor.organisation_id)?;
+    matcher.rank(tx, &text_of(input, locale))
+}
+
+fn text_of(input: &NeedInput, locale: Locale) -> NeedText<'_> {
+    NeedText {
+        title: &input.title,
+        description: &input.description,
+        cpv_code: input.cpv_code.as_deref(),
+        locale_hint: locale.as_str(),
+    }
+}
+
 /// Posts a need for the caller's organisation: it joins the pool of the same need, or
-/// opens its own; similar pools are returned as suggestions.
+/// opens its own; similar pools are returned as suggestions. `prepared` is the ranking
+/// [`prepare`] made before the transaction, if any.
 pub fn post(
     tx: &mut WriteTx,
     matcher: &Matcher,
     actor: &AuthUser,
     input: NeedInput,
     max_per_day: u32,
+    prepared: Option<Ranking>,
 ) -> ApiResult<Posted> {
     check_daily_cap(tx, Counted::NeedsPosted, actor.organisation_id, max_per_day)?;
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
     tx.lock_matching()?;
-    let outcome = matcher.decide(
-        tx,
-        &NeedText {
-            title: &input.title,
-            description: &input.description,
-            cpv_code: input.cpv_code.as_deref(),
-            locale_hint: locale.as_str(),
-        },
-    )?;
-    let (pool, merged, score) = match &outcome.merge_into {
-        Some(best) => (pool::lock(tx, best.pool_id)?, true, Some(best.score)),
-        None => (open_pool(tx, &input, actor, max_per_day)?, false, None),
+    let mut ranking = matcher.current(tx, &text_of(&input, locale), prepared)?;
+    let mut outcome = matcher.decide_ranked(&ranking);
+    let mut target = match &outcome.merge_into {
+        Some(best) => Some(pool::lock(tx, best.pool_id)?),
+        None => None,
+    };
+    if target.as_ref().is_some_and(|pool| !pool.state.accepts_needs()) {
+        // A prepared ranking read the pools' states before the transaction: the pool to
+        // join has ended since. Rank again, with the states as they are now.
+        ranking = matcher.rank(tx, &text_of(&input, locale))?;
+        outcome = matcher.decide_ranked(&ranking);
+        target = match &outcome.merge_into {
+            Some(best) => Some(pool::lock(tx, best.pool_id)?),
+            None => None,
+        };
+    }
+    let (pool, merged, score) = match (target, &outcome.merge_into) {
+        (Some(pool), Some(best)) => (pool, true, Some(best.score)),
+        _ => (open_pool(tx, &input, actor, max_per_day)?, false, None),
     };
     let similar_json = serde_json::to_string(&outcome.similar).map_err(|e| ApiError::Internal(e.into()))?;
     let need = need::insert(
@@ -98,6 +127,7 @@ pub fn post(
             "similar_pools": outcome.similar,
         }),
     )?;
+    duplicates::posted(tx, matcher, pool.id, &ranking)?;
     Ok(Posted { need, pool, merged, similar: outcome.similar })
 }
 
@@ -185,8 +215,9 @@ pub fn list(
 
 /// Withdraws a need of the caller's organisation. Its pledge, if any, stays until withdrawn
 /// on its own: money and needs are separate decisions.
-pub fn withdraw(tx: &mut WriteTx, actor: &AuthUser, need_id: i64) -> ApiResult<Need> {
+pub fn withdraw(tx: &mut WriteTx, matcher: &Matcher, actor: &AuthUser, need_id: i64) -> ApiResult<Need> {
     tx.lock_matching()?;
+    matcher.catch_up(tx)?;
     let need = visible(tx, actor, need_id)?;
     if need.status != NeedStatus::Active {
         return Err(ApiError::Conflict("the need is already withdrawn".into()));
@@ -199,6 +230,7 @@ pub fn withdraw(tx: &mut WriteTx, actor: &AuthUser, need_id: i64) -> ApiResult<N
         Some(actor.id),
         &json!({"need_id": need.id, "organisation_id": need.organisation_id}),
     )?;
+    duplicates::refresh(tx, matcher, vec![IndexChange::Remove(need.id)], &[need.pool_id])?;
     Ok(need)
 }
 
@@ -209,12 +241,14 @@ pub fn withdraw(tx: &mut WriteTx, actor: &AuthUser, need_id: i64) -> ApiResult<N
 /// so: a commune agreeing with a suggestion is evidence a later matcher can learn from.
 pub fn move_to(
     tx: &mut WriteTx,
+    matcher: &Matcher,
     actor: &AuthUser,
     need_id: i64,
     to: Option<i64>,
     max_per_day: u32,
 ) -> ApiResult<(Need, Pool)> {
     tx.lock_matching()?;
+    matcher.catch_up(tx)?;
     let need = visible(tx, actor, need_id)?;
     if need.status != NeedStatus::Active {
         return Err(ApiError::Conflict("a withdrawn need cannot move".into()));
@@ -267,6 +301,8 @@ pub fn move_to(
     });
     event::record(tx, Some(need.pool_id), "need.moved_out", Some(actor.id), &data)?;
     event::record(tx, Some(target.id), "need.moved", Some(actor.id), &data)?;
+    let locale = organisation::locale_of(tx, moved.organisation_id)?;
+    duplicates::refresh(tx, matcher, vec![IndexChange::Upsert((moved.clone(), locale))], &[need.pool_id, target.id])?;
     Ok((moved, target))
 }
 

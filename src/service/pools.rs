@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::{
     lifecycle,
+    matcher::Matcher,
     pool_view::{self, Participant, PoolView},
 };
 use crate::{
@@ -116,10 +117,7 @@ impl ApprovalBlockers {
 pub fn approval_blockers(tx: &mut Tx, pool: &Pool) -> ApiResult<ApprovalBlockers> {
     let view = pool_view::with_participants(tx, pool.clone())?;
     let organisations = awaiting_council(&view).map(|p| p.organisation_id).collect();
-    // The duplicate review of SPEC section 9 comes from another branch; when it lands this
-    // line becomes its call, `super::duplicates::unreviewed_of(tx, pool.id)?`. Until then
-    // no pool has an unreviewed duplicate.
-    let duplicates = Vec::new();
+    let duplicates = super::duplicates::unreviewed_of(tx, pool.id)?;
     Ok(ApprovalBlockers { organisations, duplicates })
 }
 
@@ -181,11 +179,12 @@ pub fn step(tx: &mut WriteTx, actor: i64, pool_id: i64, step: Step) -> ApiResult
 
 /// Merges pool `from` into pool `into`: its needs and pledges move; an organisation that
 /// pledged to both keeps the larger pledge; `from` ends `merged`; `into` may be funded.
-pub fn merge(tx: &mut WriteTx, actor: i64, from: i64, into: i64) -> ApiResult<Pool> {
+pub fn merge(tx: &mut WriteTx, matcher: &Matcher, actor: i64, from: i64, into: i64) -> ApiResult<Pool> {
     if from == into {
         return Err(ApiError::invalid("into_pool_id", "a pool cannot be merged into itself"));
     }
     tx.lock_matching()?;
+    matcher.catch_up(tx)?;
     // Lock in id order, so that two merges of the same pair cannot deadlock.
     let (first, second) = (from.min(into), from.max(into));
     let locked_first = pool::lock(tx, first)?;
@@ -262,6 +261,8 @@ pub fn merge(tx: &mut WriteTx, actor: i64, from: i64, into: i64) -> ApiResult<Po
         received["target_cents"] = json!(adopted);
     }
     event::record(tx, Some(target.id), "pool.merge_received", Some(actor), &received)?;
+    // The pair is resolved; the survivor's pairs are ranked with both pools' needs.
+    super::duplicates::merged(tx, matcher, actor, source.id, target.id)?;
     lifecycle::fund_if_reached(tx, target, Some(actor))
 }
 

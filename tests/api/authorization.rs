@@ -39,6 +39,8 @@ fn expected(method: &str, path: &str) -> Option<Expected> {
         | ("POST", "/api/v1/pools/{id}/deliver" | "/api/v1/pools/{id}/merge" | "/api/v1/pools/{id}/maintenance") => {
             [401, 403, 403, 422]
         }
+        ("GET", "/api/v1/duplicates") => [401, 403, 403, 200],
+        ("POST", "/api/v1/duplicates/dismiss") => [401, 403, 403, 422],
         ("GET", "/api/v1/outbox") => [401, 403, 403, 200],
         ("POST", "/api/v1/outbox/{id}/requeue") => [401, 403, 403, 404],
         // Public: open data (SPEC section 12).

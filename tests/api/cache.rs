@@ -54,12 +54,22 @@ async fn another_process_stops_a_disabled_user_and_a_changed_password_within_a_s
         assert_eq!(b.get(&path, &token).await.status(), StatusCode::OK);
     }
 
-    // A pledge through A reaches B's view of the pool.
+    // The public export, read (and kept) on B.
+    let releases = async |app: &TestApp| -> usize {
+        let page: serde_json::Value =
+            app.request(reqwest::Method::GET, "/api/v1/ocds/releases", None, None).await.json().await.unwrap();
+        page["releases"].as_array().unwrap().len()
+    };
+    let published = releases(&b).await;
+    assert_eq!(releases(&b).await, published);
+
+    // A pledge through A reaches B's view of the pool, and B's export.
     assert_eq!(a.pledge(&token, pool, 1234).await.status(), StatusCode::OK);
     within_a_second("a pledge made on another process", async || {
         b.get(&path, &token).await.json::<serde_json::Value>().await.unwrap()["pledged_cents"] == 1234
     })
     .await;
+    within_a_second("a release published by another process", async || releases(&b).await == published + 1).await;
 
     // A password change through A ends the old token on B.
     let changed = a

@@ -9,6 +9,7 @@ mod browser;
 mod cache;
 mod concurrency;
 mod council;
+mod duplicates;
 mod durability;
 mod errors;
 mod faults;

@@ -114,3 +114,36 @@ async fn the_suggestion_threshold_is_configurable() {
     assert_eq!(suggestions(false).await.len(), 1, "a close pool is suggested at the default threshold");
     assert!(suggestions(true).await.is_empty(), "nothing scores 0.99");
 }
+
+/// Posts are ranked before their write transaction; when the index moved in between (another
+/// post landed first), the write ranks again. The same need posted at once by many
+/// authorities still ends in one pool.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_need_posted_at_once_by_many_authorities_ends_in_one_pool() {
+    let app = std::sync::Arc::new(crate::helpers::spawn_app().await);
+    let mut tokens = Vec::new();
+    for i in 0..8 {
+        tokens.push(app.commune(&format!("Commune {i}")).await.1);
+    }
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(tokens.len()));
+    let posts: Vec<_> = tokens
+        .into_iter()
+        .map(|token| {
+            let (app, barrier) = (app.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let body = serde_json::json!({
+                    "title": "Gestion des concessions du cimetière",
+                    "description": "Registre numérique des concessions, échéances et plan des parcelles.",
+                });
+                app.post_need_with(&token, &body).await["pool"]["id"].as_i64().unwrap()
+            })
+        })
+        .collect();
+    let mut pools = Vec::new();
+    for post in posts {
+        pools.push(post.await.unwrap());
+    }
+    pools.dedup();
+    assert_eq!(pools.len(), 1, "one pool for one need: {pools:?}");
+}

@@ -178,8 +178,9 @@ impl Index {
         self.pools.keys().copied()
     }
 
-    /// Needs currently indexed, as (need_id, pool_id) — for diagnostics.
-    pub fn needs(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
-        self.docs.iter().flatten().map(|d| (d.need_id, d.pool_id))
+    /// The needs indexed in a pool (an officer's merge moves them all).
+    pub fn needs_of_pool(&self, pool_id: i64) -> Vec<i64> {
+        let slots = self.pools.get(&pool_id).map_or(&[][..], Vec::as_slice);
+        slots.iter().filter_map(|&slot| self.doc(slot)).map(|d| d.need_id).collect()
     }
 }

@@ -94,7 +94,7 @@ pub async fn post(page: Page, form: web::Form<NeedForm>) -> Result<HttpResponse,
             if user.auth.is_officer() {
                 return Err(MEMBERS_ONLY);
             }
-            service::needs::post(tx, &app.matcher, &user.auth, input, app.config.max_needs_per_day)
+            service::needs::post(tx, &app.matcher, &user.auth, input, app.config.max_needs_per_day, None)
         })
         .await;
     match posted {
@@ -261,13 +261,13 @@ pub async fn move_need(
     let id = id_of(&page, &path)?;
     let target: i64 =
         form.pool_id.trim().parse().map_err(|_| page.fail(None, ApiError::invalid("pool_id", "no such pool")))?;
-    let cap = page.state.config.max_needs_per_day;
+    let (cap, state) = (page.state.config.max_needs_per_day, page.state.clone());
     let (_, (_, pool)) = page
         .write(move |tx, user| {
             if user.auth.is_officer() {
                 return Err(MEMBERS_ONLY);
             }
-            service::needs::move_to(tx, &user.auth, id, Some(target), cap)
+            service::needs::move_to(tx, &state.matcher, &user.auth, id, Some(target), cap)
         })
         .await?;
     Ok(render::see_other(&format!("/pools/{}", pool.id)).finish())
@@ -288,11 +288,12 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, PageError> {
     page.check_csrf(&form.csrf_token)?;
     let id = id_of(&page, &path)?;
+    let state = page.state.clone();
     page.write(move |tx, user| {
         if user.auth.is_officer() {
             return Err(MEMBERS_ONLY);
         }
-        service::needs::withdraw(tx, &user.auth, id)
+        service::needs::withdraw(tx, &state.matcher, &user.auth, id)
     })
     .await?;
     Ok(render::see_other(&format!("/needs/{id}")).finish())

@@ -24,6 +24,7 @@ use crate::{
         pool_actions::{LICENCES, repository_url},
     },
     service::{self, pools::Step, web_sessions::WebUser},
+    state::AppState,
     web::{
         forms::{FormErrors, shown_with_the_form},
         i18n::Lang,
@@ -47,7 +48,7 @@ struct Form<A> {
     /// What the fields ask for, or the errors of each field, in a language.
     parse: fn(&HashMap<String, String>, Lang) -> Result<A, FormErrors>,
     /// The service call, in the unit of work; returns the pool to go back to.
-    run: fn(&mut WriteTx, &WebUser, i64, A) -> ApiResult<Pool>,
+    run: fn(&mut WriteTx, &WebUser, i64, A, &AppState) -> ApiResult<Pool>,
 }
 
 const OFFICERS_ONLY: ApiError = ApiError::Forbidden("only officers of the central purchasing office may do this");
@@ -70,12 +71,12 @@ impl<A: Send + 'static> Form<A> {
                 return pools::again(&page, id, kept, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
             }
         };
-        let (officers, run) = (self.officers, self.run);
+        let (officers, run, state) = (self.officers, self.run, page.state.clone());
         let outcome = page
             .attempt(move |tx, user| match (officers, user.auth.is_officer()) {
                 (true, false) => Err(OFFICERS_ONLY),
                 (false, true) => Err(NO_PLEDGE_BY_OFFICERS),
-                _ => run(tx, user, id, action),
+                _ => run(tx, user, id, action, &state),
             })
             .await;
         match outcome {
@@ -110,7 +111,7 @@ pub async fn pledge(page: Page, path: web::Path<String>, fields: Fields) -> Resu
             let mut errors = FormErrors::new("pledge");
             errors.amount(lang, "amount", field(values, "amount")).ok_or(errors)
         },
-        run: |tx, user, id, amount: Cents| service::pledges::set(tx, &user.auth, id, amount),
+        run: |tx, user, id, amount: Cents, _| service::pledges::set(tx, &user.auth, id, amount),
     }
     .submit(page, &path, fields)
     .await
@@ -135,7 +136,7 @@ pub async fn withdraw_pledge(page: Page, path: web::Path<String>, fields: Fields
                     _ => Err(errors),
                 }
             },
-            run: |tx, user, id, refusal| service::pledges::refuse(tx, &user.auth, id, refusal),
+            run: |tx, user, id, refusal, _| service::pledges::refuse(tx, &user.auth, id, refusal),
         }
         .submit(page, &path, fields)
         .await;
@@ -146,7 +147,7 @@ pub async fn withdraw_pledge(page: Page, path: web::Path<String>, fields: Fields
         renamed: &[],
         officers: false,
         parse: nothing,
-        run: |tx, user, id, ()| service::pledges::withdraw(tx, &user.auth, id),
+        run: |tx, user, id, (), _| service::pledges::withdraw(tx, &user.auth, id),
     }
     .submit(page, &path, fields)
     .await
@@ -193,7 +194,7 @@ pub async fn confirm_pledge(page: Page, path: web::Path<String>, fields: Fields)
                 _ => Err(errors),
             }
         },
-        run: |tx, user, id, decision| service::pledges::confirm(tx, &user.auth, id, decision),
+        run: |tx, user, id, decision, _| service::pledges::confirm(tx, &user.auth, id, decision),
     }
     .submit(page, &path, fields)
     .await
@@ -213,7 +214,7 @@ fn step_form(name: &'static str, parse: fn(&HashMap<String, String>, Lang) -> Re
         renamed: &[("amount_cents", "amount")],
         officers: true,
         parse,
-        run: |tx, user, id, step| service::pools::step(tx, user.auth.id, id, step),
+        run: |tx, user, id, step, _| service::pools::step(tx, user.auth.id, id, step),
     }
 }
 
@@ -294,7 +295,7 @@ pub async fn merge(page: Page, path: web::Path<String>, fields: Fields) -> Resul
             let raw = field(values, "into_pool_id").trim().trim_start_matches('#');
             errors.check(lang, "into_pool_id", "field.into_pool_id.invalid", raw.parse::<i64>()).ok_or(errors)
         },
-        run: |tx, user, id, into| service::pools::merge(tx, user.auth.id, id, into),
+        run: |tx, user, id, into, state| service::pools::merge(tx, &state.matcher, user.auth.id, id, into),
     }
     .submit(page, &path, fields)
     .await
@@ -337,7 +338,7 @@ pub async fn maintenance(page: Page, path: web::Path<String>, fields: Fields) ->
         },
         // The one conflict a delivered development pool can meet: the period overlaps
         // another's, which the person fixes in the period's fields.
-        run: |tx, user, id, input| {
+        run: |tx, user, id, input, _| {
             service::maintenance::open(tx, user.auth.id, id, input).map_err(|refused| match refused {
                 ApiError::Conflict(_) => ApiError::invalid("period_start", "overlaps another maintenance period"),
                 other => other,

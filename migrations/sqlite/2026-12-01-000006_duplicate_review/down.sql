@@ -1,0 +1,2 @@
+DROP TABLE duplicate_dismissals;
+DROP TABLE duplicate_candidates;
