@@ -194,7 +194,7 @@ pub fn merge(tx: &mut WriteTx, matcher: &Matcher, actor: i64, from: i64, into: i
     })?;
     let (source, target) = if first == from { (locked_first, locked_second) } else { (locked_second, locked_first) };
     let target_state = target.state;
-    if !matches!(target_state, PoolState::Open | PoolState::Funded) {
+    if !target_state.receives_merges() {
         return Err(ApiError::wrong_state(target_state.as_str(), "only an open or funded pool can receive a merge"));
     }
     if source.kind == PoolKind::Maintenance || target.kind == PoolKind::Maintenance {

@@ -10,7 +10,7 @@
 //! if nothing was forgotten since it began (a generation counter), so that a value read
 //! just before a change never outlives the change.
 //!
-//! A rendered page is kept per (pool, language, organisation, role): what a page shows
+//! A member's rendered page is kept per (pool, language, organisation): what it shows
 //! depends on nothing else but the person's name in the header and the token of its forms,
 //! which are put into the kept page at each request ([`Rendered`]).
 
@@ -44,12 +44,13 @@ struct Session {
     expires_at: NaiveDateTime,
 }
 
-/// Who sees a pool's page the same way: the language, the viewer's organisation and role.
+/// Who sees a pool's page the same way: members of one organisation, in one language.
+/// (Officers' pages are not kept: they show the duplicate review, which moves with other
+/// pools.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Viewer {
     pub lang: Lang,
     pub organisation_id: i64,
-    pub officer: bool,
 }
 
 #[derive(Default)]

@@ -141,13 +141,11 @@ impl Page {
     }
 
     /// Who sees the page the same way as `user`, for a page that may be kept: `None` when
-    /// the request asks for more than the plain page.
+    /// the request asks for more than the plain page, or for an officer (whose pages show
+    /// the duplicate review, which changes with other pools).
     pub fn viewer(&self, user: &WebUser) -> Option<Viewer> {
-        self.plain.then(|| Viewer {
-            lang: self.lang(Some(user)),
-            organisation_id: user.auth.organisation_id,
-            officer: user.auth.is_officer(),
-        })
+        (self.plain && !user.auth.is_officer())
+            .then(|| Viewer { lang: self.lang(Some(user)), organisation_id: user.auth.organisation_id })
     }
 
     /// Renders a page to be kept: with [`render::marks`] in place of the person's own words.

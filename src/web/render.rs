@@ -28,7 +28,7 @@ macro_rules! templates {
 }
 
 /// Every page template, embedded: a missing file is a build error.
-pub(super) const TEMPLATES: [(&str, &str); 12] = templates!(
+pub(super) const TEMPLATES: [(&str, &str); 13] = templates!(
     "_layout.html",
     "_macros.html",
     "error.html",
@@ -41,6 +41,7 @@ pub(super) const TEMPLATES: [(&str, &str); 12] = templates!(
     "pools.html",
     "pool.html",
     "catalogue.html",
+    "duplicates.html",
 );
 
 /// One environment per language: a template's `t("key")` without placeholders is replaced

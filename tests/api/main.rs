@@ -36,3 +36,4 @@ mod web_browser;
 mod web_cache;
 mod web_client;
 mod web_council;
+mod web_duplicates;

@@ -96,6 +96,7 @@ async fn a_form_without_its_token_is_refused_with_403() {
         "/needs/1/move".to_owned(),
         "/needs/1/withdraw".to_owned(),
         "/outbox/1/requeue".to_owned(),
+        "/duplicates/dismiss".to_owned(),
     ];
     for form in &forms {
         for token in [None, Some("0".repeat(64))] {

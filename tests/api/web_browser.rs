@@ -1,7 +1,9 @@
 //! The pages in a real browser: Debian's Chromium, driven through WebDriver
 //! (`chromedriver`, started here on a free port) with fantoccini, JavaScript on. A member
-//! signs in, types a need and sees the similar pool appear, joins it and pledges; an
-//! officer approves the funded pool; a disabled member's session ends at its next page.
+//! signs in, types a need and sees the similar pool appear, joins it, pledges and records
+//! its council's decision; an officer sees what blocks the funded pool, reviews a duplicate
+//! side by side and merges it, approves, opens a period of maintenance once the software is
+//! delivered; the catalogue shows it; a disabled member's session ends at its next page.
 //! axe-core (vendored in `tests/support/axe-core`) checks every page on the way: no serious
 //! or critical violation. Screenshots of the main pages are taken on the way; with
 //! `MUTUA_SCREENSHOTS=docs/screenshots` they are written there (the README shows them).
@@ -246,7 +248,6 @@ async fn a_member_and_an_officer_in_chromium_from_a_typed_need_to_an_approval() 
     let text = visit.main_text().await.replace(['\u{202F}', '\u{A0}'], " ");
     assert!(text.contains("Commune de Ciney") && text.contains("25 000,00 €"), "{text}");
     visit.accessible("pool page, member").await;
-    visit.screenshot("pool-member").await;
     visit.goto("/pools").await;
     visit.wait_for("table").await;
     visit.accessible("pool list").await;
@@ -266,25 +267,55 @@ async fn a_member_and_an_officer_in_chromium_from_a_typed_need_to_an_approval() 
     visit.click(&format!("form[action='/pools/{pool}/pledge/confirm'] button[type=submit]")).await;
     visit.wait_for(".error-summary a[href='#confirm-decided_by']").await;
     visit.accessible("council decision with errors").await;
+    visit.goto(&format!("/pools/{pool}#council")).await;
+    visit.type_into("confirm-decision_ref", "Collège 2026/118").await;
     visit.type_into("confirm-decision_date", "9/3/2026").await;
     visit.click("#confirm-decided_by").await;
+    visit.browser.execute("document.getElementById('council').scrollIntoView()", vec![]).await.unwrap();
     visit.screenshot("pool-council").await;
     visit.click(&format!("form[action='/pools/{pool}/pledge/confirm'] button[type=submit]")).await;
     visit.wait_for("#council details").await;
     let text = visit.main_text().await;
     assert!(text.contains("Collège 2026/118 du 9 mars 2026"), "{text}");
     visit.accessible("pool page, council decision recorded").await;
+    // Each participant's pledge with its council's decision, or that it is awaited.
+    visit.browser.execute("document.getElementById('participants-title').scrollIntoView()", vec![]).await.unwrap();
+    visit.screenshot("pool-member").await;
 
-    // The officer's desk says whose council is still awaited.
+    // Andenne posts the same need in its own words: not merged here, a likely duplicate.
+    let andenne = app.create_organisation("Ville d'Andenne", "fr").await;
+    let andenne = app.create_member(andenne, "informatique@andenne.be").await;
+    let posted = app
+        .post_need_with(
+            &andenne,
+            &json!({"title": "Registre des concessions de cimetière", "description": "Suivi des concessions funéraires et de leurs échéances."}),
+        )
+        .await;
+    let duplicate = posted["pool"]["id"].as_i64().unwrap();
+    let listed: Value = app.get("/api/v1/duplicates", &app.officer_token).await.json().await.unwrap();
+    let pair = json!([pool.min(duplicate), pool.max(duplicate)]);
+    assert!(
+        listed["items"].as_array().unwrap().iter().any(|i| json!([i["pools"][0]["id"], i["pools"][1]["id"]]) == pair),
+        "{listed}"
+    );
+
+    // The officer's desk says whose council is still awaited, and the duplicate to review.
     sign_in(&visit, OFFICER_EMAIL).await;
     visit.wait_for(&format!("section[aria-labelledby='funded'] a[href='/pools/{pool}']")).await;
     let text = visit.main_text().await;
     assert!(text.contains("Ville de Namur attend la décision de son conseil"), "{text}");
+    assert!(text.contains(&format!("Doublon probable du projet {duplicate} à examiner")), "{text}");
     assert!(!text.contains("Commune de Ciney attend"), "{text}");
     visit.accessible("officer home").await;
     visit.screenshot("officer-home").await;
     visit.click(&format!("section[aria-labelledby='funded'] a[href='/pools/{pool}']")).await;
-    visit.wait_for(&format!("form[action='/pools/{pool}/approve']")).await;
+    visit
+        .wait_for(&format!(
+            "#approve-submit a[href='/duplicates#pair-{}-{}']",
+            pool.min(duplicate),
+            pool.max(duplicate)
+        ))
+        .await;
     visit.accessible("pool page, officer, approval blocked").await;
     visit.screenshot("pool-officer").await;
 
@@ -296,14 +327,23 @@ async fn a_member_and_an_officer_in_chromium_from_a_typed_need_to_an_approval() 
     visit.click("#confirm-decided_by-conseil").await;
     visit.click(&format!("form[action='/pools/{pool}/pledge/confirm'] button[type=submit]")).await;
     visit.wait_for("#council details").await;
+    // The officer reviews the duplicate side by side, merges it, and approves.
     sign_in(&visit, OFFICER_EMAIL).await;
-    visit.wait_for(&format!("section[aria-labelledby='funded'] a[href='/pools/{pool}']")).await;
-    assert!(visit.main_text().await.contains("Prêt pour la décision"));
-    visit.click(&format!("section[aria-labelledby='funded'] a[href='/pools/{pool}']")).await;
+    visit.click("section[aria-labelledby='duplicates'] a[href='/duplicates']").await;
+    let anchor = format!("pair-{}-{}", pool.min(duplicate), pool.max(duplicate));
+    visit.wait_for(&format!("#{anchor} form[action='/pools/{duplicate}/merge']")).await;
+    let text = visit.main_text().await;
+    assert!(text.contains("Ville d'Andenne") && text.contains("Registre des concessions de cimetière"), "{text}");
+    visit.accessible("duplicates side by side").await;
+    visit.screenshot("duplicates").await;
+    visit.click(&format!("#{anchor} form[action='/pools/{duplicate}/merge'] button")).await;
+    visit.wait_for(&format!("form[action='/pools/{pool}/approve']")).await;
+    assert_eq!(app.pool(duplicate).await["state"], "merged");
+    let text = visit.main_text().await;
+    assert!(!text.contains("Doublon probable") && text.contains("Ville d'Andenne"), "{text}");
     visit.click(&format!("form[action='/pools/{pool}/approve'] button")).await;
     visit.wait_for("h1 .state-approved").await;
     assert_eq!(app.pool(pool).await["state"], "approved");
-    // Phase 2 (SPEC §9): the officer reviews a duplicate side by side before approving.
 
     // Delivered, then a period of maintenance opened on the delivered pool's page.
     app.officer(pool, "award", Some(&json!({"supplier": "Coopérative du Libre SCRL", "amount_cents": 3_950_000})))
@@ -315,6 +355,8 @@ async fn a_member_and_an_officer_in_chromium_from_a_typed_need_to_an_approval() 
     )
     .await;
     visit.goto(&format!("/pools/{pool}")).await;
+    visit.wait_for(&format!("form[action='/pools/{pool}/maintenance']")).await;
+    visit.accessible("delivered pool with the maintenance form").await;
     visit.type_into("maintenance-period_start", "1/1/2027").await;
     visit.type_into("maintenance-period_end", "31/12/2027").await;
     visit.type_into("maintenance-target", "6 000").await;

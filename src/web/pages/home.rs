@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::{Deserialize, Serialize};
 
-use super::id_of;
+use super::{duplicates::PairView, id_of, pools::DuplicateLine};
 use crate::{
     domain::kinds::PledgeStatus,
     error::ApiError,
@@ -65,11 +65,15 @@ struct FundedLine {
     pool: PoolLine,
     /// The organisations whose councils have not decided.
     awaiting_council: Vec<String>,
+    /// The pools still to review against it.
+    duplicates: Vec<DuplicateLine>,
 }
 
 #[derive(Serialize)]
 struct OfficerView {
     funded: Vec<FundedLine>,
+    duplicates: Vec<PairView>,
+    duplicates_total: i64,
     funded_total: i64,
     dead_emails: Vec<EmailLine>,
     dead_total: i64,
@@ -143,11 +147,14 @@ fn officer_view(desk: OfficerDesk, lang: Lang) -> OfficerView {
         funded: desk
             .funded
             .iter()
-            .map(|v| FundedLine {
+            .map(|(v, unreviewed)| FundedLine {
                 pool: PoolLine::new(v, lang, None),
                 awaiting_council: service::pools::awaiting_council(v).map(|p| p.name.clone()).collect(),
+                duplicates: unreviewed.iter().map(|&other| DuplicateLine::new(v.pool.id, other)).collect(),
             })
             .collect(),
+        duplicates: desk.duplicates.iter().map(|pair| PairView::new(pair, lang)).collect(),
+        duplicates_total: desk.duplicates_total,
         funded_total: desk.funded_total,
         dead_emails: desk
             .dead_emails

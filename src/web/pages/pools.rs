@@ -7,13 +7,16 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::id_of;
 use chrono::NaiveDate;
 
+use super::id_of;
 use crate::{
-    db::models::{
-        event::Event,
-        pool::{MaintenancePeriod, PoolFilter},
+    db::{
+        Tx,
+        models::{
+            event::Event,
+            pool::{MaintenancePeriod, PoolFilter},
+        },
     },
     domain::{
         amount,
@@ -23,6 +26,7 @@ use crate::{
         pool_state::{PoolState, Transition},
         text,
     },
+    error::ApiResult,
     routes::pool_actions::LICENCES,
     service::{
         self,
@@ -90,11 +94,12 @@ pub async fn list(page: Page, query: web::Query<ListQuery>) -> Result<HttpRespon
 /// `GET /pools/{id}`: from memory when this process knows both that the session holds and
 /// the pool as it is now (the page as rendered for this kind of viewer, or what it shows);
 /// else one unit of work, whose reads are kept. Costs about what the API's
-/// `GET /api/v1/pools/{id}` costs (docs/PERFORMANCE.md).
+/// `GET /api/v1/pools/{id}` costs (docs/PERFORMANCE.md). An officer's page is read each
+/// time: it shows the duplicates still to review, which other pools' changes move.
 pub async fn pool(page: Page, path: web::Path<String>) -> Result<HttpResponse, PageError> {
     let id = id_of(&page, &path)?;
     let cache = page.state.pages.clone();
-    if let Some(user) = page.known_user() {
+    if let Some(user) = page.known_user().filter(|u| !u.auth.is_officer()) {
         let generation = cache.generation();
         if let Some(viewer) = page.viewer(&user) {
             if let Some(rendered) = cache.rendered(id, viewer) {
@@ -106,16 +111,27 @@ pub async fn pool(page: Page, path: web::Path<String>) -> Result<HttpResponse, P
         }
     }
     let generation = cache.generation();
-    let (user, found) = page.read(move |tx, _| service::pool_view::page(tx, id)).await?;
+    let (user, (found, duplicates)) = page.read(move |tx, user| read(tx, user, id)).await?;
     let found = Arc::new(found);
     cache.store_pool_page(id, found.clone(), generation);
+    if user.auth.is_officer() {
+        let view = pool_view(&page, &user, &found, &duplicates, None);
+        return page.render(Some(&user), StatusCode::OK, "pool.html", view);
+    }
     kept(&page, &user, &found, generation)
 }
 
-/// A pool's page rendered, and kept for its kind of viewer when the request is the plain
-/// page; `generation` is the cache's before `found` was read.
+/// What a pool's page shows, and for an officer the pools still to review against it.
+fn read(tx: &mut Tx, user: &WebUser, id: i64) -> ApiResult<(PoolPage, Vec<i64>)> {
+    let found = service::pool_view::page(tx, id)?;
+    let duplicates = if user.auth.is_officer() { service::duplicates::unreviewed_of(tx, id)? } else { Vec::new() };
+    Ok((found, duplicates))
+}
+
+/// A member's page of a pool rendered, and kept for its kind of viewer when the request is
+/// the plain page; `generation` is the cache's before `found` was read.
 fn kept(page: &Page, user: &WebUser, found: &PoolPage, generation: u64) -> Result<HttpResponse, PageError> {
-    let view = pool_view(page, user, found, None);
+    let view = pool_view(page, user, found, &[], None);
     let Some(viewer) = page.viewer(user) else {
         return page.render(Some(user), StatusCode::OK, "pool.html", view);
     };
@@ -133,9 +149,9 @@ pub async fn again(
     errors: impl FnOnce(Lang) -> FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let (user, found) = page.read(move |tx, _| service::pool_view::page(tx, id)).await?;
+    let (user, (found, duplicates)) = page.read(move |tx, user| read(tx, user, id)).await?;
     let failed = FailedForm { values, errors: errors(page.lang(Some(&user))) };
-    let view = pool_view(page, &user, &found, Some(failed));
+    let view = pool_view(page, &user, &found, &duplicates, Some(failed));
     page.render(Some(&user), status, "pool.html", view)
 }
 
@@ -208,6 +224,19 @@ impl MaintenanceLine {
 fn period(start: Option<NaiveDate>, end: Option<NaiveDate>, lang: Lang) -> String {
     let day = |d: Option<NaiveDate>| d.map(|d| format::date(d, lang)).unwrap_or_else(|| "…".to_owned());
     i18n::fill(lang, "maintenance.period", &[("start", &day(start)), ("end", &day(end))])
+}
+
+/// A pool to review against another, and where the pair stands on the review page.
+#[derive(Serialize)]
+pub struct DuplicateLine {
+    pub id: i64,
+    pub anchor: String,
+}
+
+impl DuplicateLine {
+    pub fn new(pool: i64, other: i64) -> Self {
+        Self { id: other, anchor: super::duplicates::anchor(pool, other) }
+    }
 }
 
 /// Which forms the viewer may use: by role, and by the lifecycle's own transition rules.
@@ -292,6 +321,8 @@ struct PoolView {
     /// What keeps an officer from approving the funded pool: the organisations whose
     /// councils have not decided.
     awaiting_council: Vec<String>,
+    /// For an officer: the pools still to review against this one (SPEC section 9).
+    duplicates: Vec<DuplicateLine>,
     /// For a maintenance pool: the delivered pool it maintains and its period.
     maintains: Option<i64>,
     period: Option<String>,
@@ -310,7 +341,13 @@ struct PoolView {
     bodies: &'static [DecidedBy],
 }
 
-fn pool_view(page: &Page, user: &WebUser, found: &PoolPage, failed: Option<FailedForm>) -> PoolView {
+fn pool_view(
+    page: &Page,
+    user: &WebUser,
+    found: &PoolPage,
+    duplicates: &[i64],
+    failed: Option<FailedForm>,
+) -> PoolView {
     let lang = page.lang(Some(user));
     let officer = user.auth.is_officer();
     let own = (!officer).then_some(user.auth.organisation_id);
@@ -354,6 +391,7 @@ fn pool_view(page: &Page, user: &WebUser, found: &PoolPage, failed: Option<Faile
         own_pledge: own_participant
             .and_then(|p| Some(OwnPledge { status: p.pledge_status?.as_str(), decision: decision_words(p, lang) })),
         awaiting_council,
+        duplicates: duplicates.iter().map(|&other| DuplicateLine::new(pool.id, other)).collect(),
         maintains: pool.maintains_pool_id,
         period: (pool.kind == PoolKind::Maintenance).then(|| period(pool.period_start, pool.period_end, lang)),
         maintenance: view.maintenance.iter().map(|m| MaintenanceLine::new(m, lang)).collect(),
@@ -376,7 +414,12 @@ fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Lang) -> Hist
     let money = |field: &str| data[field].as_i64().map(|c| format::money(Cents::new(c), lang)).unwrap_or_default();
     let string = |field: &str| data[field].as_str().unwrap_or_default().to_owned();
     let day = |field: &str| data[field].as_str().and_then(|d| d.parse::<NaiveDate>().ok());
-    let key = format!("event.{}", event.event_type);
+    let key = match event.event_type.as_str() {
+        "pool.duplicate_dismissed" if !string("reason").is_empty() => {
+            "event.pool.duplicate_dismissed_because".to_owned()
+        }
+        other => format!("event.{other}"),
+    };
     let text = if i18n::has(&key) {
         i18n::fill(
             lang,
@@ -396,6 +439,7 @@ fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Lang) -> Hist
                         .as_i64()
                         .or(data["to_pool_id"].as_i64())
                         .or(data["maintains_pool_id"].as_i64())
+                        .or(data["other_pool_id"].as_i64())
                         .unwrap_or_default()
                         .to_string(),
                 ),
@@ -460,7 +504,7 @@ mod tests {
         ] {
             assert!(i18n::has(&format!("event.{}", t.event_type())), "{}", t.event_type());
         }
-        for other in ["pledge.confirmed", "pledge.refused", "pool.maintenance_opened"] {
+        for other in ["pledge.confirmed", "pledge.refused", "pool.maintenance_opened", "pool.duplicate_dismissed"] {
             assert!(i18n::has(&format!("event.{other}")), "{other}");
         }
         for body in DecidedBy::ALL {
