@@ -34,7 +34,7 @@ use crate::{
 const MAX_SESSIONS: usize = 100_000;
 /// The most pools whose page is kept.
 const MAX_POOLS: usize = 10_000;
-/// The most bytes of rendered pages kept (a pool's page is some 10 to 30 kB).
+/// The most bytes of rendered pages kept (a pool's page is some 5 to 30 kB).
 const MAX_RENDERED_BYTES: usize = 32 << 20;
 
 /// A session known to hold, until it expires.
