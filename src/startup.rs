@@ -52,9 +52,11 @@ impl Application {
             metrics.email.clone(),
         )?);
         let cache = crate::cache::ReadCache::new(db.change_feed());
+        let pages = crate::web::PageCache::new(db.change_feed());
         db.listen_to_other_processes();
         let state = web::Data::new(AppState {
             cache,
+            pages,
             jwt: JwtKeys::new(&config.jwt_secret, config.jwt_ttl)?,
             matcher: Matcher::new(config.match_thresholds, db.clone()),
             mailer,

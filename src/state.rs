@@ -20,6 +20,8 @@ pub struct AppState {
     /// Reads answered from memory (sessions, pool views), forgotten by the writes that
     /// change them.
     pub cache: std::sync::Arc<crate::cache::ReadCache>,
+    /// The pages' sessions and pools' pages, forgotten like `cache`.
+    pub pages: Arc<crate::web::PageCache>,
     pub jwt: JwtKeys,
     pub matcher: Matcher,
     pub mailer: Arc<Mailer>,

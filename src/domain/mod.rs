@@ -4,6 +4,7 @@
 pub mod amount;
 pub mod council;
 pub mod cpv;
+pub mod day;
 pub mod email;
 pub mod kinds;
 pub mod matching;

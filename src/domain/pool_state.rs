@@ -120,6 +120,12 @@ impl PoolState {
             || (other == Self::Delivered && undecided(self))
     }
 
+    /// Whether another pool may be merged into a pool in this state (its needs and pledges
+    /// move here): only while this one is still open or funded.
+    pub fn receives_merges(self) -> bool {
+        matches!(self, Self::Open | Self::Funded)
+    }
+
     /// A need may be moved into (or merged with) a pool in these states.
     pub fn accepts_needs(self) -> bool {
         self.is_matchable()

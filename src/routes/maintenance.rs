@@ -76,8 +76,9 @@ pub async fn open(
     Ok(HttpResponse::Created().json(PoolResponse::from(view)))
 }
 
-/// The parsed request, or 422 naming every invalid field.
-fn parse(body: OpenMaintenance) -> ApiResult<MaintenanceInput> {
+/// The parsed request, or 422 naming every invalid field (the pages' form applies the
+/// same rules).
+pub fn parse(body: OpenMaintenance) -> ApiResult<MaintenanceInput> {
     let mut v = Validator::default();
     if body.period_end <= body.period_start {
         v.push("period_end", "must be after period_start");

@@ -1,9 +1,13 @@
 //! What the home page of each person shows: a member's needs and pools, with its pledges
-//! and shares; an officer's work queue.
+//! and shares; an officer's work queue (funded pools and what blocks them, duplicates to
+//! review, undelivered emails).
 
 use std::collections::BTreeSet;
 
-use super::pool_view::{self, PoolView};
+use super::{
+    duplicates::{self, Pair},
+    pool_view::{self, PoolView},
+};
 use crate::{
     auth::AuthUser,
     db::{
@@ -53,11 +57,17 @@ pub fn member(tx: &mut Tx, actor: &AuthUser) -> ApiResult<MemberDesk> {
     Ok(MemberDesk { needs, needs_total, pools })
 }
 
-/// An officer's home: funded pools awaiting the office's decision, and emails that could
-/// not be delivered.
+/// How many duplicate candidates the officer's home shows; the review page lists them all.
+pub const DUPLICATES_SHOWN: i64 = 5;
+
+/// An officer's home: funded pools awaiting the office's decision (with the duplicates still
+/// to review of each), the best duplicate candidates, and emails that could not be
+/// delivered.
 pub struct OfficerDesk {
-    pub funded: Vec<PoolView>,
+    pub funded: Vec<(PoolView, Vec<i64>)>,
     pub funded_total: i64,
+    pub duplicates: Vec<Pair>,
+    pub duplicates_total: i64,
     pub dead_emails: Vec<OutboxRow>,
     pub dead_total: i64,
     pub counts: Vec<(PoolState, i64)>,
@@ -66,7 +76,15 @@ pub struct OfficerDesk {
 pub fn officer(tx: &mut Tx) -> ApiResult<OfficerDesk> {
     let funded = PoolFilter { state: Some(PoolState::Funded), ..Default::default() };
     let (funded, funded_total) = pool_view::list(tx, &funded, SHOWN, 0)?;
+    let funded = funded
+        .into_iter()
+        .map(|view| {
+            let unreviewed = duplicates::unreviewed_of(tx, view.pool.id)?;
+            Ok((view, unreviewed))
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let (duplicates, duplicates_total) = duplicates::list(tx, DUPLICATES_SHOWN, 0)?;
     let (dead_emails, dead_total) = outbox::list(tx, OutboxStatus::Dead, SHOWN, 0)?;
     let counts = pool::counts(tx)?;
-    Ok(OfficerDesk { funded, funded_total, dead_emails, dead_total, counts })
+    Ok(OfficerDesk { funded, funded_total, duplicates, duplicates_total, dead_emails, dead_total, counts })
 }

@@ -3,7 +3,11 @@
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use super::{lifecycle, matcher::Matcher, pool_view};
+use super::{
+    lifecycle,
+    matcher::Matcher,
+    pool_view::{self, Participant, PoolView},
+};
 use crate::{
     db::{
         self, Tx, WriteTx,
@@ -112,14 +116,17 @@ impl ApprovalBlockers {
 /// What keeps `pool` from being approved now, by organisation and pool id.
 pub fn approval_blockers(tx: &mut Tx, pool: &Pool) -> ApiResult<ApprovalBlockers> {
     let view = pool_view::with_participants(tx, pool.clone())?;
-    let organisations = view
-        .participants
-        .iter()
-        .filter(|p| p.share_cents.is_positive() && p.pledge_status == Some(PledgeStatus::Provisional))
-        .map(|p| p.organisation_id)
-        .collect();
+    let organisations = awaiting_council(&view).map(|p| p.organisation_id).collect();
     let duplicates = super::duplicates::unreviewed_of(tx, pool.id)?;
     Ok(ApprovalBlockers { organisations, duplicates })
+}
+
+/// The participants of a pool whose councils have not decided yet: a share above 0 and a
+/// provisional pledge. While there is one, the pool cannot be approved (SPEC section 10).
+pub fn awaiting_council(view: &PoolView) -> impl Iterator<Item = &Participant> {
+    view.participants
+        .iter()
+        .filter(|p| p.share_cents.is_positive() && p.pledge_status == Some(PledgeStatus::Provisional))
 }
 
 /// Moves a pool one step along its lifecycle; 409 naming the state when not allowed, and
@@ -187,7 +194,7 @@ pub fn merge(tx: &mut WriteTx, matcher: &Matcher, actor: i64, from: i64, into: i
     })?;
     let (source, target) = if first == from { (locked_first, locked_second) } else { (locked_second, locked_first) };
     let target_state = target.state;
-    if !matches!(target_state, PoolState::Open | PoolState::Funded) {
+    if !target_state.receives_merges() {
         return Err(ApiError::wrong_state(target_state.as_str(), "only an open or funded pool can receive a merge"));
     }
     if source.kind == PoolKind::Maintenance || target.kind == PoolKind::Maintenance {

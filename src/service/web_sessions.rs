@@ -1,16 +1,18 @@
 //! Sessions of people using the web pages: opened at sign-in, checked at the start of each
 //! of their units of work (like a bearer token's, in the same transaction), closed at
 //! sign-out. A session ends when it expires, when its user is disabled or changes its
-//! password (both bump the user's token version), and at sign-out; the check reads the
-//! database, so the end holds on every process at once.
+//! password (both bump the user's token version), and at sign-out. The check reads the
+//! database; the pages' cache of sessions (`web::cache`) forgets a user's sessions when
+//! any of the three touches the user, on every process.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
+use serde_json::json;
 
 use crate::{
     auth::AuthUser,
     db::{
         self, Tx, WriteTx,
-        models::{user::User, web_session},
+        models::{event, user::User, web_session},
     },
     domain::kinds::Locale,
     error::{ApiError, ApiResult},
@@ -25,16 +27,16 @@ pub struct WebUser {
     pub locale: Locale,
 }
 
-/// The user of the session whose id hashes to `id_hash`; 401 when there is none, it
-/// expired, or its user was disabled or changed its password since.
-pub fn admit(tx: &mut Tx, id_hash: &str) -> ApiResult<WebUser> {
+/// The user of the session whose id hashes to `id_hash`, and when the session expires; 401
+/// when there is none, it expired, or its user was disabled or changed its password since.
+pub fn admit(tx: &mut Tx, id_hash: &str) -> ApiResult<(WebUser, NaiveDateTime)> {
     let holder = web_session::holder(tx, id_hash)?.ok_or(ApiError::Unauthenticated)?;
     let user = holder.user;
     let holds = !user.disabled && user.token_version == holder.token_version && holder.expires_at > db::now();
     if !holds {
         return Err(ApiError::Unauthenticated);
     }
-    Ok(WebUser {
+    let user = WebUser {
         auth: AuthUser {
             id: user.id,
             organisation_id: user.organisation_id,
@@ -45,7 +47,8 @@ pub fn admit(tx: &mut Tx, id_hash: &str) -> ApiResult<WebUser> {
         name: user.name,
         organisation: user.organisation,
         locale: user.locale,
-    })
+    };
+    Ok((user, holder.expires_at))
 }
 
 /// Opens a session for `user`, valid for `lifetime`.
@@ -55,9 +58,12 @@ pub fn open(tx: &mut WriteTx, user: &User, id_hash: &str, lifetime: Duration) ->
     Ok(())
 }
 
-/// Ends a session (signing out); ending one that is already gone is no error.
+/// Ends a session (signing out); ending one that is already gone is no error. The sign-out
+/// is recorded (`user.signed_out`): the other processes read it to forget the session.
 pub fn close(tx: &mut WriteTx, id_hash: &str) -> ApiResult<()> {
-    web_session::delete(tx, id_hash)?;
+    if let Some(user_id) = web_session::delete(tx, id_hash)? {
+        event::record(tx, None, "user.signed_out", Some(user_id), &json!({"user_id": user_id}))?;
+    }
     Ok(())
 }
 

@@ -8,12 +8,14 @@
 //! submit button included) and default missing ones to empty, which is then an error
 //! shown beside the field rather than a bare 400.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::i18n::{self, Lang};
 use crate::{
     domain::{
         amount::{self, AmountError},
+        day::{self, DayError},
         money::Cents,
     },
     error::{ApiError, FieldError},
@@ -72,6 +74,29 @@ impl FormErrors {
         }
     }
 
+    /// A date typed into `field`, worded by what is wrong with it.
+    pub fn day(&mut self, lang: Lang, field: &str, raw: &str) -> Option<NaiveDate> {
+        match day::parse_day(raw) {
+            Ok(date) => Some(date),
+            Err(error) => {
+                self.add(field, day_message(lang, error));
+                None
+            }
+        }
+    }
+
+    /// An optional amount: `Ok(None)` when nothing is typed, `Err(())` once the error is
+    /// recorded.
+    pub fn optional_amount(&mut self, lang: Lang, field: &str, raw: &str) -> Result<Option<Cents>, ()> {
+        if raw.trim().is_empty() { Ok(None) } else { self.amount(lang, field, raw).map(Some).ok_or(()) }
+    }
+
+    /// An optional date: `Ok(None)` when nothing is typed, `Err(())` once the error is
+    /// recorded.
+    pub fn optional_day(&mut self, lang: Lang, field: &str, raw: &str) -> Result<Option<NaiveDate>, ()> {
+        if raw.trim().is_empty() { Ok(None) } else { self.day(lang, field, raw).map(Some).ok_or(()) }
+    }
+
     /// The errors of a refusal by the service, worded for the page: a field's error beside
     /// the field (`fields` maps the API's names to the form's), anything else at the top,
     /// tied to `first_field`.
@@ -90,6 +115,18 @@ impl FormErrors {
         }
         errors
     }
+}
+
+fn day_message(lang: Lang, error: DayError) -> String {
+    i18n::text(
+        lang,
+        match error {
+            DayError::Empty => "date.empty",
+            DayError::NotADate => "date.not_a_date",
+            DayError::ShortYear => "date.short_year",
+            DayError::NoSuchDay => "date.no_such_day",
+        },
+    )
 }
 
 fn amount_message(lang: Lang, error: AmountError) -> String {
@@ -113,6 +150,7 @@ pub fn shown_with_the_form(error: &ApiError) -> bool {
         error,
         ApiError::Validation(_)
             | ApiError::WrongState { .. }
+            | ApiError::ApprovalBlocked { .. }
             | ApiError::Conflict(_)
             | ApiError::TooManyRequests { .. }
             | ApiError::NotFound

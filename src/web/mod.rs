@@ -17,9 +17,11 @@
 //! - `session`, `csrf`, `cookies`: the session cookie and the forms' tokens
 //! - `i18n`, `format`, `views`, `forms`: words, amounts and dates, form errors
 //! - `render`, `assets`: templates, headers, the stylesheet and scripts
+//! - `cache`: sessions and pools' pages answered from memory, forgotten at each change
 //! - `pages/*`: one module per page or group of forms
 
 mod assets;
+mod cache;
 mod cookies;
 mod csrf;
 mod format;
@@ -31,9 +33,11 @@ mod render;
 mod session;
 mod views;
 
+pub use cache::PageCache;
+
 use crate::routes::resource;
 
-use pages::{catalogue, home, login, needs, pool_actions, pools};
+use pages::{catalogue, duplicates, home, login, needs, pool_actions, pools};
 
 /// Registers the pages (after the API, whose paths all start with `/api`).
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
@@ -51,12 +55,16 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
         .service(resource!("/pools/{id}", GET => pools::pool))
         .service(resource!("/pools/{id}/pledge", POST => pool_actions::pledge))
         .service(resource!("/pools/{id}/pledge/withdraw", POST => pool_actions::withdraw_pledge))
+        .service(resource!("/pools/{id}/pledge/confirm", POST => pool_actions::confirm_pledge))
         .service(resource!("/pools/{id}/approve", POST => pool_actions::approve))
         .service(resource!("/pools/{id}/reject", POST => pool_actions::reject))
         .service(resource!("/pools/{id}/cancel", POST => pool_actions::cancel))
         .service(resource!("/pools/{id}/award", POST => pool_actions::award))
         .service(resource!("/pools/{id}/deliver", POST => pool_actions::deliver))
         .service(resource!("/pools/{id}/merge", POST => pool_actions::merge))
+        .service(resource!("/pools/{id}/maintenance", POST => pool_actions::maintenance))
+        .service(resource!("/duplicates", GET => duplicates::review))
+        .service(resource!("/duplicates/dismiss", POST => duplicates::dismiss))
         .service(resource!("/outbox/{id}/requeue", POST => home::requeue))
         .service(resource!("/static/{version}/{file}", GET => assets::serve));
 }

@@ -2,7 +2,10 @@
 //! cookie, the language, where the person is), which runs the page's unit of work for the
 //! signed-in person and renders its template; and [`PageError`], the page a failure shows.
 
-use std::future::{Ready, ready};
+use std::{
+    future::{Ready, ready},
+    sync::Arc,
+};
 
 use actix_web::{
     FromRequest, HttpRequest, HttpResponse, ResponseError,
@@ -13,9 +16,10 @@ use actix_web::{
 use serde::Serialize;
 
 use super::{
+    cache::Viewer,
     cookies, csrf,
     i18n::{self, Lang},
-    render::{self, Assets},
+    render::{self, Assets, Rendered},
     session::{self, SessionId, WebCaller},
 };
 use crate::{
@@ -41,6 +45,9 @@ pub struct Page {
     /// Whether the request is for a fragment htmx puts into a page (the similar pools),
     /// not a whole page.
     fragment: bool,
+    /// A `GET` without a query: the page is the same for every viewer of a kind, and may
+    /// be answered from memory.
+    plain: bool,
 }
 
 impl FromRequest for Page {
@@ -66,7 +73,8 @@ impl FromRequest for Page {
             page_of_form(req.path())
         };
         let fragment = req.headers().contains_key("hx-request") && !req.headers().contains_key("hx-boosted");
-        ready(Ok(Page { state, session, chosen, accepted, here, fragment }))
+        let plain = req.method() == Method::GET && req.query_string().is_empty();
+        ready(Ok(Page { state, session, chosen, accepted, here, fragment, plain }))
     }
 }
 
@@ -125,6 +133,37 @@ impl Page {
         self.chosen.or(user.map(|u| u.locale)).unwrap_or(self.accepted)
     }
 
+    /// The signed-in person, when this process knows, without asking the database, that the
+    /// session holds (see [`super::cache`]).
+    pub fn known_user(&self) -> Option<Arc<WebUser>> {
+        let session = self.session.as_ref()?;
+        self.state.pages.session(&session.hash(), crate::db::now())
+    }
+
+    /// Who sees the page the same way as `user`, for a page that may be kept: `None` when
+    /// the request asks for more than the plain page, or for an officer (whose pages show
+    /// the duplicate review, which changes with other pools).
+    pub fn viewer(&self, user: &WebUser) -> Option<Viewer> {
+        (self.plain && !user.auth.is_officer())
+            .then(|| Viewer { lang: self.lang(Some(user)), organisation_id: user.auth.organisation_id })
+    }
+
+    /// Renders a page to be kept: with [`render::marks`] in place of the person's own words.
+    pub fn render_kept(&self, user: &WebUser, template: &str, page: impl Serialize) -> Result<Rendered, PageError> {
+        let marks = render::marks();
+        let stand_in = WebUser { name: marks.name.clone(), ..user.clone() };
+        let body = self
+            .render_chrome(Some(&stand_in), Some(marks.csrf.clone()), template, page)
+            .map_err(|e| self.fail(Some(user), e))?;
+        Ok(Rendered::cut(&body))
+    }
+
+    /// A kept page, filled with this request's form token and the person's name.
+    pub fn respond_kept(&self, user: &WebUser, rendered: &Rendered) -> HttpResponse {
+        let body = rendered.fill(&self.csrf_token().unwrap_or_default(), &user.name);
+        render::html(StatusCode::OK, body)
+    }
+
     /// The token the signed-in person's forms carry.
     pub fn csrf_token(&self) -> Option<String> {
         self.session.as_ref().map(|s| csrf::token(SESSION_FORMS, s.as_str()))
@@ -178,7 +217,7 @@ impl Page {
         let state = self.state.clone();
         self.state
             .db
-            .write(WebCaller::signed_in(session), move |tx, caller| {
+            .write(WebCaller::signed_in(session, &self.state.pages), move |tx, caller| {
                 let user = caller.user()?.clone();
                 state.write_limiter.check(user.auth.id)?;
                 let value = work(tx, &user)?;
@@ -203,7 +242,7 @@ impl Page {
 
     fn caller(&self) -> Result<WebCaller, PageError> {
         match &self.session {
-            Some(session) => Ok(WebCaller::signed_in(session)),
+            Some(session) => Ok(WebCaller::signed_in(session, &self.state.pages)),
             None => Err(self.fail(None, ApiError::Unauthenticated)),
         }
     }
@@ -221,6 +260,16 @@ impl Page {
     }
 
     fn render_body(&self, user: Option<&WebUser>, template: &str, page: impl Serialize) -> ApiResult<String> {
+        self.render_chrome(user, user.and(self.csrf_token()), template, page)
+    }
+
+    fn render_chrome(
+        &self,
+        user: Option<&WebUser>,
+        csrf: Option<String>,
+        template: &str,
+        page: impl Serialize,
+    ) -> ApiResult<String> {
         let lang = self.lang(user);
         let chrome = Chrome {
             user: user.map(|u| ChromeUser {
@@ -228,7 +277,7 @@ impl Page {
                 organisation: u.organisation.clone(),
                 officer: u.auth.is_officer(),
             }),
-            csrf: user.and(self.csrf_token()),
+            csrf,
             here: self.here.clone(),
             assets: Assets::current(),
             languages: [Lang::Fr, Lang::Nl, Lang::De, Lang::En]

@@ -28,7 +28,7 @@ macro_rules! templates {
 }
 
 /// Every page template, embedded: a missing file is a build error.
-pub(super) const TEMPLATES: [(&str, &str); 12] = templates!(
+pub(super) const TEMPLATES: [(&str, &str); 13] = templates!(
     "_layout.html",
     "_macros.html",
     "error.html",
@@ -41,6 +41,7 @@ pub(super) const TEMPLATES: [(&str, &str); 12] = templates!(
     "pools.html",
     "pool.html",
     "catalogue.html",
+    "duplicates.html",
 );
 
 /// One environment per language: a template's `t("key")` without placeholders is replaced
@@ -114,6 +115,10 @@ fn escape(out: &mut minijinja::Output, _: &State, value: &Value) -> Result<(), m
     if value.is_safe() {
         return out.write_str(text).map_err(minijinja::Error::from);
     }
+    write_escaped(out, text).map_err(minijinja::Error::from)
+}
+
+fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
     let mut rest = text;
     while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
         out.write_str(&rest[..at])?;
@@ -126,7 +131,92 @@ fn escape(out: &mut minijinja::Output, _: &State, value: &Value) -> Result<(), m
         })?;
         rest = &rest[at + 1..];
     }
-    out.write_str(rest).map_err(minijinja::Error::from)
+    out.write_str(rest)
+}
+
+/// `text` HTML-escaped as the templates escape what they write.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing to a String cannot fail.
+    let _ = write_escaped(&mut out, text);
+    out
+}
+
+/// What stands, in a page rendered to be kept, where each request puts its own words.
+pub struct Marks {
+    /// In place of the token of the person's forms.
+    pub csrf: String,
+    /// In place of the person's name.
+    pub name: String,
+}
+
+/// The marks of this process: random, so that no text anybody typed can hold one.
+pub fn marks() -> &'static Marks {
+    static MARKS: OnceLock<Marks> = OnceLock::new();
+    MARKS.get_or_init(|| {
+        let tag = super::session::hex(&rand::random::<[u8; 16]>());
+        Marks { csrf: format!("\u{1}csrf-{tag}\u{1}"), name: format!("\u{1}name-{tag}\u{1}") }
+    })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Hole {
+    Csrf,
+    Name,
+}
+
+/// A page rendered once with [`marks`] in place of the person's own words, cut at them: a
+/// request fills the holes with its form token and the person's name (HTML-escaped), which
+/// costs a copy of the page rather than a rendering.
+#[derive(Debug)]
+pub struct Rendered {
+    /// One more piece than holes: piece, hole, piece, …, piece.
+    pieces: Vec<String>,
+    holes: Vec<Hole>,
+    len: usize,
+}
+
+impl Rendered {
+    /// Cuts `body`, rendered with [`marks`], at each mark.
+    pub fn cut(body: &str) -> Self {
+        let marks = marks();
+        let (mut pieces, mut holes) = (Vec::new(), Vec::new());
+        let mut rest = body;
+        loop {
+            let csrf = rest.find(&marks.csrf).map(|at| (at, Hole::Csrf, marks.csrf.len()));
+            let name = rest.find(&marks.name).map(|at| (at, Hole::Name, marks.name.len()));
+            let next = match (csrf, name) {
+                (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
+                (a, b) => a.or(b),
+            };
+            let Some((at, hole, len)) = next else { break };
+            pieces.push(rest[..at].to_owned());
+            holes.push(hole);
+            rest = &rest[at + len..];
+        }
+        pieces.push(rest.to_owned());
+        Self { len: pieces.iter().map(String::len).sum(), pieces, holes }
+    }
+
+    /// Bytes kept.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The page with the holes filled: `csrf` as it is (hexadecimal), `name` escaped.
+    pub fn fill(&self, csrf: &str, name: &str) -> String {
+        let name = escape_html(name);
+        let mut out = String::with_capacity(self.len + self.holes.len() * csrf.len().max(name.len()));
+        for (piece, hole) in self.pieces.iter().zip(self.holes.iter().map(Some).chain([None])) {
+            out.push_str(piece);
+            match hole {
+                Some(Hole::Csrf) => out.push_str(csrf),
+                Some(Hole::Name) => out.push_str(&name),
+                None => {}
+            }
+        }
+        out
+    }
 }
 
 /// `t("key", name=value, …)`: the message `key` in the page's language (the context's
@@ -197,6 +287,19 @@ mod tests {
         env.set_formatter(escape);
         let out = env.render_str("{{ a }}|{{ b|safe }}", minijinja::context! { a => "<a href='/x'>&\"", b => "<b>" });
         assert_eq!(out.unwrap(), "&lt;a href=&#39;/x&#39;&gt;&amp;&quot;|<b>");
+    }
+
+    #[test]
+    fn a_kept_page_is_filled_with_each_requests_own_words() {
+        let m = marks();
+        let body = format!("<p>{}</p><input value=\"{}\"><b>{}</b>", m.name, m.csrf, m.csrf);
+        let rendered = Rendered::cut(&body);
+        assert_eq!(
+            rendered.fill("abc", "Anne <&> O'Neil"),
+            "<p>Anne &lt;&amp;&gt; O&#39;Neil</p><input value=\"abc\"><b>abc</b>"
+        );
+        assert_eq!(Rendered::cut("no hole").fill("x", "y"), "no hole");
+        assert!(!m.csrf.chars().any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'')), "a mark passes escaping unchanged");
     }
 
     #[test]

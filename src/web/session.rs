@@ -6,10 +6,11 @@
 //! `admit` reads the session, then its user with the organisation (two lookups by key), in
 //! the same transaction as the page's work, as a bearer token's session is checked.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use sha2::{Digest, Sha256};
 
+use super::cache::PageCache;
 use crate::{
     db::{Caller, Tx},
     error::{ApiError, ApiResult},
@@ -52,23 +53,36 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The caller of a page's unit of work. `admit` resolves the session; the work then reads
-/// the person with [`WebCaller::user`].
+/// The caller of a page's unit of work. `admit` resolves the session (and keeps it in the
+/// pages' cache); the work then reads the person with [`WebCaller::user`].
 pub struct WebCaller {
     id_hash: String,
     /// Whether the page needs someone signed in (a public page runs for anyone).
     required: bool,
     user: OnceLock<WebUser>,
+    /// Where a session found to hold is kept, and the cache's generation before the
+    /// transaction began.
+    cache: Option<(Arc<PageCache>, u64)>,
 }
 
 impl WebCaller {
-    pub fn signed_in(session: &SessionId) -> Self {
-        Self { id_hash: session.hash(), required: true, user: OnceLock::new() }
+    pub fn signed_in(session: &SessionId, cache: &Arc<PageCache>) -> Self {
+        Self {
+            id_hash: session.hash(),
+            required: true,
+            user: OnceLock::new(),
+            cache: Some((cache.clone(), cache.generation())),
+        }
     }
 
     /// For a public page: a session that does not hold is no error.
     pub fn anyone(session: Option<&SessionId>) -> Self {
-        Self { id_hash: session.map(SessionId::hash).unwrap_or_default(), required: false, user: OnceLock::new() }
+        Self {
+            id_hash: session.map(SessionId::hash).unwrap_or_default(),
+            required: false,
+            user: OnceLock::new(),
+            cache: None,
+        }
     }
 
     /// The person, once admitted; 401 when nobody is signed in.
@@ -87,7 +101,10 @@ impl Caller for WebCaller {
             return Ok(());
         }
         match web_sessions::admit(tx, &self.id_hash) {
-            Ok(user) => {
+            Ok((user, expires_at)) => {
+                if let Some((cache, generation)) = &self.cache {
+                    cache.store_session(&self.id_hash, user.clone(), expires_at, *generation);
+                }
                 // Set once: a caller is admitted once, at the start of its unit of work.
                 let _ = self.user.set(user);
                 Ok(())

@@ -33,4 +33,7 @@ mod security;
 mod walkthrough;
 mod web;
 mod web_browser;
+mod web_cache;
 mod web_client;
+mod web_council;
+mod web_duplicates;

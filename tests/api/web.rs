@@ -7,19 +7,11 @@ use serde_json::{Value, json};
 
 use crate::{
     helpers::{OFFICER_EMAIL, PASSWORD, TestApp, spawn_app, spawn_app_with},
-    web_client::{Page, WebClient},
+    web_client::{Page, WebClient, between, member},
 };
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
-
-/// An organisation in `locale` with one member: `(organisation id, member email, token)`.
-async fn member(app: &TestApp, name: &str, locale: &str) -> (i64, String, String) {
-    let id = app.create_organisation(name, locale).await;
-    let email = format!("{}@example.be", name.to_lowercase().replace(' ', "-"));
-    let token = app.create_member(id, &email).await;
-    (id, email, token)
-}
 
 async fn user_id(app: &TestApp, token: &str) -> i64 {
     let me: Value = app.get("/api/v1/me", token).await.json().await.unwrap();
@@ -93,15 +85,18 @@ async fn a_form_without_its_token_is_refused_with_403() {
         "/needs/new".to_owned(),
         format!("/pools/{pool}/pledge"),
         format!("/pools/{pool}/pledge/withdraw"),
+        format!("/pools/{pool}/pledge/confirm"),
         format!("/pools/{pool}/approve"),
         format!("/pools/{pool}/reject"),
         format!("/pools/{pool}/cancel"),
         format!("/pools/{pool}/award"),
         format!("/pools/{pool}/deliver"),
         format!("/pools/{pool}/merge"),
+        format!("/pools/{pool}/maintenance"),
         "/needs/1/move".to_owned(),
         "/needs/1/withdraw".to_owned(),
         "/outbox/1/requeue".to_owned(),
+        "/duplicates/dismiss".to_owned(),
     ];
     for form in &forms {
         for token in [None, Some("0".repeat(64))] {
@@ -363,16 +358,32 @@ async fn from_a_need_to_an_approval_with_forms_only() {
     let api = app.pool(pool).await;
     assert_eq!((api["state"].as_str(), api["pledged_cents"].as_i64()), (Some("funded"), Some(4_000_000)));
 
-    // The councils' decisions, recorded through the API for now (the pages' form comes with
-    // the council decisions' pages).
-    for email in [&namur_email, &ciney_email] {
-        let token = app.token(email, crate::helpers::PASSWORD).await;
-        app.confirm_pledge(&token, pool).await;
-    }
-
+    // The officer's desk says what keeps the funded pool from being approved.
     let office = WebClient::new(&app);
     let desk = office.sign_in(OFFICER_EMAIL).await;
     assert!(desk.body.contains(&format!(r#"href="/pools/{pool}""#)), "the funded pool is on the officer's desk");
+    let text = desk.main_text();
+    assert!(text.contains("Namur attend la décision de son conseil"), "{text}");
+    assert!(text.contains("Ciney attend la décision de son conseil"), "{text}");
+
+    // Each council's decision, recorded on the pool's page.
+    for (web, reference) in [(&namur, "CC/2026/0412"), (&ciney, "Collège 2026-118")] {
+        let home = web.get("/").await;
+        assert!(home.body.contains(&format!(r##"href="/pools/{pool}#council""##)), "a decision to record");
+        let page = web.get(&format!("/pools/{pool}")).await;
+        let recorded = web
+            .submit(
+                &page,
+                &format!("/pools/{pool}/pledge/confirm"),
+                &[("decision_ref", reference), ("decision_date", "9/3/2026"), ("decided_by", "college")],
+            )
+            .await;
+        assert_eq!(recorded.status, StatusCode::OK);
+        assert!(recorded.main_text().contains(&format!("{reference} du 9 mars 2026")), "{}", recorded.main_text());
+        assert!(!web.get("/").await.body.contains("#council"), "nothing left to record");
+    }
+    let desk = office.get("/").await;
+    assert!(desk.main_text().contains("Prêt pour la décision"), "{}", desk.main_text());
     let pool_page = office.get(&format!("/pools/{pool}")).await;
     let approved = office.submit(&pool_page, &format!("/pools/{pool}/approve"), &[]).await;
     assert_eq!(approved.status, StatusCode::OK);
@@ -409,12 +420,6 @@ async fn from_a_need_to_an_approval_with_forms_only() {
     ] {
         assert!(text.contains(expected), "{expected} in {text}");
     }
-}
-
-/// The text between `start` and the next `end`.
-fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
-    let from = text.find(start).unwrap_or_else(|| panic!("no {start} in {text}")) + start.len();
-    &text[from..from + text[from..].find(end).unwrap()]
 }
 
 #[tokio::test]

@@ -1,7 +1,9 @@
 //! The pages in a real browser: Debian's Chromium, driven through WebDriver
 //! (`chromedriver`, started here on a free port) with fantoccini, JavaScript on. A member
-//! signs in, types a need and sees the similar pool appear, joins it and pledges; an
-//! officer approves the funded pool; a disabled member's session ends at its next page.
+//! signs in, types a need and sees the similar pool appear, joins it, pledges and records
+//! its council's decision; an officer sees what blocks the funded pool, reviews a duplicate
+//! side by side and merges it, approves, opens a period of maintenance once the software is
+//! delivered; the catalogue shows it; a disabled member's session ends at its next page.
 //! axe-core (vendored in `tests/support/axe-core`) checks every page on the way: no serious
 //! or critical violation. Screenshots of the main pages are taken on the way; with
 //! `MUTUA_SCREENSHOTS=docs/screenshots` they are written there (the README shows them).
@@ -161,6 +163,19 @@ impl Visit<'_> {
     }
 }
 
+/// Signs out whoever is signed in, and signs `email` in.
+async fn sign_in(visit: &Visit<'_>, email: &str) {
+    visit.goto("/").await;
+    if visit.browser.find(Locator::Css("form[action='/logout'] button")).await.is_ok() {
+        visit.click("form[action='/logout'] button").await;
+    }
+    visit.wait_for("form[action='/login']").await;
+    visit.type_into("login-email", email).await;
+    visit.type_into("login-password", PASSWORD).await;
+    visit.click("form[action='/login'] button[type=submit]").await;
+    visit.wait_for("form[action='/logout']").await;
+}
+
 #[tokio::test]
 async fn a_member_and_an_officer_in_chromium_from_a_typed_need_to_an_approval() {
     if !tool_or_skip(CHROMEDRIVER, "apt-get install chromium chromium-driver") {
@@ -233,11 +248,6 @@ async fn a_member_and_an_officer_in_chromium_from_a_typed_need_to_an_approval() 
     let text = visit.main_text().await.replace(['\u{202F}', '\u{A0}'], " ");
     assert!(text.contains("Commune de Ciney") && text.contains("25 000,00 €"), "{text}");
     visit.accessible("pool page, member").await;
-    visit.screenshot("pool-member").await;
-    visit.goto("/").await;
-    visit.wait_for(&format!("a[href='/pools/{pool}']")).await;
-    visit.accessible("member home").await;
-    visit.screenshot("member-home").await;
     visit.goto("/pools").await;
     visit.wait_for("table").await;
     visit.accessible("pool list").await;
@@ -245,32 +255,117 @@ async fn a_member_and_an_officer_in_chromium_from_a_typed_need_to_an_approval() 
     visit.wait_for("main h1").await;
     visit.accessible("not found").await;
 
-    // The councils' decisions, recorded through the API for now (the pages' form comes with
-    // the council decisions' pages).
-    app.confirm_pledge(&namur, pool).await;
-    app.confirm_pledge(&ciney_token, pool).await;
-
-    // The officer approves the funded pool from its desk.
+    // The pool is funded: the home page asks for the council's decision first.
     visit.goto("/").await;
-    visit.click("form[action='/logout'] button").await;
-    visit.wait_for("form[action='/login']").await;
-    visit.type_into("login-email", OFFICER_EMAIL).await;
-    visit.type_into("login-password", PASSWORD).await;
-    visit.click("form[action='/login'] button[type=submit]").await;
+    visit.wait_for(&format!("section[aria-labelledby='decisions'] a[href='/pools/{pool}#council']")).await;
+    visit.accessible("member home with a decision to record").await;
+    visit.screenshot("member-home").await;
+    // Ciney's council decision, recorded on the pool's page: a mistake first.
+    visit.click(&format!("section[aria-labelledby='decisions'] a[href='/pools/{pool}#council']")).await;
+    visit.type_into("confirm-decision_ref", "Collège 2026/118").await;
+    visit.type_into("confirm-decision_date", "31/2/2026").await;
+    visit.click(&format!("form[action='/pools/{pool}/pledge/confirm'] button[type=submit]")).await;
+    visit.wait_for(".error-summary a[href='#confirm-decided_by']").await;
+    visit.accessible("council decision with errors").await;
+    visit.goto(&format!("/pools/{pool}#council")).await;
+    visit.type_into("confirm-decision_ref", "Collège 2026/118").await;
+    visit.type_into("confirm-decision_date", "9/3/2026").await;
+    visit.click("#confirm-decided_by").await;
+    visit.browser.execute("document.getElementById('council').scrollIntoView()", vec![]).await.unwrap();
+    visit.screenshot("pool-council").await;
+    visit.click(&format!("form[action='/pools/{pool}/pledge/confirm'] button[type=submit]")).await;
+    visit.wait_for("#council details").await;
+    let text = visit.main_text().await;
+    assert!(text.contains("Collège 2026/118 du 9 mars 2026"), "{text}");
+    visit.accessible("pool page, council decision recorded").await;
+    // Each participant's pledge with its council's decision, or that it is awaited.
+    visit.browser.execute("document.getElementById('participants-title').scrollIntoView()", vec![]).await.unwrap();
+    visit.screenshot("pool-member").await;
+
+    // Andenne posts the same need in its own words: not merged here, a likely duplicate.
+    let andenne = app.create_organisation("Ville d'Andenne", "fr").await;
+    let andenne = app.create_member(andenne, "informatique@andenne.be").await;
+    let posted = app
+        .post_need_with(
+            &andenne,
+            &json!({"title": "Registre des concessions de cimetière", "description": "Suivi des concessions funéraires et de leurs échéances."}),
+        )
+        .await;
+    let duplicate = posted["pool"]["id"].as_i64().unwrap();
+    let listed: Value = app.get("/api/v1/duplicates", &app.officer_token).await.json().await.unwrap();
+    let pair = json!([pool.min(duplicate), pool.max(duplicate)]);
+    assert!(
+        listed["items"].as_array().unwrap().iter().any(|i| json!([i["pools"][0]["id"], i["pools"][1]["id"]]) == pair),
+        "{listed}"
+    );
+
+    // The officer's desk says whose council is still awaited, and the duplicate to review.
+    sign_in(&visit, OFFICER_EMAIL).await;
     visit.wait_for(&format!("section[aria-labelledby='funded'] a[href='/pools/{pool}']")).await;
+    let text = visit.main_text().await;
+    assert!(text.contains("Ville de Namur attend la décision de son conseil"), "{text}");
+    assert!(text.contains(&format!("Doublon probable du projet {duplicate} à examiner")), "{text}");
+    assert!(!text.contains("Commune de Ciney attend"), "{text}");
     visit.accessible("officer home").await;
     visit.screenshot("officer-home").await;
     visit.click(&format!("section[aria-labelledby='funded'] a[href='/pools/{pool}']")).await;
-    visit.wait_for(&format!("form[action='/pools/{pool}/approve']")).await;
-    visit.accessible("pool page, officer").await;
+    visit
+        .wait_for(&format!(
+            "#approve-submit a[href='/duplicates#pair-{}-{}']",
+            pool.min(duplicate),
+            pool.max(duplicate)
+        ))
+        .await;
+    visit.accessible("pool page, officer, approval blocked").await;
     visit.screenshot("pool-officer").await;
-    // Phase 2 (SPEC §10): once the approval gate lands, Ciney's council decision is recorded
-    // here first (POST /pools/{id}/pledge/confirm), and the officer reviews the duplicate.
+
+    // Namur's council decides; Namur records it; the officer approves.
+    sign_in(&visit, "echevin@namur.be").await;
+    visit.goto(&format!("/pools/{pool}")).await;
+    visit.type_into("confirm-decision_ref", "CC/2026/0412").await;
+    visit.type_into("confirm-decision_date", "12/3/2026").await;
+    visit.click("#confirm-decided_by-conseil").await;
+    visit.click(&format!("form[action='/pools/{pool}/pledge/confirm'] button[type=submit]")).await;
+    visit.wait_for("#council details").await;
+    // The officer reviews the duplicate side by side, merges it, and approves.
+    sign_in(&visit, OFFICER_EMAIL).await;
+    visit.click("section[aria-labelledby='duplicates'] a[href='/duplicates']").await;
+    let anchor = format!("pair-{}-{}", pool.min(duplicate), pool.max(duplicate));
+    visit.wait_for(&format!("#{anchor} form[action='/pools/{duplicate}/merge']")).await;
+    let text = visit.main_text().await;
+    assert!(text.contains("Ville d'Andenne") && text.contains("Registre des concessions de cimetière"), "{text}");
+    visit.accessible("duplicates side by side").await;
+    visit.screenshot("duplicates").await;
+    visit.click(&format!("#{anchor} form[action='/pools/{duplicate}/merge'] button")).await;
+    visit.wait_for(&format!("form[action='/pools/{pool}/approve']")).await;
+    assert_eq!(app.pool(duplicate).await["state"], "merged");
+    let text = visit.main_text().await;
+    assert!(!text.contains("Doublon probable") && text.contains("Ville d'Andenne"), "{text}");
     visit.click(&format!("form[action='/pools/{pool}/approve'] button")).await;
     visit.wait_for("h1 .state-approved").await;
     assert_eq!(app.pool(pool).await["state"], "approved");
 
-    // The public catalogue, once the software is delivered.
+    // Delivered, then a period of maintenance opened on the delivered pool's page.
+    app.officer(pool, "award", Some(&json!({"supplier": "Coopérative du Libre SCRL", "amount_cents": 3_950_000})))
+        .await;
+    app.officer(
+        pool,
+        "deliver",
+        Some(&json!({"repository_url": "https://git.example.be/cimetiere", "licence": "GPL-3.0-or-later"})),
+    )
+    .await;
+    visit.goto(&format!("/pools/{pool}")).await;
+    visit.wait_for(&format!("form[action='/pools/{pool}/maintenance']")).await;
+    visit.accessible("delivered pool with the maintenance form").await;
+    visit.type_into("maintenance-period_start", "1/1/2027").await;
+    visit.type_into("maintenance-period_end", "31/12/2027").await;
+    visit.type_into("maintenance-target", "6 000").await;
+    visit.click(&format!("form[action='/pools/{pool}/maintenance'] button[type=submit]")).await;
+    visit.wait_for(&format!("p.lead a[href='/pools/{pool}']")).await;
+    visit.accessible("maintenance pool").await;
+    assert_eq!(app.pool(pool).await["maintenance_pools"].as_array().map(Vec::len), Some(1));
+
+    // The public catalogue: the software, its users, its maintenance.
     app.officer(pool, "award", Some(&json!({"supplier": "Coopérative du Libre SCRL", "amount_cents": 3_950_000})))
         .await;
     app.officer(
@@ -283,6 +378,8 @@ async fn a_member_and_an_officer_in_chromium_from_a_typed_need_to_an_approval() 
     visit.wait_for("form[action='/login']").await;
     visit.goto("/catalogue").await;
     visit.wait_for("a[href='https://git.example.be/cimetiere']").await;
+    let text = visit.main_text().await;
+    assert!(text.contains("Maintenance du 1er janvier 2027 au 31 décembre 2027"), "{text}");
     visit.accessible("catalogue").await;
     visit.screenshot("catalogue").await;
 

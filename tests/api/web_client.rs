@@ -61,6 +61,20 @@ impl Page {
     }
 }
 
+/// An organisation in `locale` with one member: `(organisation id, member email, token)`.
+pub async fn member(app: &TestApp, name: &str, locale: &str) -> (i64, String, String) {
+    let id = app.create_organisation(name, locale).await;
+    let email = format!("{}@example.be", name.to_lowercase().replace(' ', "-"));
+    let token = app.create_member(id, &email).await;
+    (id, email, token)
+}
+
+/// The text between `start` and the next `end`.
+pub fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text.find(start).unwrap_or_else(|| panic!("no {start} in {text}")) + start.len();
+    &text[from..from + text[from..].find(end).unwrap()]
+}
+
 /// One person's browser, without JavaScript.
 pub struct WebClient<'a> {
     app: &'a TestApp,

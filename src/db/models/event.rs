@@ -111,7 +111,7 @@ pub fn of_pools_through(tx: &mut Tx, pool_ids: &[i64], types: &[&str], last: i64
 }
 
 /// Event types that say a user's access changed (their `data` names the `user_id`).
-pub const USER_ACCESS_EVENTS: &[&str] = &["user.disabled", "user.enabled", "user.password_changed"];
+pub const USER_ACCESS_EVENTS: &[&str] = &["user.disabled", "user.enabled", "user.password_changed", "user.signed_out"];
 
 /// What the events after `after_id` changed (their pools, and the users whose access
 /// changed), and the id of the last one (`after_id` when none).

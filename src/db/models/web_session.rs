@@ -81,8 +81,16 @@ pub fn holder(tx: &mut Tx, id_hash: &str) -> QueryResult<Option<Holder>> {
     Ok(user.map(|user| Holder { user, token_version, expires_at }))
 }
 
-pub fn delete(tx: &mut WriteTx, id_hash: &str) -> QueryResult<usize> {
-    diesel::delete(web_sessions::table.filter(web_sessions::id_hash.eq(id_hash))).execute(tx.conn())
+/// Deletes a session; returns its user, whose cached sessions are then forgotten.
+pub fn delete(tx: &mut WriteTx, id_hash: &str) -> QueryResult<Option<i64>> {
+    let user_id = diesel::delete(web_sessions::table.filter(web_sessions::id_hash.eq(id_hash)))
+        .returning(web_sessions::user_id)
+        .get_result(tx.conn())
+        .optional()?;
+    if let Some(user_id) = user_id {
+        tx.touch_user(user_id);
+    }
+    Ok(user_id)
 }
 
 /// Forgets sessions that expired before `now`.

@@ -3,8 +3,9 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::{Deserialize, Serialize};
 
-use super::id_of;
+use super::{duplicates::PairView, id_of, pools::DuplicateLine};
 use crate::{
+    domain::kinds::PledgeStatus,
     error::ApiError,
     service::{
         self,
@@ -38,6 +39,8 @@ struct NeedLine {
 
 #[derive(Serialize)]
 struct MemberView {
+    /// Pools in which the organisation's pledge awaits its council's decision.
+    decisions: Vec<PoolLine>,
     needs: Vec<NeedLine>,
     needs_total: i64,
     pools: Vec<PoolLine>,
@@ -55,9 +58,22 @@ struct EmailLine {
     created: String,
 }
 
+/// A funded pool on the officer's desk, and what keeps it from being approved.
+#[derive(Serialize)]
+struct FundedLine {
+    #[serde(flatten)]
+    pool: PoolLine,
+    /// The organisations whose councils have not decided.
+    awaiting_council: Vec<String>,
+    /// The pools still to review against it.
+    duplicates: Vec<DuplicateLine>,
+}
+
 #[derive(Serialize)]
 struct OfficerView {
-    funded: Vec<PoolLine>,
+    funded: Vec<FundedLine>,
+    duplicates: Vec<PairView>,
+    duplicates_total: i64,
     funded_total: i64,
     dead_emails: Vec<EmailLine>,
     dead_total: i64,
@@ -106,7 +122,19 @@ fn member_view(desk: MemberDesk, lang: Lang, organisation: i64) -> MemberView {
         .filter(|v| v.participants.iter().any(|p| p.organisation_id == organisation && !p.pledged_cents.is_positive()))
         .map(|v| PoolLine::new(v, lang, Some(organisation)))
         .collect();
+    let decisions = desk
+        .pools
+        .iter()
+        .filter(|v| v.pool.state.accepts_council_decisions())
+        .filter(|v| {
+            v.participants
+                .iter()
+                .any(|p| p.organisation_id == organisation && p.pledge_status == Some(PledgeStatus::Provisional))
+        })
+        .map(|v| PoolLine::new(v, lang, Some(organisation)))
+        .collect();
     MemberView {
+        decisions,
         needs,
         needs_total: desk.needs_total,
         pools: desk.pools.iter().map(|v| PoolLine::new(v, lang, Some(organisation))).collect(),
@@ -116,7 +144,17 @@ fn member_view(desk: MemberDesk, lang: Lang, organisation: i64) -> MemberView {
 
 fn officer_view(desk: OfficerDesk, lang: Lang) -> OfficerView {
     OfficerView {
-        funded: desk.funded.iter().map(|v| PoolLine::new(v, lang, None)).collect(),
+        funded: desk
+            .funded
+            .iter()
+            .map(|(v, unreviewed)| FundedLine {
+                pool: PoolLine::new(v, lang, None),
+                awaiting_council: service::pools::awaiting_council(v).map(|p| p.name.clone()).collect(),
+                duplicates: unreviewed.iter().map(|&other| DuplicateLine::new(v.pool.id, other)).collect(),
+            })
+            .collect(),
+        duplicates: desk.duplicates.iter().map(|pair| PairView::new(pair, lang)).collect(),
+        duplicates_total: desk.duplicates_total,
         funded_total: desk.funded_total,
         dead_emails: desk
             .dead_emails

@@ -6,13 +6,23 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode, web};
+use chrono::{NaiveDate, Utc};
 
 use super::{id_of, pools};
 use crate::{
     db::{WriteTx, models::pool::Pool},
-    domain::{money::Cents, text},
+    domain::{
+        council::{self, Confirmation, Refusal},
+        kinds::DecidedBy,
+        money::Cents,
+        text,
+    },
     error::{ApiError, ApiResult},
-    routes::pool_actions::{LICENCES, repository_url},
+    routes::{
+        self,
+        maintenance::OpenMaintenance,
+        pool_actions::{LICENCES, repository_url},
+    },
     service::{self, pools::Step, web_sessions::WebUser},
     state::AppState,
     web::{
@@ -107,8 +117,30 @@ pub async fn pledge(page: Page, path: web::Path<String>, fields: Fields) -> Resu
     .await
 }
 
-/// `POST /pools/{id}/pledge/withdraw` (members).
+/// `POST /pools/{id}/pledge/withdraw` (members): withdraws the organisation's pledge while
+/// the pool is open; with the fields `decision_ref` and `decision_date` (the refusal form),
+/// records that the council refused the provisional pledge, even of a funded pool (the API's
+/// `DELETE …/pledge` with a body).
 pub async fn withdraw_pledge(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    if fields.contains_key("decision_ref") || fields.contains_key("decision_date") {
+        return Form {
+            name: "refuse",
+            first_field: "decision_ref",
+            renamed: &[],
+            officers: false,
+            parse: |values, lang| {
+                let mut errors = FormErrors::new("refuse");
+                let (reference, date) = decision(&mut errors, values, lang);
+                match (reference, date) {
+                    (Some(reference), Some(date)) => Ok(Refusal { reference, date }),
+                    _ => Err(errors),
+                }
+            },
+            run: |tx, user, id, refusal, _| service::pledges::refuse(tx, &user.auth, id, refusal),
+        }
+        .submit(page, &path, fields)
+        .await;
+    }
     Form {
         name: "withdraw",
         first_field: "submit",
@@ -116,6 +148,53 @@ pub async fn withdraw_pledge(page: Page, path: web::Path<String>, fields: Fields
         officers: false,
         parse: nothing,
         run: |tx, user, id, (), _| service::pledges::withdraw(tx, &user.auth, id),
+    }
+    .submit(page, &path, fields)
+    .await
+}
+
+/// The reference and date of a council's decision, as typed: the reference as in the
+/// minutes, the date as people write it, not in the future.
+fn decision(
+    errors: &mut FormErrors,
+    values: &HashMap<String, String>,
+    lang: Lang,
+) -> (Option<String>, Option<NaiveDate>) {
+    let reference = errors.check(
+        lang,
+        "decision_ref",
+        "field.decision_ref.invalid",
+        text::decision_ref(field(values, "decision_ref")),
+    );
+    let date = errors.day(lang, "decision_date", field(values, "decision_date")).and_then(|date| {
+        errors.check(lang, "decision_date", "field.decision_date.future", council::decision_date(date, Utc::now()))
+    });
+    (reference, date)
+}
+
+/// `POST /pools/{id}/pledge/confirm` (members): fields `decision_ref`, `decision_date` and
+/// `decided_by`, the council decision that confirms the organisation's pledge.
+pub async fn confirm_pledge(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    Form {
+        name: "confirm",
+        first_field: "decision_ref",
+        renamed: &[],
+        officers: false,
+        parse: |values, lang| {
+            let mut errors = FormErrors::new("confirm");
+            let (reference, date) = decision(&mut errors, values, lang);
+            let decided_by = errors.check(
+                lang,
+                "decided_by",
+                "field.decided_by.invalid",
+                DecidedBy::parse(field(values, "decided_by")),
+            );
+            match (reference, date, decided_by) {
+                (Some(reference), Some(date), Some(decided_by)) => Ok(Confirmation { reference, date, decided_by }),
+                _ => Err(errors),
+            }
+        },
+        run: |tx, user, id, decision, _| service::pledges::confirm(tx, &user.auth, id, decision),
     }
     .submit(page, &path, fields)
     .await
@@ -221,3 +300,54 @@ pub async fn merge(page: Page, path: web::Path<String>, fields: Fields) -> Resul
     .submit(page, &path, fields)
     .await
 }
+
+/// `POST /pools/{id}/maintenance` (officers; the pool is delivered): fields `period_start`,
+/// `period_end`, `target` (euros), and optionally `threshold` (euros), `deadline` and
+/// `title`; `303` to the new maintenance pool. The API's rules of a period apply
+/// (`routes::maintenance::parse`), their errors beside the fields.
+pub async fn maintenance(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    Form {
+        name: "maintenance",
+        first_field: "period_start",
+        renamed: MAINTENANCE_FIELDS,
+        officers: true,
+        parse: |values, lang| {
+            let mut errors = FormErrors::new("maintenance");
+            let start = errors.day(lang, "period_start", field(values, "period_start"));
+            let end = errors.day(lang, "period_end", field(values, "period_end"));
+            let target = errors.amount(lang, "target", field(values, "target"));
+            let threshold = errors.optional_amount(lang, "threshold", field(values, "threshold"));
+            let deadline = errors.optional_day(lang, "deadline", field(values, "deadline"));
+            let title = Some(field(values, "title").trim()).filter(|t| !t.is_empty()).map(str::to_owned);
+            let (Some(period_start), Some(period_end), Some(target), Ok(threshold), Ok(deadline)) =
+                (start, end, target, threshold, deadline)
+            else {
+                return Err(errors);
+            };
+            let asked = OpenMaintenance {
+                period_start,
+                period_end,
+                target_cents: target.get(),
+                threshold_cents: threshold.map(Cents::get),
+                deadline,
+                title,
+            };
+            routes::maintenance::parse(asked).map_err(|refused| {
+                FormErrors::refused(lang, "maintenance", "period_start", MAINTENANCE_FIELDS, &refused)
+            })
+        },
+        // The one conflict a delivered development pool can meet: the period overlaps
+        // another's, which the person fixes in the period's fields.
+        run: |tx, user, id, input, _| {
+            service::maintenance::open(tx, user.auth.id, id, input).map_err(|refused| match refused {
+                ApiError::Conflict(_) => ApiError::invalid("period_start", "overlaps another maintenance period"),
+                other => other,
+            })
+        },
+    }
+    .submit(page, &path, fields)
+    .await
+}
+
+/// The API's names of the maintenance form's fields that differ.
+const MAINTENANCE_FIELDS: &[(&str, &str)] = &[("target_cents", "target"), ("threshold_cents", "threshold")];

@@ -1,24 +1,38 @@
 //! The list of pools and a pool's page: its description, participants with their pledges
 //! and shares, its history, and the forms its viewer may use.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use chrono::NaiveDate;
+
 use super::id_of;
 use crate::{
-    db::models::{event::Event, pool::PoolFilter},
+    db::{
+        Tx,
+        models::{
+            event::Event,
+            pool::{MaintenancePeriod, PoolFilter},
+        },
+    },
     domain::{
         amount,
         cpv::CpvCode,
+        kinds::{DecidedBy, PledgeStatus, PoolKind},
         money::Cents,
         pool_state::{PoolState, Transition},
         text,
     },
+    error::ApiResult,
     routes::pool_actions::LICENCES,
-    service::{self, pool_view::PoolPage, web_sessions::WebUser},
+    service::{
+        self,
+        pool_view::{Participant, PoolPage},
+        web_sessions::WebUser,
+    },
     web::{
         format,
         forms::FormErrors,
@@ -77,12 +91,53 @@ pub async fn list(page: Page, query: web::Query<ListQuery>) -> Result<HttpRespon
     page.render(Some(&user), StatusCode::OK, "pools.html", view)
 }
 
-/// `GET /pools/{id}`: one unit of work, one template.
+/// `GET /pools/{id}`: from memory when this process knows both that the session holds and
+/// the pool as it is now (the page as rendered for this kind of viewer, or what it shows);
+/// else one unit of work, whose reads are kept. Costs about what the API's
+/// `GET /api/v1/pools/{id}` costs (docs/PERFORMANCE.md). An officer's page is read each
+/// time: it shows the duplicates still to review, which other pools' changes move.
 pub async fn pool(page: Page, path: web::Path<String>) -> Result<HttpResponse, PageError> {
     let id = id_of(&page, &path)?;
-    let (user, found) = page.read(move |tx, _| service::pool_view::page(tx, id)).await?;
-    let view = pool_view(&page, &user, found, None);
-    page.render(Some(&user), StatusCode::OK, "pool.html", view)
+    let cache = page.state.pages.clone();
+    if let Some(user) = page.known_user().filter(|u| !u.auth.is_officer()) {
+        let generation = cache.generation();
+        if let Some(viewer) = page.viewer(&user) {
+            if let Some(rendered) = cache.rendered(id, viewer) {
+                return Ok(page.respond_kept(&user, &rendered));
+            }
+        }
+        if let Some(found) = cache.pool_page(id) {
+            return kept(&page, &user, &found, generation);
+        }
+    }
+    let generation = cache.generation();
+    let (user, (found, duplicates)) = page.read(move |tx, user| read(tx, user, id)).await?;
+    let found = Arc::new(found);
+    cache.store_pool_page(id, found.clone(), generation);
+    if user.auth.is_officer() {
+        let view = pool_view(&page, &user, &found, &duplicates, None);
+        return page.render(Some(&user), StatusCode::OK, "pool.html", view);
+    }
+    kept(&page, &user, &found, generation)
+}
+
+/// What a pool's page shows, and for an officer the pools still to review against it.
+fn read(tx: &mut Tx, user: &WebUser, id: i64) -> ApiResult<(PoolPage, Vec<i64>)> {
+    let found = service::pool_view::page(tx, id)?;
+    let duplicates = if user.auth.is_officer() { service::duplicates::unreviewed_of(tx, id)? } else { Vec::new() };
+    Ok((found, duplicates))
+}
+
+/// A member's page of a pool rendered, and kept for its kind of viewer when the request is
+/// the plain page; `generation` is the cache's before `found` was read.
+fn kept(page: &Page, user: &WebUser, found: &PoolPage, generation: u64) -> Result<HttpResponse, PageError> {
+    let view = pool_view(page, user, found, &[], None);
+    let Some(viewer) = page.viewer(user) else {
+        return page.render(Some(user), StatusCode::OK, "pool.html", view);
+    };
+    let rendered = Arc::new(page.render_kept(user, "pool.html", view)?);
+    page.state.pages.store_rendered(found.view.pool.id, viewer, rendered.clone(), generation);
+    Ok(page.respond_kept(user, &rendered))
 }
 
 /// A pool's page again after one of its forms was refused: the errors beside the fields
@@ -94,9 +149,9 @@ pub async fn again(
     errors: impl FnOnce(Lang) -> FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let (user, found) = page.read(move |tx, _| service::pool_view::page(tx, id)).await?;
+    let (user, (found, duplicates)) = page.read(move |tx, user| read(tx, user, id)).await?;
     let failed = FailedForm { values, errors: errors(page.lang(Some(&user))) };
-    let view = pool_view(page, &user, found, Some(failed));
+    let view = pool_view(page, &user, &found, &duplicates, Some(failed));
     page.render(Some(&user), status, "pool.html", view)
 }
 
@@ -112,6 +167,37 @@ struct ParticipantLine {
     pledged: String,
     share: String,
     own: bool,
+    /// `provisional` or `confirmed`; `None` without a pledge.
+    status: Option<&'static str>,
+    /// The council decision that confirmed the pledge, in words.
+    decision: Option<String>,
+}
+
+impl ParticipantLine {
+    fn new(p: &Participant, own: Option<i64>, lang: Lang) -> Self {
+        Self {
+            name: p.name.clone(),
+            pledged: format::money(p.pledged_cents, lang),
+            share: format::money(p.share_cents, lang),
+            own: Some(p.organisation_id) == own,
+            status: p.pledge_status.map(PledgeStatus::as_str),
+            decision: decision_words(p, lang),
+        }
+    }
+}
+
+/// `CC/2026/0412, 9 mars 2026 (collège)`: a confirmed pledge's decision.
+fn decision_words(p: &Participant, lang: Lang) -> Option<String> {
+    let reference = p.decision_ref.as_deref()?;
+    let mut words = reference.to_owned();
+    if let Some(date) = p.decision_date {
+        words =
+            i18n::fill(lang, "council.decision_of", &[("reference", reference), ("date", &format::date(date, lang))]);
+    }
+    if let Some(body) = p.decided_by {
+        words = format!("{words} ({})", i18n::text(lang, &format!("council.body.{body}")));
+    }
+    Some(words)
 }
 
 #[derive(Serialize)]
@@ -120,44 +206,101 @@ struct HistoryLine {
     text: String,
 }
 
+/// A maintenance pool of a delivered pool: its period and state.
+#[derive(Serialize)]
+pub struct MaintenanceLine {
+    pub id: i64,
+    pub state: &'static str,
+    pub period: String,
+}
+
+impl MaintenanceLine {
+    pub fn new(m: &MaintenancePeriod, lang: Lang) -> Self {
+        Self { id: m.id, state: m.state.as_str(), period: period(m.period_start, m.period_end, lang) }
+    }
+}
+
+/// `du 1er janvier 2027 au 31 décembre 2027`: a period of upkeep in words.
+fn period(start: Option<NaiveDate>, end: Option<NaiveDate>, lang: Lang) -> String {
+    let day = |d: Option<NaiveDate>| d.map(|d| format::date(d, lang)).unwrap_or_else(|| "…".to_owned());
+    i18n::fill(lang, "maintenance.period", &[("start", &day(start)), ("end", &day(end))])
+}
+
+/// A pool to review against another, and where the pair stands on the review page.
+#[derive(Serialize)]
+pub struct DuplicateLine {
+    pub id: i64,
+    pub anchor: String,
+}
+
+impl DuplicateLine {
+    pub fn new(pool: i64, other: i64) -> Self {
+        Self { id: other, anchor: super::duplicates::anchor(pool, other) }
+    }
+}
+
 /// Which forms the viewer may use: by role, and by the lifecycle's own transition rules.
 #[derive(Serialize)]
 struct Forms {
     pledge: bool,
     withdraw_pledge: bool,
+    /// The council's decision that confirms the organisation's pledge (SPEC section 10).
+    confirm: bool,
+    /// The council's refusal of a provisional pledge of a funded pool.
+    refuse: bool,
     approve: bool,
     reject: bool,
     cancel: bool,
     award: bool,
     deliver: bool,
     merge: bool,
+    /// A period of upkeep of delivered software.
+    maintenance: bool,
 }
 
 impl Forms {
-    fn for_viewer(state: PoolState, officer: bool, has_pledge: bool) -> Self {
+    fn for_viewer(state: PoolState, kind: PoolKind, officer: bool, own: Option<PledgeStatus>) -> Self {
         let can = |t: Transition| officer && state.apply(t).is_ok();
+        let member = !officer;
         Self {
-            pledge: !officer && state.accepts_pledges(),
-            withdraw_pledge: !officer && state.accepts_pledges() && has_pledge,
+            pledge: member && state.accepts_pledges(),
+            withdraw_pledge: member && state.accepts_pledges() && own.is_some(),
+            confirm: member && state.accepts_council_decisions() && own.is_some(),
+            refuse: member && state == PoolState::Funded && own == Some(PledgeStatus::Provisional),
             approve: can(Transition::Approve),
             reject: can(Transition::Reject),
             cancel: can(Transition::Cancel),
             award: can(Transition::Award),
             deliver: can(Transition::Deliver),
-            merge: can(Transition::MergeAway),
+            merge: can(Transition::MergeAway) && kind == PoolKind::Development,
+            maintenance: officer && state == PoolState::Delivered && kind == PoolKind::Development,
         }
+    }
+
+    fn any_officer_form(&self) -> bool {
+        self.approve || self.reject || self.cancel || self.award || self.deliver || self.merge || self.maintenance
     }
 }
 
 /// The fields of each form of a pool's page.
-const FIELDS: [(&str, &[&str]); 6] = [
+const FIELDS: [(&str, &[&str]); 9] = [
     ("pledge", &["amount"]),
+    ("confirm", &["decision_ref", "decision_date", "decided_by"]),
+    ("refuse", &["decision_ref", "decision_date"]),
     ("reject", &["reason"]),
     ("cancel", &["reason"]),
     ("award", &["supplier", "amount"]),
     ("deliver", &["repository_url", "licence"]),
     ("merge", &["into_pool_id"]),
+    ("maintenance", &["period_start", "period_end", "target", "threshold", "deadline", "title"]),
 ];
+
+/// The viewer's organisation's pledge: what its council decided, or that it has not yet.
+#[derive(Serialize)]
+struct OwnPledge {
+    status: &'static str,
+    decision: Option<String>,
+}
 
 #[derive(Serialize)]
 struct PoolView {
@@ -172,27 +315,46 @@ struct PoolView {
     merged_into: Option<i64>,
     needs_count: i64,
     participants: Vec<ParticipantLine>,
+    /// Whether any participant has a pledge (the council column is shown then).
+    pledges: bool,
+    own_pledge: Option<OwnPledge>,
+    /// What keeps an officer from approving the funded pool: the organisations whose
+    /// councils have not decided.
+    awaiting_council: Vec<String>,
+    /// For an officer: the pools still to review against this one (SPEC section 9).
+    duplicates: Vec<DuplicateLine>,
+    /// For a maintenance pool: the delivered pool it maintains and its period.
+    maintains: Option<i64>,
+    period: Option<String>,
+    /// For a delivered pool: its maintenance pools.
+    maintenance: Vec<MaintenanceLine>,
     history: Vec<HistoryLine>,
     more_history: bool,
     forms: Forms,
+    /// Whether any officer's form is shown (the decisions' panel).
+    officer_forms: bool,
     /// The value of each field of each form (`values.reject.reason`): what was typed into
     /// the refused form, the current pledge in the pledge form, empty elsewhere.
     values: HashMap<&'static str, HashMap<&'static str, String>>,
     errors: FormErrors,
     licences: &'static [&'static str],
+    bodies: &'static [DecidedBy],
 }
 
-fn pool_view(page: &Page, user: &WebUser, found: PoolPage, failed: Option<FailedForm>) -> PoolView {
+fn pool_view(
+    page: &Page,
+    user: &WebUser,
+    found: &PoolPage,
+    duplicates: &[i64],
+    failed: Option<FailedForm>,
+) -> PoolView {
     let lang = page.lang(Some(user));
     let officer = user.auth.is_officer();
     let own = (!officer).then_some(user.auth.organisation_id);
     let PoolPage { view, history, more, names } = found;
-    let own_pledge = view
-        .participants
-        .iter()
-        .find(|p| Some(p.organisation_id) == own)
-        .map(|p| p.pledged_cents)
-        .filter(|c| c.is_positive());
+    let own_participant = view.participants.iter().find(|p| Some(p.organisation_id) == own);
+    let own_pledge = own_participant.map(|p| p.pledged_cents).filter(|c| c.is_positive());
+    let own_status = own_participant.and_then(|p| p.pledge_status);
     let pool = &view.pool;
     let (typed, errors) = failed.map_or_else(|| (HashMap::new(), FormErrors::default()), |f| (f.values, f.errors));
     let mut values: HashMap<&'static str, HashMap<&'static str, String>> = FIELDS
@@ -207,8 +369,14 @@ fn pool_view(page: &Page, user: &WebUser, found: PoolPage, failed: Option<Failed
             *value = typed.get(*field).cloned().unwrap_or_default();
         }
     }
+    let forms = Forms::for_viewer(pool.state, pool.kind, officer, own_status);
+    let awaiting_council = if forms.approve {
+        service::pools::awaiting_council(view).map(|p| p.name.clone()).collect()
+    } else {
+        Vec::new()
+    };
     PoolView {
-        summary: PoolLine::new(&view, lang, own),
+        summary: PoolLine::new(view, lang, own),
         description: pool.description.clone(),
         cpv_code: pool.cpv_code.clone(),
         cpv_label: pool.cpv_code.as_deref().and_then(CpvCode::label),
@@ -218,22 +386,23 @@ fn pool_view(page: &Page, user: &WebUser, found: PoolPage, failed: Option<Failed
         award: pool.award_cents.map(|c| format::money(c, lang)),
         merged_into: pool.merged_into_pool_id,
         needs_count: view.needs_count,
-        participants: view
-            .participants
-            .iter()
-            .map(|p| ParticipantLine {
-                name: p.name.clone(),
-                pledged: format::money(p.pledged_cents, lang),
-                share: format::money(p.share_cents, lang),
-                own: Some(p.organisation_id) == own,
-            })
-            .collect(),
-        history: history.iter().map(|e| history_line(e, &names, lang)).collect(),
-        more_history: more,
-        forms: Forms::for_viewer(pool.state, officer, own_pledge.is_some()),
+        participants: view.participants.iter().map(|p| ParticipantLine::new(p, own, lang)).collect(),
+        pledges: view.participants.iter().any(|p| p.pledge_status.is_some()),
+        own_pledge: own_participant
+            .and_then(|p| Some(OwnPledge { status: p.pledge_status?.as_str(), decision: decision_words(p, lang) })),
+        awaiting_council,
+        duplicates: duplicates.iter().map(|&other| DuplicateLine::new(pool.id, other)).collect(),
+        maintains: pool.maintains_pool_id,
+        period: (pool.kind == PoolKind::Maintenance).then(|| period(pool.period_start, pool.period_end, lang)),
+        maintenance: view.maintenance.iter().map(|m| MaintenanceLine::new(m, lang)).collect(),
+        history: history.iter().map(|e| history_line(e, names, lang)).collect(),
+        more_history: *more,
+        officer_forms: forms.any_officer_form(),
+        forms,
         values,
         errors,
         licences: LICENCES,
+        bodies: DecidedBy::ALL,
     }
 }
 
@@ -244,7 +413,13 @@ fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Lang) -> Hist
     let organisation = data["organisation_id"].as_i64().and_then(|id| names.get(&id)).cloned().unwrap_or_default();
     let money = |field: &str| data[field].as_i64().map(|c| format::money(Cents::new(c), lang)).unwrap_or_default();
     let string = |field: &str| data[field].as_str().unwrap_or_default().to_owned();
-    let key = format!("event.{}", event.event_type);
+    let day = |field: &str| data[field].as_str().and_then(|d| d.parse::<NaiveDate>().ok());
+    let key = match event.event_type.as_str() {
+        "pool.duplicate_dismissed" if !string("reason").is_empty() => {
+            "event.pool.duplicate_dismissed_because".to_owned()
+        }
+        other => format!("event.{other}"),
+    };
     let text = if i18n::has(&key) {
         i18n::fill(
             lang,
@@ -256,9 +431,17 @@ fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Lang) -> Hist
                 ("reason", &string("reason")),
                 ("supplier", &string("supplier")),
                 ("licence", &string("licence")),
+                ("decision", &string("decision_ref")),
+                ("period", &period(day("period_start"), day("period_end"), lang)),
                 (
                     "pool",
-                    &data["into_pool_id"].as_i64().or(data["to_pool_id"].as_i64()).unwrap_or_default().to_string(),
+                    &data["into_pool_id"]
+                        .as_i64()
+                        .or(data["to_pool_id"].as_i64())
+                        .or(data["maintains_pool_id"].as_i64())
+                        .or(data["other_pool_id"].as_i64())
+                        .unwrap_or_default()
+                        .to_string(),
                 ),
             ],
         )
@@ -274,14 +457,33 @@ mod tests {
 
     #[test]
     fn officers_see_the_forms_of_the_transitions_the_state_allows() {
-        let funded = Forms::for_viewer(PoolState::Funded, true, false);
+        use PoolKind::{Development, Maintenance};
+        let funded = Forms::for_viewer(PoolState::Funded, Development, true, None);
         assert!(funded.approve && funded.reject && funded.cancel && funded.merge);
-        assert!(!funded.award && !funded.deliver && !funded.pledge);
-        let delivered = Forms::for_viewer(PoolState::Delivered, true, false);
+        assert!(!funded.award && !funded.deliver && !funded.pledge && !funded.confirm && !funded.maintenance);
+        let delivered = Forms::for_viewer(PoolState::Delivered, Development, true, None);
         assert!(!(delivered.approve || delivered.cancel || delivered.merge || delivered.deliver));
-        let member = Forms::for_viewer(PoolState::Open, false, true);
-        assert!(member.pledge && member.withdraw_pledge && !member.approve && !member.cancel);
-        assert!(!Forms::for_viewer(PoolState::Funded, false, true).pledge);
+        assert!(delivered.maintenance, "delivered software is maintained");
+        assert!(!Forms::for_viewer(PoolState::Delivered, Maintenance, true, None).maintenance);
+        assert!(!Forms::for_viewer(PoolState::Funded, Maintenance, true, None).merge, "maintenance is not merged");
+        assert!(!Forms::for_viewer(PoolState::Delivered, Development, false, None).maintenance);
+    }
+
+    #[test]
+    fn members_see_the_pledge_and_council_forms_their_pledge_allows() {
+        use PledgeStatus::{Confirmed, Provisional};
+        let dev = PoolKind::Development;
+        let open = Forms::for_viewer(PoolState::Open, dev, false, Some(Provisional));
+        assert!(open.pledge && open.withdraw_pledge && open.confirm && !open.refuse);
+        assert!(!open.approve && !open.cancel);
+        let none = Forms::for_viewer(PoolState::Open, dev, false, None);
+        assert!(none.pledge && !none.withdraw_pledge && !none.confirm, "no pledge, no council decision");
+        let funded = Forms::for_viewer(PoolState::Funded, dev, false, Some(Provisional));
+        assert!(!funded.pledge && !funded.withdraw_pledge && funded.confirm && funded.refuse);
+        let confirmed = Forms::for_viewer(PoolState::Funded, dev, false, Some(Confirmed));
+        assert!(confirmed.confirm && !confirmed.refuse, "a confirmed pledge is not refused");
+        let approved = Forms::for_viewer(PoolState::Approved, dev, false, Some(Confirmed));
+        assert!(!approved.confirm && !approved.refuse);
     }
 
     #[test]
@@ -298,8 +500,15 @@ mod tests {
             Transition::Expire,
             Transition::Cancel,
             Transition::MergeAway,
+            Transition::Reopen,
         ] {
             assert!(i18n::has(&format!("event.{}", t.event_type())), "{}", t.event_type());
+        }
+        for other in ["pledge.confirmed", "pledge.refused", "pool.maintenance_opened", "pool.duplicate_dismissed"] {
+            assert!(i18n::has(&format!("event.{other}")), "{other}");
+        }
+        for body in DecidedBy::ALL {
+            assert!(i18n::has(&format!("council.body.{body}")), "{body}");
         }
     }
 }

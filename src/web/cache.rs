@@ -1,0 +1,201 @@
+//! Pages answered from memory, as the API's reads are (`crate::cache`): whose a session is,
+//! what a pool's page shows, and that page as rendered for each kind of viewer.
+//!
+//! Forgotten through the same [`ChangeFeed`] as the API's cache: in this process at commit,
+//! before the writer is answered; in the other processes sharing the database within a
+//! fraction of a second. A session is forgotten with its user (disabled, password changed,
+//! signed out: each touches the user), a pool's page with the pool (every write of the
+//! pool, its needs, pledges and events touches it). While the feed is not live, nothing is
+//! read from or stored in memory. A read that went to the database stores what it read only
+//! if nothing was forgotten since it began (a generation counter), so that a value read
+//! just before a change never outlives the change.
+//!
+//! A member's rendered page is kept per (pool, language, organisation): what it shows
+//! depends on nothing else but the person's name in the header and the token of its forms,
+//! which are put into the kept page at each request ([`Rendered`]).
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, RwLock,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use chrono::NaiveDateTime;
+
+use super::{i18n::Lang, render::Rendered};
+use crate::{
+    db::{ChangeFeed, Changes},
+    service::{pool_view::PoolPage, web_sessions::WebUser},
+};
+
+/// The most sessions kept; beyond, they are all forgotten and read again.
+const MAX_SESSIONS: usize = 100_000;
+/// The most pools whose page is kept.
+const MAX_POOLS: usize = 10_000;
+/// The most bytes of rendered pages kept (a pool's page is some 5 to 30 kB).
+const MAX_RENDERED_BYTES: usize = 32 << 20;
+
+/// A session known to hold, until it expires.
+#[derive(Clone)]
+struct Session {
+    user: Arc<WebUser>,
+    expires_at: NaiveDateTime,
+}
+
+/// Who sees a pool's page the same way: members of one organisation, in one language.
+/// (Officers' pages are not kept: they show the duplicate review, which moves with other
+/// pools.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Viewer {
+    pub lang: Lang,
+    pub organisation_id: i64,
+}
+
+#[derive(Default)]
+struct PoolEntry {
+    page: Option<Arc<PoolPage>>,
+    rendered: HashMap<Viewer, Arc<Rendered>>,
+}
+
+#[derive(Default)]
+struct Pools {
+    entries: HashMap<i64, PoolEntry>,
+    rendered_bytes: usize,
+}
+
+pub struct PageCache {
+    feed: Arc<ChangeFeed>,
+    generation: AtomicU64,
+    sessions: RwLock<HashMap<String, Session>>,
+    pools: RwLock<Pools>,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache").field("generation", &self.generation()).finish_non_exhaustive()
+    }
+}
+
+impl PageCache {
+    /// A cache that forgets what `feed` announces.
+    pub fn new(feed: Arc<ChangeFeed>) -> Arc<Self> {
+        let cache = Arc::new(Self {
+            feed: feed.clone(),
+            generation: AtomicU64::new(0),
+            sessions: RwLock::default(),
+            pools: RwLock::default(),
+        });
+        let weak = Arc::downgrade(&cache);
+        feed.subscribe(move |changes| {
+            if let Some(cache) = weak.upgrade() {
+                cache.forget(changes);
+            }
+        });
+        cache
+    }
+
+    /// Taken before a read goes to the database; given back to store what it read.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    fn usable(&self) -> bool {
+        self.feed.is_live()
+    }
+
+    fn forget(&self, changes: &Changes) {
+        // Under both write locks, so that a store checks the generation atomically with
+        // respect to this.
+        let mut sessions = self.sessions.write().unwrap_or_else(|p| p.into_inner());
+        let mut pools = self.pools.write().unwrap_or_else(|p| p.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if changes.everything {
+            sessions.clear();
+            *pools = Pools::default();
+            return;
+        }
+        if !changes.users.is_empty() {
+            sessions.retain(|_, session| !changes.users.contains(&session.user.auth.id));
+        }
+        for pool in &changes.pools {
+            if let Some(entry) = pools.entries.remove(pool) {
+                pools.rendered_bytes -= entry.rendered.values().map(|r| r.len()).sum::<usize>();
+            }
+        }
+    }
+
+    /// The person whose session id hashes to `id_hash`, if this process knows the session
+    /// holds now.
+    pub fn session(&self, id_hash: &str, now: NaiveDateTime) -> Option<Arc<WebUser>> {
+        if !self.usable() {
+            return None;
+        }
+        let sessions = self.sessions.read().unwrap_or_else(|p| p.into_inner());
+        sessions.get(id_hash).filter(|s| s.expires_at > now).map(|s| s.user.clone())
+    }
+
+    pub fn store_session(&self, id_hash: &str, user: WebUser, expires_at: NaiveDateTime, generation: u64) {
+        if !self.usable() {
+            return;
+        }
+        let mut sessions = self.sessions.write().unwrap_or_else(|p| p.into_inner());
+        if self.generation() != generation {
+            return;
+        }
+        if sessions.len() >= MAX_SESSIONS {
+            sessions.clear();
+        }
+        sessions.insert(id_hash.to_owned(), Session { user: Arc::new(user), expires_at });
+    }
+
+    /// What a pool's page shows, if known as it is now.
+    pub fn pool_page(&self, pool_id: i64) -> Option<Arc<PoolPage>> {
+        if !self.usable() {
+            return None;
+        }
+        let pools = self.pools.read().unwrap_or_else(|p| p.into_inner());
+        pools.entries.get(&pool_id).and_then(|e| e.page.clone())
+    }
+
+    pub fn store_pool_page(&self, pool_id: i64, page: Arc<PoolPage>, generation: u64) {
+        self.store(pool_id, generation, |entry, _| entry.page = Some(page));
+    }
+
+    /// A pool's page as rendered for `viewer`, if known as it is now.
+    pub fn rendered(&self, pool_id: i64, viewer: Viewer) -> Option<Arc<Rendered>> {
+        if !self.usable() {
+            return None;
+        }
+        let pools = self.pools.read().unwrap_or_else(|p| p.into_inner());
+        pools.entries.get(&pool_id).and_then(|e| e.rendered.get(&viewer).cloned())
+    }
+
+    pub fn store_rendered(&self, pool_id: i64, viewer: Viewer, rendered: Arc<Rendered>, generation: u64) {
+        let bytes = rendered.len();
+        self.store(pool_id, generation, |entry, total| {
+            *total += bytes;
+            if let Some(replaced) = entry.rendered.insert(viewer, rendered) {
+                *total -= replaced.len();
+            }
+        });
+    }
+
+    fn store(&self, pool_id: i64, generation: u64, put: impl FnOnce(&mut PoolEntry, &mut usize)) {
+        if !self.usable() {
+            return;
+        }
+        let mut pools = self.pools.write().unwrap_or_else(|p| p.into_inner());
+        if self.generation() != generation {
+            return;
+        }
+        if pools.rendered_bytes >= MAX_RENDERED_BYTES
+            || (pools.entries.len() >= MAX_POOLS && !pools.entries.contains_key(&pool_id))
+        {
+            *pools = Pools::default();
+        }
+        let Pools { entries, rendered_bytes } = &mut *pools;
+        put(entries.entry(pool_id).or_default(), rendered_bytes);
+    }
+}

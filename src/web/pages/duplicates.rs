@@ -1,0 +1,217 @@
+//! The duplicate review (SPEC section 9), for officers: `GET /duplicates` shows each
+//! candidate pair side by side (title, state, participants, pledged, needs) with its score,
+//! to merge one into the other (the pool's merge form, `POST /pools/{id}/merge`) or to
+//! dismiss (`POST /duplicates/dismiss`, with an optional reason). The API's
+//! `GET /api/v1/duplicates` and `POST /api/v1/duplicates/dismiss`, in the same services.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, ResponseError, http::StatusCode, web};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    domain::{pool_state::Transition, text},
+    error::ApiError,
+    service::{
+        self,
+        duplicates::{Pair, PoolSummary},
+        web_sessions::WebUser,
+    },
+    web::{
+        format,
+        forms::{FormErrors, shown_with_the_form},
+        i18n::{self, Lang},
+        page::{Page, PageError},
+        render,
+    },
+};
+
+/// Pairs per page of the review.
+const PER_PAGE: i64 = 20;
+
+const OFFICERS_ONLY: ApiError = ApiError::Forbidden("only officers of the central purchasing office may do this");
+
+/// `pair-7-12`: where a pair stands on the review page (the lower pool id first).
+pub fn anchor(a: i64, b: i64) -> String {
+    format!("pair-{}-{}", a.min(b), a.max(b))
+}
+
+/// One pool of a pair, as the review shows it.
+#[derive(Serialize)]
+pub struct Side {
+    id: i64,
+    title: String,
+    state: &'static str,
+    needs_count: i64,
+    pledged: String,
+    organisations: Vec<String>,
+    /// Whether this pool may be merged into the other one (its state, and the other's).
+    merges_into_other: bool,
+}
+
+/// A candidate pair, its two pools side by side.
+#[derive(Serialize)]
+pub struct PairView {
+    anchor: String,
+    /// The name of the pair's dismissal form (the prefix of its fields' ids).
+    form: String,
+    /// How alike the matcher finds them, in whole percent.
+    percent: u32,
+    pools: [Side; 2],
+}
+
+impl PairView {
+    pub fn new(pair: &Pair, lang: Lang) -> Self {
+        let [a, b] = &pair.pools;
+        let side = |p: &PoolSummary, other: &PoolSummary| Side {
+            id: p.id,
+            title: p.title.clone(),
+            state: p.state.as_str(),
+            needs_count: p.needs_count,
+            pledged: format::money(p.pledged_cents, lang),
+            organisations: p.organisations.clone(),
+            merges_into_other: p.state.apply(Transition::MergeAway).is_ok() && other.state.receives_merges(),
+        };
+        let anchor = anchor(a.id, b.id);
+        Self {
+            form: format!("dismiss-{}-{}", a.id.min(b.id), a.id.max(b.id)),
+            anchor,
+            // Scores are in [0, 1]; the cast cannot lose anything that matters.
+            percent: (pair.score.clamp(0.0, 1.0) * 100.0).round() as u32,
+            pools: [side(a, b), side(b, a)],
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ReviewView {
+    pairs: Vec<PairView>,
+    total: i64,
+    page: i64,
+    previous: Option<i64>,
+    next: Option<i64>,
+    errors: FormErrors,
+    /// What was typed into the refused form's reason.
+    reason: String,
+}
+
+#[derive(Deserialize)]
+pub struct ReviewQuery {
+    /// Text, so that a page number typed wrong shows the first page.
+    page: Option<String>,
+}
+
+fn page_number(raw: Option<&str>) -> i64 {
+    raw.and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, 100_000)
+}
+
+/// `GET /duplicates?page=`: the pairs to review, best score first.
+pub async fn review(page: Page, query: web::Query<ReviewQuery>) -> Result<HttpResponse, PageError> {
+    let number = page_number(query.page.as_deref());
+    show(&page, number, |_| FormErrors::default(), String::new(), StatusCode::OK).await
+}
+
+/// The review's page `number`; `errors` of a refused dismissal are worded once the page's
+/// language is known, `reason` is what was typed.
+async fn show(
+    page: &Page,
+    number: i64,
+    errors: impl FnOnce(Lang) -> FormErrors,
+    reason: String,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let offset = (number - 1) * PER_PAGE;
+    let (user, listed) = page
+        .read(move |tx, user| {
+            if !user.auth.is_officer() {
+                return Err(OFFICERS_ONLY);
+            }
+            service::duplicates::list(tx, PER_PAGE, offset)
+        })
+        .await?;
+    let (pairs, total) = listed;
+    let lang = page.lang(Some(&user));
+    let view = ReviewView {
+        pairs: pairs.iter().map(|p| PairView::new(p, lang)).collect(),
+        total,
+        page: number,
+        previous: (number > 1).then_some(number - 1),
+        next: (offset + PER_PAGE < total).then_some(number + 1),
+        errors: errors(lang),
+        reason,
+    };
+    page.render(Some(&user), status, "duplicates.html", view)
+}
+
+/// `POST /duplicates/dismiss` (officers): fields `pool_a`, `pool_b`, and optionally `reason`
+/// and `page` (the review's page to come back to). The pair is never proposed again.
+pub async fn dismiss(page: Page, fields: web::Form<HashMap<String, String>>) -> Result<HttpResponse, PageError> {
+    let mut values = fields.into_inner();
+    page.check_csrf(&values.remove("csrf_token").unwrap_or_default())?;
+    let id = |name: &str| values.get(name).and_then(|v| v.trim().parse::<i64>().ok());
+    let (Some(a), Some(b)) = (id("pool_a"), id("pool_b")) else {
+        return Err(page.fail(None, ApiError::NotFound));
+    };
+    let number = page_number(values.get("page").map(String::as_str));
+    let back = format!("/duplicates?page={number}#{}", anchor(a, b));
+    let form = format!("dismiss-{}-{}", a.min(b), a.max(b));
+    let typed = values.get("reason").map(|r| r.trim().to_owned()).unwrap_or_default();
+    let reason = if typed.is_empty() { Ok(None) } else { text::reason(&typed).map(Some) };
+    let Ok(reason) = reason else {
+        let errors = move |lang| {
+            let mut errors = FormErrors::new(&form);
+            errors.add("reason", i18n::text(lang, "field.reason.invalid"));
+            errors
+        };
+        return show(&page, number, errors, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let outcome = page
+        .attempt(move |tx, user: &WebUser| {
+            if !user.auth.is_officer() {
+                return Err(OFFICERS_ONLY);
+            }
+            service::duplicates::dismiss(tx, &user.auth, a, b, reason)
+        })
+        .await;
+    match outcome {
+        Ok(_) => Ok(render::see_other(&back).finish()),
+        Err(refused) if shown_with_the_form(&refused) && !matches!(refused, ApiError::NotFound) => {
+            let status = refused.status_code();
+            let errors = move |lang| FormErrors::refused(lang, &form, "reason", &[], &refused);
+            show(&page, number, errors, typed, status).await
+        }
+        Err(other) => Err(page.fail(None, other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{money::Cents, pool_state::PoolState};
+
+    fn summary(id: i64, state: PoolState) -> PoolSummary {
+        PoolSummary {
+            id,
+            title: format!("Projet {id}"),
+            state,
+            needs_count: 1,
+            pledged_cents: Cents::new(100),
+            organisations: vec!["Namur".into()],
+        }
+    }
+
+    #[test]
+    fn a_pair_offers_only_the_merges_the_states_allow() {
+        let pair = Pair { pools: [summary(12, PoolState::Open), summary(7, PoolState::Delivered)], score: 0.874 };
+        let view = PairView::new(&pair, Lang::Fr);
+        assert_eq!((view.anchor.as_str(), view.form.as_str(), view.percent), ("pair-7-12", "dismiss-7-12", 87));
+        assert!(!view.pools[0].merges_into_other, "a delivered pool receives no merge");
+        assert!(!view.pools[1].merges_into_other, "a delivered pool is not merged away");
+        let pair = Pair { pools: [summary(3, PoolState::Funded), summary(4, PoolState::Approved)], score: 0.5 };
+        let view = PairView::new(&pair, Lang::Fr);
+        assert!(!view.pools[0].merges_into_other && !view.pools[1].merges_into_other, "an approved pool is decided");
+        let pair = Pair { pools: [summary(3, PoolState::Funded), summary(4, PoolState::Open)], score: 0.5 };
+        let view = PairView::new(&pair, Lang::Fr);
+        assert!(view.pools[0].merges_into_other && view.pools[1].merges_into_other);
+    }
+}
