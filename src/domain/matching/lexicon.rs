@@ -34,6 +34,7 @@
 use super::analyze::{PART_WEIGHT, Stem, stem_tokens};
 use super::lang::Lang;
 use super::lexicon_abbr::ABBREVIATIONS;
+use super::lexicon_domain::DOMAIN;
 use super::lexicon_vocab::VOCABULARY;
 use super::text::tokenize;
 use std::collections::{HashMap, HashSet};
@@ -176,7 +177,7 @@ fn parse(table: &'static str) -> Vec<Entry> {
 }
 
 fn compile() -> Lexicon {
-    let entries: Vec<_> = parse(ABBREVIATIONS).into_iter().chain(parse(VOCABULARY)).collect();
+    let entries: Vec<_> = parse(ABBREVIATIONS).into_iter().chain(parse(VOCABULARY)).chain(parse(DOMAIN)).collect();
     let mut heads: HashSet<String> = HEADS.split_whitespace().map(String::from).collect();
     for (_, variants) in &entries {
         for (langs, v) in variants {
@@ -284,5 +285,26 @@ mod tests {
         assert_eq!(lex.prior(&t("logiciel", Lang::Fr)), PRIOR_WEAK);
         assert_eq!(lex.prior(&t("Software", Lang::De)), PRIOR_WEAK, "mapped words share the prior");
         assert_eq!(lex.prior(&t("horodateur", Lang::Fr)), PRIOR_DEFAULT);
+    }
+}
+
+#[cfg(test)]
+mod tmp_diag {
+    use super::*;
+    #[test]
+    fn tmp_collapsed_variants() {
+        let lex = lexicon();
+        for (canon, variants) in parse(ABBREVIATIONS).into_iter().chain(parse(VOCABULARY)).chain(parse(DOMAIN)) {
+            for (langs, v) in variants {
+                let v = v.trim_start_matches('^');
+                let toks = tokenize(v);
+                for &lang in &langs {
+                    let key = stem_tokens(lang, &toks, lex);
+                    if toks.len() >= 2 && key.len() < 2 {
+                        println!("COLLAPSE {canon} {lang:?} '{v}' -> {:?}", key);
+                    }
+                }
+            }
+        }
     }
 }

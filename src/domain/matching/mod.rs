@@ -30,6 +30,7 @@ mod index;
 pub mod lang;
 mod lexicon;
 mod lexicon_abbr;
+mod lexicon_domain;
 mod lexicon_vocab;
 mod pairs;
 mod score;
