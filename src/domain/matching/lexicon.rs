@@ -300,7 +300,8 @@ mod tmp_diag {
                 let toks = tokenize(v);
                 for &lang in &langs {
                     let key = stem_tokens(lang, &toks, lex);
-                    if toks.len() >= 2 && key.len() < 2 {
+                    let words = v.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1).count();
+                    if words >= 2 && key.len() < 2 {
                         println!("COLLAPSE {canon} {lang:?} '{v}' -> {:?}", key);
                     }
                 }

@@ -55,7 +55,7 @@
 //! Here, a concept is a service, a mission or a register of the sources
 //! above, named as the services name it; a canonical form written as one
 //! word (`maisonrepos`) keeps a concept one term. Words with a second common
-//! meaning in one of the languages are left out (Dutch "toezicht", German
+//! meaning in one of the languages are left out (German
 //! "Lager", French "parc", "traitement").
 
 /// The competences and services of local authorities (see module doc).
@@ -106,7 +106,6 @@ additionnel = fr: centimes additionnels, precompte immobilier, additionnels | nl
 tarif = fr: tarifs, tarification, prix | nl: tarief, tarieven, prijs, prijzen | de: tarif, tarife, preis, preise | en: tariff, price, prices, pricing
 
 # --- Human resources and payroll (support services)
-remuneration = fr: remunerations, bareme, baremes, echelle barémique, echelles barémiques, fiche de traitement | nl: verloning, bezoldiging, weddeschaal, weddeschalen, loonschaal | de: vergutung, besoldung, gehaltstabelle, besoldungsgruppe | en: remuneration, pay scale, salary scale
 carriere = fr: carrieres, reconstitution de carriere | nl: loopbaan, loopbanen | de: laufbahn, berufslaufbahn | en: career, careers
 pension = fr: pensions, retraite | nl: pensioen, pensioenen | de: pension, ruhestand, altersversorgung | en: pension, pensions, retirement
 pointage = fr: badgeuse, pointeuse, enregistrement du temps, temps de travail, horaire variable | nl: tijdsregistratie, prikklok, arbeidstijd, glijdende werktijd | de: zeiterfassung, stempeluhr, arbeitszeit, gleitzeit | en: time tracking, time clock, working time, flexitime
@@ -227,8 +226,7 @@ logementtouristique = fr: hebergement touristique, hebergements touristiques, gi
 # --- Social aid and the CPAS (RGCC 800-849; BBC 0900-0959; organic law of 8 July 1976)
 enquetesociale = fr: enquete sociale, enquetes sociales, rapport social | nl: sociaal onderzoek, sociaal verslag | de: sozialbericht, sozialuntersuchung | en: social inquiry, social report
 projetindividualise = fr: projet individualise d'integration sociale, piis | nl: gpmi, geindividualiseerd project voor maatschappelijke integratie | de: individualisiertes projekt zur sozialen eingliederung | en: individual integration plan
-article60 = fr: article 60, art 60 | nl: artikel 60, art 60 | de: artikel 60, art 60 | en: article 60
-insertion = fr: insertion socioprofessionnelle, isp, reinsertion, service insertion | nl: activering, trajectbegeleiding, socioprofessionele inschakeling | de: eingliederung, soziale eingliederung, berufliche eingliederung | en: activation, job integration, back to work
+insertion = fr: insertion socioprofessionnelle, reinsertion, service insertion | nl: activering, trajectbegeleiding, socioprofessionele inschakeling | de: eingliederung, soziale eingliederung, berufliche eingliederung | en: activation, job integration, back to work
 mediationdettes = fr: mediation de dettes, guidance budgetaire, surendettement, reglement collectif de dettes | nl: schuldbemiddeling, schuldhulpverlening, budgetbegeleiding, collectieve schuldenregeling | de: schuldnerberatung, schuldenberatung, budgetbegleitung | en: debt advice, debt counselling, budget counselling
 energiesociale = fr: fonds energie, fonds gaz electricite, compteur a budget, guidance energetique | nl: budgetmeter, energiearmoede, sociaal tarief | de: energiearmut, budgetzahler | en: fuel poverty, energy poverty, prepayment meter
 fondschauffage = fr: fonds social chauffage, allocation de chauffage, allocation chauffage | nl: sociaal verwarmingsfonds, verwarmingstoelage | de: heizkostenzuschuss | en: heating allowance
@@ -237,7 +235,7 @@ asile = fr: demandeur d'asile, demandeurs d'asile, fedasil, refugie, refugies | 
 ila = fr: initiative locale d'accueil, ila | nl: lokaal opvanginitiatief, ^LOI | de: lokale aufnahmeinitiative | en: local reception initiative
 aidefamiliale = fr: aide familiale, aides familiales, aide menagere, aides menageres, aide a domicile, aides a domicile, maintien a domicile | nl: gezinszorg, thuiszorg, poetsdienst, thuishulp | de: familienhilfe, hauspflege, haushaltshilfe, hauswirtschaftshilfe | en: home help, home care, domestic help
 repasdomicile = fr: repas a domicile, portage de repas, distribution de repas | nl: maaltijden aan huis, warme maaltijden, maaltijdbedeling | de: essen auf radern, mahlzeitendienst | en: meals on wheels, meal delivery, home delivered meals
-televigilance = fr: teleassistance, telealarme, bouton d'appel | nl: personenalarm, personenalarmering, noodoproep | de: hausnotruf, notrufsystem, notrufknopf | en: personal alarm, telecare, emergency call button
+televigilance = fr: teleassistance, tele assistance, telealarme, bouton d'appel | nl: personenalarm, personenalarmering, noodoproep | de: hausnotruf, notrufsystem, notrufknopf | en: personal alarm, telecare, emergency call button
 maisonrepos = fr: maison de repos, maisons de repos, maison de repos et de soins, mr mrs, maison de retraite | nl: woonzorgcentrum, woonzorgcentra, rusthuis, rusthuizen, wzc | de: seniorenheim, altenheim, altenheime, pflegeheim, seniorenresidenz | en: care home, nursing home, retirement home, residential care
 residenceservice = fr: residence services, residences services | nl: assistentiewoning, assistentiewoningen, serviceflat, serviceflats | de: betreutes wohnen | en: sheltered housing, assisted living
 centrejour = fr: centre de jour, centre d'accueil de jour, centre de soins de jour | nl: dagverzorgingscentrum, dagcentrum | de: tagespflege, tagesstatte | en: day care centre, day centre
@@ -273,7 +271,7 @@ proprete = fr: proprete publique, balayage, nettoyage des voiries, balayeuse | n
 depotclandestin = fr: depot clandestin, depots clandestins, depots sauvages, dechets sauvages | nl: sluikstort, sluikstorten, zwerfvuil, zwerfafval | de: illegale mullablagerung, wilde mullkippe, littering | en: fly tipping, illegal dumping, litter
 collectedechets = fr: collecte des dechets, ramassage des dechets, collecte des immondices, conteneur, conteneurs, poubelle, poubelles, sacs poubelles | nl: ophaling, huisvuilophaling, afvalophaling, vuilniszak, vuilniszakken, afvalcontainer | de: abfuhr, mullabfuhr, abfallabfuhr, mulltonne, mulltonnen, abfallbehalter | en: waste collection, bin collection, bins, wheelie bin
 recyclage = fr: tri selectif, tri des dechets, pmc, compost, compostage, economie circulaire | nl: recyclage, recycling, afvalsortering, pmd, compost, composteren, circulaire economie | de: recycling, mulltrennung, wertstoffe, kompost, kreislaufwirtschaft | en: recycling, compost, composting, circular economy
-nature = fr: biodiversite, natura 2000, reserve naturelle, pcdn | nl: natuur, biodiversiteit, natuurgebied, natuurbeheer | de: natur, biodiversitat, naturschutz, naturschutzgebiet | en: nature, biodiversity, nature reserve
+nature = fr: biodiversite, natura, reserve naturelle, pcdn | nl: natuur, biodiversiteit, natuurgebied, natuurbeheer | de: natur, biodiversitat, naturschutz, naturschutzgebiet | en: nature, biodiversity, nature reserve
 pollution = fr: pollutions, qualite de l'air, pollution du sol, sol pollue | nl: vervuiling, verontreiniging, luchtkwaliteit, bodemverontreiniging | de: verschmutzung, luftqualitat, bodenverunreinigung | en: pollution, air quality, soil contamination
 bruit = fr: nuisances sonores, tapage | nl: geluid, geluidsoverlast, lawaai | de: larm, larmbelastung, ruhestorung | en: noise, noise nuisance
 climat = fr: climatique, rechauffement climatique, plan climat | nl: klimaat, klimaatbeleid | de: klima, klimaschutz | en: climate, climate change
@@ -287,7 +285,7 @@ virtualisation = fr: machine virtuelle, machines virtuelles, hyperviseur | nl: v
 cloud = fr: nuage, infonuagique, hebergement cloud | nl: cloud, clouddienst | de: cloud, clouddienst | en: cloud, cloud hosting, saas
 sauvegarde = fr: sauvegardes, backup, backups, plan de continuite | nl: back up, backup, reservekopie | de: datensicherung, backup, wiederherstellung | en: backup, backups, restore, disaster recovery
 motdepasse = fr: mot de passe, mots de passe, identifiant, identifiants | nl: wachtwoord, wachtwoorden, wachtwoordbeheer, wachtwoordkluis | de: passwort, passworter, kennwort, kennworter, passwortmanager, passwortverwaltung | en: password, passwords, credential, credentials, password manager, password vault
-authentification = fr: authentifier, double authentification, ^MFA, ^2FA | nl: authenticatie, tweestapsverificatie, tweefactorauthenticatie | de: authentifizierung, zwei faktor authentifizierung | en: authentication, multi factor authentication, login
+authentification = fr: authentifier, double authentification, ^MFA | nl: authenticatie, tweestapsverificatie, tweefactorauthenticatie | de: authentifizierung, zwei faktor authentifizierung | en: authentication, multi factor authentication, login
 droitsacces = fr: droits d'acces, gestion des acces, gestion des identites, annuaire, active directory, compte utilisateur, comptes utilisateurs | nl: toegangsrechten, toegangsbeheer, identiteitsbeheer, gebruikersbeheer, gebruikersaccount | de: zugriffsrechte, berechtigungen, identitatsmanagement, benutzerverwaltung, benutzerkonto | en: access rights, access control, identity management, user accounts, directory
 cybersecurite = fr: cyber securite, securite informatique, cyberattaque, ransomware, rancongiciel, antivirus, pare feu, firewall | nl: cyberveiligheid, cybersecurity, informatieveiligheid, cyberaanval, firewall | de: cybersicherheit, it sicherheit, informationssicherheit, cyberangriff, firewall, virenschutz | en: cybersecurity, cyber security, information security, cyberattack, antivirus, firewall
 chiffrement = fr: chiffrer, cryptage, crypter | nl: versleuteling, versleutelen, encryptie | de: verschlusselung, verschlusseln | en: encryption, encrypt
