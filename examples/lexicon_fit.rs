@@ -114,7 +114,9 @@ fn main() {
     corpora.push(("CPV labels (en)".into(), cpv.values().filter_map(|v| v.as_str()).map(words).collect()));
     let budget = corpora.iter().map(|c| c.1.iter().map(Vec::len).sum::<usize>()).min().unwrap_or(0);
     println!("Each corpus sampled to {budget} words, {SAMPLES} samples.\n");
-    println!("| lexicon file | concepts | forms | corpus | concepts occurring | forms occurring |\n|---|---|---|---|---|---|");
+    println!(
+        "| lexicon file | concepts | forms | corpus | concepts occurring | forms occurring |\n|---|---|---|---|---|---|"
+    );
     for (file, src) in FILES {
         let cs = concepts(src);
         let nforms: usize = cs.iter().map(|c| c.forms.len()).sum();

@@ -309,4 +309,3 @@ mod tests {
         assert_eq!(lex.prior(&t("horodateur", Lang::Fr)), PRIOR_DEFAULT);
     }
 }
-
