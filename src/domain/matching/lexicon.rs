@@ -1,10 +1,10 @@
 //! Compiled lexicon: acronyms, cross-language vocabulary, compound heads and
 //! background frequencies of generic words.
 //!
-//! Entries are written as plain text (see `lexicon_abbr`/`lexicon_vocab`) and
-//! analysed once with the very pipeline used for needs, so inflected forms and
-//! spelling variants match without listing them. The priors and compound
-//! heads below follow the same rule as the entries:
+//! Entries are written as plain text (`lexicon_abbr`, `lexicon_vocab`,
+//! `lexicon_domain`) and analysed once with the very pipeline used for needs,
+//! so inflected forms and spelling variants match without listing them. The
+//! priors and compound heads below follow the same rule as the entries:
 //!
 //! # The rule (every lexicon file follows it)
 //!

@@ -5,9 +5,10 @@
 //! - [`text`]: folding and tokenisation; [`lang`]: per-need language
 //!   detection (stop-word counts, `locale_hint` as fallback), stop words,
 //!   Snowball stemming for French, Dutch, German (and English);
-//! - [`lexicon`]: Belgian acronyms (CPAS/OCMW/ÖSHZ, SAC/GAS, RGPD/AVG/DSGVO…)
-//!   and generic admin/IT vocabulary mapped across languages, compound heads,
-//!   background frequencies of generic words;
+//! - [`lexicon`]: Belgian acronyms (CPAS/OCMW/ÖSHZ, SAC/GAS, RGPD/AVG/DSGVO…),
+//!   generic admin/IT vocabulary and the competences and services of local
+//!   authorities, mapped across languages; compound heads, background
+//!   frequencies of generic words;
 //! - [`analyze`]: the pipeline from text to terms;
 //! - [`score`] and [`Index`]: cosine of IDF-weighted term vectors over an
 //!   inverted index, weighed by how much of either title the other need
