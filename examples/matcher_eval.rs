@@ -52,6 +52,10 @@ struct Agg {
     merges: f64,
     /// Worst seed's share of reviews that were merges.
     worst_precision: f64,
+    /// Worst seed's found, automatic and reviewed pair recall.
+    worst_found: f64,
+    worst_auto: f64,
+    worst_reviewed: f64,
     /// Later needs joining their cluster's pool automatically, officer at the end.
     late_alone: f64,
     /// The same with an officer reviewing the queue every fifth of the set.
@@ -86,6 +90,9 @@ fn measure(needs: &[Need], t: &Thresholds, learning: bool) -> Agg {
         reviews: mean(&end, |m| m.reviews as f64),
         merges: mean(&end, |m| m.review_merges as f64),
         worst_precision: end.iter().map(precision).fold(1.0, f64::min),
+        worst_found: end.iter().map(|m| m.found).fold(1.0, f64::min),
+        worst_auto: end.iter().map(|m| m.auto_recall).fold(1.0, f64::min),
+        worst_reviewed: end.iter().map(|m| m.reviewed_recall).fold(1.0, f64::min),
         late_alone: mean(&end, |m| m.late_auto_join),
         late_reviewed: mean(&every, |m| m.late_auto_join),
     }
@@ -146,19 +153,22 @@ fn show_thresholds(t: &Thresholds) -> String {
 
 fn header() {
     println!(
-        "| set | false-merge pairs (worst order / all orders) | found | automatic pair recall | pair recall after review | reviews | merges | merges / reviews (worst order) | later needs merged automatically: officer at the end → officer every fifth |"
+        "| set | false-merge pairs (worst order / all orders) | found (worst order) | automatic pair recall (worst) | pair recall after review (worst) | reviews | merges | merges / reviews (worst) | later needs merged automatically: officer at the end → officer every fifth |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
 }
 
 fn row(name: &str, a: &Agg) {
     println!(
-        "| {name} | {} / {} | {:.3} | {:.3} | {:.3} | {:.1} | {:.1} | {:.2} ({:.2}) | {:.3} → {:.3} |",
+        "| {name} | {} / {} | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.1} | {:.1} | {:.2} ({:.2}) | {:.3} → {:.3} |",
         a.worst_false,
         a.total_false,
         a.found,
+        a.worst_found,
         a.auto_recall,
+        a.worst_auto,
         a.reviewed_recall,
+        a.worst_reviewed,
         a.reviews,
         a.merges,
         a.precision(),

@@ -180,6 +180,32 @@ mod tests {
     }
 
     #[test]
+    fn services_of_local_authorities_meet_across_languages() {
+        let concept = |t: &str, hint: &str| terms(t, hint)[0].clone();
+        let care_home = concept("maison de repos", "fr");
+        assert_eq!(concept("woonzorgcentrum", "nl"), care_home);
+        assert_eq!(concept("Seniorenheim", "de"), care_home);
+        assert_eq!(concept("nursing home", "en"), care_home);
+        let password = concept("mots de passe", "fr");
+        assert_eq!(concept("wachtwoorden", "nl"), password);
+        assert_eq!(concept("Passwörter", "de"), password);
+        assert_eq!(concept("Lohnabrechnung", "de"), concept("rémunération", "fr"));
+        assert_eq!(concept("schuldbemiddeling", "nl"), concept("médiation de dettes", "fr"));
+        assert_eq!(concept("Abwasser", "de"), concept("égouttage", "fr"));
+    }
+
+    #[test]
+    fn words_with_a_second_meaning_stay_apart() {
+        // German "Lager" is a store and a camp: it maps to neither.
+        let stock = terms("stock", "fr")[0].clone();
+        assert!(!terms("Jugendlager", "de").contains(&stock));
+        // "traitement" is a civil servant's pay but also any processing.
+        assert!(!terms("traitement des demandes", "fr").contains(&terms("salaire", "fr")[0]));
+        // An IT "intégration" is not the integration of newcomers.
+        assert_ne!(terms("intégration", "fr"), terms("inburgering", "nl"));
+    }
+
+    #[test]
     fn compounds_are_split_on_known_heads() {
         let lex = lexicon();
         assert_eq!(split_compound("leegstandsregister", lex, 0), ["leegstand", "register"]);

@@ -1,10 +1,10 @@
 //! Compiled lexicon: acronyms, cross-language vocabulary, compound heads and
 //! background frequencies of generic words.
 //!
-//! Entries are written as plain text (see `lexicon_abbr`/`lexicon_vocab`) and
-//! analysed once with the very pipeline used for needs, so inflected forms and
-//! spelling variants match without listing them. The priors and compound
-//! heads below follow the same rule as the entries:
+//! Entries are written as plain text (`lexicon_abbr`, `lexicon_vocab`,
+//! `lexicon_domain`) and analysed once with the very pipeline used for needs,
+//! so inflected forms and spelling variants match without listing them. The
+//! priors and compound heads below follow the same rule as the entries:
 //!
 //! # The rule (every lexicon file follows it)
 //!
@@ -34,6 +34,7 @@
 use super::analyze::{PART_WEIGHT, Stem, stem_tokens};
 use super::lang::Lang;
 use super::lexicon_abbr::ABBREVIATIONS;
+use super::lexicon_domain::DOMAIN;
 use super::lexicon_vocab::VOCABULARY;
 use super::text::tokenize;
 use std::collections::{HashMap, HashSet};
@@ -176,7 +177,7 @@ fn parse(table: &'static str) -> Vec<Entry> {
 }
 
 fn compile() -> Lexicon {
-    let entries: Vec<_> = parse(ABBREVIATIONS).into_iter().chain(parse(VOCABULARY)).collect();
+    let entries: Vec<_> = parse(ABBREVIATIONS).into_iter().chain(parse(VOCABULARY)).chain(parse(DOMAIN)).collect();
     let mut heads: HashSet<String> = HEADS.split_whitespace().map(String::from).collect();
     for (_, variants) in &entries {
         for (langs, v) in variants {
@@ -272,6 +273,28 @@ mod tests {
         let lex = lexicon();
         assert!(lex.conflicts.is_empty(), "{:#?}", lex.conflicts);
         assert!(lex.rules.len() > 300);
+    }
+
+    #[test]
+    fn no_written_form_shrinks_to_one_common_word() {
+        // A variant whose other words are stop words (or digits, which the
+        // tokenizer drops) would map that one word everywhere: "bien-être au
+        // travail" would turn every "travail" into occupational safety.
+        // Allowed: forms whose remaining word means the concept by itself.
+        const ALLOWED: [&str; 3] = ["mise en location", "sans abri", "sans abrisme"];
+        let lex = lexicon();
+        let mut shrunk = Vec::new();
+        for (_, variants) in parse(ABBREVIATIONS).into_iter().chain(parse(VOCABULARY)).chain(parse(DOMAIN)) {
+            for (langs, v) in variants {
+                let v = v.trim_start_matches('^');
+                let written = v.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1).count();
+                let shrinks = langs.iter().any(|&l| stem_tokens(l, &tokenize(v), lex).len() < 2);
+                if written >= 2 && shrinks && !ALLOWED.contains(&v) {
+                    shrunk.push(v);
+                }
+            }
+        }
+        assert!(shrunk.is_empty(), "{shrunk:?}");
     }
 
     #[test]
