@@ -353,20 +353,21 @@ mod tests {
         let (_dir, db) = database();
         let writer = db.writer.clone().unwrap();
         let (release, hold) = std::sync::mpsc::channel::<()>();
+        let (running, started) = tokio::sync::oneshot::channel::<()>();
         let first = {
             let db = db.clone();
             tokio::spawn(async move {
                 db.write(System, move |tx, _| {
                     insert(tx, 0);
+                    running.send(()).unwrap();
                     hold.recv().unwrap();
                     Ok(())
                 })
                 .await
             })
         };
-        while writer.stats().submitted.load(Acquire) < 1 {
-            tokio::task::yield_now().await;
-        }
+        // The writer is inside the first unit: whatever is queued now waits for the next commit.
+        started.await.unwrap();
         let others: Vec<_> = (1..=10)
             .map(|v| {
                 let db = db.clone();
