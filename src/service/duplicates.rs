@@ -65,11 +65,8 @@ pub fn posted(tx: &mut WriteTx, matcher: &Matcher, pool_id: i64, ranking: &Ranki
         return Ok(());
     }
     let dismissed = duplicate::dismissed_with(tx, pool_id)?;
-    let now = db::now();
-    for (other, score) in close.into_iter().filter(|(other, _)| !dismissed.contains(other)) {
-        duplicate::raise(tx, pool_id, other, score, now)?;
-    }
-    Ok(())
+    let close: Vec<(i64, f64)> = close.into_iter().filter(|(other, _)| !dismissed.contains(other)).collect();
+    Ok(duplicate::raise_all(tx, pool_id, &close, db::now())?)
 }
 
 /// A pool as the review shows it.

@@ -91,6 +91,25 @@ async fn candidates_appear_and_disappear_as_needs_move_and_pools_end() {
 }
 
 #[tokio::test]
+async fn a_need_joining_a_pool_keeps_its_pairs_one_each_at_their_best_score() {
+    let app = spawn_app().await;
+    let (_, namur) = app.commune("Namur").await;
+    let (_, ciney) = app.commune("Ciney").await;
+    let (rooms, _) = post_pool(&app, &namur, ROOMS).await;
+    let (halls, _) = post_pool(&app, &ciney, SPORT_HALLS).await;
+    let before: Value = app.get("/api/v1/duplicates", &app.officer_token).await.json().await.unwrap();
+
+    // A third commune posts Ciney's need: it joins Ciney's pool, and ranks Namur's again.
+    let (_, dinant) = app.commune("Dinant").await;
+    let joined = post(&app, &dinant, SPORT_HALLS).await;
+    assert_eq!((joined["merged"].as_bool(), joined["pool"]["id"].as_i64()), (Some(true), Some(halls)), "{joined}");
+    assert_eq!(pairs(&app).await, [pair(rooms, halls)]);
+    let after: Value = app.get("/api/v1/duplicates", &app.officer_token).await.json().await.unwrap();
+    assert!(after["items"][0]["score"].as_f64() >= before["items"][0]["score"].as_f64(), "{before} {after}");
+    assert_eq!(after["items"][0]["pools"][1]["needs_count"], 2);
+}
+
+#[tokio::test]
 async fn a_dismissal_is_recorded_once_on_both_pools_and_never_proposed_again() {
     let app = spawn_app().await;
     let (_, namur) = app.commune("Namur").await;

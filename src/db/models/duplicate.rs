@@ -1,13 +1,13 @@
 //! Duplicate candidates (pairs of pools the matcher scores at or above the review threshold)
 //! and the pairs officers dismissed. A pair is stored once, the smaller pool id first.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::{
-    Tx, WriteTx,
+    DbConnection, Tx, WriteTx,
     schema::{duplicate_candidates as candidates, duplicate_dismissals as dismissals},
 };
 
@@ -31,21 +31,37 @@ impl Candidate {
     }
 }
 
-/// Replaces the candidate pairs of `pool_id` with `found` (`(other pool, score)`).
+/// Replaces the candidate pairs of `pool_id` with `found` (`(other pool, score)`): two
+/// statements, whatever the number of pairs.
 pub fn replace_for_pool(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
     delete_for_pool(tx, pool_id)?;
-    for &(other, score) in found {
-        let (low, high) = key(pool_id, other);
-        diesel::insert_into(candidates::table)
-            .values((
+    insert_all(tx, pool_id, found, at)
+}
+
+/// Inserts the pairs `(pool_id, other)` at their scores, in one statement.
+fn insert_all(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = found
+        .iter()
+        .map(|&(other, score)| {
+            let (low, high) = key(pool_id, other);
+            (
                 candidates::pool_low.eq(low),
                 candidates::pool_high.eq(high),
                 candidates::score.eq(score),
                 candidates::updated_at.eq(at),
-            ))
-            .execute(tx.conn())?;
+            )
+        })
+        .collect();
+    // Each backend inserts the rows in one statement; the connection type over both cannot.
+    let insert = diesel::insert_into(candidates::table).values(&rows);
+    match tx.conn() {
+        DbConnection::Postgres(pg) => insert.execute(pg),
+        DbConnection::Sqlite(sqlite) => insert.execute(sqlite),
     }
-    Ok(())
+    .map(drop)
 }
 
 /// Forgets every candidate pair of a pool (it ended, or was merged away).
@@ -54,27 +70,41 @@ pub fn delete_for_pool(tx: &mut WriteTx, pool_id: i64) -> QueryResult<usize> {
         .execute(tx.conn())
 }
 
-/// Records a pair at `score`, or raises the score of a pair already recorded lower.
-pub fn raise(tx: &mut WriteTx, a: i64, b: i64, score: f64, at: NaiveDateTime) -> QueryResult<()> {
-    let (low, high) = key(a, b);
-    let current: Option<f64> =
-        candidates::table.find((low, high)).select(candidates::score).first(tx.conn()).optional()?;
-    match current {
-        Some(existing) if existing >= score => Ok(()),
-        Some(_) => diesel::update(candidates::table.find((low, high)))
-            .set((candidates::score.eq(score), candidates::updated_at.eq(at)))
-            .execute(tx.conn())
-            .map(drop),
-        None => diesel::insert_into(candidates::table)
-            .values((
-                candidates::pool_low.eq(low),
-                candidates::pool_high.eq(high),
-                candidates::score.eq(score),
-                candidates::updated_at.eq(at),
-            ))
-            .execute(tx.conn())
-            .map(drop),
+/// Records each pair `(pool_id, other)` of `found` at its score, or raises the score of a
+/// pair already recorded lower: one statement to read the pairs already there, one to
+/// insert the new ones, and one per pair whose score rises (rare: a pair is scored again
+/// only when a need is posted into one of its pools).
+pub fn raise_all(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
+    if found.is_empty() {
+        return Ok(());
     }
+    let others: Vec<i64> = found.iter().map(|&(other, _)| other).collect();
+    let recorded: HashMap<(i64, i64), f64> = candidates::table
+        .filter(
+            candidates::pool_low
+                .eq(pool_id)
+                .and(candidates::pool_high.eq_any(&others))
+                .or(candidates::pool_high.eq(pool_id).and(candidates::pool_low.eq_any(&others))),
+        )
+        .select((candidates::pool_low, candidates::pool_high, candidates::score))
+        .load::<(i64, i64, f64)>(tx.conn())?
+        .into_iter()
+        .map(|(low, high, score)| ((low, high), score))
+        .collect();
+    let mut new = Vec::new();
+    for &(other, score) in found {
+        let (low, high) = key(pool_id, other);
+        match recorded.get(&(low, high)) {
+            Some(&existing) if existing >= score => {}
+            Some(_) => {
+                diesel::update(candidates::table.find((low, high)))
+                    .set((candidates::score.eq(score), candidates::updated_at.eq(at)))
+                    .execute(tx.conn())?;
+            }
+            None => new.push((other, score)),
+        }
+    }
+    insert_all(tx, pool_id, &new, at)
 }
 
 pub fn delete_pair(tx: &mut WriteTx, a: i64, b: i64) -> QueryResult<usize> {
