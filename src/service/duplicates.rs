@@ -52,8 +52,9 @@ pub fn refresh(tx: &mut WriteTx, matcher: &Matcher, changes: Vec<IndexChange>, p
 /// threshold (`ranking`, the ranking the post was decided on) become candidates of that
 /// pool, unless dismissed with it. Adding a need only adds to what a pool says, so its
 /// other pairs stand; the pair score is the best either way, so a pair already scored
-/// higher keeps its score. No search beyond the post's own.
-pub fn posted(tx: &mut WriteTx, matcher: &Matcher, pool_id: i64, ranking: &Ranking) -> ApiResult<()> {
+/// higher keeps its score. No search beyond the post's own. A pool the post `opened` has
+/// neither pairs nor dismissals yet: its pairs are written without reading any.
+pub fn posted(tx: &mut WriteTx, matcher: &Matcher, pool_id: i64, opened: bool, ranking: &Ranking) -> ApiResult<()> {
     let review = matcher.thresholds().review;
     let close: Vec<(i64, f64)> = ranking
         .ranked
@@ -63,6 +64,9 @@ pub fn posted(tx: &mut WriteTx, matcher: &Matcher, pool_id: i64, ranking: &Ranki
         .collect();
     if close.is_empty() {
         return Ok(());
+    }
+    if opened {
+        return Ok(duplicate::insert_new(tx, pool_id, &close, db::now())?);
     }
     let dismissed = duplicate::dismissed_with(tx, pool_id)?;
     let close: Vec<(i64, f64)> = close.into_iter().filter(|(other, _)| !dismissed.contains(other)).collect();

@@ -127,7 +127,7 @@ pub fn post(
             "similar_pools": outcome.similar,
         }),
     )?;
-    duplicates::posted(tx, matcher, pool.id, &ranking)?;
+    duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
     Ok(Posted { need, pool, merged, similar: outcome.similar })
 }
 

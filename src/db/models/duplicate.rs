@@ -35,11 +35,12 @@ impl Candidate {
 /// statements, whatever the number of pairs.
 pub fn replace_for_pool(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
     delete_for_pool(tx, pool_id)?;
-    insert_all(tx, pool_id, found, at)
+    insert_new(tx, pool_id, found, at)
 }
 
-/// Inserts the pairs `(pool_id, other)` at their scores, in one statement.
-fn insert_all(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
+/// Inserts the pairs `(pool_id, other)` at their scores, in one statement: the pairs of a
+/// pool that has none yet.
+pub fn insert_new(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
     if found.is_empty() {
         return Ok(());
     }
@@ -104,7 +105,7 @@ pub fn raise_all(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: Naive
             None => new.push((other, score)),
         }
     }
-    insert_all(tx, pool_id, &new, at)
+    insert_new(tx, pool_id, &new, at)
 }
 
 pub fn delete_pair(tx: &mut WriteTx, a: i64, b: i64) -> QueryResult<usize> {
