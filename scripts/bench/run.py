@@ -205,7 +205,7 @@ def bench(backend, work):
         (backend, "GET /api/v1/ocds/releases (public, 100 releases)", ocds, health["rps"], "GET /health", None),
         (backend, "POST /api/v1/needs", post, ceiling, ceiling_name, 0.25),
         (backend, "PUT pledge, 100 pools × 50 organisations", pledge, None, None, None),
-        (backend, f"resident memory at {pools_now} pools", {"rss": rss}, None, None, None),
+        (backend, f"resident memory at {pools_now} pools", {"rss": rss, "pools": pools_now}, None, None, None),
     ]
 
 
@@ -236,11 +236,11 @@ def table(rows):
 def side_by_side(rows):
     """The same measures, one column per backend."""
     backends = sorted({r[0] for r in rows}, key=["sqlite", "postgres"].index)
-    memory = "resident memory at 10 000 pools"
+    memory = "resident memory at 10 000 pools or more"
     measures, cell = [], {}
     for backend, what, m, ceiling, *_ in rows:
         if "rss" in m:
-            what, text = memory, f"{m['rss']:.0f} MiB"
+            what, text = memory, f"{m['rss']:.0f} MiB ({m['pools']:,} pools)"
         else:
             ratio = f" ({m['rps'] / ceiling:.2f}×)" if ceiling else ""
             text = f"{m['rps']:,.0f}/s{ratio}, p99 {m['p99']:.1f} ms"
