@@ -417,7 +417,9 @@ mod tests {
                 diesel::sql_query(format!("INSERT INTO t (v) VALUES (length('{blob}') + {round})"))
                     .execute(tx.conn())
                     .unwrap();
-                diesel::sql_query(format!("CREATE TABLE IF NOT EXISTS b{round} (blob TEXT)")).execute(tx.conn()).unwrap();
+                diesel::sql_query(format!("CREATE TABLE IF NOT EXISTS b{round} (blob TEXT)"))
+                    .execute(tx.conn())
+                    .unwrap();
                 diesel::sql_query(format!("INSERT INTO b{round} VALUES ('{blob}')")).execute(tx.conn()).unwrap();
                 Ok(())
             })
