@@ -16,7 +16,7 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::{Mutex, MutexGuard},
+    sync::{Arc, Mutex, MutexGuard},
 };
 
 use crate::{
@@ -28,7 +28,11 @@ use crate::{
             pool,
         },
     },
-    domain::matching::{Decision, Index, NeedText, PoolScore, Thresholds, analyze::analyse, decide},
+    domain::matching::{
+        Decision, Index, NeedText, PoolScore, Thresholds,
+        analyze::{Analysed, analyse},
+        decide,
+    },
     error::ApiResult,
 };
 
@@ -65,6 +69,10 @@ impl Inner {
 pub struct Ranking {
     pub ranked: Vec<(PoolScore, String)>,
     version: u64,
+    /// The text as analysed for this ranking, and the locale it was analysed for: ranking
+    /// the same text again needs no second analysis.
+    query: Arc<Analysed>,
+    locale_hint: String,
 }
 
 /// A change a unit of work makes to what the index holds, applied at once.
@@ -182,15 +190,19 @@ impl Matcher {
     /// The ranking to act on in a write transaction that holds the matching lock: the one
     /// `prepared` before the transaction if the index has not changed since, else a new one.
     pub fn current(&self, tx: &mut Tx, text: &NeedText, prepared: Option<Ranking>) -> ApiResult<Ranking> {
-        let version = {
+        let query = match &prepared {
+            Some(ranking) if ranking.locale_hint == text.locale_hint => ranking.query.clone(),
+            _ => Arc::new(analyse(text)),
+        };
+        let (ranked, version) = {
             let mut inner = self.inner();
             self.catch_up_locked(tx, &mut inner)?;
-            inner.version
+            match prepared {
+                Some(ranking) if ranking.version == inner.version => return Ok(ranking),
+                _ => (inner.index.search_analysed(&query, SEARCH_DEPTH), inner.version),
+            }
         };
-        match prepared {
-            Some(ranking) if ranking.version == version => Ok(ranking),
-            _ => self.rank(tx, text),
-        }
+        self.of_living_pools(tx, ranked, version, query, text)
     }
 
     /// The decision rule applied to a ranking.
@@ -213,12 +225,24 @@ impl Matcher {
     /// The text is analysed before the index's lock is taken: analysing 10 000 characters
     /// must not hold up the other requests that need the index.
     pub fn rank(&self, tx: &mut Tx, text: &NeedText) -> ApiResult<Ranking> {
-        let query = analyse(text);
+        let query = Arc::new(analyse(text));
         let (ranked, version) = {
             let mut inner = self.inner();
             self.catch_up_locked(tx, &mut inner)?;
             (inner.index.search_analysed(&query, SEARCH_DEPTH), inner.version)
         };
+        self.of_living_pools(tx, ranked, version, query, text)
+    }
+
+    /// The ranking of the pools found that can take needs, with their titles.
+    fn of_living_pools(
+        &self,
+        tx: &mut Tx,
+        ranked: Vec<PoolScore>,
+        version: u64,
+        query: Arc<Analysed>,
+        text: &NeedText,
+    ) -> ApiResult<Ranking> {
         let ids: Vec<i64> = ranked.iter().map(|s| s.pool_id).collect();
         let living: HashMap<i64, String> = pool::states(tx, &ids)?
             .into_iter()
@@ -227,7 +251,7 @@ impl Matcher {
             .collect();
         let ranked =
             ranked.into_iter().filter_map(|score| Some((score, living.get(&score.pool_id)?.clone()))).collect();
-        Ok(Ranking { ranked, version })
+        Ok(Ranking { ranked, version, query, locale_hint: text.locale_hint.to_owned() })
     }
 
     /// Pools close to a need not yet posted, best first, at most 10: the pool it would
