@@ -138,12 +138,13 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let input = parse_need(&body.title, &body.description, body.cpv_code.as_deref(), body.estimated_cost_cents)?;
-    // Ranked before the write, beside other requests; the write ranks again only if the
-    // index changed in between.
-    let (app, prepared_for) = (state.clone(), input.clone());
+    // Ranked before the write, beside other requests, when no other post is in progress;
+    // the write ranks again only if the index changed in between.
+    let posting = state.matcher.posting();
+    let (app, prepared_for, rank) = (state.clone(), input.clone(), posting.alone());
     let prepared = state
         .db
-        .read(caller.clone(), move |tx, caller| service::needs::prepare(tx, &app.matcher, caller, &prepared_for))
+        .read(caller.clone(), move |tx, caller| service::needs::prepare(tx, &app.matcher, caller, &prepared_for, rank))
         .await?;
     let app = state.clone();
     let (posted, view) = state
@@ -155,6 +156,7 @@ pub async fn create(
             Ok((posted, view))
         })
         .await?;
+    drop(posting);
     let Posted { need, pool, merged, similar } = posted;
     tracing::info!(need_id = need.id, pool_id = pool.id, merged, "need posted");
     let existing = (pool.state == PoolState::Delivered).then(|| ExistingDevelopment {

@@ -16,7 +16,10 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{
+        Arc, Mutex, MutexGuard,
+        atomic::{AtomicUsize, Ordering},
+    },
 };
 
 use crate::{
@@ -65,10 +68,11 @@ impl Inner {
 /// The pools ranked for a need's text (those that can take needs, best first, with their
 /// titles), as the index stood at one version. Made before a post's write transaction, it
 /// spares the writer the search when nothing changed in between ([`Matcher::current`]).
+/// [`Matcher::analysed`] makes one that carries only the analysis (`version` `None`).
 #[derive(Clone, Debug)]
 pub struct Ranking {
     pub ranked: Vec<(PoolScore, String)>,
-    version: u64,
+    version: Option<u64>,
     /// The text as analysed for this ranking, and the locale it was analysed for: ranking
     /// the same text again needs no second analysis.
     query: Arc<Analysed>,
@@ -106,6 +110,32 @@ pub struct Matcher {
     inner: Mutex<Inner>,
     thresholds: Thresholds,
     db: Db,
+    /// Posts of this process between their ranking and the end of their write.
+    posting: AtomicUsize,
+}
+
+/// A post in progress in this process ([`Matcher::posting`]).
+pub struct Posting<'a>(&'a AtomicUsize);
+
+impl<'a> Posting<'a> {
+    fn begin(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::AcqRel);
+        Self(count)
+    }
+
+    /// Whether no other post of this process is in progress. A ranking made before the
+    /// write holds only if the index does not move until then; while others post, it
+    /// will (each post changes the index), and the writer would rank again anyway: ranking
+    /// beforehand is then work thrown away, on the cores the writer needs.
+    pub fn alone(&self) -> bool {
+        self.0.load(Ordering::Acquire) == 1
+    }
+}
+
+impl Drop for Posting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// How many ranked pools to look at before dropping those that cannot take needs.
@@ -113,7 +143,7 @@ const SEARCH_DEPTH: usize = 30;
 
 impl Matcher {
     pub fn new(thresholds: Thresholds, db: Db) -> Self {
-        Self { inner: Mutex::new(Inner::empty(0, 0)), thresholds, db }
+        Self { inner: Mutex::new(Inner::empty(0, 0)), thresholds, db, posting: AtomicUsize::new(0) }
     }
 
     pub fn thresholds(&self) -> &Thresholds {
@@ -198,7 +228,7 @@ impl Matcher {
             let mut inner = self.inner();
             self.catch_up_locked(tx, &mut inner)?;
             match prepared {
-                Some(ranking) if ranking.version == inner.version => return Ok(ranking),
+                Some(ranking) if ranking.version == Some(inner.version) => return Ok(ranking),
                 _ => (inner.index.search_analysed(&query, SEARCH_DEPTH), inner.version),
             }
         };
@@ -234,6 +264,23 @@ impl Matcher {
         self.of_living_pools(tx, ranked, version, query, text)
     }
 
+    /// A post's text analysed, not ranked: what a post prepares while others are posting,
+    /// whose writes will have moved the index by the time it writes.
+    pub fn analysed(&self, text: &NeedText) -> Ranking {
+        Ranking {
+            ranked: Vec::new(),
+            version: None,
+            query: Arc::new(analyse(text)),
+            locale_hint: text.locale_hint.to_owned(),
+        }
+    }
+
+    /// Counts a post from before its ranking until its write is over
+    /// ([`Posting::alone`]); the count ends when the guard is dropped.
+    pub fn posting(&self) -> Posting<'_> {
+        Posting::begin(&self.posting)
+    }
+
     /// The ranking of the pools found that can take needs, with their titles.
     fn of_living_pools(
         &self,
@@ -251,7 +298,7 @@ impl Matcher {
             .collect();
         let ranked =
             ranked.into_iter().filter_map(|score| Some((score, living.get(&score.pool_id)?.clone()))).collect();
-        Ok(Ranking { ranked, version, query, locale_hint: text.locale_hint.to_owned() })
+        Ok(Ranking { ranked, version: Some(version), query, locale_hint: text.locale_hint.to_owned() })
     }
 
     /// Pools close to a need not yet posted, best first, at most 10: the pool it would
@@ -330,4 +377,24 @@ fn upsert(index: &mut Index, (need, locale): &IndexedNeed) {
             locale_hint: locale.as_str(),
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::Posting;
+
+    #[test]
+    fn a_post_is_alone_until_another_begins_and_again_once_it_ends() {
+        let count = AtomicUsize::new(0);
+        let first = Posting::begin(&count);
+        assert!(first.alone());
+        let second = Posting::begin(&count);
+        assert!(!first.alone() && !second.alone());
+        drop(second);
+        assert!(first.alone());
+        drop(first);
+        assert_eq!(count.into_inner(), 0);
+    }
 }

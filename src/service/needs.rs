@@ -47,10 +47,13 @@ pub struct Posted {
 
 /// Ranks the pools a need could join, before the transaction that posts it: the search
 /// (the costly part of matching) then runs beside other requests rather than while the
-/// post holds the writer, which repeats it only if the index changed in between.
-pub fn prepare(tx: &mut Tx, matcher: &Matcher, actor: &AuthUser, input: &NeedInput) -> ApiResult<Ranking> {
+/// post holds the writer, which repeats it only if the index changed in between. Without
+/// `rank` (other posts are in progress, see [`crate::service::matcher::Posting::alone`]),
+/// only the text is analysed: the writer would search again anyway.
+pub fn prepare(tx: &mut Tx, matcher: &Matcher, actor: &AuthUser, input: &NeedInput, rank: bool) -> ApiResult<Ranking> {
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
-    matcher.rank(tx, &text_of(input, locale))
+    let text = text_of(input, locale);
+    if rank { matcher.rank(tx, &text) } else { Ok(matcher.analysed(&text)) }
 }
 
 fn text_of(input: &NeedInput, locale: Locale) -> NeedText<'_> {
