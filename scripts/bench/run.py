@@ -203,7 +203,8 @@ def bench(backend, work):
         (backend, "GET /api/v1/pools/{id}", get_pool, health["rps"], "GET /health", 0.5),
         (backend, "GET /pools/{id} (web page)", get_page, get_pool["rps"], "GET /api/v1/pools/{id}", 0.5),
         (backend, "GET /api/v1/ocds/releases (public, 100 releases)", ocds, health["rps"], "GET /health", None),
-        (backend, "POST /api/v1/needs", post, ceiling, ceiling_name, 0.25),
+        # Issue 17 sets the write target on SQLite only: on PostgreSQL the ratio is shown.
+        (backend, "POST /api/v1/needs", post, ceiling, ceiling_name, 0.25 if backend == "sqlite" else None),
         (backend, "PUT pledge, 100 pools × 50 organisations", pledge, None, None, None),
         (backend, f"resident memory at {pools_now} pools", {"rss": rss, "pools": pools_now}, None, None, None),
     ]
