@@ -14,7 +14,7 @@
 use std::{
     collections::HashMap,
     sync::{
-        Arc, RwLock,
+        Arc, RwLock, RwLockWriteGuard,
         atomic::{AtomicU64, Ordering},
     },
 };
@@ -50,9 +50,78 @@ pub struct CachedPool {
 /// What decides whether a session holds: `(token_version, disabled)` of its user.
 pub type SessionState = (i32, bool);
 
-pub struct ReadCache {
+/// What every cache of reads shares (this one, and the pages' in `crate::web::cache`):
+/// whether it may be used (the change feed is live), and the generation that lets a read
+/// store what it read only if nothing was forgotten since it began.
+pub struct Freshness {
     feed: Arc<ChangeFeed>,
     generation: AtomicU64,
+}
+
+impl Freshness {
+    pub fn new(feed: Arc<ChangeFeed>) -> Self {
+        Self { feed, generation: AtomicU64::new(0) }
+    }
+
+    /// Has `forget` run on `cache` for every change the feed announces, as long as the
+    /// cache lives.
+    pub fn subscribe<C: Send + Sync + 'static>(&self, cache: &Arc<C>, forget: fn(&C, &Changes)) {
+        let weak = Arc::downgrade(cache);
+        self.feed.subscribe(move |changes| {
+            if let Some(cache) = weak.upgrade() {
+                forget(&cache, changes);
+            }
+        });
+    }
+
+    /// Taken before a read goes to the database; given back to store what it read.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Marks that something was forgotten. Called with the write lock of every map the
+    /// forgetting touches held, so that a store checks the generation atomically with
+    /// respect to it.
+    pub fn advance(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// What `get` finds in `map`, when the cache may be used.
+    pub fn read<M, T>(&self, map: &RwLock<M>, get: impl FnOnce(&M) -> Option<T>) -> Option<T> {
+        if !self.feed.is_live() {
+            return None;
+        }
+        get(&map.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Runs `put` on `map` under its write lock, when the cache may be used and nothing was
+    /// forgotten since `generation`.
+    pub fn store<M>(&self, map: &RwLock<M>, generation: u64, put: impl FnOnce(&mut M)) {
+        if !self.feed.is_live() {
+            return;
+        }
+        let mut map = write(map);
+        if self.generation() == generation {
+            put(&mut map);
+        }
+    }
+}
+
+/// A map's write lock; a panic while it was held left a map that is at worst incomplete.
+pub fn write<M>(map: &RwLock<M>) -> RwLockWriteGuard<'_, M> {
+    map.write().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Inserts into a map bounded to `max` entries: beyond, it starts again empty.
+pub fn insert_bounded<K: Eq + std::hash::Hash, V>(map: &mut HashMap<K, V>, max: usize, key: K, value: V) {
+    if map.len() >= max {
+        map.clear();
+    }
+    map.insert(key, value);
+}
+
+pub struct ReadCache {
+    freshness: Freshness,
     sessions: RwLock<HashMap<i64, SessionState>>,
     pools: RwLock<HashMap<i64, Arc<CachedPool>>>,
     /// Public pages by path and query. What they show depends on every pool's events, so
@@ -70,37 +139,26 @@ impl ReadCache {
     /// A cache that forgets what `feed` announces.
     pub fn new(feed: Arc<ChangeFeed>) -> Arc<Self> {
         let cache = Arc::new(Self {
-            feed: feed.clone(),
-            generation: AtomicU64::new(0),
+            freshness: Freshness::new(feed),
             sessions: RwLock::default(),
             pools: RwLock::default(),
             pages: RwLock::default(),
         });
-        let weak = Arc::downgrade(&cache);
-        feed.subscribe(move |changes| {
-            if let Some(cache) = weak.upgrade() {
-                cache.forget(changes);
-            }
-        });
+        cache.freshness.subscribe(&cache, Self::forget);
         cache
     }
 
     /// Taken before a read goes to the database; given back to store what it read.
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
-    }
-
-    fn usable(&self) -> bool {
-        self.feed.is_live()
+        self.freshness.generation()
     }
 
     fn forget(&self, changes: &Changes) {
-        // Under the maps' write locks, so that a store checks the generation atomically
-        // with respect to this.
-        let mut sessions = self.sessions.write().unwrap_or_else(|p| p.into_inner());
-        let mut pools = self.pools.write().unwrap_or_else(|p| p.into_inner());
-        let mut pages = self.pages.write().unwrap_or_else(|p| p.into_inner());
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        // The locks in one order everywhere: sessions, pools, pages.
+        let mut sessions = write(&self.sessions);
+        let mut pools = write(&self.pools);
+        let mut pages = write(&self.pages);
+        self.freshness.advance();
         if changes.everything || !changes.pools.is_empty() {
             pages.clear();
         }
@@ -119,66 +177,30 @@ impl ReadCache {
 
     /// The state of a user's session, if known.
     pub fn session(&self, user_id: i64) -> Option<SessionState> {
-        if !self.usable() {
-            return None;
-        }
-        self.sessions.read().unwrap_or_else(|p| p.into_inner()).get(&user_id).copied()
+        self.freshness.read(&self.sessions, |sessions| sessions.get(&user_id).copied())
     }
 
     pub fn store_session(&self, user_id: i64, state: SessionState, generation: u64) {
-        if !self.usable() {
-            return;
-        }
-        let mut sessions = self.sessions.write().unwrap_or_else(|p| p.into_inner());
-        if self.generation() != generation {
-            return;
-        }
-        if sessions.len() >= MAX_SESSIONS {
-            sessions.clear();
-        }
-        sessions.insert(user_id, state);
+        self.freshness.store(&self.sessions, generation, |sessions| {
+            insert_bounded(sessions, MAX_SESSIONS, user_id, state);
+        });
     }
 
     pub fn pool(&self, pool_id: i64) -> Option<Arc<CachedPool>> {
-        if !self.usable() {
-            return None;
-        }
-        self.pools.read().unwrap_or_else(|p| p.into_inner()).get(&pool_id).cloned()
-    }
-
-    pub fn page(&self, key: &str) -> Option<Arc<CachedPage>> {
-        if !self.usable() {
-            return None;
-        }
-        self.pages.read().unwrap_or_else(|p| p.into_inner()).get(key).cloned()
-    }
-
-    pub fn store_page(&self, key: String, page: Arc<CachedPage>, generation: u64) {
-        if !self.usable() {
-            return;
-        }
-        // The same lock order as `forget`: sessions, pools, pages.
-        let mut pages = self.pages.write().unwrap_or_else(|p| p.into_inner());
-        if self.generation() != generation {
-            return;
-        }
-        if pages.len() >= MAX_PAGES {
-            pages.clear();
-        }
-        pages.insert(key, page);
+        self.freshness.read(&self.pools, |pools| pools.get(&pool_id).cloned())
     }
 
     pub fn store_pool(&self, pool: Arc<CachedPool>, generation: u64) {
-        if !self.usable() {
-            return;
-        }
-        let mut pools = self.pools.write().unwrap_or_else(|p| p.into_inner());
-        if self.generation() != generation {
-            return;
-        }
-        if pools.len() >= MAX_POOLS {
-            pools.clear();
-        }
-        pools.insert(pool.view.pool.id, pool);
+        self.freshness.store(&self.pools, generation, |pools| {
+            insert_bounded(pools, MAX_POOLS, pool.view.pool.id, pool);
+        });
+    }
+
+    pub fn page(&self, key: &str) -> Option<Arc<CachedPage>> {
+        self.freshness.read(&self.pages, |pages| pages.get(key).cloned())
+    }
+
+    pub fn store_page(&self, key: String, page: Arc<CachedPage>, generation: u64) {
+        self.freshness.store(&self.pages, generation, |pages| insert_bounded(pages, MAX_PAGES, key, page));
     }
 }

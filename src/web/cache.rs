@@ -16,16 +16,14 @@
 
 use std::{
     collections::HashMap,
-    sync::{
-        Arc, RwLock,
-        atomic::{AtomicU64, Ordering},
-    },
+    sync::{Arc, RwLock},
 };
 
 use chrono::NaiveDateTime;
 
 use super::{i18n::Lang, render::Rendered};
 use crate::{
+    cache::{Freshness, insert_bounded, write},
     db::{ChangeFeed, Changes},
     service::{pool_view::PoolPage, web_sessions::WebUser},
 };
@@ -66,8 +64,7 @@ struct Pools {
 }
 
 pub struct PageCache {
-    feed: Arc<ChangeFeed>,
-    generation: AtomicU64,
+    freshness: Freshness,
     sessions: RwLock<HashMap<String, Session>>,
     pools: RwLock<Pools>,
 }
@@ -81,36 +78,22 @@ impl std::fmt::Debug for PageCache {
 impl PageCache {
     /// A cache that forgets what `feed` announces.
     pub fn new(feed: Arc<ChangeFeed>) -> Arc<Self> {
-        let cache = Arc::new(Self {
-            feed: feed.clone(),
-            generation: AtomicU64::new(0),
-            sessions: RwLock::default(),
-            pools: RwLock::default(),
-        });
-        let weak = Arc::downgrade(&cache);
-        feed.subscribe(move |changes| {
-            if let Some(cache) = weak.upgrade() {
-                cache.forget(changes);
-            }
-        });
+        let cache =
+            Arc::new(Self { freshness: Freshness::new(feed), sessions: RwLock::default(), pools: RwLock::default() });
+        cache.freshness.subscribe(&cache, Self::forget);
         cache
     }
 
     /// Taken before a read goes to the database; given back to store what it read.
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
-    }
-
-    fn usable(&self) -> bool {
-        self.feed.is_live()
+        self.freshness.generation()
     }
 
     fn forget(&self, changes: &Changes) {
-        // Under both write locks, so that a store checks the generation atomically with
-        // respect to this.
-        let mut sessions = self.sessions.write().unwrap_or_else(|p| p.into_inner());
-        let mut pools = self.pools.write().unwrap_or_else(|p| p.into_inner());
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        // The locks in one order everywhere: sessions, pools.
+        let mut sessions = write(&self.sessions);
+        let mut pools = write(&self.pools);
+        self.freshness.advance();
         if changes.everything {
             sessions.clear();
             *pools = Pools::default();
@@ -129,34 +112,20 @@ impl PageCache {
     /// The person whose session id hashes to `id_hash`, if this process knows the session
     /// holds now.
     pub fn session(&self, id_hash: &str, now: NaiveDateTime) -> Option<Arc<WebUser>> {
-        if !self.usable() {
-            return None;
-        }
-        let sessions = self.sessions.read().unwrap_or_else(|p| p.into_inner());
-        sessions.get(id_hash).filter(|s| s.expires_at > now).map(|s| s.user.clone())
+        self.freshness.read(&self.sessions, |sessions| {
+            sessions.get(id_hash).filter(|s| s.expires_at > now).map(|s| s.user.clone())
+        })
     }
 
     pub fn store_session(&self, id_hash: &str, user: WebUser, expires_at: NaiveDateTime, generation: u64) {
-        if !self.usable() {
-            return;
-        }
-        let mut sessions = self.sessions.write().unwrap_or_else(|p| p.into_inner());
-        if self.generation() != generation {
-            return;
-        }
-        if sessions.len() >= MAX_SESSIONS {
-            sessions.clear();
-        }
-        sessions.insert(id_hash.to_owned(), Session { user: Arc::new(user), expires_at });
+        self.freshness.store(&self.sessions, generation, |sessions| {
+            insert_bounded(sessions, MAX_SESSIONS, id_hash.to_owned(), Session { user: Arc::new(user), expires_at });
+        });
     }
 
     /// What a pool's page shows, if known as it is now.
     pub fn pool_page(&self, pool_id: i64) -> Option<Arc<PoolPage>> {
-        if !self.usable() {
-            return None;
-        }
-        let pools = self.pools.read().unwrap_or_else(|p| p.into_inner());
-        pools.entries.get(&pool_id).and_then(|e| e.page.clone())
+        self.freshness.read(&self.pools, |pools| pools.entries.get(&pool_id).and_then(|e| e.page.clone()))
     }
 
     pub fn store_pool_page(&self, pool_id: i64, page: Arc<PoolPage>, generation: u64) {
@@ -165,11 +134,8 @@ impl PageCache {
 
     /// A pool's page as rendered for `viewer`, if known as it is now.
     pub fn rendered(&self, pool_id: i64, viewer: Viewer) -> Option<Arc<Rendered>> {
-        if !self.usable() {
-            return None;
-        }
-        let pools = self.pools.read().unwrap_or_else(|p| p.into_inner());
-        pools.entries.get(&pool_id).and_then(|e| e.rendered.get(&viewer).cloned())
+        self.freshness
+            .read(&self.pools, |pools| pools.entries.get(&pool_id).and_then(|e| e.rendered.get(&viewer).cloned()))
     }
 
     pub fn store_rendered(&self, pool_id: i64, viewer: Viewer, rendered: Arc<Rendered>, generation: u64) {
@@ -183,19 +149,14 @@ impl PageCache {
     }
 
     fn store(&self, pool_id: i64, generation: u64, put: impl FnOnce(&mut PoolEntry, &mut usize)) {
-        if !self.usable() {
-            return;
-        }
-        let mut pools = self.pools.write().unwrap_or_else(|p| p.into_inner());
-        if self.generation() != generation {
-            return;
-        }
-        if pools.rendered_bytes >= MAX_RENDERED_BYTES
-            || (pools.entries.len() >= MAX_POOLS && !pools.entries.contains_key(&pool_id))
-        {
-            *pools = Pools::default();
-        }
-        let Pools { entries, rendered_bytes } = &mut *pools;
-        put(entries.entry(pool_id).or_default(), rendered_bytes);
+        self.freshness.store(&self.pools, generation, |pools| {
+            if pools.rendered_bytes >= MAX_RENDERED_BYTES
+                || (pools.entries.len() >= MAX_POOLS && !pools.entries.contains_key(&pool_id))
+            {
+                *pools = Pools::default();
+            }
+            let Pools { entries, rendered_bytes } = pools;
+            put(entries.entry(pool_id).or_default(), rendered_bytes);
+        });
     }
 }
