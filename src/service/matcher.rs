@@ -218,7 +218,8 @@ impl Matcher {
     }
 
     /// The ranking to act on in a write transaction that holds the matching lock: the one
-    /// `prepared` before the transaction if the index has not changed since, else a new one.
+    /// `prepared` before the transaction if the index has not changed since, else a new one
+    /// (reusing its analysis of the text). Without `prepared`, a new ranking ([`Self::rank`]).
     pub fn current(&self, tx: &mut Tx, text: &NeedText, prepared: Option<Ranking>) -> ApiResult<Ranking> {
         let query = match &prepared {
             Some(ranking) if ranking.locale_hint == text.locale_hint => ranking.query.clone(),
@@ -255,13 +256,7 @@ impl Matcher {
     /// The text is analysed before the index's lock is taken: analysing 10 000 characters
     /// must not hold up the other requests that need the index.
     pub fn rank(&self, tx: &mut Tx, text: &NeedText) -> ApiResult<Ranking> {
-        let query = Arc::new(analyse(text));
-        let (ranked, version) = {
-            let mut inner = self.inner();
-            self.catch_up_locked(tx, &mut inner)?;
-            (inner.index.search_analysed(&query, SEARCH_DEPTH), inner.version)
-        };
-        self.of_living_pools(tx, ranked, version, query, text)
+        self.current(tx, text, None)
     }
 
     /// A post's text analysed, not ranked: what a post prepares while others are posting,
