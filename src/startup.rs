@@ -51,6 +51,7 @@ impl Application {
             mail_wake.clone(),
             metrics.email.clone(),
         )?);
+        std::thread::spawn(crate::domain::matching::load_dictionary);
         let cache = crate::cache::ReadCache::new(db.change_feed());
         let pages = crate::web::PageCache::new(db.change_feed());
         db.listen_to_other_processes();

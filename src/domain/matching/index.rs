@@ -15,8 +15,10 @@ use super::NeedText;
 use super::analyze::analyse;
 use super::fuzzy::Fuzzy;
 use super::fxhash::FxMap;
+use super::lang::Lang;
 use super::lexicon::lexicon;
 use super::score::{idf, term_weights};
+use super::translations::translations;
 
 pub(super) struct Term {
     /// (document slot, field-weighted tf / insertion-time norm) of the needs
@@ -30,6 +32,9 @@ pub(super) struct Term {
     /// The term itself, to find its approximate neighbours when an indexed
     /// need is used as a query (pool-to-pool scores).
     pub(super) name: Box<str>,
+    /// Vocabulary terms that translate this one, with their similarity
+    /// (`super::translations`), linked both ways when the later one is added.
+    pub(super) translated: Vec<(u32, f64)>,
 }
 
 pub(super) struct Doc {
@@ -40,6 +45,9 @@ pub(super) struct Doc {
     /// Terms of the title, sorted, deduplicated.
     pub(super) title: Vec<u32>,
     pub(super) cpv: Option<[u8; 8]>,
+    /// Language the need was analysed in: dictionary translations only
+    /// relate needs written in different languages.
+    pub(super) lang: Lang,
 }
 
 /// In-memory inverted index of analysed needs, grouped by pool.
@@ -88,6 +96,23 @@ impl Index {
         idf(self.len(), t.postings.len(), t.prior)
     }
 
+    /// The vocabulary's translations of a new term `id`, each also given the
+    /// new term as its translation.
+    fn link_translations(&mut self, term: &str, id: u32) -> Vec<(u32, f64)> {
+        let mut links: Vec<(u32, f64)> = Vec::new();
+        for (other, s) in translations().of(term) {
+            let Some(&u) = self.term_ids.get(other) else { continue };
+            match links.iter_mut().find(|x| x.0 == u) {
+                Some(x) => x.1 = x.1.max(s),
+                None => links.push((u, s)),
+            }
+        }
+        for &(u, s) in &links {
+            self.terms[u as usize].translated.push((id, s));
+        }
+        links
+    }
+
     /// Analyse `text` and add it, replacing any previous version of the need.
     /// Cost: analysis (~30-50 µs) plus one posting push per distinct term.
     pub fn upsert(&mut self, need_id: i64, pool_id: i64, text: &NeedText) {
@@ -109,7 +134,8 @@ impl Index {
                     let id = self.terms.len() as u32;
                     let prior = lexicon().prior(&term);
                     let name = term.as_str().into();
-                    self.terms.push(Term { postings: Vec::new(), title_postings: Vec::new(), prior, name });
+                    let translated = self.link_translations(&term, id);
+                    self.terms.push(Term { postings: Vec::new(), title_postings: Vec::new(), prior, name, translated });
                     self.fuzzy.insert(&term, id);
                     self.term_ids.insert(term, id);
                     id
@@ -133,7 +159,7 @@ impl Index {
                 term.title_postings.push((slot, w / norm));
             }
         }
-        self.docs[slot as usize] = Some(Doc { need_id, pool_id, terms, title, cpv: a.cpv });
+        self.docs[slot as usize] = Some(Doc { need_id, pool_id, terms, title, cpv: a.cpv, lang: a.lang });
         self.by_need.insert(need_id, slot);
         self.pools.entry(pool_id).or_default().push(slot);
     }

@@ -4,8 +4,10 @@
 use super::analyze::{Analysed, analyse};
 use super::fxhash::FxMap;
 use super::index::{Doc, Index};
+use super::lang::Lang;
 use super::lexicon::lexicon;
 use super::score::{combine, cpv_bonus, idf, term_weights, title_factor};
+use super::translations::translations;
 use super::{NeedText, PoolScore};
 use std::cell::RefCell;
 
@@ -34,7 +36,25 @@ pub(super) struct QueryTerm {
     tid: Option<u32>,
     in_title: bool,
     weight: f64,
-    near: Vec<(u32, f64)>,
+    near: Vec<Near>,
+}
+
+/// An approximate neighbour of a query term in the vocabulary.
+#[derive(Clone, Copy)]
+pub(super) struct Near {
+    tid: u32,
+    similarity: f64,
+    /// A dictionary translation: it counts only in a need of another
+    /// language (within one language, a dictionary's synonyms are not the
+    /// same need's words).
+    translation: bool,
+}
+
+impl Near {
+    /// Whether this neighbour counts between needs of languages `a` and `b`.
+    fn applies(&self, a: Lang, b: Lang) -> bool {
+        !self.translation || a != b
+    }
 }
 
 /// A need as a query: weighted terms, their norm and the CPV code.
@@ -42,6 +62,7 @@ pub(super) struct Query {
     terms: Vec<QueryTerm>,
     norm: f64,
     cpv: Option<[u8; 8]>,
+    lang: Lang,
 }
 
 impl Query {
@@ -159,7 +180,8 @@ impl Index {
                 let best = q
                     .near
                     .iter()
-                    .filter_map(|&(u, s)| has(u).map(|w| s * f64::from(w) * self.idf_of(u)))
+                    .filter(|n| n.applies(query.lang, doc.lang))
+                    .filter_map(|n| has(n.tid).map(|w| n.similarity * f64::from(w) * self.idf_of(n.tid)))
                     .reduce(f64::max);
                 dot += q.weight * best.unwrap_or(0.0);
             }
@@ -185,7 +207,11 @@ impl Index {
                 * if q.tid.is_some_and(has) {
                     1.0
                 } else {
-                    q.near.iter().filter(|&&(u, _)| has(u)).map(|&(_, s)| s).fold(0.0, f64::max)
+                    q.near
+                        .iter()
+                        .filter(|n| n.applies(query.lang, doc.lang) && has(n.tid))
+                        .map(|n| n.similarity)
+                        .fold(0.0, f64::max)
                 };
         }
         let of_query = if total > 0.0 { found / total } else { 0.0 };
@@ -274,7 +300,7 @@ impl Index {
                 QueryTerm { tid, in_title: a.title.iter().any(|t| t.0 == term), weight, near }
             })
             .collect();
-        Self::query(terms, a.cpv)
+        Self::query(terms, a.cpv, a.lang)
     }
 
     /// An indexed need as a query, as if it were posted again now.
@@ -290,15 +316,36 @@ impl Index {
                 near: self.neighbours(&self.terms[t as usize].name),
             })
             .collect();
-        Some(Self::query(terms, doc.cpv))
+        Some(Self::query(terms, doc.cpv, doc.lang))
     }
 
-    /// At most [`MAX_NEIGHBOURS`] approximate neighbours of a term.
-    fn neighbours(&self, term: &str) -> Vec<(u32, f64)> {
-        let mut near = self.fuzzy.neighbours(term, |t| self.alive(t));
+    /// At most [`MAX_NEIGHBOURS`] approximate neighbours of a term: its
+    /// typos, derivations and cognates, and its dictionary translations.
+    fn neighbours(&self, term: &str) -> Vec<Near> {
+        let mut near: Vec<Near> = self
+            .fuzzy
+            .neighbours(term, |t| self.alive(t))
+            .into_iter()
+            .map(|(tid, similarity)| Near { tid, similarity, translation: false })
+            .collect();
+        let mut add = |u: u32, s: f64| {
+            if self.alive(u) && !near.iter().any(|x| x.tid == u) {
+                near.push(Near { tid: u, similarity: s, translation: true });
+            }
+        };
+        match self.term_ids.get(term) {
+            Some(&t) => self.terms[t as usize].translated.iter().for_each(|&(u, s)| add(u, s)),
+            None => translations().of(term).for_each(|(other, s)| {
+                if let Some(&u) = self.term_ids.get(other) {
+                    add(u, s);
+                }
+            }),
+        }
         if near.len() > MAX_NEIGHBOURS {
             let used = |t: u32| self.terms[t as usize].postings.len();
-            near.sort_by(|a, b| b.1.total_cmp(&a.1).then(used(b.0).cmp(&used(a.0))).then(a.0.cmp(&b.0)));
+            near.sort_by(|a, b| {
+                b.similarity.total_cmp(&a.similarity).then(used(b.tid).cmp(&used(a.tid))).then(a.tid.cmp(&b.tid))
+            });
             near.truncate(MAX_NEIGHBOURS);
         }
         near
@@ -308,14 +355,14 @@ impl Index {
         !self.terms[t as usize].postings.is_empty()
     }
 
-    fn query(mut terms: Vec<QueryTerm>, cpv: Option<[u8; 8]>) -> Query {
+    fn query(mut terms: Vec<QueryTerm>, cpv: Option<[u8; 8]>, lang: Lang) -> Query {
         let norm = terms.iter().map(|q| q.weight * q.weight).sum::<f64>().sqrt();
         // A neighbour that is itself a query term is matched exactly already.
         let exact: Vec<u32> = terms.iter().filter_map(|q| q.tid).collect();
         for q in &mut terms {
-            q.near.retain(|(u, _)| !exact.contains(u));
+            q.near.retain(|n| !exact.contains(&n.tid));
         }
-        Query { terms, norm, cpv }
+        Query { terms, norm, cpv, lang }
     }
 
     /// Cosine between the query and the sum of the pool's normalised need
@@ -353,7 +400,7 @@ impl Index {
         let mut weights: FxMap<u32, f64> = FxMap::default();
         for q in &query.terms {
             let exact = q.tid.map(|t| (t, q.weight));
-            for (t, w) in exact.into_iter().chain(q.near.iter().map(|&(u, s)| (u, q.weight * s))) {
+            for (t, w) in exact.into_iter().chain(q.near.iter().map(|n| (n.tid, q.weight * n.similarity))) {
                 let e = weights.entry(t).or_insert(0.0);
                 *e = e.max(w);
             }

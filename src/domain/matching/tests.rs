@@ -403,3 +403,37 @@ fn three_communes_one_need_merge_at_the_defaults_and_another_topic_stays_apart()
     assert_eq!(d.merge_into, None, "{d:?}");
     assert_eq!(d.similar.len(), 1, "a close pool is suggested at the default threshold: {d:?}");
 }
+
+fn in_lang<'a>(title: &'a str, description: &'a str, hint: &'a str) -> NeedText<'a> {
+    NeedText { title, description, cpv_code: None, locale_hint: hint }
+}
+
+#[test]
+fn the_object_of_a_need_meets_its_translation_across_languages() {
+    // No lexicon entry names dogs or their owners: the dictionary does.
+    let mut ix = Index::new();
+    ix.upsert(1, 10, &in_lang("Registratie van de honden", "De eigenaars melden hun hond online aan.", "nl"));
+    ix.upsert(2, 20, &in_lang("Registratie van de fietsen", "De eigenaars melden hun fiets online aan.", "nl"));
+    let dogs =
+        ix.search(&in_lang("Enregistrement des chiens", "Les propriétaires déclarent leur chien en ligne.", "fr"), 5);
+    assert_eq!(dogs[0].pool_id, 10, "{dogs:?}");
+    assert!(dogs[0].score > dogs.get(1).map_or(0.0, |p| p.score), "{dogs:?}");
+    let hunde = ix.search(&in_lang("Anmeldung der Hunde", "Die Halter melden ihren Hund online an.", "de"), 5);
+    assert_eq!(hunde[0].pool_id, 10, "{hunde:?}");
+}
+
+#[test]
+fn a_dictionary_synonym_is_not_used_within_one_language() {
+    // "hond" in a need analysed as Dutch translates "chien"; the same word in
+    // a need analysed as French is a foreign word, and matches only itself.
+    let dutch = in_lang("Registratie van de honden", "De eigenaars melden hun hond online aan.", "nl");
+    let french = in_lang("Le registre hond", "Les propriétaires déclarent hond en ligne.", "fr");
+    let query = in_lang("Enregistrement des chiens", "Les propriétaires déclarent leur chien en ligne.", "fr");
+    let score = |n: &NeedText| {
+        let mut ix = Index::new();
+        ix.upsert(1, 10, n);
+        ix.search(&query, 5).first().map_or(0.0, |p| p.score)
+    };
+    let (from_dutch, from_french) = (score(&dutch), score(&french));
+    assert!(from_dutch > from_french + 0.1, "{from_dutch} vs {from_french}");
+}

@@ -1,0 +1,210 @@
+//! Word translations between French, Dutch, German and English, from a
+//! general bilingual dictionary: the object of a need ("vélo", "fiets",
+//! "Fahrrad") meets itself across languages without a word list written for
+//! any need.
+//!
+//! The data (`translations.tsv`) is every one-word translation of FreeDict's
+//! French-Dutch, Dutch-German, French-English and Dutch-English dictionaries
+//! (GPL-2.0-or-later), extracted by `scripts/translations.py`. Each word is
+//! analysed as a need's text is (folding, stemming, the lexicon), so a
+//! translation is found under the term the index holds.
+//!
+//! - A **direct** translation relates two terms at [`DIRECT_SIMILARITY`].
+//! - Through a **pivot** in a third language (German "Kirche" → Dutch "kerk"
+//!   → French "église"; there is no German-French dictionary of a compatible
+//!   licence) at [`PIVOT_SIMILARITY`], only when the pivot word has at most
+//!   [`PIVOT_MAX_SENSES`] translations into each of the two languages: a
+//!   pivot with many is ambiguous (Dutch "kamp" is a camp and a fight).
+//!
+//! Both relations are symmetric and only ever join terms of different
+//! languages, at reduced weight, like the cognates of [`super::fuzzy`].
+
+use super::analyze::analyse_tokens;
+use super::fxhash::FxMap;
+use super::lang::Lang;
+use super::lexicon::lexicon;
+use super::text::tokenize;
+use std::sync::OnceLock;
+
+/// Similarity credited to a dictionary translation.
+pub(crate) const DIRECT_SIMILARITY: f64 = 0.7;
+/// Similarity credited to a translation through a third language.
+pub(crate) const PIVOT_SIMILARITY: f64 = 0.5;
+/// A pivot with more translations than this into either end's language is
+/// ambiguous and relates nothing.
+const PIVOT_MAX_SENSES: usize = 3;
+
+const DATA: &str = include_str!("translations.tsv");
+
+/// The translation graph: nodes are (language, term), edges translations.
+#[derive(Default)]
+pub(crate) struct Translations {
+    nodes: Vec<(Lang, Box<str>)>,
+    by_term: FxMap<Box<str>, Vec<u32>>,
+    edges: Vec<Vec<u32>>,
+    /// Per node, its translations (direct and through a pivot) with their
+    /// similarity, computed once.
+    related: Vec<Box<[(u32, f64)]>>,
+}
+
+/// The dictionary, loaded on first use.
+pub(crate) fn translations() -> &'static Translations {
+    static T: OnceLock<Translations> = OnceLock::new();
+    T.get_or_init(|| Translations::parse(DATA))
+}
+
+fn lang_of(code: &str) -> Option<Lang> {
+    match code {
+        "fr" => Some(Lang::Fr),
+        "nl" => Some(Lang::Nl),
+        "de" => Some(Lang::De),
+        "en" => Some(Lang::En),
+        _ => None,
+    }
+}
+
+impl Translations {
+    /// Read `language \t word \t language \t word` lines ('#' starts a comment).
+    pub(crate) fn parse(data: &str) -> Self {
+        let mut t = Translations::default();
+        let mut ids: FxMap<(Lang, String), Option<u32>> = FxMap::default();
+        for line in data.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            let f: Vec<&str> = line.split('\t').collect();
+            let [la, a, lb, b] = f[..] else { continue };
+            let (Some(la), Some(lb)) = (lang_of(la), lang_of(lb)) else { continue };
+            let (Some(x), Some(y)) = (t.node(&mut ids, la, a), t.node(&mut ids, lb, b)) else { continue };
+            if x != y && t.nodes[x as usize].1 != t.nodes[y as usize].1 {
+                t.edges[x as usize].push(y);
+                t.edges[y as usize].push(x);
+            }
+        }
+        for e in &mut t.edges {
+            e.sort_unstable();
+            e.dedup();
+        }
+        // Symmetric: a pivot must be unambiguous towards both ends.
+        t.related = (0..t.nodes.len() as u32)
+            .map(|n| {
+                let mut r: Vec<(u32, f64)> = t.relate(n);
+                r.sort_unstable_by_key(|x| x.0);
+                r.into_boxed_slice()
+            })
+            .collect();
+        t
+    }
+
+    /// The node of a word: its term as the analyser gives it, when the word
+    /// gives exactly one term (not a stop word, not a split compound).
+    fn node(&mut self, ids: &mut FxMap<(Lang, String), Option<u32>>, lang: Lang, word: &str) -> Option<u32> {
+        if let Some(&id) = ids.get(&(lang, word.to_string())) {
+            return id;
+        }
+        let terms = analyse_tokens(lang, &tokenize(word), lexicon());
+        let id = match &terms[..] {
+            [(term, w)] if *w == 1.0 => {
+                let key: Box<str> = term.as_str().into();
+                let known = self.by_term.get(&key).and_then(|v| v.iter().find(|&&n| self.nodes[n as usize].0 == lang));
+                Some(match known {
+                    Some(&n) => n,
+                    None => {
+                        let n = self.nodes.len() as u32;
+                        self.nodes.push((lang, key.clone()));
+                        self.edges.push(Vec::new());
+                        self.by_term.entry(key).or_default().push(n);
+                        n
+                    }
+                })
+            }
+            _ => None,
+        };
+        ids.insert((lang, word.to_string()), id);
+        id
+    }
+
+    /// The translations of node `m` into `lang`.
+    fn senses(&self, m: u32, lang: Lang) -> impl Iterator<Item = u32> + '_ {
+        self.edges[m as usize].iter().copied().filter(move |&k| self.nodes[k as usize].0 == lang)
+    }
+
+    /// The translations of node `n`, direct and through a pivot, each node
+    /// once at its best similarity, never a node written as `n` is.
+    fn relate(&self, n: u32) -> Vec<(u32, f64)> {
+        let mut out: FxMap<u32, f64> = FxMap::default();
+        let mut add = |m: u32, s: f64| {
+            if self.nodes[m as usize].1 != self.nodes[n as usize].1 {
+                let e = out.entry(m).or_insert(0.0);
+                *e = e.max(s);
+            }
+        };
+        let from = self.nodes[n as usize].0;
+        for &m in &self.edges[n as usize] {
+            add(m, DIRECT_SIMILARITY);
+            let pivot = self.nodes[m as usize].0;
+            if self.senses(m, from).count() > PIVOT_MAX_SENSES {
+                continue;
+            }
+            for to in Lang::ALL.into_iter().filter(|&l| l != from && l != pivot) {
+                if self.senses(m, to).count() <= PIVOT_MAX_SENSES {
+                    self.senses(m, to).for_each(|k| add(k, PIVOT_SIMILARITY));
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Terms that translate `term` (in any of its languages) with their
+    /// similarity; never `term` itself. A term may come twice (from two of
+    /// its languages).
+    pub(crate) fn of<'a>(&'a self, term: &str) -> impl Iterator<Item = (&'a str, f64)> + 'a {
+        let nodes = self.by_term.get(term).map_or(&[][..], |v| v.as_slice());
+        nodes.iter().flat_map(|&n| self.related[n as usize].iter().map(|&(m, s)| (&*self.nodes[m as usize].1, s)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn term(lang: Lang, word: &str) -> String {
+        analyse_tokens(lang, &tokenize(word), lexicon()).remove(0).0
+    }
+
+    fn similarity(a: (Lang, &str), b: (Lang, &str)) -> Option<f64> {
+        let (a, b) = (term(a.0, a.1), term(b.0, b.1));
+        translations().of(&a).filter(|x| x.0 == b).map(|x| x.1).reduce(f64::max)
+    }
+
+    #[test]
+    fn the_dictionary_relates_objects_across_languages() {
+        assert_eq!(similarity((Lang::Fr, "vélo"), (Lang::Nl, "fiets")), Some(DIRECT_SIMILARITY));
+        assert_eq!(similarity((Lang::Nl, "fiets"), (Lang::Fr, "vélo")), Some(DIRECT_SIMILARITY), "symmetric");
+        assert_eq!(similarity((Lang::De, "Hund"), (Lang::Nl, "hond")), Some(DIRECT_SIMILARITY));
+        // German and French meet through Dutch.
+        assert_eq!(similarity((Lang::De, "Kirche"), (Lang::Fr, "église")), Some(PIVOT_SIMILARITY));
+        assert_eq!(similarity((Lang::Fr, "église"), (Lang::De, "Kirche")), Some(PIVOT_SIMILARITY));
+        // Dutch "jacht" (a hunt, a yacht, and after stemming a rush) is ambiguous.
+        assert_eq!(similarity((Lang::De, "Jagd"), (Lang::Fr, "chasse")), None);
+    }
+
+    #[test]
+    fn an_ambiguous_pivot_relates_nothing() {
+        let t = Translations::parse(
+            "de\tKampf\tnl\tkamp\nfr\tcamp\tnl\tkamp\nfr\tcombat\tnl\tkamp\nfr\tbataille\tnl\tkamp\nfr\tlutte\tnl\tkamp\n",
+        );
+        let camp = term(Lang::Fr, "camp");
+        let of: Vec<&str> = t.of(&term(Lang::De, "Kampf")).map(|x| x.0).collect();
+        assert!(!of.contains(&camp.as_str()), "{of:?}");
+        let t = Translations::parse("de\tLager\tnl\tkamp\nfr\tcamp\tnl\tkamp\n");
+        assert!(t.of(&term(Lang::De, "Lager")).any(|x| x.0 == camp && x.1 == PIVOT_SIMILARITY));
+    }
+
+    #[test]
+    fn a_term_is_never_its_own_translation() {
+        // Both sides analyse to "bureau": the words are equal, nothing to relate.
+        let t = Translations::parse("fr\tbureau\tnl\tbureau\nfr\tbureau\tnl\tkantoor\n");
+        let bureau = term(Lang::Fr, "bureau");
+        assert_eq!(bureau, term(Lang::Nl, "bureau"));
+        assert!(t.of(&bureau).all(|x| x.0 != bureau));
+        assert!(t.of(&bureau).any(|x| x.0 == term(Lang::Nl, "kantoor")));
+    }
+}
