@@ -7,7 +7,8 @@
 //! pairs, dismiss the others, best score first).
 //!
 //! Run: `cargo run --release --example matcher_eval [-- MODE]`, MODE being
-//! - `defaults` (default): both sets at `Thresholds::default()`;
+//! - `defaults` (default): both sets at `Thresholds::default()`, and the
+//!   review rule (below) applied at the default merge, margin and suggest;
 //! - `cross`: thresholds tuned on one set by the rules below, measured on
 //!   the other, both directions (about two minutes);
 //! - `curves`: recall and false merges by merge threshold, review queue by
@@ -131,20 +132,25 @@ fn choose(needs: &[Need]) -> Thresholds {
         .map(|s| s as f64 / 100.0)
         .find(|&s| mean(&absent(Thresholds { suggest: s, ..t }), |m| m.found) + FOUND_TOLERANCE >= best_found);
     t.suggest = (s.unwrap_or(0.0) * 50.0).round() / 100.0;
-    // Lowest review threshold whose queue, and every shorter one, keeps the
-    // share of merges at REVIEW_PRECISION in every order.
+    t.review = review_rule(needs, &t);
+    t
+}
+
+/// The lowest review threshold whose queue, and every shorter one, keeps the
+/// share of merges at REVIEW_PRECISION in every order, at the merge, margin
+/// and suggest thresholds of `t` (what merges automatically shapes the queue).
+fn review_rule(needs: &[Need], t: &Thresholds) -> f64 {
     let mut review = t.merge;
     let mut r = ((t.merge - 0.01) * 100.0).round() as i64;
     while r as f64 / 100.0 >= t.suggest {
-        let a = measure(needs, &Thresholds { review: r as f64 / 100.0, ..t }, false);
+        let a = measure(needs, &Thresholds { review: r as f64 / 100.0, ..*t }, false);
         if a.worst_precision < REVIEW_PRECISION {
             break;
         }
         review = r as f64 / 100.0;
         r -= 1;
     }
-    t.review = review;
-    t
+    review
 }
 
 fn show_thresholds(t: &Thresholds) -> String {
@@ -184,6 +190,9 @@ fn defaults(sets: &[(&str, Vec<Need>)]) {
     header();
     for (name, needs) in sets {
         row(name, &measure(needs, &t, true));
+    }
+    for (name, needs) in sets {
+        println!("review rule at these merge, margin and suggest thresholds on {name}: {:.2}", review_rule(needs, &t));
     }
     println!("\n| set | needs | clusters | trigram baseline found (pg_trgm >= 0.25, best 5) |\n|---|---|---|---|");
     for (name, needs) in sets {

@@ -112,12 +112,14 @@ impl Default for Thresholds {
     ///
     /// The defaults take each value on its safe side: the higher `merge`
     /// and `margin` (a wrong merge is worse than a missed one), the lower
-    /// `suggest` (a missed pool is worse than one more suggestion), the
-    /// higher `review` (the queue stays worth an officer's time on both).
+    /// `suggest` (a missed pool is worse than one more suggestion); `review`
+    /// is the review rule applied again at those thresholds on each set
+    /// (0.14 and 0.13), the higher: what merges automatically shapes the
+    /// queue.
     /// Scores are shaped by the analysis and the weighting: re-run the
     /// cross-evaluation after changing either.
     fn default() -> Self {
-        Thresholds { merge: 0.37, margin: 0.025, suggest: 0.03, review: 0.18 }
+        Thresholds { merge: 0.37, margin: 0.025, suggest: 0.03, review: 0.14 }
     }
 }
 

@@ -44,7 +44,7 @@ pub(crate) struct Translations {
     edges: Vec<Vec<u32>>,
     /// Per node, its translations (direct and through a pivot) with their
     /// similarity, computed once.
-    related: Vec<Box<[(u32, f64)]>>,
+    related: Vec<Box<[(u32, f32)]>>,
 }
 
 /// The dictionary, loaded on first use.
@@ -85,11 +85,13 @@ impl Translations {
         // Symmetric: a pivot must be unambiguous towards both ends.
         t.related = (0..t.nodes.len() as u32)
             .map(|n| {
-                let mut r: Vec<(u32, f64)> = t.relate(n);
+                let mut r: Vec<(u32, f32)> = t.relate(n).into_iter().map(|(m, s)| (m, s as f32)).collect();
                 r.sort_unstable_by_key(|x| x.0);
                 r.into_boxed_slice()
             })
             .collect();
+        // Only `related` is read from now on.
+        t.edges = Vec::new();
         t
     }
 
@@ -157,7 +159,9 @@ impl Translations {
     /// its languages).
     pub(crate) fn of<'a>(&'a self, term: &str) -> impl Iterator<Item = (&'a str, f64)> + 'a {
         let nodes = self.by_term.get(term).map_or(&[][..], |v| v.as_slice());
-        nodes.iter().flat_map(|&n| self.related[n as usize].iter().map(|&(m, s)| (&*self.nodes[m as usize].1, s)))
+        nodes
+            .iter()
+            .flat_map(|&n| self.related[n as usize].iter().map(|&(m, s)| (&*self.nodes[m as usize].1, f64::from(s))))
     }
 }
 
