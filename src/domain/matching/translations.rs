@@ -36,6 +36,22 @@ const PIVOT_MAX_SENSES: usize = 3;
 
 const DATA: &str = include_str!("translations.tsv");
 
+/// How two terms are related (the better first).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Via {
+    Direct,
+    Pivot,
+}
+
+impl Via {
+    fn similarity(self) -> f64 {
+        match self {
+            Via::Direct => DIRECT_SIMILARITY,
+            Via::Pivot => PIVOT_SIMILARITY,
+        }
+    }
+}
+
 /// The translation graph: nodes are (language, term), edges translations.
 #[derive(Default)]
 pub(crate) struct Translations {
@@ -44,7 +60,7 @@ pub(crate) struct Translations {
     edges: Vec<Vec<u32>>,
     /// Per node, its translations (direct and through a pivot) with their
     /// similarity, computed once.
-    related: Vec<Box<[(u32, f32)]>>,
+    related: Vec<Box<[(u32, Via)]>>,
 }
 
 /// The dictionary, loaded on first use.
@@ -85,7 +101,7 @@ impl Translations {
         // Symmetric: a pivot must be unambiguous towards both ends.
         t.related = (0..t.nodes.len() as u32)
             .map(|n| {
-                let mut r: Vec<(u32, f32)> = t.relate(n).into_iter().map(|(m, s)| (m, s as f32)).collect();
+                let mut r: Vec<(u32, Via)> = t.relate(n);
                 r.sort_unstable_by_key(|x| x.0);
                 r.into_boxed_slice()
             })
@@ -130,24 +146,24 @@ impl Translations {
 
     /// The translations of node `n`, direct and through a pivot, each node
     /// once at its best similarity, never a node written as `n` is.
-    fn relate(&self, n: u32) -> Vec<(u32, f64)> {
-        let mut out: FxMap<u32, f64> = FxMap::default();
-        let mut add = |m: u32, s: f64| {
+    fn relate(&self, n: u32) -> Vec<(u32, Via)> {
+        let mut out: FxMap<u32, Via> = FxMap::default();
+        let mut add = |m: u32, via: Via| {
             if self.nodes[m as usize].1 != self.nodes[n as usize].1 {
-                let e = out.entry(m).or_insert(0.0);
-                *e = e.max(s);
+                let e = out.entry(m).or_insert(via);
+                *e = (*e).min(via);
             }
         };
         let from = self.nodes[n as usize].0;
         for &m in &self.edges[n as usize] {
-            add(m, DIRECT_SIMILARITY);
+            add(m, Via::Direct);
             let pivot = self.nodes[m as usize].0;
             if self.senses(m, from).count() > PIVOT_MAX_SENSES {
                 continue;
             }
             for to in Lang::ALL.into_iter().filter(|&l| l != from && l != pivot) {
                 if self.senses(m, to).count() <= PIVOT_MAX_SENSES {
-                    self.senses(m, to).for_each(|k| add(k, PIVOT_SIMILARITY));
+                    self.senses(m, to).for_each(|k| add(k, Via::Pivot));
                 }
             }
         }
@@ -159,9 +175,9 @@ impl Translations {
     /// its languages).
     pub(crate) fn of<'a>(&'a self, term: &str) -> impl Iterator<Item = (&'a str, f64)> + 'a {
         let nodes = self.by_term.get(term).map_or(&[][..], |v| v.as_slice());
-        nodes
-            .iter()
-            .flat_map(|&n| self.related[n as usize].iter().map(|&(m, s)| (&*self.nodes[m as usize].1, f64::from(s))))
+        nodes.iter().flat_map(|&n| {
+            self.related[n as usize].iter().map(|&(m, via)| (&*self.nodes[m as usize].1, via.similarity()))
+        })
     }
 }
 
