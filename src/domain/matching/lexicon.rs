@@ -73,6 +73,8 @@ pub(crate) struct Lexicon {
     max_len: usize,
     heads: HashSet<String>,
     priors: HashMap<String, f64>,
+    /// Every term a lexicon entry maps to (its concepts).
+    concepts: HashSet<String>,
     /// Pattern keys defined twice with different meanings (checked by a test).
     pub(crate) conflicts: Vec<String>,
 }
@@ -87,6 +89,12 @@ impl Lexicon {
     /// True when `word` (folded surface form) is a known compound part.
     pub(crate) fn is_head(&self, word: &str) -> bool {
         self.heads.contains(word)
+    }
+
+    /// True when `term` is a concept of the lexicon, which maps its own
+    /// forms across languages.
+    pub(crate) fn is_concept(&self, term: &str) -> bool {
+        self.concepts.contains(term)
     }
 
     /// Background document-frequency fraction of a term.
@@ -190,7 +198,14 @@ fn compile() -> Lexicon {
             }
         }
     }
-    let mut lex = Lexicon { rules: HashMap::new(), max_len: 1, heads, priors: HashMap::new(), conflicts: Vec::new() };
+    let mut lex = Lexicon {
+        rules: HashMap::new(),
+        max_len: 1,
+        heads,
+        priors: HashMap::new(),
+        concepts: HashSet::new(),
+        conflicts: Vec::new(),
+    };
     for (canon, variants) in &entries {
         let canon_stems: Vec<String> = stem_tokens(Lang::Fr, &tokenize(canon), &lex).into_iter().map(|s| s.0).collect();
         if canon_stems.is_empty() {
@@ -254,6 +269,7 @@ fn compile() -> Lexicon {
         canon.dedup();
         rule.canon = canon;
     }
+    lex.concepts = lex.rules.values().flat_map(|r| r.canon.iter().cloned()).collect();
     for (words, p) in [(WEAK, PRIOR_WEAK), (MEDIUM, PRIOR_MEDIUM), (ORGANISATIONS, PRIOR_MEDIUM)] {
         let stems: Vec<Stem> =
             stem_tokens(Lang::Fr, &tokenize(words), &lex).into_iter().map(|(s, up)| (s, up, 1.0)).collect();

@@ -148,8 +148,13 @@ impl Translations {
     /// once at its best similarity, never a node written as `n` is.
     fn relate(&self, n: u32) -> Vec<(u32, Via)> {
         let mut out: FxMap<u32, Via> = FxMap::default();
+        let lex = lexicon();
+        let concept = lex.is_concept(&self.nodes[n as usize].1);
         let mut add = |m: u32, via: Via| {
-            if self.nodes[m as usize].1 != self.nodes[n as usize].1 {
+            let name = &self.nodes[m as usize].1;
+            // Two concepts of the lexicon are distinct on purpose (it maps
+            // each one's forms): a dictionary does not join them.
+            if *name != self.nodes[n as usize].1 && !(concept && lex.is_concept(name)) {
                 let e = out.entry(m).or_insert(via);
                 *e = (*e).min(via);
             }
@@ -216,6 +221,17 @@ mod tests {
         assert!(!of.contains(&camp.as_str()), "{of:?}");
         let t = Translations::parse("de\tLager\tnl\tkamp\nfr\tcamp\tnl\tkamp\n");
         assert!(t.of(&term(Lang::De, "Lager")).any(|x| x.0 == camp && x.1 == PIVOT_SIMILARITY));
+    }
+
+    #[test]
+    fn two_concepts_of_the_lexicon_stay_apart() {
+        // A dictionary relates "archives" and "registreren" (through "records",
+        // "register"); the lexicon keeps archives and registration distinct.
+        let (archives, registration) = (term(Lang::Fr, "archives"), term(Lang::Nl, "registreren"));
+        assert!(lexicon().is_concept(&archives) && lexicon().is_concept(&registration));
+        let t = Translations::parse("fr\tarchives\tnl\tregistreren\nfr\tarchives\tnl\tdossiers\n");
+        assert!(t.of(&archives).all(|x| x.0 != registration));
+        assert!(translations().of(&archives).all(|x| x.0 != registration));
     }
 
     #[test]
