@@ -3,7 +3,11 @@
 use super::*;
 
 fn need<'a>(title: &'a str, description: &'a str) -> NeedText<'a> {
-    NeedText { title, description, cpv_code: None, locale_hint: "fr" }
+    in_lang(title, description, "fr")
+}
+
+fn in_lang<'a>(title: &'a str, description: &'a str, hint: &'a str) -> NeedText<'a> {
+    NeedText { title, description, cpv_code: None, locale_hint: hint }
 }
 
 fn ps(pool_id: i64, score: f64) -> PoolScore {
@@ -402,10 +406,6 @@ fn three_communes_one_need_merge_at_the_defaults_and_another_topic_stays_apart()
     let d = decide(&ix.search(&sport, 10), &t);
     assert_eq!(d.merge_into, None, "{d:?}");
     assert_eq!(d.similar.len(), 1, "a close pool is suggested at the default threshold: {d:?}");
-}
-
-fn in_lang<'a>(title: &'a str, description: &'a str, hint: &'a str) -> NeedText<'a> {
-    NeedText { title, description, cpv_code: None, locale_hint: hint }
 }
 
 #[test]

@@ -52,14 +52,11 @@ impl Via {
     }
 }
 
-/// The translation graph: nodes are (language, term), edges translations.
-#[derive(Default)]
+/// The dictionary as searches read it: per term, the terms that translate it.
 pub(crate) struct Translations {
     nodes: Vec<(Lang, Box<str>)>,
     by_term: FxMap<Box<str>, Vec<u32>>,
-    edges: Vec<Vec<u32>>,
-    /// Per node, its translations (direct and through a pivot) with their
-    /// similarity, computed once.
+    /// Per node, its translations (direct and through a pivot), computed once.
     related: Vec<Box<[(u32, Via)]>>,
 }
 
@@ -79,42 +76,22 @@ fn lang_of(code: &str) -> Option<Lang> {
     }
 }
 
-impl Translations {
-    /// Read `language \t word \t language \t word` lines ('#' starts a comment).
-    pub(crate) fn parse(data: &str) -> Self {
-        let mut t = Translations::default();
-        let mut ids: FxMap<(Lang, String), Option<u32>> = FxMap::default();
-        for line in data.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
-            let f: Vec<&str> = line.split('\t').collect();
-            let [la, a, lb, b] = f[..] else { continue };
-            let (Some(la), Some(lb)) = (lang_of(la), lang_of(lb)) else { continue };
-            let (Some(x), Some(y)) = (t.node(&mut ids, la, a), t.node(&mut ids, lb, b)) else { continue };
-            if x != y && t.nodes[x as usize].1 != t.nodes[y as usize].1 {
-                t.edges[x as usize].push(y);
-                t.edges[y as usize].push(x);
-            }
-        }
-        for e in &mut t.edges {
-            e.sort_unstable();
-            e.dedup();
-        }
-        // Symmetric: a pivot must be unambiguous towards both ends.
-        t.related = (0..t.nodes.len() as u32)
-            .map(|n| {
-                let mut r: Vec<(u32, Via)> = t.relate(n);
-                r.sort_unstable_by_key(|x| x.0);
-                r.into_boxed_slice()
-            })
-            .collect();
-        // Only `related` is read from now on.
-        t.edges = Vec::new();
-        t
-    }
+/// The translation graph while it is read: nodes are (language, term), edges
+/// the dictionary's translations.
+#[derive(Default)]
+struct Graph<'a> {
+    nodes: Vec<(Lang, Box<str>)>,
+    by_term: FxMap<Box<str>, Vec<u32>>,
+    edges: Vec<Vec<u32>>,
+    /// The node of each word read (`None`: the word gives no single term).
+    words: FxMap<(Lang, &'a str), Option<u32>>,
+}
 
+impl<'a> Graph<'a> {
     /// The node of a word: its term as the analyser gives it, when the word
     /// gives exactly one term (not a stop word, not a split compound).
-    fn node(&mut self, ids: &mut FxMap<(Lang, String), Option<u32>>, lang: Lang, word: &str) -> Option<u32> {
-        if let Some(&id) = ids.get(&(lang, word.to_string())) {
+    fn node(&mut self, lang: Lang, word: &'a str) -> Option<u32> {
+        if let Some(&id) = self.words.get(&(lang, word)) {
             return id;
         }
         let terms = analyse_tokens(lang, &tokenize(word), lexicon());
@@ -135,7 +112,7 @@ impl Translations {
             }
             _ => None,
         };
-        ids.insert((lang, word.to_string()), id);
+        self.words.insert((lang, word), id);
         id
     }
 
@@ -172,7 +149,33 @@ impl Translations {
                 }
             }
         }
-        out.into_iter().collect()
+        let mut out: Vec<(u32, Via)> = out.into_iter().collect();
+        out.sort_unstable_by_key(|x| x.0);
+        out
+    }
+}
+
+impl Translations {
+    /// Read `language \t word \t language \t word` lines ('#' starts a comment).
+    pub(crate) fn parse(data: &str) -> Self {
+        let mut g = Graph::default();
+        for line in data.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            let f: Vec<&str> = line.split('\t').collect();
+            let [la, a, lb, b] = f[..] else { continue };
+            let (Some(la), Some(lb)) = (lang_of(la), lang_of(lb)) else { continue };
+            let (Some(x), Some(y)) = (g.node(la, a), g.node(lb, b)) else { continue };
+            if x != y && g.nodes[x as usize].1 != g.nodes[y as usize].1 {
+                g.edges[x as usize].push(y);
+                g.edges[y as usize].push(x);
+            }
+        }
+        for e in &mut g.edges {
+            e.sort_unstable();
+            e.dedup();
+        }
+        // Symmetric: a pivot must be unambiguous towards both ends.
+        let related = (0..g.nodes.len() as u32).map(|n| g.relate(n).into_boxed_slice()).collect();
+        Translations { nodes: g.nodes, by_term: g.by_term, related }
     }
 
     /// Terms that translate `term` (in any of its languages) with their
