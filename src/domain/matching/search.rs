@@ -7,7 +7,6 @@ use super::index::{Doc, Index};
 use super::lang::Lang;
 use super::lexicon::lexicon;
 use super::score::{combine, cpv_bonus, idf, term_weights, title_factor};
-use super::translations::translations;
 use super::{NeedText, PoolScore};
 use std::cell::RefCell;
 
@@ -335,11 +334,7 @@ impl Index {
         };
         match self.term_ids.get(term) {
             Some(&t) => self.terms[t as usize].translated.iter().for_each(|&(u, s)| add(u, s)),
-            None => translations().of(term).for_each(|(other, s)| {
-                if let Some(&u) = self.term_ids.get(other) {
-                    add(u, s);
-                }
-            }),
+            None => self.translations_in_vocabulary(term).for_each(|(u, s)| add(u, s)),
         }
         if near.len() > MAX_NEIGHBOURS {
             let used = |t: u32| self.terms[t as usize].postings.len();
