@@ -27,7 +27,7 @@
 //! | `MUTUA_TRUSTED_PROXIES` | none | comma-separated addresses or CIDR blocks whose `X-Forwarded-For` is believed (rightmost untrusted hop); none: the TCP peer is the client |
 //! | `MUTUA_MAX_BODY_BYTES` | `65536` | largest request body accepted |
 //! | `MUTUA_MATCH_MERGE`, `MUTUA_MATCH_MARGIN`, `MUTUA_MATCH_SUGGEST` | measured defaults | matcher thresholds, see docs/MATCHING.md |
-//! | `MUTUA_MATCH_REVIEW` | measured default (`0.14`) | two pools scoring at least this are a duplicate candidate for the officers' review (SPEC §9), see docs/MATCHING.md |
+//! | `MUTUA_MATCH_REVIEW` | measured default (`0.15`) | two pools scoring at least this are a duplicate candidate for the officers' review (SPEC §9), see docs/MATCHING.md |
 //! | `MUTUA_OCID_PREFIX` | `ocds-mutua0` | the publisher's registered ocid prefix (`ocds-` and six lowercase letters or digits); `ocid` = prefix-pool id. The old name `MUTUA_OCDS_PREFIX` is refused |
 //! | `MUTUA_LOG` | `info` | log filter (`tracing` directives) |
 //! | `MUTUA_LOG_FORMAT` | `json` | `json` or `pretty` |

@@ -16,7 +16,6 @@ pub struct Need {
     pub id: String,
     pub cluster: String,
     pub lang: String,
-    pub cpv_code: Option<String>,
     pub title: String,
     pub description: String,
 }
@@ -24,12 +23,7 @@ pub struct Need {
 impl Need {
     /// The need as posted by an organisation whose locale is the need's language.
     pub fn text(&self) -> NeedText<'_> {
-        NeedText {
-            title: &self.title,
-            description: &self.description,
-            cpv_code: self.cpv_code.as_deref(),
-            locale_hint: &self.lang,
-        }
+        NeedText { title: &self.title, description: &self.description, locale_hint: &self.lang }
     }
 }
 

@@ -391,6 +391,8 @@ pub struct SimilarQuery {
     #[param(example = "Gestion du cimetière")]
     pub title: String,
     pub description: Option<String>,
+    /// Checked like a need's code (422 when it is not a CPV 2008 code); the score reads the
+    /// title and description only.
     pub cpv_code: Option<String>,
 }
 

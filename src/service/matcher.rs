@@ -365,12 +365,7 @@ fn upsert(index: &mut Index, (need, locale): &IndexedNeed) {
     index.upsert(
         need.id,
         need.pool_id,
-        &NeedText {
-            title: &need.title,
-            description: &need.description,
-            cpv_code: need.cpv_code.as_deref(),
-            locale_hint: locale.as_str(),
-        },
+        &NeedText { title: &need.title, description: &need.description, locale_hint: locale.as_str() },
     );
 }
 

@@ -57,12 +57,7 @@ pub fn prepare(tx: &mut Tx, matcher: &Matcher, actor: &AuthUser, input: &NeedInp
 }
 
 fn text_of(input: &NeedInput, locale: Locale) -> NeedText<'_> {
-    NeedText {
-        title: &input.title,
-        description: &input.description,
-        cpv_code: input.cpv_code.as_deref(),
-        locale_hint: locale.as_str(),
-    }
+    NeedText { title: &input.title, description: &input.description, locale_hint: locale.as_str() }
 }
 
 /// Posts a need for the caller's organisation: it joins the pool of the same need, or
@@ -312,15 +307,7 @@ pub fn move_to(
 /// Pools close to a need not yet posted, for the caller to look at before posting.
 pub fn similar(tx: &mut Tx, matcher: &Matcher, actor: &AuthUser, input: &NeedInput) -> ApiResult<Vec<SimilarPool>> {
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
-    matcher.similar(
-        tx,
-        &NeedText {
-            title: &input.title,
-            description: &input.description,
-            cpv_code: input.cpv_code.as_deref(),
-            locale_hint: locale.as_str(),
-        },
-    )
+    matcher.similar(tx, &text_of(input, locale))
 }
 
 /// A need as its page shows it: the need, its pool, and the pools suggested when it was

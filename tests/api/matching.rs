@@ -147,3 +147,36 @@ async fn the_same_need_posted_at_once_by_many_authorities_ends_in_one_pool() {
     pools.dedup();
     assert_eq!(pools.len(), 1, "one pool for one need: {pools:?}");
 }
+
+/// The score reads the text only: a CPV code shared by two different needs (authors pick one
+/// of 9,000 in a hurry, and a class such as 4861 covers very different software) neither
+/// lifts nor lowers it.
+#[tokio::test]
+async fn a_shared_cpv_code_does_not_move_a_score() {
+    let app = spawn_app().await;
+    let (_, namur) = app.commune("Namur").await;
+    let inventory = json!({
+        "title": "Logiciel d'inventaire des collections du musée communal",
+        "description": "Base de données des objets du musée : fiches, photos, localisation en réserve, prêts.",
+        "cpv_code": "48610000-7",
+    });
+    let posted: Value = app.post("/api/v1/needs", &namur, &inventory).await.json().await.unwrap();
+    let pool = posted["pool"]["id"].as_i64().unwrap();
+    let climate = "title=Surveillance%20climatique%20des%20r%C3%A9serves%20du%20mus%C3%A9e\
+                   &description=Capteurs%20de%20temp%C3%A9rature%20et%20d%27humidit%C3%A9%20dans%20les%20r%C3%A9serves%20du%20mus%C3%A9e";
+    let score = |cpv: &'static str| {
+        let (app, namur) = (&app, &namur);
+        async move {
+            let url = format!("/api/v1/pools/similar?{climate}{cpv}");
+            let res = app.get(&url, namur).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let found: Value = res.json().await.unwrap();
+            let hit = found.as_array().unwrap().iter().find(|p| p["pool_id"].as_i64() == Some(pool)).cloned();
+            hit.expect("the museum pool is suggested")["score"].as_f64().unwrap()
+        }
+    };
+    let without = score("").await;
+    assert!(without > 0.0, "{without}");
+    assert_eq!(score("&cpv_code=48614000-5").await, without, "same class 4861");
+    assert_eq!(score("&cpv_code=48610000-7").await, without, "the very same code");
+}

@@ -29,8 +29,6 @@ pub struct Analysed {
     pub title: Vec<(String, f32)>,
     /// Terms of the description, likewise.
     pub desc: Vec<(String, f32)>,
-    /// CPV code digits ("48000000"), when a well-formed code was given.
-    pub cpv: Option<[u8; 8]>,
 }
 
 /// Analyse a need.
@@ -40,12 +38,7 @@ pub fn analyse(need: &NeedText) -> Analysed {
     let desc_tokens = text::tokenize(need.description);
     let words = title_tokens.iter().chain(desc_tokens.iter()).map(|t| t.text.as_str());
     let lang = lang::detect(words, Lang::from_locale(need.locale_hint));
-    Analysed {
-        lang,
-        title: analyse_tokens(lang, &title_tokens, lex),
-        desc: analyse_tokens(lang, &desc_tokens, lex),
-        cpv: need.cpv_code.and_then(parse_cpv),
-    }
+    Analysed { lang, title: analyse_tokens(lang, &title_tokens, lex), desc: analyse_tokens(lang, &desc_tokens, lex) }
 }
 
 /// Analyse free text in a given language: a compound the lexicon does not
@@ -136,19 +129,12 @@ pub(crate) fn split_compound(word: &str, lex: &Lexicon, depth: usize) -> Vec<Str
     vec![word.to_string()]
 }
 
-/// "48000000-8" → digits; anything else (empty, malformed) → None.
-pub(crate) fn parse_cpv(code: &str) -> Option<[u8; 8]> {
-    let digits: Vec<u8> =
-        code.chars().take_while(|c| *c != '-').filter_map(|c| c.to_digit(10)).map(|d| d as u8).collect();
-    <[u8; 8]>::try_from(digits.as_slice()).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn need<'a>(title: &'a str, description: &'a str, hint: &'a str) -> NeedText<'a> {
-        NeedText { title, description, cpv_code: None, locale_hint: hint }
+        NeedText { title, description, locale_hint: hint }
     }
 
     fn terms(title: &str, hint: &str) -> Vec<String> {
@@ -247,13 +233,5 @@ mod tests {
         let a =
             analyse(&need("Gestion des archives", "Nous voulons un outil pour inventorier les boîtes du dépôt.", "de"));
         assert_eq!(a.lang, Lang::Fr);
-    }
-
-    #[test]
-    fn parses_cpv() {
-        assert_eq!(parse_cpv("48000000-8"), Some([4, 8, 0, 0, 0, 0, 0, 0]));
-        assert_eq!(parse_cpv("72212000"), Some([7, 2, 2, 1, 2, 0, 0, 0]));
-        assert_eq!(parse_cpv("4800"), None);
-        assert_eq!(parse_cpv(""), None);
     }
 }

@@ -44,7 +44,6 @@ pub(super) struct Doc {
     pub(super) terms: Vec<(u32, f32)>,
     /// Terms of the title, sorted, deduplicated.
     pub(super) title: Vec<u32>,
-    pub(super) cpv: Option<[u8; 8]>,
     /// Language the need was analysed in: dictionary translations only
     /// relate needs written in different languages.
     pub(super) lang: Lang,
@@ -164,7 +163,7 @@ impl Index {
                 term.title_postings.push((slot, w / norm));
             }
         }
-        self.docs[slot as usize] = Some(Doc { need_id, pool_id, terms, title, cpv: a.cpv, lang: a.lang });
+        self.docs[slot as usize] = Some(Doc { need_id, pool_id, terms, title, lang: a.lang });
         self.by_need.insert(need_id, slot);
         self.pools.entry(pool_id).or_default().push(slot);
     }

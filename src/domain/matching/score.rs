@@ -53,33 +53,6 @@ pub(crate) fn title_factor(coverage: f64) -> f64 {
     UNRELATED_TITLES + (1.0 - UNRELATED_TITLES) * coverage.clamp(0.0, 1.0)
 }
 
-/// CPV agreement as a weak signal in [0, 0.1]: nothing unless both needs give
-/// a code. Sharing only the division (2 digits) says little, since most IT
-/// needs are 48 or 72; each further shared non-zero digit (group, class,
-/// category) says more.
-pub(crate) fn cpv_bonus(a: Option<[u8; 8]>, b: Option<[u8; 8]>) -> f64 {
-    let (Some(a), Some(b)) = (a, b) else {
-        return 0.0;
-    };
-    if a[..2] != b[..2] {
-        return 0.0;
-    }
-    let mut bonus = 0.02;
-    for i in 2..5 {
-        if a[i] != b[i] || a[i] == 0 {
-            break;
-        }
-        bonus += 0.025;
-    }
-    bonus
-}
-
-/// Combine a cosine with a CPV bonus, staying in [0, 1].
-pub(crate) fn combine(cosine: f64, bonus: f64) -> f64 {
-    let c = cosine.clamp(0.0, 1.0);
-    (c + bonus * (1.0 - c)).clamp(0.0, 1.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,16 +62,5 @@ mod tests {
         assert!(idf(0, 0, 0.01) > idf(0, 0, 0.25));
         assert!(idf(100, 1, 0.01) > idf(100, 50, 0.01));
         assert!(idf(100, 100, 0.25) > 0.0);
-    }
-
-    #[test]
-    fn cpv_is_weak_and_graded() {
-        let c = |s: &str| super::super::analyze::parse_cpv(s);
-        assert_eq!(cpv_bonus(c("48000000"), None), 0.0);
-        assert_eq!(cpv_bonus(c("48000000"), c("72000000")), 0.0);
-        assert!(cpv_bonus(c("48000000"), c("48000000")) < cpv_bonus(c("48311000"), c("48312000")));
-        assert!(cpv_bonus(c("48311000"), c("48311000")) <= 0.1);
-        assert_eq!(combine(1.0, 0.1), 1.0);
-        assert!(combine(0.5, 0.02) > 0.5);
     }
 }

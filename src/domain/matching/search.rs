@@ -6,7 +6,7 @@ use super::fxhash::FxMap;
 use super::index::{Doc, Index};
 use super::lang::Lang;
 use super::lexicon::lexicon;
-use super::score::{combine, cpv_bonus, idf, term_weights, title_factor};
+use super::score::{idf, term_weights, title_factor};
 use super::{NeedText, PoolScore};
 use std::cell::RefCell;
 
@@ -56,11 +56,10 @@ impl Near {
     }
 }
 
-/// A need as a query: weighted terms, their norm and the CPV code.
+/// A need as a query: weighted terms, their norm and its language.
 pub(super) struct Query {
     terms: Vec<QueryTerm>,
     norm: f64,
-    cpv: Option<[u8; 8]>,
     lang: Lang,
 }
 
@@ -100,8 +99,7 @@ impl Index {
     /// A need's score is the cosine of IDF-weighted term vectors, where a
     /// query term missing from the need may match a typo, derivation or
     /// cognate of itself at reduced weight, weighed by how much of either
-    /// title the other need says (`score::title_factor`) and nudged by CPV
-    /// agreement. A pool's score is
+    /// title the other need says (`score::title_factor`). A pool's score is
     /// the best of its needs' scores or, when higher, the cosine with the
     /// pool's centroid (a need consistently close to several members of a
     /// pool). All scores are in [0, 1].
@@ -185,9 +183,8 @@ impl Index {
                 dot += q.weight * best.unwrap_or(0.0);
             }
             if norm2 > 0.0 {
-                let cos = (dot / (query.norm * norm2.sqrt())).min(1.0);
-                let cos = cos * title_factor(self.title_coverage(query, exact, doc, sc));
-                need_scores.insert(slot, combine(cos, cpv_bonus(query.cpv, doc.cpv)));
+                let cos = (dot / (query.norm * norm2.sqrt())).clamp(0.0, 1.0);
+                need_scores.insert(slot, cos * title_factor(self.title_coverage(query, exact, doc, sc)));
             }
         }
         need_scores
@@ -299,7 +296,7 @@ impl Index {
                 QueryTerm { tid, in_title: a.title.iter().any(|t| t.0 == term), weight, near }
             })
             .collect();
-        Self::query(terms, a.cpv, a.lang)
+        Self::query(terms, a.lang)
     }
 
     /// An indexed need as a query, as if it were posted again now.
@@ -315,7 +312,7 @@ impl Index {
                 near: self.neighbours(&self.terms[t as usize].name),
             })
             .collect();
-        Some(Self::query(terms, doc.cpv, doc.lang))
+        Some(Self::query(terms, doc.lang))
     }
 
     /// At most [`MAX_NEIGHBOURS`] approximate neighbours of a term: its
@@ -350,14 +347,14 @@ impl Index {
         !self.terms[t as usize].postings.is_empty()
     }
 
-    fn query(mut terms: Vec<QueryTerm>, cpv: Option<[u8; 8]>, lang: Lang) -> Query {
+    fn query(mut terms: Vec<QueryTerm>, lang: Lang) -> Query {
         let norm = terms.iter().map(|q| q.weight * q.weight).sum::<f64>().sqrt();
         // A neighbour that is itself a query term is matched exactly already.
         let exact: Vec<u32> = terms.iter().filter_map(|q| q.tid).collect();
         for q in &mut terms {
             q.near.retain(|n| !exact.contains(&n.tid));
         }
-        Query { terms, norm, cpv, lang }
+        Query { terms, norm, lang }
     }
 
     /// Cosine between the query and the sum of the pool's normalised need

@@ -7,7 +7,7 @@ fn need<'a>(title: &'a str, description: &'a str) -> NeedText<'a> {
 }
 
 fn in_lang<'a>(title: &'a str, description: &'a str, hint: &'a str) -> NeedText<'a> {
-    NeedText { title, description, cpv_code: None, locale_hint: hint }
+    NeedText { title, description, locale_hint: hint }
 }
 
 fn ps(pool_id: i64, score: f64) -> PoolScore {
@@ -119,34 +119,12 @@ fn cross_language_acronyms_match() {
     ix.upsert(
         1,
         1,
-        &NeedText {
-            title: "Logiciel de gestion des archives du CPAS",
-            description: "",
-            cpv_code: None,
-            locale_hint: "fr",
-        },
+        &NeedText { title: "Logiciel de gestion des archives du CPAS", description: "", locale_hint: "fr" },
     );
     ix.upsert(2, 2, &need(PARKING.0, PARKING.1));
-    let r = ix.search(
-        &NeedText { title: "Software voor archiefbeheer OCMW", description: "", cpv_code: None, locale_hint: "nl" },
-        5,
-    );
+    let r = ix.search(&NeedText { title: "Software voor archiefbeheer OCMW", description: "", locale_hint: "nl" }, 5);
     assert_eq!(r[0].pool_id, 1, "{r:?}");
     assert!(r.iter().all(|p| p.pool_id != 2), "nothing shared with the parking need: {r:?}");
-}
-
-#[test]
-fn cpv_only_nudges() {
-    let mut ix = Index::new();
-    let with = |c| NeedText { title: "Gestion des cimetières", description: "", cpv_code: c, locale_hint: "fr" };
-    ix.upsert(1, 1, &with(Some("48311000-1")));
-    let same = ix.search(&with(Some("48311000-1")), 1)[0].score;
-    let other = ix.search(
-        &NeedText { title: "Logiciel de paie", description: "", cpv_code: Some("48311000-1"), locale_hint: "fr" },
-        1,
-    );
-    assert!(same > 0.99);
-    assert!(other.first().is_none_or(|p| p.score < 0.1), "CPV alone must not match: {other:?}");
 }
 
 #[test]
@@ -232,7 +210,6 @@ fn same_need_in_dutch_and_german_is_found() {
         &NeedText {
             title: "Online-Anmeldung für die Kinderkrippe",
             description: "Eltern melden ihr Kind online an, mit Warteliste.",
-            cpv_code: None,
             locale_hint: "de",
         },
     );
@@ -240,7 +217,6 @@ fn same_need_in_dutch_and_german_is_found() {
         &NeedText {
             title: "Inscription en ligne à la crèche",
             description: "Les parents inscrivent leur enfant en ligne, avec liste d'attente.",
-            cpv_code: None,
             locale_hint: "fr",
         },
         5,
