@@ -32,6 +32,7 @@ impl TestDb {
     pub fn create() -> (Self, String) {
         match std::env::var("MUTUA_TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
+                let admin_url = without_tls(&admin_url);
                 static COUNTER: AtomicU64 = AtomicU64::new(0);
                 let name = format!(
                     "mutua_test_{}_{}_{}",
@@ -66,6 +67,21 @@ impl Drop for TestDb {
 fn rand_suffix() -> u32 {
     use std::time::{SystemTime, UNIX_EPOCH};
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+}
+
+/// The URL with `sslmode=disable` unless it names a mode. The apps of finished tests are
+/// never stopped (their server threads live until the binary exits), so their change
+/// listeners keep polling and reconnecting; over TLS, libcrypto's exit handler once freed its
+/// state under such a connection after every test had passed, and the binary aborted with a
+/// corrupted heap. A loopback connection in a test gains nothing from TLS.
+fn without_tls(url: &str) -> String {
+    if url.contains("sslmode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
+    }
 }
 
 /// `postgres://user@host:port/db?x` with another database name.
