@@ -16,8 +16,9 @@
 
 use std::{
     sync::{
-        Arc, RwLock, Weak,
+        Arc, Mutex, RwLock, Weak,
         atomic::{AtomicBool, Ordering},
+        mpsc,
     },
     time::Duration,
 };
@@ -34,6 +35,8 @@ use super::{
 const CHANNEL: &str = "mutua_changes";
 /// How often other processes' changes are looked for.
 const POLL: Duration = Duration::from_millis(100);
+/// How long dropping a [`Listener`] waits for its thread to close its connection.
+const STOP_PATIENCE: Duration = Duration::from_secs(2);
 /// NOTIFY payloads must stay below 8000 bytes; beyond, "everything changed" is sent.
 const MAX_PAYLOAD: usize = 7_000;
 
@@ -115,20 +118,80 @@ pub(super) fn notify_postgres(tx: &mut Tx<'_>, changes: &Changes) -> diesel::Que
     Ok(())
 }
 
-/// Starts the thread that hears the other processes' changes, for as long as `feed` lives.
-pub(super) fn start(manager: Manager, postgres_url: Option<String>, feed: &Arc<ChangeFeed>) {
-    let feed = Arc::downgrade(feed);
-    let spawned = std::thread::Builder::new().name("mutua-changes".into()).spawn(move || match postgres_url {
-        Some(url) => listen_postgres(&url, &feed),
-        None => poll_sqlite(&manager, &feed),
-    });
-    if let Err(error) = spawned {
-        tracing::error!(%error, "cannot start the change listener: caches stay off");
+/// The thread hearing the other processes' changes. Dropping it stops the thread and waits
+/// until it has closed its connection: a process must not exit while that thread still uses
+/// it, since the C libraries' exit handlers free their state under it (libcrypto, under a
+/// TLS connection to PostgreSQL, corrupted the heap of a test binary that way).
+pub(super) struct Listener {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    /// Disconnected when the thread has returned (in a mutex only to share the `Db`).
+    ended: Mutex<mpsc::Receiver<()>>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        let Some(thread) = self.thread.take() else { return };
+        thread.thread().unpark();
+        // Bounded: the thread may be stuck connecting to a server that does not answer; then
+        // it is left to end on its own.
+        let ended = self.ended.get_mut().unwrap_or_else(|p| p.into_inner());
+        if ended.recv_timeout(STOP_PATIENCE) == Err(mpsc::RecvTimeoutError::Disconnected) {
+            let _ = thread.join();
+        }
     }
 }
 
-fn listen_postgres(url: &str, feed: &Weak<ChangeFeed>) {
-    while feed.strong_count() > 0 {
+/// What the listener thread checks between round trips: its [`Listener`] dropped, or no one
+/// left to tell.
+struct Lifeline {
+    stop: Arc<AtomicBool>,
+    feed: Weak<ChangeFeed>,
+}
+
+impl Lifeline {
+    /// The feed to tell, while the thread should go on.
+    fn feed(&self) -> Option<Arc<ChangeFeed>> {
+        if self.stop.load(Ordering::Acquire) { None } else { self.feed.upgrade() }
+    }
+
+    fn alive(&self) -> bool {
+        !self.stop.load(Ordering::Acquire) && self.feed.strong_count() > 0
+    }
+
+    /// Waits `pause`, or less when stopped; whether to go on.
+    fn wait(&self, pause: Duration) -> bool {
+        std::thread::park_timeout(pause);
+        self.alive()
+    }
+}
+
+/// Starts the thread that hears the other processes' changes, for as long as `feed` lives
+/// and the returned [`Listener`] is kept.
+pub(super) fn start(manager: Manager, postgres_url: Option<String>, feed: &Arc<ChangeFeed>) -> Option<Listener> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let life = Lifeline { stop: stop.clone(), feed: Arc::downgrade(feed) };
+    let (ended_sender, ended) = mpsc::channel::<()>();
+    let spawned = std::thread::Builder::new().name("mutua-changes".into()).spawn(move || {
+        // Dropped last, once the connection is closed: that is what the `Listener` waits for.
+        let _ended = ended_sender;
+        match postgres_url {
+            Some(url) => listen_postgres(&url, &life),
+            None => poll_sqlite(&manager, &life),
+        }
+    });
+    match spawned {
+        Ok(handle) => Some(Listener { stop, thread: Some(handle), ended: Mutex::new(ended) }),
+        Err(error) => {
+            tracing::error!(%error, "cannot start the change listener: caches stay off");
+            None
+        }
+    }
+}
+
+fn listen_postgres(url: &str, life: &Lifeline) {
+    while life.alive() {
         let listening = PgConnection::establish(url)
             .map_err(|e| e.to_string())
             .and_then(|mut pg| pg.batch_execute(&format!("LISTEN {CHANNEL}")).map(|()| pg).map_err(|e| e.to_string()));
@@ -136,16 +199,15 @@ fn listen_postgres(url: &str, feed: &Weak<ChangeFeed>) {
             Ok(pg) => pg,
             Err(error) => {
                 tracing::warn!(%error, "cannot listen for other processes' changes; retrying");
-                std::thread::sleep(Duration::from_secs(1));
+                life.wait(Duration::from_secs(1));
                 continue;
             }
         };
-        let Some(live) = feed.upgrade() else { return };
+        let Some(live) = life.feed() else { return };
         live.set_live(true);
         drop(live);
-        loop {
-            std::thread::sleep(POLL);
-            let Some(feed) = feed.upgrade() else { return };
+        while life.wait(POLL) {
+            let Some(feed) = life.feed() else { return };
             // A round trip reads what the server sent meanwhile.
             if let Err(error) = pg.batch_execute("SELECT 1") {
                 tracing::warn!(%error, "lost the change listener's connection");
@@ -164,26 +226,25 @@ fn listen_postgres(url: &str, feed: &Weak<ChangeFeed>) {
     }
 }
 
-fn poll_sqlite(manager: &Manager, feed: &Weak<ChangeFeed>) {
-    while feed.strong_count() > 0 {
+fn poll_sqlite(manager: &Manager, life: &Lifeline) {
+    while life.alive() {
         let mut conn = match manager.establish() {
             Ok(conn) => conn,
             Err(error) => {
                 tracing::warn!(%error, "cannot read the event log for other processes' changes; retrying");
-                std::thread::sleep(Duration::from_secs(1));
+                life.wait(Duration::from_secs(1));
                 continue;
             }
         };
         let Ok(mut cursor) = event::last_id(&mut Tx::new(&mut conn)) else {
-            std::thread::sleep(Duration::from_secs(1));
+            life.wait(Duration::from_secs(1));
             continue;
         };
-        let Some(live) = feed.upgrade() else { return };
+        let Some(live) = life.feed() else { return };
         live.set_live(true);
         drop(live);
-        loop {
-            std::thread::sleep(POLL);
-            let Some(feed) = feed.upgrade() else { return };
+        while life.wait(POLL) {
+            let Some(feed) = life.feed() else { return };
             match event::changes_after(&mut Tx::new(&mut conn), cursor) {
                 Ok((changes, last)) => {
                     cursor = last.max(cursor);
@@ -202,6 +263,41 @@ fn poll_sqlite(manager: &Manager, feed: &Weak<ChangeFeed>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{config::DatabaseUrl, db::Db};
+
+    /// Threads of this process named `mutua-changes` (Linux names them in /proc).
+    fn listener_threads() -> usize {
+        let tasks = std::fs::read_dir("/proc/self/task").expect("/proc/self/task");
+        tasks
+            .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+            .filter(|name| name.trim_end() == "mutua-changes")
+            .count()
+    }
+
+    /// Only this test starts listeners in this binary: the count is its own.
+    #[test]
+    fn dropping_the_last_db_ends_the_listener_before_it_returns() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::new(&DatabaseUrl::Sqlite(dir.path().join("changes.db").to_string_lossy().into_owned()), 2);
+        db.migrate(Duration::from_secs(10)).unwrap();
+        let before = listener_threads();
+        db.listen_to_other_processes();
+        db.listen_to_other_processes();
+        let feed = db.change_feed();
+        let started = std::time::Instant::now();
+        while !feed.is_live() {
+            assert!(started.elapsed() < Duration::from_secs(10), "the listener never went live");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(listener_threads(), before + 1, "a second call starts no second thread");
+        let clone = db.clone();
+        drop(db);
+        assert_eq!(listener_threads(), before + 1, "a clone keeps it");
+        // The feed is still held here: only the last `Db` going ends the thread.
+        drop(clone);
+        assert_eq!(listener_threads(), before, "gone, its connection closed, when the drop returns");
+        drop(feed);
+    }
 
     #[test]
     fn payloads_round_trip_and_overflow_to_everything() {

@@ -48,6 +48,9 @@ pub struct Db {
     writer: Option<writer::Writer>,
     /// What committed writes changed, for the caches (see [`changes`]).
     feed: Arc<ChangeFeed>,
+    /// The thread hearing other processes, stopped and waited for when the last clone of
+    /// this `Db` goes (see [`changes::Listener`]).
+    listener: Arc<std::sync::OnceLock<changes::Listener>>,
 }
 
 impl Db {
@@ -68,7 +71,7 @@ impl Db {
             DatabaseUrl::Sqlite(_) => Some(writer::Writer::start(connection::Manager::new(url.clone()), feed.clone())),
             DatabaseUrl::Postgres(_) => None,
         };
-        Self { url: url.clone(), pool, writer, feed }
+        Self { url: url.clone(), pool, writer, feed, listener: Arc::default() }
     }
 
     /// Where this process hears what committed writes changed.
@@ -77,14 +80,21 @@ impl Db {
     }
 
     /// Starts hearing the changes committed by other processes sharing the database (a
-    /// thread that lives as long as this `Db`); until it is connected,
-    /// [`ChangeFeed::is_live`] is false.
+    /// thread that lives as long as this `Db` and its clones: dropping the last waits for it
+    /// to close its connection); until it is connected, [`ChangeFeed::is_live`] is false.
+    /// A second call starts nothing.
     pub fn listen_to_other_processes(&self) {
+        if self.listener.get().is_some() {
+            return;
+        }
         let postgres = match &self.url {
             DatabaseUrl::Postgres(url) => Some(url.clone()),
             DatabaseUrl::Sqlite(_) => None,
         };
-        changes::start(connection::Manager::new(self.url.clone()), postgres, &self.feed);
+        if let Some(listener) = changes::start(connection::Manager::new(self.url.clone()), postgres, &self.feed) {
+            // Lost a race with another call: this one's thread is stopped at once.
+            let _ = self.listener.set(listener);
+        }
     }
 
     pub fn state(&self) -> r2d2::State {
