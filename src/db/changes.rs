@@ -16,11 +16,10 @@
 
 use std::{
     sync::{
-        Arc, Mutex, RwLock, Weak,
+        Arc, RwLock, Weak,
         atomic::{AtomicBool, Ordering},
-        mpsc,
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use diesel::{Connection, PgConnection, RunQueryDsl, connection::SimpleConnection, sql_types::Text};
@@ -125,8 +124,6 @@ pub(super) fn notify_postgres(tx: &mut Tx<'_>, changes: &Changes) -> diesel::Que
 pub(super) struct Listener {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
-    /// Disconnected when the thread has returned (in a mutex only to share the `Db`).
-    ended: Mutex<mpsc::Receiver<()>>,
 }
 
 impl Drop for Listener {
@@ -136,8 +133,11 @@ impl Drop for Listener {
         thread.thread().unpark();
         // Bounded: the thread may be stuck connecting to a server that does not answer; then
         // it is left to end on its own.
-        let ended = self.ended.get_mut().unwrap_or_else(|p| p.into_inner());
-        if ended.recv_timeout(STOP_PATIENCE) == Err(mpsc::RecvTimeoutError::Disconnected) {
+        let deadline = Instant::now() + STOP_PATIENCE;
+        while !thread.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if thread.is_finished() {
             let _ = thread.join();
         }
     }
@@ -172,17 +172,12 @@ impl Lifeline {
 pub(super) fn start(manager: Manager, postgres_url: Option<String>, feed: &Arc<ChangeFeed>) -> Option<Listener> {
     let stop = Arc::new(AtomicBool::new(false));
     let life = Lifeline { stop: stop.clone(), feed: Arc::downgrade(feed) };
-    let (ended_sender, ended) = mpsc::channel::<()>();
-    let spawned = std::thread::Builder::new().name("mutua-changes".into()).spawn(move || {
-        // Dropped last, once the connection is closed: that is what the `Listener` waits for.
-        let _ended = ended_sender;
-        match postgres_url {
-            Some(url) => listen_postgres(&url, &life),
-            None => poll_sqlite(&manager, &life),
-        }
+    let spawned = std::thread::Builder::new().name("mutua-changes".into()).spawn(move || match postgres_url {
+        Some(url) => listen_postgres(&url, &life),
+        None => poll_sqlite(&manager, &life),
     });
     match spawned {
-        Ok(handle) => Some(Listener { stop, thread: Some(handle), ended: Mutex::new(ended) }),
+        Ok(handle) => Some(Listener { stop, thread: Some(handle) }),
         Err(error) => {
             tracing::error!(%error, "cannot start the change listener: caches stay off");
             None
