@@ -69,11 +69,12 @@ fn rand_suffix() -> u32 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
 }
 
-/// The URL with `sslmode=disable` unless it names a mode. The apps of finished tests are
-/// never stopped (their server threads live until the binary exits), so their change
-/// listeners keep polling and reconnecting; over TLS, libcrypto's exit handler once freed its
-/// state under such a connection after every test had passed, and the binary aborted with a
-/// corrupted heap. A loopback connection in a test gains nothing from TLS.
+/// The URL with `sslmode=disable` unless it names a mode. Threads of finished tests' apps may
+/// still hold a connection when the binary exits: the change listener did until the `Db`
+/// waited for it (see `db::changes::Listener`), and a test's database is dropped before its
+/// app, so the listener reconnects meanwhile. Over TLS, libcrypto's exit handler once freed
+/// its state under such a connection after every test had passed, and the binary aborted with
+/// a corrupted heap. A loopback connection in a test gains nothing from TLS.
 fn without_tls(url: &str) -> String {
     if url.contains("sslmode=") {
         url.to_string()
