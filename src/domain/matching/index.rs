@@ -95,22 +95,23 @@ impl Index {
         idf(self.len(), t.postings.len(), t.prior)
     }
 
-    /// The vocabulary terms that translate `term`, with their similarity (a
-    /// term may come twice, from two of its languages).
-    pub(super) fn translations_in_vocabulary<'a>(&'a self, term: &'a str) -> impl Iterator<Item = (u32, f64)> + 'a {
-        translations().of(term).filter_map(|(other, s)| self.term_ids.get(other).map(|&u| (u, s)))
+    /// The vocabulary terms that translate `term`, each once at its best
+    /// similarity (the dictionary may relate a term from two of its languages).
+    pub(super) fn translations_in_vocabulary(&self, term: &str) -> Vec<(u32, f64)> {
+        let mut found: Vec<(u32, f64)> = Vec::new();
+        for (u, s) in translations().of(term).filter_map(|(other, s)| self.term_ids.get(other).map(|&u| (u, s))) {
+            match found.iter_mut().find(|x| x.0 == u) {
+                Some(x) => x.1 = x.1.max(s),
+                None => found.push((u, s)),
+            }
+        }
+        found
     }
 
     /// The vocabulary's translations of a new term `id`, each also given the
     /// new term as its translation.
     fn link_translations(&mut self, term: &str, id: u32) -> Vec<(u32, f64)> {
-        let mut links: Vec<(u32, f64)> = Vec::new();
-        for (u, s) in self.translations_in_vocabulary(term) {
-            match links.iter_mut().find(|x| x.0 == u) {
-                Some(x) => x.1 = x.1.max(s),
-                None => links.push((u, s)),
-            }
-        }
+        let links = self.translations_in_vocabulary(term);
         for &(u, s) in &links {
             self.terms[u as usize].translated.push((id, s));
         }

@@ -331,7 +331,7 @@ impl Index {
         };
         match self.term_ids.get(term) {
             Some(&t) => self.terms[t as usize].translated.iter().for_each(|&(u, s)| add(u, s)),
-            None => self.translations_in_vocabulary(term).for_each(|(u, s)| add(u, s)),
+            None => self.translations_in_vocabulary(term).into_iter().for_each(|(u, s)| add(u, s)),
         }
         if near.len() > MAX_NEIGHBOURS {
             let used = |t: u32| self.terms[t as usize].postings.len();

@@ -116,13 +116,9 @@ fn upsert_replaces_move_and_remove() {
 #[test]
 fn cross_language_acronyms_match() {
     let mut ix = Index::new();
-    ix.upsert(
-        1,
-        1,
-        &NeedText { title: "Logiciel de gestion des archives du CPAS", description: "", locale_hint: "fr" },
-    );
+    ix.upsert(1, 1, &need("Logiciel de gestion des archives du CPAS", ""));
     ix.upsert(2, 2, &need(PARKING.0, PARKING.1));
-    let r = ix.search(&NeedText { title: "Software voor archiefbeheer OCMW", description: "", locale_hint: "nl" }, 5);
+    let r = ix.search(&in_lang("Software voor archiefbeheer OCMW", "", "nl"), 5);
     assert_eq!(r[0].pool_id, 1, "{r:?}");
     assert!(r.iter().all(|p| p.pool_id != 2), "nothing shared with the parking need: {r:?}");
 }
@@ -207,18 +203,10 @@ fn same_need_in_dutch_and_german_is_found() {
     ix.upsert(
         4,
         40,
-        &NeedText {
-            title: "Online-Anmeldung für die Kinderkrippe",
-            description: "Eltern melden ihr Kind online an, mit Warteliste.",
-            locale_hint: "de",
-        },
+        &in_lang("Online-Anmeldung für die Kinderkrippe", "Eltern melden ihr Kind online an, mit Warteliste.", "de"),
     );
     let r = ix.search(
-        &NeedText {
-            title: "Inscription en ligne à la crèche",
-            description: "Les parents inscrivent leur enfant en ligne, avec liste d'attente.",
-            locale_hint: "fr",
-        },
+        &need("Inscription en ligne à la crèche", "Les parents inscrivent leur enfant en ligne, avec liste d'attente."),
         5,
     );
     assert_eq!(r[0].pool_id, 40, "{r:?}");
