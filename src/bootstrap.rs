@@ -34,7 +34,7 @@ pub async fn create_officer(
             return Err(ApiError::Conflict(format!("a user with email {email} exists")));
         }
         let central = organisations::central(tx, &organisation_name, &email)?;
-        Ok(Some(organisations::create_user(tx, central.id, &input)?))
+        Ok(Some(organisations::first_officer(tx, &central, &input)?))
     })
     .await
     .map_err(|e| anyhow::anyhow!("cannot create the officer: {e}"))

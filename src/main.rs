@@ -11,7 +11,8 @@ use mutua::{
     domain::kinds::OutboxStatus,
     mail::worker::Mailer,
     metrics::EmailMetrics,
-    service, telemetry,
+    service::{self, outbox::Keeper},
+    telemetry,
 };
 
 #[derive(Parser)]
@@ -162,8 +163,9 @@ fn mail(config: Config, command: MailCommand) -> anyhow::Result<()> {
     match command {
         MailCommand::List { status } => {
             let status = OutboxStatus::parse(&status).map_err(|e| anyhow::anyhow!("--status {e}"))?;
-            let (rows, total) =
-                runtime.block_on(db.read(System, move |tx, _| service::outbox::list(tx, status, 1_000, 0)))?;
+            let (rows, total) = runtime.block_on(
+                db.read(System, move |tx, _| service::outbox::list(tx, Keeper::CommandLine, status, 1_000, 0)),
+            )?;
             println!("{total} {status} email(s)");
             for r in rows {
                 println!(
@@ -177,7 +179,8 @@ fn mail(config: Config, command: MailCommand) -> anyhow::Result<()> {
             }
         }
         MailCommand::Requeue { id } => {
-            match runtime.block_on(db.write(System, move |tx, _| service::outbox::requeue(tx, id))) {
+            match runtime.block_on(db.write(System, move |tx, _| service::outbox::requeue(tx, Keeper::CommandLine, id)))
+            {
                 Err(mutua::error::ApiError::NotFound) => anyhow::bail!("no dead email with id {id}"),
                 outcome => outcome?,
             }

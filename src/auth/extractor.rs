@@ -1,5 +1,5 @@
-//! Extractors: `AuthUser` for any authenticated user, `Member` and `Officer` for routes
-//! reserved to one role (403 for the other).
+//! Extractors: `AuthUser` for any authenticated user, and the capabilities `Member` and
+//! `Officer` (see [`super::capability`]) for routes reserved to one role (403 for the other).
 
 use std::future::{Ready, ready};
 
@@ -12,9 +12,11 @@ use actix_web::{
     web,
 };
 
+use super::capability::{Capability, Member, Officer};
 use crate::{domain::kinds::Role, error::ApiError, state::AppState};
 
-/// The caller, as its access token names it. Whether the session still holds (the user
+/// The caller, as its access token (or page session) names it; built only by `auth`, and
+/// granting nothing by itself (its role's capability is a [`Capability`]). Whether the session still holds (the user
 /// enabled, the token not older than its last password change) is checked at the start of
 /// the handler's unit of work ([`crate::db::Db::read`], [`crate::db::Db::write`]), in the
 /// same transaction: one trip per request instead of two.
@@ -22,13 +24,15 @@ use crate::{domain::kinds::Role, error::ApiError, state::AppState};
 pub struct AuthUser {
     pub id: i64,
     pub organisation_id: i64,
-    pub role: Role,
-    pub token_version: i32,
+    pub(in crate::auth) role: Role,
+    pub(in crate::auth) token_version: i32,
     /// Where the session check stores what it reads, for reads answered from memory.
-    pub cache: Option<std::sync::Arc<crate::cache::ReadCache>>,
+    pub(in crate::auth) cache: Option<std::sync::Arc<crate::cache::ReadCache>>,
 }
 
 impl AuthUser {
+    /// Whether the caller is an officer: for what a page shows, never as a permission (an
+    /// officer-only action takes an [`Officer`]).
     pub fn is_officer(&self) -> bool {
         self.role == Role::Officer
     }
@@ -99,36 +103,21 @@ impl FromRequest for AuthUser {
     }
 }
 
-macro_rules! role_extractor {
-    ($(#[$meta:meta])* $name:ident, $role:expr, $why:literal) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug)]
-        pub struct $name(pub AuthUser);
-
+/// The API's doors of the capabilities: the role is checked from the token, before the
+/// body is read or validated (403 for the other role, 401 without a token).
+macro_rules! capability_extractor {
+    ($name:ident, $pick:ident) => {
         impl FromRequest for $name {
             type Error = ApiError;
             type Future = Extracted<Self>;
 
             fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-                ready(match authenticated(req) {
-                    Some(user) if user.role == $role => Ok($name(user)),
-                    Some(_) => Err(ApiError::Forbidden($why)),
-                    None => Err(ApiError::Unauthenticated),
-                })
+                let user = authenticated(req).ok_or(ApiError::Unauthenticated);
+                ready(user.and_then(|user| Capability::of(user).$pick().cloned()))
             }
         }
     };
 }
 
-role_extractor!(
-    /// A member of a participating organisation: posts needs and pledges for it.
-    Member,
-    Role::Member,
-    "only members of a participating organisation may do this"
-);
-role_extractor!(
-    /// An officer of the central purchasing office.
-    Officer,
-    Role::Officer,
-    "only officers of the central purchasing office may do this"
-);
+capability_extractor!(Officer, officer);
+capability_extractor!(Member, member);

@@ -1,10 +1,12 @@
 //! Who is calling: password hashing, access tokens, and the extractors that give handlers
 //! the authenticated user, its organisation and its role.
 
+pub mod capability;
 pub mod extractor;
 pub mod jwt;
 pub mod login;
 pub mod password;
 pub mod session;
 
-pub use extractor::{AuthUser, Member, Officer};
+pub use capability::{Capability, Member, Officer, WebUser};
+pub use extractor::AuthUser;

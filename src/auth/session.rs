@@ -1,13 +1,39 @@
 //! Whether a caller's session still holds: its user enabled, its token not older than the
 //! user's last password change or disabling (`token_version`). Checked by
 //! [`crate::db::Db`] at the start of every unit of work run for the caller, in the same
-//! transaction as the work.
+//! transaction as the work. A page's session is checked here too ([`admit_web`]): the one
+//! place that turns a session into a [`WebUser`] and its capability.
 
-use super::AuthUser;
+use chrono::NaiveDateTime;
+
+use super::{AuthUser, WebUser};
 use crate::{
-    db::{Caller, Tx, models::user},
+    db::{
+        self, Caller, Tx,
+        models::{user, web_session},
+    },
     error::{ApiError, ApiResult},
 };
+
+/// The person of the page session whose id hashes to `id_hash`, and when the session
+/// expires; 401 when there is none, it expired, or its user was disabled or changed its
+/// password since (both bump the user's token version).
+pub fn admit_web(tx: &mut Tx, id_hash: &str) -> ApiResult<(WebUser, NaiveDateTime)> {
+    let holder = web_session::holder(tx, id_hash)?.ok_or(ApiError::Unauthenticated)?;
+    let user = holder.user;
+    let holds = !user.disabled && user.token_version == holder.token_version && holder.expires_at > db::now();
+    if !holds {
+        return Err(ApiError::Unauthenticated);
+    }
+    let auth = AuthUser {
+        id: user.id,
+        organisation_id: user.organisation_id,
+        role: user.role,
+        token_version: user.token_version,
+        cache: None,
+    };
+    Ok((WebUser::new(auth, user.name, user.organisation, user.locale), holder.expires_at))
+}
 
 impl Caller for AuthUser {
     /// 401 unless the caller's user exists, is enabled, and carries the current token

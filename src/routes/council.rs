@@ -67,7 +67,7 @@ pub struct RefusePledge {
     ))]
 pub async fn confirm(
     state: web::Data<AppState>,
-    Member(caller): Member,
+    caller: Member,
     path: web::Path<i64>,
     body: web::Json<ConfirmPledge>,
 ) -> ApiResult<HttpResponse> {

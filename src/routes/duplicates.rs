@@ -71,11 +71,12 @@ pub struct DuplicateCandidate {
     ))]
 pub async fn list(
     state: web::Data<AppState>,
-    Officer(caller): Officer,
+    caller: Officer,
     query: web::Query<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let (limit, offset) = query.checked()?;
-    let (pairs, total) = state.db.read(caller, move |tx, _| service::duplicates::list(tx, limit, offset)).await?;
+    let (pairs, total) =
+        state.db.read(caller, move |tx, caller| service::duplicates::list(tx, caller, limit, offset)).await?;
     let items = pairs
         .into_iter()
         .map(|pair| {
@@ -115,7 +116,7 @@ pub struct DismissRequest {
     ))]
 pub async fn dismiss(
     state: web::Data<AppState>,
-    Officer(caller): Officer,
+    caller: Officer,
     body: web::Json<DismissRequest>,
 ) -> ApiResult<HttpResponse> {
     let DismissRequest { pool_ids, reason } = body.into_inner();

@@ -60,7 +60,7 @@ pub struct OpenMaintenance {
     ))]
 pub async fn open(
     state: web::Data<AppState>,
-    Officer(caller): Officer,
+    caller: Officer,
     path: web::Path<i64>,
     body: web::Json<OpenMaintenance>,
 ) -> ApiResult<HttpResponse> {
@@ -69,7 +69,7 @@ pub async fn open(
     let view = state
         .db
         .write(caller, move |tx, caller| {
-            let pool = service::maintenance::open(tx, caller.id, id, input)?;
+            let pool = service::maintenance::open(tx, caller, id, input)?;
             pool_view::with_participants(tx, pool)
         })
         .await?;

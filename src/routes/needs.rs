@@ -9,13 +9,9 @@ use super::{
 use crate::{
     auth::{AuthUser, Member},
     db::models::need::{Need, NeedFilter},
-    domain::{cpv::CpvCode, kinds::NeedStatus, money::Cents, pool_state::PoolState, text},
+    domain::{kinds::NeedStatus, money::Cents, need::NeedInput, pool_state::PoolState},
     error::{ApiError, ApiResult, Validator},
-    service::{
-        self,
-        needs::{NeedInput, Posted},
-        pool_view,
-    },
+    service::{self, needs::Posted, pool_view},
     state::AppState,
 };
 
@@ -37,18 +33,9 @@ pub struct CreateNeed {
     pub estimated_cost_cents: Option<i64>,
 }
 
-/// The parsed need, or 422 naming every invalid field.
+/// The parsed need ([`NeedInput::parse`]), or 422 naming every invalid field.
 pub fn parse_need(title: &str, description: &str, cpv: Option<&str>, cost: Option<i64>) -> ApiResult<NeedInput> {
-    let mut v = Validator::default();
-    let title = v.check("title", text::title(title));
-    let description = v.check("description", text::description(description));
-    let cpv_code = cpv.and_then(|c| v.check("cpv_code", CpvCode::parse(c)));
-    let estimated_cost_cents = cost.and_then(|cost| v.check("estimated_cost_cents", Cents::positive(cost)));
-    v.finish()?;
-    let (Some(title), Some(description)) = (title, description) else {
-        return Err(ApiError::Internal(anyhow::anyhow!("validated field missing")));
-    };
-    Ok(NeedInput { title, description, cpv_code: cpv_code.map(|c| c.as_str().to_owned()), estimated_cost_cents })
+    NeedInput::parse(title, description, cpv, cost.map(Cents::positive)).map_err(ApiError::Validation)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -133,7 +120,7 @@ pub struct PostNeedResponse {
     ))]
 pub async fn create(
     state: web::Data<AppState>,
-    Member(caller): Member,
+    caller: Member,
     body: web::Json<CreateNeed>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
@@ -231,11 +218,7 @@ pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i
         (status = 409, description = "already withdrawn", body = crate::error::Problem, content_type = "application/problem+json"),
         KeyReused, super::common::Unauthenticated, super::common::RateLimited,
     ))]
-pub async fn withdraw(
-    state: web::Data<AppState>,
-    Member(caller): Member,
-    path: web::Path<i64>,
-) -> ApiResult<HttpResponse> {
+pub async fn withdraw(state: web::Data<AppState>, caller: Member, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let app = state.clone();
     let need = state.db.write(caller, move |tx, caller| service::needs::withdraw(tx, &app.matcher, caller, id)).await?;
@@ -277,7 +260,7 @@ pub struct MoveResponse {
     ))]
 pub async fn move_need(
     state: web::Data<AppState>,
-    Member(caller): Member,
+    caller: Member,
     path: web::Path<i64>,
     body: web::Json<MoveNeed>,
 ) -> ApiResult<HttpResponse> {

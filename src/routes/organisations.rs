@@ -129,7 +129,7 @@ impl From<User> for UserResponse {
     ))]
 pub async fn create(
     state: web::Data<AppState>,
-    Officer(caller): Officer,
+    caller: Officer,
     body: web::Json<CreateOrganisation>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
@@ -158,7 +158,7 @@ pub async fn create(
         population: body.population,
         contact_email,
     };
-    let created = state.db.write(caller, move |tx, _| service::organisations::create(tx, &input)).await?;
+    let created = state.db.write(caller, move |tx, caller| service::organisations::create(tx, caller, &input)).await?;
     tracing::info!(organisation_id = created.id, "organisation created");
     Ok(HttpResponse::Created().json(OrganisationResponse::from(created)))
 }
@@ -208,7 +208,7 @@ pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i
     ))]
 pub async fn create_user(
     state: web::Data<AppState>,
-    Officer(caller): Officer,
+    caller: Officer,
     path: web::Path<i64>,
     body: web::Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
@@ -227,8 +227,10 @@ pub async fn create_user(
     let password = body.password;
     let password_hash = password::off_executor(move || password::hash(&password)).await??;
     let input = UserInput { email, name, role: body.role, password_hash };
-    let created =
-        state.db.write(caller, move |tx, _| service::organisations::create_user(tx, organisation_id, &input)).await?;
+    let created = state
+        .db
+        .write(caller, move |tx, caller| service::organisations::create_user(tx, caller, organisation_id, &input))
+        .await?;
     tracing::info!(user_id = created.id, organisation_id, "user created");
     Ok(HttpResponse::Created().json(UserResponse::from(created)))
 }

@@ -77,7 +77,7 @@ pub struct OutboxQuery {
     ))]
 pub async fn list(
     state: web::Data<AppState>,
-    Officer(caller): Officer,
+    caller: Officer,
     query: web::Query<OutboxQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
@@ -89,7 +89,10 @@ pub async fn list(
     };
     v.finish()?;
     let status = status.unwrap_or(OutboxStatus::Dead);
-    let (items, total) = state.db.read(caller, move |tx, _| service::outbox::list(tx, status, limit, offset)).await?;
+    let (items, total) = state
+        .db
+        .read(caller, move |tx, caller| service::outbox::list(tx, caller.into(), status, limit, offset))
+        .await?;
     Ok(HttpResponse::Ok().json(Page { items: items.into_iter().map(OutboxEmail::from).collect(), total }))
 }
 
@@ -102,13 +105,9 @@ pub async fn list(
         (status = 404, description = "no dead email with this id", body = crate::error::Problem, content_type = "application/problem+json"),
         Unauthenticated, super::common::RateLimited,
     ))]
-pub async fn requeue(
-    state: web::Data<AppState>,
-    Officer(caller): Officer,
-    path: web::Path<i64>,
-) -> ApiResult<HttpResponse> {
+pub async fn requeue(state: web::Data<AppState>, caller: Officer, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    state.db.write(caller, move |tx, _| service::outbox::requeue(tx, id)).await?;
+    state.db.write(caller, move |tx, caller| service::outbox::requeue(tx, caller.into(), id)).await?;
     tracing::info!(outbox_id = id, "dead email requeued");
     Ok(HttpResponse::Ok().json(serde_json::json!({"id": id, "status": "pending"})))
 }

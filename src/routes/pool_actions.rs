@@ -12,9 +12,9 @@ use super::{
     pools::PoolResponse,
 };
 use crate::{
-    auth::{AuthUser, Member, Officer},
-    db::{WriteTx, models::pool::Pool},
-    domain::{money::Cents, text},
+    auth::{Member, Officer},
+    db::{Caller, WriteTx, models::pool::Pool},
+    domain::{delivery, money::Cents, text},
     error::{ApiError, ApiResult, Validator},
     service::{self, pool_view, pools::Step},
     state::AppState,
@@ -30,10 +30,10 @@ pub struct PledgeRequest {
 
 /// Runs a pool change for `caller` in one unit of work and answers with the pool as it is
 /// after.
-pub(super) async fn respond(
+pub(super) async fn respond<C: Caller>(
     state: &AppState,
-    caller: AuthUser,
-    change: impl FnOnce(&mut WriteTx, &AuthUser) -> ApiResult<Pool> + Send + 'static,
+    caller: C,
+    change: impl FnOnce(&mut WriteTx, &C) -> ApiResult<Pool> + Send + 'static,
 ) -> ApiResult<HttpResponse> {
     let view = state
         .db
@@ -58,7 +58,7 @@ pub(super) async fn respond(
     ))]
 pub async fn put_pledge(
     state: web::Data<AppState>,
-    Member(caller): Member,
+    caller: Member,
     path: web::Path<i64>,
     body: web::Json<PledgeRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -88,7 +88,7 @@ pub async fn put_pledge(
     ))]
 pub async fn delete_pledge(
     state: web::Data<AppState>,
-    Member(caller): Member,
+    caller: Member,
     path: web::Path<i64>,
     req: HttpRequest,
     body: Result<web::Json<super::council::RefusePledge>, actix_web::Error>,
@@ -139,30 +139,6 @@ pub struct MergeRequest {
     pub into_pool_id: i64,
 }
 
-/// Licences a delivered development may carry: the intercommunale publishes what it funds
-/// as free software under the GPL, or a licence compatible with it.
-pub const LICENCES: &[&str] = &[
-    "GPL-2.0-only",
-    "GPL-2.0-or-later",
-    "GPL-3.0-only",
-    "GPL-3.0-or-later",
-    "AGPL-3.0-only",
-    "AGPL-3.0-or-later",
-    "LGPL-2.1-or-later",
-    "LGPL-3.0-or-later",
-    "EUPL-1.2",
-];
-
-/// A repository address as the delivery records it (the pages check it with this too).
-pub fn repository_url(raw: &str) -> Result<String, String> {
-    let url = text::clean(raw, 10, 500, false)?;
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).ok_or("must be an http(s) URL")?;
-    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
-        return Err("must be an http(s) URL".into());
-    }
-    Ok(url)
-}
-
 /// Approves a funded pool. No body.
 ///
 /// Refused (409) while anything blocks it, and the problem names everything that does, in
@@ -186,13 +162,9 @@ pub fn repository_url(raw: &str) -> Result<String, String> {
                 "organisations": [3, 5], "duplicates": []})),
         KeyReused, Unauthenticated, RateLimited,
     ))]
-pub async fn approve(
-    state: web::Data<AppState>,
-    Officer(caller): Officer,
-    path: web::Path<i64>,
-) -> ApiResult<HttpResponse> {
+pub async fn approve(state: web::Data<AppState>, caller: Officer, path: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    respond(&state, caller, move |tx, caller| service::pools::step(tx, caller.id, id, Step::Approve)).await
+    respond(&state, caller, move |tx, caller| service::pools::step(tx, caller, id, Step::Approve)).await
 }
 
 macro_rules! officer_step {
@@ -211,14 +183,14 @@ macro_rules! officer_step {
             ))]
         pub async fn $name(
             state: web::Data<AppState>,
-            Officer(caller): Officer,
+            caller: Officer,
             path: web::Path<i64>,
             body: web::Json<$body>,
         ) -> ApiResult<HttpResponse> {
             let id = path.into_inner();
             let $b = body.into_inner();
             let step: Step = $step?;
-            respond(&state, caller, move |tx, caller| service::pools::step(tx, caller.id, id, step)).await
+            respond(&state, caller, move |tx, caller| service::pools::step(tx, caller, id, step)).await
         }
     };
 }
@@ -261,12 +233,10 @@ officer_step!(
     "the pool is not awarded",
     |b| {
         let mut v = Validator::default();
-        let url = v.check("repository_url", repository_url(&b.repository_url));
-        let licence = b.licence.trim().to_owned();
-        if !LICENCES.contains(&licence.as_str()) {
-            v.push("licence", format!("must be one of: {}", LICENCES.join(", ")));
-        }
-        v.finish().map(|()| Step::Deliver { repository_url: url.unwrap_or_default(), licence })
+        let url = v.check("repository_url", delivery::repository_url(&b.repository_url));
+        let licence = v.check("licence", delivery::licence(&b.licence));
+        v.finish()
+            .map(|()| Step::Deliver { repository_url: url.unwrap_or_default(), licence: licence.unwrap_or_default() })
     }
 );
 
@@ -287,11 +257,11 @@ officer_step!(
     ))]
 pub async fn merge(
     state: web::Data<AppState>,
-    Officer(caller): Officer,
+    caller: Officer,
     path: web::Path<i64>,
     body: web::Json<MergeRequest>,
 ) -> ApiResult<HttpResponse> {
     let (from, into) = (path.into_inner(), body.into_pool_id);
     let app = state.clone();
-    respond(&state, caller, move |tx, caller| service::pools::merge(tx, &app.matcher, caller.id, from, into)).await
+    respond(&state, caller, move |tx, caller| service::pools::merge(tx, &app.matcher, caller, from, into)).await
 }

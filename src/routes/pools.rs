@@ -352,7 +352,7 @@ pub struct PatchPool {
     ))]
 pub async fn patch(
     state: web::Data<AppState>,
-    Officer(caller): Officer,
+    caller: Officer,
     path: web::Path<i64>,
     body: web::Json<PatchPool>,
 ) -> ApiResult<HttpResponse> {
@@ -378,7 +378,7 @@ pub async fn patch(
     let view = state
         .db
         .write(caller, move |tx, caller| {
-            let pool = service::pools::edit(tx, caller.id, id, edit)?;
+            let pool = service::pools::edit(tx, caller, id, edit)?;
             pool_view::with_participants(tx, pool)
         })
         .await?;
@@ -411,12 +411,13 @@ pub async fn similar(
     caller: AuthUser,
     query: web::Query<SimilarQuery>,
 ) -> ApiResult<HttpResponse> {
-    state.similar_budget.check(caller.id)?;
     let query = query.into_inner();
     let input = parse_need(&query.title, query.description.as_deref().unwrap_or(""), query.cpv_code.as_deref(), None)?;
     let app = state.clone();
-    let found =
-        state.db.read(caller, move |tx, caller| service::needs::similar(tx, &app.matcher, caller, &input)).await?;
+    let found = state
+        .db
+        .read(caller, move |tx, caller| service::needs::similar(tx, &app.matcher, &app.similar_budget, caller, &input))
+        .await?;
     Ok(HttpResponse::Ok().json(found.into_iter().map(SimilarPoolResponse::from).collect::<Vec<_>>()))
 }
 

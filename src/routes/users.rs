@@ -38,7 +38,7 @@ pub struct PatchUser {
     ))]
 pub async fn patch(
     state: web::Data<AppState>,
-    Officer(caller): Officer,
+    caller: Officer,
     path: web::Path<i64>,
     body: web::Json<PatchUser>,
 ) -> ApiResult<HttpResponse> {

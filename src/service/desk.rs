@@ -9,7 +9,7 @@ use super::{
     pool_view::{self, PoolView},
 };
 use crate::{
-    auth::AuthUser,
+    auth::{Member, Officer},
     db::{
         Tx,
         models::{
@@ -34,7 +34,7 @@ pub struct MemberDesk {
     pub pools: Vec<PoolView>,
 }
 
-pub fn member(tx: &mut Tx, actor: &AuthUser) -> ApiResult<MemberDesk> {
+pub fn member(tx: &mut Tx, actor: &Member) -> ApiResult<MemberDesk> {
     let filter = NeedFilter { organisation_id: Some(actor.organisation_id), ..Default::default() };
     let (needs, needs_total) = need::list(tx, &filter, SHOWN, 0)?;
     let pool_ids: Vec<i64> = needs.iter().map(|n| n.pool_id).collect();
@@ -73,7 +73,7 @@ pub struct OfficerDesk {
     pub counts: Vec<(PoolState, i64)>,
 }
 
-pub fn officer(tx: &mut Tx) -> ApiResult<OfficerDesk> {
+pub fn officer(tx: &mut Tx, officer: &Officer) -> ApiResult<OfficerDesk> {
     let funded = PoolFilter { state: Some(PoolState::Funded), ..Default::default() };
     let (funded, funded_total) = pool_view::list(tx, &funded, SHOWN, 0)?;
     let funded = funded
@@ -83,7 +83,7 @@ pub fn officer(tx: &mut Tx) -> ApiResult<OfficerDesk> {
             Ok((view, unreviewed))
         })
         .collect::<ApiResult<Vec<_>>>()?;
-    let (duplicates, duplicates_total) = duplicates::list(tx, DUPLICATES_SHOWN, 0)?;
+    let (duplicates, duplicates_total) = duplicates::list(tx, officer, DUPLICATES_SHOWN, 0)?;
     let (dead_emails, dead_total) = outbox::list(tx, OutboxStatus::Dead, SHOWN, 0)?;
     let counts = pool::counts(tx)?;
     Ok(OfficerDesk { funded, funded_total, duplicates, duplicates_total, dead_emails, dead_total, counts })

@@ -19,7 +19,7 @@ use super::{
     pool_view,
 };
 use crate::{
-    auth::AuthUser,
+    auth::Officer,
     db::{
         self, Tx, WriteTx,
         models::{
@@ -94,7 +94,7 @@ pub struct Pair {
 
 /// The candidate pairs an officer has to review, best score first: a page, and how many
 /// there are.
-pub fn list(tx: &mut Tx, limit: i64, offset: i64) -> ApiResult<(Vec<Pair>, i64)> {
+pub fn list(tx: &mut Tx, _: &Officer, limit: i64, offset: i64) -> ApiResult<(Vec<Pair>, i64)> {
     let candidates = reviewable(tx, None)?;
     let total = i64::try_from(candidates.len()).unwrap_or(i64::MAX);
     let skip = usize::try_from(offset).unwrap_or(usize::MAX);
@@ -148,7 +148,7 @@ fn summary(tx: &mut Tx, pool_id: i64) -> ApiResult<PoolSummary> {
 /// Records that an officer judged two pools different: the pair is never proposed again,
 /// and an event `pool.duplicate_dismissed` goes on both pools. Dismissing a pair again
 /// changes nothing. 404 for an unknown pool; 422 for a pool with itself.
-pub fn dismiss(tx: &mut WriteTx, actor: &AuthUser, a: i64, b: i64, reason: Option<String>) -> ApiResult<()> {
+pub fn dismiss(tx: &mut WriteTx, actor: &Officer, a: i64, b: i64, reason: Option<String>) -> ApiResult<()> {
     if a == b {
         return Err(ApiError::invalid("pool_ids", "two different pools"));
     }

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use crate::{
+    auth::Officer,
     db::{
         self, WriteTx,
         models::{
@@ -46,7 +47,8 @@ pub struct MaintenanceInput {
 /// organisation that uses it, in the same transaction. The delivered pool's row is locked,
 /// so two periods asked at once are checked one after the other: overlapping periods of
 /// living maintenance pools are a 409, periods that follow one another are fine.
-pub fn open(tx: &mut WriteTx, actor: i64, delivered_id: i64, input: MaintenanceInput) -> ApiResult<Pool> {
+pub fn open(tx: &mut WriteTx, officer: &Officer, delivered_id: i64, input: MaintenanceInput) -> ApiResult<Pool> {
+    let actor = officer.id;
     let delivered = pool::lock(tx, delivered_id)?;
     if delivered.state != PoolState::Delivered {
         return Err(ApiError::wrong_state(delivered.state.as_str(), "only delivered software is maintained"));

@@ -8,7 +8,7 @@ use super::{
     matcher::{IndexChange, Matcher, Ranking, SimilarPool},
 };
 use crate::{
-    auth::AuthUser,
+    auth::{AuthUser, Member},
     db::{
         self, Tx, WriteTx,
         models::{
@@ -21,20 +21,12 @@ use crate::{
     domain::{
         kinds::{Locale, NeedStatus, PoolKind},
         matching::NeedText,
-        money::Cents,
+        need::NeedInput,
         pool_state::PoolState,
     },
     error::{ApiError, ApiResult},
+    ratelimit::UserBudget,
 };
-
-/// A need as posted, parsed.
-#[derive(Clone, Debug)]
-pub struct NeedInput {
-    pub title: String,
-    pub description: String,
-    pub cpv_code: Option<String>,
-    pub estimated_cost_cents: Option<Cents>,
-}
 
 /// What posting a need did.
 #[derive(Clone, Debug)]
@@ -50,7 +42,7 @@ pub struct Posted {
 /// post holds the writer, which repeats it only if the index changed in between. Without
 /// `rank` (other posts are in progress, see [`crate::service::matcher::Posting::alone`]),
 /// only the text is analysed: the writer would search again anyway.
-pub fn prepare(tx: &mut Tx, matcher: &Matcher, actor: &AuthUser, input: &NeedInput, rank: bool) -> ApiResult<Ranking> {
+pub fn prepare(tx: &mut Tx, matcher: &Matcher, actor: &Member, input: &NeedInput, rank: bool) -> ApiResult<Ranking> {
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
     let text = text_of(input, locale);
     if rank { matcher.rank(tx, &text) } else { Ok(matcher.analysed(&text)) }
@@ -66,7 +58,7 @@ fn text_of(input: &NeedInput, locale: Locale) -> NeedText<'_> {
 pub fn post(
     tx: &mut WriteTx,
     matcher: &Matcher,
-    actor: &AuthUser,
+    actor: &Member,
     input: NeedInput,
     max_per_day: u32,
     prepared: Option<Ranking>,
@@ -213,7 +205,7 @@ pub fn list(
 
 /// Withdraws a need of the caller's organisation. Its pledge, if any, stays until withdrawn
 /// on its own: money and needs are separate decisions.
-pub fn withdraw(tx: &mut WriteTx, matcher: &Matcher, actor: &AuthUser, need_id: i64) -> ApiResult<Need> {
+pub fn withdraw(tx: &mut WriteTx, matcher: &Matcher, actor: &Member, need_id: i64) -> ApiResult<Need> {
     tx.lock_matching()?;
     matcher.catch_up(tx)?;
     let need = visible(tx, actor, need_id)?;
@@ -240,7 +232,7 @@ pub fn withdraw(tx: &mut WriteTx, matcher: &Matcher, actor: &AuthUser, need_id: 
 pub fn move_to(
     tx: &mut WriteTx,
     matcher: &Matcher,
-    actor: &AuthUser,
+    actor: &Member,
     need_id: i64,
     to: Option<i64>,
     max_per_day: u32,
@@ -304,8 +296,17 @@ pub fn move_to(
     Ok((moved, target))
 }
 
-/// Pools close to a need not yet posted, for the caller to look at before posting.
-pub fn similar(tx: &mut Tx, matcher: &Matcher, actor: &AuthUser, input: &NeedInput) -> ApiResult<Vec<SimilarPool>> {
+/// Pools close to a need not yet posted, for the caller to look at before posting. Each
+/// search spends one of the caller's `budget` (`MUTUA_SIMILAR_PER_MINUTE`; 429 when it is
+/// spent), whichever door asks: the API, the pages' search, the need form's preview.
+pub fn similar(
+    tx: &mut Tx,
+    matcher: &Matcher,
+    budget: &UserBudget,
+    actor: &AuthUser,
+    input: &NeedInput,
+) -> ApiResult<Vec<SimilarPool>> {
+    budget.check(actor.id)?;
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
     matcher.similar(tx, &text_of(input, locale))
 }

@@ -1,7 +1,7 @@
 //! Organisations and their users, as officers manage them and members see them.
 
 use crate::{
-    auth::AuthUser,
+    auth::{AuthUser, Officer},
     db::{
         self, Tx, WriteTx,
         models::{
@@ -27,8 +27,12 @@ pub struct OrganisationInput {
     pub contact_email: Option<Email>,
 }
 
-/// Creates an organisation; 409 when one of the same name (ignoring case) exists.
-pub fn create(tx: &mut WriteTx, input: &OrganisationInput) -> ApiResult<Organisation> {
+/// Creates an organisation (officers); 409 when one of the same name (ignoring case) exists.
+pub fn create(tx: &mut WriteTx, _: &Officer, input: &OrganisationInput) -> ApiResult<Organisation> {
+    insert(tx, input)
+}
+
+fn insert(tx: &mut WriteTx, input: &OrganisationInput) -> ApiResult<Organisation> {
     if organisation::name_taken(tx, &input.name)? {
         return Err(ApiError::Conflict(format!("an organisation named {:?} exists", input.name)));
     }
@@ -82,9 +86,19 @@ pub struct UserInput {
     pub password_hash: String,
 }
 
-/// Creates a user. Officers belong to the central purchasing organisation, members to any
-/// other; an email is taken once.
-pub fn create_user(tx: &mut WriteTx, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
+/// Creates a user (officers). Officers belong to the central purchasing organisation,
+/// members to any other; an email is taken once.
+pub fn create_user(tx: &mut WriteTx, _: &Officer, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
+    insert_user(tx, organisation_id, input)
+}
+
+/// The first officer, made by the bootstrap (no officer exists to create it) in the central
+/// purchasing organisation.
+pub fn first_officer(tx: &mut WriteTx, central: &Organisation, input: &UserInput) -> ApiResult<User> {
+    insert_user(tx, central.id, input)
+}
+
+fn insert_user(tx: &mut WriteTx, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
     let org = organisation::find(tx, organisation_id)?;
     let is_central = org.kind == OrganisationKind::CentralPurchasing;
     if (input.role == Role::Officer) != is_central {
@@ -114,7 +128,7 @@ pub fn central(tx: &mut WriteTx, name: &str, contact_email: &Email) -> ApiResult
     if let Some(org) = organisation::find_by_kind(tx, OrganisationKind::CentralPurchasing)? {
         return Ok(org);
     }
-    create(
+    insert(
         tx,
         &OrganisationInput {
             name: name.to_owned(),

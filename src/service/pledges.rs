@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::lifecycle;
 use crate::{
-    auth::AuthUser,
+    auth::Member,
     db::{
         self, WriteTx,
         models::{
@@ -47,7 +47,7 @@ fn resum(tx: &mut WriteTx, pool_id: i64) -> ApiResult<Pool> {
 ///
 /// A new amount is provisional, even if the old one was confirmed: the council decided on
 /// the old one. The same amount again changes nothing.
-pub fn set(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64, amount: Cents) -> ApiResult<Pool> {
+pub fn set(tx: &mut WriteTx, actor: &Member, pool_id: i64, amount: Cents) -> ApiResult<Pool> {
     let pool = lock_open(tx, pool_id)?;
     let previous = pledge::find(tx, pool_id, actor.organisation_id)?;
     if previous.as_ref().is_some_and(|p| p.amount_cents == amount) {
@@ -71,7 +71,7 @@ pub fn set(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64, amount: Cents) -> A
 }
 
 /// Withdraws the caller's organisation's pledge (only while the pool is open).
-pub fn withdraw(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64) -> ApiResult<Pool> {
+pub fn withdraw(tx: &mut WriteTx, actor: &Member, pool_id: i64) -> ApiResult<Pool> {
     lock_open(tx, pool_id)?;
     let Some(existing) = pledge::find(tx, pool_id, actor.organisation_id)? else {
         return Err(ApiError::NotFound);
@@ -90,7 +90,7 @@ pub fn withdraw(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64) -> ApiResult<P
 
 /// Locks a pool for a council decision on the caller's organisation's pledge: 404 without
 /// such a pledge, 409 naming the state unless the pool is open or funded.
-fn lock_for_decision(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64) -> ApiResult<(Pool, Pledge)> {
+fn lock_for_decision(tx: &mut WriteTx, actor: &Member, pool_id: i64) -> ApiResult<(Pool, Pledge)> {
     let pool = pool::lock(tx, pool_id)?;
     let Some(pledge) = pledge::find(tx, pool_id, actor.organisation_id)? else {
         return Err(ApiError::NotFound);
@@ -107,7 +107,7 @@ fn lock_for_decision(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64) -> ApiRes
 /// Records the council decision that confirms the caller's organisation's pledge. Recording
 /// another decision for a confirmed pledge replaces it (a corrected reference): the event
 /// keeps both.
-pub fn confirm(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64, decision: Confirmation) -> ApiResult<Pool> {
+pub fn confirm(tx: &mut WriteTx, actor: &Member, pool_id: i64, decision: Confirmation) -> ApiResult<Pool> {
     let (pool, existing) = lock_for_decision(tx, actor, pool_id)?;
     pledge::confirm(tx, existing.id, &decision, db::now())?;
     event::record(
@@ -130,7 +130,7 @@ pub fn confirm(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64, decision: Confi
 /// Records that the council refused the caller's organisation's provisional pledge, which
 /// is withdrawn, even from a funded pool. A funded pool left below its threshold returns to
 /// open (`pool.reopened`). A confirmed pledge cannot be refused: 409.
-pub fn refuse(tx: &mut WriteTx, actor: &AuthUser, pool_id: i64, refusal: Refusal) -> ApiResult<Pool> {
+pub fn refuse(tx: &mut WriteTx, actor: &Member, pool_id: i64, refusal: Refusal) -> ApiResult<Pool> {
     let (_, existing) = lock_for_decision(tx, actor, pool_id)?;
     if existing.status == PledgeStatus::Confirmed {
         return Err(ApiError::Conflict(format!(

@@ -9,6 +9,7 @@ use super::{
     pool_view::{self, Participant, PoolView},
 };
 use crate::{
+    auth::Officer,
     db::{
         self, Tx, WriteTx,
         models::{
@@ -38,7 +39,8 @@ pub struct PoolEdit {
 
 /// Applies an edit. Money and the deadline change only while the pool is open (what was
 /// funded is what is decided on); a lower threshold may fund it at once.
-pub fn edit(tx: &mut WriteTx, actor: i64, pool_id: i64, edit: PoolEdit) -> ApiResult<Pool> {
+pub fn edit(tx: &mut WriteTx, officer: &Officer, pool_id: i64, edit: PoolEdit) -> ApiResult<Pool> {
+    let actor = officer.id;
     let current = pool::lock(tx, pool_id)?;
     let state = current.state;
     let touches_money = edit.target_cents.is_some() || edit.threshold_cents.is_some() || edit.deadline.is_some();
@@ -131,7 +133,8 @@ pub fn awaiting_council(view: &PoolView) -> impl Iterator<Item = &Participant> {
 
 /// Moves a pool one step along its lifecycle; 409 naming the state when not allowed, and
 /// naming what blocks an approval of a funded pool.
-pub fn step(tx: &mut WriteTx, actor: i64, pool_id: i64, step: Step) -> ApiResult<Pool> {
+pub fn step(tx: &mut WriteTx, officer: &Officer, pool_id: i64, step: Step) -> ApiResult<Pool> {
+    let actor = officer.id;
     let current = pool::lock(tx, pool_id)?;
     if matches!(step, Step::Approve) && current.state == PoolState::Funded {
         let blockers = approval_blockers(tx, &current)?;
@@ -179,7 +182,8 @@ pub fn step(tx: &mut WriteTx, actor: i64, pool_id: i64, step: Step) -> ApiResult
 
 /// Merges pool `from` into pool `into`: its needs and pledges move; an organisation that
 /// pledged to both keeps the larger pledge; `from` ends `merged`; `into` may be funded.
-pub fn merge(tx: &mut WriteTx, matcher: &Matcher, actor: i64, from: i64, into: i64) -> ApiResult<Pool> {
+pub fn merge(tx: &mut WriteTx, matcher: &Matcher, officer: &Officer, from: i64, into: i64) -> ApiResult<Pool> {
+    let actor = officer.id;
     if from == into {
         return Err(ApiError::invalid("into_pool_id", "a pool cannot be merged into itself"));
     }

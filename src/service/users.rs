@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::{
-    auth::AuthUser,
+    auth::{AuthUser, Officer},
     db::{
         Tx, WriteTx,
         models::{
@@ -27,7 +27,7 @@ pub fn me(tx: &mut Tx, actor: &AuthUser) -> ApiResult<User> {
 }
 
 /// Disables or re-enables a user; an officer cannot disable itself.
-pub fn set_disabled(tx: &mut WriteTx, actor: &AuthUser, user_id: i64, disabled: bool) -> ApiResult<User> {
+pub fn set_disabled(tx: &mut WriteTx, actor: &Officer, user_id: i64, disabled: bool) -> ApiResult<User> {
     if user_id == actor.id && disabled {
         return Err(ApiError::invalid("disabled", "an officer cannot disable itself"));
     }

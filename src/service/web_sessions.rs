@@ -1,55 +1,21 @@
 //! Sessions of people using the web pages: opened at sign-in, checked at the start of each
-//! of their units of work (like a bearer token's, in the same transaction), closed at
-//! sign-out. A session ends when it expires, when its user is disabled or changes its
-//! password (both bump the user's token version), and at sign-out. The check reads the
+//! of their units of work (like a bearer token's, in the same transaction, by
+//! [`crate::auth::session::admit_web`]), closed at sign-out. A session ends when it
+//! expires, when its user is disabled or changes its password (both bump the user's token
+//! version), and at sign-out. The check reads the
 //! database; the pages' cache of sessions (`web::cache`) forgets a user's sessions when
 //! any of the three touches the user, on every process.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::Duration;
 use serde_json::json;
 
 use crate::{
-    auth::AuthUser,
     db::{
-        self, Tx, WriteTx,
+        self, WriteTx,
         models::{event, user::User, web_session},
     },
-    domain::kinds::Locale,
-    error::{ApiError, ApiResult},
+    error::ApiResult,
 };
-
-/// A person signed in to the pages: who, for which organisation, in which language.
-#[derive(Clone, Debug)]
-pub struct WebUser {
-    pub auth: AuthUser,
-    pub name: String,
-    pub organisation: String,
-    pub locale: Locale,
-}
-
-/// The user of the session whose id hashes to `id_hash`, and when the session expires; 401
-/// when there is none, it expired, or its user was disabled or changed its password since.
-pub fn admit(tx: &mut Tx, id_hash: &str) -> ApiResult<(WebUser, NaiveDateTime)> {
-    let holder = web_session::holder(tx, id_hash)?.ok_or(ApiError::Unauthenticated)?;
-    let user = holder.user;
-    let holds = !user.disabled && user.token_version == holder.token_version && holder.expires_at > db::now();
-    if !holds {
-        return Err(ApiError::Unauthenticated);
-    }
-    let user = WebUser {
-        auth: AuthUser {
-            id: user.id,
-            organisation_id: user.organisation_id,
-            role: user.role,
-            token_version: user.token_version,
-            cache: None,
-        },
-        name: user.name,
-        organisation: user.organisation,
-        locale: user.locale,
-    };
-    Ok((user, holder.expires_at))
-}
 
 /// Opens a session for `user`, valid for `lifetime`.
 pub fn open(tx: &mut WriteTx, user: &User, id_hash: &str, lifetime: Duration) -> ApiResult<()> {

@@ -23,9 +23,10 @@ use chrono::NaiveDateTime;
 
 use super::{i18n::Lang, render::Rendered};
 use crate::{
+    auth::WebUser,
     cache::{Freshness, insert_bounded, write},
     db::{ChangeFeed, Changes},
-    service::{pool_view::PoolPage, web_sessions::WebUser},
+    service::pool_view::PoolPage,
 };
 
 /// The most sessions kept; beyond, they are all forgotten and read again.

@@ -101,19 +101,35 @@ impl FormErrors {
     /// the field (`fields` maps the API's names to the form's), anything else at the top,
     /// tied to `first_field`.
     pub fn refused(lang: Lang, form: &str, first_field: &str, fields: &[(&str, &str)], error: &ApiError) -> Self {
-        let mut errors = Self::new(form);
         match error {
-            ApiError::Validation(problems) => {
-                for FieldError { field, message } in problems {
-                    let name = fields.iter().find(|(api, _)| api == field).map_or(field.as_str(), |(_, f)| f);
-                    let key = format!("field.{name}.invalid");
-                    let words = if i18n::has(&key) { i18n::text(lang, &key) } else { message.clone() };
-                    errors.add(name, words);
-                }
+            ApiError::Validation(problems) => Self::fields(lang, form, fields, problems),
+            other => {
+                let mut errors = Self::new(form);
+                errors.add(first_field, super::page::error_message(other, lang).1);
+                errors
             }
-            other => errors.add(first_field, super::page::error_message(other, lang).1),
+        }
+    }
+
+    /// The field errors of a domain parser (the API's `errors`), worded for the page: each
+    /// by its field's message key `field.{name}.invalid` (`renamed` maps the API's names to
+    /// the form's), or the API's words where the pages have none.
+    pub fn fields(lang: Lang, form: &str, renamed: &[(&str, &str)], problems: &[FieldError]) -> Self {
+        let mut errors = Self::new(form);
+        for FieldError { field, message } in problems {
+            let name = renamed.iter().find(|(api, _)| api == field).map_or(field.as_str(), |(_, f)| f);
+            let key = format!("field.{name}.invalid");
+            let words = if i18n::has(&key) { i18n::text(lang, &key) } else { message.clone() };
+            errors.add(name, words);
         }
         errors
+    }
+
+    /// Words `field`'s error otherwise, in its place.
+    pub fn replace(&mut self, field: &str, message: String) {
+        if let Some(problem) = self.problems.iter_mut().find(|p| p.field == field) {
+            problem.message = message;
+        }
     }
 }
 
@@ -129,7 +145,8 @@ fn day_message(lang: Lang, error: DayError) -> String {
     )
 }
 
-fn amount_message(lang: Lang, error: AmountError) -> String {
+/// What is wrong with an amount typed in euros, in words.
+pub fn amount_message(lang: Lang, error: AmountError) -> String {
     i18n::text(
         lang,
         match error {

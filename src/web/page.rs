@@ -23,9 +23,9 @@ use super::{
     session::{self, SessionId, WebCaller},
 };
 use crate::{
+    auth::WebUser,
     db::{Tx, WriteTx},
     error::{ApiError, ApiResult},
-    service::web_sessions::WebUser,
     state::AppState,
 };
 
@@ -151,7 +151,8 @@ impl Page {
     /// Renders a page to be kept: with [`render::marks`] in place of the person's own words.
     pub fn render_kept(&self, user: &WebUser, template: &str, page: impl Serialize) -> Result<Rendered, PageError> {
         let marks = render::marks();
-        let stand_in = WebUser { name: marks.name.clone(), ..user.clone() };
+        let mut stand_in = user.clone();
+        stand_in.name = marks.name.clone();
         let body = self
             .render_chrome(Some(&stand_in), Some(marks.csrf.clone()), template, page)
             .map_err(|e| self.fail(Some(user), e))?;

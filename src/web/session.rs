@@ -12,9 +12,9 @@ use sha2::{Digest, Sha256};
 
 use super::cache::PageCache;
 use crate::{
+    auth::{WebUser, session::admit_web},
     db::{Caller, Tx},
     error::{ApiError, ApiResult},
-    service::web_sessions::{self, WebUser},
 };
 
 /// How long a session lasts from sign-in: a working day.
@@ -100,7 +100,7 @@ impl Caller for WebCaller {
         if self.id_hash.is_empty() && !self.required {
             return Ok(());
         }
-        match web_sessions::admit(tx, &self.id_hash) {
+        match admit_web(tx, &self.id_hash) {
             Ok((user, expires_at)) => {
                 if let Some((cache, generation)) = &self.cache {
                     cache.store_session(&self.id_hash, user.clone(), expires_at, *generation);

@@ -115,3 +115,18 @@ fn routes_and_pages_call_services_not_queries() {
         .collect();
     assert!(found.is_empty(), "routes or pages querying the database without a service:\n{}", found.join("\n"));
 }
+
+#[test]
+fn the_role_rule_has_one_home() {
+    // Refusing a role is written once, in the capabilities (`src/auth/capability.rs`); a
+    // page's only other refusal is its form token's. Roles are read elsewhere only for what
+    // a page shows or who sees which rows, never compared to grant an action.
+    let outside = code_lines(|f| f != "src/auth/capability.rs" && f != "src/error.rs");
+    let found: Vec<String> = offending(&outside, &["Forbidden(\""])
+        .into_iter()
+        .filter(|line| !line.contains("Forbidden(\"csrf\")"))
+        .collect();
+    assert!(found.is_empty(), "a role refused outside src/auth/capability.rs:\n{}", found.join("\n"));
+    let built = offending(&code_lines(|f| !f.starts_with("src/auth/")), &["Capability::of(", "WebUser::new("]);
+    assert!(built.is_empty(), "a capability built outside src/auth:\n{}", built.join("\n"));
+}

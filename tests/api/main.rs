@@ -7,6 +7,7 @@ mod auth;
 mod authorization;
 mod browser;
 mod cache;
+mod capabilities;
 mod concurrency;
 mod council;
 mod duplicates;

@@ -10,12 +10,12 @@ use actix_web::{HttpResponse, ResponseError, http::StatusCode, web};
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    auth::WebUser,
     domain::{pool_state::Transition, text},
     error::ApiError,
     service::{
         self,
         duplicates::{Pair, PoolSummary},
-        web_sessions::WebUser,
     },
     web::{
         format,
@@ -28,8 +28,6 @@ use crate::{
 
 /// Pairs per page of the review.
 const PER_PAGE: i64 = 20;
-
-const OFFICERS_ONLY: ApiError = ApiError::Forbidden("only officers of the central purchasing office may do this");
 
 /// `pair-7-12`: where a pair stands on the review page (the lower pool id first).
 pub fn anchor(a: i64, b: i64) -> String {
@@ -121,14 +119,8 @@ async fn show(
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let offset = (number - 1) * PER_PAGE;
-    let (user, listed) = page
-        .read(move |tx, user| {
-            if !user.auth.is_officer() {
-                return Err(OFFICERS_ONLY);
-            }
-            service::duplicates::list(tx, PER_PAGE, offset)
-        })
-        .await?;
+    let (user, listed) =
+        page.read(move |tx, user| service::duplicates::list(tx, user.officer()?, PER_PAGE, offset)).await?;
     let (pairs, total) = listed;
     let lang = page.lang(Some(&user));
     let view = ReviewView {
@@ -165,14 +157,8 @@ pub async fn dismiss(page: Page, fields: web::Form<HashMap<String, String>>) -> 
         };
         return show(&page, number, errors, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let outcome = page
-        .attempt(move |tx, user: &WebUser| {
-            if !user.auth.is_officer() {
-                return Err(OFFICERS_ONLY);
-            }
-            service::duplicates::dismiss(tx, &user.auth, a, b, reason)
-        })
-        .await;
+    let outcome =
+        page.attempt(move |tx, user: &WebUser| service::duplicates::dismiss(tx, user.officer()?, a, b, reason)).await;
     match outcome {
         Ok(_) => Ok(render::see_other(&back).finish()),
         Err(refused) if shown_with_the_form(&refused) && !matches!(refused, ApiError::NotFound) => {

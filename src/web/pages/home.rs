@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{duplicates::PairView, id_of, pools::DuplicateLine};
 use crate::{
+    auth::Capability,
     domain::kinds::PledgeStatus,
-    error::ApiError,
     service::{
         self,
         desk::{MemberDesk, OfficerDesk},
@@ -83,10 +83,9 @@ struct OfficerView {
 pub async fn home(page: Page) -> Result<HttpResponse, PageError> {
     let (user, desk) = page
         .read(|tx, user| {
-            Ok(if user.auth.is_officer() {
-                Desk::Officer(service::desk::officer(tx)?)
-            } else {
-                Desk::Member(service::desk::member(tx, &user.auth)?)
+            Ok(match user.capability() {
+                Capability::Officer(officer) => Desk::Officer(service::desk::officer(tx, officer)?),
+                Capability::Member(member) => Desk::Member(service::desk::member(tx, member)?),
             })
         })
         .await?;
@@ -187,12 +186,6 @@ pub async fn requeue(
 ) -> Result<HttpResponse, PageError> {
     page.check_csrf(&form.csrf_token)?;
     let id = id_of(&page, &path)?;
-    page.write(move |tx, user| {
-        if !user.auth.is_officer() {
-            return Err(ApiError::Forbidden("only officers of the central purchasing office may do this"));
-        }
-        service::outbox::requeue(tx, id)
-    })
-    .await?;
+    page.write(move |tx, user| service::outbox::requeue(tx, user.officer()?.into(), id)).await?;
     Ok(render::see_other("/").finish())
 }

@@ -6,19 +6,18 @@ use serde::{Deserialize, Serialize};
 
 use super::id_of;
 use crate::{
-    domain::{cpv::CpvCode, kinds::NeedStatus, text},
+    auth::WebUser,
+    domain::{amount, cpv::CpvCode, kinds::NeedStatus, need::NeedInput},
     error::ApiError,
-    service::{self, needs::NeedInput, web_sessions::WebUser},
+    service,
     web::{
         format,
-        forms::FormErrors,
+        forms::{FormErrors, amount_message},
         i18n::Lang,
         page::{Page, PageError},
         render,
     },
 };
-
-const MEMBERS_ONLY: ApiError = ApiError::Forbidden("only members of a participating organisation may do this");
 
 /// What the need form holds, as typed.
 #[derive(Clone, Default, Deserialize, Serialize)]
@@ -49,37 +48,32 @@ pub async fn form(page: Page) -> Result<HttpResponse, PageError> {
     page.render(Some(&user), StatusCode::OK, "need_new.html", view)
 }
 
+/// The need form is for members: an officer is refused as the API refuses a post.
 fn members_only(page: &Page, user: &WebUser) -> Result<(), PageError> {
-    if user.auth.is_officer() { Err(page.fail(Some(user), MEMBERS_ONLY)) } else { Ok(()) }
+    user.member().map(|_| ()).map_err(|refused| page.fail(Some(user), refused))
 }
 
-/// The need typed into the form, or the errors of each field.
+/// The form's fields named as the API's.
+const RENAMED: &[(&str, &str)] = &[("estimated_cost_cents", "estimated_cost")];
+
+/// The need typed into the form ([`NeedInput::parse`], as the API's body), or the errors of
+/// each field. The estimate is typed in euros: its words say what is wrong with the amount.
 fn parse(form: &NeedForm, lang: Lang) -> Result<NeedInput, FormErrors> {
-    let mut errors = FormErrors::new("need");
-    let title = errors.check(lang, "title", "field.title.invalid", text::title(&form.title));
-    let description =
-        errors.check(lang, "description", "field.description.invalid", text::description(&form.description));
-    let cpv_code = match form.cpv_code.trim() {
-        "" => None,
-        code => errors.check(lang, "cpv_code", "field.cpv_code.invalid", CpvCode::parse(code)),
-    };
-    let estimated_cost_cents = match form.estimated_cost.trim() {
-        "" => None,
-        cost => errors.amount(lang, "estimated_cost", cost),
-    };
-    match (title, description) {
-        (Some(title), Some(description)) if errors.is_empty() => Ok(NeedInput {
-            title,
-            description,
-            cpv_code: cpv_code.map(|c| c.as_str().to_owned()),
-            estimated_cost_cents,
-        }),
-        _ => Err(errors),
-    }
+    let cpv_code = Some(form.cpv_code.trim()).filter(|code| !code.is_empty());
+    let estimate = Some(form.estimated_cost.trim()).filter(|cost| !cost.is_empty()).map(amount::parse_euros);
+    let cents = estimate.map(|parsed| parsed.map_err(|_| String::new()));
+    NeedInput::parse(&form.title, &form.description, cpv_code, cents).map_err(|refused| {
+        let mut errors = FormErrors::fields(lang, "need", RENAMED, &refused);
+        if let Some(Err(wrong)) = estimate {
+            errors.replace("estimated_cost", amount_message(lang, wrong));
+        }
+        errors
+    })
 }
 
-/// `POST /needs/new`: posts the need as the API does (matching, pool, events), then
-/// `303` to the need's page, which says whether it joined an existing pool.
+/// `POST /needs/new`: posts the need as the API does (ranked before the write, then
+/// matching, pool, events in it), then `303` to the need's page, which says whether it
+/// joined an existing pool.
 pub async fn post(page: Page, form: web::Form<NeedForm>) -> Result<HttpResponse, PageError> {
     page.check_csrf(&form.csrf_token)?;
     let form = form.into_inner();
@@ -88,15 +82,22 @@ pub async fn post(page: Page, form: web::Form<NeedForm>) -> Result<HttpResponse,
         Ok(input) => input,
         Err(_) => return again(&page, form, None).await,
     };
+    // The API's two steps (`routes::needs::create`): ranked beside other requests when no
+    // other post is in progress, then posted; the write ranks again only if the index
+    // changed in between.
+    let posting = page.state.matcher.posting();
+    let (app, prepared_for, rank) = (page.state.clone(), input.clone(), posting.alone());
+    let (_, prepared) = page
+        .read(move |tx, user| service::needs::prepare(tx, &app.matcher, user.member()?, &prepared_for, rank))
+        .await?;
     let app = page.state.clone();
     let posted = page
         .attempt(move |tx, user| {
-            if user.auth.is_officer() {
-                return Err(MEMBERS_ONLY);
-            }
-            service::needs::post(tx, &app.matcher, &user.auth, input, app.config.max_needs_per_day, None)
+            let cap = app.config.max_needs_per_day;
+            service::needs::post(tx, &app.matcher, user.member()?, input, cap, Some(prepared))
         })
         .await;
+    drop(posting);
     match posted {
         Ok((_, posted)) => {
             tracing::info!(
@@ -120,7 +121,7 @@ async fn again(page: &Page, form: NeedForm, refused: Option<ApiError>) -> Result
     let lang = page.lang(Some(&user));
     let (errors, status) = match &refused {
         Some(refused) => (
-            FormErrors::refused(lang, "need", "title", &[("estimated_cost_cents", "estimated_cost")], refused),
+            FormErrors::refused(lang, "need", "title", RENAMED, refused),
             actix_web::ResponseError::status_code(refused),
         ),
         None => (parse(&form, lang).err().unwrap_or_default(), StatusCode::UNPROCESSABLE_ENTITY),
@@ -149,17 +150,14 @@ struct SimilarLine {
 /// need form's script puts beside the form (the API's `GET /api/v1/pools/similar`).
 pub async fn similar(page: Page, query: web::Query<SimilarQuery>) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
-    let cpv = Some(query.cpv_code.trim()).filter(|c| CpvCode::parse(c).is_ok()).map(str::to_owned);
-    let input = match (text::title(&query.title), text::description(&query.description)) {
-        (Ok(title), Ok(description)) => {
-            Some(NeedInput { title, description, cpv_code: cpv, estimated_cost_cents: None })
-        }
-        _ => None,
-    };
+    // What is typed so far: no search until the title reads as one; a code not yet whole
+    // is left out.
+    let cpv = Some(query.cpv_code.trim()).filter(|c| CpvCode::parse(c).is_ok());
+    let input = NeedInput::parse(&query.title, &query.description, cpv, None).ok();
     let app = page.state.clone();
     let (user, found) = page
         .read(move |tx, user| match input {
-            Some(input) => service::needs::similar(tx, &app.matcher, &user.auth, &input),
+            Some(input) => service::needs::similar(tx, &app.matcher, &app.similar_budget, &user.auth, &input),
             None => Ok(Vec::new()),
         })
         .await?;
@@ -263,12 +261,7 @@ pub async fn move_need(
         form.pool_id.trim().parse().map_err(|_| page.fail(None, ApiError::invalid("pool_id", "no such pool")))?;
     let (cap, state) = (page.state.config.max_needs_per_day, page.state.clone());
     let (_, (_, pool)) = page
-        .write(move |tx, user| {
-            if user.auth.is_officer() {
-                return Err(MEMBERS_ONLY);
-            }
-            service::needs::move_to(tx, &state.matcher, &user.auth, id, Some(target), cap)
-        })
+        .write(move |tx, user| service::needs::move_to(tx, &state.matcher, user.member()?, id, Some(target), cap))
         .await?;
     Ok(render::see_other(&format!("/pools/{}", pool.id)).finish())
 }
@@ -289,12 +282,6 @@ pub async fn withdraw(
     page.check_csrf(&form.csrf_token)?;
     let id = id_of(&page, &path)?;
     let state = page.state.clone();
-    page.write(move |tx, user| {
-        if user.auth.is_officer() {
-            return Err(MEMBERS_ONLY);
-        }
-        service::needs::withdraw(tx, &state.matcher, &user.auth, id)
-    })
-    .await?;
+    page.write(move |tx, user| service::needs::withdraw(tx, &state.matcher, user.member()?, id)).await?;
     Ok(render::see_other(&format!("/needs/{id}")).finish())
 }

@@ -10,20 +10,18 @@ use chrono::{NaiveDate, Utc};
 
 use super::{id_of, pools};
 use crate::{
+    auth::WebUser,
     db::{WriteTx, models::pool::Pool},
     domain::{
         council::{self, Confirmation, Refusal},
+        delivery,
         kinds::DecidedBy,
         money::Cents,
         text,
     },
     error::{ApiError, ApiResult},
-    routes::{
-        self,
-        maintenance::OpenMaintenance,
-        pool_actions::{LICENCES, repository_url},
-    },
-    service::{self, pools::Step, web_sessions::WebUser},
+    routes::{self, maintenance::OpenMaintenance},
+    service::{self, pools::Step},
     state::AppState,
     web::{
         forms::{FormErrors, shown_with_the_form},
@@ -44,15 +42,13 @@ struct Form<A> {
     first_field: &'static str,
     /// The API's names of fields whose form names differ.
     renamed: &'static [(&'static str, &'static str)],
-    officers: bool,
     /// What the fields ask for, or the errors of each field, in a language.
     parse: fn(&HashMap<String, String>, Lang) -> Result<A, FormErrors>,
-    /// The service call, in the unit of work; returns the pool to go back to.
+    /// The service call, in the unit of work; returns the pool to go back to. It takes the
+    /// capability the service asks for from the person ([`WebUser::officer`],
+    /// [`WebUser::member`]), which refuses the other role as the API does.
     run: fn(&mut WriteTx, &WebUser, i64, A, &AppState) -> ApiResult<Pool>,
 }
-
-const OFFICERS_ONLY: ApiError = ApiError::Forbidden("only officers of the central purchasing office may do this");
-const NO_PLEDGE_BY_OFFICERS: ApiError = ApiError::Forbidden("only members of a participating organisation may do this");
 
 impl<A: Send + 'static> Form<A> {
     /// Checks the token, parses, runs the service in one unit of work for the signed-in
@@ -71,14 +67,8 @@ impl<A: Send + 'static> Form<A> {
                 return pools::again(&page, id, kept, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
             }
         };
-        let (officers, run, state) = (self.officers, self.run, page.state.clone());
-        let outcome = page
-            .attempt(move |tx, user| match (officers, user.auth.is_officer()) {
-                (true, false) => Err(OFFICERS_ONLY),
-                (false, true) => Err(NO_PLEDGE_BY_OFFICERS),
-                _ => run(tx, user, id, action, &state),
-            })
-            .await;
+        let (run, state) = (self.run, page.state.clone());
+        let outcome = page.attempt(move |tx, user| run(tx, user, id, action, &state)).await;
         match outcome {
             Ok((_, pool)) => Ok(render::see_other(&format!("/pools/{}", pool.id)).finish()),
             Err(refused) if shown_with_the_form(&refused) => {
@@ -106,12 +96,11 @@ pub async fn pledge(page: Page, path: web::Path<String>, fields: Fields) -> Resu
         name: "pledge",
         first_field: "amount",
         renamed: &[("amount_cents", "amount")],
-        officers: false,
         parse: |values, lang| {
             let mut errors = FormErrors::new("pledge");
             errors.amount(lang, "amount", field(values, "amount")).ok_or(errors)
         },
-        run: |tx, user, id, amount: Cents, _| service::pledges::set(tx, &user.auth, id, amount),
+        run: |tx, user, id, amount: Cents, _| service::pledges::set(tx, user.member()?, id, amount),
     }
     .submit(page, &path, fields)
     .await
@@ -127,7 +116,6 @@ pub async fn withdraw_pledge(page: Page, path: web::Path<String>, fields: Fields
             name: "refuse",
             first_field: "decision_ref",
             renamed: &[],
-            officers: false,
             parse: |values, lang| {
                 let mut errors = FormErrors::new("refuse");
                 let (reference, date) = decision(&mut errors, values, lang);
@@ -136,7 +124,7 @@ pub async fn withdraw_pledge(page: Page, path: web::Path<String>, fields: Fields
                     _ => Err(errors),
                 }
             },
-            run: |tx, user, id, refusal, _| service::pledges::refuse(tx, &user.auth, id, refusal),
+            run: |tx, user, id, refusal, _| service::pledges::refuse(tx, user.member()?, id, refusal),
         }
         .submit(page, &path, fields)
         .await;
@@ -145,9 +133,8 @@ pub async fn withdraw_pledge(page: Page, path: web::Path<String>, fields: Fields
         name: "withdraw",
         first_field: "submit",
         renamed: &[],
-        officers: false,
         parse: nothing,
-        run: |tx, user, id, (), _| service::pledges::withdraw(tx, &user.auth, id),
+        run: |tx, user, id, (), _| service::pledges::withdraw(tx, user.member()?, id),
     }
     .submit(page, &path, fields)
     .await
@@ -179,7 +166,6 @@ pub async fn confirm_pledge(page: Page, path: web::Path<String>, fields: Fields)
         name: "confirm",
         first_field: "decision_ref",
         renamed: &[],
-        officers: false,
         parse: |values, lang| {
             let mut errors = FormErrors::new("confirm");
             let (reference, date) = decision(&mut errors, values, lang);
@@ -194,7 +180,7 @@ pub async fn confirm_pledge(page: Page, path: web::Path<String>, fields: Fields)
                 _ => Err(errors),
             }
         },
-        run: |tx, user, id, decision, _| service::pledges::confirm(tx, &user.auth, id, decision),
+        run: |tx, user, id, decision, _| service::pledges::confirm(tx, user.member()?, id, decision),
     }
     .submit(page, &path, fields)
     .await
@@ -212,9 +198,8 @@ fn step_form(name: &'static str, parse: fn(&HashMap<String, String>, Lang) -> Re
         name,
         first_field,
         renamed: &[("amount_cents", "amount")],
-        officers: true,
         parse,
-        run: |tx, user, id, step, _| service::pools::step(tx, user.auth.id, id, step),
+        run: |tx, user, id, step, _| service::pools::step(tx, user.officer()?, id, step),
     }
 }
 
@@ -265,15 +250,10 @@ pub async fn deliver(page: Page, path: web::Path<String>, fields: Fields) -> Res
             lang,
             "repository_url",
             "field.repository_url.invalid",
-            repository_url(field(values, "repository_url")),
+            delivery::repository_url(field(values, "repository_url")),
         );
-        let licence = field(values, "licence").trim().to_owned();
-        let licence = errors.check(
-            lang,
-            "licence",
-            "field.licence.invalid",
-            LICENCES.contains(&licence.as_str()).then_some(licence).ok_or(()),
-        );
+        let licence =
+            errors.check(lang, "licence", "field.licence.invalid", delivery::licence(field(values, "licence")));
         match (url, licence) {
             (Some(repository_url), Some(licence)) => Ok(Step::Deliver { repository_url, licence }),
             _ => Err(errors),
@@ -289,13 +269,12 @@ pub async fn merge(page: Page, path: web::Path<String>, fields: Fields) -> Resul
         name: "merge",
         first_field: "into_pool_id",
         renamed: &[],
-        officers: true,
         parse: |values, lang| {
             let mut errors = FormErrors::new("merge");
             let raw = field(values, "into_pool_id").trim().trim_start_matches('#');
             errors.check(lang, "into_pool_id", "field.into_pool_id.invalid", raw.parse::<i64>()).ok_or(errors)
         },
-        run: |tx, user, id, into, state| service::pools::merge(tx, &state.matcher, user.auth.id, id, into),
+        run: |tx, user, id, into, state| service::pools::merge(tx, &state.matcher, user.officer()?, id, into),
     }
     .submit(page, &path, fields)
     .await
@@ -310,7 +289,6 @@ pub async fn maintenance(page: Page, path: web::Path<String>, fields: Fields) ->
         name: "maintenance",
         first_field: "period_start",
         renamed: MAINTENANCE_FIELDS,
-        officers: true,
         parse: |values, lang| {
             let mut errors = FormErrors::new("maintenance");
             let start = errors.day(lang, "period_start", field(values, "period_start"));
@@ -339,7 +317,7 @@ pub async fn maintenance(page: Page, path: web::Path<String>, fields: Fields) ->
         // The one conflict a delivered development pool can meet: the period overlaps
         // another's, which the person fixes in the period's fields.
         run: |tx, user, id, input, _| {
-            service::maintenance::open(tx, user.auth.id, id, input).map_err(|refused| match refused {
+            service::maintenance::open(tx, user.officer()?, id, input).map_err(|refused| match refused {
                 ApiError::Conflict(_) => ApiError::invalid("period_start", "overlaps another maintenance period"),
                 other => other,
             })

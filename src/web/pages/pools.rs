@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 
 use super::id_of;
 use crate::{
+    auth::WebUser,
     db::{
         Tx,
         models::{
@@ -21,17 +22,16 @@ use crate::{
     domain::{
         amount,
         cpv::CpvCode,
+        delivery,
         kinds::{DecidedBy, PledgeStatus, PoolKind},
         money::Cents,
         pool_state::{PoolState, Transition},
         text,
     },
     error::ApiResult,
-    routes::pool_actions::LICENCES,
     service::{
         self,
         pool_view::{Participant, PoolPage},
-        web_sessions::WebUser,
     },
     web::{
         format,
@@ -401,7 +401,7 @@ fn pool_view(
         forms,
         values,
         errors,
-        licences: LICENCES,
+        licences: delivery::LICENCES,
         bodies: DecidedBy::ALL,
     }
 }
