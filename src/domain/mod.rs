@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod email;
 pub mod fields;
 pub mod kinds;
+pub mod maintenance;
 pub mod matching;
 pub mod money;
 pub mod need;

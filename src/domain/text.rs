@@ -39,6 +39,12 @@ pub fn description(raw: &str) -> Result<String, String> {
     clean(raw, 0, 10_000, true)
 }
 
+/// The words of a search of pools (`q`): one line of at most 200 characters, its first
+/// eight words.
+pub fn search_words(raw: &str) -> Result<Vec<String>, String> {
+    Ok(clean(raw, 0, 200, false)?.split_whitespace().take(8).map(str::to_owned).collect())
+}
+
 /// A person's or organisation's name.
 pub fn name(raw: &str) -> Result<String, String> {
     clean(raw, 1, 200, false)

@@ -1,9 +1,6 @@
 //! Maintenance pools of delivered software (SPEC section 10).
 
 use actix_web::{HttpResponse, web};
-use chrono::NaiveDate;
-use serde::Deserialize;
-use utoipa::ToSchema;
 
 use super::{
     common::{BodyProblems, InvalidFields, NotOfficer, RateLimited, Unauthenticated, UnknownPool},
@@ -11,34 +8,11 @@ use super::{
 };
 use crate::{
     auth::Officer,
-    domain::{money::Cents, text},
-    error::{ApiError, ApiResult, Validator},
-    service::{self, maintenance::MaintenanceInput, pool_view},
+    domain::maintenance::OpenMaintenance,
+    error::{ApiError, ApiResult},
+    service::{self, pool_view},
     state::AppState,
 };
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OpenMaintenance {
-    /// First day of the period of upkeep.
-    #[schema(example = "2027-01-01")]
-    pub period_start: NaiveDate,
-    /// Last day of the period (included); after `period_start`.
-    #[schema(example = "2027-12-31")]
-    pub period_end: NaiveDate,
-    /// What the upkeep of the period costs, in euro cents.
-    #[schema(example = 800000, minimum = 1, maximum = 1000000000000_i64)]
-    pub target_cents: i64,
-    /// What must be pledged before it is funded; the target when left out.
-    #[schema(example = 600000, minimum = 1, maximum = 1000000000000_i64)]
-    pub threshold_cents: Option<i64>,
-    /// After this date the pool expires if it is still open.
-    #[schema(example = "2026-11-30")]
-    pub deadline: Option<NaiveDate>,
-    /// The pool's title; by default `Maintenance (start – end) : ` and the delivered pool's.
-    #[schema(example = "Maintenance 2027 du registre des concessions", min_length = 3, max_length = 200)]
-    pub title: Option<String>,
-}
 
 /// Opens a maintenance pool for a delivered pool (officers).
 ///
@@ -65,7 +39,8 @@ pub async fn open(
     body: web::Json<OpenMaintenance>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
-    let input = parse(body.into_inner())?;
+    let today = chrono::Utc::now().date_naive();
+    let input = body.into_inner().parse(today).map_err(ApiError::Validation)?;
     let view = state
         .db
         .write(caller, move |tx, caller| {
@@ -74,31 +49,4 @@ pub async fn open(
         })
         .await?;
     Ok(HttpResponse::Created().json(PoolResponse::from(view)))
-}
-
-/// The parsed request, or 422 naming every invalid field (the pages' form applies the
-/// same rules).
-pub fn parse(body: OpenMaintenance) -> ApiResult<MaintenanceInput> {
-    let mut v = Validator::default();
-    if body.period_end <= body.period_start {
-        v.push("period_end", "must be after period_start");
-    }
-    let target_cents = v.check("target_cents", Cents::positive(body.target_cents));
-    let threshold_cents = body.threshold_cents.and_then(|c| v.check("threshold_cents", Cents::positive(c)));
-    if body.deadline.is_some_and(|d| d < chrono::Utc::now().date_naive()) {
-        v.push("deadline", "must be today or later");
-    }
-    let title = body.title.as_deref().and_then(|t| v.check("title", text::title(t)));
-    v.finish()?;
-    let Some(target_cents) = target_cents else {
-        return Err(ApiError::Internal(anyhow::anyhow!("validated field missing")));
-    };
-    Ok(MaintenanceInput {
-        period_start: body.period_start,
-        period_end: body.period_end,
-        target_cents,
-        threshold_cents,
-        deadline: body.deadline,
-        title,
-    })
 }

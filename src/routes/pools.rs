@@ -262,12 +262,7 @@ pub async fn list(
         let ok = !c.is_empty() && c.len() <= 9 && c.chars().all(|ch| ch.is_ascii_digit());
         v.check("cpv", if ok { Ok(c) } else { Err("must be a CPV code or its first digits".to_owned()) })
     });
-    let words = match query.q.as_deref() {
-        Some(q) => v
-            .check("q", text::clean(q, 0, 200, false))
-            .map_or_else(Vec::new, |q| q.split_whitespace().take(8).map(str::to_owned).collect()),
-        None => Vec::new(),
-    };
+    let words = query.q.as_deref().and_then(|q| v.check("q", text::search_words(q))).unwrap_or_default();
     v.finish()?;
     let filter = PoolFilter {
         state: pool_state,

@@ -23,25 +23,13 @@ use crate::{
             pool::{self, MaintenancePeriod, NewMaintenancePool, Pool},
         },
     },
-    domain::{kinds::PoolKind, money::Cents, pool_state::PoolState},
+    domain::{kinds::PoolKind, maintenance::MaintenanceInput, pool_state::PoolState},
     error::{ApiError, ApiResult},
     mail,
 };
 
 /// The CPV code of every maintenance pool: "Software maintenance and repair services".
 pub const MAINTENANCE_CPV: &str = "72267000-4";
-
-/// A period of upkeep as an officer asks for it, parsed.
-#[derive(Clone, Debug)]
-pub struct MaintenanceInput {
-    /// First and last day of the period, both included; `period_end` is after `period_start`.
-    pub period_start: NaiveDate,
-    pub period_end: NaiveDate,
-    pub target_cents: Cents,
-    pub threshold_cents: Option<Cents>,
-    pub deadline: Option<NaiveDate>,
-    pub title: Option<String>,
-}
 
 /// Opens a maintenance pool for the delivered pool `delivered_id` and invites every
 /// organisation that uses it, in the same transaction. The delivered pool's row is locked,

@@ -16,11 +16,11 @@ use crate::{
         council::{self, Confirmation, Refusal},
         delivery,
         kinds::DecidedBy,
+        maintenance::OpenMaintenance,
         money::Cents,
         text,
     },
     error::{ApiError, ApiResult},
-    routes::{self, maintenance::OpenMaintenance},
     service::{self, pools::Step},
     state::AppState,
     web::{
@@ -283,7 +283,7 @@ pub async fn merge(page: Page, path: web::Path<String>, fields: Fields) -> Resul
 /// `POST /pools/{id}/maintenance` (officers; the pool is delivered): fields `period_start`,
 /// `period_end`, `target` (euros), and optionally `threshold` (euros), `deadline` and
 /// `title`; `303` to the new maintenance pool. The API's rules of a period apply
-/// (`routes::maintenance::parse`), their errors beside the fields.
+/// (`OpenMaintenance::parse`), their errors beside the fields.
 pub async fn maintenance(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
     Form {
         name: "maintenance",
@@ -310,9 +310,9 @@ pub async fn maintenance(page: Page, path: web::Path<String>, fields: Fields) ->
                 deadline,
                 title,
             };
-            routes::maintenance::parse(asked).map_err(|refused| {
-                FormErrors::refused(lang, "maintenance", "period_start", MAINTENANCE_FIELDS, &refused)
-            })
+            asked
+                .parse(Utc::now().date_naive())
+                .map_err(|refused| FormErrors::fields(lang, "maintenance", MAINTENANCE_FIELDS, &refused))
         },
         // The one conflict a delivered development pool can meet: the period overlaps
         // another's, which the person fixes in the period's fields.

@@ -71,8 +71,7 @@ pub async fn list(page: Page, query: web::Query<ListQuery>) -> Result<HttpRespon
     let state = query.state.as_deref().and_then(|s| PoolState::parse(s).ok());
     let q = query.q.as_deref().and_then(|q| text::clean(q, 0, 200, false).ok()).unwrap_or_default();
     let number = query.page.and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, 100_000);
-    let filter =
-        PoolFilter { state, cpv_prefix: None, words: q.split_whitespace().take(8).map(str::to_owned).collect() };
+    let filter = PoolFilter { state, cpv_prefix: None, words: text::search_words(&q).unwrap_or_default() };
     let offset = (number - 1) * PER_PAGE;
     let (user, (views, total)) =
         page.read(move |tx, _| service::pool_view::list(tx, &filter, PER_PAGE, offset)).await?;
