@@ -93,14 +93,6 @@ impl Capability {
             Self::Officer(_) => Err(NOT_MEMBER),
         }
     }
-
-    /// Who holds it.
-    pub fn user(&self) -> &AuthUser {
-        match self {
-            Self::Officer(officer) => officer,
-            Self::Member(member) => member,
-        }
-    }
 }
 
 /// A person signed in to the pages: who, for which organisation, in which language, and

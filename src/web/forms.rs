@@ -124,13 +124,6 @@ impl FormErrors {
         }
         errors
     }
-
-    /// Words `field`'s error otherwise, in its place.
-    pub fn replace(&mut self, field: &str, message: String) {
-        if let Some(problem) = self.problems.iter_mut().find(|p| p.field == field) {
-            problem.message = message;
-        }
-    }
 }
 
 fn day_message(lang: Lang, error: DayError) -> String {

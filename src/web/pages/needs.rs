@@ -57,18 +57,15 @@ fn members_only(page: &Page, user: &WebUser) -> Result<(), PageError> {
 const RENAMED: &[(&str, &str)] = &[("estimated_cost_cents", "estimated_cost")];
 
 /// The need typed into the form ([`NeedInput::parse`], as the API's body), or the errors of
-/// each field. The estimate is typed in euros: its words say what is wrong with the amount.
+/// each field. The estimate is typed in euros: its words say what is wrong with the amount
+/// (the pages have no `field.estimated_cost.invalid`, so they are shown as they are).
 fn parse(form: &NeedForm, lang: Lang) -> Result<NeedInput, FormErrors> {
     let cpv_code = Some(form.cpv_code.trim()).filter(|code| !code.is_empty());
-    let estimate = Some(form.estimated_cost.trim()).filter(|cost| !cost.is_empty()).map(amount::parse_euros);
-    let cents = estimate.map(|parsed| parsed.map_err(|_| String::new()));
-    NeedInput::parse(&form.title, &form.description, cpv_code, cents).map_err(|refused| {
-        let mut errors = FormErrors::fields(lang, "need", RENAMED, &refused);
-        if let Some(Err(wrong)) = estimate {
-            errors.replace("estimated_cost", amount_message(lang, wrong));
-        }
-        errors
-    })
+    let estimate = Some(form.estimated_cost.trim())
+        .filter(|cost| !cost.is_empty())
+        .map(|cost| amount::parse_euros(cost).map_err(|wrong| amount_message(lang, wrong)));
+    NeedInput::parse(&form.title, &form.description, cpv_code, estimate)
+        .map_err(|refused| FormErrors::fields(lang, "need", RENAMED, &refused))
 }
 
 /// `POST /needs/new`: posts the need as the API does (ranked before the write, then
