@@ -16,10 +16,10 @@ use super::capability::{Capability, Member, Officer};
 use crate::{domain::kinds::Role, error::ApiError, state::AppState};
 
 /// The caller, as its access token (or page session) names it; built only by `auth`, and
-/// granting nothing by itself (its role's capability is a [`Capability`]). Whether the session still holds (the user
-/// enabled, the token not older than its last password change) is checked at the start of
-/// the handler's unit of work ([`crate::db::Db::read`], [`crate::db::Db::write`]), in the
-/// same transaction: one trip per request instead of two.
+/// granting nothing by itself (its role's capability is a [`Capability`]). Whether the
+/// session still holds (the user enabled, the token not older than its last password
+/// change) is checked at the start of the handler's unit of work ([`crate::db::Db::read`],
+/// [`crate::db::Db::write`]), in the same transaction: one trip per request instead of two.
 #[derive(Clone, Debug)]
 pub struct AuthUser {
     pub id: i64,
@@ -31,8 +31,8 @@ pub struct AuthUser {
 }
 
 impl AuthUser {
-    /// Whether the caller is an officer: for what a page shows, never as a permission (an
-    /// officer-only action takes an [`Officer`]).
+    /// Whether the caller is an officer: for what a page shows and which rows a caller
+    /// sees, never to grant an action (an officer-only action takes an [`Officer`]).
     pub fn is_officer(&self) -> bool {
         self.role == Role::Officer
     }
