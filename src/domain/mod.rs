@@ -6,6 +6,7 @@ pub mod council;
 pub mod cpv;
 pub mod day;
 pub mod email;
+pub mod events;
 pub mod kinds;
 pub mod matching;
 pub mod money;
