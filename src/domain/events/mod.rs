@@ -150,6 +150,21 @@ impl fmt::Display for EventKind {
 }
 
 impl DomainEvent {
+    /// The organisation whose need or pledge the event is about.
+    pub fn organisation_id(&self) -> Option<i64> {
+        match self {
+            DomainEvent::NeedPosted(NeedPosted { organisation_id, .. })
+            | DomainEvent::NeedMoved(NeedMove { organisation_id, .. })
+            | DomainEvent::NeedMovedOut(NeedMove { organisation_id, .. })
+            | DomainEvent::NeedWithdrawn(NeedRef { organisation_id, .. })
+            | DomainEvent::PledgeSet(PledgeSet { organisation_id, .. })
+            | DomainEvent::PledgeWithdrawn(PledgeAmount { organisation_id, .. })
+            | DomainEvent::PledgeConfirmed(PledgeConfirmed { organisation_id, .. })
+            | DomainEvent::PledgeRefused(PledgeRefused { organisation_id, .. }) => Some(*organisation_id),
+            _ => None,
+        }
+    }
+
     /// The user whose access the event changed, for the kinds of [`EventKind::USER_ACCESS`].
     pub fn user_access_changed(&self) -> Option<i64> {
         match self {
