@@ -427,7 +427,7 @@ pub struct EventResponse {
     #[schema(example = 7)]
     pub pool_id: Option<i64>,
     #[serde(rename = "type")]
-    #[schema(example = "pool.funded")]
+    #[schema(example = super::common::event_type_example)]
     pub event_type: String,
     /// The user whose request caused it; `null` for the worker (expiry).
     #[schema(example = 3)]
