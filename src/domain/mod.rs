@@ -7,6 +7,7 @@ pub mod cpv;
 pub mod day;
 pub mod delivery;
 pub mod email;
+pub mod events;
 pub mod fields;
 pub mod kinds;
 pub mod maintenance;

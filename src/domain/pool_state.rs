@@ -39,7 +39,7 @@ text_enum! {
     }
 }
 
-/// What can happen to a pool.
+/// What can happen to a pool (its event: `crate::domain::events::PoolStep`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transition {
     Fund,
@@ -51,23 +51,6 @@ pub enum Transition {
     Expire,
     Cancel,
     MergeAway,
-}
-
-impl Transition {
-    /// The event type recorded when the transition happens.
-    pub fn event_type(self) -> &'static str {
-        match self {
-            Self::Fund => "pool.funded",
-            Self::Reopen => "pool.reopened",
-            Self::Approve => "pool.approved",
-            Self::Reject => "pool.rejected",
-            Self::Award => "pool.awarded",
-            Self::Deliver => "pool.delivered",
-            Self::Expire => "pool.expired",
-            Self::Cancel => "pool.cancelled",
-            Self::MergeAway => "pool.merged",
-        }
-    }
 }
 
 impl PoolState {

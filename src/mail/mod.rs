@@ -1,7 +1,7 @@
-//! Email: the outbox written in the same transaction as the change that causes it, the
-//! worker that delivers it, the transports, and the templates per locale.
+//! Email: the worker that delivers the outbox, the transports, and the templates per
+//! locale. The outbox is written by the services, in the same transaction as the change that
+//! causes it (`crate::service::notifications`).
 
-pub mod outbox;
 pub mod templates;
 pub mod transport;
 pub mod worker;

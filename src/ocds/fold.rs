@@ -3,41 +3,47 @@
 //!
 //! The fold reads nothing but the events (never the pool's row, which only says what the
 //! pool is now), so the release of an event is the same whenever it is built. An event of a
-//! type it does not know ([`PUBLISHED`] lists those it knows) changes nothing and makes no
-//! release; a field missing from a known event's data is left as it was.
+//! kind outside [`PUBLISHED`] changes nothing and makes no release; an optional field left
+//! empty (a description absent from the events of the first versions) is left as it was.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde_json::Value;
 
 use super::schema::Tag;
-use crate::{db::models::event::Event, domain::pool_state::PoolState};
+use crate::{
+    db::models::event::Event,
+    domain::{
+        events::{DomainEvent, EventKind, NeedMove, NeedPosted, NeedRef},
+        money::Cents,
+        pool_state::PoolState,
+    },
+};
 
-/// The event types that make a release, each changing what OCDS describes of the pool (the
-/// table of the module documentation of [`crate::ocds`] says how).
-pub const PUBLISHED: &[&str] = &[
-    "pool.created",
-    "pool.updated",
-    "need.posted",
-    "need.moved",
-    "need.moved_out",
-    "need.withdrawn",
-    "pledge.set",
-    "pledge.withdrawn",
-    "pledge.refused",
-    "pledge.confirmed",
-    "pool.funded",
-    "pool.reopened",
-    "pool.approved",
-    "pool.rejected",
-    "pool.cancelled",
-    "pool.expired",
-    "pool.merged",
-    "pool.merge_received",
-    "pool.awarded",
-    "pool.delivered",
-    "pool.maintenance_opened",
+/// The kinds of event that make a release, each changing what OCDS describes of the pool
+/// (the table of the module documentation of [`crate::ocds`] says how).
+pub const PUBLISHED: &[EventKind] = &[
+    EventKind::PoolCreated,
+    EventKind::PoolUpdated,
+    EventKind::NeedPosted,
+    EventKind::NeedMoved,
+    EventKind::NeedMovedOut,
+    EventKind::NeedWithdrawn,
+    EventKind::PledgeSet,
+    EventKind::PledgeWithdrawn,
+    EventKind::PledgeRefused,
+    EventKind::PledgeConfirmed,
+    EventKind::PoolFunded,
+    EventKind::PoolReopened,
+    EventKind::PoolApproved,
+    EventKind::PoolRejected,
+    EventKind::PoolCancelled,
+    EventKind::PoolExpired,
+    EventKind::PoolMerged,
+    EventKind::PoolMergeReceived,
+    EventKind::PoolAwarded,
+    EventKind::PoolDelivered,
+    EventKind::PoolMaintenanceOpened,
 ];
 
 /// Where an organisation's pledge stands.
@@ -162,153 +168,146 @@ pub struct Snapshot {
     pub facts: PoolFacts,
 }
 
-/// One snapshot per event of a type in [`PUBLISHED`]; `events` are one pool's, oldest first.
+/// One snapshot per event of a kind in [`PUBLISHED`]; `events` are one pool's, oldest first.
 pub fn history(pool_id: i64, events: &[Event]) -> Vec<Snapshot> {
     let mut facts = PoolFacts::new(pool_id);
     let mut snapshots = Vec::new();
     for event in events {
-        let data: Value = serde_json::from_str(&event.data).unwrap_or(Value::Null);
-        if apply(&mut facts, &event.event_type, event.at, &data) {
+        if apply(&mut facts, &event.event, event.at) {
             facts.estimated |= facts.estimate().is_some();
             facts.described |= facts.description.as_deref().is_some_and(|d| !d.is_empty());
-            let tags = tags(&event.event_type, facts.state);
+            let tags = tags(event.event.kind(), facts.state);
             snapshots.push(Snapshot { event_id: event.id, at: event.at, tags, facts: facts.clone() });
         }
     }
     snapshots
 }
 
-fn int(data: &Value, key: &str) -> Option<i64> {
-    data.get(key).and_then(Value::as_i64)
+fn cents(amount: Option<Cents>) -> Option<i64> {
+    amount.map(Cents::get)
 }
 
-fn text(data: &Value, key: &str) -> Option<String> {
-    data.get(key).and_then(Value::as_str).map(str::to_owned)
-}
-
-fn date(data: &Value, key: &str) -> Option<NaiveDate> {
-    data.get(key).and_then(Value::as_str).and_then(|d| d.parse().ok())
-}
-
-/// `Some(value)` when the data has the key (`Some(None)` for an explicit `null`).
-fn given(data: &Value, key: &str) -> Option<Option<i64>> {
-    data.get(key).map(Value::as_i64)
-}
-
-/// Applies one event; false for a type that makes no release.
-fn apply(facts: &mut PoolFacts, kind: &str, at: NaiveDateTime, data: &Value) -> bool {
-    match kind {
-        "pool.created" | "pool.updated" => {
-            if let Some(title) = text(data, "title") {
-                facts.title = title;
+/// Applies one event; false for a kind that makes no release.
+fn apply(facts: &mut PoolFacts, event: &DomainEvent, at: NaiveDateTime) -> bool {
+    match event {
+        DomainEvent::PoolCreated(created) => {
+            facts.title.clone_from(&created.title);
+            if let Some(description) = &created.description {
+                facts.description = Some(description.clone());
             }
-            if let Some(description) = text(data, "description") {
-                facts.description = Some(description);
+            if let Some(cpv) = &created.cpv_code {
+                facts.cpv_code = Some(cpv.clone());
             }
-            if let Some(cpv) = text(data, "cpv_code") {
-                facts.cpv_code = Some(cpv);
-            }
-            if let Some(target) = given(data, "target_cents") {
-                facts.target_cents = target;
-            }
-            if let Some(threshold) = given(data, "threshold_cents") {
-                facts.threshold_cents = threshold;
-            }
-            maintenance(facts, data);
-        }
-        "pool.maintenance_opened" => maintenance(facts, data),
-        "need.posted" | "need.moved" => {
-            if let (Some(need), Some(organisation)) = (int(data, "need_id"), int(data, "organisation_id")) {
-                facts.needs.insert(need, organisation);
-                facts.organisations.insert(organisation);
-            }
-        }
-        "need.withdrawn" | "need.moved_out" => {
-            if let Some(need) = int(data, "need_id") {
-                facts.needs.remove(&need);
-            }
-        }
-        "pledge.set" => {
-            if let (Some(organisation), Some(amount)) = (int(data, "organisation_id"), int(data, "amount_cents")) {
-                set_pledge(facts, organisation, amount);
-            }
-        }
-        "pledge.withdrawn" | "pledge.refused" => {
-            if let Some(organisation) = int(data, "organisation_id") {
-                let standing = if kind == "pledge.refused" {
-                    Standing::Refused {
-                        decision_ref: text(data, "decision_ref"),
-                        decision_date: text(data, "decision_date"),
-                    }
-                } else {
-                    Standing::Withdrawn
-                };
-                if let Some(pledge) = facts.pledges.get_mut(&organisation) {
-                    *pledge = Pledge { amount_cents: 0, standing };
+            facts.target_cents = cents(created.target_cents);
+            if let Some(maintenance) = &created.maintenance {
+                facts.threshold_cents = cents(maintenance.threshold_cents);
+                facts.maintains = Some(maintenance.maintains_pool_id);
+                if let Some(title) = &maintenance.maintains_title {
+                    facts.maintains_title = Some(title.clone());
                 }
+                facts.period = (Some(maintenance.period_start), Some(maintenance.period_end));
             }
         }
-        "pledge.confirmed" => {
-            if let Some(pledge) = int(data, "organisation_id").and_then(|o| facts.pledges.get_mut(&o)) {
+        DomainEvent::PoolUpdated(edit) => {
+            if let Some(title) = &edit.title {
+                facts.title.clone_from(title);
+            }
+            if let Some(description) = &edit.description {
+                facts.description = Some(description.clone());
+            }
+            if let Some(target) = edit.target_cents {
+                facts.target_cents = cents(target);
+            }
+            if let Some(threshold) = edit.threshold_cents {
+                facts.threshold_cents = cents(threshold);
+            }
+        }
+        DomainEvent::PoolMaintenanceOpened(opened) => {
+            facts.maintains = Some(opened.maintains_pool_id);
+            facts.period = (Some(opened.period_start), Some(opened.period_end));
+        }
+        DomainEvent::NeedPosted(NeedPosted { need_id, organisation_id, .. })
+        | DomainEvent::NeedMoved(NeedMove { need_id, organisation_id, .. }) => {
+            facts.needs.insert(*need_id, *organisation_id);
+            facts.organisations.insert(*organisation_id);
+        }
+        DomainEvent::NeedWithdrawn(NeedRef { need_id, .. }) | DomainEvent::NeedMovedOut(NeedMove { need_id, .. }) => {
+            facts.needs.remove(need_id);
+        }
+        DomainEvent::PledgeSet(set) => set_pledge(facts, set.organisation_id, set.amount_cents.get()),
+        DomainEvent::PledgeWithdrawn(withdrawn) => end_pledge(facts, withdrawn.organisation_id, Standing::Withdrawn),
+        DomainEvent::PledgeRefused(refused) => {
+            let standing = Standing::Refused {
+                decision_ref: Some(refused.decision_ref.clone()),
+                decision_date: Some(refused.decision_date.to_string()),
+            };
+            end_pledge(facts, refused.organisation_id, standing);
+        }
+        DomainEvent::PledgeConfirmed(confirmed) => {
+            if let Some(pledge) = facts.pledges.get_mut(&confirmed.organisation_id) {
                 pledge.standing = Standing::Confirmed {
-                    decision_ref: text(data, "decision_ref"),
-                    decision_date: text(data, "decision_date"),
-                    decided_by: text(data, "decided_by"),
+                    decision_ref: Some(confirmed.decision_ref.clone()),
+                    decision_date: Some(confirmed.decision_date.to_string()),
+                    decided_by: Some(confirmed.decided_by.as_str().to_owned()),
                 };
             }
         }
-        "pool.funded" => facts.state = PoolState::Funded,
-        "pool.reopened" => facts.state = PoolState::Open,
-        "pool.approved" => facts.state = PoolState::Approved,
-        "pool.expired" => facts.state = PoolState::Expired,
-        "pool.rejected" | "pool.cancelled" => {
-            facts.state = if kind == "pool.rejected" { PoolState::Rejected } else { PoolState::Cancelled };
-            facts.ended = Some(Step { at, text: text(data, "reason"), ..Step::default() });
+        DomainEvent::PoolFunded(_) => facts.state = PoolState::Funded,
+        DomainEvent::PoolReopened(_) => facts.state = PoolState::Open,
+        DomainEvent::PoolApproved(_) => facts.state = PoolState::Approved,
+        DomainEvent::PoolExpired(_) => facts.state = PoolState::Expired,
+        DomainEvent::PoolRejected(change) | DomainEvent::PoolCancelled(change) => {
+            facts.state = change.to;
+            facts.ended = Some(Step { at, text: Some(change.details.reason.clone()), ..Step::default() });
         }
-        "pool.awarded" => {
+        DomainEvent::PoolAwarded(change) => {
             facts.state = PoolState::Awarded;
-            let (text, amount_cents) = (text(data, "supplier"), int(data, "amount_cents"));
+            let (text, amount_cents) = (Some(change.details.supplier.clone()), Some(change.details.amount_cents.get()));
             facts.awarded = Some(Step { at, text, amount_cents, licence: None });
         }
-        "pool.delivered" => {
+        DomainEvent::PoolDelivered(change) => {
             facts.state = PoolState::Delivered;
-            let (text, licence) = (text(data, "repository_url"), text(data, "licence"));
+            let delivery = &change.details;
+            let (text, licence) = (Some(delivery.repository_url.clone()), Some(delivery.licence.clone()));
             facts.delivered = Some(Step { at, text, amount_cents: None, licence });
         }
-        "pool.merged" => {
+        DomainEvent::PoolMerged(change) => {
             facts.state = PoolState::Merged;
-            let into = int(data, "into_pool_id");
+            let into = Some(change.details.into_pool_id);
             facts.merged_into = into;
             facts.needs.clear();
             for pledge in facts.pledges.values_mut().filter(|p| p.amount_cents > 0) {
                 *pledge = Pledge { amount_cents: 0, standing: Standing::MovedTo(into) };
             }
         }
-        "pool.merge_received" => {
-            if let Some(from) = int(data, "from_pool_id") {
-                facts.merged_from.push(from);
+        DomainEvent::PoolMergeReceived(received) => {
+            let merge = &received.merge;
+            facts.merged_from.push(merge.from_pool_id);
+            for need in &merge.needs {
+                facts.needs.insert(need.need_id, need.organisation_id);
+                facts.organisations.insert(need.organisation_id);
             }
-            let list = |key: &str| data.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
-            for need in list("needs") {
-                if let (Some(id), Some(organisation)) = (int(&need, "need_id"), int(&need, "organisation_id")) {
-                    facts.needs.insert(id, organisation);
-                    facts.organisations.insert(organisation);
-                }
+            for pledge in &merge.pledges {
+                set_pledge(facts, pledge.organisation_id, pledge.amount_cents.get());
             }
-            for pledge in list("pledges") {
-                if let (Some(organisation), Some(amount)) =
-                    (int(&pledge, "organisation_id"), int(&pledge, "amount_cents"))
-                {
-                    set_pledge(facts, organisation, amount);
-                }
-            }
-            if let Some(target) = int(data, "target_cents").filter(|_| facts.target_cents.is_none()) {
-                facts.target_cents = Some(target);
+            if facts.target_cents.is_none() {
+                facts.target_cents = cents(received.target_cents);
             }
         }
-        _ => return false,
+        DomainEvent::PoolDuplicateDismissed(_)
+        | DomainEvent::UserDisabled(_)
+        | DomainEvent::UserEnabled(_)
+        | DomainEvent::UserPasswordChanged(_)
+        | DomainEvent::UserSignedOut(_) => return false,
     }
     true
+}
+
+/// A pledge withdrawn or refused: kept, at zero.
+fn end_pledge(facts: &mut PoolFacts, organisation: i64, standing: Standing) {
+    if let Some(pledge) = facts.pledges.get_mut(&organisation) {
+        *pledge = Pledge { amount_cents: 0, standing };
+    }
 }
 
 /// A new amount; a council's confirmation holds only for the amount it confirmed.
@@ -323,28 +322,15 @@ fn set_pledge(facts: &mut PoolFacts, organisation: i64, amount_cents: i64) {
     facts.organisations.insert(organisation);
 }
 
-/// What a maintenance pool maintains and for which period.
-fn maintenance(facts: &mut PoolFacts, data: &Value) {
-    if let Some(delivered) = int(data, "maintains_pool_id") {
-        facts.maintains = Some(delivered);
-    }
-    if let Some(title) = text(data, "maintains_title") {
-        facts.maintains_title = Some(title);
-    }
-    if let (Some(start), Some(end)) = (date(data, "period_start"), date(data, "period_end")) {
-        facts.period = (Some(start), Some(end));
-    }
-}
-
 /// The tags of the release of an event (releaseTag codelist): the stage it opens, or the
 /// update of the stage the pool is in.
-fn tags(kind: &str, state: PoolState) -> Vec<Tag> {
+fn tags(kind: EventKind, state: PoolState) -> Vec<Tag> {
     match kind {
-        "pool.created" => vec![Tag::Planning],
-        "pool.approved" => vec![Tag::Tender],
-        "pool.rejected" | "pool.cancelled" | "pool.merged" => vec![Tag::TenderCancellation],
-        "pool.awarded" => vec![Tag::Award],
-        "pool.delivered" => vec![Tag::Contract, Tag::Implementation, Tag::ContractTermination],
+        EventKind::PoolCreated => vec![Tag::Planning],
+        EventKind::PoolApproved => vec![Tag::Tender],
+        EventKind::PoolRejected | EventKind::PoolCancelled | EventKind::PoolMerged => vec![Tag::TenderCancellation],
+        EventKind::PoolAwarded => vec![Tag::Award],
+        EventKind::PoolDelivered => vec![Tag::Contract, Tag::Implementation, Tag::ContractTermination],
         _ => vec![match state {
             PoolState::Open | PoolState::Funded => Tag::PlanningUpdate,
             PoolState::Awarded => Tag::AwardUpdate,

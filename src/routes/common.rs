@@ -6,7 +6,10 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{ApiResult, Validator};
+use crate::{
+    domain::events::EventKind,
+    error::{ApiResult, Validator},
+};
 
 /// The largest page a client may ask for.
 pub const MAX_PAGE: i64 = 200;
@@ -54,6 +57,11 @@ pub struct Page<T: ToSchema> {
 /// A stored timestamp (UTC without zone) as an RFC 3339 instant.
 pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
+}
+
+/// The example event type of the OpenAPI document (a funding), named by the enum.
+pub fn event_type_example() -> &'static str {
+    EventKind::PoolFunded.as_str()
 }
 
 /// 401, shared by every route that needs a token (for `#[utoipa::path(responses(...))]`).

@@ -20,7 +20,7 @@ pub struct OutboxEmail {
     pub id: i64,
     #[schema(example = 41)]
     pub event_id: i64,
-    #[schema(example = "pool.funded")]
+    #[schema(example = super::common::event_type_example)]
     pub event_type: String,
     #[schema(example = 2)]
     pub recipient_user_id: i64,

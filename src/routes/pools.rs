@@ -423,7 +423,7 @@ pub struct EventResponse {
     #[schema(example = 7)]
     pub pool_id: Option<i64>,
     #[serde(rename = "type")]
-    #[schema(example = "pool.funded")]
+    #[schema(example = super::common::event_type_example)]
     pub event_type: String,
     /// The user whose request caused it; `null` for the worker (expiry).
     #[schema(example = 3)]
@@ -455,14 +455,16 @@ pub async fn events(
     let (items, total) = state.db.read(caller, move |tx, _| service::pools::events(tx, id, limit, offset)).await?;
     let items = items
         .into_iter()
-        .map(|e| EventResponse {
-            id: e.id,
-            pool_id: e.pool_id,
-            event_type: e.event_type,
-            actor_user_id: e.actor_user_id,
-            at: utc(e.at),
-            data: serde_json::from_str(&e.data).unwrap_or_default(),
+        .map(|e| {
+            Ok(EventResponse {
+                id: e.id,
+                pool_id: e.pool_id,
+                event_type: e.event.kind().as_str().to_owned(),
+                actor_user_id: e.actor_user_id,
+                at: utc(e.at),
+                data: e.event.data().map_err(|e| ApiError::Internal(e.into()))?,
+            })
         })
-        .collect();
+        .collect::<ApiResult<Vec<_>>>()?;
     Ok(HttpResponse::Ok().json(Page { items, total }))
 }

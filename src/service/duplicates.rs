@@ -12,8 +12,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde_json::json;
-
 use super::{
     matcher::{IndexChange, Matcher, Ranking},
     pool_view,
@@ -27,7 +25,11 @@ use crate::{
             event, pool,
         },
     },
-    domain::{money::Cents, pool_state::PoolState},
+    domain::{
+        events::{DomainEvent, DuplicateDismissed},
+        money::Cents,
+        pool_state::PoolState,
+    },
     error::{ApiError, ApiResult},
 };
 
@@ -161,8 +163,8 @@ pub fn dismiss(tx: &mut WriteTx, actor: &Officer, a: i64, b: i64, reason: Option
     }
     duplicate::delete_pair(tx, low, high)?;
     for (pool_id, other) in [(low, high), (high, low)] {
-        let data = json!({"pool_ids": [low, high], "other_pool_id": other, "reason": reason});
-        event::record(tx, Some(pool_id), "pool.duplicate_dismissed", Some(actor.id), &data)?;
+        let dismissed = DuplicateDismissed { pool_ids: [low, high], other_pool_id: other, reason: reason.clone() };
+        event::record(tx, Some(pool_id), &DomainEvent::PoolDuplicateDismissed(dismissed), Some(actor.id))?;
     }
     tracing::info!(pool_low = low, pool_high = high, by = actor.id, "duplicate candidate dismissed");
     Ok(())

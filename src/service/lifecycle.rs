@@ -1,8 +1,6 @@
 //! Pool transitions: the one place where a pool changes state, records the event of the
 //! change, and queues the emails it causes.
 
-use serde_json::{Value, json};
-
 use crate::{
     db::{
         self, WriteTx,
@@ -11,23 +9,25 @@ use crate::{
             pool::{self, Pool, PoolChanges},
         },
     },
-    domain::pool_state::{PoolState, Transition},
+    domain::{
+        events::{Crossing, PoolStep},
+        pool_state::PoolState,
+    },
     error::{ApiError, ApiResult},
 };
 
-/// Applies `transition` to a pool the caller has locked, with `changes` to its other
-/// columns, and records the event. A transition the lifecycle does not allow is a 409 that
-/// names the current state.
+/// Applies `step` to a pool the caller has locked, with `changes` to its other columns, and
+/// records the event of the step with both states. A transition the lifecycle does not
+/// allow is a 409 that names the current state.
 pub fn transition(
     tx: &mut WriteTx,
     current: &Pool,
-    transition: Transition,
+    step: PoolStep,
     actor: Option<i64>,
     mut changes: PoolChanges,
-    mut data: Value,
 ) -> ApiResult<(Pool, Event)> {
     let from = current.state;
-    let to = from.apply(transition).map_err(|why| ApiError::wrong_state(from.as_str(), why))?;
+    let to = from.apply(step.transition()).map_err(|why| ApiError::wrong_state(from.as_str(), why))?;
     let now = db::now();
     changes.state = Some(to);
     changes.updated_at = Some(now);
@@ -47,18 +47,14 @@ pub fn transition(
         PoolState::Open => changes.funded_at = Some(None),
     }
     let updated = pool::update(tx, current.id, &changes)?;
-    if let Some(fields) = data.as_object_mut() {
-        fields.insert("from".into(), json!(from));
-        fields.insert("to".into(), json!(to));
-    }
-    let event = event::record(tx, Some(current.id), transition.event_type(), actor, &data)?;
+    let event = event::record(tx, Some(current.id), &step.event(from, to), actor)?;
     if matches!(to, PoolState::Rejected | PoolState::Cancelled | PoolState::Expired | PoolState::Merged) {
         // An ended pool is never reviewed as a duplicate again.
         super::duplicates::ended(tx, current.id)?;
     }
     // Same transaction: the emails exist if and only if the change does.
-    crate::mail::outbox::queue(tx, &event, &updated)?;
-    tracing::info!(pool_id = current.id, event = transition.event_type(), "pool transition");
+    super::notifications::queue(tx, &event, &updated)?;
+    tracing::info!(pool_id = current.id, event = %event.event.kind(), "pool transition");
     Ok((updated, event))
 }
 
@@ -74,12 +70,8 @@ pub fn fund_if_reached(tx: &mut WriteTx, current: Pool, actor: Option<i64>) -> A
     if !reached {
         return Ok(current);
     }
-    let data = json!({
-        "pledged_cents": current.pledged_cents,
-        "threshold_cents": current.effective_threshold(),
-        "target_cents": current.target_cents,
-    });
-    let (funded, _event) = transition(tx, &current, Transition::Fund, actor, PoolChanges::default(), data)?;
+    let step = PoolStep::Fund(crossing(&current));
+    let (funded, _event) = transition(tx, &current, step, actor, PoolChanges::default())?;
     Ok(funded)
 }
 
@@ -92,11 +84,16 @@ pub fn reopen_if_below(tx: &mut WriteTx, current: Pool, actor: Option<i64>) -> A
     if !below {
         return Ok(current);
     }
-    let data = json!({
-        "pledged_cents": current.pledged_cents,
-        "threshold_cents": current.effective_threshold(),
-        "target_cents": current.target_cents,
-    });
-    let (reopened, _event) = transition(tx, &current, Transition::Reopen, actor, PoolChanges::default(), data)?;
+    let step = PoolStep::Reopen(crossing(&current));
+    let (reopened, _event) = transition(tx, &current, step, actor, PoolChanges::default())?;
     Ok(reopened)
+}
+
+/// Where the money of a pool stands as it crosses its threshold.
+fn crossing(pool: &Pool) -> Crossing {
+    Crossing {
+        pledged_cents: pool.pledged_cents,
+        threshold_cents: pool.effective_threshold(),
+        target_cents: pool.target_cents,
+    }
 }

@@ -11,9 +11,6 @@
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
-use serde_json::json;
-
 use crate::{
     auth::Officer,
     db::{
@@ -23,10 +20,15 @@ use crate::{
             pool::{self, MaintenancePeriod, NewMaintenancePool, Pool},
         },
     },
-    domain::{kinds::PoolKind, maintenance::MaintenanceInput, pool_state::PoolState},
+    domain::{
+        events::{DomainEvent, MaintenanceCreated, MaintenanceOpened, PoolCreated},
+        kinds::PoolKind,
+        maintenance::MaintenanceInput,
+        pool_state::PoolState,
+    },
     error::{ApiError, ApiResult},
-    mail,
 };
+use chrono::NaiveDate;
 
 /// The CPV code of every maintenance pool: "Software maintenance and repair services".
 pub const MAINTENANCE_CPV: &str = "72267000-4";
@@ -87,35 +89,31 @@ pub fn open(tx: &mut WriteTx, officer: &Officer, delivered_id: i64, input: Maint
             period_end: input.period_end,
         },
     )?;
-    let period = json!({
-        "maintains_pool_id": delivered.id,
-        "period_start": input.period_start,
-        "period_end": input.period_end,
-    });
-    event::record(
-        tx,
-        Some(maintenance.id),
-        "pool.created",
-        Some(actor),
-        &json!({
-            "title": maintenance.title,
-            "description": maintenance.description,
-            "cpv_code": maintenance.cpv_code,
-            "target_cents": maintenance.target_cents,
-            "threshold_cents": maintenance.threshold_cents,
-            "deadline": maintenance.deadline,
-            "kind": maintenance.kind,
-            "maintains_pool_id": delivered.id,
-            "maintains_title": delivered.title,
-            "period_start": input.period_start,
-            "period_end": input.period_end,
+    let created = DomainEvent::PoolCreated(PoolCreated {
+        title: maintenance.title.clone(),
+        description: Some(maintenance.description.clone()),
+        cpv_code: maintenance.cpv_code.clone(),
+        target_cents: maintenance.target_cents,
+        maintenance: Some(MaintenanceCreated {
+            threshold_cents: maintenance.threshold_cents,
+            deadline: maintenance.deadline,
+            kind: maintenance.kind,
+            maintains_pool_id: delivered.id,
+            maintains_title: Some(delivered.title.clone()),
+            period_start: input.period_start,
+            period_end: input.period_end,
         }),
-    )?;
-    let mut opened = period;
-    opened["invited_organisations"] = json!(invited);
-    let event = event::record(tx, Some(maintenance.id), "pool.maintenance_opened", Some(actor), &opened)?;
+    });
+    event::record(tx, Some(maintenance.id), &created, Some(actor))?;
+    let opened = DomainEvent::PoolMaintenanceOpened(MaintenanceOpened {
+        maintains_pool_id: delivered.id,
+        period_start: input.period_start,
+        period_end: input.period_end,
+        invited_organisations: invited.clone(),
+    });
+    let event = event::record(tx, Some(maintenance.id), &opened, Some(actor))?;
     // Same transaction: the invitations exist if and only if the pool does.
-    mail::outbox::invite(tx, &event, &maintenance, &invited)?;
+    super::notifications::invite(tx, &event, &maintenance, &invited)?;
     Ok(maintenance)
 }
 

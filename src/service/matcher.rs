@@ -22,6 +22,7 @@ use std::{
     },
 };
 
+use crate::domain::events::{DomainEvent, EventKind, NeedMove, NeedPosted, NeedRef};
 use crate::{
     db::{
         Db, Tx,
@@ -42,8 +43,9 @@ use crate::{
 #[cfg(doc)]
 use crate::db::WriteTx;
 
-/// Event types that change what the index holds.
-pub const INDEX_EVENTS: &[&str] = &["need.posted", "need.moved", "need.withdrawn", "pool.merged"];
+/// The kinds of event that change what the index holds.
+pub const INDEX_EVENTS: &[EventKind] =
+    &[EventKind::NeedPosted, EventKind::NeedMoved, EventKind::NeedWithdrawn, EventKind::PoolMerged];
 
 struct Inner {
     index: Index,
@@ -91,13 +93,8 @@ pub enum IndexChange {
     },
 }
 
-/// A pool the matcher found, with its title for the response.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SimilarPool {
-    pub pool_id: i64,
-    pub title: String,
-    pub score: f64,
-}
+/// A pool the matcher found, with its title for the response (as `need.posted` records it).
+pub use crate::domain::events::SimilarPool;
 
 /// What the matcher decided for a need.
 #[derive(Clone, Debug)]
@@ -343,18 +340,19 @@ fn catch_up(tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
     let Some(last) = events.last().map(|e| e.id) else { return Ok(()) };
     inner.version += 1;
     for event in events {
-        let data: serde_json::Value = serde_json::from_str(&event.data).unwrap_or_default();
-        if event.event_type == "pool.merged" {
-            if let Some(into) = data["into_pool_id"].as_i64() {
-                for indexed in need::active_in_pool(tx, into)? {
+        match event.event {
+            DomainEvent::PoolMerged(merged) => {
+                for indexed in need::active_in_pool(tx, merged.details.into_pool_id)? {
                     upsert(&mut inner.index, &indexed);
                 }
             }
-        } else if let Some(need_id) = data["need_id"].as_i64() {
-            match need::active_by_id(tx, need_id)? {
+            DomainEvent::NeedPosted(NeedPosted { need_id, .. })
+            | DomainEvent::NeedMoved(NeedMove { need_id, .. })
+            | DomainEvent::NeedWithdrawn(NeedRef { need_id, .. }) => match need::active_by_id(tx, need_id)? {
                 Some(indexed) => upsert(&mut inner.index, &indexed),
                 None => inner.index.remove(need_id),
-            }
+            },
+            _ => {}
         }
     }
     inner.cursor = Some(last);

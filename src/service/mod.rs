@@ -10,6 +10,7 @@ pub mod lifecycle;
 pub mod maintenance;
 pub mod matcher;
 pub mod needs;
+pub mod notifications;
 pub mod open_data;
 pub mod organisations;
 pub mod outbox;

@@ -1,8 +1,5 @@
 //! Posting, reading, withdrawing and moving needs.
 
-use chrono::Duration;
-use serde_json::json;
-
 use super::{
     duplicates,
     matcher::{IndexChange, Matcher, Ranking, SimilarPool},
@@ -19,6 +16,7 @@ use crate::{
         },
     },
     domain::{
+        events::{DomainEvent, NeedMove, NeedPosted, NeedRef, PoolCreated},
         kinds::{Locale, NeedStatus, PoolKind},
         matching::NeedText,
         need::NeedInput,
@@ -27,6 +25,7 @@ use crate::{
     error::{ApiError, ApiResult},
     ratelimit::UserBudget,
 };
+use chrono::Duration;
 
 /// What posting a need did.
 #[derive(Clone, Debug)]
@@ -102,21 +101,16 @@ pub fn post(
             created_at: db::now(),
         },
     )?;
-    event::record(
-        tx,
-        Some(pool.id),
-        "need.posted",
-        Some(actor.id),
-        &json!({
-            "need_id": need.id,
-            "organisation_id": need.organisation_id,
-            "title": need.title,
-            "estimated_cost_cents": need.estimated_cost_cents,
-            "merged": merged,
-            "score": score,
-            "similar_pools": outcome.similar,
-        }),
-    )?;
+    let posted = DomainEvent::NeedPosted(NeedPosted {
+        need_id: need.id,
+        organisation_id: need.organisation_id,
+        title: need.title.clone(),
+        estimated_cost_cents: need.estimated_cost_cents,
+        merged,
+        score,
+        similar_pools: outcome.similar.clone(),
+    });
+    event::record(tx, Some(pool.id), &posted, Some(actor.id))?;
     duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
     Ok(Posted { need, pool, merged, similar: outcome.similar })
 }
@@ -168,18 +162,14 @@ fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: &AuthUser, max_per_day:
             updated_at: now,
         },
     )?;
-    event::record(
-        tx,
-        Some(pool.id),
-        "pool.created",
-        Some(actor.id),
-        &json!({
-            "title": pool.title,
-            "description": pool.description,
-            "cpv_code": pool.cpv_code,
-            "target_cents": pool.target_cents,
-        }),
-    )?;
+    let created = DomainEvent::PoolCreated(PoolCreated {
+        title: pool.title.clone(),
+        description: Some(pool.description.clone()),
+        cpv_code: pool.cpv_code.clone(),
+        target_cents: pool.target_cents,
+        maintenance: None,
+    });
+    event::record(tx, Some(pool.id), &created, Some(actor.id))?;
     Ok(pool)
 }
 
@@ -213,13 +203,8 @@ pub fn withdraw(tx: &mut WriteTx, matcher: &Matcher, actor: &Member, need_id: i6
         return Err(ApiError::Conflict("the need is already withdrawn".into()));
     }
     let need = need::withdraw(tx, need.id, db::now())?;
-    event::record(
-        tx,
-        Some(need.pool_id),
-        "need.withdrawn",
-        Some(actor.id),
-        &json!({"need_id": need.id, "organisation_id": need.organisation_id}),
-    )?;
+    let withdrawn = DomainEvent::NeedWithdrawn(NeedRef { need_id: need.id, organisation_id: need.organisation_id });
+    event::record(tx, Some(need.pool_id), &withdrawn, Some(actor.id))?;
     duplicates::refresh(tx, matcher, vec![IndexChange::Remove(need.id)], &[need.pool_id])?;
     Ok(need)
 }
@@ -281,16 +266,16 @@ pub fn move_to(
     let suggested: Vec<SimilarPool> = serde_json::from_str(&need.similar_pools).unwrap_or_default();
     let suggestion = suggested.iter().find(|s| s.pool_id == target.id);
     let moved = need::set_pool(tx, need.id, target.id)?;
-    let data = json!({
-        "need_id": need.id,
-        "organisation_id": need.organisation_id,
-        "from_pool_id": need.pool_id,
-        "to_pool_id": target.id,
-        "was_suggested": suggestion.is_some(),
-        "suggested_score": suggestion.map(|s| s.score),
-    });
-    event::record(tx, Some(need.pool_id), "need.moved_out", Some(actor.id), &data)?;
-    event::record(tx, Some(target.id), "need.moved", Some(actor.id), &data)?;
+    let data = NeedMove {
+        need_id: need.id,
+        organisation_id: need.organisation_id,
+        from_pool_id: need.pool_id,
+        to_pool_id: target.id,
+        was_suggested: suggestion.is_some(),
+        suggested_score: suggestion.map(|s| s.score),
+    };
+    event::record(tx, Some(need.pool_id), &DomainEvent::NeedMovedOut(data.clone()), Some(actor.id))?;
+    event::record(tx, Some(target.id), &DomainEvent::NeedMoved(data), Some(actor.id))?;
     let locale = organisation::locale_of(tx, moved.organisation_id)?;
     duplicates::refresh(tx, matcher, vec![IndexChange::Upsert((moved.clone(), locale))], &[need.pool_id, target.id])?;
     Ok((moved, target))

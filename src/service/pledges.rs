@@ -1,8 +1,6 @@
 //! An organisation's pledge to a pool: a cap on what it will pay, provisional until its
 //! council decides (SPEC section 10).
 
-use serde_json::json;
-
 use super::lifecycle;
 use crate::{
     auth::Member,
@@ -16,6 +14,7 @@ use crate::{
     },
     domain::{
         council::{Confirmation, Refusal},
+        events::{DomainEvent, PledgeAmount, PledgeConfirmed, PledgeRefused, PledgeSet},
         kinds::PledgeStatus,
         money::Cents,
     },
@@ -54,18 +53,13 @@ pub fn set(tx: &mut WriteTx, actor: &Member, pool_id: i64, amount: Cents) -> Api
         return Ok(pool);
     }
     pledge::set(tx, pool_id, actor.organisation_id, amount, db::now())?;
-    event::record(
-        tx,
-        Some(pool_id),
-        "pledge.set",
-        Some(actor.id),
-        &json!({
-            "organisation_id": actor.organisation_id,
-            "amount_cents": amount,
-            "previous_cents": previous.as_ref().map(|p| p.amount_cents),
-            "previous_status": previous.as_ref().map(|p| p.status),
-        }),
-    )?;
+    let set = DomainEvent::PledgeSet(PledgeSet {
+        organisation_id: actor.organisation_id,
+        amount_cents: amount,
+        previous_cents: previous.as_ref().map(|p| p.amount_cents),
+        previous_status: previous.as_ref().map(|p| p.status),
+    });
+    event::record(tx, Some(pool_id), &set, Some(actor.id))?;
     let pool = resum(tx, pool_id)?;
     lifecycle::fund_if_reached(tx, pool, Some(actor.id))
 }
@@ -77,13 +71,11 @@ pub fn withdraw(tx: &mut WriteTx, actor: &Member, pool_id: i64) -> ApiResult<Poo
         return Err(ApiError::NotFound);
     };
     pledge::delete(tx, existing.id)?;
-    event::record(
-        tx,
-        Some(pool_id),
-        "pledge.withdrawn",
-        Some(actor.id),
-        &json!({"organisation_id": actor.organisation_id, "amount_cents": existing.amount_cents}),
-    )?;
+    let withdrawn = DomainEvent::PledgeWithdrawn(PledgeAmount {
+        organisation_id: actor.organisation_id,
+        amount_cents: existing.amount_cents,
+    });
+    event::record(tx, Some(pool_id), &withdrawn, Some(actor.id))?;
     let pool = resum(tx, pool_id)?;
     lifecycle::fund_if_reached(tx, pool, Some(actor.id))
 }
@@ -110,20 +102,15 @@ fn lock_for_decision(tx: &mut WriteTx, actor: &Member, pool_id: i64) -> ApiResul
 pub fn confirm(tx: &mut WriteTx, actor: &Member, pool_id: i64, decision: Confirmation) -> ApiResult<Pool> {
     let (pool, existing) = lock_for_decision(tx, actor, pool_id)?;
     pledge::confirm(tx, existing.id, &decision, db::now())?;
-    event::record(
-        tx,
-        Some(pool_id),
-        "pledge.confirmed",
-        Some(actor.id),
-        &json!({
-            "organisation_id": actor.organisation_id,
-            "amount_cents": existing.amount_cents,
-            "decision_ref": decision.reference,
-            "decision_date": decision.date,
-            "decided_by": decision.decided_by,
-            "replaces_decision_ref": existing.decision_ref,
-        }),
-    )?;
+    let confirmed = DomainEvent::PledgeConfirmed(PledgeConfirmed {
+        organisation_id: actor.organisation_id,
+        amount_cents: existing.amount_cents,
+        decision_ref: decision.reference,
+        decision_date: decision.date,
+        decided_by: decision.decided_by,
+        replaces_decision_ref: existing.decision_ref,
+    });
+    event::record(tx, Some(pool_id), &confirmed, Some(actor.id))?;
     Ok(pool)
 }
 
@@ -139,13 +126,13 @@ pub fn refuse(tx: &mut WriteTx, actor: &Member, pool_id: i64, refusal: Refusal) 
         )));
     }
     pledge::delete(tx, existing.id)?;
-    let cause = json!({
-        "organisation_id": actor.organisation_id,
-        "amount_cents": existing.amount_cents,
-        "decision_ref": refusal.reference,
-        "decision_date": refusal.date,
+    let cause = DomainEvent::PledgeRefused(PledgeRefused {
+        organisation_id: actor.organisation_id,
+        amount_cents: existing.amount_cents,
+        decision_ref: refusal.reference,
+        decision_date: refusal.date,
     });
-    event::record(tx, Some(pool_id), "pledge.refused", Some(actor.id), &cause)?;
+    event::record(tx, Some(pool_id), &cause, Some(actor.id))?;
     let pool = resum(tx, pool_id)?;
     lifecycle::reopen_if_below(tx, pool, Some(actor.id))
 }

@@ -118,11 +118,8 @@ pub fn page(tx: &mut Tx, pool_id: i64) -> ApiResult<PoolPage> {
     let history: Vec<Event> = history.into_iter().take(usize::try_from(HISTORY_SHOWN).unwrap_or(200)).collect();
     let mut names: HashMap<i64, String> =
         view.participants.iter().map(|p| (p.organisation_id, p.name.clone())).collect();
-    let unknown: Vec<i64> = history
-        .iter()
-        .filter_map(|e| serde_json::from_str::<serde_json::Value>(&e.data).ok()?["organisation_id"].as_i64())
-        .filter(|id| !names.contains_key(id))
-        .collect();
+    let unknown: Vec<i64> =
+        history.iter().filter_map(|e| e.event.organisation_id()).filter(|id| !names.contains_key(id)).collect();
     if !unknown.is_empty() {
         names.extend(organisation::by_ids(tx, &unknown)?.into_iter().map(|o| (o.id, o.name)));
     }

@@ -1,7 +1,6 @@
 //! What officers do to pools: edit, decide, follow through procurement, merge.
 
 use chrono::NaiveDate;
-use serde_json::{Value, json};
 
 use super::{
     lifecycle,
@@ -19,9 +18,13 @@ use crate::{
         },
     },
     domain::{
+        events::{
+            Award, Delivery, DomainEvent, Expiry, Merge, MergeReceived, MovedPledge, NeedRef, PoolStep, PoolUpdated,
+            Reason,
+        },
         kinds::{PledgeStatus, PoolKind},
         money::Cents,
-        pool_state::{PoolState, Transition},
+        pool_state::PoolState,
     },
     error::{ApiError, ApiResult},
 };
@@ -50,25 +53,13 @@ pub fn edit(tx: &mut WriteTx, officer: &Officer, pool_id: i64, edit: PoolEdit) -
     if state == PoolState::Merged {
         return Err(ApiError::wrong_state(state.as_str(), "a merged pool lives on in the pool it was merged into"));
     }
-    let mut changed = serde_json::Map::new();
-    let mut note = |field: &str, value: Value| {
-        changed.insert(field.to_owned(), value);
+    let changed = PoolUpdated {
+        title: edit.title.clone(),
+        description: edit.description.clone(),
+        target_cents: edit.target_cents,
+        threshold_cents: edit.threshold_cents,
+        deadline: edit.deadline,
     };
-    if let Some(v) = &edit.title {
-        note("title", json!(v));
-    }
-    if let Some(v) = &edit.description {
-        note("description", json!(v));
-    }
-    if let Some(v) = edit.target_cents {
-        note("target_cents", json!(v));
-    }
-    if let Some(v) = edit.threshold_cents {
-        note("threshold_cents", json!(v));
-    }
-    if let Some(v) = edit.deadline {
-        note("deadline", json!(v));
-    }
     if changed.is_empty() {
         return Ok(current);
     }
@@ -85,7 +76,7 @@ pub fn edit(tx: &mut WriteTx, officer: &Officer, pool_id: i64, edit: PoolEdit) -
             ..Default::default()
         },
     )?;
-    event::record(tx, Some(pool_id), "pool.updated", Some(actor), &Value::Object(changed))?;
+    event::record(tx, Some(pool_id), &DomainEvent::PoolUpdated(changed), Some(actor))?;
     lifecycle::fund_if_reached(tx, updated, Some(actor))
 }
 
@@ -145,38 +136,30 @@ pub fn step(tx: &mut WriteTx, officer: &Officer, pool_id: i64, step: Step) -> Ap
             });
         }
     }
-    let (transition, changes, data) = match step {
-        Step::Approve => (Transition::Approve, PoolChanges::default(), json!({})),
+    let (step, changes) = match step {
+        Step::Approve => (PoolStep::Approve, PoolChanges::default()),
         Step::Reject { reason } => (
-            Transition::Reject,
-            PoolChanges { reason: Some(Some(reason.clone())), ..Default::default() },
-            json!({"reason": reason}),
+            PoolStep::Reject(Reason { reason: reason.clone() }),
+            PoolChanges { reason: Some(Some(reason)), ..Default::default() },
         ),
         Step::Cancel { reason } => (
-            Transition::Cancel,
-            PoolChanges { reason: Some(Some(reason.clone())), ..Default::default() },
-            json!({"reason": reason}),
+            PoolStep::Cancel(Reason { reason: reason.clone() }),
+            PoolChanges { reason: Some(Some(reason)), ..Default::default() },
         ),
         Step::Award { supplier, amount_cents } => (
-            Transition::Award,
-            PoolChanges {
-                supplier: Some(Some(supplier.clone())),
-                award_cents: Some(Some(amount_cents)),
-                ..Default::default()
-            },
-            json!({"supplier": supplier, "amount_cents": amount_cents}),
+            PoolStep::Award(Award { supplier: supplier.clone(), amount_cents }),
+            PoolChanges { supplier: Some(Some(supplier)), award_cents: Some(Some(amount_cents)), ..Default::default() },
         ),
         Step::Deliver { repository_url, licence } => (
-            Transition::Deliver,
+            PoolStep::Deliver(Delivery { repository_url: repository_url.clone(), licence: licence.clone() }),
             PoolChanges {
-                repository_url: Some(Some(repository_url.clone())),
-                licence: Some(Some(licence.clone())),
+                repository_url: Some(Some(repository_url)),
+                licence: Some(Some(licence)),
                 ..Default::default()
             },
-            json!({"repository_url": repository_url, "licence": licence}),
         ),
     };
-    let (pool, _event) = lifecycle::transition(tx, &current, transition, Some(actor), changes, data)?;
+    let (pool, _event) = lifecycle::transition(tx, &current, step, Some(actor), changes)?;
     Ok(pool)
 }
 
@@ -207,9 +190,9 @@ pub fn merge(tx: &mut WriteTx, matcher: &Matcher, officer: &Officer, from: i64, 
         return Err(ApiError::Conflict("maintenance pools are not merged".into()));
     }
     // Which organisations' needs move, for the open data (built from the events alone).
-    let moving: Vec<Value> = need::active_in_pool(tx, source.id)?
+    let moving: Vec<NeedRef> = need::active_in_pool(tx, source.id)?
         .iter()
-        .map(|(need, _)| json!({"need_id": need.id, "organisation_id": need.organisation_id}))
+        .map(|(need, _)| NeedRef { need_id: need.id, organisation_id: need.organisation_id })
         .collect();
     let needs_moved = need::move_all(tx, source.id, target.id)?;
     let mut pledges_moved = Vec::new();
@@ -224,28 +207,38 @@ pub fn merge(tx: &mut WriteTx, matcher: &Matcher, officer: &Officer, from: i64, 
                 if kept.pool_id != target.id {
                     pledge::move_to(tx, kept.id, target.id)?;
                 }
-                pledges_moved.push(json!({"organisation_id": kept.organisation_id, "amount_cents": kept.amount_cents, "status": kept.status, "kept_larger_of": both}));
+                pledges_moved.push(MovedPledge {
+                    organisation_id: kept.organisation_id,
+                    amount_cents: kept.amount_cents,
+                    status: Some(kept.status),
+                    kept_larger_of: Some(both),
+                });
             }
             None => {
                 pledge::move_to(tx, moving.id, target.id)?;
-                pledges_moved.push(json!({"organisation_id": moving.organisation_id, "amount_cents": moving.amount_cents, "status": moving.status}));
+                pledges_moved.push(MovedPledge {
+                    organisation_id: moving.organisation_id,
+                    amount_cents: moving.amount_cents,
+                    status: Some(moving.status),
+                    kept_larger_of: None,
+                });
             }
         }
     }
-    let data = json!({"from_pool_id": source.id, "into_pool_id": target.id, "needs_moved": needs_moved, "needs": moving, "pledges": pledges_moved});
+    let merge =
+        Merge { from_pool_id: source.id, into_pool_id: target.id, needs_moved, needs: moving, pledges: pledges_moved };
     // `from` ends; the event on it (type pool.merged) also tells the matcher to re-read
     // the needs of `into`.
     lifecycle::transition(
         tx,
         &source,
-        Transition::MergeAway,
+        PoolStep::MergeAway(merge.clone()),
         Some(actor),
         PoolChanges {
             merged_into_pool_id: Some(Some(target.id)),
             pledged_cents: Some(Cents::ZERO),
             ..Default::default()
         },
-        data.clone(),
     )?;
     let pledged = pledge::total(tx, target.id)?;
     let adopted = target.target_cents.is_none().then_some(source.target_cents).flatten();
@@ -259,12 +252,9 @@ pub fn merge(tx: &mut WriteTx, matcher: &Matcher, officer: &Officer, from: i64, 
             ..Default::default()
         },
     )?;
-    let mut received = data;
-    if let Some(adopted) = adopted {
-        // The surviving pool had no estimate: it takes the merged pool's.
-        received["target_cents"] = json!(adopted);
-    }
-    event::record(tx, Some(target.id), "pool.merge_received", Some(actor), &received)?;
+    // When the surviving pool had no estimate, it takes the merged pool's (`target_cents`).
+    let received = DomainEvent::PoolMergeReceived(MergeReceived { merge, target_cents: adopted });
+    event::record(tx, Some(target.id), &received, Some(actor))?;
     // The pair is resolved; the survivor's pairs are ranked with both pools' needs.
     super::duplicates::merged(tx, matcher, actor, source.id, target.id)?;
     lifecycle::fund_if_reached(tx, target, Some(actor))
@@ -278,8 +268,12 @@ pub fn expire(tx: &mut WriteTx, pool_id: i64, today: NaiveDate) -> ApiResult<Opt
     if !due {
         return Ok(None);
     }
-    let data = json!({"deadline": current.deadline, "pledged_cents": current.pledged_cents, "threshold_cents": current.effective_threshold()});
-    let (pool, _event) = lifecycle::transition(tx, &current, Transition::Expire, None, PoolChanges::default(), data)?;
+    let step = PoolStep::Expire(Expiry {
+        deadline: current.deadline,
+        pledged_cents: current.pledged_cents,
+        threshold_cents: current.effective_threshold(),
+    });
+    let (pool, _event) = lifecycle::transition(tx, &current, step, None, PoolChanges::default())?;
     Ok(Some(pool))
 }
 

@@ -2,8 +2,6 @@
 //! Both of the latter end the user's sessions: tokens carry the user's `token_version`,
 //! which both bump.
 
-use serde_json::json;
-
 use crate::{
     auth::{AuthUser, Officer},
     db::{
@@ -13,6 +11,7 @@ use crate::{
             user::{self, User},
         },
     },
+    domain::events::{DomainEvent, UserRef},
     error::{ApiError, ApiResult},
 };
 
@@ -33,8 +32,9 @@ pub fn set_disabled(tx: &mut WriteTx, actor: &Officer, user_id: i64, disabled: b
     }
     user::find(tx, user_id)?;
     let updated = user::set_disabled(tx, user_id, disabled)?;
-    let kind = if disabled { "user.disabled" } else { "user.enabled" };
-    event::record(tx, None, kind, Some(actor.id), &json!({"user_id": user_id}))?;
+    let user = UserRef { user_id };
+    let changed = if disabled { DomainEvent::UserDisabled(user) } else { DomainEvent::UserEnabled(user) };
+    event::record(tx, None, &changed, Some(actor.id))?;
     Ok(updated)
 }
 
@@ -42,6 +42,7 @@ pub fn set_disabled(tx: &mut WriteTx, actor: &Officer, user_id: i64, disabled: b
 /// transaction); every token issued before stops working.
 pub fn set_password(tx: &mut WriteTx, actor: &AuthUser, password_hash: &str) -> ApiResult<User> {
     let updated = user::set_password(tx, actor.id, password_hash)?;
-    event::record(tx, None, "user.password_changed", Some(actor.id), &json!({"user_id": actor.id}))?;
+    let changed = DomainEvent::UserPasswordChanged(UserRef { user_id: actor.id });
+    event::record(tx, None, &changed, Some(actor.id))?;
     Ok(updated)
 }

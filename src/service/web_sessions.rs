@@ -7,13 +7,13 @@
 //! any of the three touches the user, on every process.
 
 use chrono::Duration;
-use serde_json::json;
 
 use crate::{
     db::{
         self, WriteTx,
         models::{event, user::User, web_session},
     },
+    domain::events::{DomainEvent, UserRef},
     error::ApiResult,
 };
 
@@ -28,7 +28,7 @@ pub fn open(tx: &mut WriteTx, user: &User, id_hash: &str, lifetime: Duration) ->
 /// is recorded (`user.signed_out`): the other processes read it to forget the session.
 pub fn close(tx: &mut WriteTx, id_hash: &str) -> ApiResult<()> {
     if let Some(user_id) = web_session::delete(tx, id_hash)? {
-        event::record(tx, None, "user.signed_out", Some(user_id), &json!({"user_id": user_id}))?;
+        event::record(tx, None, &DomainEvent::UserSignedOut(UserRef { user_id }), Some(user_id))?;
     }
     Ok(())
 }

@@ -1,9 +1,12 @@
 //! The shape of the code, checked: where transactions begin, what `db` may import, where
-//! backend-specific SQL and string comparisons of states may live (docs/ARCHITECTURE.md).
+//! backend-specific SQL, string comparisons of states and event types written as strings
+//! may live (docs/ARCHITECTURE.md).
 //! Each rule is a search over the source files, so a change that breaks one fails here
 //! with the file and line.
 
 use std::path::{Path, PathBuf};
+
+use mutua::domain::events::EventKind;
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -129,4 +132,28 @@ fn the_role_rule_has_one_home() {
     assert!(found.is_empty(), "a role refused outside src/auth/capability.rs:\n{}", found.join("\n"));
     let built = offending(&code_lines(|f| !f.starts_with("src/auth/")), &["Capability::of(", "WebUser::new("]);
     assert!(built.is_empty(), "a capability built outside src/auth:\n{}", built.join("\n"));
+}
+
+/// The code of a file before its unit tests (`#[cfg(test)]` items close a file here).
+fn before_tests(lines: Vec<(String, usize, String)>) -> Vec<(String, usize, String)> {
+    let mut in_tests: Option<String> = None;
+    lines
+        .into_iter()
+        .filter(|(file, _, line)| {
+            if in_tests.as_deref() != Some(file.as_str()) && line == "#[cfg(test)]" {
+                in_tests = Some(file.clone());
+            }
+            in_tests.as_deref() != Some(file.as_str())
+        })
+        .collect()
+}
+
+#[test]
+fn event_types_are_named_only_in_the_domain() {
+    // The names come from the enum itself, so a new event is checked as soon as it exists.
+    let needles: Vec<String> = EventKind::ALL.iter().map(|kind| format!("\"{}\"", kind.as_str())).collect();
+    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+    let outside = before_tests(code_lines(|f| !f.starts_with("src/domain/") && !f.ends_with("/tests.rs")));
+    let found = offending(&outside, &needles);
+    assert!(found.is_empty(), "an event type written as a string outside src/domain:\n{}", found.join("\n"));
 }

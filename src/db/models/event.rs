@@ -1,43 +1,79 @@
+//! The audit trail: events recorded as [`DomainEvent`] values, read back as values.
+//!
+//! A stored event whose type no [`EventKind`] has, or whose data does not read as its
+//! kind's, is an error naming the row (like an unknown text of `db::types`), never skipped
+//! or defaulted: the OCDS export, the page history and the matcher would silently differ.
+//! One reader skips instead, [`changes_after`], which only needs the pool and, for the kinds
+//! of [`EventKind::USER_ACCESS`], the user: an event it cannot read forgets every cached
+//! session rather than stopping the change feed.
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::{Changes, Tx, WriteTx, schema::events};
+use super::in_row;
+use crate::{
+    db::{Changes, Tx, WriteTx, schema::events},
+    domain::events::{DomainEvent, EventKind},
+};
 
 /// An append-only audit record: rows are inserted, never changed.
-#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = events)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub id: i64,
     pub pool_id: Option<i64>,
-    pub event_type: String,
     pub actor_user_id: Option<i64>,
     pub at: NaiveDateTime,
-    /// JSON.
-    pub data: String,
+    pub event: DomainEvent,
+}
+
+/// A row as stored: the event's type and its JSON text.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = events)]
+struct StoredEvent {
+    id: i64,
+    pool_id: Option<i64>,
+    event_type: String,
+    actor_user_id: Option<i64>,
+    at: NaiveDateTime,
+    data: String,
+}
+
+impl StoredEvent {
+    fn read(self) -> QueryResult<Event> {
+        let event = DomainEvent::read(&self.event_type, &self.data)
+            .map_err(|e| diesel::result::Error::DeserializationError(e.into()))
+            .map_err(in_row("events", self.id))?;
+        Ok(Event { id: self.id, pool_id: self.pool_id, actor_user_id: self.actor_user_id, at: self.at, event })
+    }
+}
+
+fn read_all(rows: Vec<StoredEvent>) -> QueryResult<Vec<Event>> {
+    rows.into_iter().map(StoredEvent::read).collect()
 }
 
 /// Records an event and returns it.
 pub fn record(
     tx: &mut WriteTx,
     pool_id: Option<i64>,
-    event_type: &str,
+    event: &DomainEvent,
     actor_user_id: Option<i64>,
-    data: &serde_json::Value,
 ) -> QueryResult<Event> {
+    let data = event.data().map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
     // Every change of a pool records an event of the pool: its cached view is forgotten.
     if let Some(pool_id) = pool_id {
         tx.touch_pool(pool_id);
     }
-    diesel::insert_into(events::table)
+    let (id, at) = diesel::insert_into(events::table)
         .values((
             events::pool_id.eq(pool_id),
-            events::event_type.eq(event_type),
+            events::event_type.eq(event.kind().as_str()),
             events::actor_user_id.eq(actor_user_id),
             events::at.eq(crate::db::now()),
             events::data.eq(data.to_string()),
         ))
-        .returning(events::all_columns)
-        .get_result(tx.conn())
+        .returning((events::id, events::at))
+        .get_result(tx.conn())?;
+    Ok(Event { id, pool_id, actor_user_id, at, event: event.clone() })
 }
 
 pub fn of_pool(tx: &mut Tx, pool_id: i64, limit: i64, offset: i64) -> QueryResult<(Vec<Event>, i64)> {
@@ -46,8 +82,9 @@ pub fn of_pool(tx: &mut Tx, pool_id: i64, limit: i64, offset: i64) -> QueryResul
         .order(events::id)
         .limit(limit)
         .offset(offset)
-        .select(Event::as_select())
+        .select(StoredEvent::as_select())
         .load(tx.conn())?;
+    let items = read_all(items)?;
     let total = events::table.filter(events::pool_id.eq(pool_id)).count().get_result(tx.conn())?;
     Ok((items, total))
 }
@@ -58,18 +95,20 @@ pub fn first_of_pool(tx: &mut Tx, pool_id: i64, limit: i64) -> QueryResult<Vec<E
         .filter(events::pool_id.eq(pool_id))
         .order(events::id)
         .limit(limit)
-        .select(Event::as_select())
+        .select(StoredEvent::as_select())
         .load(tx.conn())
+        .and_then(read_all)
 }
 
-/// Events of the given types after `after_id`, oldest first.
-pub fn of_types_after(tx: &mut Tx, types: &[&str], after_id: i64) -> QueryResult<Vec<Event>> {
+/// Events of the given kinds after `after_id`, oldest first.
+pub fn of_types_after(tx: &mut Tx, kinds: &[EventKind], after_id: i64) -> QueryResult<Vec<Event>> {
     events::table
         .filter(events::id.gt(after_id))
-        .filter(events::event_type.eq_any(types))
+        .filter(events::event_type.eq_any(EventKind::names(kinds)))
         .order(events::id)
-        .select(Event::as_select())
+        .select(StoredEvent::as_select())
         .load(tx.conn())
+        .and_then(read_all)
 }
 
 /// The id of the newest event (0 when none).
@@ -78,11 +117,11 @@ pub fn last_id(tx: &mut Tx) -> QueryResult<i64> {
     Ok(last.unwrap_or(0))
 }
 
-/// Up to `limit` events of these types recorded for a pool, after the event `after` and at
+/// Up to `limit` events of these kinds recorded for a pool, after the event `after` and at
 /// or after `since`, oldest first: a page of the open data export.
 pub fn of_types_page(
     tx: &mut Tx,
-    types: &[&str],
+    kinds: &[EventKind],
     since: Option<NaiveDateTime>,
     after: i64,
     limit: i64,
@@ -90,31 +129,30 @@ pub fn of_types_page(
     let mut query = events::table
         .filter(events::pool_id.is_not_null())
         .filter(events::id.gt(after))
-        .filter(events::event_type.eq_any(types))
+        .filter(events::event_type.eq_any(EventKind::names(kinds)))
         .into_boxed();
     if let Some(since) = since {
         query = query.filter(events::at.ge(since));
     }
-    query.order(events::id).limit(limit).select(Event::as_select()).load(tx.conn())
+    query.order(events::id).limit(limit).select(StoredEvent::as_select()).load(tx.conn()).and_then(read_all)
 }
 
-/// The events of these types of the given pools, up to and including the event `last`,
+/// The events of these kinds of the given pools, up to and including the event `last`,
 /// oldest first.
-pub fn of_pools_through(tx: &mut Tx, pool_ids: &[i64], types: &[&str], last: i64) -> QueryResult<Vec<Event>> {
+pub fn of_pools_through(tx: &mut Tx, pool_ids: &[i64], kinds: &[EventKind], last: i64) -> QueryResult<Vec<Event>> {
     events::table
         .filter(events::pool_id.eq_any(pool_ids))
-        .filter(events::event_type.eq_any(types))
+        .filter(events::event_type.eq_any(EventKind::names(kinds)))
         .filter(events::id.le(last))
         .order(events::id)
-        .select(Event::as_select())
+        .select(StoredEvent::as_select())
         .load(tx.conn())
+        .and_then(read_all)
 }
 
-/// Event types that say a user's access changed (their `data` names the `user_id`).
-pub const USER_ACCESS_EVENTS: &[&str] = &["user.disabled", "user.enabled", "user.password_changed", "user.signed_out"];
-
 /// What the events after `after_id` changed (their pools, and the users whose access
-/// changed), and the id of the last one (`after_id` when none).
+/// changed), and the id of the last one (`after_id` when none). Only the events of
+/// [`EventKind::USER_ACCESS`] are read; one that does not read changes everything.
 pub fn changes_after(tx: &mut Tx, after_id: i64) -> QueryResult<(Changes, i64)> {
     let rows: Vec<(i64, Option<i64>, String, String)> = events::table
         .filter(events::id.gt(after_id))
@@ -126,8 +164,8 @@ pub fn changes_after(tx: &mut Tx, after_id: i64) -> QueryResult<(Changes, i64)> 
     for (id, pool_id, event_type, data) in rows {
         last = id;
         changes.pools.extend(pool_id);
-        if USER_ACCESS_EVENTS.contains(&event_type.as_str()) {
-            match serde_json::from_str::<serde_json::Value>(&data).ok().and_then(|d| d["user_id"].as_i64()) {
+        if EventKind::parse(&event_type).is_some_and(|kind| EventKind::USER_ACCESS.contains(&kind)) {
+            match DomainEvent::read(&event_type, &data).ok().and_then(|e| e.user_access_changed()) {
                 Some(user_id) => {
                     changes.users.insert(user_id);
                 }
@@ -138,18 +176,18 @@ pub fn changes_after(tx: &mut Tx, after_id: i64) -> QueryResult<(Changes, i64)> 
     Ok((changes, last))
 }
 
-/// Up to `limit` pools with an id above `after` that have events of these types (recorded
+/// Up to `limit` pools with an id above `after` that have events of these kinds (recorded
 /// at or after `since`), by id.
 pub fn pools_with_types(
     tx: &mut Tx,
-    types: &[&str],
+    kinds: &[EventKind],
     since: Option<NaiveDateTime>,
     after: i64,
     limit: i64,
 ) -> QueryResult<Vec<i64>> {
     let mut query = events::table
         .filter(events::pool_id.gt(after))
-        .filter(events::event_type.eq_any(types))
+        .filter(events::event_type.eq_any(EventKind::names(kinds)))
         .select(events::pool_id)
         .distinct()
         .into_boxed();
@@ -160,11 +198,11 @@ pub fn pools_with_types(
     Ok(ids.into_iter().flatten().collect())
 }
 
-/// When the newest event of these types was recorded for a pool.
-pub fn newest_of_types(tx: &mut Tx, types: &[&str]) -> QueryResult<Option<NaiveDateTime>> {
+/// When the newest event of these kinds was recorded for a pool.
+pub fn newest_of_types(tx: &mut Tx, kinds: &[EventKind]) -> QueryResult<Option<NaiveDateTime>> {
     events::table
         .filter(events::pool_id.is_not_null())
-        .filter(events::event_type.eq_any(types))
+        .filter(events::event_type.eq_any(EventKind::names(kinds)))
         .select(diesel::dsl::max(events::at))
         .first(tx.conn())
 }

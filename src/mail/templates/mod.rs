@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value};
 use serde::Serialize;
 
-use crate::domain::money::Cents;
+use crate::domain::{events::EventKind, money::Cents};
 
 /// The kinds of email the platform sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,16 +45,21 @@ impl MailKind {
         MailKind::PoolMaintenanceOpened,
     ];
 
+    /// The kind of event that causes this email.
+    pub fn event_kind(self) -> EventKind {
+        match self {
+            MailKind::PoolFunded => EventKind::PoolFunded,
+            MailKind::PoolApproved => EventKind::PoolApproved,
+            MailKind::PoolRejected => EventKind::PoolRejected,
+            MailKind::PoolExpired => EventKind::PoolExpired,
+            MailKind::PoolReopened => EventKind::PoolReopened,
+            MailKind::PoolMaintenanceOpened => EventKind::PoolMaintenanceOpened,
+        }
+    }
+
     /// The event type recorded in the audit log and sent as `X-Mutua-Event`.
     pub fn event_type(self) -> &'static str {
-        match self {
-            MailKind::PoolFunded => "pool.funded",
-            MailKind::PoolApproved => "pool.approved",
-            MailKind::PoolRejected => "pool.rejected",
-            MailKind::PoolExpired => "pool.expired",
-            MailKind::PoolReopened => "pool.reopened",
-            MailKind::PoolMaintenanceOpened => "pool.maintenance_opened",
-        }
+        self.event_kind().as_str()
     }
 
     /// Whether every officer gets one too: the changes that put a pool before the office,
@@ -63,8 +68,14 @@ impl MailKind {
         matches!(self, MailKind::PoolFunded | MailKind::PoolReopened)
     }
 
+    /// The email an event of this kind causes, if any.
+    pub fn of(kind: EventKind) -> Option<Self> {
+        MailKind::ALL.into_iter().find(|k| k.event_kind() == kind)
+    }
+
+    /// The email of a stored event type (an outbox row's), if any.
     pub fn from_event_type(s: &str) -> Option<Self> {
-        MailKind::ALL.into_iter().find(|k| k.event_type() == s)
+        EventKind::parse(s).and_then(Self::of)
     }
 
     /// Template base name; officers get their own version of what is sent to them.

@@ -5,7 +5,6 @@ use std::{collections::HashMap, sync::Arc};
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use chrono::NaiveDate;
 
@@ -23,6 +22,7 @@ use crate::{
         amount,
         cpv::CpvCode,
         delivery,
+        events::{DomainEvent, EventKind, NeedMove},
         kinds::{DecidedBy, PledgeStatus, PoolKind},
         money::Cents,
         pool_state::{PoolState, Transition},
@@ -408,16 +408,15 @@ fn pool_view(
 /// One event of the history in words. Another organisation's need is named by its
 /// organisation only: its text is that organisation's business.
 fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Lang) -> HistoryLine {
-    let data: Value = serde_json::from_str(&event.data).unwrap_or_default();
-    let organisation = data["organisation_id"].as_i64().and_then(|id| names.get(&id)).cloned().unwrap_or_default();
-    let money = |field: &str| data[field].as_i64().map(|c| format::money(Cents::new(c), lang)).unwrap_or_default();
-    let string = |field: &str| data[field].as_str().unwrap_or_default().to_owned();
-    let day = |field: &str| data[field].as_str().and_then(|d| d.parse::<NaiveDate>().ok());
-    let key = match event.event_type.as_str() {
-        "pool.duplicate_dismissed" if !string("reason").is_empty() => {
-            "event.pool.duplicate_dismissed_because".to_owned()
-        }
-        other => format!("event.{other}"),
+    let said = Said::of(&event.event);
+    let kind = event.event.kind();
+    let organisation = event.event.organisation_id().and_then(|id| names.get(&id)).cloned().unwrap_or_default();
+    let money = |amount: Option<Cents>| amount.map(|c| format::money(c, lang)).unwrap_or_default();
+    let reason = said.reason.unwrap_or_default();
+    let key = if kind == EventKind::PoolDuplicateDismissed && !reason.is_empty() {
+        format!("event.{kind}_because")
+    } else {
+        format!("event.{kind}")
     };
     let text = if i18n::has(&key) {
         i18n::fill(
@@ -425,29 +424,85 @@ fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Lang) -> Hist
             &key,
             &[
                 ("organisation", &organisation),
-                ("amount", &money("amount_cents")),
-                ("pledged", &money("pledged_cents")),
-                ("reason", &string("reason")),
-                ("supplier", &string("supplier")),
-                ("licence", &string("licence")),
-                ("decision", &string("decision_ref")),
-                ("period", &period(day("period_start"), day("period_end"), lang)),
-                (
-                    "pool",
-                    &data["into_pool_id"]
-                        .as_i64()
-                        .or(data["to_pool_id"].as_i64())
-                        .or(data["maintains_pool_id"].as_i64())
-                        .or(data["other_pool_id"].as_i64())
-                        .unwrap_or_default()
-                        .to_string(),
-                ),
+                ("amount", &money(said.amount)),
+                ("pledged", &money(said.pledged)),
+                ("reason", &reason),
+                ("supplier", &said.supplier.unwrap_or_default()),
+                ("licence", &said.licence.unwrap_or_default()),
+                ("decision", &said.decision.unwrap_or_default()),
+                ("period", &period(said.period.0, said.period.1, lang)),
+                ("pool", &said.pool.unwrap_or_default().to_string()),
             ],
         )
     } else {
-        event.event_type.clone()
+        kind.as_str().to_owned()
     };
     HistoryLine { when: format::when(event.at, lang), text }
+}
+
+/// What the words of an event's line may name; each event fills its own.
+#[derive(Default)]
+struct Said {
+    amount: Option<Cents>,
+    pledged: Option<Cents>,
+    reason: Option<String>,
+    supplier: Option<String>,
+    licence: Option<String>,
+    decision: Option<String>,
+    period: (Option<NaiveDate>, Option<NaiveDate>),
+    /// The other pool: merged into, moved to, maintained, or judged different.
+    pool: Option<i64>,
+}
+
+impl Said {
+    fn of(event: &DomainEvent) -> Self {
+        let none = Said::default();
+        match event {
+            DomainEvent::PledgeSet(p) => Said { amount: Some(p.amount_cents), ..none },
+            DomainEvent::PledgeWithdrawn(p) => Said { amount: Some(p.amount_cents), ..none },
+            DomainEvent::PledgeConfirmed(p) => {
+                Said { amount: Some(p.amount_cents), decision: Some(p.decision_ref.clone()), ..none }
+            }
+            DomainEvent::PledgeRefused(p) => {
+                Said { amount: Some(p.amount_cents), decision: Some(p.decision_ref.clone()), ..none }
+            }
+            DomainEvent::PoolFunded(c) | DomainEvent::PoolReopened(c) => {
+                Said { pledged: Some(c.details.pledged_cents), ..none }
+            }
+            DomainEvent::PoolExpired(c) => Said { pledged: Some(c.details.pledged_cents), ..none },
+            DomainEvent::PoolRejected(c) | DomainEvent::PoolCancelled(c) => {
+                Said { reason: Some(c.details.reason.clone()), ..none }
+            }
+            DomainEvent::PoolAwarded(c) => {
+                Said { amount: Some(c.details.amount_cents), supplier: Some(c.details.supplier.clone()), ..none }
+            }
+            DomainEvent::PoolDelivered(c) => Said { licence: Some(c.details.licence.clone()), ..none },
+            DomainEvent::PoolMerged(c) => Said { pool: Some(c.details.into_pool_id), ..none },
+            DomainEvent::PoolMergeReceived(r) => Said { pool: Some(r.merge.into_pool_id), ..none },
+            DomainEvent::NeedMoved(NeedMove { to_pool_id, .. })
+            | DomainEvent::NeedMovedOut(NeedMove { to_pool_id, .. }) => Said { pool: Some(*to_pool_id), ..none },
+            DomainEvent::PoolCreated(created) => match &created.maintenance {
+                Some(m) => {
+                    Said { period: (Some(m.period_start), Some(m.period_end)), pool: Some(m.maintains_pool_id), ..none }
+                }
+                None => none,
+            },
+            DomainEvent::PoolMaintenanceOpened(m) => {
+                Said { period: (Some(m.period_start), Some(m.period_end)), pool: Some(m.maintains_pool_id), ..none }
+            }
+            DomainEvent::PoolDuplicateDismissed(d) => {
+                Said { reason: d.reason.clone(), pool: Some(d.other_pool_id), ..none }
+            }
+            DomainEvent::PoolUpdated(_)
+            | DomainEvent::PoolApproved(_)
+            | DomainEvent::NeedPosted(_)
+            | DomainEvent::NeedWithdrawn(_)
+            | DomainEvent::UserDisabled(_)
+            | DomainEvent::UserEnabled(_)
+            | DomainEvent::UserPasswordChanged(_)
+            | DomainEvent::UserSignedOut(_) => none,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -490,22 +545,12 @@ mod tests {
         for state in PoolState::ALL {
             assert!(i18n::has(&format!("state.{state}")), "state.{state}");
         }
-        for t in [
-            Transition::Fund,
-            Transition::Approve,
-            Transition::Reject,
-            Transition::Award,
-            Transition::Deliver,
-            Transition::Expire,
-            Transition::Cancel,
-            Transition::MergeAway,
-            Transition::Reopen,
-        ] {
-            assert!(i18n::has(&format!("event.{}", t.event_type())), "{}", t.event_type());
+        // Every event of a pool has words; only the events of users' access, never on a
+        // pool, have none.
+        for kind in EventKind::ALL.iter().filter(|k| !EventKind::USER_ACCESS.contains(k)) {
+            assert!(i18n::has(&format!("event.{kind}")), "{kind}");
         }
-        for other in ["pledge.confirmed", "pledge.refused", "pool.maintenance_opened", "pool.duplicate_dismissed"] {
-            assert!(i18n::has(&format!("event.{other}")), "{other}");
-        }
+        assert!(i18n::has(&format!("event.{}_because", EventKind::PoolDuplicateDismissed)));
         for body in DecidedBy::ALL {
             assert!(i18n::has(&format!("council.body.{body}")), "{body}");
         }

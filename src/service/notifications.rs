@@ -1,9 +1,11 @@
-//! Queuing emails: in the same transaction as the change that causes them, one row per
-//! (event, recipient), with what the email must say as of that moment.
+//! Queuing emails, a step of the use cases that cause them: in the same transaction as the
+//! change, one row of the outbox per (event, recipient), with what the email must say as of
+//! that moment. `crate::mail` delivers them later (the worker) and knows nothing of the
+//! services.
 
 use std::collections::BTreeMap;
 
-use super::templates::{MailContext, MailKind};
+use super::pool_view::{self, PoolView};
 use crate::{
     db::{
         self, WriteTx,
@@ -16,7 +18,7 @@ use crate::{
     },
     domain::kinds::{OutboxStatus, PledgeStatus, Role},
     error::{ApiError, ApiResult},
-    service::pool_view::{self, PoolView},
+    mail::templates::{MailContext, MailKind},
 };
 
 /// Queues the emails a pool transition causes (`pool.funded` and `pool.reopened` to every
@@ -24,7 +26,7 @@ use crate::{
 /// `pool.rejected`, `pool.expired` to every user of every participating organisation).
 /// Other events cause none. Returns how many were queued.
 pub fn queue(tx: &mut WriteTx, event: &Event, pool: &Pool) -> ApiResult<usize> {
-    let Some(kind) = MailKind::from_event_type(&event.event_type) else { return Ok(0) };
+    let Some(kind) = MailKind::of(event.event.kind()) else { return Ok(0) };
     let view = pool_view::with_participants(tx, pool.clone())?;
     let organisations: Vec<i64> = view.participants.iter().map(|p| p.organisation_id).collect();
     queue_to(tx, kind, event, &view, &organisations)
@@ -33,8 +35,8 @@ pub fn queue(tx: &mut WriteTx, event: &Event, pool: &Pool) -> ApiResult<usize> {
 /// Queues the invitations of `event` (`pool.maintenance_opened` on a new maintenance pool)
 /// to every user of `organisations`, which do not take part in the pool yet.
 pub fn invite(tx: &mut WriteTx, event: &Event, pool: &Pool, organisations: &[i64]) -> ApiResult<usize> {
-    let kind = MailKind::from_event_type(&event.event_type)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no email for {}", event.event_type)))?;
+    let kind = MailKind::of(event.event.kind())
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no email for {}", event.event.kind())))?;
     let view = pool_view::with_participants(tx, pool.clone())?;
     queue_to(tx, kind, event, &view, organisations)
 }
@@ -87,7 +89,7 @@ fn queue_to(
                 event_id: event.id,
                 recipient_user_id: r.user_id,
                 recipient_email: r.email,
-                event_type: event.event_type.clone(),
+                event_type: kind.event_type().to_owned(),
                 locale: r.locale,
                 context: serde_json::to_string(&context).map_err(|e| ApiError::Internal(e.into()))?,
                 status: OutboxStatus::Pending,
