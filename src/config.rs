@@ -32,60 +32,11 @@
 //! | `MUTUA_LOG` | `info` | log filter (`tracing` directives) |
 //! | `MUTUA_LOG_FORMAT` | `json` | `json` or `pretty` |
 
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use std::{net::SocketAddr, time::Duration};
 
-use crate::{client_address::TrustedProxies, domain::matching::Thresholds, ocds::OcidPrefix};
-
-/// Where the data lives, chosen from the URL scheme (never by trying each backend).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DatabaseUrl {
-    Sqlite(String),
-    Postgres(String),
-}
-
-impl DatabaseUrl {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let raw = raw.trim();
-        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
-            Ok(Self::Postgres(raw.to_owned()))
-        } else if let Some(path) = raw.strip_prefix("sqlite://") {
-            non_empty_path(path)
-        } else if let Some(path) = raw.strip_prefix("sqlite:") {
-            non_empty_path(path)
-        } else if raw.contains("://") {
-            Err(format!(
-                "MUTUA_DATABASE_URL: unsupported scheme in {raw:?}; use a file path, sqlite://path or postgres://…"
-            ))
-        } else {
-            non_empty_path(raw)
-        }
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Self::Postgres(_))
-    }
-}
-
-fn non_empty_path(path: &str) -> Result<DatabaseUrl, String> {
-    if path.is_empty() {
-        Err("MUTUA_DATABASE_URL: empty SQLite path".into())
-    } else {
-        Ok(DatabaseUrl::Sqlite(path.to_owned()))
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct MailConfig {
-    pub smtp_url: Option<String>,
-    pub from: String,
-    pub outbox_dir: PathBuf,
-    pub retry_max: Duration,
-    pub max_attempts: i32,
-    /// Tests use an in-memory transport to read what would have been sent.
-    pub memory: bool,
-    /// How often the worker looks for due emails when nothing wakes it.
-    pub poll_interval: Duration,
-}
+use crate::{
+    client_address::TrustedProxies, db::DatabaseUrl, domain::matching::Thresholds, mail::MailConfig, ocds::OcidPrefix,
+};
 
 #[derive(Clone, Debug)]
 pub struct Bootstrap {
@@ -234,14 +185,6 @@ mod tests {
     }
 
     const SECRET: (&str, &str) = ("MUTUA_JWT_SECRET", "0123456789abcdef0123456789abcdef");
-
-    #[test]
-    fn database_url_is_chosen_by_scheme() {
-        assert_eq!(DatabaseUrl::parse("mutua.db"), Ok(DatabaseUrl::Sqlite("mutua.db".into())));
-        assert_eq!(DatabaseUrl::parse("sqlite:///tmp/x.db"), Ok(DatabaseUrl::Sqlite("/tmp/x.db".into())));
-        assert!(DatabaseUrl::parse("postgres://u@h/db").unwrap().is_postgres());
-        assert!(DatabaseUrl::parse("mysql://h/db").is_err());
-    }
 
     #[test]
     fn short_secret_is_refused_with_a_clear_message() {

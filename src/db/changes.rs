@@ -258,7 +258,7 @@ fn poll_sqlite(manager: &Manager, life: &Lifeline) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{config::DatabaseUrl, db::Db};
+    use crate::db::{DatabaseUrl, Db};
 
     /// Threads of this process named `mutua-changes` (Linux names them in /proc).
     fn listener_threads() -> usize {

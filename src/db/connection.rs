@@ -7,7 +7,7 @@ use diesel::{
     r2d2::{self, ManageConnection, R2D2Connection},
 };
 
-use crate::config::DatabaseUrl;
+use super::DatabaseUrl;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

@@ -18,6 +18,7 @@ pub mod models;
 pub mod schema;
 mod types;
 mod unit;
+mod url;
 mod writer;
 
 use std::{sync::Arc, time::Duration};
@@ -29,11 +30,9 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 pub use changes::ChangeFeed;
 pub use connection::{DbConnection, PooledConn};
 pub use unit::{Caller, Changes, System, Tx, WriteTx};
+pub use url::DatabaseUrl;
 
-use crate::{
-    config::DatabaseUrl,
-    error::{ApiError, ApiResult},
-};
+use crate::error::{ApiError, ApiResult};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");

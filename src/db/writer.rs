@@ -381,8 +381,7 @@ mod tests {
     use diesel::{RunQueryDsl, connection::SimpleConnection};
 
     use crate::{
-        config::DatabaseUrl,
-        db::{Db, System},
+        db::{DatabaseUrl, Db, System},
         error::ApiError,
     };
 

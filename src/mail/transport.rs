@@ -11,7 +11,7 @@ use lettre::{
     message::header::{Header, HeaderName, HeaderValue},
 };
 
-use crate::config::MailConfig;
+use super::MailConfig;
 
 /// `X-Mutua-Event: pool.funded`: what the email is about, for filters and tests.
 #[derive(Clone, Debug)]

@@ -16,11 +16,11 @@ use lettre::{
 use tokio::sync::Notify;
 
 use super::{
+    MailConfig,
     templates::{self, MailContext, MailKind},
     transport::{MutuaEvent, SendError, Transport},
 };
 use crate::{
-    config::MailConfig,
     db::{
         self, Db, System, WriteTx,
         models::{
