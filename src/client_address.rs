@@ -15,8 +15,6 @@ use std::{
 
 use actix_web::{HttpRequest, web};
 
-use crate::state::AppState;
-
 /// An address block: an address and how many leading bits of it must match.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Cidr {
@@ -108,13 +106,14 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
 }
 
 /// The client address of a request: what the login limits count and the logs record. The
-/// unspecified address when the peer is unknown (not a TCP connection).
+/// unspecified address when the peer is unknown (not a TCP connection). The trusted proxies
+/// are the application's `web::Data<TrustedProxies>`; without it, no header is believed.
 pub fn of(req: &HttpRequest) -> IpAddr {
     let Some(peer) = req.peer_addr().map(|a| a.ip()) else { return IpAddr::V4(Ipv4Addr::UNSPECIFIED) };
-    let Some(state) = req.app_data::<web::Data<AppState>>() else { return peer.to_canonical() };
+    let Some(trusted) = req.app_data::<web::Data<TrustedProxies>>() else { return peer.to_canonical() };
     let forwarded: Vec<&str> =
         req.headers().get_all("x-forwarded-for").filter_map(|value| value.to_str().ok()).collect();
-    state.config.trusted_proxies.client(peer, &forwarded)
+    trusted.client(peer, &forwarded)
 }
 
 #[cfg(test)]

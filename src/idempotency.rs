@@ -27,10 +27,10 @@ use chrono::Duration;
 use sha2::{Digest, Sha256};
 
 use crate::{
+    app_data,
     auth::extractor::authenticated,
-    db::{self, System, WriteTx, models::idempotency},
+    db::{self, Db, System, WriteTx, models::idempotency},
     error::{ApiError, ApiResult},
-    state::AppState,
 };
 
 pub const HEADER: &str = "idempotency-key";
@@ -51,14 +51,18 @@ enum Claim {
     },
 }
 
+/// Claims, replays or refuses a request's key. The store is the application's
+/// `web::Data<Db>`, its bounds `web::Data<Limits>`: without either, 500 (logged), never a
+/// request run twice.
 pub async fn middleware(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
+    let db = app_data::required::<Db>(req.request())?;
+    let limits = app_data::required::<Limits>(req.request())?;
     let changes_state = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     let key = req.headers().get(HEADER).map(|v| v.to_str().map(str::to_owned));
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    let (Some(key), true, Some(state)) = (key, changes_state, state) else {
+    let (Some(key), true) = (key, changes_state) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let key = match key {
@@ -75,11 +79,10 @@ pub async fn middleware(
     req.set_payload(Payload::from(body));
 
     let claim = {
-        let key = key.clone();
-        let bounds = Bounds { keys: state.config.idempotency_max_keys, bytes: state.config.idempotency_max_bytes };
+        let (key, limits) = (key.clone(), **limits);
         // The caller's session is checked first, in the same transaction: a disabled user
         // neither claims keys nor gets replays.
-        state.db.write(caller, move |tx, _| claim(tx, user_id, &key, &hash, bounds)).await?
+        db.write(caller, move |tx, _| claim(tx, user_id, &key, &hash, limits)).await?
     };
     if let Claim::Replay { status, body } = claim {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
@@ -103,8 +106,7 @@ pub async fn middleware(
     let (head, body) = response.into_parts();
     let bytes = to_bytes(body).await.map_err(|_| ApiError::Internal(anyhow::anyhow!("unreadable response body")))?;
     let stored = String::from_utf8_lossy(&bytes).into_owned();
-    let outcome = state
-        .db
+    let outcome = db
         .write(System, move |tx, _| {
             if keep {
                 idempotency::finish(tx, user_id, &key, i32::from(status.as_u16()), &stored)?;
@@ -122,26 +124,27 @@ pub async fn middleware(
     Ok(ServiceResponse::new(request, head.set_body(bytes).map_into_boxed_body()))
 }
 
-/// What one user may keep in the store over [`RETENTION`].
-#[derive(Clone, Copy)]
-struct Bounds {
-    keys: u32,
-    bytes: u64,
+/// What one user may keep in the store over [`RETENTION`] (`MUTUA_IDEMPOTENCY_MAX_KEYS`,
+/// `MUTUA_IDEMPOTENCY_MAX_BYTES`).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub keys: u32,
+    pub bytes: u64,
 }
 
-fn claim(tx: &mut WriteTx, user_id: i64, key: &str, hash: &str, bounds: Bounds) -> ApiResult<Claim> {
-    try_claim(tx, user_id, key, hash, bounds).map_err(|e| match e {
+fn claim(tx: &mut WriteTx, user_id: i64, key: &str, hash: &str, limits: Limits) -> ApiResult<Claim> {
+    try_claim(tx, user_id, key, hash, limits).map_err(|e| match e {
         // Two first requests raced on PostgreSQL: the loser sees the winner's key.
         ApiError::Conflict(_) => ApiError::Conflict("a request with this Idempotency-Key is still in progress".into()),
         other => other,
     })
 }
 
-fn try_claim(tx: &mut WriteTx, user_id: i64, key: &str, hash: &str, bounds: Bounds) -> ApiResult<Claim> {
+fn try_claim(tx: &mut WriteTx, user_id: i64, key: &str, hash: &str, limits: Limits) -> ApiResult<Claim> {
     let now = db::now();
     match idempotency::find(tx, user_id, key)? {
         None => {
-            within_bounds(tx, user_id, now, bounds)?;
+            within_bounds(tx, user_id, now, limits)?;
             idempotency::start(tx, user_id, key, hash, now)?;
             Ok(Claim::Run)
         }
@@ -161,10 +164,10 @@ fn try_claim(tx: &mut WriteTx, user_id: i64, key: &str, hash: &str, bounds: Boun
 
 /// Refuses a new key when the user's keys of the last [`RETENTION`] reach either bound; the
 /// answer says when the oldest of them expires.
-fn within_bounds(tx: &mut WriteTx, user_id: i64, now: chrono::NaiveDateTime, bounds: Bounds) -> ApiResult<()> {
+fn within_bounds(tx: &mut WriteTx, user_id: i64, now: chrono::NaiveDateTime, limits: Limits) -> ApiResult<()> {
     let held = idempotency::held_since(tx, user_id, now - RETENTION)?;
     let bytes: u64 = held.iter().map(|(b, _)| u64::try_from(*b).unwrap_or(0)).sum();
-    if held.len() < bounds.keys as usize && bytes < bounds.bytes {
+    if held.len() < limits.keys as usize && bytes < limits.bytes {
         return Ok(());
     }
     let oldest = held.iter().map(|(_, at)| *at).min().unwrap_or(now);

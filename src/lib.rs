@@ -6,6 +6,7 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod app_data;
 pub mod auth;
 pub mod bootstrap;
 pub mod cache;
@@ -19,6 +20,7 @@ pub mod mail;
 pub mod metrics;
 pub mod ocds;
 pub mod ratelimit;
+pub mod resource;
 pub mod routes;
 pub mod service;
 pub mod startup;

@@ -15,7 +15,6 @@ use actix_web::{
     dev::{ServiceRequest, ServiceResponse},
     http::Method,
     middleware::Next,
-    web,
 };
 use prometheus_client::{
     encoding::{EncodeLabelSet, prometheus_text},
@@ -24,12 +23,12 @@ use prometheus_client::{
 };
 
 use crate::{
+    app_data,
     db::{
-        System, Tx,
+        Db, System, Tx,
         models::{outbox, pool},
     },
     domain::{kinds::OutboxStatus, pool_state::PoolState},
-    state::AppState,
 };
 
 /// The `Content-Type` of `GET /metrics`: `text/plain; version=0.0.4; charset=utf-8`.
@@ -72,7 +71,7 @@ struct StatusLabels {
     status: &'static str,
 }
 
-/// The process's metrics: one per process, in [`AppState`].
+/// The process's metrics: one per process, registered as its own `web::Data`.
 pub struct Metrics {
     registry: Registry,
     requests: Family<ResponseLabels, Counter>,
@@ -185,12 +184,11 @@ impl DatabaseCounts {
 }
 
 impl Scrape {
-    /// Reads everything. The pool is read first, so the scrape's own connection is not
-    /// counted as in use.
-    pub async fn take(state: &AppState) -> Self {
-        let pool = state.db.state();
-        let database = state
-            .db
+    /// Reads the database and its pool, beside the needs the matcher has indexed. The pool
+    /// is read first, so the scrape's own connection is not counted as in use.
+    pub async fn take(db: &Db, indexed_needs: usize) -> Self {
+        let pool = db.state();
+        let database = db
             .read(System, |tx, _| Ok(DatabaseCounts::read(tx)?))
             .await
             .map_err(|error| tracing::warn!(%error, "metrics: cannot count"))
@@ -198,8 +196,8 @@ impl Scrape {
         Self {
             pool_connections: pool.connections,
             pool_idle: pool.idle_connections,
-            pool_max: state.db.max_size(),
-            indexed_needs: state.matcher.indexed_needs(),
+            pool_max: db.max_size(),
+            indexed_needs,
             database,
         }
     }
@@ -254,25 +252,24 @@ fn count_of<K: PartialEq>(counts: &[(K, i64)], key: K) -> i64 {
 /// the errors they return instead of a response.
 ///
 /// The pattern is read before the call, since an inner middleware's error consumes the
-/// request; its `String` is the only allocation per request.
+/// request; its `String` is the only allocation per request. The counters are the
+/// application's `web::Data<Metrics>`: without them, 500 (logged), not a request unseen.
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
-    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let metrics = app_data::required::<Metrics>(req.request())?;
     let route = RouteLabels {
         method: method_label(req.method()),
         route: req.match_pattern().map_or(Cow::Borrowed(UNMATCHED), Cow::Owned),
     };
     let result = next.call(req).await;
-    if let Some(state) = state {
-        let status = match &result {
-            Ok(response) => response.status(),
-            Err(error) => error.as_response_error().status_code(),
-        };
-        state.metrics.observe(route, status.as_u16(), started.elapsed().as_secs_f64());
-    }
+    let status = match &result {
+        Ok(response) => response.status(),
+        Err(error) => error.as_response_error().status_code(),
+    };
+    metrics.observe(route, status.as_u16(), started.elapsed().as_secs_f64());
     result
 }
 

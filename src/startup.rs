@@ -18,16 +18,17 @@ use tracing_actix_web::TracingLogger;
 use crate::{
     auth::{self, jwt::JwtKeys},
     bootstrap,
+    cache::ReadCache,
     config::Config,
     db::Db,
     idempotency,
     mail::worker::Mailer,
     metrics::{self, Metrics},
-    ratelimit::{self, LoginThrottle, UserBudget},
+    ratelimit::{self, LoginThrottle, SearchBudget, UserBudget, WriteBudget},
     routes,
     service::matcher::Matcher,
     state::AppState,
-    telemetry,
+    telemetry, web as pages,
 };
 
 pub struct Application {
@@ -43,7 +44,7 @@ impl Application {
         let listener = TcpListener::bind(config.bind).with_context(|| format!("cannot listen on {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let mail_wake = Arc::new(Notify::new());
-        let metrics = Metrics::new();
+        let metrics = web::Data::new(Metrics::new());
         let mailer = Arc::new(Mailer::new(
             db.clone(),
             config.mail.clone(),
@@ -58,13 +59,13 @@ impl Application {
         let state = web::Data::new(AppState {
             cache,
             pages,
-            jwt: JwtKeys::new(&config.jwt_secret, config.jwt_ttl)?,
+            jwt: web::Data::new(JwtKeys::new(&config.jwt_secret, config.jwt_ttl)?),
             matcher: Matcher::new(config.match_thresholds, db.clone()),
             mailer,
             mail_wake,
-            login_throttle: Arc::new(LoginThrottle::default()),
-            write_limiter: UserBudget::new(config.rate_limit_per_minute),
-            similar_budget: UserBudget::new(config.similar_per_minute),
+            login_throttle: web::Data::new(LoginThrottle::default()),
+            write_limiter: web::Data::new(WriteBudget(UserBudget::new(config.rate_limit_per_minute))),
+            similar_budget: web::Data::new(SearchBudget(UserBudget::new(config.similar_per_minute))),
             metrics,
             db,
             config,
@@ -109,6 +110,15 @@ async fn prepare_database(db: &Db, config: &Config) -> anyhow::Result<()> {
 
 fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<Server> {
     let max_body = state.config.max_body_bytes;
+    // What the middlewares and extractors read, each its own value (the handlers' state
+    // holds the same instances).
+    let trusted_proxies = web::Data::new(state.config.trusted_proxies.clone());
+    let idempotency_limits = web::Data::new(idempotency::Limits {
+        keys: state.config.idempotency_max_keys,
+        bytes: state.config.idempotency_max_bytes,
+    });
+    let db = web::Data::new(state.db.clone());
+    let read_cache = web::Data::<ReadCache>::from(state.cache.clone());
     let server = HttpServer::new(move || {
         App::new()
             .wrap(middleware::from_fn(wake_mailer))
@@ -119,6 +129,15 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<S
             // Outermost: it sees the final status of every response.
             .wrap(middleware::from_fn(metrics::middleware))
             .app_data(state.clone())
+            .app_data(trusted_proxies.clone())
+            .app_data(state.jwt.clone())
+            .app_data(read_cache.clone())
+            .app_data(state.write_limiter.clone())
+            .app_data(state.similar_budget.clone())
+            .app_data(state.login_throttle.clone())
+            .app_data(state.metrics.clone())
+            .app_data(idempotency_limits.clone())
+            .app_data(db.clone())
             .app_data(web::JsonConfig::default().limit(max_body).error_handler(routes::json_error))
             .app_data(web::PayloadConfig::default().limit(max_body))
             // The pages' forms: a need's description of 10 000 characters fits.
@@ -126,6 +145,8 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<S
             .app_data(web::QueryConfig::default().error_handler(routes::query_error))
             .app_data(web::PathConfig::default().error_handler(routes::path_error))
             .configure(routes::configure)
+            // The pages for people, after the API: their paths never start with /api.
+            .configure(pages::configure)
             .default_service(web::to(routes::not_found))
     })
     .shutdown_timeout(10)

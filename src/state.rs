@@ -1,7 +1,10 @@
-//! What every request handler shares.
+//! What the request handlers of `routes` and `web` share. Infrastructure below them
+//! (middlewares, extractors) never reads it: `startup` registers each value they need as
+//! its own `web::Data` (the same instance as here, where both use it).
 
 use std::sync::Arc;
 
+use actix_web::web;
 use tokio::sync::Notify;
 
 use crate::{
@@ -10,7 +13,7 @@ use crate::{
     db::Db,
     mail::worker::Mailer,
     metrics::Metrics,
-    ratelimit::{LoginThrottle, UserBudget},
+    ratelimit::{LoginThrottle, SearchBudget, WriteBudget},
     service::matcher::Matcher,
 };
 
@@ -19,18 +22,18 @@ pub struct AppState {
     pub db: Db,
     /// Reads answered from memory (sessions, pool views), forgotten by the writes that
     /// change them.
-    pub cache: std::sync::Arc<crate::cache::ReadCache>,
+    pub cache: Arc<crate::cache::ReadCache>,
     /// The pages' sessions and pools' pages, forgotten like `cache`.
     pub pages: Arc<crate::web::PageCache>,
-    pub jwt: JwtKeys,
+    pub jwt: web::Data<JwtKeys>,
     pub matcher: Matcher,
     pub mailer: Arc<Mailer>,
     /// Wakes this process's mail worker after a change that may have queued emails.
     pub mail_wake: Arc<Notify>,
-    pub login_throttle: Arc<LoginThrottle>,
+    pub login_throttle: web::Data<LoginThrottle>,
     /// State-changing requests per user (`MUTUA_RATE_LIMIT_PER_MINUTE`).
-    pub write_limiter: UserBudget,
+    pub write_limiter: web::Data<WriteBudget>,
     /// Searches for similar pools per user (`MUTUA_SIMILAR_PER_MINUTE`).
-    pub similar_budget: UserBudget,
-    pub metrics: Metrics,
+    pub similar_budget: web::Data<SearchBudget>,
+    pub metrics: web::Data<Metrics>,
 }

@@ -12,8 +12,11 @@ use actix_web::{
     web,
 };
 
-use super::capability::{Capability, Member, Officer};
-use crate::{domain::kinds::Role, error::ApiError, state::AppState};
+use super::{
+    capability::{Capability, Member, Officer},
+    jwt::JwtKeys,
+};
+use crate::{app_data, cache::ReadCache, domain::kinds::Role, error::ApiError};
 
 /// The caller, as its access token (or page session) names it; built only by `auth`, and
 /// granting nothing by itself (its role's capability is a [`Capability`]). Whether the
@@ -61,21 +64,23 @@ enum Authenticated {
 /// a request without the right identity is refused (401/403) before its body is read or
 /// validated. Only the signature and claims are checked here, in memory; the database
 /// check of the session happens in the handler's unit of work ([`crate::db::Caller`]).
+/// The keys are the application's `web::Data<JwtKeys>`: without them, 500 (logged).
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if let Some(token) = bearer_token(req.request()) {
-        let state = req.app_data::<web::Data<AppState>>();
-        let outcome = state
-            .and_then(|state| state.jwt.verify(&token))
+        let keys = app_data::required::<JwtKeys>(req.request())?;
+        let cache = req.app_data::<web::Data<ReadCache>>().map(|c| c.clone().into_inner());
+        let outcome = keys
+            .verify(&token)
             .and_then(|claims| {
                 Some(AuthUser {
                     id: claims.sub.parse().ok()?,
                     organisation_id: claims.org,
                     role: Role::parse(&claims.role).ok()?,
                     token_version: claims.ver,
-                    cache: state.map(|s| s.cache.clone()),
+                    cache,
                 })
             })
             .map_or(Authenticated::Refused, Authenticated::User);

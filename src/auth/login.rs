@@ -2,15 +2,19 @@
 //! one path, so that both go through the same login limits (`ratelimit::login`) and the
 //! same constant-time answer for unknown emails.
 
+use std::sync::Arc;
+
 use actix_web::HttpRequest;
 
 use super::password;
 use crate::{
     client_address,
-    db::{System, models::user::User},
+    db::{
+        Db, System,
+        models::user::{self, User},
+    },
     error::{ApiError, ApiResult},
-    service,
-    state::AppState,
+    ratelimit::LoginThrottle,
 };
 
 /// The longest email RFC 5321 allows in a path: longer input matches no account.
@@ -22,7 +26,13 @@ pub const MAX_PASSWORD_BYTES: usize = 1024;
 /// email, a wrong password and a disabled user; 429 while the limits refuse this account
 /// from this client address; 422 for input longer than any account's, before any state is
 /// touched (no limiter key, no database read).
-pub async fn check_credentials(state: &AppState, req: &HttpRequest, email: &str, password: String) -> ApiResult<User> {
+pub async fn check_credentials(
+    db: &Db,
+    throttle: &Arc<LoginThrottle>,
+    req: &HttpRequest,
+    email: &str,
+    password: String,
+) -> ApiResult<User> {
     let email = email.trim();
     if email.len() > MAX_EMAIL_BYTES {
         return Err(ApiError::invalid("email", format!("must be at most {MAX_EMAIL_BYTES} bytes")));
@@ -32,15 +42,15 @@ pub async fn check_credentials(state: &AppState, req: &HttpRequest, email: &str,
     }
     let email = email.to_lowercase();
     let address = client_address::of(req);
-    state.login_throttle.check(&email, address)?;
+    throttle.check(&email, address)?;
     let lookup = email.clone();
-    let found = state.db.read(System, move |tx, _| service::users::by_email(tx, &lookup)).await?;
-    let (throttle, account) = (state.login_throttle.clone(), email.clone());
+    let found = db.read(System, move |tx, _| Ok(user::find_by_email(tx, &lookup)?)).await?;
+    let (hashing, account) = (throttle.clone(), email.clone());
     // Hash verification is CPU work of tens of milliseconds: off the executor.
     let verified = password::off_executor(move || {
         // Again once a hashing slot is ours: failures recorded while this request waited
         // count, so a burst of concurrent guesses is not all let through.
-        throttle.check(&account, address)?;
+        hashing.check(&account, address)?;
         Ok::<_, ApiError>(match found {
             Some(u) if password::verify(&password, &u.password_hash) && !u.disabled => Some(u),
             Some(_) => None,
@@ -52,9 +62,9 @@ pub async fn check_credentials(state: &AppState, req: &HttpRequest, email: &str,
     })
     .await??;
     let Some(user) = verified else {
-        state.login_throttle.failed(&email, address);
+        throttle.failed(&email, address);
         return Err(ApiError::Unauthenticated);
     };
-    state.login_throttle.succeeded(&email);
+    throttle.succeeded(&email);
     Ok(user)
 }

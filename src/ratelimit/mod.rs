@@ -25,7 +25,6 @@ use actix_web::{
     dev::{ServiceRequest, ServiceResponse},
     http::Method,
     middleware::Next,
-    web,
 };
 use governor::{
     DefaultKeyedRateLimiter, Quota, RateLimiter,
@@ -34,7 +33,7 @@ use governor::{
 
 pub use login::LoginThrottle;
 
-use crate::{auth::extractor::authenticated, error::ApiError, state::AppState};
+use crate::{app_data, auth::extractor::authenticated, error::ApiError};
 
 /// A per-user budget of requests per minute (bursts up to the minute's budget).
 pub struct UserBudget {
@@ -58,19 +57,43 @@ impl UserBudget {
     }
 }
 
-/// Refuses a user's state-changing request beyond its budget, before any work is done.
+/// State-changing requests per user (`MUTUA_RATE_LIMIT_PER_MINUTE`): what the middleware
+/// charges, and the pages' forms alike.
+pub struct WriteBudget(pub UserBudget);
+
+/// Searches for similar pools per user (`MUTUA_SIMILAR_PER_MINUTE`).
+pub struct SearchBudget(pub UserBudget);
+
+impl std::ops::Deref for WriteBudget {
+    type Target = UserBudget;
+
+    fn deref(&self) -> &UserBudget {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for SearchBudget {
+    type Target = UserBudget;
+
+    fn deref(&self) -> &UserBudget {
+        &self.0
+    }
+}
+
+/// Refuses a user's state-changing request beyond its [`WriteBudget`] (the application's
+/// `web::Data`), before any work is done. Without that budget every request is refused
+/// (500, logged): a limit never fails open.
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, Error> {
+    let budget = app_data::required::<WriteBudget>(req.request())?;
     let changes = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     if changes {
-        if let Some(state) = req.app_data::<web::Data<AppState>>() {
-            if let Some(user_id) = authenticated(req.request()).map(|u| u.id) {
-                if let Err(refused) = state.write_limiter.check(user_id) {
-                    let response = actix_web::ResponseError::error_response(&refused);
-                    return Ok(req.into_response(response).map_into_right_body());
-                }
+        if let Some(user_id) = authenticated(req.request()).map(|u| u.id) {
+            if let Err(refused) = budget.check(user_id) {
+                let response = actix_web::ResponseError::error_response(&refused);
+                return Ok(req.into_response(response).map_into_right_body());
             }
         }
     }
@@ -89,5 +112,23 @@ mod tests {
         assert!(limiter.check(2).is_ok());
         let off = UserBudget::new(0);
         assert!((0..10_000).all(|_| off.check(1).is_ok()));
+    }
+
+    #[actix_web::test]
+    async fn without_its_budget_the_middleware_fails_closed() {
+        use actix_web::{App, HttpResponse, middleware::from_fn, test, web};
+        let post = || test::TestRequest::post().uri("/").to_request();
+        let bare =
+            test::init_service(App::new().wrap(from_fn(middleware)).route("/", web::post().to(HttpResponse::Ok)));
+        let refused = test::try_call_service(&bare.await, post()).await.map(|r| r.status());
+        let status = refused.unwrap_or_else(|error| error.as_response_error().status_code());
+        assert_eq!(status, 500, "no budget registered: refused, never let through");
+        let wired = test::init_service(
+            App::new()
+                .app_data(web::Data::new(WriteBudget(UserBudget::new(1))))
+                .wrap(from_fn(middleware))
+                .route("/", web::post().to(HttpResponse::Ok)),
+        );
+        assert_eq!(test::call_service(&wired.await, post()).await.status(), 200);
     }
 }

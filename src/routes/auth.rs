@@ -48,7 +48,7 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.into_inner();
-    let user = check_credentials(&state, &req, &email, password).await?;
+    let user = check_credentials(&state.db, &state.login_throttle, &req, &email, password).await?;
     let token = state.jwt.issue(&user)?;
     tracing::info!(user_id = user.id, "login");
     // A token: never cached, and never kept for an idempotent replay.

@@ -16,7 +16,7 @@ use crate::{
         content_type = "text/plain; version=0.0.4; charset=utf-8", example = "db_up 1")))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let scrape = Scrape::take(&state).await;
+    let scrape = Scrape::take(&state.db, state.matcher.indexed_needs()).await;
     let text = state.metrics.encode(&scrape).map_err(|e| ApiError::Internal(anyhow::anyhow!("metrics: {e}")))?;
     Ok(HttpResponse::Ok().content_type(CONTENT_TYPE).body(text))
 }

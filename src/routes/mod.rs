@@ -24,18 +24,10 @@ use actix_web::{
     web,
 };
 
-use crate::error::{ApiError, FieldError, cap_quoted, echo};
-
-/// `resource!("/path", GET => handler, POST => other)`: a resource answering those methods,
-/// and 405 with `Allow` for any other.
-macro_rules! resource {
-    ($path:expr, $($method:ident => $handler:path),+ $(,)?) => {
-        actix_web::web::resource($path)
-            $(.route(actix_web::web::route().method(actix_web::http::Method::$method).to($handler)))+
-            .default_service($crate::routes::method_not_allowed(&[$(stringify!($method)),+]))
-    };
-}
-pub(crate) use resource;
+use crate::{
+    error::{ApiError, FieldError, cap_quoted, echo},
+    resource::resource,
+};
 
 /// Registers every route; a wrong method on a known path is 405 with `Allow`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -46,9 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(docs::swagger_ui())
         // Scopes: a request is matched against a fixed prefix before any pattern, so the
         // hot paths do not try every route of the API in turn.
-        .service(web::scope("/api/v1").service(pool_routes()).service(need_routes()).service(other_routes()))
-        // The pages for people, after the API: their paths never start with /api.
-        .configure(crate::web::configure);
+        .service(web::scope("/api/v1").service(pool_routes()).service(need_routes()).service(other_routes()));
 }
 
 fn pool_routes() -> actix_web::Scope {
@@ -94,16 +84,6 @@ fn other_routes() -> actix_web::Scope {
         .service(resource!("/duplicates/dismiss", POST => duplicates::dismiss))
         .service(resource!("/outbox", GET => outbox::list))
         .service(resource!("/outbox/{id}/requeue", POST => outbox::requeue))
-}
-
-/// 405 for a method a resource does not answer, with `Allow` naming those it does.
-pub(crate) fn method_not_allowed(allow: &'static [&'static str]) -> actix_web::Route {
-    web::to(move || async move {
-        HttpResponse::MethodNotAllowed()
-            .insert_header((actix_web::http::header::ALLOW, allow.join(", ")))
-            .content_type("application/problem+json")
-            .body(r#"{"type":"/problems/method-not-allowed","title":"Method not allowed","status":405,"detail":"this resource does not support the method; the Allow header lists those it does"}"#)
-    })
 }
 
 /// Unknown paths: 404 as problem+json.

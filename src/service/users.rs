@@ -1,5 +1,5 @@
-//! Users' own accounts: signing in, changing one's password, and officers disabling users.
-//! Both of the latter end the user's sessions: tokens carry the user's `token_version`,
+//! Users' own accounts: changing one's password, and officers disabling users (signing in
+//! is `auth::login`). Both end the user's sessions: tokens carry the user's `token_version`,
 //! which both bump.
 
 use crate::{
@@ -14,11 +14,6 @@ use crate::{
     domain::events::{DomainEvent, UserRef},
     error::{ApiError, ApiResult},
 };
-
-/// The user an email names, if any (for a login, which then checks the password).
-pub fn by_email(tx: &mut Tx, email: &str) -> ApiResult<Option<User>> {
-    Ok(user::find_by_email(tx, email)?)
-}
 
 /// The caller's own user.
 pub fn me(tx: &mut Tx, actor: &AuthUser) -> ApiResult<User> {

@@ -35,7 +35,7 @@ mod views;
 
 pub use cache::PageCache;
 
-use crate::routes::resource;
+use crate::resource::resource;
 
 use pages::{catalogue, duplicates, home, login, needs, pool_actions, pools};
 

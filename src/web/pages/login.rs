@@ -100,7 +100,7 @@ pub async fn login(page: Page, req: HttpRequest, form: web::Form<LoginForm>) -> 
     if !errors.is_empty() {
         return again(errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let user = match check_credentials(&page.state, &req, &email, password).await {
+    let user = match check_credentials(&page.state.db, &page.state.login_throttle, &req, &email, password).await {
         Ok(user) => user,
         Err(ApiError::Unauthenticated) => {
             errors.add("email", i18n::text(lang, "login.wrong"));
