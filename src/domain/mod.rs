@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod email;
 pub mod events;
 pub mod fields;
+pub mod format;
 pub mod kinds;
 pub mod maintenance;
 pub mod matching;

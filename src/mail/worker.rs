@@ -162,7 +162,7 @@ impl Mailer {
         // The pool's web page: a person who follows the link signs in and sees it.
         context.pool_url = format!("{}/pools/{}", self.public_url, context.pool_id);
         context.public_url.clone_from(&self.public_url);
-        let rendered = templates::render(kind, row.locale.as_str(), &context).map_err(|e| e.to_string())?;
+        let rendered = templates::render(kind, row.locale, &context).map_err(|e| e.to_string())?;
         let from: Mailbox = self.config.from.parse().map_err(|e| format!("MUTUA_MAIL_FROM: {e}"))?;
         let domain = from.email.domain().to_owned();
         Message::builder()

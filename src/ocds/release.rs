@@ -10,8 +10,7 @@ use super::{
 };
 use crate::{
     db::models::organisation::Organisation,
-    domain::{cpv::CpvCode, money::Cents, pool_state::PoolState, shares},
-    mail::templates::format_money,
+    domain::{cpv::CpvCode, format, kinds::Locale, money::Cents, pool_state::PoolState, shares},
 };
 
 /// Pools are in euros (SPEC section 3); the events do not repeat it.
@@ -180,7 +179,7 @@ fn planning(facts: &PoolFacts, publication: &Publication) -> Planning {
         .iter()
         .map(|(&organisation, pledge)| {
             let name = publication.name(organisation);
-            let pays = format!("part à payer : {}", format_money(share(organisation), "fr"));
+            let pays = format!("part à payer : {}", format::money(Cents::new(share(organisation)), Locale::Fr));
             let description = match &pledge.standing {
                 Standing::Pledged => format!("Promesse de financement de {name} (plafond) ; {pays}"),
                 Standing::Confirmed { decision_ref, decision_date, decided_by } => format!(

@@ -21,7 +21,8 @@ use std::{
 
 use chrono::NaiveDateTime;
 
-use super::{i18n::Lang, render::Rendered};
+use super::render::Rendered;
+use crate::domain::kinds::Locale;
 use crate::{
     auth::WebUser,
     cache::{Freshness, insert_bounded, write},
@@ -48,7 +49,7 @@ struct Session {
 /// pools.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Viewer {
-    pub lang: Lang,
+    pub lang: Locale,
     pub organisation_id: i64,
 }
 

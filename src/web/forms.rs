@@ -11,11 +11,12 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::i18n::{self, Lang};
+use super::i18n;
 use crate::{
     domain::{
         amount::{self, AmountError},
         day::{self, DayError},
+        kinds::Locale,
         money::Cents,
     },
     error::{ApiError, FieldError},
@@ -53,7 +54,7 @@ impl FormErrors {
     }
 
     /// Keeps a parse that succeeded; records the message `key` for one that failed.
-    pub fn check<T, E>(&mut self, lang: Lang, field: &str, key: &str, parsed: Result<T, E>) -> Option<T> {
+    pub fn check<T, E>(&mut self, lang: Locale, field: &str, key: &str, parsed: Result<T, E>) -> Option<T> {
         match parsed {
             Ok(value) => Some(value),
             Err(_) => {
@@ -64,7 +65,7 @@ impl FormErrors {
     }
 
     /// An amount of euros typed into `field`, worded by what is wrong with it.
-    pub fn amount(&mut self, lang: Lang, field: &str, raw: &str) -> Option<Cents> {
+    pub fn amount(&mut self, lang: Locale, field: &str, raw: &str) -> Option<Cents> {
         match amount::parse_euros(raw) {
             Ok(cents) => Some(cents),
             Err(error) => {
@@ -75,7 +76,7 @@ impl FormErrors {
     }
 
     /// A date typed into `field`, worded by what is wrong with it.
-    pub fn day(&mut self, lang: Lang, field: &str, raw: &str) -> Option<NaiveDate> {
+    pub fn day(&mut self, lang: Locale, field: &str, raw: &str) -> Option<NaiveDate> {
         match day::parse_day(raw) {
             Ok(date) => Some(date),
             Err(error) => {
@@ -87,20 +88,20 @@ impl FormErrors {
 
     /// An optional amount: `Ok(None)` when nothing is typed, `Err(())` once the error is
     /// recorded.
-    pub fn optional_amount(&mut self, lang: Lang, field: &str, raw: &str) -> Result<Option<Cents>, ()> {
+    pub fn optional_amount(&mut self, lang: Locale, field: &str, raw: &str) -> Result<Option<Cents>, ()> {
         if raw.trim().is_empty() { Ok(None) } else { self.amount(lang, field, raw).map(Some).ok_or(()) }
     }
 
     /// An optional date: `Ok(None)` when nothing is typed, `Err(())` once the error is
     /// recorded.
-    pub fn optional_day(&mut self, lang: Lang, field: &str, raw: &str) -> Result<Option<NaiveDate>, ()> {
+    pub fn optional_day(&mut self, lang: Locale, field: &str, raw: &str) -> Result<Option<NaiveDate>, ()> {
         if raw.trim().is_empty() { Ok(None) } else { self.day(lang, field, raw).map(Some).ok_or(()) }
     }
 
     /// The errors of a refusal by the service, worded for the page: a field's error beside
     /// the field (`fields` maps the API's names to the form's), anything else at the top,
     /// tied to `first_field`.
-    pub fn refused(lang: Lang, form: &str, first_field: &str, fields: &[(&str, &str)], error: &ApiError) -> Self {
+    pub fn refused(lang: Locale, form: &str, first_field: &str, fields: &[(&str, &str)], error: &ApiError) -> Self {
         match error {
             ApiError::Validation(problems) => Self::fields(lang, form, fields, problems),
             other => {
@@ -114,7 +115,7 @@ impl FormErrors {
     /// The field errors of a domain parser (the API's `errors`), worded for the page: each
     /// by its field's message key `field.{name}.invalid` (`renamed` maps the API's names to
     /// the form's), or the API's words where the pages have none.
-    pub fn fields(lang: Lang, form: &str, renamed: &[(&str, &str)], problems: &[FieldError]) -> Self {
+    pub fn fields(lang: Locale, form: &str, renamed: &[(&str, &str)], problems: &[FieldError]) -> Self {
         let mut errors = Self::new(form);
         for FieldError { field, message } in problems {
             let name = renamed.iter().find(|(api, _)| api == field).map_or(field.as_str(), |(_, f)| f);
@@ -126,7 +127,7 @@ impl FormErrors {
     }
 }
 
-fn day_message(lang: Lang, error: DayError) -> String {
+fn day_message(lang: Locale, error: DayError) -> String {
     i18n::text(
         lang,
         match error {
@@ -139,7 +140,7 @@ fn day_message(lang: Lang, error: DayError) -> String {
 }
 
 /// What is wrong with an amount typed in euros, in words.
-pub fn amount_message(lang: Lang, error: AmountError) -> String {
+pub fn amount_message(lang: Locale, error: AmountError) -> String {
     i18n::text(
         lang,
         match error {

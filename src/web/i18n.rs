@@ -12,9 +12,6 @@ use std::{collections::HashMap, sync::OnceLock};
 
 use crate::domain::kinds::Locale;
 
-/// A page's language: the organisations' locales are the pages' languages.
-pub type Lang = Locale;
-
 /// The cookie that keeps the language chosen with the switch.
 pub const COOKIE: &str = "mutua_lang";
 
@@ -24,15 +21,15 @@ macro_rules! catalogue {
     };
 }
 
-const SOURCES: [(Lang, &str); 4] = [
-    (Lang::Fr, catalogue!("fr")),
-    (Lang::Nl, catalogue!("nl")),
-    (Lang::De, catalogue!("de")),
-    (Lang::En, catalogue!("en")),
+const SOURCES: [(Locale, &str); 4] = [
+    (Locale::Fr, catalogue!("fr")),
+    (Locale::Nl, catalogue!("nl")),
+    (Locale::De, catalogue!("de")),
+    (Locale::En, catalogue!("en")),
 ];
 
-fn catalogues() -> &'static HashMap<Lang, HashMap<String, String>> {
-    static LOADED: OnceLock<HashMap<Lang, HashMap<String, String>>> = OnceLock::new();
+fn catalogues() -> &'static HashMap<Locale, HashMap<String, String>> {
+    static LOADED: OnceLock<HashMap<Locale, HashMap<String, String>>> = OnceLock::new();
     LOADED.get_or_init(|| {
         SOURCES
             .iter()
@@ -50,28 +47,28 @@ fn catalogues() -> &'static HashMap<Lang, HashMap<String, String>> {
 
 /// The message `key` in `lang` (English if missing there, the key itself if missing
 /// everywhere: visible, never a crash).
-pub fn text(lang: Lang, key: &str) -> String {
+pub fn text(lang: Locale, key: &str) -> String {
     let all = catalogues();
     all.get(&lang)
         .and_then(|m| m.get(key))
-        .or_else(|| all.get(&Lang::En).and_then(|m| m.get(key)))
+        .or_else(|| all.get(&Locale::En).and_then(|m| m.get(key)))
         .cloned()
         .unwrap_or_else(|| key.to_owned())
 }
 
 /// Whether `key` is a message of the catalogues.
 pub fn has(key: &str) -> bool {
-    catalogues().get(&Lang::En).is_some_and(|m| m.contains_key(key))
+    catalogues().get(&Locale::En).is_some_and(|m| m.contains_key(key))
 }
 
 /// The message `key` with each `{name}` replaced by its value.
-pub fn fill(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+pub fn fill(lang: Locale, key: &str, args: &[(&str, &str)]) -> String {
     args.iter().fold(text(lang, key), |message, (name, value)| message.replace(&format!("{{{name}}}"), value))
 }
 
 /// The first of our languages that an `Accept-Language` header names, by preference.
-pub fn from_accept_language(header: &str) -> Option<Lang> {
-    let mut ranked: Vec<(u16, usize, Lang)> = header
+pub fn from_accept_language(header: &str) -> Option<Locale> {
+    let mut ranked: Vec<(u16, usize, Locale)> = header
         .split(',')
         .enumerate()
         .filter_map(|(position, item)| {
@@ -82,7 +79,7 @@ pub fn from_accept_language(header: &str) -> Option<Lang> {
                 .find_map(|q| q.trim().parse::<f32>().ok())
                 .unwrap_or(1.0);
             let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-            let lang = Lang::parse(&primary).ok()?;
+            let lang = Locale::parse(&primary).ok()?;
             // Thousandths: a total order without floats.
             let weight = (quality.clamp(0.0, 1.0) * 1000.0) as u16;
             (weight > 0).then_some((weight, position, lang))
@@ -93,12 +90,12 @@ pub fn from_accept_language(header: &str) -> Option<Lang> {
 }
 
 /// The name of each language in itself, for the switch.
-pub fn endonym(lang: Lang) -> &'static str {
+pub fn endonym(lang: Locale) -> &'static str {
     match lang {
-        Lang::Fr => "Français",
-        Lang::Nl => "Nederlands",
-        Lang::De => "Deutsch",
-        Lang::En => "English",
+        Locale::Fr => "Français",
+        Locale::Nl => "Nederlands",
+        Locale::De => "Deutsch",
+        Locale::En => "English",
     }
 }
 
@@ -107,7 +104,7 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    fn keys(lang: Lang) -> BTreeSet<String> {
+    fn keys(lang: Locale) -> BTreeSet<String> {
         let source = SOURCES.iter().find(|(l, _)| *l == lang).unwrap().1;
         let parsed: HashMap<String, String> = serde_json::from_str(source).expect("valid catalogue");
         assert!(parsed.values().all(|v| !v.trim().is_empty()), "{lang}: empty message");
@@ -116,9 +113,9 @@ mod tests {
 
     #[test]
     fn every_key_is_in_every_language() {
-        let english = keys(Lang::En);
+        let english = keys(Locale::En);
         assert!(english.len() > 100, "{}", english.len());
-        for lang in [Lang::Fr, Lang::Nl, Lang::De] {
+        for lang in [Locale::Fr, Locale::Nl, Locale::De] {
             let other = keys(lang);
             let missing: Vec<_> = english.difference(&other).collect();
             let extra: Vec<_> = other.difference(&english).collect();
@@ -131,9 +128,9 @@ mod tests {
         let names = |message: &str| -> BTreeSet<String> {
             message.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(n, _)| n.to_owned()).collect()
         };
-        for key in keys(Lang::En) {
-            let english = names(&text(Lang::En, &key));
-            for lang in [Lang::Fr, Lang::Nl, Lang::De] {
+        for key in keys(Locale::En) {
+            let english = names(&text(Locale::En, &key));
+            for lang in [Locale::Fr, Locale::Nl, Locale::De] {
                 assert_eq!(names(&text(lang, &key)), english, "{lang} {key}");
             }
         }
@@ -141,9 +138,9 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_preferred_language_we_speak() {
-        assert_eq!(from_accept_language("nl-BE,nl;q=0.9,en;q=0.8"), Some(Lang::Nl));
-        assert_eq!(from_accept_language("es, de;q=0.5, fr;q=0.7"), Some(Lang::Fr));
-        assert_eq!(from_accept_language("en-GB;q=0.3, de-BE"), Some(Lang::De));
+        assert_eq!(from_accept_language("nl-BE,nl;q=0.9,en;q=0.8"), Some(Locale::Nl));
+        assert_eq!(from_accept_language("es, de;q=0.5, fr;q=0.7"), Some(Locale::Fr));
+        assert_eq!(from_accept_language("en-GB;q=0.3, de-BE"), Some(Locale::De));
         assert_eq!(from_accept_language("es, it"), None);
         assert_eq!(from_accept_language("fr;q=0"), None);
         assert_eq!(from_accept_language(""), None);
@@ -151,6 +148,6 @@ mod tests {
 
     #[test]
     fn fill_replaces_the_placeholders() {
-        assert_eq!(fill(Lang::En, "missing.key {x}", &[("x", "1")]), "missing.key 1");
+        assert_eq!(fill(Locale::En, "missing.key {x}", &[("x", "1")]), "missing.key 1");
     }
 }

@@ -15,7 +15,8 @@
 //!
 //! - `page`: the request's session, language and the unit of work; error pages
 //! - `session`, `csrf`, `cookies`: the session cookie and the forms' tokens
-//! - `i18n`, `format`, `views`, `forms`: words, amounts and dates, form errors
+//! - `i18n`, `views`, `forms`: words, what a pool shows, form errors (amounts and dates
+//!   are written by `crate::domain::format`, as in the emails)
 //! - `render`, `assets`: templates, headers, the stylesheet and scripts
 //! - `cache`: sessions and pools' pages answered from memory, forgotten at each change
 //! - `pages/*`: one module per page or group of forms
@@ -24,7 +25,6 @@ mod assets;
 mod cache;
 mod cookies;
 mod csrf;
-mod format;
 mod forms;
 mod i18n;
 mod page;

@@ -17,14 +17,14 @@ use serde::Serialize;
 
 use super::{
     cache::Viewer,
-    cookies, csrf,
-    i18n::{self, Lang},
+    cookies, csrf, i18n,
     render::{self, Assets, Rendered},
     session::{self, SessionId, WebCaller},
 };
 use crate::{
     auth::WebUser,
     db::{Tx, WriteTx},
+    domain::kinds::Locale,
     error::{ApiError, ApiResult},
     state::AppState,
 };
@@ -37,9 +37,9 @@ pub struct Page {
     pub state: web::Data<AppState>,
     session: Option<SessionId>,
     /// The language chosen with the switch, if any.
-    chosen: Option<Lang>,
+    chosen: Option<Locale>,
     /// The browser's preference among ours, or French.
-    accepted: Lang,
+    accepted: Locale,
     /// Where to come back after signing in.
     here: String,
     /// Whether the request is for a fragment htmx puts into a page (the similar pools),
@@ -60,13 +60,13 @@ impl FromRequest for Page {
         };
         let secure = state.config.https();
         let session = cookies::get(req, &cookies::name(session::COOKIE, secure)).and_then(|v| SessionId::parse(&v));
-        let chosen = cookies::get(req, i18n::COOKIE).and_then(|v| Lang::parse(&v).ok());
+        let chosen = cookies::get(req, i18n::COOKIE).and_then(|v| Locale::parse(&v).ok());
         let accepted = req
             .headers()
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .and_then(i18n::from_accept_language)
-            .unwrap_or(Lang::Fr);
+            .unwrap_or(Locale::Fr);
         let here = if req.method() == Method::GET {
             req.uri().path_and_query().map_or("/", |p| p.as_str()).to_owned()
         } else {
@@ -129,7 +129,7 @@ struct LanguageLink {
 
 impl Page {
     /// The page's language for `user` (see [`super::i18n`]).
-    pub fn lang(&self, user: Option<&WebUser>) -> Lang {
+    pub fn lang(&self, user: Option<&WebUser>) -> Locale {
         self.chosen.or(user.map(|u| u.locale)).unwrap_or(self.accepted)
     }
 
@@ -281,7 +281,7 @@ impl Page {
             csrf,
             here: self.here.clone(),
             assets: Assets::current(),
-            languages: [Lang::Fr, Lang::Nl, Lang::De, Lang::En]
+            languages: [Locale::Fr, Locale::Nl, Locale::De, Locale::En]
                 .into_iter()
                 .map(|l| LanguageLink { code: l.as_str(), name: i18n::endonym(l), current: l == lang })
                 .collect(),
@@ -330,7 +330,7 @@ impl Page {
 }
 
 /// The status and the words of an error page.
-pub fn error_message(error: &ApiError, lang: Lang) -> (StatusCode, String) {
+pub fn error_message(error: &ApiError, lang: Locale) -> (StatusCode, String) {
     let status = error.status_code();
     let message = match error {
         ApiError::Forbidden("csrf") => i18n::text(lang, "error.csrf"),

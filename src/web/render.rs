@@ -10,11 +10,8 @@ use actix_web::{
 use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value, value::Kwargs};
 use serde::Serialize;
 
-use super::{
-    assets,
-    i18n::{self, Lang},
-};
-use crate::error::ApiError;
+use super::{assets, i18n};
+use crate::{domain::kinds::Locale, error::ApiError};
 
 /// What pages may load and do: their own scripts, styles and images only, nothing inline
 /// (htmx is configured not to inject styles), no framing, forms posted only here.
@@ -48,15 +45,15 @@ pub(super) const TEMPLATES: [(&str, &str); 13] = templates!(
 /// by its words when the template is loaded, so that rendering a page looks up nothing it
 /// can know beforehand (a pool's page has some seventy such calls). `t` with placeholders,
 /// or with a key built at render time (`t("state." ~ state)`), stays a call.
-fn env(lang: Lang) -> &'static Environment<'static> {
-    static ENVS: OnceLock<Vec<(Lang, Environment<'static>)>> = OnceLock::new();
+fn env(lang: Locale) -> &'static Environment<'static> {
+    static ENVS: OnceLock<Vec<(Locale, Environment<'static>)>> = OnceLock::new();
     let envs = ENVS.get_or_init(|| {
-        [Lang::Fr, Lang::Nl, Lang::De, Lang::En].into_iter().map(|lang| (lang, environment(lang))).collect()
+        [Locale::Fr, Locale::Nl, Locale::De, Locale::En].into_iter().map(|lang| (lang, environment(lang))).collect()
     });
     envs.iter().find(|(l, _)| *l == lang).map_or(&envs[0].1, |(_, env)| env)
 }
 
-fn environment(lang: Lang) -> Environment<'static> {
+fn environment(lang: Locale) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
@@ -76,7 +73,7 @@ fn environment(lang: Lang) -> Environment<'static> {
 
 /// `source` with each `t("key")` replaced by the words of `key` in `lang`, as a string
 /// literal.
-fn translated(source: &str, lang: Lang) -> String {
+fn translated(source: &str, lang: Locale) -> String {
     let mut out = String::with_capacity(source.len() + source.len() / 2);
     let mut rest = source;
     while let Some(at) = rest.find("t(\"") {
@@ -222,8 +219,8 @@ impl Rendered {
 /// `t("key", name=value, …)`: the message `key` in the page's language (the context's
 /// `lang`), its `{name}` placeholders filled.
 fn translate(state: &State, key: &str, args: Kwargs) -> Result<String, minijinja::Error> {
-    let lang = state.lookup("lang").and_then(|v| v.as_str().and_then(|l| i18n::Lang::parse(l).ok()));
-    let mut message = i18n::text(lang.unwrap_or(i18n::Lang::En), key);
+    let lang = state.lookup("lang").and_then(|v| v.as_str().and_then(|l| Locale::parse(l).ok()));
+    let mut message = i18n::text(lang.unwrap_or(Locale::En), key);
     for name in args.args() {
         let value: Value = args.get(name)?;
         message = message.replace(&format!("{{{name}}}"), &value.to_string());
@@ -233,7 +230,7 @@ fn translate(state: &State, key: &str, args: Kwargs) -> Result<String, minijinja
 
 /// Renders `template` in `lang` with `context` (which must carry `lang` too, for the `t`
 /// calls left).
-pub fn render(template: &str, lang: Lang, context: impl Serialize) -> Result<String, ApiError> {
+pub fn render(template: &str, lang: Locale, context: impl Serialize) -> Result<String, ApiError> {
     let rendered = env(lang).get_template(template).and_then(|t| t.render(context));
     rendered.map_err(|e| ApiError::Internal(anyhow::anyhow!("page template {template}: {e:#}")))
 }
@@ -304,7 +301,7 @@ mod tests {
 
     #[test]
     fn every_template_compiles_in_every_language() {
-        for lang in [Lang::Fr, Lang::Nl, Lang::De, Lang::En] {
+        for lang in [Locale::Fr, Locale::Nl, Locale::De, Locale::En] {
             for (name, _) in TEMPLATES {
                 env(lang).get_template(name).unwrap_or_else(|e| panic!("{lang} {name}: {e:#}"));
             }
@@ -315,7 +312,7 @@ mod tests {
     fn words_known_beforehand_are_put_in_the_templates() {
         let source = r#"{{ t("nav.home") }} {{ f.input("x") }} {{ t("home.more", shown=1) }} {{ t("state." ~ s) }}"#;
         assert_eq!(
-            translated(source, Lang::Nl),
+            translated(source, Locale::Nl),
             r#"{{ "Startpagina" }} {{ f.input("x") }} {{ t("home.more", shown=1) }} {{ t("state." ~ s) }}"#
         );
     }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{format, i18n::Lang};
+use crate::domain::{format, kinds::Locale};
 use crate::{domain::money::Cents, service::pool_view::PoolView};
 
 /// A pool in a list: its title, state and money, and the viewer's organisation's pledge
@@ -27,7 +27,7 @@ pub struct PoolLine {
 }
 
 impl PoolLine {
-    pub fn new(view: &PoolView, lang: Lang, own_organisation: Option<i64>) -> Self {
+    pub fn new(view: &PoolView, lang: Locale, own_organisation: Option<i64>) -> Self {
         let pool = &view.pool;
         let own = own_organisation.and_then(|org| view.participants.iter().find(|p| p.organisation_id == org));
         let threshold = pool.effective_threshold();

@@ -3,7 +3,10 @@
 use std::{collections::HashSet, time::Duration};
 
 use diesel::prelude::*;
-use mutua::{db::schema::pools, mail::templates::format_money};
+use mutua::{
+    db::schema::pools,
+    domain::{format, kinds::Locale, money::Cents},
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -80,12 +83,15 @@ async fn funding_and_approval_email_every_participant_once_in_its_language() {
     let german = to("user0@eupen.be");
     assert!(german.text.contains("Sehr geehrte"), "{}", german.text);
     assert!(german.html.contains("Sehr geehrte"), "an HTML alternative too");
-    assert!(german.text.contains(&format_money(1_333, "de")), "Eupen's share: {}", german.text);
+    assert!(german.text.contains(&format::money(Cents::new(1_333), Locale::De)), "Eupen's share: {}", german.text);
     let dutch = to("user0@gent.be");
     assert!(dutch.text.contains("Geachte"), "{}", dutch.text);
-    assert!(dutch.text.contains(&format_money(2_667, "nl")), "Gent's share: {}", dutch.text);
+    assert!(dutch.text.contains(&format::money(Cents::new(2_667), Locale::Nl)), "Gent's share: {}", dutch.text);
     assert!(to("user0@namur.be").text.contains("Madame, Monsieur"));
-    assert!(!to(crate::helpers::OFFICER_EMAIL).text.contains(&format_money(2_000, "fr")), "officers have no share");
+    assert!(
+        !to(crate::helpers::OFFICER_EMAIL).text.contains(&format::money(Cents::new(2_000), Locale::Fr)),
+        "officers have no share"
+    );
     latency_note(&sink, funded_at);
 
     for pledger in [&namur[1], &eupen[0], &gent[0]] {
@@ -150,7 +156,7 @@ async fn a_council_refusal_reopening_a_pool_is_emailed_once_to_each_participant_
     let german = to(&reopened, "user0@eupen.be");
     assert!(german.subject.contains("wieder offen für Zusagen"), "{}", german.subject);
     assert!(german.text.contains("Sehr geehrte") && german.html.contains("Sehr geehrte"), "{}", german.text);
-    assert!(german.text.contains(&format_money(1_000, "de")), "what is missing: {}", german.text);
+    assert!(german.text.contains(&format::money(Cents::new(1_000), Locale::De)), "what is missing: {}", german.text);
     let french = to(&reopened, "user0@namur.be");
     assert!(french.subject.contains("de nouveau ouvert aux engagements"), "{}", french.subject);
     let officer = to(&reopened, crate::helpers::OFFICER_EMAIL);

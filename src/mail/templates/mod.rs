@@ -13,7 +13,8 @@
 //! participants pay together: `min(pledged_cents, target_cents)`, or `pledged_cents`
 //! when there is no target) and `page_url` (the pool's web page,
 //! `{public_url}/pools/{pool_id}`). Filters: `money` (integer cents → localised amount) and
-//! `date` (ISO date → localised long date; anything unparsable is shown as is);
+//! `date` (ISO date → localised long date; anything unparsable is shown as is), both
+//! written by `crate::domain::format`, as on the pages;
 //! HTML templates use `url` for links (escapes `&<>"'` but keeps `/` readable).
 
 use std::fmt;
@@ -22,7 +23,7 @@ use std::sync::OnceLock;
 use minijinja::{AutoEscape, Environment, State, UndefinedBehavior, Value};
 use serde::Serialize;
 
-use crate::domain::{events::EventKind, money::Cents};
+use crate::domain::{events::EventKind, format, kinds::Locale, money::Cents};
 
 /// The kinds of email the platform sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,15 +167,6 @@ impl From<minijinja::Error> for RenderError {
     }
 }
 
-const LOCALES: [&str; 4] = ["fr", "nl", "de", "en"];
-const FALLBACK_LOCALE: &str = "en";
-
-/// `fr`, `fr-BE`, `FR_be` → `fr`; anything unknown → `en`.
-fn resolve_locale(locale: &str) -> &'static str {
-    let primary = locale.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-    LOCALES.into_iter().find(|l| *l == primary).unwrap_or(FALLBACK_LOCALE)
-}
-
 /// `(name, source)` of `templates/mail/<path>`, embedded: a missing file is a build error.
 macro_rules! embed {
     ($($path:literal),+) => {
@@ -208,7 +200,8 @@ macro_rules! locale_templates {
 
 type Tpl = (&'static str, &'static str);
 
-/// Every email template, embedded: `[locale][kind][subject, text, html]`.
+/// Every email template, embedded: `[locale][kind][subject, text, html]`, the locales in
+/// the order of `Locale::ALL`.
 static TEMPLATES: [[[Tpl; 3]; 8]; 4] =
     [locale_templates!("fr"), locale_templates!("nl"), locale_templates!("de"), locale_templates!("en")];
 
@@ -216,7 +209,7 @@ static TEMPLATES: [[[Tpl; 3]; 8]; 4] =
 /// (shared by all locales), then each locale's layouts with the wording common to all
 /// kinds. `<locale>/<kind>.txt` extends `<locale>/_layout.txt`; `<locale>/<kind>.html`
 /// extends `<locale>/_layout.html`, which extends `_base.html`.
-static LAYOUTS: [Tpl; 2 + 2 * LOCALES.len()] = [
+static LAYOUTS: [Tpl; 2 + 2 * 4] = [
     embed!("_base.html"),
     embed!("_macros.html"),
     embed!("fr/_layout.txt"),
@@ -253,16 +246,17 @@ fn env() -> &'static Environment<'static> {
     })
 }
 
-fn state_locale(state: &State) -> String {
-    state.lookup("locale").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| FALLBACK_LOCALE.to_owned())
+/// The locale of the email being rendered: [`render`] sets `locale` from a [`Locale`].
+fn state_locale(state: &State) -> Locale {
+    state.lookup("locale").and_then(|v| v.as_str().and_then(|l| Locale::parse(l).ok())).unwrap_or(Locale::En)
 }
 
 fn money_filter(state: &State, cents: i64) -> String {
-    format_money(cents, &state_locale(state))
+    format::money(Cents::new(cents), state_locale(state))
 }
 
 fn date_filter(state: &State, iso: String) -> String {
-    format_date(&iso, &state_locale(state))
+    format::iso_date(&iso, state_locale(state))
 }
 
 /// HTML-escapes a URL for an attribute or text without MiniJinja's escaping of `/`,
@@ -292,11 +286,11 @@ struct View<'a> {
     page_url: String,
 }
 
-/// Renders one email for one recipient. An unknown locale falls back to English.
-/// `pool.funded` and `pool.reopened` for a recipient with `recipient_is_officer` use the
-/// officers' version (a pool awaits their decision, or no longer does; no share).
-pub fn render(kind: MailKind, locale: &str, ctx: &MailContext) -> Result<RenderedMail, RenderError> {
-    let locale = resolve_locale(locale);
+/// Renders one email for one recipient, in its organisation's locale. `pool.funded` and
+/// `pool.reopened` for a recipient with `recipient_is_officer` use the officers' version (a
+/// pool awaits their decision, or no longer does; no share).
+pub fn render(kind: MailKind, locale: Locale, ctx: &MailContext) -> Result<RenderedMail, RenderError> {
+    let locale = locale.as_str();
     let base = kind.template_kind(ctx.recipient_is_officer);
     let covered_cents = match ctx.target_cents {
         Some(t) => ctx.pledged_cents.min(t),
@@ -312,10 +306,9 @@ pub fn render(kind: MailKind, locale: &str, ctx: &MailContext) -> Result<Rendere
     Ok(RenderedMail { subject, text: wrap_text(&part("txt")?, TEXT_WIDTH), html: part("html")? })
 }
 
-/// Plain-text bodies are wrapped at this many characters (RFC 3676 suggests < 78).
-mod format;
-use format::{TEXT_WIDTH, one_line, wrap_text};
-pub use format::{format_date, format_money};
+/// Plain-text bodies wrapped under 78 characters a line, as RFC 3676 suggests.
+mod wrap;
+use wrap::{TEXT_WIDTH, one_line, wrap_text};
 
 #[cfg(test)]
 mod tests;

@@ -11,16 +11,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     auth::WebUser,
-    domain::{pool_state::Transition, text},
+    domain::{format, kinds::Locale, pool_state::Transition, text},
     error::ApiError,
     service::{
         self,
         duplicates::{Pair, PoolSummary},
     },
     web::{
-        format,
         forms::{FormErrors, shown_with_the_form},
-        i18n::{self, Lang},
+        i18n,
         page::{Page, PageError},
         render,
     },
@@ -59,7 +58,7 @@ pub struct PairView {
 }
 
 impl PairView {
-    pub fn new(pair: &Pair, lang: Lang) -> Self {
+    pub fn new(pair: &Pair, lang: Locale) -> Self {
         let [a, b] = &pair.pools;
         let side = |p: &PoolSummary, other: &PoolSummary| Side {
             id: p.id,
@@ -114,7 +113,7 @@ pub async fn review(page: Page, query: web::Query<ReviewQuery>) -> Result<HttpRe
 async fn show(
     page: &Page,
     number: i64,
-    errors: impl FnOnce(Lang) -> FormErrors,
+    errors: impl FnOnce(Locale) -> FormErrors,
     reason: String,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
@@ -189,15 +188,15 @@ mod tests {
     #[test]
     fn a_pair_offers_only_the_merges_the_states_allow() {
         let pair = Pair { pools: [summary(12, PoolState::Open), summary(7, PoolState::Delivered)], score: 0.874 };
-        let view = PairView::new(&pair, Lang::Fr);
+        let view = PairView::new(&pair, Locale::Fr);
         assert_eq!((view.anchor.as_str(), view.form.as_str(), view.percent), ("pair-7-12", "dismiss-7-12", 87));
         assert!(!view.pools[0].merges_into_other, "a delivered pool receives no merge");
         assert!(!view.pools[1].merges_into_other, "a delivered pool is not merged away");
         let pair = Pair { pools: [summary(3, PoolState::Funded), summary(4, PoolState::Approved)], score: 0.5 };
-        let view = PairView::new(&pair, Lang::Fr);
+        let view = PairView::new(&pair, Locale::Fr);
         assert!(!view.pools[0].merges_into_other && !view.pools[1].merges_into_other, "an approved pool is decided");
         let pair = Pair { pools: [summary(3, PoolState::Funded), summary(4, PoolState::Open)], score: 0.5 };
-        let view = PairView::new(&pair, Lang::Fr);
+        let view = PairView::new(&pair, Locale::Fr);
         assert!(view.pools[0].merges_into_other && view.pools[1].merges_into_other);
     }
 }

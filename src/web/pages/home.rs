@@ -6,14 +6,15 @@ use serde::{Deserialize, Serialize};
 use super::{duplicates::PairView, id_of, pools::DuplicateLine};
 use crate::{
     auth::Capability,
-    domain::kinds::PledgeStatus,
+    domain::{
+        format,
+        kinds::{Locale, PledgeStatus},
+    },
     service::{
         self,
         desk::{MemberDesk, OfficerDesk},
     },
     web::{
-        format,
-        i18n::Lang,
         page::{Page, PageError},
         render,
         views::PoolLine,
@@ -99,7 +100,7 @@ pub async fn home(page: Page) -> Result<HttpResponse, PageError> {
     }
 }
 
-fn member_view(desk: MemberDesk, lang: Lang, organisation: i64) -> MemberView {
+fn member_view(desk: MemberDesk, lang: Locale, organisation: i64) -> MemberView {
     let needs = desk
         .needs
         .into_iter()
@@ -141,7 +142,7 @@ fn member_view(desk: MemberDesk, lang: Lang, organisation: i64) -> MemberView {
     }
 }
 
-fn officer_view(desk: OfficerDesk, lang: Lang) -> OfficerView {
+fn officer_view(desk: OfficerDesk, lang: Locale) -> OfficerView {
     OfficerView {
         funded: desk
             .funded

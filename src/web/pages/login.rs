@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 use crate::{
     auth::login::check_credentials,
     db::System,
+    domain::kinds::Locale,
     error::ApiError,
     service,
     web::{
         cookies, csrf,
         forms::FormErrors,
-        i18n::{self, Lang},
+        i18n,
         page::{Page, PageError, safe_next},
         render,
         session::{self, SessionId},
@@ -157,7 +158,7 @@ pub async fn language(
     path: web::Path<String>,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let lang = Lang::parse(&path).map_err(|_| page.fail(None, ApiError::NotFound))?;
+    let lang = Locale::parse(&path).map_err(|_| page.fail(None, ApiError::NotFound))?;
     let mut response = render::see_other(&safe_next(query.next.as_deref())).finish();
     let secure = page.state.config.https();
     set_cookie(&mut response, &cookies::set(i18n::COOKIE, lang.as_str(), 365 * 24 * 3600, secure));

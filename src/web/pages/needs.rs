@@ -7,13 +7,17 @@ use serde::{Deserialize, Serialize};
 use super::id_of;
 use crate::{
     auth::WebUser,
-    domain::{amount, cpv::CpvCode, kinds::NeedStatus, need::NeedInput},
+    domain::{
+        amount,
+        cpv::CpvCode,
+        format,
+        kinds::{Locale, NeedStatus},
+        need::NeedInput,
+    },
     error::ApiError,
     service,
     web::{
-        format,
         forms::{FormErrors, amount_message},
-        i18n::Lang,
         page::{Page, PageError},
         render,
     },
@@ -59,7 +63,7 @@ const RENAMED: &[(&str, &str)] = &[("estimated_cost_cents", "estimated_cost")];
 /// The need typed into the form ([`NeedInput::parse`], as the API's body), or the errors of
 /// each field. The estimate is typed in euros: its words say what is wrong with the amount
 /// (the pages have no `field.estimated_cost.invalid`, so they are shown as they are).
-fn parse(form: &NeedForm, lang: Lang) -> Result<NeedInput, FormErrors> {
+fn parse(form: &NeedForm, lang: Locale) -> Result<NeedInput, FormErrors> {
     let cpv_code = Some(form.cpv_code.trim()).filter(|code| !code.is_empty());
     let estimate = Some(form.estimated_cost.trim())
         .filter(|cost| !cost.is_empty())

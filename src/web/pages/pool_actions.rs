@@ -15,7 +15,7 @@ use crate::{
     domain::{
         council::{self, Confirmation, Refusal},
         delivery,
-        kinds::DecidedBy,
+        kinds::{DecidedBy, Locale},
         maintenance::OpenMaintenance,
         money::Cents,
         text,
@@ -25,7 +25,6 @@ use crate::{
     state::AppState,
     web::{
         forms::{FormErrors, shown_with_the_form},
-        i18n::Lang,
         page::{Page, PageError},
         render,
     },
@@ -43,7 +42,7 @@ struct Form<A> {
     /// The API's names of fields whose form names differ.
     renamed: &'static [(&'static str, &'static str)],
     /// What the fields ask for, or the errors of each field, in a language.
-    parse: fn(&HashMap<String, String>, Lang) -> Result<A, FormErrors>,
+    parse: fn(&HashMap<String, String>, Locale) -> Result<A, FormErrors>,
     /// The service call, in the unit of work; returns the pool to go back to. It takes the
     /// capability the service asks for from the person ([`WebUser::officer`],
     /// [`WebUser::member`]), which refuses the other role as the API does.
@@ -86,7 +85,7 @@ fn field<'a>(values: &'a HashMap<String, String>, name: &str) -> &'a str {
     values.get(name).map_or("", String::as_str)
 }
 
-fn nothing(_: &HashMap<String, String>, _: Lang) -> Result<(), FormErrors> {
+fn nothing(_: &HashMap<String, String>, _: Locale) -> Result<(), FormErrors> {
     Ok(())
 }
 
@@ -145,7 +144,7 @@ pub async fn withdraw_pledge(page: Page, path: web::Path<String>, fields: Fields
 fn decision(
     errors: &mut FormErrors,
     values: &HashMap<String, String>,
-    lang: Lang,
+    lang: Locale,
 ) -> (Option<String>, Option<NaiveDate>) {
     let reference = errors.check(
         lang,
@@ -187,7 +186,10 @@ pub async fn confirm_pledge(page: Page, path: web::Path<String>, fields: Fields)
 }
 
 /// An officer's step that needs no field.
-fn step_form(name: &'static str, parse: fn(&HashMap<String, String>, Lang) -> Result<Step, FormErrors>) -> Form<Step> {
+fn step_form(
+    name: &'static str,
+    parse: fn(&HashMap<String, String>, Locale) -> Result<Step, FormErrors>,
+) -> Form<Step> {
     let first_field = match name {
         "reject" | "cancel" => "reason",
         "award" => "supplier",
@@ -203,7 +205,7 @@ fn step_form(name: &'static str, parse: fn(&HashMap<String, String>, Lang) -> Re
     }
 }
 
-fn reason(values: &HashMap<String, String>, lang: Lang, form: &str) -> Result<String, FormErrors> {
+fn reason(values: &HashMap<String, String>, lang: Locale, form: &str) -> Result<String, FormErrors> {
     let mut errors = FormErrors::new(form);
     errors.check(lang, "reason", "field.reason.invalid", text::reason(field(values, "reason"))).ok_or(errors)
 }

@@ -19,11 +19,11 @@ use crate::{
         },
     },
     domain::{
-        amount,
         cpv::CpvCode,
         delivery,
         events::{DomainEvent, EventKind, NeedMove},
-        kinds::{DecidedBy, PledgeStatus, PoolKind},
+        format,
+        kinds::{DecidedBy, Locale, PledgeStatus, PoolKind},
         money::Cents,
         pool_state::{PoolState, Transition},
         text,
@@ -34,9 +34,8 @@ use crate::{
         pool_view::{Participant, PoolPage},
     },
     web::{
-        format,
         forms::FormErrors,
-        i18n::{self, Lang},
+        i18n,
         page::{Page, PageError},
         views::PoolLine,
     },
@@ -145,7 +144,7 @@ pub async fn again(
     page: &Page,
     id: i64,
     values: HashMap<String, String>,
-    errors: impl FnOnce(Lang) -> FormErrors,
+    errors: impl FnOnce(Locale) -> FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let (user, (found, duplicates)) = page.read(move |tx, user| read(tx, user, id)).await?;
@@ -173,7 +172,7 @@ struct ParticipantLine {
 }
 
 impl ParticipantLine {
-    fn new(p: &Participant, own: Option<i64>, lang: Lang) -> Self {
+    fn new(p: &Participant, own: Option<i64>, lang: Locale) -> Self {
         Self {
             name: p.name.clone(),
             pledged: format::money(p.pledged_cents, lang),
@@ -186,7 +185,7 @@ impl ParticipantLine {
 }
 
 /// `CC/2026/0412, 9 mars 2026 (collège)`: a confirmed pledge's decision.
-fn decision_words(p: &Participant, lang: Lang) -> Option<String> {
+fn decision_words(p: &Participant, lang: Locale) -> Option<String> {
     let reference = p.decision_ref.as_deref()?;
     let mut words = reference.to_owned();
     if let Some(date) = p.decision_date {
@@ -214,13 +213,13 @@ pub struct MaintenanceLine {
 }
 
 impl MaintenanceLine {
-    pub fn new(m: &MaintenancePeriod, lang: Lang) -> Self {
+    pub fn new(m: &MaintenancePeriod, lang: Locale) -> Self {
         Self { id: m.id, state: m.state.as_str(), period: period(m.period_start, m.period_end, lang) }
     }
 }
 
 /// `du 1er janvier 2027 au 31 décembre 2027`: a period of upkeep in words.
-fn period(start: Option<NaiveDate>, end: Option<NaiveDate>, lang: Lang) -> String {
+fn period(start: Option<NaiveDate>, end: Option<NaiveDate>, lang: Locale) -> String {
     let day = |d: Option<NaiveDate>| d.map(|d| format::date(d, lang)).unwrap_or_else(|| "…".to_owned());
     i18n::fill(lang, "maintenance.period", &[("start", &day(start)), ("end", &day(end))])
 }
@@ -361,7 +360,7 @@ fn pool_view(
         .map(|(form, fields)| (*form, fields.iter().map(|field| (*field, String::new())).collect()))
         .collect();
     if let Some(pledge) = own_pledge {
-        values.entry("pledge").or_default().insert("amount", amount::to_field(pledge, lang.as_str()));
+        values.entry("pledge").or_default().insert("amount", format::amount_field(pledge, lang));
     }
     if let Some(form) = values.get_mut(errors.form.as_str()) {
         for (field, value) in form.iter_mut() {
@@ -407,7 +406,7 @@ fn pool_view(
 
 /// One event of the history in words. Another organisation's need is named by its
 /// organisation only: its text is that organisation's business.
-fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Lang) -> HistoryLine {
+fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Locale) -> HistoryLine {
     let said = Said::of(&event.event);
     let kind = event.event.kind();
     let organisation = event.event.organisation_id().and_then(|id| names.get(&id)).cloned().unwrap_or_default();
