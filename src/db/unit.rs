@@ -7,35 +7,12 @@
 //! transaction of its own, and a function that writes cannot be called from a read.
 //!
 //! The mistake this prevents, nesting a write inside a write (which on SQLite would wait
-//! forever for the writer lock its own caller holds), does not compile:
-//!
-//! ```compile_fail,E0451
-//! // A service cannot make a write handle: WriteTx has no public constructor.
-//! fn sneaky(tx: &mut mutua::db::Tx<'_>) {
-//!     let _nested = mutua::db::WriteTx { tx };
-//! }
-//! ```
-//!
-//! ```compile_fail,E0728
-//! // The work of a transaction is synchronous: a second transaction cannot be awaited in it.
-//! async fn nested(db: mutua::db::Db) {
-//!     let _ = db.write(mutua::db::System, |_tx, _| {
-//!         db.write(mutua::db::System, |_tx, _| Ok(())).await
-//!     }).await;
-//! }
-//! ```
-//!
-//! ```compile_fail,E0308
-//! // A read cannot call a function that writes.
-//! async fn read_then_write(db: mutua::db::Db) {
-//!     let _ = db.read(mutua::db::System, |tx, _| {
-//!         Ok(mutua::db::models::outbox::requeue(tx, 1, mutua::db::now())?)
-//!     }).await;
-//! }
-//! ```
-//!
-//! Each names the error it must fail with (nightly rustdoc checks it); each differs from the
-//! example below, which compiles, only in the mistake:
+//! forever for the writer lock its own caller holds), does not compile, nor do its
+//! neighbours: building a `WriteTx` outside `db` (private constructor), awaiting a second
+//! unit of work inside the synchronous work closure, calling a writing query in a read.
+//! Each is a case of `tests/compile_fail/`, checked by `trybuild` against the error it
+//! must give (its `.stderr`), so a case that breaks for another reason fails the test. Each
+//! differs from the example below, which compiles, only in the mistake:
 //!
 //! ```
 //! async fn one_unit(db: mutua::db::Db) -> mutua::error::ApiResult<usize> {
