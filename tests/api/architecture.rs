@@ -1,6 +1,7 @@
 //! The shape of the code, checked: where transactions begin, what `db` may import, where
 //! backend-specific SQL, string comparisons of states and event types written as strings
-//! may live (docs/ARCHITECTURE.md).
+//! may live, who reads `AppState`, that nothing below the handlers imports them and that
+//! the API (`routes`) and the pages (`web`) do not import each other (docs/ARCHITECTURE.md).
 //! Each rule is a search over the source files, so a change that breaks one fails here
 //! with the file and line.
 
@@ -156,4 +157,104 @@ fn event_types_are_named_only_in_the_domain() {
     let outside = before_tests(code_lines(|f| !f.starts_with("src/domain/") && !f.ends_with("/tests.rs")));
     let found = offending(&outside, &needles);
     assert!(found.is_empty(), "an event type written as a string outside src/domain:\n{}", found.join("\n"));
+}
+
+/// The files that hold the request handlers' state or wire the application: only they may
+/// name `AppState`, `crate::routes`, `crate::web` or `crate::state`.
+fn is_top_layer(file: &str) -> bool {
+    file.starts_with("src/routes/")
+        || file.starts_with("src/web/")
+        || ["src/startup.rs", "src/state.rs", "src/main.rs", "src/lib.rs"].contains(&file)
+}
+
+/// The modules of the crate a file names: every `crate::a::…` path, and the first segment
+/// of each item of a `use crate::{a, b::…};` group (statements read whole, across lines).
+fn crate_modules_named(file: &str) -> Vec<(usize, String)> {
+    let lines = code_lines(|f| f == file);
+    let mut named = Vec::new();
+    for (_, number, line) in &lines {
+        for (at, _) in line.match_indices("crate::") {
+            let rest = &line[at + "crate::".len()..];
+            let module: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if !module.is_empty() {
+                named.push((*number, module));
+            }
+        }
+    }
+    let text: String = lines.iter().map(|(_, _, line)| format!("{line}\n")).collect();
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("use crate::{") {
+        let group = &rest[at + "use crate::{".len()..];
+        let end = group.find("};").unwrap_or(group.len());
+        let first_line = lines[text[..text.len() - rest.len() + at].matches('\n').count()].1;
+        let mut depth = 0;
+        let mut item = String::new();
+        for c in group[..end].chars().chain([',']) {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    let module: String = item.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    if !module.is_empty() {
+                        named.push((first_line, module));
+                    }
+                    item.clear();
+                    continue;
+                }
+                _ => {}
+            }
+            if depth == 0 {
+                item.push(c);
+            }
+        }
+        rest = &group[end..];
+    }
+    named
+}
+
+fn all_files() -> Vec<String> {
+    let mut files: Vec<String> = code_lines(|_| true).into_iter().map(|(file, _, _)| file).collect();
+    files.dedup();
+    files
+}
+
+#[test]
+fn app_state_is_read_only_by_the_handlers_and_the_wiring() {
+    let found = offending(&code_lines(|f| !is_top_layer(f) || f == "src/lib.rs"), &["AppState"]);
+    assert!(found.is_empty(), "AppState outside routes, web, startup, state and main:\n{}", found.join("\n"));
+}
+
+#[test]
+fn nothing_below_the_handlers_imports_them() {
+    let found: Vec<String> = all_files()
+        .into_iter()
+        .filter(|file| !is_top_layer(file))
+        .flat_map(|file| {
+            crate_modules_named(&file)
+                .into_iter()
+                .filter(|(_, module)| ["routes", "web", "state", "startup"].contains(&module.as_str()))
+                .map(move |(line, module)| format!("{file}:{line}: crate::{module}"))
+        })
+        .collect();
+    assert!(found.is_empty(), "a lower layer imports routes, web, state or startup:\n{}", found.join("\n"));
+}
+
+#[test]
+fn routes_and_pages_do_not_import_each_other() {
+    let mut found = Vec::new();
+    for file in all_files() {
+        let other = if file.starts_with("src/routes/") {
+            "web"
+        } else if file.starts_with("src/web/") {
+            "routes"
+        } else {
+            continue;
+        };
+        for (line, module) in crate_modules_named(&file) {
+            if module == other {
+                found.push(format!("{file}:{line}: crate::{module}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "routes and web import each other:\n{}", found.join("\n"));
 }
