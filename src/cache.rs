@@ -22,6 +22,7 @@ use std::{
 use actix_web::web::Bytes;
 
 use crate::{
+    auth::session::{SessionMemory, SessionState},
     db::{ChangeFeed, Changes},
     service::pool_view::PoolView,
 };
@@ -46,9 +47,6 @@ pub struct CachedPool {
     pub view: PoolView,
     pub json: Bytes,
 }
-
-/// What decides whether a session holds: `(token_version, disabled)` of its user.
-pub type SessionState = (i32, bool);
 
 /// What every cache of reads shares (this one, and the pages' in `crate::web::cache`):
 /// whether it may be used (the change feed is live), and the generation that lets a read
@@ -175,17 +173,6 @@ impl ReadCache {
         }
     }
 
-    /// The state of a user's session, if known.
-    pub fn session(&self, user_id: i64) -> Option<SessionState> {
-        self.freshness.read(&self.sessions, |sessions| sessions.get(&user_id).copied())
-    }
-
-    pub fn store_session(&self, user_id: i64, state: SessionState, generation: u64) {
-        self.freshness.store(&self.sessions, generation, |sessions| {
-            insert_bounded(sessions, MAX_SESSIONS, user_id, state);
-        });
-    }
-
     pub fn pool(&self, pool_id: i64) -> Option<Arc<CachedPool>> {
         self.freshness.read(&self.pools, |pools| pools.get(&pool_id).cloned())
     }
@@ -202,5 +189,21 @@ impl ReadCache {
 
     pub fn store_page(&self, key: String, page: Arc<CachedPage>, generation: u64) {
         self.freshness.store(&self.pages, generation, |pages| insert_bounded(pages, MAX_PAGES, key, page));
+    }
+}
+
+impl SessionMemory for ReadCache {
+    fn generation(&self) -> u64 {
+        self.freshness.generation()
+    }
+
+    fn session(&self, user_id: i64) -> Option<SessionState> {
+        self.freshness.read(&self.sessions, |sessions| sessions.get(&user_id).copied())
+    }
+
+    fn store_session(&self, user_id: i64, state: SessionState, generation: u64) {
+        self.freshness.store(&self.sessions, generation, |sessions| {
+            insert_bounded(sessions, MAX_SESSIONS, user_id, state);
+        });
     }
 }

@@ -16,9 +16,8 @@ use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 
 use crate::{
-    auth::{self, jwt::JwtKeys},
+    auth::{self, jwt::JwtKeys, session::SessionMemory},
     bootstrap,
-    cache::ReadCache,
     config::Config,
     db::Db,
     idempotency,
@@ -118,7 +117,8 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<S
         bytes: state.config.idempotency_max_bytes,
     });
     let db = web::Data::new(state.db.clone());
-    let read_cache = web::Data::<ReadCache>::from(state.cache.clone());
+    let sessions: Arc<dyn SessionMemory> = state.cache.clone();
+    let sessions = web::Data::from(sessions);
     let server = HttpServer::new(move || {
         App::new()
             .wrap(middleware::from_fn(wake_mailer))
@@ -131,7 +131,7 @@ fn server(state: web::Data<AppState>, listener: TcpListener) -> anyhow::Result<S
             .app_data(state.clone())
             .app_data(trusted_proxies.clone())
             .app_data(state.jwt.clone())
-            .app_data(read_cache.clone())
+            .app_data(sessions.clone())
             .app_data(state.write_limiter.clone())
             .app_data(state.similar_budget.clone())
             .app_data(state.login_throttle.clone())

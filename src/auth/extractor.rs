@@ -15,8 +15,9 @@ use actix_web::{
 use super::{
     capability::{Capability, Member, Officer},
     jwt::JwtKeys,
+    session::SessionMemory,
 };
-use crate::{app_data, cache::ReadCache, domain::kinds::Role, error::ApiError};
+use crate::{app_data, domain::kinds::Role, error::ApiError};
 
 /// The caller, as its access token (or page session) names it; built only by `auth`, and
 /// granting nothing by itself (its role's capability is a [`Capability`]). Whether the
@@ -30,7 +31,7 @@ pub struct AuthUser {
     pub(in crate::auth) role: Role,
     pub(in crate::auth) token_version: i32,
     /// Where the session check stores what it reads, for reads answered from memory.
-    pub(in crate::auth) cache: Option<std::sync::Arc<crate::cache::ReadCache>>,
+    pub(in crate::auth) cache: Option<std::sync::Arc<dyn SessionMemory>>,
 }
 
 impl AuthUser {
@@ -71,7 +72,7 @@ pub async fn middleware(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if let Some(token) = bearer_token(req.request()) {
         let keys = app_data::required::<JwtKeys>(req.request())?;
-        let cache = req.app_data::<web::Data<ReadCache>>().map(|c| c.clone().into_inner());
+        let cache = req.app_data::<web::Data<dyn SessionMemory>>().map(|c| c.clone().into_inner());
         let outcome = keys
             .verify(&token)
             .and_then(|claims| {

@@ -35,6 +35,21 @@ pub fn admit_web(tx: &mut Tx, id_hash: &str) -> ApiResult<(WebUser, NaiveDateTim
     Ok((WebUser::new(auth, user.name, user.organisation, user.locale), holder.expires_at))
 }
 
+/// What decides whether a session holds: `(token_version, disabled)` of its user.
+pub type SessionState = (i32, bool);
+
+/// What this process remembers of sessions, so that a read whose session is known to hold
+/// can be answered from memory (`crate::cache::ReadCache`, registered by `startup`). A
+/// trait, so that authentication does not depend on the cache and what else it holds.
+pub trait SessionMemory: Send + Sync + std::fmt::Debug {
+    /// Taken before a session is read from the database; given back to store what was read.
+    fn generation(&self) -> u64;
+    /// The state of a user's session, if known.
+    fn session(&self, user_id: i64) -> Option<SessionState>;
+    /// Remembers what was read, unless something was forgotten since `generation`.
+    fn store_session(&self, user_id: i64, state: SessionState, generation: u64);
+}
+
 impl Caller for AuthUser {
     /// 401 unless the caller's user exists, is enabled, and carries the current token
     /// version.
