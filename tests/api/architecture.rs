@@ -8,17 +8,22 @@ use std::path::{Path, PathBuf};
 
 use mutua::domain::events::EventKind;
 
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
+/// Every file under `dir`, whatever its kind.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            files.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            files.push(path);
+            out.extend(files(&path));
+        } else {
+            out.push(path);
         }
     }
-    files
+    out
+}
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    files(dir).into_iter().filter(|path| path.extension().is_some_and(|e| e == "rs")).collect()
 }
 
 /// Lines of code (comments left out) of the files under `src/` for which `select` holds.
@@ -156,4 +161,18 @@ fn event_types_are_named_only_in_the_domain() {
     let outside = before_tests(code_lines(|f| !f.starts_with("src/domain/") && !f.ends_with("/tests.rs")));
     let found = offending(&outside, &needles);
     assert!(found.is_empty(), "an event type written as a string outside src/domain:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_matcher_keeps_its_data_out_of_its_code() {
+    // Word lists and the dictionary live in data/matching/ (docs/MATCHING.md); a file over
+    // 40 KB under src/domain/matching is data written as code, or code that grew too big.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain/matching");
+    let found: Vec<String> = files(&dir)
+        .into_iter()
+        .map(|path| (std::fs::metadata(&path).unwrap().len(), path))
+        .filter(|(size, _)| *size > 40_000)
+        .map(|(size, path)| format!("{}: {size} bytes", path.display()))
+        .collect();
+    assert!(found.is_empty(), "files over 40 KB under src/domain/matching:\n{}", found.join("\n"));
 }
