@@ -3,11 +3,11 @@
 //! "Fahrrad") meets itself across languages without a word list written for
 //! any need.
 //!
-//! The data (`translations.tsv`) is every one-word translation of FreeDict's
-//! French-Dutch, Dutch-German, French-English and Dutch-English dictionaries
-//! (GPL-2.0-or-later), extracted by `scripts/translations.py`. Each word is
-//! analysed as a need's text is (folding, stemming, the lexicon), so a
-//! translation is found under the term the index holds.
+//! The data (`data/matching/translations.tsv`) is every one-word translation
+//! of FreeDict's French-Dutch, Dutch-German, French-English and Dutch-English
+//! dictionaries (GPL-2.0-or-later), extracted by `scripts/translations.py`.
+//! Each word is analysed as a need's text is (folding, stemming, the
+//! lexicon), so a translation is found under the term the index holds.
 //!
 //! - A **direct** translation relates two terms at [`DIRECT_SIMILARITY`].
 //! - Through a **pivot** in a third language (German "Kirche" → Dutch "kerk"
