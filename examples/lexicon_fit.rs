@@ -24,11 +24,11 @@ use rand::seq::SliceRandom;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// The lexicon files, as compiled into the matcher.
+/// The lexicon's concept files (`data/matching/`), as compiled into the matcher.
 const FILES: [(&str, &str); 3] = [
-    ("acronyms (lexicon_abbr.rs, audited)", include_str!("../src/domain/matching/lexicon_abbr.rs")),
-    ("generic vocabulary (lexicon_vocab.rs, audited)", include_str!("../src/domain/matching/lexicon_vocab.rs")),
-    ("local authorities (lexicon_domain.rs)", include_str!("../src/domain/matching/lexicon_domain.rs")),
+    ("acronyms (acronyms.tsv, audited)", include_str!("../data/matching/acronyms.tsv")),
+    ("generic vocabulary (vocabulary.tsv, audited)", include_str!("../data/matching/vocabulary.tsv")),
+    ("local authorities (local-authorities.tsv)", include_str!("../data/matching/local-authorities.tsv")),
 ];
 /// Random samples of each corpus averaged.
 const SAMPLES: u64 = 10;
@@ -44,20 +44,21 @@ struct Concept {
     forms: Vec<Vec<String>>,
 }
 
-/// The concepts of one lexicon file (the table between `r#"` and `"#`).
-fn concepts(src: &str) -> Vec<Concept> {
-    let table = src.split("r#\"").nth(1).and_then(|t| t.split("\"#").next()).unwrap_or("");
-    let mut out = Vec::new();
-    for line in table.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let Some((canon, rest)) = line.split_once('=') else { continue };
-        let mut forms = vec![words(canon)];
-        for group in rest.split('|') {
-            if let Some((_, list)) = group.split_once(':') {
-                forms.extend(list.split(',').map(|f| words(f.trim().trim_start_matches('^'))));
-            }
+/// The concepts of one concept file (`concept, language, form` rows; the
+/// rows of one concept follow each other).
+fn concepts(table: &str) -> Vec<Concept> {
+    let mut out: Vec<Concept> = Vec::new();
+    for line in table.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [canon, _, form] = fields[..] else { panic!("not a concept row: {line:?}") };
+        if out.last().is_none_or(|c| c.name != canon) {
+            out.push(Concept { name: canon.to_string(), forms: vec![words(canon)] });
         }
-        forms.retain(|f| !f.is_empty());
-        out.push(Concept { name: canon.trim().to_string(), forms });
+        let concept = out.last_mut().expect("pushed");
+        concept.forms.push(words(form.trim_start_matches('^')));
+    }
+    for c in &mut out {
+        c.forms.retain(|f| !f.is_empty());
     }
     out
 }
@@ -141,7 +142,7 @@ fn main() {
             "| {file} | | | ratio to CPV | {} | |",
             shares[..shares.len() - 1].iter().map(|s| format!("{:.2}", s / cpv_share)).collect::<Vec<_>>().join(" / ")
         );
-        if list && file.contains("domain") {
+        if list && file.contains("local authorities") {
             for c in &cs {
                 let sets: Vec<&str> = corpora[..SETS.len()]
                     .iter()

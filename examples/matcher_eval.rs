@@ -1,5 +1,5 @@
-//! Replays the two labelled dev sets (`tests/data/needs-dev.jsonl`,
-//! `tests/data/needs-dev2.jsonl`) the way the service does — search → decide →
+//! Replays the three labelled dev sets (`tests/data/needs-dev.jsonl`,
+//! `needs-dev2.jsonl`, `needs-dev3.jsonl`) the way the service does — search → decide →
 //! join the merged pool or open a new one, each need posted by its own
 //! organisation with the locale of its language — in shuffled orders, keeps
 //! the duplicate candidates current with one `pool_candidates` call per post,
@@ -7,10 +7,11 @@
 //! pairs, dismiss the others, best score first).
 //!
 //! Run: `cargo run --release --example matcher_eval [-- MODE]`, MODE being
-//! - `defaults` (default): both sets at `Thresholds::default()`, and the
+//! - `defaults` (default): every set at `Thresholds::default()`, and the
 //!   review rule (below) applied at the default merge, margin and suggest;
-//! - `cross`: thresholds tuned on one set by the rules below, measured on
-//!   the other, both directions (about two minutes);
+//! - `cross`: each set measured with thresholds chosen on the other two (the
+//!   rules below on each of them, combined as the defaults are: the higher
+//!   merge and margin, the lower suggest, the higher review; a few minutes);
 //! - `curves`: recall and false merges by merge threshold, review queue by
 //!   review threshold, per set;
 //! - `detail SET MERGE`: the different-cluster needs merged at MERGE, and the
@@ -203,14 +204,44 @@ fn defaults(sets: &[(&str, Vec<Need>)]) {
 }
 
 fn cross(sets: &[(&str, Vec<Need>)]) {
-    for (k, (train, train_needs)) in sets.iter().enumerate() {
-        let (test, test_needs) = &sets[1 - k];
-        let t = choose(train_needs);
-        println!("\n== tuned on {train}: {}", show_thresholds(&t));
+    let chosen: Vec<Thresholds> = sets
+        .iter()
+        .map(|(name, needs)| {
+            let t = choose(needs);
+            println!("tuned on {name} alone: {}", show_thresholds(&t));
+            t
+        })
+        .collect();
+    for (k, (test, test_needs)) in sets.iter().enumerate() {
+        let others: Vec<usize> = (0..sets.len()).filter(|&i| i != k).collect();
+        let t = combine(&others.iter().map(|&i| (sets[i].1.as_slice(), chosen[i])).collect::<Vec<_>>());
+        let names: Vec<&str> = others.iter().map(|&i| sets[i].0).collect();
+        println!("\n== tuned on {}: {}", names.join(" + "), show_thresholds(&t));
         header();
-        row(&format!("{train} (training)"), &measure(train_needs, &t, true));
+        for &i in &others {
+            row(&format!("{} (training)", sets[i].0), &measure(&sets[i].1, &t, true));
+        }
         row(&format!("{test} (held out)"), &measure(test_needs, &t, true));
     }
+}
+
+/// Thresholds chosen on several sets, each value on its safe side as the
+/// defaults are: the higher merge and margin (a wrong merge is worse than a
+/// missed one), the lower suggest (a missed pool is worse than one more
+/// suggestion), and the review rule applied again at those on each set, the
+/// higher (what merges automatically shapes the queue).
+fn combine(training: &[(&[Need], Thresholds)]) -> Thresholds {
+    let pick = |f: fn(&Thresholds) -> f64, start: f64, better: fn(f64, f64) -> f64| {
+        training.iter().map(|(_, t)| f(t)).fold(start, better)
+    };
+    let mut t = Thresholds {
+        merge: pick(|t| t.merge, 0.0, f64::max),
+        margin: pick(|t| t.margin, 0.0, f64::max),
+        suggest: pick(|t| t.suggest, 1.0, f64::min),
+        review: 1.0,
+    };
+    t.review = training.iter().map(|(needs, _)| review_rule(needs, &t)).fold(0.0, f64::max);
+    t
 }
 
 fn curves(sets: &[(&str, Vec<Need>)]) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Extract the one-word translations of FreeDict's French, Dutch and English
-dictionaries into src/domain/matching/translations.tsv.
+dictionaries into data/matching/translations.tsv.
 
 Source: the FreeDict dictionaries fra-nld, nld-fra, deu-nld, nld-deu, fra-eng,
 eng-fra, nld-eng and eng-nld (https://freedict.org, GPL-2.0-or-later), as
@@ -67,7 +67,7 @@ def one_word(w: str, lang: str):
 
 def main() -> None:
     root = Path(__file__).resolve().parent.parent
-    out = root / "src/domain/matching/translations.tsv"
+    out = root / "data/matching/translations.tsv"
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(sys.argv[1]) if len(sys.argv) > 1 else fetch(Path(tmp))
         seen = set()

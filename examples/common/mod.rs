@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// The labelled dev sets, in `tests/data/`.
-pub const SETS: [&str; 2] = ["needs-dev", "needs-dev2"];
+pub const SETS: [&str; 3] = ["needs-dev", "needs-dev2", "needs-dev3"];
 
 /// One line of a dev set.
 #[derive(Deserialize, Clone, Debug)]

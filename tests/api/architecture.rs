@@ -9,17 +9,22 @@ use std::path::{Path, PathBuf};
 
 use mutua::domain::events::EventKind;
 
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
+/// Every file under `dir`, whatever its kind.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            files.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            files.push(path);
+            out.extend(files(&path));
+        } else {
+            out.push(path);
         }
     }
-    files
+    out
+}
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    files(dir).into_iter().filter(|path| path.extension().is_some_and(|e| e == "rs")).collect()
 }
 
 /// Lines of code (comments left out) of the files under `src/` for which `select` holds.
@@ -257,4 +262,18 @@ fn routes_and_pages_do_not_import_each_other() {
         }
     }
     assert!(found.is_empty(), "routes and web import each other:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_matcher_keeps_its_data_out_of_its_code() {
+    // Word lists and the dictionary live in data/matching/ (docs/MATCHING.md); a file over
+    // 40 KB under src/domain/matching is data written as code, or code that grew too big.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain/matching");
+    let found: Vec<String> = files(&dir)
+        .into_iter()
+        .map(|path| (std::fs::metadata(&path).unwrap().len(), path))
+        .filter(|(size, _)| *size > 40_000)
+        .map(|(size, path)| format!("{}: {size} bytes", path.display()))
+        .collect();
+    assert!(found.is_empty(), "files over 40 KB under src/domain/matching:\n{}", found.join("\n"));
 }

@@ -7,9 +7,10 @@
 //! separately. The language is detected per need (see [`super::lang`]).
 
 use super::NeedText;
-use super::lang::{self, Lang};
+use super::lang;
 use super::lexicon::{Lexicon, lexicon};
 use super::text::{self, RawToken};
+use crate::domain::kinds::Locale;
 
 /// Weight of each part of a split compound, beside the whole word (1): two
 /// needs sharing a compound share its meaning, two sharing one part of
@@ -23,7 +24,7 @@ pub(crate) type Stem = (String, bool, f32);
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysed {
     /// Language used for stop words and stemming.
-    pub lang: Lang,
+    pub lang: Locale,
     /// Terms of the title with their weight (1, or [`PART_WEIGHT`] for a
     /// part of a compound), in order, repeated terms kept.
     pub title: Vec<(String, f32)>,
@@ -37,19 +38,16 @@ pub fn analyse(need: &NeedText) -> Analysed {
     let title_tokens = text::tokenize(need.title);
     let desc_tokens = text::tokenize(need.description);
     let words = title_tokens.iter().chain(desc_tokens.iter()).map(|t| t.text.as_str());
-    let lang = lang::detect(words, Lang::from_locale(need.locale_hint));
+    let lang = lang::detect(words, lang::from_hint(need.locale_hint));
     Analysed { lang, title: analyse_tokens(lang, &title_tokens, lex), desc: analyse_tokens(lang, &desc_tokens, lex) }
 }
 
 /// Analyse free text in a given language: a compound the lexicon does not
 /// know as a whole gives its own stem and, at [`PART_WEIGHT`], its parts.
-pub(crate) fn analyse_tokens(lang: Lang, tokens: &[RawToken], lex: &Lexicon) -> Vec<(String, f32)> {
+pub(crate) fn analyse_tokens(lang: Locale, tokens: &[RawToken], lex: &Lexicon) -> Vec<(String, f32)> {
     let mut stems: Vec<Stem> = Vec::with_capacity(tokens.len());
     for t in tokens {
-        let parts = match lang {
-            Lang::Nl | Lang::De => split_compound(&t.text, lex, 0),
-            _ => Vec::new(),
-        };
+        let parts = if lex.splits_compounds(lang) { split_compound(&t.text, lex, 0) } else { Vec::new() };
         if parts.len() < 2 {
             if !lang::is_stop(lang, &t.text) {
                 stems.push((lang::stem(lang, &t.text), t.upper, 1.0));
@@ -71,13 +69,10 @@ pub(crate) fn analyse_tokens(lang: Lang, tokens: &[RawToken], lex: &Lexicon) -> 
 
 /// Compound split, stop words and stemming; keeps the capitals flag. This
 /// is how lexicon entries are read, so that a compound's parts find them.
-pub(crate) fn stem_tokens(lang: Lang, tokens: &[RawToken], lex: &Lexicon) -> Vec<(String, bool)> {
+pub(crate) fn stem_tokens(lang: Locale, tokens: &[RawToken], lex: &Lexicon) -> Vec<(String, bool)> {
     let mut out = Vec::with_capacity(tokens.len());
     for t in tokens {
-        let parts = match lang {
-            Lang::Nl | Lang::De => split_compound(&t.text, lex, 0),
-            _ => vec![t.text.clone()],
-        };
+        let parts = if lex.splits_compounds(lang) { split_compound(&t.text, lex, 0) } else { vec![t.text.clone()] };
         for p in parts {
             if !lang::is_stop(lang, &p) {
                 out.push((lang::stem(lang, &p), t.upper));
@@ -206,7 +201,7 @@ mod tests {
     fn a_compound_keeps_its_whole_stem_and_its_parts_weigh_less() {
         let a = analyse(&need("leegstandsregister", "", "nl"));
         let weight = |t: &str| a.title.iter().find(|x| x.0 == t).map(|x| x.1);
-        assert_eq!(weight(&lang::stem(Lang::Nl, "leegstandsregister")), Some(1.0));
+        assert_eq!(weight(&lang::stem(Locale::Nl, "leegstandsregister")), Some(1.0));
         assert_eq!(weight(&terms("register", "nl")[0]), Some(PART_WEIGHT));
         // Two compounds sharing one part share only that part, at part weight.
         let care = analyse(&need("woonzorgcentrum", "", "nl"));
@@ -232,6 +227,6 @@ mod tests {
     fn detects_language_despite_hint() {
         let a =
             analyse(&need("Gestion des archives", "Nous voulons un outil pour inventorier les boîtes du dépôt.", "de"));
-        assert_eq!(a.lang, Lang::Fr);
+        assert_eq!(a.lang, Locale::Fr);
     }
 }

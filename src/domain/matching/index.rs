@@ -15,10 +15,10 @@ use super::NeedText;
 use super::analyze::analyse;
 use super::fuzzy::Fuzzy;
 use super::fxhash::FxMap;
-use super::lang::Lang;
 use super::lexicon::lexicon;
 use super::score::{idf, term_weights};
 use super::translations::translations;
+use crate::domain::kinds::Locale;
 
 pub(super) struct Term {
     /// (document slot, field-weighted tf / insertion-time norm) of the needs
@@ -46,7 +46,7 @@ pub(super) struct Doc {
     pub(super) title: Vec<u32>,
     /// Language the need was analysed in: dictionary translations only
     /// relate needs written in different languages.
-    pub(super) lang: Lang,
+    pub(super) lang: Locale,
 }
 
 /// In-memory inverted index of analysed needs, grouped by pool.

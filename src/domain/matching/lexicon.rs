@@ -1,63 +1,21 @@
 //! Compiled lexicon: acronyms, cross-language vocabulary, compound heads and
 //! background frequencies of generic words.
 //!
-//! Entries are written as plain text (`lexicon_abbr`, `lexicon_vocab`,
-//! `lexicon_domain`) and analysed once with the very pipeline used for needs,
-//! so inflected forms and spelling variants match without listing them. The
-//! priors and compound heads below follow the same rule as the entries:
-//!
-//! # The rule (every lexicon file follows it)
-//!
-//! An entry belongs here only if *any* local-authority IT need may use it,
-//! whatever its topic, and someone who had never read the dev sets would have
-//! written it:
-//! 1. Belgian local bodies, councils, officials, institutions, registers and
-//!    their acronyms (CPAS/OCMW/ÖSHZ, collège communal, RGPD, BCE, RIS…);
-//! 2. generic acts and objects of administration (request, permit, register,
-//!    invoice, payment, appointment, booking, registration, signature,
-//!    archive, contract, decision, deadline, report…);
-//! 3. generic IT vocabulary (software, platform, database, online, form, map,
-//!    dashboard, export, interface, notification…);
-//! 4. the departments and competences of a commune or CPAS as named on an
-//!    organisation chart (population, état civil, urbanisme, travaux,
-//!    enseignement, petite enfance, jeunesse, logement, mobilité, finances,
-//!    personnel…) and the people they serve (citizen, agent, parent, pupil,
-//!    owner, trader…).
-//!
-//! Never the object of one particular need (firewood, debts, trees, hornets,
-//! parking meters, bicycles, energy meters…), even when it looks generic: a
-//! word added because a dev need uses it makes the matcher worse on the needs
-//! it has not seen. Generality comes from the analysis instead: stemming,
-//! compound splitting, Dutch diminutives, typo, derivation and cognate
-//! matching (`fuzzy.rs`).
+//! Read from `data/matching/` (the concept files `acronyms.tsv`,
+//! `vocabulary.tsv`, `local-authorities.tsv`, and `compound-heads.tsv`,
+//! `priors.tsv`; their format and the rule every entry follows are in
+//! docs/MATCHING.md) and analysed once with the very pipeline used for needs,
+//! so inflected forms and spelling variants match without listing them.
 
 use super::analyze::{PART_WEIGHT, Stem, stem_tokens};
-use super::lang::Lang;
-use super::lexicon_abbr::ABBREVIATIONS;
-use super::lexicon_domain::DOMAIN;
-use super::lexicon_vocab::VOCABULARY;
+use super::data::{COMPOUND_HEADS, CONCEPTS, PRIORS};
 use super::text::tokenize;
+use crate::domain::kinds::Locale;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-/// Generic words found in almost any IT need of a public body: their
-/// background document frequency is high, so they weigh little even when the
-/// index is still nearly empty (cold start).
-const WEAK: &str = "gestion logiciel outil application plateforme solution systeme commune citoyen service ligne suivi donnees numerique electronique demande agent personnel administration document information public developpement creation remplacement module fonctionnalite utilisateur acces projet mise jour encodage encoder interface programme automatiser centraliser besoin outil simple moderne actuel efficace processus";
-
-/// Fairly common function words of IT needs: medium background frequency.
-const MEDIUM: &str = "cpas dossier export statistique rapport historique liste formulaire notification recherche consultation tableau bord papier excel fichier base commande envoi courrier tablette mobile smartphone paiement";
-
-/// Who posts or decides rather than what is needed: local bodies, their
-/// councils and officials. A police zone's need names the police whatever
-/// its topic, so these words weigh like the fairly common ones.
-const ORGANISATIONS: &str = "cpas zone de police zone de secours police pompiers province intercommunale college communal conseil communal conseil de l'action sociale bourgmestre echevin mandataire directeur general directeur financier";
-
-/// Generic Dutch and German nouns that end or start compounds; besides these,
-/// every single-word Dutch/German lexicon variant is a head too.
-const HEADS: &str = "beheer register systeem lijst plan kaart aanvraag dienst loket vergunning opvang platform databank toepassing pakket module beleid rekening betaling belasting premie woning school zaal park plaats zone brief vraag kantoor huis centrum raad dossier formulier procedure termijn regeling bureau tool project verlof kosten wagen weg straat werk zorg hulp steun gegevens verwaltung anmeldung liste system antrag karte plattform datenbank programm buchung zahlung rechnung steuer gebuhr haus wohnung schule saal platz amt buro stelle zentrum akte formular verfahren frist regelung projekt planung urlaub stunden strasse arbeit hilfe daten verzeichnis";
-
-/// Prior document-frequency fractions by class of term.
+/// Prior document-frequency fractions by class of term (`priors.tsv`: `weak`,
+/// `medium`; any other term has the default).
 pub(crate) const PRIOR_WEAK: f64 = 0.25;
 pub(crate) const PRIOR_MEDIUM: f64 = 0.08;
 pub(crate) const PRIOR_DEFAULT: f64 = 0.01;
@@ -69,9 +27,11 @@ struct Rule {
 
 /// The compiled lexicon. Built once, read-only, shared by all indexes.
 pub(crate) struct Lexicon {
-    rules: HashMap<(Lang, String), Rule>,
+    rules: HashMap<(Locale, String), Rule>,
     max_len: usize,
     heads: HashSet<String>,
+    /// The languages whose compounds are split: those of `compound-heads.tsv`.
+    compounding: Vec<Locale>,
     priors: HashMap<String, f64>,
     /// Every term a lexicon entry maps to (its concepts).
     concepts: HashSet<String>,
@@ -91,6 +51,11 @@ impl Lexicon {
         self.heads.contains(word)
     }
 
+    /// True when words of `lang` are split on compound heads.
+    pub(crate) fn splits_compounds(&self, lang: Locale) -> bool {
+        self.compounding.contains(&lang)
+    }
+
     /// True when `term` is a concept of the lexicon, which maps its own
     /// forms across languages.
     pub(crate) fn is_concept(&self, term: &str) -> bool {
@@ -102,12 +67,12 @@ impl Lexicon {
         self.priors.get(term).copied().unwrap_or(PRIOR_DEFAULT)
     }
 
-    fn single(&self, lang: Lang, stem: &str, upper: bool) -> Option<&Rule> {
+    fn single(&self, lang: Locale, stem: &str, upper: bool) -> Option<&Rule> {
         self.rules.get(&(lang, stem.to_string())).filter(|r| upper || !r.upper_only)
     }
 
     /// True when the stems, in this order, are a multi-word entry.
-    pub(crate) fn is_pattern(&self, lang: Lang, stems: &[String]) -> bool {
+    pub(crate) fn is_pattern(&self, lang: Locale, stems: &[String]) -> bool {
         stems.len() >= 2 && self.rules.get(&(lang, stems.join(" "))).is_some_and(|r| !r.upper_only)
     }
 
@@ -117,7 +82,7 @@ impl Lexicon {
     /// concept *and* its Dutch parts, so two Dutch needs still share the
     /// finer words while a French one shares the concept. Terms keep the
     /// weight of their stems (the smallest, for a pattern).
-    pub(crate) fn apply(&self, lang: Lang, stems: &[Stem]) -> Vec<(String, f32)> {
+    pub(crate) fn apply(&self, lang: Locale, stems: &[Stem]) -> Vec<(String, f32)> {
         let mut out = Vec::with_capacity(stems.len() + 4);
         let mut i = 0;
         while i < stems.len() {
@@ -148,7 +113,7 @@ impl Lexicon {
         out
     }
 
-    fn push_single(&self, lang: Lang, (stem, upper, w): &Stem, out: &mut Vec<(String, f32)>) {
+    fn push_single(&self, lang: Locale, (stem, upper, w): &Stem, out: &mut Vec<(String, f32)>) {
         match self.single(lang, stem, *upper) {
             Some(rule) => out.extend(rule.canon.iter().map(|c| (c.clone(), *w))),
             None => out.push((stem.to_string(), *w)),
@@ -156,92 +121,90 @@ impl Lexicon {
     }
 }
 
-/// One lexicon line: canonical form and its (languages, variant) pairs.
-type Entry = (&'static str, Vec<(Vec<Lang>, &'static str)>);
+/// A written form of a concept: a row `concept, languages, form` of a
+/// concept file, `*` standing for every language.
+struct Form {
+    concept: &'static str,
+    langs: &'static [Locale],
+    written: &'static str,
+}
 
-/// Parse `canonical = lang: a, b | lang: c` lines.
-fn parse(table: &'static str) -> Vec<Entry> {
-    let mut out = Vec::new();
-    for line in table.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let Some((canon, rest)) = line.split_once('=') else {
-            continue;
-        };
-        let mut variants = Vec::new();
-        for group in rest.split('|') {
-            let Some((lang, words)) = group.split_once(':') else {
-                continue;
-            };
-            let langs = match lang.trim() {
-                "*" => Lang::ALL.to_vec(),
-                l => vec![Lang::from_locale(l)],
-            };
-            for w in words.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-                variants.push((langs.clone(), w));
-            }
-        }
-        out.push((canon.trim(), variants));
-    }
-    out
+/// Every form of the concept files, in order.
+fn forms() -> impl Iterator<Item = Form> {
+    CONCEPTS.iter().flat_map(|file| file.rows::<3>()).map(|row| Form {
+        concept: row.fields[0],
+        langs: row.languages(1),
+        written: row.fields[2],
+    })
 }
 
 fn compile() -> Lexicon {
-    let entries: Vec<_> = parse(ABBREVIATIONS).into_iter().chain(parse(VOCABULARY)).chain(parse(DOMAIN)).collect();
-    let mut heads: HashSet<String> = HEADS.split_whitespace().map(String::from).collect();
-    for (_, variants) in &entries {
-        for (langs, v) in variants {
-            let toks = tokenize(v);
-            if toks.len() == 1
-                && toks[0].text.chars().count() >= 4
-                && langs.iter().any(|l| matches!(l, Lang::Nl | Lang::De))
-            {
-                heads.insert(toks[0].text.clone());
+    let forms: Vec<Form> = forms().collect();
+    let mut heads = HashSet::new();
+    let mut compounding = Vec::new();
+    for row in COMPOUND_HEADS.rows::<2>() {
+        for &lang in row.languages(0) {
+            if !compounding.contains(&lang) {
+                compounding.push(lang);
             }
+        }
+        heads.insert(row.fields[1].to_string());
+    }
+    // Every one-word form of a compounding language is a head too.
+    for form in &forms {
+        let toks = tokenize(form.written);
+        if toks.len() == 1 && toks[0].text.chars().count() >= 4 && form.langs.iter().any(|l| compounding.contains(l)) {
+            heads.insert(toks[0].text.clone());
         }
     }
     let mut lex = Lexicon {
         rules: HashMap::new(),
         max_len: 1,
         heads,
+        compounding,
         priors: HashMap::new(),
         concepts: HashSet::new(),
         conflicts: Vec::new(),
     };
-    for (canon, variants) in &entries {
-        let canon_stems: Vec<String> = stem_tokens(Lang::Fr, &tokenize(canon), &lex).into_iter().map(|s| s.0).collect();
+    // Canonical forms are French text.
+    let canons: HashMap<&str, Vec<String>> = forms
+        .iter()
+        .map(|f| (f.concept, stem_tokens(Locale::Fr, &tokenize(f.concept), &lex).into_iter().map(|s| s.0).collect()))
+        .collect();
+    for form in &forms {
+        let canon_stems = &canons[form.concept];
         if canon_stems.is_empty() {
             continue;
         }
-        for (langs, v) in variants {
-            let (upper_only, v) = match v.strip_prefix('^') {
-                Some(rest) => (true, rest),
-                None => (false, *v),
-            };
-            for &lang in langs {
-                let key: Vec<String> = stem_tokens(lang, &tokenize(v), &lex).into_iter().map(|s| s.0).collect();
-                if key.is_empty() || key == canon_stems {
-                    continue;
+        let (upper_only, v) = match form.written.strip_prefix('^') {
+            Some(rest) => (true, rest),
+            None => (false, form.written),
+        };
+        for &lang in form.langs {
+            let key: Vec<String> = stem_tokens(lang, &tokenize(v), &lex).into_iter().map(|s| s.0).collect();
+            if key.is_empty() || key == *canon_stems {
+                continue;
+            }
+            lex.max_len = lex.max_len.max(key.len());
+            let k = (lang, key.join(" "));
+            match lex.rules.get(&k) {
+                Some(r) if r.canon != *canon_stems => {
+                    lex.conflicts.push(format!("{:?} {} -> {:?} / {:?}", lang, k.1, r.canon, canon_stems))
                 }
-                lex.max_len = lex.max_len.max(key.len());
-                let k = (lang, key.join(" "));
-                match lex.rules.get(&k) {
-                    Some(r) if r.canon != canon_stems => {
-                        lex.conflicts.push(format!("{:?} {} -> {:?} / {:?}", lang, k.1, r.canon, canon_stems))
-                    }
-                    Some(_) => {}
-                    None => {
-                        lex.rules.insert(k, Rule { canon: canon_stems.clone(), upper_only });
-                    }
+                Some(_) => {}
+                None => {
+                    lex.rules.insert(k, Rule { canon: canon_stems.clone(), upper_only });
                 }
             }
         }
     }
     // A variant equal to another concept's canonical form would silently
     // redirect that concept ("paie" → salaire would take "paiement" along).
-    let canon_keys: HashMap<(Lang, String), Vec<String>> = lex
+    let canon_keys: HashMap<(Locale, String), Vec<String>> = lex
         .rules
         .values()
         .filter(|r| r.canon.len() == 1)
-        .flat_map(|r| Lang::ALL.map(|l| ((l, r.canon[0].clone()), r.canon.clone())))
+        .flat_map(|r| Locale::ALL.iter().map(|&l| ((l, r.canon[0].clone()), r.canon.clone())))
         .collect();
     for (k, r) in &lex.rules {
         if let Some(c) = canon_keys.get(k).filter(|c| **c != r.canon) {
@@ -253,7 +216,7 @@ fn compile() -> Lexicon {
     let fr_single: HashMap<String, Vec<String>> = lex
         .rules
         .iter()
-        .filter(|((l, k), r)| *l == Lang::Fr && !k.contains(' ') && !r.upper_only)
+        .filter(|((l, k), r)| *l == Locale::Fr && !k.contains(' ') && !r.upper_only)
         .map(|((_, k), r)| (k.clone(), r.canon.clone()))
         .collect();
     for rule in lex.rules.values_mut() {
@@ -270,10 +233,16 @@ fn compile() -> Lexicon {
         rule.canon = canon;
     }
     lex.concepts = lex.rules.values().flat_map(|r| r.canon.iter().cloned()).collect();
-    for (words, p) in [(WEAK, PRIOR_WEAK), (MEDIUM, PRIOR_MEDIUM), (ORGANISATIONS, PRIOR_MEDIUM)] {
+    // Priors are French text too; a term listed twice keeps its first class.
+    for row in PRIORS.rows::<2>() {
+        let p = match row.fields[0] {
+            "weak" => PRIOR_WEAK,
+            "medium" => PRIOR_MEDIUM,
+            _ => continue, // not a row of the file (`data::PRIORS`)
+        };
         let stems: Vec<Stem> =
-            stem_tokens(Lang::Fr, &tokenize(words), &lex).into_iter().map(|(s, up)| (s, up, 1.0)).collect();
-        for (t, _) in lex.apply(Lang::Fr, &stems) {
+            stem_tokens(Locale::Fr, &tokenize(row.fields[1]), &lex).into_iter().map(|(s, up)| (s, up, 1.0)).collect();
+        for (t, _) in lex.apply(Locale::Fr, &stems) {
             lex.priors.entry(t).or_insert(p);
         }
     }
@@ -300,14 +269,12 @@ mod tests {
         const ALLOWED: [&str; 3] = ["mise en location", "sans abri", "sans abrisme"];
         let lex = lexicon();
         let mut shrunk = Vec::new();
-        for (_, variants) in parse(ABBREVIATIONS).into_iter().chain(parse(VOCABULARY)).chain(parse(DOMAIN)) {
-            for (langs, v) in variants {
-                let v = v.trim_start_matches('^');
-                let written = v.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1).count();
-                let shrinks = langs.iter().any(|&l| stem_tokens(l, &tokenize(v), lex).len() < 2);
-                if written >= 2 && shrinks && !ALLOWED.contains(&v) {
-                    shrunk.push(v);
-                }
+        for form in forms() {
+            let v = form.written.trim_start_matches('^');
+            let written = v.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 1).count();
+            let shrinks = form.langs.iter().any(|&l| stem_tokens(l, &tokenize(v), lex).len() < 2);
+            if written >= 2 && shrinks && !ALLOWED.contains(&v) {
+                shrunk.push(v);
             }
         }
         assert!(shrunk.is_empty(), "{shrunk:?}");
@@ -316,12 +283,12 @@ mod tests {
     #[test]
     fn generic_words_have_a_high_prior() {
         let lex = lexicon();
-        let t = |w: &str, lang: Lang| {
+        let t = |w: &str, lang: Locale| {
             let s: Vec<Stem> = stem_tokens(lang, &tokenize(w), lex).into_iter().map(|(s, up)| (s, up, 1.0)).collect();
             lex.apply(lang, &s)[0].0.clone()
         };
-        assert_eq!(lex.prior(&t("logiciel", Lang::Fr)), PRIOR_WEAK);
-        assert_eq!(lex.prior(&t("Software", Lang::De)), PRIOR_WEAK, "mapped words share the prior");
-        assert_eq!(lex.prior(&t("horodateur", Lang::Fr)), PRIOR_DEFAULT);
+        assert_eq!(lex.prior(&t("logiciel", Locale::Fr)), PRIOR_WEAK);
+        assert_eq!(lex.prior(&t("Software", Locale::De)), PRIOR_WEAK, "mapped words share the prior");
+        assert_eq!(lex.prior(&t("horodateur", Locale::Fr)), PRIOR_DEFAULT);
     }
 }

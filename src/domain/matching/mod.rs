@@ -3,12 +3,14 @@
 //!
 //! Overview:
 //! - [`text`]: folding and tokenisation; [`lang`]: per-need language
-//!   detection (stop-word counts, `locale_hint` as fallback), stop words,
-//!   Snowball stemming for French, Dutch, German (and English);
+//!   detection (marker-word counts, `locale_hint` as fallback), stop words,
+//!   Snowball stemming, for each [`Locale`](crate::domain::kinds::Locale);
 //! - [`lexicon`]: Belgian acronyms (CPAS/OCMW/ÖSHZ, SAC/GAS, RGPD/AVG/DSGVO…),
 //!   generic admin/IT vocabulary and the competences and services of local
 //!   authorities, mapped across languages; compound heads, background
-//!   frequencies of generic words;
+//!   frequencies of generic words; [`translations`]: a general dictionary.
+//!   All of it is data (`data/matching/`, read by `data`; format and how to
+//!   add a word, a concept or a language in docs/MATCHING.md);
 //! - [`analyze`]: the pipeline from text to terms;
 //! - [`score`] and [`Index`]: cosine of IDF-weighted term vectors over an
 //!   inverted index, weighed by how much of either title the other need
@@ -25,14 +27,12 @@
 //! docs/MATCHING.md).
 
 pub mod analyze;
+mod data;
 mod fuzzy;
 mod fxhash;
 mod index;
 pub mod lang;
 mod lexicon;
-mod lexicon_abbr;
-mod lexicon_domain;
-mod lexicon_vocab;
 mod pairs;
 mod score;
 mod search;

@@ -4,10 +4,10 @@
 use super::analyze::{Analysed, analyse};
 use super::fxhash::FxMap;
 use super::index::{Doc, Index};
-use super::lang::Lang;
 use super::lexicon::lexicon;
 use super::score::{idf, term_weights, title_factor};
 use super::{NeedText, PoolScore};
+use crate::domain::kinds::Locale;
 use std::cell::RefCell;
 
 /// Title postings read at most per search (the query's title terms, rarest
@@ -51,7 +51,7 @@ pub(super) struct Near {
 
 impl Near {
     /// Whether this neighbour counts between needs of languages `a` and `b`.
-    fn applies(&self, a: Lang, b: Lang) -> bool {
+    fn applies(&self, a: Locale, b: Locale) -> bool {
         !self.translation || a != b
     }
 }
@@ -60,7 +60,7 @@ impl Near {
 pub(super) struct Query {
     terms: Vec<QueryTerm>,
     norm: f64,
-    lang: Lang,
+    lang: Locale,
 }
 
 impl Query {
@@ -347,7 +347,7 @@ impl Index {
         !self.terms[t as usize].postings.is_empty()
     }
 
-    fn query(mut terms: Vec<QueryTerm>, lang: Lang) -> Query {
+    fn query(mut terms: Vec<QueryTerm>, lang: Locale) -> Query {
         let norm = terms.iter().map(|q| q.weight * q.weight).sum::<f64>().sqrt();
         // A neighbour that is itself a query term is matched exactly already.
         let exact: Vec<u32> = terms.iter().filter_map(|q| q.tid).collect();

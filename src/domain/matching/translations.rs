@@ -3,11 +3,11 @@
 //! "Fahrrad") meets itself across languages without a word list written for
 //! any need.
 //!
-//! The data (`translations.tsv`) is every one-word translation of FreeDict's
-//! French-Dutch, Dutch-German, French-English and Dutch-English dictionaries
-//! (GPL-2.0-or-later), extracted by `scripts/translations.py`. Each word is
-//! analysed as a need's text is (folding, stemming, the lexicon), so a
-//! translation is found under the term the index holds.
+//! The data (`data/matching/translations.tsv`) is every one-word translation
+//! of FreeDict's French-Dutch, Dutch-German, French-English and Dutch-English
+//! dictionaries (GPL-2.0-or-later), extracted by `scripts/translations.py`.
+//! Each word is analysed as a need's text is (folding, stemming, the
+//! lexicon), so a translation is found under the term the index holds.
 //!
 //! - A **direct** translation relates two terms at [`DIRECT_SIMILARITY`].
 //! - Through a **pivot** in a third language (German "Kirche" → Dutch "kerk"
@@ -20,10 +20,13 @@
 //! languages, at reduced weight, like the cognates of [`super::fuzzy`].
 
 use super::analyze::analyse_tokens;
+#[cfg(test)]
+use super::data::TRANSLATION_COLUMNS;
+use super::data::{DataFile, TRANSLATIONS};
 use super::fxhash::FxMap;
-use super::lang::Lang;
 use super::lexicon::lexicon;
 use super::text::tokenize;
+use crate::domain::kinds::Locale;
 use std::sync::OnceLock;
 
 /// Similarity credited to a dictionary translation.
@@ -33,8 +36,6 @@ pub(crate) const PIVOT_SIMILARITY: f64 = 0.5;
 /// A pivot with more translations than this into either end's language is
 /// ambiguous and relates nothing.
 const PIVOT_MAX_SENSES: usize = 3;
-
-const DATA: &str = include_str!("translations.tsv");
 
 /// How two terms are related (the better first).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,7 +55,7 @@ impl Via {
 
 /// The dictionary as searches read it: per term, the terms that translate it.
 pub(crate) struct Translations {
-    nodes: Vec<(Lang, Box<str>)>,
+    nodes: Vec<(Locale, Box<str>)>,
     by_term: FxMap<Box<str>, Vec<u32>>,
     /// Per node, its translations (direct and through a pivot), computed once.
     related: Vec<Box<[(u32, Via)]>>,
@@ -63,34 +64,24 @@ pub(crate) struct Translations {
 /// The dictionary, loaded on first use.
 pub(crate) fn translations() -> &'static Translations {
     static T: OnceLock<Translations> = OnceLock::new();
-    T.get_or_init(|| Translations::parse(DATA))
-}
-
-fn lang_of(code: &str) -> Option<Lang> {
-    match code {
-        "fr" => Some(Lang::Fr),
-        "nl" => Some(Lang::Nl),
-        "de" => Some(Lang::De),
-        "en" => Some(Lang::En),
-        _ => None,
-    }
+    T.get_or_init(|| Translations::parse(&TRANSLATIONS))
 }
 
 /// The translation graph while it is read: nodes are (language, term), edges
 /// the dictionary's translations.
 #[derive(Default)]
 struct Graph<'a> {
-    nodes: Vec<(Lang, Box<str>)>,
+    nodes: Vec<(Locale, Box<str>)>,
     by_term: FxMap<Box<str>, Vec<u32>>,
     edges: Vec<Vec<u32>>,
     /// The node of each word read (`None`: the word gives no single term).
-    words: FxMap<(Lang, &'a str), Option<u32>>,
+    words: FxMap<(Locale, &'a str), Option<u32>>,
 }
 
 impl<'a> Graph<'a> {
     /// The node of a word: its term as the analyser gives it, when the word
     /// gives exactly one term (not a stop word, not a split compound).
-    fn node(&mut self, lang: Lang, word: &'a str) -> Option<u32> {
+    fn node(&mut self, lang: Locale, word: &'a str) -> Option<u32> {
         if let Some(&id) = self.words.get(&(lang, word)) {
             return id;
         }
@@ -117,7 +108,7 @@ impl<'a> Graph<'a> {
     }
 
     /// The translations of node `m` into `lang`.
-    fn senses(&self, m: u32, lang: Lang) -> impl Iterator<Item = u32> + '_ {
+    fn senses(&self, m: u32, lang: Locale) -> impl Iterator<Item = u32> + '_ {
         self.edges[m as usize].iter().copied().filter(move |&k| self.nodes[k as usize].0 == lang)
     }
 
@@ -143,7 +134,7 @@ impl<'a> Graph<'a> {
             if self.senses(m, from).count() > PIVOT_MAX_SENSES {
                 continue;
             }
-            for to in Lang::ALL.into_iter().filter(|&l| l != from && l != pivot) {
+            for to in Locale::ALL.iter().copied().filter(|&l| l != from && l != pivot) {
                 if self.senses(m, to).count() <= PIVOT_MAX_SENSES {
                     self.senses(m, to).for_each(|k| add(k, Via::Pivot));
                 }
@@ -156,13 +147,12 @@ impl<'a> Graph<'a> {
 }
 
 impl Translations {
-    /// Read `language \t word \t language \t word` lines ('#' starts a comment).
-    pub(crate) fn parse(data: &str) -> Self {
+    /// Read `language, word, language, word` rows.
+    pub(crate) fn parse(file: &DataFile) -> Self {
         let mut g = Graph::default();
-        for line in data.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
-            let f: Vec<&str> = line.split('\t').collect();
-            let [la, a, lb, b] = f[..] else { continue };
-            let (Some(la), Some(lb)) = (lang_of(la), lang_of(lb)) else { continue };
+        for row in file.rows::<4>() {
+            let [_, a, _, b] = row.fields;
+            let (&[la], &[lb]) = (row.languages(0), row.languages(2)) else { continue };
             let (Some(x), Some(y)) = (g.node(la, a), g.node(lb, b)) else { continue };
             if x != y && g.nodes[x as usize].1 != g.nodes[y as usize].1 {
                 g.edges[x as usize].push(y);
@@ -193,46 +183,50 @@ impl Translations {
 mod tests {
     use super::*;
 
-    fn term(lang: Lang, word: &str) -> String {
+    fn dictionary(rows: &'static str) -> Translations {
+        Translations::parse(&DataFile::new(rows, TRANSLATION_COLUMNS))
+    }
+
+    fn term(lang: Locale, word: &str) -> String {
         analyse_tokens(lang, &tokenize(word), lexicon()).remove(0).0
     }
 
-    fn similarity(a: (Lang, &str), b: (Lang, &str)) -> Option<f64> {
+    fn similarity(a: (Locale, &str), b: (Locale, &str)) -> Option<f64> {
         let (a, b) = (term(a.0, a.1), term(b.0, b.1));
         translations().of(&a).filter(|x| x.0 == b).map(|x| x.1).reduce(f64::max)
     }
 
     #[test]
     fn the_dictionary_relates_objects_across_languages() {
-        assert_eq!(similarity((Lang::Fr, "vélo"), (Lang::Nl, "fiets")), Some(DIRECT_SIMILARITY));
-        assert_eq!(similarity((Lang::Nl, "fiets"), (Lang::Fr, "vélo")), Some(DIRECT_SIMILARITY), "symmetric");
-        assert_eq!(similarity((Lang::De, "Hund"), (Lang::Nl, "hond")), Some(DIRECT_SIMILARITY));
+        assert_eq!(similarity((Locale::Fr, "vélo"), (Locale::Nl, "fiets")), Some(DIRECT_SIMILARITY));
+        assert_eq!(similarity((Locale::Nl, "fiets"), (Locale::Fr, "vélo")), Some(DIRECT_SIMILARITY), "symmetric");
+        assert_eq!(similarity((Locale::De, "Hund"), (Locale::Nl, "hond")), Some(DIRECT_SIMILARITY));
         // German and French meet through Dutch.
-        assert_eq!(similarity((Lang::De, "Kirche"), (Lang::Fr, "église")), Some(PIVOT_SIMILARITY));
-        assert_eq!(similarity((Lang::Fr, "église"), (Lang::De, "Kirche")), Some(PIVOT_SIMILARITY));
+        assert_eq!(similarity((Locale::De, "Kirche"), (Locale::Fr, "église")), Some(PIVOT_SIMILARITY));
+        assert_eq!(similarity((Locale::Fr, "église"), (Locale::De, "Kirche")), Some(PIVOT_SIMILARITY));
         // Dutch "jacht" (a hunt, a yacht, and after stemming a rush) is ambiguous.
-        assert_eq!(similarity((Lang::De, "Jagd"), (Lang::Fr, "chasse")), None);
+        assert_eq!(similarity((Locale::De, "Jagd"), (Locale::Fr, "chasse")), None);
     }
 
     #[test]
     fn an_ambiguous_pivot_relates_nothing() {
-        let t = Translations::parse(
+        let t = dictionary(
             "de\tKampf\tnl\tkamp\nfr\tcamp\tnl\tkamp\nfr\tcombat\tnl\tkamp\nfr\tbataille\tnl\tkamp\nfr\tlutte\tnl\tkamp\n",
         );
-        let camp = term(Lang::Fr, "camp");
-        let of: Vec<&str> = t.of(&term(Lang::De, "Kampf")).map(|x| x.0).collect();
+        let camp = term(Locale::Fr, "camp");
+        let of: Vec<&str> = t.of(&term(Locale::De, "Kampf")).map(|x| x.0).collect();
         assert!(!of.contains(&camp.as_str()), "{of:?}");
-        let t = Translations::parse("de\tLager\tnl\tkamp\nfr\tcamp\tnl\tkamp\n");
-        assert!(t.of(&term(Lang::De, "Lager")).any(|x| x.0 == camp && x.1 == PIVOT_SIMILARITY));
+        let t = dictionary("de\tLager\tnl\tkamp\nfr\tcamp\tnl\tkamp\n");
+        assert!(t.of(&term(Locale::De, "Lager")).any(|x| x.0 == camp && x.1 == PIVOT_SIMILARITY));
     }
 
     #[test]
     fn two_concepts_of_the_lexicon_stay_apart() {
         // A dictionary relates "archives" and "registreren" (through "records",
         // "register"); the lexicon keeps archives and registration distinct.
-        let (archives, registration) = (term(Lang::Fr, "archives"), term(Lang::Nl, "registreren"));
+        let (archives, registration) = (term(Locale::Fr, "archives"), term(Locale::Nl, "registreren"));
         assert!(lexicon().is_concept(&archives) && lexicon().is_concept(&registration));
-        let t = Translations::parse("fr\tarchives\tnl\tregistreren\nfr\tarchives\tnl\tdossiers\n");
+        let t = dictionary("fr\tarchives\tnl\tregistreren\nfr\tarchives\tnl\tdossiers\n");
         assert!(t.of(&archives).all(|x| x.0 != registration));
         assert!(translations().of(&archives).all(|x| x.0 != registration));
     }
@@ -240,10 +234,10 @@ mod tests {
     #[test]
     fn a_term_is_never_its_own_translation() {
         // Both sides analyse to "bureau": the words are equal, nothing to relate.
-        let t = Translations::parse("fr\tbureau\tnl\tbureau\nfr\tbureau\tnl\tkantoor\n");
-        let bureau = term(Lang::Fr, "bureau");
-        assert_eq!(bureau, term(Lang::Nl, "bureau"));
+        let t = dictionary("fr\tbureau\tnl\tbureau\nfr\tbureau\tnl\tkantoor\n");
+        let bureau = term(Locale::Fr, "bureau");
+        assert_eq!(bureau, term(Locale::Nl, "bureau"));
         assert!(t.of(&bureau).all(|x| x.0 != bureau));
-        assert!(t.of(&bureau).any(|x| x.0 == term(Lang::Nl, "kantoor")));
+        assert!(t.of(&bureau).any(|x| x.0 == term(Locale::Nl, "kantoor")));
     }
 }
