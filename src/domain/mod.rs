@@ -15,6 +15,7 @@ pub mod maintenance;
 pub mod matching;
 pub mod money;
 pub mod need;
+pub mod personal_data;
 pub mod pool_state;
 pub mod shares;
 pub mod text;

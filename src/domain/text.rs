@@ -1,6 +1,8 @@
 //! Free text typed by users: trimmed, bounded, and free of control and invisible format
 //! characters.
 
+use super::personal_data;
+
 /// Checks a user-supplied text and returns it trimmed. Line breaks and tabs are allowed only
 /// when `multiline`; other control characters (NUL included) never are, nor invisible format
 /// characters ([`is_format`]). Lengths count characters, not bytes.
@@ -58,9 +60,10 @@ pub fn reason(raw: &str) -> Result<String, String> {
 /// The reference of a council's decision (a deliberation number, such as `CC/2026/0412`):
 /// 1 to 200 characters on one line, and (as all text here) no invisible formatting character,
 /// which would make a reference differ from the one printed in the minutes while looking the
-/// same.
+/// same. It is published with the pledge, so personal data in it is refused
+/// ([`personal_data`]).
 pub fn decision_ref(raw: &str) -> Result<String, String> {
-    clean(raw, 1, 200, false)
+    clean(raw, 1, 200, false).and_then(personal_data::absent)
 }
 
 /// Unicode general category Cf (format characters, Unicode 16): invisible characters that
@@ -143,5 +146,6 @@ mod tests {
             assert!(decision_ref(&format!("CC{invisible}12")).is_err(), "{invisible:?}");
         }
         assert!(decision_ref("CC\n12").is_err());
+        assert_eq!(decision_ref("CC/2026/0412 marie.dupont@gembloux.be"), Err(personal_data::MESSAGE.into()));
     }
 }

@@ -16,6 +16,7 @@ use crate::{
     domain::{
         kinds::{DecidedBy, PledgeStatus, PoolKind},
         money::Cents,
+        personal_data,
         pool_state::PoolState,
         text,
     },
@@ -334,7 +335,6 @@ pub struct PatchPool {
 }
 
 /// Edits a pool (officers).
-///
 /// Cost, threshold and deadline change only while it is open; a threshold at or below what
 /// is pledged funds it at once.
 #[utoipa::path(patch, path = "/api/v1/pools/{id}", tag = "pools", request_body = PatchPool,
@@ -355,8 +355,11 @@ pub async fn patch(
     let body = body.into_inner();
     let mut v = Validator::default();
     let edit = PoolEdit {
-        title: body.title.as_deref().and_then(|t| v.check("title", text::title(t))),
-        description: body.description.as_deref().and_then(|d| v.check("description", text::description(d))),
+        title: body.title.as_deref().and_then(|t| v.check("title", text::title(t).and_then(personal_data::absent))),
+        description: body
+            .description
+            .as_deref()
+            .and_then(|d| v.check("description", text::description(d).and_then(personal_data::absent))),
         target_cents: body.target_cents.map(|t| t.and_then(|c| v.check("target_cents", Cents::positive(c)))),
         threshold_cents: body.threshold_cents.map(|t| t.and_then(|c| v.check("threshold_cents", Cents::positive(c)))),
         deadline: body.deadline.map(|d| {

@@ -18,6 +18,7 @@ use crate::{
         day::{self, DayError},
         kinds::Locale,
         money::Cents,
+        personal_data,
     },
     error::{ApiError, FieldError},
 };
@@ -59,6 +60,18 @@ impl FormErrors {
             Ok(value) => Some(value),
             Err(_) => {
                 self.add(field, i18n::text(lang, key));
+                None
+            }
+        }
+    }
+
+    /// A text typed into `field` ([`crate::domain::text`]): personal data refused by its own
+    /// words, any other error by the message `key`.
+    pub fn text<T>(&mut self, lang: Locale, field: &str, key: &str, parsed: Result<T, String>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.add(field, words(lang, key, &message));
                 None
             }
         }
@@ -114,17 +127,24 @@ impl FormErrors {
 
     /// The field errors of a domain parser (the API's `errors`), worded for the page: each
     /// by its field's message key `field.{name}.invalid` (`renamed` maps the API's names to
-    /// the form's), or the API's words where the pages have none.
+    /// the form's), personal data by its own words, or the API's words where the pages have
+    /// none.
     pub fn fields(lang: Locale, form: &str, renamed: &[(&str, &str)], problems: &[FieldError]) -> Self {
         let mut errors = Self::new(form);
         for FieldError { field, message } in problems {
             let name = renamed.iter().find(|(api, _)| api == field).map_or(field.as_str(), |(_, f)| f);
             let key = format!("field.{name}.invalid");
-            let words = if i18n::has(&key) { i18n::text(lang, &key) } else { message.clone() };
+            let words = if i18n::has(&key) { words(lang, &key, message) } else { message.clone() };
             errors.add(name, words);
         }
         errors
     }
+}
+
+/// A text field's error in the page's words: the refusal of personal data
+/// ([`personal_data::MESSAGE`]) says so, any other by `key`.
+fn words(lang: Locale, key: &str, message: &str) -> String {
+    i18n::text(lang, if message == personal_data::MESSAGE { "field.personal_data" } else { key })
 }
 
 fn day_message(lang: Locale, error: DayError) -> String {

@@ -146,7 +146,7 @@ fn decision(
     values: &HashMap<String, String>,
     lang: Locale,
 ) -> (Option<String>, Option<NaiveDate>) {
-    let reference = errors.check(
+    let reference = errors.text(
         lang,
         "decision_ref",
         "field.decision_ref.invalid",
