@@ -163,6 +163,7 @@ pub fn shown_with_the_form(error: &ApiError) -> bool {
             | ApiError::WrongState { .. }
             | ApiError::ApprovalBlocked { .. }
             | ApiError::Conflict(_)
+            | ApiError::CoolingOff { .. }
             | ApiError::TooManyRequests { .. }
             | ApiError::NotFound
     )
