@@ -72,6 +72,10 @@ pub enum ApiError {
     /// A funded pool that cannot be approved yet, with everything that blocks it.
     #[error("approval blocked")]
     ApprovalBlocked { organisations: Vec<i64>, duplicates: Vec<i64> },
+    /// A pledge to a pool whose council refusal of the organisation's pledge is less than a
+    /// day old (SPEC §15).
+    #[error("cooling off after a council refusal")]
+    CoolingOff { retry_after_seconds: u64 },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("invalid fields")]
@@ -165,6 +169,7 @@ impl ApiError {
                 ("unreviewed-duplicates", "Likely duplicates not reviewed")
             }
             Self::ApprovalBlocked { .. } => ("unconfirmed-pledges", "Pledges not confirmed"),
+            Self::CoolingOff { .. } => ("cooling-off", "Cooling off after a council refusal"),
             Self::PayloadTooLarge => ("payload-too-large", "Request body too large"),
             Self::Validation(_) => ("validation", "Invalid request"),
             Self::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
@@ -192,6 +197,10 @@ impl ApiError {
                 }
                 format!("the approval waits for {}", waits.join(" and "))
             }
+            Self::CoolingOff { retry_after_seconds } => format!(
+                "the council refused this organisation's pledge to this pool less than a day ago; it may \
+                 pledge to it again in {retry_after_seconds} s"
+            ),
             Self::PayloadTooLarge => "the request body exceeds the size limit".into(),
             Self::Validation(_) => "some fields are invalid".into(),
             Self::TooManyRequests { retry_after_seconds } => {
@@ -244,7 +253,9 @@ impl ResponseError for ApiError {
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Conflict(_) | Self::WrongState { .. } | Self::ApprovalBlocked { .. } => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::WrongState { .. } | Self::ApprovalBlocked { .. } | Self::CoolingOff { .. } => {
+                StatusCode::CONFLICT
+            }
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } | Self::IdempotencyQuota { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -266,7 +277,9 @@ impl ResponseError for ApiError {
             Self::Unauthenticated => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            Self::TooManyRequests { retry_after_seconds } | Self::IdempotencyQuota { retry_after_seconds } => {
+            Self::TooManyRequests { retry_after_seconds }
+            | Self::IdempotencyQuota { retry_after_seconds }
+            | Self::CoolingOff { retry_after_seconds } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
             }
             Self::Unavailable => {

@@ -1,9 +1,15 @@
 //! Amounts of euros as people type them into a form: `1234,56`, `1234.56`, `12 000,50`,
 //! `12.000,50`, `€ 12.000,50`, `12 000,50 €`, `€12,000.50`. Parsed into [`Cents`] without
-//! floats; an input that could mean two amounts (`1.234`: one euro and 234 thousandths, or
-//! one thousand two hundred and thirty-four?) is refused rather than guessed.
+//! floats. In French, Dutch and German a dot before three digits groups thousands, as a
+//! Belgian administration writes it (`45.000` is forty-five thousand euros, SPEC §15); in
+//! English the dot is the decimal point, so there `1.234` could mean two amounts (one euro
+//! and 234 thousandths, or one thousand two hundred and thirty-four?) and is refused rather
+//! than guessed, as `1,234` is in every language.
 
-use super::money::{Cents, MAX_CENTS};
+use super::{
+    kinds::Locale,
+    money::{Cents, MAX_CENTS},
+};
 
 /// Why a typed amount was refused. The web pages word each in the page's language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,8 +18,8 @@ pub enum AmountError {
     Empty,
     /// Not a number written in any of the accepted ways.
     NotANumber,
-    /// `1.234` or `1,234`: a decimal separator or a thousands separator; write `1234` or
-    /// `1,23`.
+    /// `1,234` (or `1.234` in English): a decimal separator or a thousands separator;
+    /// write `1234` or `1,23`.
     Ambiguous,
     /// More than two digits after the decimal separator.
     TooPrecise,
@@ -23,15 +29,17 @@ pub enum AmountError {
     TooLarge,
 }
 
-/// Parses a positive amount of euros typed by a person.
+/// Parses a positive amount of euros typed by a person on a page in `locale`.
 ///
 /// Rules, in order: the euro sign or `EUR` may stand before or after; spaces (ordinary,
 /// no-break or narrow no-break) and apostrophes only group thousands; when both `.` and `,`
 /// appear, the last one is the decimal separator and the other groups thousands; a single
-/// `.` or `,` followed by one or two digits is the decimal separator, followed by exactly
-/// three digits it is ambiguous; a separator repeated groups thousands. Groups of thousands
-/// must have three digits.
-pub fn parse_euros(raw: &str) -> Result<Cents, AmountError> {
+/// `.` or `,` followed by one or two digits is the decimal separator; a single `.` followed
+/// by exactly three digits groups thousands in French, Dutch and German and is ambiguous in
+/// English, a single `,` followed by exactly three digits is ambiguous; a separator repeated
+/// groups thousands. Groups of thousands must have three digits; more than two decimals
+/// are too precise.
+pub fn parse_euros(raw: &str, locale: Locale) -> Result<Cents, AmountError> {
     let trimmed = strip_currency(raw.trim());
     if trimmed.is_empty() {
         return Err(if raw.trim().is_empty() { AmountError::Empty } else { AmountError::NotANumber });
@@ -43,7 +51,7 @@ pub fn parse_euros(raw: &str) -> Result<Cents, AmountError> {
     if !text.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | ',')) {
         return Err(AmountError::NotANumber);
     }
-    let (units, decimals) = split_decimal(&text)?;
+    let (units, decimals) = split_decimal(&text, locale)?;
     let digits = ungroup(units)?;
     let decimals = match decimals {
         None => 0,
@@ -75,7 +83,7 @@ fn strip_currency(text: &str) -> &str {
 }
 
 /// `(units with their grouping, decimals)`, deciding which separator is the decimal one.
-fn split_decimal(text: &str) -> Result<(&str, Option<&str>), AmountError> {
+fn split_decimal(text: &str, locale: Locale) -> Result<(&str, Option<&str>), AmountError> {
     let last_dot = text.rfind('.');
     let last_comma = text.rfind(',');
     let decimal_at = match (last_dot, last_comma) {
@@ -83,10 +91,14 @@ fn split_decimal(text: &str) -> Result<(&str, Option<&str>), AmountError> {
         (Some(at), None) | (None, Some(at)) => {
             let sep = &text[at..=at];
             let after = &text[at + 1..];
+            let three_digits = after.len() == 3 && after.chars().all(|c| c.is_ascii_digit());
             if text.matches(sep).count() > 1 {
                 // 1.234.567: grouping only.
                 None
-            } else if after.len() == 3 && after.chars().all(|c| c.is_ascii_digit()) {
+            } else if three_digits && sep == "." && locale != Locale::En {
+                // 45.000: forty-five thousand, as written in Belgium.
+                None
+            } else if three_digits {
                 return Err(AmountError::Ambiguous);
             } else {
                 Some(at)
@@ -120,10 +132,19 @@ fn ungroup(units: &str) -> Result<String, AmountError> {
 #[cfg(test)]
 mod tests {
     use super::{AmountError::*, *};
-    use crate::domain::{format, kinds::Locale};
+    use crate::domain::format;
 
+    /// The amount as read in every language (they all agree on it).
     fn euros(raw: &str) -> Result<i64, AmountError> {
-        parse_euros(raw).map(Cents::get)
+        let read = parse_euros(raw, Locale::En).map(Cents::get);
+        for &locale in Locale::ALL {
+            assert_eq!(parse_euros(raw, locale).map(Cents::get), read, "{raw:?} in {locale:?}");
+        }
+        read
+    }
+
+    fn read_in(raw: &str, locale: Locale) -> Result<i64, AmountError> {
+        parse_euros(raw, locale).map(Cents::get)
     }
 
     #[test]
@@ -152,8 +173,33 @@ mod tests {
     }
 
     #[test]
+    fn a_dot_before_three_digits_groups_thousands_in_french_dutch_and_german() {
+        for locale in [Locale::Fr, Locale::Nl, Locale::De] {
+            for (raw, cents) in [
+                ("45.000", 4_500_000),
+                ("12.500", 1_250_000),
+                ("7.500 €", 750_000),
+                ("12.500,50", 1_250_050),
+                ("1.234.567", 123_456_700),
+                ("45.5", 4_550),
+                ("45.50", 4_550),
+            ] {
+                assert_eq!(read_in(raw, locale), Ok(cents), "{raw:?} in {locale:?}");
+            }
+            assert_eq!(read_in("45.0000", locale), Err(TooPrecise), "{locale:?}");
+            assert_eq!(read_in("12.500,505", locale), Err(TooPrecise), "{locale:?}");
+            assert_eq!(read_in("12,000", locale), Err(Ambiguous), "{locale:?}");
+            assert_eq!(read_in("45.00.0", locale), Err(NotANumber), "{locale:?}");
+        }
+        // English keeps the dot as the decimal point.
+        assert_eq!(read_in("45.000", Locale::En), Err(Ambiguous));
+        assert_eq!(read_in("45.50", Locale::En), Ok(4_550));
+        assert_eq!(read_in("45,000.50", Locale::En), Ok(4_500_050));
+    }
+
+    #[test]
     fn ambiguous_and_wrong_inputs_are_refused_with_their_reason() {
-        assert_eq!(euros("1.234"), Err(Ambiguous));
+        assert_eq!(read_in("1.234", Locale::En), Err(Ambiguous));
         assert_eq!(euros("12,000"), Err(Ambiguous));
         assert_eq!(euros(""), Err(Empty));
         assert_eq!(euros("  "), Err(Empty));
@@ -179,7 +225,7 @@ mod tests {
         for cents in [1, 50, 100, 123_456, 1_200_050, 123_456_789_012] {
             for &locale in Locale::ALL {
                 let shown = format::amount_field(Cents::new(cents), locale);
-                assert_eq!(euros(&shown), Ok(cents), "{locale} {shown:?}");
+                assert_eq!(read_in(&shown, locale), Ok(cents), "{locale:?} {shown:?}");
             }
         }
     }

@@ -2,6 +2,7 @@
 //! valid by construction, so the rest of the code never validates again.
 
 pub mod amount;
+pub mod cooling_off;
 pub mod council;
 pub mod cpv;
 pub mod day;

@@ -45,7 +45,9 @@ pub(super) async fn respond<C: Caller>(
     Ok(HttpResponse::Ok().json(PoolResponse::from(view)))
 }
 
-/// Creates or changes the caller's organisation's pledge (only while the pool is open).
+/// Creates or changes the caller's organisation's pledge (only while the pool is open). For
+/// 24 hours after its council refused its pledge to this pool: 409 `/problems/cooling-off`
+/// with `Retry-After`.
 #[utoipa::path(put, path = "/api/v1/pools/{id}/pledge", tag = "pledges", request_body = PledgeRequest,
     params(("id" = i64, Path, description = "pool id"),
         ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),

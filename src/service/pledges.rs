@@ -13,8 +13,9 @@ use crate::{
         },
     },
     domain::{
+        cooling_off::{COOLING_OFF, cooling_off_left, retry_after_seconds},
         council::{Confirmation, Refusal},
-        events::{DomainEvent, PledgeAmount, PledgeConfirmed, PledgeRefused, PledgeSet},
+        events::{DomainEvent, EventKind, PledgeAmount, PledgeConfirmed, PledgeRefused, PledgeSet},
         kinds::PledgeStatus,
         money::Cents,
     },
@@ -28,6 +29,23 @@ fn lock_open(tx: &mut WriteTx, pool_id: i64) -> ApiResult<Pool> {
         return Err(ApiError::wrong_state(pool.state.as_str(), "pledges can be changed only while the pool is open"));
     }
     Ok(pool)
+}
+
+/// 409 `/problems/cooling-off` while the council refusal of the organisation's last pledge
+/// to this pool is less than a day old (SPEC §15), read from the pool's `pledge.refused`
+/// events of that day.
+fn check_cooling_off(tx: &mut WriteTx, pool_id: i64, organisation_id: i64) -> ApiResult<()> {
+    let now = db::now();
+    let refusals = event::of_pool_kind_since(tx, pool_id, EventKind::PledgeRefused, now - COOLING_OFF)?;
+    let last = refusals
+        .iter()
+        .filter(|e| matches!(&e.event, DomainEvent::PledgeRefused(r) if r.organisation_id == organisation_id))
+        .map(|e| e.at)
+        .max();
+    match last.and_then(|refused_at| cooling_off_left(refused_at, now)) {
+        Some(left) => Err(ApiError::CoolingOff { retry_after_seconds: retry_after_seconds(left) }),
+        None => Ok(()),
+    }
 }
 
 /// Re-sums the pledges into the locked pool.
@@ -45,9 +63,11 @@ fn resum(tx: &mut WriteTx, pool_id: i64) -> ApiResult<Pool> {
 /// sum of the pledges, and exactly one of them funds the pool.
 ///
 /// A new amount is provisional, even if the old one was confirmed: the council decided on
-/// the old one. The same amount again changes nothing.
+/// the old one. The same amount again changes nothing. An organisation whose pledge its
+/// council refused waits a day before pledging to that pool again.
 pub fn set(tx: &mut WriteTx, actor: &Member, pool_id: i64, amount: Cents) -> ApiResult<Pool> {
     let pool = lock_open(tx, pool_id)?;
+    check_cooling_off(tx, pool_id, actor.organisation_id)?;
     let previous = pledge::find(tx, pool_id, actor.organisation_id)?;
     if previous.as_ref().is_some_and(|p| p.amount_cents == amount) {
         return Ok(pool);

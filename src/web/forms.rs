@@ -79,7 +79,7 @@ impl FormErrors {
 
     /// An amount of euros typed into `field`, worded by what is wrong with it.
     pub fn amount(&mut self, lang: Locale, field: &str, raw: &str) -> Option<Cents> {
-        match amount::parse_euros(raw) {
+        match amount::parse_euros(raw, lang) {
             Ok(cents) => Some(cents),
             Err(error) => {
                 self.add(field, amount_message(lang, error));
@@ -183,6 +183,7 @@ pub fn shown_with_the_form(error: &ApiError) -> bool {
             | ApiError::WrongState { .. }
             | ApiError::ApprovalBlocked { .. }
             | ApiError::Conflict(_)
+            | ApiError::CoolingOff { .. }
             | ApiError::TooManyRequests { .. }
             | ApiError::NotFound
     )

@@ -315,7 +315,9 @@ impl Page {
                 message_only(status)
             });
         let retry_after = match error {
-            ApiError::TooManyRequests { retry_after_seconds } => Some(retry_after_seconds),
+            ApiError::TooManyRequests { retry_after_seconds } | ApiError::CoolingOff { retry_after_seconds } => {
+                Some(retry_after_seconds)
+            }
             _ => None,
         };
         // The detail stays in the log, with the request id, as the API's error policy has it.
@@ -340,6 +342,9 @@ pub fn error_message(error: &ApiError, lang: Locale) -> (StatusCode, String) {
             i18n::fill(lang, "error.wrong_state", &[("state", &i18n::text(lang, &format!("state.{state}")))])
         }
         ApiError::Conflict(_) => i18n::text(lang, "error.conflict"),
+        ApiError::CoolingOff { retry_after_seconds } => {
+            i18n::fill(lang, "error.cooling_off", &[("hours", &retry_after_seconds.div_ceil(3600).to_string())])
+        }
         ApiError::Validation(_) | ApiError::BadRequest(_) | ApiError::PayloadTooLarge => {
             i18n::text(lang, "error.invalid")
         }

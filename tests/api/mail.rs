@@ -163,7 +163,9 @@ async fn a_council_refusal_reopening_a_pool_is_emailed_once_to_each_participant_
     assert!(officer.subject.contains("Plus de décision attendue"), "the officers' version: {}", officer.subject);
 
     // The next crossing is a new funding, emailed again: another event, other Message-IDs.
-    assert_eq!(app.pledge(&gent[0], pool, 4_000).await.json::<Value>().await.unwrap()["state"], "funded");
+    // Gent waits a day after its council's refusal (SPEC §15): Dinant crosses it.
+    let (_, dinant, _) = organisation(&app, "Dinant", "fr", 1).await;
+    assert_eq!(app.pledge(&dinant[0], pool, 4_000).await.json::<Value>().await.unwrap()["state"], "funded");
     let mails = sink.wait_for(5 + expected.len() + 5, Duration::from_secs(20)).await;
     assert_eq!(of_event(&mails, "pool.funded").len(), 10);
     assert_eq!(mails.iter().map(|m| &m.message_id).collect::<HashSet<_>>().len(), mails.len());

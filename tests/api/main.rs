@@ -9,6 +9,7 @@ mod browser;
 mod cache;
 mod capabilities;
 mod concurrency;
+mod cooling_off;
 mod council;
 mod duplicates;
 mod durability;

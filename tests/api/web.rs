@@ -437,7 +437,7 @@ async fn form_errors_are_beside_their_fields_in_the_page_language_with_the_value
             &[
                 ("title", "ab"),
                 ("description", "iets"),
-                ("estimated_cost", "1.234"),
+                ("estimated_cost", "1,234"),
                 ("cpv_code", "123"),
                 ("csrf_token", &token),
             ],
@@ -453,7 +453,7 @@ async fn form_errors_are_beside_their_fields_in_the_page_language_with_the_value
     assert!(body.contains("Er is een probleem"));
     assert!(body.contains("Vul een titel van 3 tot 200 tekens in"));
     assert!(body.contains("Dit bedrag kan op twee manieren gelezen worden"));
-    assert!(body.contains(r#"value="ab""#) && body.contains(">iets</textarea>") && body.contains(r#"value="1.234""#));
+    assert!(body.contains(r#"value="ab""#) && body.contains(">iets</textarea>") && body.contains(r#"value="1,234""#));
     assert!(body.contains("<title>Fout: "));
     let needs: Value = app.get("/api/v1/needs", &app.officer_token).await.json().await.unwrap();
     assert_eq!(needs["total"], 0);
@@ -474,6 +474,27 @@ async fn form_errors_are_beside_their_fields_in_the_page_language_with_the_value
     let answer = web.post(&format!("/pools/{pool}/pledge"), &[("amount", "100"), ("csrf_token", &page.csrf())]).await;
     assert_eq!(answer.status, StatusCode::CONFLICT);
     assert!(answer.body.contains("le projet est désormais « annulé »"), "{}", answer.main_text());
+}
+
+/// Amounts typed the Belgian way (SPEC §15): on a French page `45.000` is forty-five
+/// thousand euros, and more than two decimals is its own error.
+#[tokio::test]
+async fn a_french_pledge_of_45_000_with_a_dot_pledges_forty_five_thousand_euros() {
+    let app = spawn_app().await;
+    let (_, email, token) = member(&app, "Gembloux", "fr").await;
+    let pool = app.open_pool(&token, "Registre des concessions", 9_000_000).await;
+    let web = WebClient::new(&app);
+    web.sign_in(&email).await;
+    let page = web.get(&format!("/pools/{pool}")).await;
+    let path = format!("/pools/{pool}/pledge");
+    let precise = web.post(&path, &[("amount", "45.000,505"), ("csrf_token", &page.csrf())]).await;
+    assert_eq!(precise.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(precise.body.contains("Indiquez au plus deux chiffres après la virgule"), "{}", precise.main_text());
+    assert_eq!(app.pool(pool).await["pledged_cents"], 0);
+
+    let pledged = web.submit(&page, &path, &[("amount", "45.000")]).await;
+    assert_eq!(pledged.status, StatusCode::OK);
+    assert_eq!(app.pool(pool).await["pledged_cents"], 4_500_000);
 }
 
 #[tokio::test]

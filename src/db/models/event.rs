@@ -111,6 +111,18 @@ pub fn of_types_after(tx: &mut Tx, kinds: &[EventKind], after_id: i64) -> QueryR
         .and_then(read_all)
 }
 
+/// The events of one kind recorded for a pool at or after `since`, oldest first.
+pub fn of_pool_kind_since(tx: &mut Tx, pool_id: i64, kind: EventKind, since: NaiveDateTime) -> QueryResult<Vec<Event>> {
+    events::table
+        .filter(events::pool_id.eq(pool_id))
+        .filter(events::event_type.eq(kind.as_str()))
+        .filter(events::at.ge(since))
+        .order(events::id)
+        .select(StoredEvent::as_select())
+        .load(tx.conn())
+        .and_then(read_all)
+}
+
 /// The id of the newest event (0 when none).
 pub fn last_id(tx: &mut Tx) -> QueryResult<i64> {
     let last: Option<i64> = events::table.select(diesel::dsl::max(events::id)).first(tx.conn())?;

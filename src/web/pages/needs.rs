@@ -67,7 +67,7 @@ fn parse(form: &NeedForm, lang: Locale) -> Result<NeedInput, FormErrors> {
     let cpv_code = Some(form.cpv_code.trim()).filter(|code| !code.is_empty());
     let estimate = Some(form.estimated_cost.trim())
         .filter(|cost| !cost.is_empty())
-        .map(|cost| amount::parse_euros(cost).map_err(|wrong| amount_message(lang, wrong)));
+        .map(|cost| amount::parse_euros(cost, lang).map_err(|wrong| amount_message(lang, wrong)));
     NeedInput::parse(&form.title, &form.description, cpv_code, estimate)
         .map_err(|refused| FormErrors::fields(lang, "need", RENAMED, &refused))
 }
