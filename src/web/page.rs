@@ -141,11 +141,13 @@ impl Page {
     }
 
     /// Who sees the page the same way as `user`, for a page that may be kept: `None` when
-    /// the request asks for more than the plain page, or for an officer (whose pages show
-    /// the duplicate review, which changes with other pools).
+    /// the request asks for more than the plain page.
     pub fn viewer(&self, user: &WebUser) -> Option<Viewer> {
-        (self.plain && !user.auth.is_officer())
-            .then(|| Viewer { lang: self.lang(Some(user)), organisation_id: user.auth.organisation_id })
+        let lang = self.lang(Some(user));
+        self.plain.then(|| match user.auth.is_officer() {
+            true => Viewer::Officer { lang },
+            false => Viewer::Member { lang, organisation_id: user.auth.organisation_id },
+        })
     }
 
     /// Renders a page to be kept: with [`render::marks`] in place of the person's own words.

@@ -158,6 +158,15 @@ pub fn active_by_id(tx: &mut Tx, need_id: i64) -> QueryResult<Option<IndexedNeed
     Ok(load_active(tx, active().filter(needs::id.eq(need_id)))?.into_iter().next())
 }
 
+/// Those of the given needs that are active, in one statement (a need not returned is
+/// withdrawn, or was never committed).
+pub fn active_by_ids(tx: &mut Tx, need_ids: &[i64]) -> QueryResult<Vec<IndexedNeed>> {
+    if need_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    load_active(tx, active().filter(needs::id.eq_any(need_ids.to_vec())))
+}
+
 /// The pools in which an organisation has an active need.
 pub fn pools_of_organisation(tx: &mut Tx, organisation_id: i64) -> QueryResult<Vec<i64>> {
     needs::table

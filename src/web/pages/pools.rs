@@ -90,33 +90,29 @@ pub async fn list(page: Page, query: web::Query<ListQuery>) -> Result<HttpRespon
 }
 
 /// `GET /pools/{id}`: from memory when this process knows both that the session holds and
-/// the pool as it is now (the page as rendered for this kind of viewer, or what it shows);
-/// else one unit of work, whose reads are kept. Costs about what the API's
-/// `GET /api/v1/pools/{id}` costs (docs/PERFORMANCE.md). An officer's page is read each
-/// time: it shows the duplicates still to review, which other pools' changes move.
+/// the pool as it is now (the page as rendered for this kind of viewer, or, for a member,
+/// what it shows); else one unit of work, whose reads are kept. Costs about what the API's
+/// `GET /api/v1/pools/{id}` costs (docs/PERFORMANCE.md). An officer's page, which shows the
+/// duplicates still to review, is kept until any pool changes (`web::cache`).
 pub async fn pool(page: Page, path: web::Path<String>) -> Result<HttpResponse, PageError> {
     let id = id_of(&page, &path)?;
     let cache = page.state.pages.clone();
-    if let Some(user) = page.known_user().filter(|u| !u.auth.is_officer()) {
+    if let Some(user) = page.known_user() {
         let generation = cache.generation();
         if let Some(viewer) = page.viewer(&user) {
             if let Some(rendered) = cache.rendered(id, viewer) {
                 return Ok(page.respond_kept(&user, &rendered));
             }
         }
-        if let Some(found) = cache.pool_page(id) {
-            return kept(&page, &user, &found, generation);
+        if let Some(found) = cache.pool_page(id).filter(|_| !user.auth.is_officer()) {
+            return kept(&page, &user, &found, &[], generation);
         }
     }
     let generation = cache.generation();
     let (user, (found, duplicates)) = page.read(move |tx, user| read(tx, user, id)).await?;
     let found = Arc::new(found);
     cache.store_pool_page(id, found.clone(), generation);
-    if user.auth.is_officer() {
-        let view = pool_view(&page, &user, &found, &duplicates, None);
-        return page.render(Some(&user), StatusCode::OK, "pool.html", view);
-    }
-    kept(&page, &user, &found, generation)
+    kept(&page, &user, &found, &duplicates, generation)
 }
 
 /// What a pool's page shows, and for an officer the pools still to review against it.
@@ -126,10 +122,17 @@ fn read(tx: &mut Tx, user: &WebUser, id: i64) -> ApiResult<(PoolPage, Vec<i64>)>
     Ok((found, duplicates))
 }
 
-/// A member's page of a pool rendered, and kept for its kind of viewer when the request is
-/// the plain page; `generation` is the cache's before `found` was read.
-fn kept(page: &Page, user: &WebUser, found: &PoolPage, generation: u64) -> Result<HttpResponse, PageError> {
-    let view = pool_view(page, user, found, &[], None);
+/// A pool's page rendered (for an officer, with the pools still to review against it), and
+/// kept for its kind of viewer when the request is the plain page; `generation` is the
+/// cache's before `found` was read.
+fn kept(
+    page: &Page,
+    user: &WebUser,
+    found: &PoolPage,
+    duplicates: &[i64],
+    generation: u64,
+) -> Result<HttpResponse, PageError> {
+    let view = pool_view(page, user, found, duplicates, None);
     let Some(viewer) = page.viewer(user) else {
         return page.render(Some(user), StatusCode::OK, "pool.html", view);
     };
