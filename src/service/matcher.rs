@@ -44,8 +44,13 @@ use crate::{
 use crate::db::WriteTx;
 
 /// The kinds of event that change what the index holds.
-pub const INDEX_EVENTS: &[EventKind] =
-    &[EventKind::NeedPosted, EventKind::NeedMoved, EventKind::NeedWithdrawn, EventKind::PoolMerged];
+pub const INDEX_EVENTS: &[EventKind] = &[
+    EventKind::NeedPosted,
+    EventKind::NeedMoved,
+    EventKind::NeedWithdrawn,
+    EventKind::PoolMerged,
+    EventKind::PoolRedacted,
+];
 
 struct Inner {
     index: Index,
@@ -343,6 +348,12 @@ fn catch_up(tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
         match event.event {
             DomainEvent::PoolMerged(merged) => {
                 for indexed in need::active_in_pool(tx, merged.details.into_pool_id)? {
+                    upsert(&mut inner.index, &indexed);
+                }
+            }
+            // The pool's needs have a new text: the old words leave the index.
+            DomainEvent::PoolRedacted(_) => {
+                for indexed in need::active_in_pool(tx, event.pool_id.unwrap_or_default())? {
                     upsert(&mut inner.index, &indexed);
                 }
             }
