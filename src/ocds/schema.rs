@@ -326,6 +326,9 @@ pub struct Amendment {
     pub date: Instant,
     #[schema(example = "Adresse e-mail personnelle retirée à la demande de la personne concernée")]
     pub rationale: String,
+    #[schema(
+        example = "Texte remplacé dans toutes les publications de ce processus (description) ; le texte retiré n'est plus publié."
+    )]
     pub description: String,
 }
 
