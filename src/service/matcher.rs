@@ -49,8 +49,13 @@ use crate::{
 use crate::db::WriteTx;
 
 /// The kinds of event that change what the index holds.
-pub const INDEX_EVENTS: &[EventKind] =
-    &[EventKind::NeedPosted, EventKind::NeedMoved, EventKind::NeedWithdrawn, EventKind::PoolMerged];
+pub const INDEX_EVENTS: &[EventKind] = &[
+    EventKind::NeedPosted,
+    EventKind::NeedMoved,
+    EventKind::NeedWithdrawn,
+    EventKind::PoolMerged,
+    EventKind::PoolRedacted,
+];
 
 struct Inner {
     index: Index,
@@ -387,7 +392,8 @@ fn catch_up(tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
 
 /// What an index event asks to read.
 enum Read {
-    /// The needs of the pool another was merged into.
+    /// The needs of a pool, as they are now (another was merged into it, or its text was
+    /// redacted).
     Merged(Vec<IndexedNeed>),
     /// One need, as it is now.
     Need(i64),
@@ -410,6 +416,10 @@ impl News {
             match event.event {
                 DomainEvent::PoolMerged(merged) => {
                     items.push((event.id, Read::Merged(need::active_in_pool(tx, merged.details.into_pool_id)?)));
+                }
+                // The pool's needs have a new text: the old words leave the index.
+                DomainEvent::PoolRedacted(_) => {
+                    items.push((event.id, Read::Merged(need::active_in_pool(tx, event.pool_id.unwrap_or_default())?)));
                 }
                 DomainEvent::NeedPosted(NeedPosted { need_id, .. })
                 | DomainEvent::NeedMoved(NeedMove { need_id, .. })

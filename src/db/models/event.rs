@@ -16,7 +16,8 @@ use crate::{
     domain::events::{DomainEvent, EventKind},
 };
 
-/// An append-only audit record: rows are inserted, never changed.
+/// An append-only audit record: rows are inserted, never changed, but for one reason: a
+/// redaction of a pool's text ([`rewrite`]) replaces the text in the rows that hold it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub id: i64,
@@ -74,6 +75,33 @@ pub fn record(
         .returning((events::id, events::at))
         .get_result(tx.conn())?;
     Ok(Event { id, pool_id, actor_user_id, at, event: event.clone() })
+}
+
+/// The events that may hold a copy of a pool's text: the pool's own, and the `pool.created`
+/// and `need.posted` of other pools that name it (a maintenance pool, a suggestion). A
+/// first sieve on the stored JSON; the caller reads each to be sure.
+pub fn naming_pool(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<Event>> {
+    let kinds = EventKind::names(&[EventKind::PoolCreated, EventKind::NeedPosted]);
+    let rows = events::table
+        .filter(
+            events::pool_id
+                .eq(pool_id)
+                .or(events::event_type.eq_any(kinds).and(events::data.like(format!("%pool_id\":{pool_id},%")))),
+        )
+        .order(events::id)
+        .select(StoredEvent::as_select())
+        .load(tx.conn())?;
+    read_all(rows)
+}
+
+/// Writes an event's payload again, redacted (see [`Event`]); its pool is forgotten by the
+/// caches.
+pub fn rewrite(tx: &mut WriteTx, event: &Event) -> QueryResult<usize> {
+    let data = event.event.data().map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
+    if let Some(pool_id) = event.pool_id {
+        tx.touch_pool(pool_id);
+    }
+    diesel::update(events::table.find(event.id)).set(events::data.eq(data.to_string())).execute(tx.conn())
 }
 
 pub fn of_pool(tx: &mut Tx, pool_id: i64, limit: i64, offset: i64) -> QueryResult<(Vec<Event>, i64)> {

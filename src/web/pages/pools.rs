@@ -257,6 +257,8 @@ struct Forms {
     merge: bool,
     /// A period of upkeep of delivered software.
     maintenance: bool,
+    /// Replacing the pool's text everywhere (personal data), in any state.
+    redact: bool,
 }
 
 impl Forms {
@@ -275,16 +277,24 @@ impl Forms {
             deliver: can(Transition::Deliver),
             merge: can(Transition::MergeAway) && kind == PoolKind::Development,
             maintenance: officer && state == PoolState::Delivered && kind == PoolKind::Development,
+            redact: officer,
         }
     }
 
     fn any_officer_form(&self) -> bool {
-        self.approve || self.reject || self.cancel || self.award || self.deliver || self.merge || self.maintenance
+        self.approve
+            || self.reject
+            || self.cancel
+            || self.award
+            || self.deliver
+            || self.merge
+            || self.maintenance
+            || self.redact
     }
 }
 
 /// The fields of each form of a pool's page.
-const FIELDS: [(&str, &[&str]); 9] = [
+const FIELDS: [(&str, &[&str]); 10] = [
     ("pledge", &["amount"]),
     ("confirm", &["decision_ref", "decision_date", "decided_by"]),
     ("refuse", &["decision_ref", "decision_date"]),
@@ -294,6 +304,7 @@ const FIELDS: [(&str, &[&str]); 9] = [
     ("deliver", &["repository_url", "licence"]),
     ("merge", &["into_pool_id"]),
     ("maintenance", &["period_start", "period_end", "target", "threshold", "deadline", "title"]),
+    ("redact", &["title", "description", "reason", "confirm"]),
 ];
 
 /// The viewer's organisation's pledge: what its council decided, or that it has not yet.
@@ -364,6 +375,12 @@ fn pool_view(
         .collect();
     if let Some(pledge) = own_pledge {
         values.entry("pledge").or_default().insert("amount", format::amount_field(pledge, lang));
+    }
+    if officer {
+        // The redaction starts from the text as it is.
+        let redact = values.entry("redact").or_default();
+        redact.insert("title", pool.title.clone());
+        redact.insert("description", pool.description.clone());
     }
     if let Some(form) = values.get_mut(errors.form.as_str()) {
         for (field, value) in form.iter_mut() {
@@ -475,6 +492,7 @@ impl Said {
             DomainEvent::PoolRejected(c) | DomainEvent::PoolCancelled(c) => {
                 Said { reason: Some(c.details.reason.clone()), ..none }
             }
+            DomainEvent::PoolRedacted(r) => Said { reason: Some(r.reason.clone()), ..none },
             DomainEvent::PoolAwarded(c) => {
                 Said { amount: Some(c.details.amount_cents), supplier: Some(c.details.supplier.clone()), ..none }
             }
