@@ -31,6 +31,7 @@
 //! | `MUTUA_MAX_BODY_BYTES` | `65536` | largest request body accepted |
 //! | `MUTUA_MATCH_MERGE`, `MUTUA_MATCH_MARGIN`, `MUTUA_MATCH_SUGGEST` | measured defaults | matcher thresholds, see docs/MATCHING.md |
 //! | `MUTUA_MATCH_REVIEW` | measured default (`0.15`) | two pools scoring at least this are a duplicate candidate for the officers' review (SPEC §9), see docs/MATCHING.md |
+//! | `MUTUA_MATCH_REVIEW_ACROSS` | measured default | the same for two pools whose best-matching needs are written in different languages (their scores run lower), see docs/MATCHING.md |
 //! | `MUTUA_OCID_PREFIX` | `ocds-mutua0` | the publisher's registered ocid prefix (`ocds-` and six lowercase letters or digits); `ocid` = prefix-pool id. The old name `MUTUA_OCDS_PREFIX` is refused |
 //! | `MUTUA_LOG` | `info` | log filter (`tracing` directives) |
 //! | `MUTUA_LOG_FORMAT` | `json` | `json` or `pretty` |
@@ -157,6 +158,7 @@ impl Config {
                 margin: parse_var(&get, "MUTUA_MATCH_MARGIN", defaults.margin)?,
                 suggest: parse_var(&get, "MUTUA_MATCH_SUGGEST", defaults.suggest)?,
                 review: parse_var(&get, "MUTUA_MATCH_REVIEW", defaults.review)?,
+                review_across: parse_var(&get, "MUTUA_MATCH_REVIEW_ACROSS", defaults.review_across)?,
             },
             ocid_prefix: ocid_prefix(&get)?,
         })

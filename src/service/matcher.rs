@@ -246,11 +246,12 @@ impl Matcher {
                 }
             }
         }
-        let review = self.thresholds.review;
+        let t = self.thresholds;
         pools
             .iter()
             .map(|(pool, dismissed)| {
-                (*pool, inner.index.pool_candidates_where(*pool, review, |other| !dismissed.contains(&other)))
+                let keep = |other| !dismissed.contains(&other);
+                (*pool, inner.index.pool_candidates_where(*pool, |across| t.review_for(across), keep))
             })
             .collect()
     }
