@@ -17,6 +17,7 @@ pub mod matching;
 pub mod money;
 pub mod need;
 pub mod personal_data;
+pub mod pledge_rules;
 pub mod pool_state;
 pub mod shares;
 pub mod text;

@@ -194,7 +194,8 @@ pub fn list(
 }
 
 /// Withdraws a need of the caller's organisation. Its pledge, if any, stays until withdrawn
-/// on its own: money and needs are separate decisions.
+/// on its own: money and needs are separate decisions. An open pool left with no need and
+/// no pledge is cancelled (`pool.emptied`).
 pub fn withdraw(tx: &mut WriteTx, matcher: &Matcher, actor: &Member, need_id: i64) -> ApiResult<Need> {
     tx.lock_matching()?;
     matcher.catch_up(tx)?;
@@ -206,6 +207,8 @@ pub fn withdraw(tx: &mut WriteTx, matcher: &Matcher, actor: &Member, need_id: i6
     let withdrawn = DomainEvent::NeedWithdrawn(NeedRef { need_id: need.id, organisation_id: need.organisation_id });
     event::record(tx, Some(need.pool_id), &withdrawn, Some(actor.id))?;
     duplicates::refresh(tx, matcher, vec![IndexChange::Remove(need.id)], &[need.pool_id])?;
+    let pool = pool::lock(tx, need.pool_id)?;
+    super::lifecycle::close_if_emptied(tx, pool, Some(actor.id))?;
     Ok(need)
 }
 
@@ -278,6 +281,8 @@ pub fn move_to(
     event::record(tx, Some(target.id), &DomainEvent::NeedMoved(data), Some(actor.id))?;
     let locale = organisation::locale_of(tx, moved.organisation_id)?;
     duplicates::refresh(tx, matcher, vec![IndexChange::Upsert((moved.clone(), locale))], &[need.pool_id, target.id])?;
+    // The pool left behind closes if nothing is left in it (SPEC §15).
+    super::lifecycle::close_if_emptied(tx, from, Some(actor.id))?;
     Ok((moved, target))
 }
 

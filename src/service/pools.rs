@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use super::{
     lifecycle,
     matcher::Matcher,
+    notifications::{self, Extra},
     pool_view::{self, Participant, PoolView},
 };
 use crate::{
@@ -180,6 +181,14 @@ pub fn merge(tx: &mut WriteTx, matcher: &Matcher, officer: &Officer, from: i64, 
         other => other.into(),
     })?;
     let (source, target) = if first == from { (locked_first, locked_second) } else { (locked_second, locked_first) };
+    if matches!(source.state, PoolState::Funded | PoolState::Approved) {
+        // Its participants' councils decide on that pool: moving it would move what they
+        // decided on (SPEC §15). The other way round keeps it.
+        return Err(ApiError::wrong_state(
+            source.state.as_str(),
+            "a funded or approved pool never moves: merge the other pool into this one",
+        ));
+    }
     let target_state = target.state;
     if !target_state.receives_merges() {
         return Err(ApiError::wrong_state(target_state.as_str(), "only an open or funded pool can receive a merge"));
@@ -229,7 +238,7 @@ pub fn merge(tx: &mut WriteTx, matcher: &Matcher, officer: &Officer, from: i64, 
         Merge { from_pool_id: source.id, into_pool_id: target.id, needs_moved, needs: moving, pledges: pledges_moved };
     // `from` ends; the event on it (type pool.merged) also tells the matcher to re-read
     // the needs of `into`.
-    lifecycle::transition(
+    let (_, merged_event) = lifecycle::transition(
         tx,
         &source,
         PoolStep::MergeAway(merge.clone()),
@@ -252,6 +261,12 @@ pub fn merge(tx: &mut WriteTx, matcher: &Matcher, officer: &Officer, from: i64, 
             ..Default::default()
         },
     )?;
+    // The organisations whose needs moved are told where they are now (`pool.merged`).
+    let mut moved_organisations: Vec<i64> = merge.needs.iter().map(|n| n.organisation_id).collect();
+    moved_organisations.sort_unstable();
+    moved_organisations.dedup();
+    let extra = Extra { other_pool: Some((source.id, source.title.clone())), ..Default::default() };
+    notifications::send_to(tx, &merged_event, &target, &moved_organisations, &extra)?;
     // When the surviving pool had no estimate, it takes the merged pool's (`target_cents`).
     let received = DomainEvent::PoolMergeReceived(MergeReceived { merge, target_cents: adopted });
     event::record(tx, Some(target.id), &received, Some(actor))?;

@@ -5,6 +5,7 @@ pub mod duplicates;
 pub mod home;
 pub mod login;
 pub mod needs;
+pub mod pledge_drop;
 pub mod pool_actions;
 pub mod pools;
 
