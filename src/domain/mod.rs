@@ -14,6 +14,7 @@ pub mod format;
 pub mod kinds;
 pub mod maintenance;
 pub mod matching;
+pub mod merge_direction;
 pub mod money;
 pub mod need;
 pub mod personal_data;

@@ -261,7 +261,9 @@ officer_step!(
 /// Merges this pool into another (officers).
 ///
 /// Its needs and pledges move; an organisation that pledged to both keeps the larger
-/// pledge. Returns the surviving pool.
+/// pledge. Returns the surviving pool. The organisations whose needs moved get an email
+/// `pool.merged` linking to it. Only an open pool moves: a funded or approved one is 409
+/// `/problems/wrong-state` with its `state` (merge the other way).
 #[utoipa::path(post, path = "/api/v1/pools/{id}/merge", tag = "decisions", request_body = MergeRequest,
     params(("id" = i64, Path, description = "the pool merged away"),
         ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
@@ -269,7 +271,7 @@ officer_step!(
     responses(
         (status = 200, body = PoolResponse),
         NotOfficer, UnknownPool,
-        (status = 409, description = "one of the pools is past funding", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the pool that would move is funded or approved, or the other is past funding", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "unknown target or the same pool", body = crate::error::Problem, content_type = "application/problem+json"),
         Unauthenticated, BodyProblems, RateLimited,
     ))]

@@ -307,6 +307,9 @@ pub struct NeedPage {
     pub need: Need,
     pub pool: Pool,
     pub suggestions: Vec<(SimilarPool, PoolState)>,
+    /// Whether other active needs share its pool (it joined them, or they joined it): the
+    /// page offers to open a separate project when they are not the same need.
+    pub shared: bool,
 }
 
 /// The page of a need the caller may see (its organisation's; officers any).
@@ -324,5 +327,6 @@ pub fn page(tx: &mut Tx, actor: &AuthUser, need_id: i64) -> ApiResult<NeedPage> 
             state.accepts_needs().then(|| (SimilarPool { title: title.clone(), ..s }, *state))
         })
         .collect();
-    Ok(NeedPage { need, pool, suggestions })
+    let shared = need::active_in_pool(tx, pool.id)?.iter().any(|(other, _)| other.id != need.id);
+    Ok(NeedPage { need, pool, suggestions, shared })
 }

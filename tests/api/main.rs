@@ -41,5 +41,6 @@ mod web_cache;
 mod web_client;
 mod web_council;
 mod web_duplicates;
+mod web_merges;
 mod web_personal_data;
 mod web_pledge_rules;

@@ -4,6 +4,7 @@ pub mod catalogue;
 pub mod duplicates;
 pub mod home;
 pub mod login;
+pub mod merge_confirm;
 pub mod needs;
 pub mod pledge_drop;
 pub mod pool_actions;
