@@ -279,7 +279,8 @@ impl Forms {
             cancel: can(Transition::Cancel),
             award: can(Transition::Award),
             deliver: can(Transition::Deliver),
-            merge: can(Transition::MergeAway) && kind == PoolKind::Development,
+            // Only an open pool moves (SPEC §15: a funded or approved one never does).
+            merge: officer && state == PoolState::Open && kind == PoolKind::Development,
             maintenance: officer && state == PoolState::Delivered && kind == PoolKind::Development,
             cost: officer && state == PoolState::Open,
         }
@@ -545,7 +546,8 @@ mod tests {
     fn officers_see_the_forms_of_the_transitions_the_state_allows() {
         use PoolKind::{Development, Maintenance};
         let funded = Forms::for_viewer(PoolState::Funded, Development, true, None, true);
-        assert!(funded.approve && funded.reject && funded.cancel && funded.merge);
+        assert!(funded.approve && funded.reject && funded.cancel && !funded.merge, "a funded pool never moves");
+        assert!(Forms::for_viewer(PoolState::Open, Development, true, None, true).merge);
         assert!(!funded.award && !funded.deliver && !funded.pledge && !funded.confirm && !funded.maintenance);
         let delivered = Forms::for_viewer(PoolState::Delivered, Development, true, None, true);
         assert!(!(delivered.approve || delivered.cancel || delivered.merge || delivered.deliver));
