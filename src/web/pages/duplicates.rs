@@ -223,7 +223,10 @@ mod tests {
         }
     }
 
-    fn links(view: &PairView) -> (Option<(i64, i64)>, Option<(i64, i64)>) {
+    /// A merge as `(from, into)`.
+    type Link = Option<(i64, i64)>;
+
+    fn links(view: &PairView) -> (Link, Link) {
         let pair = |l: &Option<MergeLink>| l.as_ref().map(|l| (l.from, l.into));
         (pair(&view.proposed), pair(&view.other_way))
     }
