@@ -21,6 +21,7 @@
 //! | `MUTUA_BOOTSTRAP_ORGANISATION_NAME` | `Centrale d'achat` | name of the central purchasing organisation created with it |
 //! | `MUTUA_RATE_LIMIT_PER_MINUTE` | `600` | state-changing requests per user per minute; `0` turns it off |
 //! | `MUTUA_MAX_NEEDS_PER_DAY` | `200` | needs one organisation may post, and pools it may open (by posting or by moving a need to a new pool), per 24 hours, each counted on its own; `0` turns it off |
+//! | `MUTUA_COUNCIL_DAYS` | `90` | days a provisional pledge of a funded pool waits for its council's decision before the officers' home lists it as overdue (SPEC §15) |
 //! | `MUTUA_SIMILAR_PER_MINUTE` | `60` | searches for similar pools per user per minute; `0` turns it off |
 //! | `MUTUA_PUBLIC_CACHE_BYTES` | `33554432` (32 MiB) | bytes of public open-data pages kept in memory; beyond, the oldest go |
 //! | `MUTUA_PUBLIC_PAGE_BYTES` | `8388608` (8 MiB) | largest open-data response: a page ends early and `links.next` goes on |
@@ -62,6 +63,8 @@ pub struct Config {
     pub bootstrap: Option<Bootstrap>,
     pub rate_limit_per_minute: u32,
     pub max_needs_per_day: u32,
+    /// Days after which a provisional pledge of a funded pool is overdue.
+    pub council_days: u32,
     pub similar_per_minute: u32,
     pub idempotency_max_keys: u32,
     pub idempotency_max_bytes: u64,
@@ -144,6 +147,7 @@ impl Config {
             bootstrap,
             rate_limit_per_minute: parse_var(&get, "MUTUA_RATE_LIMIT_PER_MINUTE", 600)?,
             max_needs_per_day: parse_var(&get, "MUTUA_MAX_NEEDS_PER_DAY", 200)?,
+            council_days: parse_var(&get, "MUTUA_COUNCIL_DAYS", 90)?,
             similar_per_minute: parse_var(&get, "MUTUA_SIMILAR_PER_MINUTE", 60)?,
             idempotency_max_keys: parse_var(&get, "MUTUA_IDEMPOTENCY_MAX_KEYS", 1_000)?,
             idempotency_max_bytes: parse_var(&get, "MUTUA_IDEMPOTENCY_MAX_BYTES", 2 * 1024 * 1024)?,
@@ -215,6 +219,7 @@ mod tests {
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(c.rate_limit_per_minute, 600);
         assert_eq!(c.max_needs_per_day, 200);
+        assert_eq!(c.council_days, 90);
         assert_eq!(c.similar_per_minute, 60);
         assert_eq!((c.public_cache_bytes, c.public_page_bytes, c.public_per_minute), (32 << 20, 8 << 20, 300));
         assert_eq!((c.idempotency_max_keys, c.idempotency_max_bytes), (1_000, 2 * 1024 * 1024));

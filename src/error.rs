@@ -18,6 +18,8 @@ use actix_web::{
     http::{StatusCode, header},
 };
 use serde::Serialize;
+
+use crate::domain::money::Cents;
 use utoipa::ToSchema;
 
 pub use crate::domain::fields::FieldError;
@@ -76,6 +78,12 @@ pub enum ApiError {
     /// day old (SPEC §15).
     #[error("cooling off after a council refusal")]
     CoolingOff { retry_after_seconds: u64 },
+    /// A pledge above the pool's cost (SPEC §15): a 422 naming `amount_cents`.
+    #[error("pledge above the pool's cost")]
+    AboveCost { target_cents: Cents },
+    /// A pledge to a pool whose cost is not set yet (SPEC §15).
+    #[error("the pool has no cost yet")]
+    NoTarget,
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("invalid fields")]
@@ -170,6 +178,8 @@ impl ApiError {
             }
             Self::ApprovalBlocked { .. } => ("unconfirmed-pledges", "Pledges not confirmed"),
             Self::CoolingOff { .. } => ("cooling-off", "Cooling off after a council refusal"),
+            Self::AboveCost { .. } => ("validation", "Invalid request"),
+            Self::NoTarget => ("no-target", "The pool has no cost yet"),
             Self::PayloadTooLarge => ("payload-too-large", "Request body too large"),
             Self::Validation(_) => ("validation", "Invalid request"),
             Self::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
@@ -201,6 +211,10 @@ impl ApiError {
                 "the council refused this organisation's pledge to this pool less than a day ago; it may \
                  pledge to it again in {retry_after_seconds} s"
             ),
+            Self::AboveCost { .. } => "some fields are invalid".into(),
+            Self::NoTarget => {
+                "the cost of this pool is not set yet: an officer sets it, then organisations pledge".into()
+            }
             Self::PayloadTooLarge => "the request body exceeds the size limit".into(),
             Self::Validation(_) => "some fields are invalid".into(),
             Self::TooManyRequests { retry_after_seconds } => {
@@ -228,6 +242,14 @@ impl ApiError {
                     .iter()
                     .map(|e| FieldError { field: echo(&e.field), message: cut(&e.message, TEXT_CHARS) })
                     .collect(),
+                Self::AboveCost { target_cents } => vec![FieldError::new(
+                    "amount_cents",
+                    format!(
+                        "a pledge is at most the pool's cost, {} cents ({})",
+                        target_cents.get(),
+                        crate::domain::format::money(*target_cents, crate::domain::kinds::Locale::En)
+                    ),
+                )],
                 _ => Vec::new(),
             },
             state: match self {
@@ -253,9 +275,12 @@ impl ResponseError for ApiError {
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Conflict(_) | Self::WrongState { .. } | Self::ApprovalBlocked { .. } | Self::CoolingOff { .. } => {
-                StatusCode::CONFLICT
-            }
+            Self::Conflict(_)
+            | Self::WrongState { .. }
+            | Self::ApprovalBlocked { .. }
+            | Self::CoolingOff { .. }
+            | Self::NoTarget => StatusCode::CONFLICT,
+            Self::AboveCost { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } | Self::IdempotencyQuota { .. } => StatusCode::TOO_MANY_REQUESTS,

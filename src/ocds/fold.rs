@@ -33,11 +33,14 @@ pub const PUBLISHED: &[EventKind] = &[
     EventKind::PledgeWithdrawn,
     EventKind::PledgeRefused,
     EventKind::PledgeConfirmed,
+    EventKind::PledgeCorrected,
+    EventKind::PledgeDropped,
     EventKind::PoolFunded,
     EventKind::PoolReopened,
     EventKind::PoolApproved,
     EventKind::PoolRejected,
     EventKind::PoolCancelled,
+    EventKind::PoolEmptied,
     EventKind::PoolExpired,
     EventKind::PoolMerged,
     EventKind::PoolMergeReceived,
@@ -65,6 +68,10 @@ pub enum Standing {
     },
     /// Moved with the pool's needs into the pool it was merged into.
     MovedTo(Option<i64>),
+    /// Removed by an officer, with the reason (`pledge.dropped`).
+    Dropped {
+        reason: String,
+    },
 }
 
 /// An organisation's pledge; a withdrawn one stays, at zero, so that a release never drops
@@ -255,6 +262,13 @@ fn apply(facts: &mut PoolFacts, event: &DomainEvent, at: NaiveDateTime) -> bool 
             };
             end_pledge(facts, refused.organisation_id, standing);
         }
+        DomainEvent::PledgeCorrected(corrected) => match corrected.amount_cents {
+            Some(amount) => set_pledge(facts, corrected.organisation_id, amount.get()),
+            None => end_pledge(facts, corrected.organisation_id, Standing::Withdrawn),
+        },
+        DomainEvent::PledgeDropped(dropped) => {
+            end_pledge(facts, dropped.organisation_id, Standing::Dropped { reason: dropped.reason.clone() });
+        }
         DomainEvent::PledgeConfirmed(confirmed) => {
             if let Some(pledge) = facts.pledges.get_mut(&confirmed.organisation_id) {
                 pledge.standing = Standing::Confirmed {
@@ -268,6 +282,10 @@ fn apply(facts: &mut PoolFacts, event: &DomainEvent, at: NaiveDateTime) -> bool 
         DomainEvent::PoolReopened(_) => facts.state = PoolState::Open,
         DomainEvent::PoolApproved(_) => facts.state = PoolState::Approved,
         DomainEvent::PoolExpired(_) => facts.state = PoolState::Expired,
+        DomainEvent::PoolEmptied(change) => {
+            facts.state = change.to;
+            facts.ended = Some(Step { at, ..Step::default() });
+        }
         DomainEvent::PoolRejected(change) | DomainEvent::PoolCancelled(change) => {
             facts.state = change.to;
             facts.ended = Some(Step { at, text: Some(change.details.reason.clone()), ..Step::default() });
@@ -343,7 +361,9 @@ fn tags(kind: EventKind, state: PoolState) -> Vec<Tag> {
     match kind {
         EventKind::PoolCreated => vec![Tag::Planning],
         EventKind::PoolApproved => vec![Tag::Tender],
-        EventKind::PoolRejected | EventKind::PoolCancelled | EventKind::PoolMerged => vec![Tag::TenderCancellation],
+        EventKind::PoolRejected | EventKind::PoolCancelled | EventKind::PoolEmptied | EventKind::PoolMerged => {
+            vec![Tag::TenderCancellation]
+        }
         EventKind::PoolAwarded => vec![Tag::Award],
         EventKind::PoolDelivered => vec![Tag::Contract, Tag::Implementation, Tag::ContractTermination],
         _ => vec![match state {

@@ -18,6 +18,8 @@
 //! | `need.withdrawn`, `need.moved_out` | its roles (`interestedParty` when it no longer takes part) | update of the stage |
 //! | `pledge.set` | its `budgetBreakdown` entry (amount, share), `planning.budget.amount`, role `funder` | update of the stage |
 //! | `pledge.withdrawn`, `pledge.refused` | its entry at zero, saying why | update of the stage |
+//! | `pledge.corrected` | as `pledge.set` with the corrected amount, or as `pledge.withdrawn` | update of the stage |
+//! | `pledge.dropped` | its entry at zero, with the officer's reason | update of the stage |
 //! | `pledge.confirmed` | its entry names the council's decision | update of the stage |
 //! | `pool.funded` | `tender.status` `planned` | `planningUpdate` |
 //! | `pool.reopened` | `tender.status` `planning` | `planningUpdate` |
@@ -25,6 +27,7 @@
 //! | `pool.merge_received` | the needs and pledges that came in, a `merged-from-{pool}` related process | update of the stage |
 //! | `pool.approved` | `tender.status` `active` | `tender` |
 //! | `pool.rejected`, `pool.cancelled` | `tender.status` `cancelled`, the reason as a `cancellationDetails` document | `tenderCancellation` |
+//! | `pool.emptied` | `tender.status` `cancelled` (no reason: nothing was left in it) | `tenderCancellation` |
 //! | `pool.merged` | `tender.status` `cancelled`, pledges at zero (moved), the `merged-into` related process | `tenderCancellation` |
 //! | `pool.expired` | `tender.status` `unsuccessful` (funding did not reach the threshold in time) | `tenderUpdate` |
 //! | `pool.awarded` | `tender.status` `complete`, `awards` (supplier, amount), the supplier as a party | `award` |

@@ -209,6 +209,9 @@ fn planning(facts: &PoolFacts, publication: &Publication) -> Planning {
                     decision_ref.as_deref().map(|r| format!(" (réf. {r})")).unwrap_or_default(),
                 ),
                 Standing::Withdrawn => format!("Promesse de financement de {name} retirée"),
+                Standing::Dropped { reason } => {
+                    format!("Promesse de financement de {name} retirée par la centrale d'achat : {reason}")
+                }
                 Standing::Refused { decision_ref, decision_date } => format!(
                     "Promesse de financement de {name} refusée par décision{}{}",
                     decision_date.as_deref().map(|d| format!(" du {d}")).unwrap_or_default(),

@@ -108,11 +108,6 @@ pub struct NotYourNeed(#[allow(dead_code)] crate::error::Problem);
 #[response(status = 404, description = "unknown, or another organisation", content_type = "application/problem+json")]
 pub struct NotYourOrganisation(#[allow(dead_code)] crate::error::Problem);
 
-/// 409 for a pledge change on a pool that no longer takes pledges.
-#[derive(utoipa::IntoResponses)]
-#[response(status = 409, description = "the pool is not open", content_type = "application/problem+json")]
-pub struct PoolNotOpen(#[allow(dead_code)] crate::error::Problem);
-
 /// 422 naming each invalid field of a body.
 #[derive(utoipa::IntoResponses)]
 #[response(status = 422, description = "invalid fields", content_type = "application/problem+json")]

@@ -7,12 +7,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{
-    common::{BodyProblems, OfficersDoNotPledge, RateLimited, Unauthenticated},
+    common::{BodyProblems, InvalidFields, NotOfficer, OfficersDoNotPledge, RateLimited, Unauthenticated},
     pool_actions::respond,
     pools::PoolResponse,
 };
 use crate::{
-    auth::Member,
+    auth::{Member, Officer},
     domain::{
         council::{self, Confirmation, Refusal},
         kinds::DecidedBy,
@@ -83,6 +83,48 @@ pub async fn confirm(
     };
     let decision = Confirmation { reference, date, decided_by };
     respond(&state, caller, move |tx, caller| service::pledges::confirm(tx, caller, id, decision)).await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DropPledge {
+    /// Why the pledge is removed; emailed to the organisation's users.
+    #[schema(
+        example = "Aucune décision du conseil depuis 90 jours ; le projet attend pour être approuvé.",
+        min_length = 3,
+        max_length = 2000
+    )]
+    pub reason: String,
+}
+
+/// Removes an organisation's provisional pledge (officers), with a reason.
+///
+/// For a pledge whose council does not decide (the officer's home lists those of funded
+/// pools older than `MUTUA_COUNCIL_DAYS`), or an amount its organisation cannot undo any
+/// more. Event `pledge.dropped`; email `pledge.dropped` to that organisation's users, in
+/// their language, with the reason. A funded pool left below its threshold returns to
+/// open (`pool.reopened`); an open pool left with no need and no pledge is cancelled
+/// (`pool.emptied`). A confirmed pledge is its council's decision: 409.
+#[utoipa::path(post, path = "/api/v1/pools/{id}/pledges/{organisation_id}/drop", tag = "decisions", request_body = DropPledge,
+    params(("id" = i64, Path, description = "pool id"), ("organisation_id" = i64, Path, description = "the pledging organisation"),
+        ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PoolResponse),
+        NotOfficer,
+        (status = 404, description = "unknown pool, or no pledge of that organisation on it", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the pledge is confirmed, or the pool is neither open nor funded", body = crate::error::Problem, content_type = "application/problem+json"),
+        InvalidFields, Unauthenticated, BodyProblems, RateLimited,
+    ))]
+pub async fn drop_pledge(
+    state: web::Data<AppState>,
+    caller: Officer,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<DropPledge>,
+) -> ApiResult<HttpResponse> {
+    let (id, organisation_id) = path.into_inner();
+    let reason = text::reason(&body.reason).map_err(|e| ApiError::invalid("reason", e))?;
+    respond(&state, caller, move |tx, caller| service::pledges::drop(tx, caller, id, organisation_id, reason)).await
 }
 
 /// The refusal in the body of `DELETE …/pledge`, if the request has a body: `None` for a

@@ -27,7 +27,7 @@ use super::{
         organisations::create_user, organisations::list_users,
         needs::create, needs::list, needs::get, needs::withdraw, needs::move_need,
         pools::list, pools::similar, pools::get, pools::patch, pools::events,
-        pool_actions::put_pledge, pool_actions::delete_pledge, council::confirm,
+        pool_actions::put_pledge, pool_actions::delete_pledge, council::confirm, council::drop_pledge,
         pool_actions::approve, pool_actions::reject, pool_actions::cancel,
         pool_actions::award, pool_actions::deliver, pool_actions::merge, maintenance::open,
         redaction::redact,

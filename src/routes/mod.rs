@@ -50,6 +50,7 @@ fn pool_routes() -> actix_web::Scope {
         .service(resource!("/{id}", GET => pools::get, PATCH => pools::patch))
         .service(resource!("/{id}/pledge", PUT => pool_actions::put_pledge, DELETE => pool_actions::delete_pledge))
         .service(resource!("/{id}/pledge/confirm", POST => council::confirm))
+        .service(resource!("/{id}/pledges/{organisation_id}/drop", POST => council::drop_pledge))
         .service(resource!("/{id}/events", GET => pools::events))
         .service(resource!("/{id}/approve", POST => pool_actions::approve))
         .service(resource!("/{id}/reject", POST => pool_actions::reject))

@@ -5,10 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{
-    common::{
-        BodyProblems, KeyReused, NotOfficer, OfficersDoNotPledge, PoolNotOpen, RateLimited, Unauthenticated,
-        UnknownPool,
-    },
+    common::{BodyProblems, KeyReused, NotOfficer, OfficersDoNotPledge, RateLimited, Unauthenticated, UnknownPool},
     pools::PoolResponse,
 };
 use crate::{
@@ -45,17 +42,33 @@ pub(super) async fn respond<C: Caller>(
     Ok(HttpResponse::Ok().json(PoolResponse::from(view)))
 }
 
-/// Creates or changes the caller's organisation's pledge (only while the pool is open). For
-/// 24 hours after its council refused its pledge to this pool: 409 `/problems/cooling-off`
-/// with `Retry-After`.
+/// Creates or changes the caller's organisation's pledge.
+///
+/// At most the pool's `target_cents` (422 naming `amount_cents`, with the cost); a pool whose
+/// cost is not set takes none (409 `/problems/no-target`). While the pool is open, any
+/// amount; while it is funded, until approved, a new or higher pledge (a latecomer: no
+/// one's share rises), and a lower one only within 60 minutes of setting the pledge, while
+/// it is provisional (a correction: event `pledge.corrected`; the pool reopens if it falls
+/// below its threshold). For 24 hours after its council refused its pledge to this pool:
+/// 409 `/problems/cooling-off` with `Retry-After`.
 #[utoipa::path(put, path = "/api/v1/pools/{id}/pledge", tag = "pledges", request_body = PledgeRequest,
     params(("id" = i64, Path, description = "pool id"),
         ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
     security(("bearer" = [])),
     responses(
         (status = 200, body = PoolResponse),
-        OfficersDoNotPledge, UnknownPool, PoolNotOpen,
-        (status = 422, description = "amount out of range", body = crate::error::Problem, content_type = "application/problem+json"),
+        OfficersDoNotPledge, UnknownPool,
+        (status = 409, description = "the pool is neither open nor funded, a funded pool's pledge lowered after its \
+            correction hour (`/problems/wrong-state`), the pool's cost is not set (`/problems/no-target`), or the \
+            organisation's council refused its pledge less than a day ago (`/problems/cooling-off`)",
+            body = crate::error::Problem, content_type = "application/problem+json",
+            example = json!({"type": "/problems/no-target", "title": "The pool has no cost yet", "status": 409,
+                "detail": "the cost of this pool is not set yet: an officer sets it, then organisations pledge"})),
+        (status = 422, description = "amount out of range, or above the pool's cost", body = crate::error::Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "/problems/validation", "title": "Invalid request", "status": 422,
+                "detail": "some fields are invalid",
+                "errors": [{"field": "amount_cents", "message": "a pledge is at most the pool's cost, 4500000 cents (€45,000.00)"}]})),
         Unauthenticated, BodyProblems, RateLimited,
     ))]
 pub async fn put_pledge(
@@ -71,7 +84,10 @@ pub async fn put_pledge(
 
 /// Withdraws the caller's organisation's pledge; with a body, records its council's refusal.
 ///
-/// Without a body: a plain withdrawal, only while the pool is open. With a council's refusal
+/// Without a body: a plain withdrawal while the pool is open, or within 60 minutes of setting
+/// a provisional pledge while the pool is funded (a correction: `pledge.corrected`; the pool
+/// reopens below its threshold). An open pool left with no need and no pledge is cancelled
+/// (`pool.emptied`). With a council's refusal
 /// (`{decision_ref, decision_date}`): withdraws a provisional pledge of an open or funded
 /// pool; a funded pool left below its threshold returns to open (`pool.reopened`, emailed
 /// to every participant and officer). A confirmed pledge cannot be refused.
@@ -84,7 +100,7 @@ pub async fn put_pledge(
         (status = 200, body = PoolResponse),
         OfficersDoNotPledge,
         (status = 404, description = "unknown pool, or no pledge of yours on it", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "without a body, the pool is not open; with a refusal, the pool is neither open nor funded, or the pledge is confirmed", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "without a body, the pool is not open, nor funded within the pledge's correction hour; with a refusal, the pool is neither open nor funded, or the pledge is confirmed", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "an invalid refusal, or an Idempotency-Key reused for another request", body = crate::error::Problem, content_type = "application/problem+json"),
         Unauthenticated, BodyProblems, RateLimited,
     ))]
@@ -245,7 +261,9 @@ officer_step!(
 /// Merges this pool into another (officers).
 ///
 /// Its needs and pledges move; an organisation that pledged to both keeps the larger
-/// pledge. Returns the surviving pool.
+/// pledge. Returns the surviving pool. The organisations whose needs moved get an email
+/// `pool.merged` linking to it. Only an open pool moves: a funded or approved one is 409
+/// `/problems/wrong-state` with its `state` (merge the other way).
 #[utoipa::path(post, path = "/api/v1/pools/{id}/merge", tag = "decisions", request_body = MergeRequest,
     params(("id" = i64, Path, description = "the pool merged away"),
         ("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same key and body")),
@@ -253,7 +271,7 @@ officer_step!(
     responses(
         (status = 200, body = PoolResponse),
         NotOfficer, UnknownPool,
-        (status = 409, description = "one of the pools is past funding", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the pool that would move is funded or approved, or the other is past funding", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "unknown target or the same pool", body = crate::error::Problem, content_type = "application/problem+json"),
         Unauthenticated, BodyProblems, RateLimited,
     ))]

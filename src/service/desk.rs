@@ -11,12 +11,12 @@ use super::{
 use crate::{
     auth::{Member, Officer},
     db::{
-        Tx,
+        self, Tx,
         models::{
             need::{self, Need, NeedFilter},
             outbox::{self, OutboxRow},
-            pledge,
-            pool::{self, PoolFilter},
+            pledge::{self, Pledge},
+            pool::{self, Pool, PoolFilter},
         },
     },
     domain::{kinds::OutboxStatus, pool_state::PoolState},
@@ -71,9 +71,15 @@ pub struct OfficerDesk {
     pub dead_emails: Vec<OutboxRow>,
     pub dead_total: i64,
     pub counts: Vec<(PoolState, i64)>,
+    /// Open pools whose cost is still to set (no one can pledge before), and how many.
+    pub no_cost: Vec<Pool>,
+    pub no_cost_total: i64,
+    /// Provisional pledges of funded pools older than the council days, with the pool's
+    /// title and the organisation's name: the officer may drop them.
+    pub overdue: Vec<(Pledge, String, String)>,
 }
 
-pub fn officer(tx: &mut Tx, officer: &Officer) -> ApiResult<OfficerDesk> {
+pub fn officer(tx: &mut Tx, officer: &Officer, council_days: u32) -> ApiResult<OfficerDesk> {
     let funded = PoolFilter { state: Some(PoolState::Funded), ..Default::default() };
     let (funded, funded_total) = pool_view::list(tx, &funded, SHOWN, 0)?;
     let funded = funded
@@ -86,5 +92,19 @@ pub fn officer(tx: &mut Tx, officer: &Officer) -> ApiResult<OfficerDesk> {
     let (duplicates, duplicates_total) = duplicates::list(tx, officer, DUPLICATES_SHOWN, 0)?;
     let (dead_emails, dead_total) = outbox::list(tx, OutboxStatus::Dead, SHOWN, 0)?;
     let counts = pool::counts(tx)?;
-    Ok(OfficerDesk { funded, funded_total, duplicates, duplicates_total, dead_emails, dead_total, counts })
+    let (no_cost, no_cost_total) = pool::without_target(tx, SHOWN)?;
+    let before = db::now() - chrono::Duration::days(i64::from(council_days));
+    let overdue = pledge::overdue(tx, before, SHOWN)?;
+    Ok(OfficerDesk {
+        funded,
+        funded_total,
+        duplicates,
+        duplicates_total,
+        dead_emails,
+        dead_total,
+        counts,
+        no_cost,
+        no_cost_total,
+        overdue,
+    })
 }

@@ -22,7 +22,9 @@ use crate::{
         self, Tx, WriteTx,
         models::{
             duplicate::{self, Candidate},
-            event, pool,
+            event,
+            need::Need,
+            pool,
         },
     },
     domain::{
@@ -85,6 +87,8 @@ pub struct PoolSummary {
     pub pledged_cents: Cents,
     /// The organisations taking part (a need or a pledge), by name.
     pub organisations: Vec<String>,
+    /// Its active needs, each with its organisation's name, for the officer to compare.
+    pub needs: Vec<(Need, String)>,
 }
 
 /// A candidate pair, its two pools side by side.
@@ -137,7 +141,9 @@ fn reviewable(tx: &mut Tx, pool_id: Option<i64>) -> ApiResult<Vec<Candidate>> {
 
 fn summary(tx: &mut Tx, pool_id: i64) -> ApiResult<PoolSummary> {
     let view = pool_view::load(tx, pool_id)?;
+    let needs = super::pools::needs_named(tx, &view)?;
     Ok(PoolSummary {
+        needs,
         id: view.pool.id,
         title: view.pool.title.clone(),
         state: view.pool.state,

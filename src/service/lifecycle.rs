@@ -89,6 +89,26 @@ pub fn reopen_if_below(tx: &mut WriteTx, current: Pool, actor: Option<i64>) -> A
     Ok(reopened)
 }
 
+/// Cancels a locked open pool left with no active need and no pledge (SPEC §15: after a
+/// move, a join or a withdrawal), recording `pool.emptied`; returns it as it is after. Such
+/// a pool could never be funded, and would stay in listings and search as a project no one
+/// takes part in. A maintenance pool is left open: it waits for the organisations it
+/// invited, which have no need in it.
+pub fn close_if_emptied(tx: &mut WriteTx, current: Pool, actor: Option<i64>) -> ApiResult<Pool> {
+    use crate::{
+        db::models::{need, pledge},
+        domain::kinds::PoolKind,
+    };
+    if current.state != PoolState::Open || current.kind == PoolKind::Maintenance {
+        return Ok(current);
+    }
+    if !need::active_in_pool(tx, current.id)?.is_empty() || !pledge::of_pool(tx, current.id)?.is_empty() {
+        return Ok(current);
+    }
+    let (emptied, _event) = transition(tx, &current, PoolStep::Empty, actor, PoolChanges::default())?;
+    Ok(emptied)
+}
+
 /// Where the money of a pool stands as it crosses its threshold.
 fn crossing(pool: &Pool) -> Crossing {
     Crossing {

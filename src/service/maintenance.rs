@@ -113,7 +113,7 @@ pub fn open(tx: &mut WriteTx, officer: &Officer, delivered_id: i64, input: Maint
     });
     let event = event::record(tx, Some(maintenance.id), &opened, Some(actor))?;
     // Same transaction: the invitations exist if and only if the pool does.
-    super::notifications::invite(tx, &event, &maintenance, &invited)?;
+    super::notifications::send_to(tx, &event, &maintenance, &invited, &Default::default())?;
     Ok(maintenance)
 }
 

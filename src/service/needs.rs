@@ -279,7 +279,8 @@ pub fn list(
 }
 
 /// Withdraws a need of the caller's organisation. Its pledge, if any, stays until withdrawn
-/// on its own: money and needs are separate decisions.
+/// on its own: money and needs are separate decisions. An open pool left with no need and
+/// no pledge is cancelled (`pool.emptied`).
 pub fn withdraw(tx: &mut WriteTx, matcher: &Matcher, actor: &Member, need_id: i64) -> ApiResult<Need> {
     tx.lock_matching()?;
     matcher.catch_up(tx)?;
@@ -291,6 +292,8 @@ pub fn withdraw(tx: &mut WriteTx, matcher: &Matcher, actor: &Member, need_id: i6
     let withdrawn = DomainEvent::NeedWithdrawn(NeedRef { need_id: need.id, organisation_id: need.organisation_id });
     event::record(tx, Some(need.pool_id), &withdrawn, Some(actor.id))?;
     duplicates::refresh(tx, matcher, vec![IndexChange::Remove(need.id)], &[need.pool_id])?;
+    let pool = pool::lock(tx, need.pool_id)?;
+    super::lifecycle::close_if_emptied(tx, pool, Some(actor.id))?;
     Ok(need)
 }
 
@@ -363,6 +366,8 @@ pub fn move_to(
     event::record(tx, Some(target.id), &DomainEvent::NeedMoved(data), Some(actor.id))?;
     let locale = organisation::locale_of(tx, moved.organisation_id)?;
     duplicates::refresh(tx, matcher, vec![IndexChange::Upsert((moved.clone(), locale))], &[need.pool_id, target.id])?;
+    // The pool left behind closes if nothing is left in it (SPEC §15).
+    super::lifecycle::close_if_emptied(tx, from, Some(actor.id))?;
     Ok((moved, target))
 }
 
@@ -387,6 +392,9 @@ pub struct NeedPage {
     pub need: Need,
     pub pool: Pool,
     pub suggestions: Vec<(SimilarPool, PoolState)>,
+    /// Whether other active needs share its pool (it joined them, or they joined it): the
+    /// page offers to open a separate project when they are not the same need.
+    pub shared: bool,
 }
 
 /// The page of a need the caller may see (its organisation's; officers any).
@@ -404,5 +412,6 @@ pub fn page(tx: &mut Tx, actor: &AuthUser, need_id: i64) -> ApiResult<NeedPage> 
             state.accepts_needs().then(|| (SimilarPool { title: title.clone(), ..s }, *state))
         })
         .collect();
-    Ok(NeedPage { need, pool, suggestions })
+    let shared = need::active_in_pool(tx, pool.id)?.iter().any(|(other, _)| other.id != need.id);
+    Ok(NeedPage { need, pool, suggestions, shared })
 }

@@ -16,29 +16,44 @@ use crate::{
             user,
         },
     },
-    domain::kinds::{OutboxStatus, PledgeStatus, Role},
+    domain::{
+        kinds::{OutboxStatus, PledgeStatus, Role},
+        money::Cents,
+    },
     error::{ApiError, ApiResult},
     mail::templates::{MailContext, MailKind},
 };
 
 /// Queues the emails a pool transition causes (`pool.funded` and `pool.reopened` to every
 /// user of every participating organisation and to every officer; `pool.approved`,
-/// `pool.rejected`, `pool.expired` to every user of every participating organisation).
-/// Other events cause none. Returns how many were queued.
+/// `pool.rejected`, `pool.expired`, `pool.awarded`, `pool.delivered` to every user of every
+/// participating organisation). Other events cause none here (those addressed to chosen
+/// organisations are queued by [`send_to`]). Returns how many were queued.
 pub fn queue(tx: &mut WriteTx, event: &Event, pool: &Pool) -> ApiResult<usize> {
-    let Some(kind) = MailKind::of(event.event.kind()) else { return Ok(0) };
+    let Some(kind) = MailKind::of(event.event.kind()).filter(|k| k.to_participants()) else { return Ok(0) };
     let view = pool_view::with_participants(tx, pool.clone())?;
     let organisations: Vec<i64> = view.participants.iter().map(|p| p.organisation_id).collect();
-    queue_to(tx, kind, event, &view, &organisations)
+    queue_to(tx, kind, event, &view, &organisations, &Extra::default())
 }
 
-/// Queues the invitations of `event` (`pool.maintenance_opened` on a new maintenance pool)
-/// to every user of `organisations`, which do not take part in the pool yet.
-pub fn invite(tx: &mut WriteTx, event: &Event, pool: &Pool, organisations: &[i64]) -> ApiResult<usize> {
+/// What an email addressed to chosen organisations says beyond the pool: the officer's
+/// reason (`pledge.dropped`), the amount it is about, the other pool of a merge.
+#[derive(Clone, Debug, Default)]
+pub struct Extra {
+    pub reason: Option<String>,
+    pub amount_cents: Option<Cents>,
+    pub other_pool: Option<(i64, String)>,
+}
+
+/// Queues the emails of `event` about `pool` to every user of `organisations`, whoever
+/// takes part in it: the invitations of a new maintenance pool (`pool.maintenance_opened`),
+/// a dropped pledge (`pledge.dropped`), needs moved by a merge (`pool.merged`, `pool` being
+/// the surviving pool).
+pub fn send_to(tx: &mut WriteTx, event: &Event, pool: &Pool, organisations: &[i64], extra: &Extra) -> ApiResult<usize> {
     let kind = MailKind::of(event.event.kind())
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no email for {}", event.event.kind())))?;
     let view = pool_view::with_participants(tx, pool.clone())?;
-    queue_to(tx, kind, event, &view, organisations)
+    queue_to(tx, kind, event, &view, organisations, extra)
 }
 
 fn queue_to(
@@ -47,6 +62,7 @@ fn queue_to(
     event: &Event,
     view: &PoolView,
     organisations: &[i64],
+    extra: &Extra,
 ) -> ApiResult<usize> {
     let pool = &view.pool;
     let by_organisation: BTreeMap<i64, &pool_view::Participant> =
@@ -74,16 +90,22 @@ fn queue_to(
                 recipient_is_officer: is_officer,
                 pledge_cents: participant.map(|p| p.pledged_cents).filter(|c| c.is_positive()),
                 share_cents: participant.map(|p| p.share_cents),
-                reason: pool.reason.clone(),
+                reason: extra.reason.clone().or_else(|| pool.reason.clone()),
                 deadline: pool.deadline.map(|d| d.to_string()),
                 public_url: String::new(),
                 pledge_provisional: participant.is_some_and(|p| p.pledge_status == Some(PledgeStatus::Provisional)),
                 maintained_pool_id: maintained.as_ref().map(|m| m.id),
                 maintained_pool_title: maintained.as_ref().map(|m| m.title.clone()),
-                repository_url: maintained.as_ref().and_then(|m| m.repository_url.clone()),
-                licence: maintained.as_ref().and_then(|m| m.licence.clone()),
+                repository_url: maintained
+                    .as_ref()
+                    .map_or_else(|| pool.repository_url.clone(), |m| m.repository_url.clone()),
+                licence: maintained.as_ref().map_or_else(|| pool.licence.clone(), |m| m.licence.clone()),
                 period_start: pool.period_start.map(|d| d.to_string()),
                 period_end: pool.period_end.map(|d| d.to_string()),
+                amount_cents: extra.amount_cents.or(pool.award_cents),
+                supplier: pool.supplier.clone(),
+                other_pool_id: extra.other_pool.as_ref().map(|(id, _)| *id),
+                other_pool_title: extra.other_pool.as_ref().map(|(_, title)| title.clone()),
             };
             Ok(NewOutboxRow {
                 event_id: event.id,

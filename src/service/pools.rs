@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use super::{
     lifecycle,
     matcher::Matcher,
+    notifications::{self, Extra},
     pool_view::{self, Participant, PoolView},
 };
 use crate::{
@@ -13,7 +14,8 @@ use crate::{
         self, Tx, WriteTx,
         models::{
             event::{self, Event},
-            need, pledge,
+            need::{self, Need},
+            pledge,
             pool::{self, Pool, PoolChanges},
         },
     },
@@ -23,6 +25,7 @@ use crate::{
             Reason,
         },
         kinds::{PledgeStatus, PoolKind},
+        merge_direction,
         money::Cents,
         pool_state::PoolState,
     },
@@ -180,6 +183,14 @@ pub fn merge(tx: &mut WriteTx, matcher: &Matcher, officer: &Officer, from: i64, 
         other => other.into(),
     })?;
     let (source, target) = if first == from { (locked_first, locked_second) } else { (locked_second, locked_first) };
+    if matches!(source.state, PoolState::Funded | PoolState::Approved) {
+        // Its participants' councils decide on that pool: moving it would move what they
+        // decided on (SPEC §15). The other way round keeps it.
+        return Err(ApiError::wrong_state(
+            source.state.as_str(),
+            "a funded or approved pool never moves: merge the other pool into this one",
+        ));
+    }
     let target_state = target.state;
     if !target_state.receives_merges() {
         return Err(ApiError::wrong_state(target_state.as_str(), "only an open or funded pool can receive a merge"));
@@ -229,7 +240,7 @@ pub fn merge(tx: &mut WriteTx, matcher: &Matcher, officer: &Officer, from: i64, 
         Merge { from_pool_id: source.id, into_pool_id: target.id, needs_moved, needs: moving, pledges: pledges_moved };
     // `from` ends; the event on it (type pool.merged) also tells the matcher to re-read
     // the needs of `into`.
-    lifecycle::transition(
+    let (_, merged_event) = lifecycle::transition(
         tx,
         &source,
         PoolStep::MergeAway(merge.clone()),
@@ -252,12 +263,62 @@ pub fn merge(tx: &mut WriteTx, matcher: &Matcher, officer: &Officer, from: i64, 
             ..Default::default()
         },
     )?;
+    // The organisations whose needs moved are told where they are now (`pool.merged`).
+    let mut moved_organisations: Vec<i64> = merge.needs.iter().map(|n| n.organisation_id).collect();
+    moved_organisations.sort_unstable();
+    moved_organisations.dedup();
+    let extra = Extra { other_pool: Some((source.id, source.title.clone())), ..Default::default() };
+    notifications::send_to(tx, &merged_event, &target, &moved_organisations, &extra)?;
     // When the surviving pool had no estimate, it takes the merged pool's (`target_cents`).
     let received = DomainEvent::PoolMergeReceived(MergeReceived { merge, target_cents: adopted });
     event::record(tx, Some(target.id), &received, Some(actor))?;
     // The pair is resolved; the survivor's pairs are ranked with both pools' needs.
     super::duplicates::merged(tx, matcher, actor, source.id, target.id)?;
     lifecycle::fund_if_reached(tx, target, Some(actor))
+}
+
+/// The active needs of a pool, each with its organisation's name (a participant's).
+pub fn needs_named(tx: &mut Tx, view: &PoolView) -> ApiResult<Vec<(Need, String)>> {
+    let needs = need::active_in_pool(tx, view.pool.id)?;
+    Ok(needs
+        .into_iter()
+        .map(|(need, _)| {
+            let name = view.participants.iter().find(|p| p.organisation_id == need.organisation_id);
+            let name = name.map(|p| p.name.clone()).unwrap_or_default();
+            (need, name)
+        })
+        .collect())
+}
+
+/// What a merge of `from` into `into` would move, for the officer's confirmation page: the
+/// pool that moves with its participants and pledges, its needs, and the pool that stays.
+pub struct MergePreview {
+    pub from: PoolView,
+    pub needs: Vec<(Need, String)>,
+    pub into: Pool,
+}
+
+/// The preview of a merge; 404 for an unknown pool, 422 for a pool with itself, 409 when the
+/// merge would be refused (a funded or approved pool never moves; the other must take it).
+pub fn merge_preview(tx: &mut Tx, _officer: &Officer, from: i64, into: i64) -> ApiResult<MergePreview> {
+    if from == into {
+        return Err(ApiError::invalid("into_pool_id", "a pool cannot be merged into itself"));
+    }
+    let from = pool_view::load(tx, from)?;
+    let into = pool::find(tx, into).map_err(|e| match e {
+        diesel::result::Error::NotFound => ApiError::invalid("into_pool_id", "no such pool"),
+        other => other.into(),
+    })?;
+    if !merge_direction::may_move(from.pool.state, into.state) {
+        let (state, why) = if from.pool.state == PoolState::Open {
+            (into.state, "only an open or funded pool can receive a merge")
+        } else {
+            (from.pool.state, "only an open pool moves into another")
+        };
+        return Err(ApiError::wrong_state(state.as_str(), why));
+    }
+    let needs = needs_named(tx, &from)?;
+    Ok(MergePreview { from, needs, into })
 }
 
 /// Expires an open pool whose deadline passed before `today`; `None` if it no longer

@@ -184,6 +184,8 @@ pub fn shown_with_the_form(error: &ApiError) -> bool {
             | ApiError::ApprovalBlocked { .. }
             | ApiError::Conflict(_)
             | ApiError::CoolingOff { .. }
+            | ApiError::AboveCost { .. }
+            | ApiError::NoTarget
             | ApiError::TooManyRequests { .. }
             | ApiError::NotFound
     )

@@ -37,7 +37,7 @@ pub use cache::PageCache;
 
 use crate::resource::resource;
 
-use pages::{catalogue, duplicates, home, login, needs, pool_actions, pools};
+use pages::{catalogue, duplicates, home, login, merge_confirm, needs, pledge_drop, pool_actions, pools};
 
 /// Registers the pages (after the API, whose paths all start with `/api`).
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
@@ -61,9 +61,11 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
         .service(resource!("/pools/{id}/cancel", POST => pool_actions::cancel))
         .service(resource!("/pools/{id}/award", POST => pool_actions::award))
         .service(resource!("/pools/{id}/deliver", POST => pool_actions::deliver))
-        .service(resource!("/pools/{id}/merge", POST => pool_actions::merge))
+        .service(resource!("/pools/{id}/merge", GET => merge_confirm::form, POST => pool_actions::merge))
         .service(resource!("/pools/{id}/maintenance", POST => pool_actions::maintenance))
         .service(resource!("/pools/{id}/redact", POST => pool_actions::redact))
+        .service(resource!("/pools/{id}/cost", POST => pool_actions::cost))
+        .service(resource!("/pools/{id}/pledges/{organisation_id}/drop", GET => pledge_drop::form, POST => pledge_drop::drop))
         .service(resource!("/duplicates", GET => duplicates::review))
         .service(resource!("/duplicates/dismiss", POST => duplicates::dismiss))
         .service(resource!("/outbox/{id}/requeue", POST => home::requeue))

@@ -354,6 +354,10 @@ pub fn error_message(error: &ApiError, lang: Locale) -> (StatusCode, String) {
         ApiError::CoolingOff { retry_after_seconds } => {
             i18n::fill(lang, "error.cooling_off", &[("hours", &retry_after_seconds.div_ceil(3600).to_string())])
         }
+        ApiError::AboveCost { target_cents } => {
+            i18n::fill(lang, "error.above_cost", &[("cost", &crate::domain::format::money(*target_cents, lang))])
+        }
+        ApiError::NoTarget => i18n::text(lang, "error.no_target"),
         ApiError::Validation(_) | ApiError::BadRequest(_) | ApiError::PayloadTooLarge => {
             i18n::text(lang, "error.invalid")
         }

@@ -94,7 +94,8 @@ async fn a_need_joining_a_pool_never_sets_its_target() {
     let opened = app.post_need(&bastogne, title, description).await;
     let pool = opened["pool"]["id"].as_i64().unwrap();
     assert!(opened["pool"]["target_cents"].is_null());
-    assert_eq!(app.pledge(&bastogne, pool, 3_000_000).await.status(), StatusCode::OK);
+    // No cost, no pledge (SPEC §15).
+    assert_eq!(app.pledge(&bastogne, pool, 3_000_000).await.status(), StatusCode::CONFLICT);
 
     // Chimay moves a 1-cent need of its own into Bastogne's pool.
     let other = app
@@ -115,11 +116,12 @@ async fn a_need_joining_a_pool_never_sets_its_target() {
     assert_eq!((joined["merged"].as_bool(), joined["pool"]["id"].as_i64()), (Some(true), Some(pool)));
     assert_eq!((joined["pool"]["state"].as_str(), joined["pool"]["target_cents"].as_i64()), (Some("open"), None));
 
-    // A threshold without a target funds nothing; Bastogne may still withdraw.
+    // A threshold without a target funds nothing, and still takes no pledge.
     let (path, threshold) = (format!("/api/v1/pools/{pool}"), json!({"threshold_cents": 1}));
     let edited = app.request(Method::PATCH, &path, Some(&app.officer_token), Some(&threshold)).await;
     assert_eq!(edited.json::<Value>().await.unwrap()["state"], "open");
-    assert_eq!(app.delete(&format!("/api/v1/pools/{pool}/pledge"), &bastogne).await.status(), StatusCode::OK);
+    assert_eq!(app.pledge(&bastogne, pool, 3_000_000).await.status(), StatusCode::CONFLICT);
+    assert_eq!(app.pool(pool).await["pledged_cents"], 0);
 }
 
 // 4. Idempotency: session first, bounded per user, short echoes, tokens never stored.

@@ -33,6 +33,7 @@ fn expected(method: &str, path: &str) -> Option<Expected> {
         ("PUT", "/api/v1/pools/{id}/pledge") => [401, 422, 422, 403],
         ("DELETE", "/api/v1/pools/{id}/pledge") => [401, 404, 404, 403],
         ("POST", "/api/v1/pools/{id}/pledge/confirm") => [401, 422, 422, 403],
+        ("POST", "/api/v1/pools/{id}/pledges/{organisation_id}/drop") => [401, 403, 403, 422],
         ("GET", "/api/v1/pools/{id}/events") => [401, 200, 200, 200],
         ("POST", "/api/v1/pools/{id}/approve") => [401, 403, 403, 409],
         ("POST", "/api/v1/pools/{id}/reject" | "/api/v1/pools/{id}/cancel" | "/api/v1/pools/{id}/award")
@@ -70,7 +71,7 @@ fn concrete(path: &str, f: &Fixture, method: &str) -> String {
     } else {
         f.pool
     };
-    path.replace("{id}", &id.to_string())
+    path.replace("{id}", &id.to_string()).replace("{organisation_id}", &f.organisation.to_string())
 }
 
 #[tokio::test]

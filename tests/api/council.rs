@@ -140,11 +140,12 @@ async fn approval_waits_for_every_paying_pledge_to_be_confirmed() {
     let (dinant_id, dinant) = app.commune("Dinant").await;
     let pool = app.open_pool(&namur, "Gestion des concessions du cimetière", 10_000).await;
     app.post_need(&andenne, "Gestion des concessions du cimetière", "").await;
-    // One cent next to 25 000: its share of the 10 000 rounds to 0 (the cents left over go
-    // to larger remainders), so its council's decision does not hold the approval.
+    // One cent next to 20 000: its share of the 10 000 rounds to 0 (the cents left over go
+    // to larger remainders), so its council's decision does not hold the approval. Ciney
+    // comes late, to a funded pool (SPEC §15).
     assert_eq!(app.pledge(&dinant, pool, 1).await.status(), StatusCode::OK);
-    assert_eq!(app.pledge(&namur, pool, 5_000).await.status(), StatusCode::OK);
-    let funded: Value = app.pledge(&ciney, pool, 20_000).await.json().await.unwrap();
+    assert_eq!(app.pledge(&namur, pool, 10_000).await.status(), StatusCode::OK);
+    let funded: Value = app.pledge(&ciney, pool, 10_000).await.json().await.unwrap();
     assert_eq!(funded["state"], "funded");
     assert_eq!(participant(&funded, dinant_id)["share_cents"], 0);
     assert_eq!(participant(&funded, andenne_id)["pledge_status"], json!(null));
@@ -185,8 +186,10 @@ async fn a_council_refusal_reopens_a_funded_pool_and_the_next_crossing_funds_it_
     assert_eq!(funded["state"], "funded");
     assert!(funded["funded_at"].is_string());
 
-    // A plain withdrawal from a funded pool is still refused, and so is a body that is not
-    // a refusal: it is never read as a plain withdrawal.
+    // After the correction hour (SPEC §15), a plain withdrawal from a funded pool is
+    // refused, and so is a body that is not a refusal: it is never read as a plain
+    // withdrawal.
+    crate::pledge_rules::age_pledges(&app, pool, 61);
     let delete = |token: &str, body: Option<Value>| {
         let path = format!("/api/v1/pools/{pool}/pledge");
         let token = token.to_owned();
@@ -248,9 +251,11 @@ async fn a_council_refusal_reopens_a_funded_pool_and_the_next_crossing_funds_it_
     let transitions: Vec<&String> = types.iter().filter(|t| *t == "pool.funded" || *t == "pool.reopened").collect();
     assert_eq!(transitions, ["pool.funded", "pool.reopened", "pool.funded"]);
 
-    // Funded again, it takes no new pledge; another refusal takes it below once more.
+    // Funded again, it still takes a latecomer's pledge (SPEC §15), and no second funding;
+    // once the latecomer's council refuses too, another refusal takes it below once more.
     let extra = app.commune("Dinant").await.1;
-    assert_problem(app.pledge(&extra, pool, 100).await, StatusCode::CONFLICT).await;
+    assert_eq!(app.pledge(&extra, pool, 100).await.json::<Value>().await.unwrap()["state"], "funded");
+    assert_eq!(app.refuse_pledge(&extra, pool).await.json::<Value>().await.unwrap()["state"], "funded");
     assert_eq!(app.confirm_pledge(&namur, pool).await.status(), StatusCode::OK);
     let refused_again: Value = app.refuse_pledge(&andenne, pool).await.json().await.unwrap();
     assert_eq!(refused_again["state"], "open", "600 is below 1 000");

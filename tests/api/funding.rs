@@ -38,7 +38,8 @@ async fn the_pledge_that_reaches_the_threshold_funds_the_pool_and_shares_sum_exa
     let funded_events = app.event_types(pool).await.into_iter().filter(|t| t == "pool.funded").count();
     assert_eq!(funded_events, 1);
 
-    // Pledges are frozen once funded.
+    // Once funded and past the correction hour, a pledge only rises (SPEC §15).
+    crate::pledge_rules::age_pledges(&app, pool, 61);
     let change = assert_problem(app.pledge(&namur, pool, 1_000).await, StatusCode::CONFLICT).await;
     assert_eq!(change["state"], "funded");
     assert_problem(app.delete(&format!("/api/v1/pools/{pool}/pledge"), &ciney).await, StatusCode::CONFLICT).await;
@@ -53,7 +54,11 @@ async fn pledge_amounts_are_bounded_and_only_members_pledge() {
         let response = app.put(&format!("/api/v1/pools/{pool}/pledge"), &namur, &json!({"amount_cents": bad})).await;
         assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    assert_eq!(app.pledge(&namur, pool, 1_000_000_000_000).await.status(), StatusCode::OK);
+    // At most the pool's cost (SPEC §15).
+    let above =
+        assert_problem(app.pledge(&namur, pool, 1_000_000_000_000).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(above["errors"][0]["field"], "amount_cents");
+    assert_eq!(app.pledge(&namur, pool, 10_000).await.status(), StatusCode::OK);
     assert_problem(app.pledge(&app.officer_token, pool, 100).await, StatusCode::FORBIDDEN).await;
     assert_problem(app.pledge(&namur, 999_999, 100).await, StatusCode::NOT_FOUND).await;
 }
@@ -81,8 +86,8 @@ async fn a_pool_without_estimate_waits_for_an_officer_threshold() {
     let posted = app.post_need(&namur, "Application mobile citoyenne", "Notifications aux habitants.").await;
     let pool = posted["pool"]["id"].as_i64().unwrap();
     assert!(posted["pool"]["threshold_cents"].is_null());
-    let pledged: Value = app.pledge(&namur, pool, 50_000).await.json().await.unwrap();
-    assert_eq!(pledged["state"], "open", "no threshold, no funding");
+    let refused = assert_problem(app.pledge(&namur, pool, 50_000).await, StatusCode::CONFLICT).await;
+    assert_eq!(refused["type"], "/problems/no-target", "no cost, no pledge");
     let member_patch = app
         .request(
             reqwest::Method::PATCH,
@@ -103,9 +108,11 @@ async fn a_pool_without_estimate_waits_for_an_officer_threshold() {
         .json()
         .await
         .unwrap();
-    assert_eq!(patched["state"], "funded", "a threshold edit can fund the pool");
+    assert_eq!(patched["state"], "open");
     assert_eq!(patched["deadline"], "2030-01-31");
-    assert_eq!(patched["participants"][0]["share_cents"], 50_000, "min(pledged, target)");
+    let pledged: Value = app.pledge(&namur, pool, 50_000).await.json().await.unwrap();
+    assert_eq!(pledged["state"], "funded", "the cost set, a pledge above the threshold funds it");
+    assert_eq!(pledged["participants"][0]["share_cents"], 50_000, "min(pledged, target)");
     let late = app
         .request(
             reqwest::Method::PATCH,

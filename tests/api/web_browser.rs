@@ -331,12 +331,18 @@ async fn a_member_and_an_officer_in_chromium_from_a_typed_need_to_an_approval() 
     sign_in(&visit, OFFICER_EMAIL).await;
     visit.click("section[aria-labelledby='duplicates'] a[href='/duplicates']").await;
     let anchor = format!("pair-{}-{}", pool.min(duplicate), pool.max(duplicate));
-    visit.wait_for(&format!("#{anchor} form[action='/pools/{duplicate}/merge']")).await;
+    let proposed = format!("#{anchor} a[href='/pools/{duplicate}/merge?into_pool_id={pool}']");
+    visit.wait_for(&proposed).await;
     let text = visit.main_text().await;
     assert!(text.contains("Ville d'Andenne") && text.contains("Registre des concessions de cimetière"), "{text}");
     visit.accessible("duplicates side by side").await;
     visit.screenshot("duplicates").await;
-    visit.click(&format!("#{anchor} form[action='/pools/{duplicate}/merge'] button")).await;
+    // One direction proposed (the funded pool never moves), then a confirmation page.
+    visit.click(&proposed).await;
+    visit.wait_for(&format!("form[action='/pools/{duplicate}/merge'] button")).await;
+    visit.accessible("merge confirmation").await;
+    visit.screenshot("merge-confirm").await;
+    visit.click(&format!("form[action='/pools/{duplicate}/merge'] button")).await;
     visit.wait_for(&format!("form[action='/pools/{pool}/approve']")).await;
     assert_eq!(app.pool(duplicate).await["state"], "merged");
     let text = visit.main_text().await;

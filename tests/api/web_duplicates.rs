@@ -62,9 +62,13 @@ async fn the_officer_sees_a_pair_side_by_side_and_what_it_blocks() {
         assert!(text.contains(expected), "{expected} in {text}");
     }
     assert!(review.body.contains(&format!(r#"id="{}""#, anchor(rooms, halls))));
-    // Only the merge the states allow: the open pool into the funded one, and back.
-    assert!(review.body.contains(&format!(r#"action="/pools/{halls}/merge""#)));
-    assert!(review.body.contains(&format!(r#"action="/pools/{rooms}/merge""#)));
+    // Each need with its description and estimate.
+    for expected in [ROOMS.1, SPORT_HALLS.1, "estimé à 3 000,00 €"] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    // One direction: the open pool into the funded one, which never moves (SPEC §15).
+    assert!(review.body.contains(&format!(r#"href="/pools/{halls}/merge?into_pool_id={rooms}""#)));
+    assert!(!review.body.contains(&format!(r#"href="/pools/{rooms}/merge"#)), "a funded pool never moves");
     // The funded pool's page says the approval waits for the review, and approving is 409.
     let page = office.get(&format!("/pools/{rooms}")).await;
     assert!(page.main_text().contains(&format!("Doublon probable du projet {halls} à examiner")));
@@ -122,9 +126,18 @@ async fn merging_from_the_review_moves_the_needs_and_ends_the_pair() {
     let (rooms, halls, _) = a_pair(&app).await;
     let office = WebClient::new(&app);
     office.sign_in(OFFICER_EMAIL).await;
-    let review = office.get("/duplicates").await;
+    office.get("/duplicates").await;
+    // The review leads to a confirmation page that says what moves.
+    let confirm = office.get(&format!("/pools/{halls}/merge?into_pool_id={rooms}")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    let text = confirm.main_text();
+    assert!(text.contains(&format!("Fusionner le projet {halls} dans le projet {rooms} ?")), "{text}");
+    for expected in [SPORT_HALLS.0, "Ciney", "estimé à 3 000,00 €"] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    assert_eq!(app.pool(halls).await["state"], "open", "nothing merged by looking");
     let merged =
-        office.submit(&review, &format!("/pools/{halls}/merge"), &[("into_pool_id", &rooms.to_string())]).await;
+        office.submit(&confirm, &format!("/pools/{halls}/merge"), &[("into_pool_id", &rooms.to_string())]).await;
     assert_eq!(merged.status, StatusCode::OK);
     assert!(merged.body.contains(&format!(r#"action="/pools/{rooms}/approve""#)), "on the surviving pool");
     assert_eq!(app.pool(halls).await["state"], "merged");

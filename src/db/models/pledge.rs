@@ -129,3 +129,19 @@ pub fn total(tx: &mut Tx, pool_id: i64) -> QueryResult<Cents> {
 pub fn pools_of_organisation(tx: &mut Tx, organisation_id: i64) -> QueryResult<Vec<i64>> {
     pledges::table.filter(pledges::organisation_id.eq(organisation_id)).select(pledges::pool_id).load(tx.conn())
 }
+
+/// Provisional pledges of funded pools set before `before`, oldest first, with the pool's
+/// title and the organisation's name: councils that have not decided (SPEC §15).
+pub fn overdue(tx: &mut Tx, before: NaiveDateTime, limit: i64) -> QueryResult<Vec<(Pledge, String, String)>> {
+    use crate::{db::schema::pools, domain::pool_state::PoolState};
+    pledges::table
+        .inner_join(pools::table)
+        .inner_join(organisations::table)
+        .filter(pools::state.eq(PoolState::Funded))
+        .filter(pledges::status.eq(PledgeStatus::Provisional))
+        .filter(pledges::updated_at.lt(before))
+        .order(pledges::updated_at)
+        .limit(limit)
+        .select((Pledge::as_select(), pools::title, organisations::name))
+        .load(tx.conn())
+}

@@ -214,8 +214,16 @@ pub struct PoolFilter {
 pub fn list(tx: &mut Tx, filter: &PoolFilter, limit: i64, offset: i64) -> QueryResult<(Vec<Pool>, i64)> {
     let query = || {
         let mut q = pools::table.into_boxed();
-        if let Some(state) = filter.state {
-            q = q.filter(pools::state.eq(state));
+        match filter.state {
+            Some(state) => q = q.filter(pools::state.eq(state)),
+            // Without a state asked for, a pool that closed itself empty (`pool.emptied`,
+            // SPEC §15: cancelled, no active need left in it) is not listed.
+            None => {
+                q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "NOT (pools.state = 'cancelled' AND NOT EXISTS \
+                     (SELECT 1 FROM needs WHERE needs.pool_id = pools.id AND needs.status = 'active'))",
+                ))
+            }
         }
         if let Some(prefix) = &filter.cpv_prefix {
             q = q.filter(pools::cpv_code.like(format!("{}%", escape_like(prefix))).escape('\\'));
@@ -240,6 +248,15 @@ pub fn list(tx: &mut Tx, filter: &PoolFilter, limit: i64, offset: i64) -> QueryR
 
 fn escape_like(raw: &str) -> String {
     raw.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Open pools whose cost is not set yet, oldest first: no one can pledge to them until an
+/// officer sets it (SPEC §15).
+pub fn without_target(tx: &mut Tx, limit: i64) -> QueryResult<(Vec<Pool>, i64)> {
+    let query = || pools::table.filter(pools::state.eq(PoolState::Open)).filter(pools::target_cents.is_null());
+    let items = query().order(pools::id).limit(limit).select(Pool::as_select()).load(tx.conn())?;
+    let total = query().count().get_result(tx.conn())?;
+    Ok((items, total))
 }
 
 /// Open pools whose deadline is before `today`.

@@ -180,6 +180,10 @@ pub(crate) fn all() -> Vec<(DomainEvent, Value)> {
             with_states(json!({"reason": "abandonné"}), Open, Cancelled),
         ),
         (
+            DomainEvent::PoolEmptied(StateChange { from: Open, to: Cancelled, details: NoDetails {} }),
+            with_states(json!({}), Open, Cancelled),
+        ),
+        (
             DomainEvent::PoolAwarded(StateChange {
                 from: Approved,
                 to: Awarded,
@@ -341,6 +345,30 @@ pub(crate) fn all() -> Vec<(DomainEvent, Value)> {
                 decision_date: day("2026-11-21"),
             }),
             json!({"organisation_id": 7, "amount_cents": cents(100), "decision_ref": "R-1", "decision_date": day("2026-11-21")}),
+        ),
+        (
+            DomainEvent::PledgeCorrected(PledgeCorrected {
+                organisation_id: 7,
+                previous_cents: cents(500_000_000),
+                amount_cents: Some(cents(50_000)),
+            }),
+            json!({"organisation_id": 7, "previous_cents": cents(500_000_000), "amount_cents": cents(50_000)}),
+        ),
+        (
+            DomainEvent::PledgeCorrected(PledgeCorrected {
+                organisation_id: 7,
+                previous_cents: cents(100),
+                amount_cents: None,
+            }),
+            json!({"organisation_id": 7, "previous_cents": cents(100), "amount_cents": None::<i64>}),
+        ),
+        (
+            DomainEvent::PledgeDropped(PledgeDropped {
+                organisation_id: 7,
+                amount_cents: cents(100),
+                reason: "aucune décision du conseil depuis 90 jours".into(),
+            }),
+            json!({"organisation_id": 7, "amount_cents": cents(100), "reason": "aucune décision du conseil depuis 90 jours"}),
         ),
         (DomainEvent::UserDisabled(UserRef { user_id: 4 }), json!({"user_id": 4})),
         (DomainEvent::UserEnabled(UserRef { user_id: 4 }), json!({"user_id": 4})),

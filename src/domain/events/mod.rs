@@ -104,6 +104,8 @@ events! {
     PoolCancelled(StateChange<Reason>) => "pool.cancelled",
     PoolAwarded(StateChange<Award>) => "pool.awarded",
     PoolDelivered(StateChange<Delivery>) => "pool.delivered",
+    /// An open pool left with no active need and no active pledge closed itself (SPEC §15).
+    PoolEmptied(StateChange<NoDetails>) => "pool.emptied",
     /// The deadline passed with the pool still open.
     PoolExpired(StateChange<Expiry>) => "pool.expired",
     /// On the pool merged away: its needs and pledges went into another.
@@ -126,6 +128,11 @@ events! {
     PledgeWithdrawn(PledgeAmount) => "pledge.withdrawn",
     PledgeConfirmed(PledgeConfirmed) => "pledge.confirmed",
     PledgeRefused(PledgeRefused) => "pledge.refused",
+    /// Within the hour of setting it, an organisation lowered or withdrew its provisional
+    /// pledge to a funded pool (SPEC §15).
+    PledgeCorrected(PledgeCorrected) => "pledge.corrected",
+    /// An officer removed an organisation's provisional pledge (SPEC §15).
+    PledgeDropped(PledgeDropped) => "pledge.dropped",
     UserDisabled(UserRef) => "user.disabled",
     UserEnabled(UserRef) => "user.enabled",
     UserPasswordChanged(UserRef) => "user.password_changed",
@@ -162,7 +169,9 @@ impl DomainEvent {
             | DomainEvent::PledgeSet(PledgeSet { organisation_id, .. })
             | DomainEvent::PledgeWithdrawn(PledgeAmount { organisation_id, .. })
             | DomainEvent::PledgeConfirmed(PledgeConfirmed { organisation_id, .. })
-            | DomainEvent::PledgeRefused(PledgeRefused { organisation_id, .. }) => Some(*organisation_id),
+            | DomainEvent::PledgeRefused(PledgeRefused { organisation_id, .. })
+            | DomainEvent::PledgeCorrected(PledgeCorrected { organisation_id, .. })
+            | DomainEvent::PledgeDropped(PledgeDropped { organisation_id, .. }) => Some(*organisation_id),
             _ => None,
         }
     }

@@ -255,6 +255,23 @@ pub struct PledgeRefused {
     pub decision_date: NaiveDate,
 }
 
+/// `pledge.corrected`: a provisional pledge lowered (`amount_cents`) or withdrawn (`None`)
+/// within the hour of setting it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PledgeCorrected {
+    pub organisation_id: i64,
+    pub previous_cents: Cents,
+    pub amount_cents: Option<Cents>,
+}
+
+/// `pledge.dropped`: an officer removed a provisional pledge, saying why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PledgeDropped {
+    pub organisation_id: i64,
+    pub amount_cents: Cents,
+    pub reason: String,
+}
+
 /// The user an event of access is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRef {
@@ -272,6 +289,8 @@ pub enum PoolStep {
     Deliver(Delivery),
     Expire(Expiry),
     Cancel(Reason),
+    /// An open pool with no active need and no active pledge left ends cancelled.
+    Empty,
     MergeAway(Merge),
 }
 
@@ -285,7 +304,7 @@ impl PoolStep {
             PoolStep::Award(_) => Transition::Award,
             PoolStep::Deliver(_) => Transition::Deliver,
             PoolStep::Expire(_) => Transition::Expire,
-            PoolStep::Cancel(_) => Transition::Cancel,
+            PoolStep::Cancel(_) | PoolStep::Empty => Transition::Cancel,
             PoolStep::MergeAway(_) => Transition::MergeAway,
         }
     }
@@ -304,6 +323,7 @@ impl PoolStep {
             PoolStep::Deliver(d) => DomainEvent::PoolDelivered(change(from, to, d)),
             PoolStep::Expire(e) => DomainEvent::PoolExpired(change(from, to, e)),
             PoolStep::Cancel(r) => DomainEvent::PoolCancelled(change(from, to, r)),
+            PoolStep::Empty => DomainEvent::PoolEmptied(change(from, to, NoDetails {})),
             PoolStep::MergeAway(m) => DomainEvent::PoolMerged(change(from, to, m)),
         }
     }

@@ -34,16 +34,24 @@ pub enum MailKind {
     PoolExpired,
     PoolReopened,
     PoolMaintenanceOpened,
+    PoolAwarded,
+    PoolDelivered,
+    PledgeDropped,
+    PoolMerged,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 6] = [
+    pub const ALL: [MailKind; 10] = [
         MailKind::PoolFunded,
         MailKind::PoolApproved,
         MailKind::PoolRejected,
         MailKind::PoolExpired,
         MailKind::PoolReopened,
         MailKind::PoolMaintenanceOpened,
+        MailKind::PoolAwarded,
+        MailKind::PoolDelivered,
+        MailKind::PledgeDropped,
+        MailKind::PoolMerged,
     ];
 
     /// The kind of event that causes this email.
@@ -55,6 +63,10 @@ impl MailKind {
             MailKind::PoolExpired => EventKind::PoolExpired,
             MailKind::PoolReopened => EventKind::PoolReopened,
             MailKind::PoolMaintenanceOpened => EventKind::PoolMaintenanceOpened,
+            MailKind::PoolAwarded => EventKind::PoolAwarded,
+            MailKind::PoolDelivered => EventKind::PoolDelivered,
+            MailKind::PledgeDropped => EventKind::PledgeDropped,
+            MailKind::PoolMerged => EventKind::PoolMerged,
         }
     }
 
@@ -67,6 +79,14 @@ impl MailKind {
     /// or take it away again.
     pub fn to_officers(self) -> bool {
         matches!(self, MailKind::PoolFunded | MailKind::PoolReopened)
+    }
+
+    /// Whether it goes to every participant of the pool its event is on; the others go to
+    /// the organisations their use case names (`service::notifications::send_to`): those
+    /// invited to a maintenance pool, the one whose pledge was dropped, those whose needs a
+    /// merge moved.
+    pub fn to_participants(self) -> bool {
+        !matches!(self, MailKind::PoolMaintenanceOpened | MailKind::PledgeDropped | MailKind::PoolMerged)
     }
 
     /// The email an event of this kind causes, if any.
@@ -90,6 +110,10 @@ impl MailKind {
             (MailKind::PoolReopened, true) => "pool_reopened_officer",
             (MailKind::PoolReopened, false) => "pool_reopened",
             (MailKind::PoolMaintenanceOpened, _) => "pool_maintenance_opened",
+            (MailKind::PoolAwarded, _) => "pool_awarded",
+            (MailKind::PoolDelivered, _) => "pool_delivered",
+            (MailKind::PledgeDropped, _) => "pledge_dropped",
+            (MailKind::PoolMerged, _) => "pool_merged",
         }
     }
 }
@@ -135,6 +159,18 @@ pub struct MailContext {
     pub period_start: Option<String>,
     #[serde(default)]
     pub period_end: Option<String>,
+    /// The amount the email is about: a dropped pledge's.
+    #[serde(default)]
+    pub amount_cents: Option<Cents>,
+    /// The other pool of a merge: the pool the recipient's needs moved from (`pool.merged`,
+    /// whose pool is the surviving one).
+    #[serde(default)]
+    pub other_pool_id: Option<i64>,
+    #[serde(default)]
+    pub other_pool_title: Option<String>,
+    /// The awarded supplier (`pool.awarded`; the amount is `amount_cents`).
+    #[serde(default)]
+    pub supplier: Option<String>,
 }
 
 /// A rendered message: one-line subject, plain text body, HTML alternative.
@@ -194,6 +230,10 @@ macro_rules! locale_templates {
             kind_templates!($loc, "pool_reopened"),
             kind_templates!($loc, "pool_reopened_officer"),
             kind_templates!($loc, "pool_maintenance_opened"),
+            kind_templates!($loc, "pool_awarded"),
+            kind_templates!($loc, "pool_delivered"),
+            kind_templates!($loc, "pledge_dropped"),
+            kind_templates!($loc, "pool_merged"),
         ]
     };
 }
@@ -202,7 +242,7 @@ type Tpl = (&'static str, &'static str);
 
 /// Every email template, embedded: `[locale][kind][subject, text, html]`, the locales in
 /// the order of `Locale::ALL`.
-static TEMPLATES: [[[Tpl; 3]; 8]; 4] =
+static TEMPLATES: [[[Tpl; 3]; 12]; 4] =
     [locale_templates!("fr"), locale_templates!("nl"), locale_templates!("de"), locale_templates!("en")];
 
 /// The templates the bodies extend, embedded: the HTML skeleton and its styled pieces

@@ -1,6 +1,6 @@
 use super::*;
 
-const KINDS: [&str; 8] = [
+const KINDS: [&str; 12] = [
     "pool_funded",
     "pool_funded_officer",
     "pool_approved",
@@ -9,6 +9,10 @@ const KINDS: [&str; 8] = [
     "pool_reopened",
     "pool_reopened_officer",
     "pool_maintenance_opened",
+    "pool_awarded",
+    "pool_delivered",
+    "pledge_dropped",
+    "pool_merged",
 ];
 const PARTS: [&str; 3] = ["subject.txt", "txt", "html"];
 
@@ -36,6 +40,10 @@ fn participant() -> MailContext {
         licence: Some("GPL-3.0-or-later".into()),
         period_start: Some("2027-01-01".into()),
         period_end: Some("2027-12-31".into()),
+        amount_cents: Some(Cents::new(2_500_000)),
+        other_pool_id: Some(9),
+        other_pool_title: Some("Gestion des concessions".into()),
+        supplier: Some("Coopérative numérique".into()),
     }
 }
 
@@ -66,6 +74,10 @@ fn contexts() -> Vec<MailContext> {
     minimal.licence = None;
     minimal.period_start = None;
     minimal.period_end = None;
+    minimal.amount_cents = None;
+    minimal.other_pool_id = None;
+    minimal.other_pool_title = None;
+    minimal.supplier = None;
     let mut no_share = participant();
     no_share.share_cents = None;
     let provisional = MailContext { pledge_provisional: true, ..participant() };

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     auth::WebUser,
-    domain::{format, kinds::Locale, pool_state::Transition, text},
+    domain::{format, kinds::Locale, merge_direction, text},
     error::ApiError,
     service::{
         self,
@@ -42,8 +42,23 @@ pub struct Side {
     needs_count: i64,
     pledged: String,
     organisations: Vec<String>,
-    /// Whether this pool may be merged into the other one (its state, and the other's).
-    merges_into_other: bool,
+    needs: Vec<NeedSide>,
+}
+
+/// A need of a pool of a pair: enough to tell whether the two pools are the same need.
+#[derive(Serialize)]
+struct NeedSide {
+    title: String,
+    description: String,
+    organisation: String,
+    estimate: Option<String>,
+}
+
+/// A merge the review offers, `from` moving into `into`: its confirmation page.
+#[derive(Serialize)]
+struct MergeLink {
+    from: i64,
+    into: i64,
 }
 
 /// A candidate pair, its two pools side by side.
@@ -55,27 +70,49 @@ pub struct PairView {
     /// How alike the matcher finds them, in whole percent.
     percent: u32,
     pools: [Side; 2],
+    /// The merge proposed (SPEC §15: a funded or approved pool never moves; otherwise the
+    /// pool with fewer participants), and the other way when it is allowed.
+    proposed: Option<MergeLink>,
+    other_way: Option<MergeLink>,
 }
 
 impl PairView {
     pub fn new(pair: &Pair, lang: Locale) -> Self {
         let [a, b] = &pair.pools;
-        let side = |p: &PoolSummary, other: &PoolSummary| Side {
+        let side = |p: &PoolSummary| Side {
             id: p.id,
             title: p.title.clone(),
             state: p.state.as_str(),
             needs_count: p.needs_count,
             pledged: format::money(p.pledged_cents, lang),
             organisations: p.organisations.clone(),
-            merges_into_other: p.state.apply(Transition::MergeAway).is_ok() && other.state.receives_merges(),
+            needs: p
+                .needs
+                .iter()
+                .map(|(need, organisation)| NeedSide {
+                    title: need.title.clone(),
+                    description: need.description.clone(),
+                    organisation: organisation.clone(),
+                    estimate: need.estimated_cost_cents.map(|c| format::money(c, lang)),
+                })
+                .collect(),
         };
+        let direction =
+            |p: &PoolSummary| merge_direction::Side { id: p.id, state: p.state, participants: p.organisations.len() };
+        let proposed = merge_direction::proposed(direction(a), direction(b));
+        let other_way = proposed.and_then(|(from, into)| {
+            let (from_state, into_state) = if from == a.id { (b.state, a.state) } else { (a.state, b.state) };
+            merge_direction::may_move(from_state, into_state).then_some(MergeLink { from: into, into: from })
+        });
         let anchor = anchor(a.id, b.id);
         Self {
             form: format!("dismiss-{}-{}", a.id.min(b.id), a.id.max(b.id)),
             anchor,
             // Scores are in [0, 1]; the cast cannot lose anything that matters.
             percent: (pair.score.clamp(0.0, 1.0) * 100.0).round() as u32,
-            pools: [side(a, b), side(b, a)],
+            pools: [side(a), side(b)],
+            proposed: proposed.map(|(from, into)| MergeLink { from, into }),
+            other_way,
         }
     }
 }
@@ -182,7 +219,16 @@ mod tests {
             needs_count: 1,
             pledged_cents: Cents::new(100),
             organisations: vec!["Namur".into()],
+            needs: Vec::new(),
         }
+    }
+
+    /// A merge as `(from, into)`.
+    type Link = Option<(i64, i64)>;
+
+    fn links(view: &PairView) -> (Link, Link) {
+        let pair = |l: &Option<MergeLink>| l.as_ref().map(|l| (l.from, l.into));
+        (pair(&view.proposed), pair(&view.other_way))
     }
 
     #[test]
@@ -190,13 +236,15 @@ mod tests {
         let pair = Pair { pools: [summary(12, PoolState::Open), summary(7, PoolState::Delivered)], score: 0.874 };
         let view = PairView::new(&pair, Locale::Fr);
         assert_eq!((view.anchor.as_str(), view.form.as_str(), view.percent), ("pair-7-12", "dismiss-7-12", 87));
-        assert!(!view.pools[0].merges_into_other, "a delivered pool receives no merge");
-        assert!(!view.pools[1].merges_into_other, "a delivered pool is not merged away");
+        assert_eq!(links(&view), (None, None), "a delivered pool neither receives nor moves");
         let pair = Pair { pools: [summary(3, PoolState::Funded), summary(4, PoolState::Approved)], score: 0.5 };
         let view = PairView::new(&pair, Locale::Fr);
-        assert!(!view.pools[0].merges_into_other && !view.pools[1].merges_into_other, "an approved pool is decided");
+        assert_eq!(links(&view), (None, None), "an approved pool is decided");
         let pair = Pair { pools: [summary(3, PoolState::Funded), summary(4, PoolState::Open)], score: 0.5 };
         let view = PairView::new(&pair, Locale::Fr);
-        assert!(view.pools[0].merges_into_other && view.pools[1].merges_into_other);
+        assert_eq!(links(&view), (Some((4, 3)), None), "a funded pool never moves");
+        let pair = Pair { pools: [summary(3, PoolState::Open), summary(4, PoolState::Open)], score: 0.5 };
+        let view = PairView::new(&pair, Locale::Fr);
+        assert_eq!(links(&view), (Some((4, 3)), Some((3, 4))), "one proposed, the other way offered");
     }
 }

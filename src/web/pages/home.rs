@@ -79,13 +79,37 @@ struct OfficerView {
     dead_emails: Vec<EmailLine>,
     dead_total: i64,
     counts: Vec<(&'static str, i64)>,
+    /// Open pools whose cost is still to set, linked to the form that sets it.
+    no_cost: Vec<CostLine>,
+    no_cost_total: i64,
+    /// Provisional pledges of funded pools whose council is overdue, each with its drop link.
+    overdue: Vec<OverdueLine>,
+    council_days: u32,
+}
+
+#[derive(Serialize)]
+struct CostLine {
+    id: i64,
+    title: String,
+    opened: String,
+}
+
+#[derive(Serialize)]
+struct OverdueLine {
+    pool_id: i64,
+    pool_title: String,
+    organisation_id: i64,
+    organisation: String,
+    amount: String,
+    since: String,
 }
 
 pub async fn home(page: Page) -> Result<HttpResponse, PageError> {
+    let council_days = page.state.config.council_days;
     let (user, desk) = page
-        .read(|tx, user| {
+        .read(move |tx, user| {
             Ok(match user.capability() {
-                Capability::Officer(officer) => Desk::Officer(service::desk::officer(tx, officer)?),
+                Capability::Officer(officer) => Desk::Officer(service::desk::officer(tx, officer, council_days)?),
                 Capability::Member(member) => Desk::Member(service::desk::member(tx, member)?),
             })
         })
@@ -96,7 +120,9 @@ pub async fn home(page: Page) -> Result<HttpResponse, PageError> {
             let view = member_view(desk, lang, user.auth.organisation_id);
             page.render(Some(&user), StatusCode::OK, "home_member.html", view)
         }
-        Desk::Officer(desk) => page.render(Some(&user), StatusCode::OK, "home_officer.html", officer_view(desk, lang)),
+        Desk::Officer(desk) => {
+            page.render(Some(&user), StatusCode::OK, "home_officer.html", officer_view(desk, lang, council_days))
+        }
     }
 }
 
@@ -142,8 +168,27 @@ fn member_view(desk: MemberDesk, lang: Locale, organisation: i64) -> MemberView 
     }
 }
 
-fn officer_view(desk: OfficerDesk, lang: Locale) -> OfficerView {
+fn officer_view(desk: OfficerDesk, lang: Locale, council_days: u32) -> OfficerView {
     OfficerView {
+        no_cost: desk
+            .no_cost
+            .iter()
+            .map(|p| CostLine { id: p.id, title: p.title.clone(), opened: format::when(p.created_at, lang) })
+            .collect(),
+        no_cost_total: desk.no_cost_total,
+        overdue: desk
+            .overdue
+            .into_iter()
+            .map(|(pledge, pool_title, organisation)| OverdueLine {
+                pool_id: pledge.pool_id,
+                pool_title,
+                organisation_id: pledge.organisation_id,
+                organisation,
+                amount: format::money(pledge.amount_cents, lang),
+                since: format::when(pledge.updated_at, lang),
+            })
+            .collect(),
+        council_days,
         funded: desk
             .funded
             .iter()

@@ -4,7 +4,9 @@ pub mod catalogue;
 pub mod duplicates;
 pub mod home;
 pub mod login;
+pub mod merge_confirm;
 pub mod needs;
+pub mod pledge_drop;
 pub mod pool_actions;
 pub mod pools;
 

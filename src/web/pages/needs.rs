@@ -198,6 +198,8 @@ struct NeedView {
     repository_url: Option<String>,
     licence: Option<String>,
     suggestions: Vec<SimilarLine>,
+    /// The need shares an open pool with others: it may leave for a project of its own.
+    separable: bool,
 }
 
 /// `GET /needs/{id}`: a need of the person's organisation (officers: any).
@@ -228,6 +230,7 @@ pub async fn need(
         pool_title: found.pool.title,
         pool_state: found.pool.state.as_str(),
         pool_delivered: found.pool.state == crate::domain::pool_state::PoolState::Delivered,
+        separable: found.shared && found.pool.state == crate::domain::pool_state::PoolState::Open,
         repository_url: found.pool.repository_url,
         licence: found.pool.licence,
         suggestions: found
@@ -251,7 +254,8 @@ pub struct MoveForm {
     csrf_token: String,
 }
 
-/// `POST /needs/{id}/move`: the need joins a suggested pool (the API's move); `303` to it.
+/// `POST /needs/{id}/move`: field `pool_id`, a suggested pool to join, or `new` for a
+/// project of its own (the API's move); `303` to the pool it is in after.
 pub async fn move_need(
     page: Page,
     path: web::Path<String>,
@@ -259,11 +263,14 @@ pub async fn move_need(
 ) -> Result<HttpResponse, PageError> {
     page.check_csrf(&form.csrf_token)?;
     let id = id_of(&page, &path)?;
-    let target: i64 =
-        form.pool_id.trim().parse().map_err(|_| page.fail(None, ApiError::invalid("pool_id", "no such pool")))?;
+    // `new`: a project of its own (the API's `pool_id: null`).
+    let target: Option<i64> = match form.pool_id.trim() {
+        "new" => None,
+        raw => Some(raw.parse().map_err(|_| page.fail(None, ApiError::invalid("pool_id", "no such pool")))?),
+    };
     let (cap, state) = (page.state.config.max_needs_per_day, page.state.clone());
     let (_, (_, pool)) = page
-        .write(move |tx, user| service::needs::move_to(tx, &state.matcher, user.member()?, id, Some(target), cap))
+        .write(move |tx, user| service::needs::move_to(tx, &state.matcher, user.member()?, id, target, cap))
         .await?;
     Ok(render::see_other(&format!("/pools/{}", pool.id)).finish())
 }

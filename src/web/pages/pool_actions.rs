@@ -330,6 +330,26 @@ pub async fn maintenance(page: Page, path: web::Path<String>, fields: Fields) ->
     .await
 }
 
+/// `POST /pools/{id}/cost` (officers; the pool is open): field `target`, in euros; the
+/// API's `PATCH` of `target_cents`. Until a pool has a cost no one can pledge to it.
+pub async fn cost(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    Form {
+        name: "cost",
+        first_field: "target",
+        renamed: &[("target_cents", "target")],
+        parse: |values, lang| {
+            let mut errors = FormErrors::new("cost");
+            errors.amount(lang, "target", field(values, "target")).ok_or(errors)
+        },
+        run: |tx, user, id, target: Cents, _| {
+            let edit = service::pools::PoolEdit { target_cents: Some(Some(target)), ..Default::default() };
+            service::pools::edit(tx, user.officer()?, id, edit)
+        },
+    }
+    .submit(page, &path, fields)
+    .await
+}
+
 /// The API's names of the maintenance form's fields that differ.
 const MAINTENANCE_FIELDS: &[(&str, &str)] = &[("target_cents", "target"), ("threshold_cents", "threshold")];
 

@@ -259,15 +259,24 @@ struct Forms {
     maintenance: bool,
     /// Replacing the pool's text everywhere (personal data), in any state.
     redact: bool,
+    /// The officers' form that sets the cost of an open pool (SPEC §15: no pledge without it).
+    cost: bool,
 }
 
 impl Forms {
-    fn for_viewer(state: PoolState, kind: PoolKind, officer: bool, own: Option<PledgeStatus>) -> Self {
+    /// The forms a viewer sees. A member pledges to a pool whose cost is set, while it is
+    /// open or funded (a latecomer to a funded pool: SPEC §15); withdraws while it is open, or
+    /// a provisional pledge of a funded pool (the service allows it within the correction
+    /// hour and says so after it).
+    fn for_viewer(state: PoolState, kind: PoolKind, officer: bool, own: Option<PledgeStatus>, has_cost: bool) -> Self {
         let can = |t: Transition| officer && state.apply(t).is_ok();
         let member = !officer;
+        let takes_pledges = matches!(state, PoolState::Open | PoolState::Funded);
         Self {
-            pledge: member && state.accepts_pledges(),
-            withdraw_pledge: member && state.accepts_pledges() && own.is_some(),
+            pledge: member && takes_pledges && has_cost,
+            withdraw_pledge: member
+                && (state == PoolState::Open && own.is_some()
+                    || state == PoolState::Funded && own == Some(PledgeStatus::Provisional)),
             confirm: member && state.accepts_council_decisions() && own.is_some(),
             refuse: member && state == PoolState::Funded && own == Some(PledgeStatus::Provisional),
             approve: can(Transition::Approve),
@@ -275,9 +284,11 @@ impl Forms {
             cancel: can(Transition::Cancel),
             award: can(Transition::Award),
             deliver: can(Transition::Deliver),
-            merge: can(Transition::MergeAway) && kind == PoolKind::Development,
+            // Only an open pool moves (SPEC §15: a funded or approved one never does).
+            merge: officer && state == PoolState::Open && kind == PoolKind::Development,
             maintenance: officer && state == PoolState::Delivered && kind == PoolKind::Development,
             redact: officer,
+            cost: officer && state == PoolState::Open,
         }
     }
 
@@ -290,12 +301,14 @@ impl Forms {
             || self.merge
             || self.maintenance
             || self.redact
+            || self.cost
     }
 }
 
 /// The fields of each form of a pool's page.
 const FIELDS: [(&str, &[&str]); 10] = [
     ("pledge", &["amount"]),
+    ("cost", &["target"]),
     ("confirm", &["decision_ref", "decision_date", "decided_by"]),
     ("refuse", &["decision_ref", "decision_date"]),
     ("reject", &["reason"]),
@@ -387,7 +400,10 @@ fn pool_view(
             *value = typed.get(*field).cloned().unwrap_or_default();
         }
     }
-    let forms = Forms::for_viewer(pool.state, pool.kind, officer, own_status);
+    if let Some(target) = pool.target_cents {
+        values.entry("cost").or_default().insert("target", format::amount_field(target, lang));
+    }
+    let forms = Forms::for_viewer(pool.state, pool.kind, officer, own_status, pool.target_cents.is_some());
     let awaiting_council = if forms.approve {
         service::pools::awaiting_council(view).map(|p| p.name.clone()).collect()
     } else {
@@ -434,6 +450,8 @@ fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Locale) -> Hi
     let reason = said.reason.unwrap_or_default();
     let key = if kind == EventKind::PoolDuplicateDismissed && !reason.is_empty() {
         format!("event.{kind}_because")
+    } else if kind == EventKind::PledgeCorrected && said.amount.is_none() {
+        format!("event.{kind}_withdrawn")
     } else {
         format!("event.{kind}")
     };
@@ -445,6 +463,7 @@ fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Locale) -> Hi
                 ("organisation", &organisation),
                 ("amount", &money(said.amount)),
                 ("pledged", &money(said.pledged)),
+                ("previous", &money(said.previous)),
                 ("reason", &reason),
                 ("supplier", &said.supplier.unwrap_or_default()),
                 ("licence", &said.licence.unwrap_or_default()),
@@ -464,6 +483,8 @@ fn history_line(event: &Event, names: &HashMap<i64, String>, lang: Locale) -> Hi
 struct Said {
     amount: Option<Cents>,
     pledged: Option<Cents>,
+    /// A corrected pledge's amount before.
+    previous: Option<Cents>,
     reason: Option<String>,
     supplier: Option<String>,
     licence: Option<String>,
@@ -498,7 +519,13 @@ impl Said {
             }
             DomainEvent::PoolDelivered(c) => Said { licence: Some(c.details.licence.clone()), ..none },
             DomainEvent::PoolMerged(c) => Said { pool: Some(c.details.into_pool_id), ..none },
-            DomainEvent::PoolMergeReceived(r) => Said { pool: Some(r.merge.into_pool_id), ..none },
+            DomainEvent::PoolMergeReceived(r) => Said { pool: Some(r.merge.from_pool_id), ..none },
+            DomainEvent::PledgeCorrected(p) => {
+                Said { amount: p.amount_cents, previous: Some(p.previous_cents), ..none }
+            }
+            DomainEvent::PledgeDropped(p) => {
+                Said { amount: Some(p.amount_cents), reason: Some(p.reason.clone()), ..none }
+            }
             DomainEvent::NeedMoved(NeedMove { to_pool_id, .. })
             | DomainEvent::NeedMovedOut(NeedMove { to_pool_id, .. }) => Said { pool: Some(*to_pool_id), ..none },
             DomainEvent::PoolCreated(created) => match &created.maintenance {
@@ -514,6 +541,7 @@ impl Said {
                 Said { reason: d.reason.clone(), pool: Some(d.other_pool_id), ..none }
             }
             DomainEvent::PoolUpdated(_)
+            | DomainEvent::PoolEmptied(_)
             | DomainEvent::PoolApproved(_)
             | DomainEvent::NeedPosted(_)
             | DomainEvent::NeedWithdrawn(_)
@@ -532,31 +560,37 @@ mod tests {
     #[test]
     fn officers_see_the_forms_of_the_transitions_the_state_allows() {
         use PoolKind::{Development, Maintenance};
-        let funded = Forms::for_viewer(PoolState::Funded, Development, true, None);
-        assert!(funded.approve && funded.reject && funded.cancel && funded.merge);
+        let funded = Forms::for_viewer(PoolState::Funded, Development, true, None, true);
+        assert!(funded.approve && funded.reject && funded.cancel && !funded.merge, "a funded pool never moves");
+        assert!(Forms::for_viewer(PoolState::Open, Development, true, None, true).merge);
         assert!(!funded.award && !funded.deliver && !funded.pledge && !funded.confirm && !funded.maintenance);
-        let delivered = Forms::for_viewer(PoolState::Delivered, Development, true, None);
+        let delivered = Forms::for_viewer(PoolState::Delivered, Development, true, None, true);
         assert!(!(delivered.approve || delivered.cancel || delivered.merge || delivered.deliver));
         assert!(delivered.maintenance, "delivered software is maintained");
-        assert!(!Forms::for_viewer(PoolState::Delivered, Maintenance, true, None).maintenance);
-        assert!(!Forms::for_viewer(PoolState::Funded, Maintenance, true, None).merge, "maintenance is not merged");
-        assert!(!Forms::for_viewer(PoolState::Delivered, Development, false, None).maintenance);
+        assert!(!Forms::for_viewer(PoolState::Delivered, Maintenance, true, None, true).maintenance);
+        assert!(
+            !Forms::for_viewer(PoolState::Funded, Maintenance, true, None, true).merge,
+            "maintenance is not merged"
+        );
+        assert!(!Forms::for_viewer(PoolState::Delivered, Development, false, None, true).maintenance);
     }
 
     #[test]
     fn members_see_the_pledge_and_council_forms_their_pledge_allows() {
         use PledgeStatus::{Confirmed, Provisional};
         let dev = PoolKind::Development;
-        let open = Forms::for_viewer(PoolState::Open, dev, false, Some(Provisional));
+        let open = Forms::for_viewer(PoolState::Open, dev, false, Some(Provisional), true);
         assert!(open.pledge && open.withdraw_pledge && open.confirm && !open.refuse);
         assert!(!open.approve && !open.cancel);
-        let none = Forms::for_viewer(PoolState::Open, dev, false, None);
+        let none = Forms::for_viewer(PoolState::Open, dev, false, None, true);
         assert!(none.pledge && !none.withdraw_pledge && !none.confirm, "no pledge, no council decision");
-        let funded = Forms::for_viewer(PoolState::Funded, dev, false, Some(Provisional));
-        assert!(!funded.pledge && !funded.withdraw_pledge && funded.confirm && funded.refuse);
-        let confirmed = Forms::for_viewer(PoolState::Funded, dev, false, Some(Confirmed));
+        let funded = Forms::for_viewer(PoolState::Funded, dev, false, Some(Provisional), true);
+        assert!(funded.pledge && funded.withdraw_pledge && funded.confirm && funded.refuse, "latecomers, corrections");
+        assert!(!Forms::for_viewer(PoolState::Open, dev, false, None, false).pledge, "no pledge without a cost");
+        assert!(!Forms::for_viewer(PoolState::Approved, dev, false, None, true).pledge);
+        let confirmed = Forms::for_viewer(PoolState::Funded, dev, false, Some(Confirmed), true);
         assert!(confirmed.confirm && !confirmed.refuse, "a confirmed pledge is not refused");
-        let approved = Forms::for_viewer(PoolState::Approved, dev, false, Some(Confirmed));
+        let approved = Forms::for_viewer(PoolState::Approved, dev, false, Some(Confirmed), true);
         assert!(!approved.confirm && !approved.refuse);
     }
 
