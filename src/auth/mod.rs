@@ -8,5 +8,5 @@ pub mod login;
 pub mod password;
 pub mod session;
 
-pub use capability::{Capability, Member, Officer, WebUser};
+pub use capability::{Capability, Manager, Member, Officer, UserAdmin, WebUser};
 pub use extractor::AuthUser;

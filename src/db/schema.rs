@@ -11,6 +11,7 @@ diesel::table! {
         locale -> Text,
         contact_email -> Nullable<Text>,
         created_at -> Timestamp,
+        bce -> Nullable<Text>,
     }
 }
 

@@ -44,7 +44,8 @@ pub(crate) use text_enum;
 text_enum! {
     /// What a user may do (SPEC section 2).
     #[schema(example = "member")]
-    Role { Member => "member", Officer => "officer" }
+    /// A manager is a member who also manages its own organisation's users (SPEC §14).
+    Role { Member => "member", Manager => "manager", Officer => "officer" }
 }
 
 text_enum! {

@@ -2,6 +2,7 @@
 //! valid by construction, so the rest of the code never validates again.
 
 pub mod amount;
+pub mod bce;
 pub mod cooling_off;
 pub mod council;
 pub mod cpv;
@@ -16,6 +17,7 @@ pub mod maintenance;
 pub mod matching;
 pub mod money;
 pub mod need;
+pub mod organisation;
 pub mod personal_data;
 pub mod pool_state;
 pub mod shares;

@@ -298,6 +298,7 @@ fn apply(facts: &mut PoolFacts, event: &DomainEvent, at: NaiveDateTime) -> bool 
         | DomainEvent::UserDisabled(_)
         | DomainEvent::UserEnabled(_)
         | DomainEvent::UserPasswordChanged(_)
+        | DomainEvent::UserRoleChanged(_)
         | DomainEvent::UserSignedOut(_) => return false,
     }
     true

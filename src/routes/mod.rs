@@ -74,7 +74,7 @@ fn other_routes() -> actix_web::Scope {
         .service(
             resource!("/organisations", GET => organisations::list, POST => organisations::create),
         )
-        .service(resource!("/organisations/{id}", GET => organisations::get))
+        .service(resource!("/organisations/{id}", GET => organisations::get, PUT => organisations::replace))
         .service(
             resource!("/organisations/{id}/users", GET => organisations::list_users, POST => organisations::create_user),
         )

@@ -1,9 +1,9 @@
-//! Users' own accounts: changing one's password, and officers disabling users (signing in
-//! is `auth::login`). Both end the user's sessions: tokens carry the user's `token_version`,
+//! Users' own accounts: changing one's password; officers and organisation managers
+//! disabling users and giving them roles (signing in is `auth::login`). Both end the user's sessions: tokens carry the user's `token_version`,
 //! which both bump.
 
 use crate::{
-    auth::{AuthUser, Officer},
+    auth::{AuthUser, UserAdmin},
     db::{
         Tx, WriteTx,
         models::{
@@ -11,7 +11,10 @@ use crate::{
             user::{self, User},
         },
     },
-    domain::events::{DomainEvent, UserRef},
+    domain::{
+        events::{DomainEvent, RoleChange, UserRef},
+        kinds::Role,
+    },
     error::{ApiError, ApiResult},
 };
 
@@ -20,16 +23,48 @@ pub fn me(tx: &mut Tx, actor: &AuthUser) -> ApiResult<User> {
     Ok(user::find(tx, actor.id)?)
 }
 
-/// Disables or re-enables a user; an officer cannot disable itself.
-pub fn set_disabled(tx: &mut WriteTx, actor: &Officer, user_id: i64, disabled: bool) -> ApiResult<User> {
+/// A user within the reach of who manages it ([`UserAdmin::reach`]): another
+/// organisation's is 404 to a manager.
+pub fn managed(tx: &mut Tx, actor: &UserAdmin, user_id: i64) -> ApiResult<User> {
+    let found = user::find(tx, user_id)?;
+    actor.reach(found.organisation_id)?;
+    Ok(found)
+}
+
+/// Disables or re-enables a user (an officer, or the manager of the user's organisation);
+/// nobody disables itself.
+pub fn set_disabled(tx: &mut WriteTx, actor: &UserAdmin, user_id: i64, disabled: bool) -> ApiResult<User> {
+    let found = managed(tx, actor, user_id)?;
     if user_id == actor.id && disabled {
-        return Err(ApiError::invalid("disabled", "an officer cannot disable itself"));
+        return Err(ApiError::invalid("disabled", "you cannot disable yourself"));
     }
-    user::find(tx, user_id)?;
+    if found.disabled == disabled {
+        // Already so: nothing happens, and its sessions hold.
+        return Ok(found);
+    }
     let updated = user::set_disabled(tx, user_id, disabled)?;
     let user = UserRef { user_id };
     let changed = if disabled { DomainEvent::UserDisabled(user) } else { DomainEvent::UserEnabled(user) };
     event::record(tx, None, &changed, Some(actor.id))?;
+    Ok(updated)
+}
+
+/// Gives a user another role: a manager gives `member` or `manager` within its own
+/// organisation, an officer any role the organisation allows (officers in the central
+/// purchasing organisation only). Nobody changes its own role. The user's sessions end
+/// (the role is in its tokens).
+pub fn set_role(tx: &mut WriteTx, actor: &UserAdmin, user_id: i64, role: Role) -> ApiResult<User> {
+    let found = managed(tx, actor, user_id)?;
+    actor.may_give(role)?;
+    if user_id == actor.id {
+        return Err(ApiError::invalid("role", "you cannot change your own role"));
+    }
+    super::organisations::check_role_fits(tx, found.organisation_id, role)?;
+    if found.role == role {
+        return Ok(found);
+    }
+    let updated = user::set_role(tx, user_id, role)?;
+    event::record(tx, None, &DomainEvent::UserRoleChanged(RoleChange { user_id, role }), Some(actor.id))?;
     Ok(updated)
 }
 

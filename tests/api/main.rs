@@ -22,6 +22,7 @@ mod idempotency;
 mod lifecycle;
 mod mail;
 mod maintenance;
+mod managers;
 mod matching;
 mod matching_eval;
 mod metrics;

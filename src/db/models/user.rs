@@ -78,6 +78,16 @@ pub fn set_disabled(tx: &mut WriteTx, id: i64, disabled: bool) -> QueryResult<Us
         .map_err(in_row("users", id))
 }
 
+/// Gives another role; tokens (which carry the role) issued before stop working.
+pub fn set_role(tx: &mut WriteTx, id: i64, role: Role) -> QueryResult<User> {
+    tx.touch_user(id);
+    diesel::update(users::table.find(id))
+        .set((users::role.eq(role), users::token_version.eq(users::token_version + 1)))
+        .returning(users::all_columns)
+        .get_result(tx.conn())
+        .map_err(in_row("users", id))
+}
+
 /// Replaces the password hash; tokens issued before stop working.
 pub fn set_password(tx: &mut WriteTx, id: i64, password_hash: &str) -> QueryResult<User> {
     tx.touch_user(id);

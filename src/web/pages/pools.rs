@@ -499,6 +499,7 @@ impl Said {
             | DomainEvent::UserDisabled(_)
             | DomainEvent::UserEnabled(_)
             | DomainEvent::UserPasswordChanged(_)
+            | DomainEvent::UserRoleChanged(_)
             | DomainEvent::UserSignedOut(_) => none,
         }
     }
