@@ -12,6 +12,7 @@ pub mod email;
 pub mod events;
 pub mod fields;
 pub mod format;
+pub mod import;
 pub mod kinds;
 pub mod maintenance;
 pub mod matching;
