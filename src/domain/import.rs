@@ -154,7 +154,10 @@ mod tests {
     #[test]
     fn reads_either_separator_with_or_without_a_bom() {
         let comma = format!("{HEADER}\nCommune de Namur,commune,fr,,0207.446.772,92094,a@namur.be,Anne,manager\n");
-        let semicolon = format!("\u{feff}{}\n\"Commune de Namur\";commune;fr;;BE 0207446772;92094;a@namur.be;Anne;manager\n", HEADER.replace(',', ";"));
+        let semicolon = format!(
+            "\u{feff}{}\n\"Commune de Namur\";commune;fr;;BE 0207446772;92094;a@namur.be;Anne;manager\n",
+            HEADER.replace(',', ";")
+        );
         for file in [comma, semicolon] {
             let lines = read(file.as_bytes()).unwrap();
             assert_eq!(lines.len(), 1);
@@ -167,7 +170,9 @@ mod tests {
 
     #[test]
     fn a_line_without_user_describes_its_organisation_and_errors_say_which_field() {
-        let file = format!("{HEADER}\nCiney,commune,fr,,,91030,,,\n\nCiney,village,xx,,0207446773,1,nope,,officer\nshort,line\n");
+        let file = format!(
+            "{HEADER}\nCiney,commune,fr,,,91030,,,\n\nCiney,village,xx,,0207446773,1,nope,,officer\nshort,line\n"
+        );
         let lines = read(file.as_bytes()).unwrap();
         assert_eq!(lines.iter().map(|l| l.line).collect::<Vec<_>>(), [2, 4, 5]);
         assert!(lines[0].content.as_ref().unwrap().1.is_none());

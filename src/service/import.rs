@@ -107,6 +107,21 @@ impl Report {
     }
 }
 
+/// One line of a report as the command line prints it (in English, as its other output).
+pub fn describe(line: &LineVerdict) -> String {
+    let mut text = format!("line {}: {}", line.line, line.action.as_str());
+    if let Some(action) = line.organisation_action {
+        text.push_str(&format!(" | organisation {:?}: {}", line.organisation, action.as_str()));
+    }
+    if let (Some(user), Some(action)) = (&line.user, line.user_action) {
+        text.push_str(&format!(" | user {user}: {}", action.as_str()));
+    }
+    for reason in &line.reasons {
+        text.push_str(&format!(" | {reason}"));
+    }
+    text
+}
+
 /// An organisation of the plan: its description once the file is applied.
 struct PlannedOrganisation {
     target: OrganisationInput,

@@ -6,6 +6,7 @@
 
 pub mod desk;
 pub mod duplicates;
+pub mod import;
 pub mod lifecycle;
 pub mod maintenance;
 pub mod matcher;

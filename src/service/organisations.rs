@@ -12,7 +12,7 @@ use crate::{
     domain::{
         bce::Bce,
         email::Email,
-        kinds::{Locale, OrganisationKind, Role},
+        kinds::{Locale, OrganisationKind, Role, UserStatus},
     },
     error::{ApiError, ApiResult},
 };
@@ -28,6 +28,10 @@ pub fn create(tx: &mut WriteTx, _: &Officer, input: &OrganisationInput) -> ApiRe
 /// Replaces an organisation's description (officers); the same conflicts as [`create`].
 pub fn update(tx: &mut WriteTx, _: &Officer, id: i64, input: &OrganisationInput) -> ApiResult<Organisation> {
     organisation::find(tx, id)?;
+    write(tx, id, input)
+}
+
+fn write(tx: &mut WriteTx, id: i64, input: &OrganisationInput) -> ApiResult<Organisation> {
     check_unique(tx, Some(id), input)?;
     Ok(organisation::update(
         tx,
@@ -60,6 +64,16 @@ fn check_unique(tx: &mut Tx, own: Option<i64>, input: &OrganisationInput) -> Api
         )));
     }
     Ok(())
+}
+
+/// Creates an organisation for an import (its importer checked by `service::import`).
+pub(super) fn insert_imported(tx: &mut WriteTx, input: &OrganisationInput) -> ApiResult<Organisation> {
+    insert(tx, input)
+}
+
+/// Updates an organisation for an import.
+pub(super) fn update_imported(tx: &mut WriteTx, id: i64, input: &OrganisationInput) -> ApiResult<Organisation> {
+    write(tx, id, input)
 }
 
 fn insert(tx: &mut WriteTx, input: &OrganisationInput) -> ApiResult<Organisation> {
@@ -111,13 +125,13 @@ pub fn users(tx: &mut Tx, actor: &AuthUser, organisation_id: i64) -> ApiResult<V
 }
 
 /// A new user, parsed, with its password already hashed (hashing is slow: it is done
-/// before the transaction, off the executor).
+/// before the transaction, off the executor). Without a password the user is `invited`.
 #[derive(Clone, Debug)]
 pub struct UserInput {
     pub email: Email,
     pub name: String,
     pub role: Role,
-    pub password_hash: String,
+    pub password_hash: Option<String>,
 }
 
 /// Creates a user: an officer in any organisation, a manager in its own with the role
@@ -149,7 +163,7 @@ pub fn first_officer(tx: &mut WriteTx, central: &Organisation, input: &UserInput
     insert_user(tx, central.id, input)
 }
 
-fn insert_user(tx: &mut WriteTx, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
+pub(super) fn insert_user(tx: &mut WriteTx, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
     check_role_fits(tx, organisation_id, input.role)?;
     if user::email_taken(tx, input.email.as_str())? {
         return Err(ApiError::Conflict("a user with this email exists".into()));
@@ -161,7 +175,8 @@ fn insert_user(tx: &mut WriteTx, organisation_id: i64, input: &UserInput) -> Api
             email: input.email.as_str(),
             name: &input.name,
             role: input.role,
-            password_hash: &input.password_hash,
+            password_hash: input.password_hash.as_deref(),
+            status: if input.password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited },
             created_at: db::now(),
         },
     )?)

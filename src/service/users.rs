@@ -13,7 +13,7 @@ use crate::{
     },
     domain::{
         events::{DomainEvent, RoleChange, UserRef},
-        kinds::Role,
+        kinds::{Role, UserStatus},
     },
     error::{ApiError, ApiResult},
 };
@@ -38,11 +38,19 @@ pub fn set_disabled(tx: &mut WriteTx, actor: &UserAdmin, user_id: i64, disabled:
     if user_id == actor.id && disabled {
         return Err(ApiError::invalid("disabled", "you cannot disable yourself"));
     }
-    if found.disabled == disabled {
+    if (found.status == UserStatus::Disabled) == disabled {
         // Already so: nothing happens, and its sessions hold.
         return Ok(found);
     }
-    let updated = user::set_disabled(tx, user_id, disabled)?;
+    // Re-enabling a user who never chose a password makes it invited again: only choosing
+    // a password (or signing in once through single sign-on) activates it.
+    let status = match (disabled, found.status) {
+        (true, _) => UserStatus::Disabled,
+        (false, UserStatus::Invited) => UserStatus::Invited,
+        (false, _) if found.password_hash.is_none() => UserStatus::Invited,
+        (false, _) => UserStatus::Active,
+    };
+    let updated = user::set_status(tx, user_id, status)?;
     let user = UserRef { user_id };
     let changed = if disabled { DomainEvent::UserDisabled(user) } else { DomainEvent::UserEnabled(user) };
     event::record(tx, None, &changed, Some(actor.id))?;
@@ -66,6 +74,40 @@ pub fn set_role(tx: &mut WriteTx, actor: &UserAdmin, user_id: i64, role: Role) -
     let updated = user::set_role(tx, user_id, role)?;
     event::record(tx, None, &DomainEvent::UserRoleChanged(RoleChange { user_id, role }), Some(actor.id))?;
     Ok(updated)
+}
+
+/// Creates and invites a user of an import; returns its id.
+pub(super) fn invite_imported(
+    tx: &mut WriteTx,
+    _actor: Option<i64>,
+    organisation_id: i64,
+    user: &crate::domain::import::ImportUser,
+) -> ApiResult<i64> {
+    let input = super::organisations::UserInput {
+        email: user.email.clone(),
+        name: user.name.clone(),
+        role: user.role,
+        password_hash: None,
+    };
+    Ok(super::organisations::insert_user(tx, organisation_id, &input)?.id)
+}
+
+/// Gives a user of an import the name and role the file gives it.
+pub(super) fn update_imported(
+    tx: &mut WriteTx,
+    actor: Option<i64>,
+    found: &User,
+    user: &crate::domain::import::ImportUser,
+) -> ApiResult<()> {
+    if found.name != user.name {
+        user::set_profile(tx, found.id, &user.name, found.locale)?;
+    }
+    if found.role != user.role {
+        user::set_role(tx, found.id, user.role)?;
+        let change = RoleChange { user_id: found.id, role: user.role };
+        event::record(tx, None, &DomainEvent::UserRoleChanged(change), actor)?;
+    }
+    Ok(())
 }
 
 /// Replaces the caller's password hash (checked against the current password before the

@@ -99,10 +99,12 @@ pub fn find_by_bce(tx: &mut Tx, bce: &str) -> QueryResult<Option<Organisation>> 
         .optional()
 }
 
-/// The first organisation of that INS/NIS code (several may share one: a commune and its CPAS).
-pub fn find_by_nis_code(tx: &mut Tx, nis_code: &str) -> QueryResult<Option<Organisation>> {
+/// The first organisation of that INS/NIS code and kind (a commune and its CPAS share a
+/// code).
+pub fn find_by_nis_code(tx: &mut Tx, nis_code: &str, kind: OrganisationKind) -> QueryResult<Option<Organisation>> {
     organisations::table
         .filter(organisations::nis_code.eq(nis_code))
+        .filter(organisations::kind.eq(kind))
         .order(organisations::id)
         .select(Organisation::as_select())
         .first(tx.conn())
