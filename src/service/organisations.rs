@@ -93,6 +93,12 @@ fn insert(tx: &mut WriteTx, input: &OrganisationInput) -> ApiResult<Organisation
     )?)
 }
 
+/// An organisation and its users, for who manages them (an officer any, a manager its own).
+pub fn managed(tx: &mut Tx, actor: &UserAdmin, organisation_id: i64) -> ApiResult<(Organisation, Vec<User>)> {
+    actor.reach(organisation_id)?;
+    Ok((organisation::find(tx, organisation_id)?, user::of_organisation(tx, organisation_id)?))
+}
+
 /// A page of organisations whose name contains `search` (officers), by name.
 pub fn search(tx: &mut Tx, _: &Officer, search: &str, limit: i64, offset: i64) -> ApiResult<(Vec<Organisation>, i64)> {
     Ok(organisation::search(tx, search.trim(), limit, offset)?)

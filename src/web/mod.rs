@@ -37,7 +37,7 @@ pub use cache::PageCache;
 
 use crate::resource::resource;
 
-use pages::{catalogue, duplicates, home, login, needs, pool_actions, pools};
+use pages::{catalogue, duplicates, home, login, needs, organisations, pool_actions, pools};
 
 /// Registers the pages (after the API, whose paths all start with `/api`).
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
@@ -63,6 +63,13 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
         .service(resource!("/pools/{id}/deliver", POST => pool_actions::deliver))
         .service(resource!("/pools/{id}/merge", POST => pool_actions::merge))
         .service(resource!("/pools/{id}/maintenance", POST => pool_actions::maintenance))
+        .service(resource!("/organisations", GET => organisations::list, POST => organisations::create))
+        .service(resource!("/organisations/{id}", GET => organisations::organisation, POST => organisations::save))
+        .service(resource!(
+            "/organisations/{id}/users/{user}/{action}",
+            GET => organisations::confirm_disable,
+            POST => organisations::change
+        ))
         .service(resource!("/duplicates", GET => duplicates::review))
         .service(resource!("/duplicates/dismiss", POST => duplicates::dismiss))
         .service(resource!("/outbox/{id}/requeue", POST => home::requeue))

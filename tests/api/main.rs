@@ -19,6 +19,7 @@ mod funding;
 mod health;
 mod helpers;
 mod idempotency;
+mod import;
 mod lifecycle;
 mod mail;
 mod maintenance;
