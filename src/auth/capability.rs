@@ -61,6 +61,39 @@ capability!(
     Member
 );
 
+/// Who may manage the users of an organisation (invite, re-invite, disable, re-enable):
+/// an officer, of every organisation. The organisation manager (SPEC §14) is one more
+/// variant, for its own organisation only: [`UserAdmin::may_manage`] is where that is said.
+#[derive(Clone, Debug)]
+pub enum UserAdmin {
+    Officer(Officer),
+}
+
+impl UserAdmin {
+    /// Whether the holder may manage the users of `organisation_id`; the refusal otherwise.
+    pub fn may_manage(&self, _organisation_id: i64) -> ApiResult<()> {
+        match self {
+            Self::Officer(_) => Ok(()),
+        }
+    }
+}
+
+impl Deref for UserAdmin {
+    type Target = AuthUser;
+
+    fn deref(&self) -> &AuthUser {
+        match self {
+            Self::Officer(officer) => officer,
+        }
+    }
+}
+
+impl Caller for UserAdmin {
+    fn admit(&self, tx: &mut Tx<'_>) -> ApiResult<()> {
+        (**self).admit(tx)
+    }
+}
+
 /// What a caller's role lets it do: exactly one capability per role.
 #[derive(Clone, Debug)]
 pub enum Capability {
@@ -91,6 +124,14 @@ impl Capability {
         match self {
             Self::Member(member) => Ok(member),
             Self::Officer(_) => Err(NOT_MEMBER),
+        }
+    }
+
+    /// The capability of managing users, or the one refusal every door gives.
+    pub fn user_admin(&self) -> ApiResult<UserAdmin> {
+        match self {
+            Self::Officer(officer) => Ok(UserAdmin::Officer(officer.clone())),
+            Self::Member(_) => Err(NOT_OFFICER),
         }
     }
 }
@@ -125,5 +166,10 @@ impl WebUser {
     /// The member's capability, or the refusal (the API's 403).
     pub fn member(&self) -> ApiResult<&Member> {
         self.capability.member()
+    }
+
+    /// The capability of managing users, or the refusal (the API's 403).
+    pub fn user_admin(&self) -> ApiResult<UserAdmin> {
+        self.capability.user_admin()
     }
 }

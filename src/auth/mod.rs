@@ -9,5 +9,5 @@ pub mod login;
 pub mod password;
 pub mod session;
 
-pub use capability::{Capability, Member, Officer, WebUser};
+pub use capability::{Capability, Member, Officer, UserAdmin, WebUser};
 pub use extractor::AuthUser;

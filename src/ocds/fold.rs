@@ -298,7 +298,9 @@ fn apply(facts: &mut PoolFacts, event: &DomainEvent, at: NaiveDateTime) -> bool 
         | DomainEvent::UserDisabled(_)
         | DomainEvent::UserEnabled(_)
         | DomainEvent::UserPasswordChanged(_)
-        | DomainEvent::UserSignedOut(_) => return false,
+        | DomainEvent::UserSignedOut(_)
+        | DomainEvent::UserInvited(_)
+        | DomainEvent::UserPasswordReset(_) => return false,
     }
     true
 }

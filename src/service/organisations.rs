@@ -1,7 +1,7 @@
 //! Organisations and their users, as officers manage them and members see them.
 
 use crate::{
-    auth::{AuthUser, Officer},
+    auth::{AuthUser, Officer, UserAdmin},
     db::{
         self, Tx, WriteTx,
         models::{
@@ -86,10 +86,17 @@ pub struct UserInput {
     pub password_hash: Option<String>,
 }
 
-/// Creates a user (officers). Officers belong to the central purchasing organisation,
-/// members to any other; an email is taken once.
-pub fn create_user(tx: &mut WriteTx, _: &Officer, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
-    insert_user(tx, organisation_id, input)
+/// Creates a user (officers; a manager in its own organisation). Officers belong to the
+/// central purchasing organisation, members to any other; an email is taken once. A user
+/// created without a password is `invited`: its invitation is queued in the same
+/// transaction.
+pub fn create_user(tx: &mut WriteTx, admin: &UserAdmin, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
+    admin.may_manage(organisation_id)?;
+    let created = insert_user(tx, organisation_id, input)?;
+    if created.status == UserStatus::Invited {
+        super::accounts::send_invitation(tx, Some(admin.id), &created)?;
+    }
+    Ok(created)
 }
 
 /// The first officer, made by the bootstrap (no officer exists to create it) in the central

@@ -16,6 +16,8 @@ fn expected(method: &str, path: &str) -> Option<Expected> {
         ("GET", "/api/v1/me") => [401, 200, 200, 200],
         ("POST", "/api/v1/me/password") => [401, 422, 422, 422],
         ("PATCH", "/api/v1/users/{id}") => [401, 403, 403, 422],
+        // The fixture user chose its password: only an invited user is invited again.
+        ("POST", "/api/v1/users/{id}/invite") => [401, 403, 403, 409],
         ("POST", "/api/v1/organisations") => [401, 403, 403, 422],
         ("GET", "/api/v1/organisations") => [401, 200, 200, 200],
         ("GET", "/api/v1/organisations/{id}") => [401, 404, 200, 200],

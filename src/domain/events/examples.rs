@@ -339,5 +339,7 @@ pub(crate) fn all() -> Vec<(DomainEvent, Value)> {
         (DomainEvent::UserEnabled(UserRef { user_id: 4 }), json!({"user_id": 4})),
         (DomainEvent::UserPasswordChanged(UserRef { user_id: 4 }), json!({"user_id": 4})),
         (DomainEvent::UserSignedOut(UserRef { user_id: 4 }), json!({"user_id": 4})),
+        (DomainEvent::UserInvited(UserRef { user_id: 4 }), json!({"user_id": 4})),
+        (DomainEvent::UserPasswordReset(UserRef { user_id: 4 }), json!({"user_id": 4})),
     ]
 }

@@ -499,7 +499,9 @@ impl Said {
             | DomainEvent::UserDisabled(_)
             | DomainEvent::UserEnabled(_)
             | DomainEvent::UserPasswordChanged(_)
-            | DomainEvent::UserSignedOut(_) => none,
+            | DomainEvent::UserSignedOut(_)
+            | DomainEvent::UserInvited(_)
+            | DomainEvent::UserPasswordReset(_) => none,
         }
     }
 }
