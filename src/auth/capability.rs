@@ -110,7 +110,7 @@ impl Caller for UserAdmin {
 impl UserAdmin {
     /// The users of `organisation_id` are within reach: any for an officer, its own for a
     /// manager; another organisation is 404 to a manager, as to any member.
-    pub fn reach(&self, organisation_id: i64) -> ApiResult<()> {
+    pub fn may_manage(&self, organisation_id: i64) -> ApiResult<()> {
         match self {
             Self::Officer(_) => Ok(()),
             Self::Manager(manager) if manager.organisation_id == organisation_id => Ok(()),

@@ -299,7 +299,9 @@ fn apply(facts: &mut PoolFacts, event: &DomainEvent, at: NaiveDateTime) -> bool 
         | DomainEvent::UserEnabled(_)
         | DomainEvent::UserPasswordChanged(_)
         | DomainEvent::UserRoleChanged(_)
-        | DomainEvent::UserSignedOut(_) => return false,
+        | DomainEvent::UserSignedOut(_)
+        | DomainEvent::UserInvited(_)
+        | DomainEvent::UserPasswordReset(_) => return false,
     }
     true
 }

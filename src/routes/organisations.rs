@@ -104,9 +104,11 @@ pub struct CreateUser {
     pub email: String,
     #[schema(example = "Marie Dupont")]
     pub name: String,
-    /// At least 12 characters.
-    #[schema(example = "correct horse battery staple", min_length = 12, max_length = 256)]
-    pub password: String,
+    /// Leave it out to invite the person: the user is `invited` and gets an email with a
+    /// link (valid 7 days) where it chooses its own password. Given (at least 12
+    /// characters), the user is `active` at once: for accounts of machine clients.
+    #[schema(example = json!(null), min_length = 12, max_length = 256)]
+    pub password: Option<String>,
     /// `officer` only in the central purchasing organisation, `member` everywhere else.
     pub role: Role,
 }
@@ -251,17 +253,22 @@ pub async fn create_user(
     let mut v = Validator::default();
     let email = v.check("email", Email::parse(&body.email));
     let name = v.check("name", text::name(&body.name));
-    caller.officer()?;
-    v.check("password", password::check_policy(&body.password));
+    if let Some(password) = &body.password {
+        // A password is chosen for a machine client, by an officer alone.
+        caller.officer()?;
+        v.check("password", password::check_policy(password));
+    }
     v.finish()?;
     let (Some(email), Some(name)) = (email, name) else {
         return Err(ApiError::Internal(anyhow::anyhow!("validated field missing")));
     };
     // Hashing takes tens of milliseconds of a core: off the executor, before the
     // transaction, so that it holds neither a connection nor the writer.
-    let password = body.password;
-    let password_hash = password::off_executor(move || password::hash(&password)).await??;
-    let input = UserInput { email, name, role: body.role, password_hash: Some(password_hash) };
+    let password_hash = match body.password {
+        Some(password) => Some(password::off_executor(move || password::hash(&password)).await??),
+        None => None,
+    };
+    let input = UserInput { email, name, role: body.role, password_hash };
     let created = state
         .db
         .write(caller, move |tx, caller| service::organisations::create_user(tx, caller, organisation_id, &input))

@@ -134,3 +134,24 @@ pub async fn change_password(
         expires_in: state.jwt.ttl().as_secs(),
     }))
 }
+
+/// Sends an invited user a new invitation (officers; an organisation's manager for its own
+/// users): one email `user.invited` with a new link, valid 7 days; every earlier link of the
+/// user stops working. 409 when the user is not `invited` (it chose its password, or is
+/// disabled).
+#[utoipa::path(post, path = "/api/v1/users/{id}/invite", tag = "organisations",
+    params(("id" = i64, Path, description = "user id")), security(("bearer" = [])),
+    responses(
+        (status = 202, description = "the invitation is queued", body = UserResponse),
+        (status = 403, description = "a plain member", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown user, or one of another organisation (managers)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the user is not invited", body = crate::error::Problem, content_type = "application/problem+json"),
+        Unauthenticated, RateLimited,
+    ))]
+pub async fn invite(state: web::Data<AppState>, caller: UserAdmin, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let by = caller.id;
+    let invited = state.db.write(caller, move |tx, caller| service::accounts::invite(tx, caller, id)).await?;
+    tracing::info!(user_id = id, by, "invitation sent again");
+    Ok(HttpResponse::Accepted().json(UserResponse::from(invited)))
+}

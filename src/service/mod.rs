@@ -4,6 +4,7 @@
 //! use case does — the change, its audit event, its outbox rows — commits together or not
 //! at all.
 
+pub mod accounts;
 pub mod desk;
 pub mod duplicates;
 pub mod import;

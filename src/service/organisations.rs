@@ -95,7 +95,7 @@ fn insert(tx: &mut WriteTx, input: &OrganisationInput) -> ApiResult<Organisation
 
 /// An organisation and its users, for who manages them (an officer any, a manager its own).
 pub fn managed(tx: &mut Tx, actor: &UserAdmin, organisation_id: i64) -> ApiResult<(Organisation, Vec<User>)> {
-    actor.reach(organisation_id)?;
+    actor.may_manage(organisation_id)?;
     Ok((organisation::find(tx, organisation_id)?, user::of_organisation(tx, organisation_id)?))
 }
 
@@ -142,11 +142,16 @@ pub struct UserInput {
 
 /// Creates a user: an officer in any organisation, a manager in its own with the role
 /// member or manager. Officers belong to the central purchasing organisation, members and
-/// managers to any other; an email is taken once.
-pub fn create_user(tx: &mut WriteTx, actor: &UserAdmin, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
-    actor.reach(organisation_id)?;
-    actor.may_give(input.role)?;
-    insert_user(tx, organisation_id, input)
+/// managers to any other; an email is taken once. A user created without a password is
+/// `invited`: its invitation is queued in the same transaction.
+pub fn create_user(tx: &mut WriteTx, admin: &UserAdmin, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
+    admin.may_manage(organisation_id)?;
+    admin.may_give(input.role)?;
+    let created = insert_user(tx, organisation_id, input)?;
+    if created.status == UserStatus::Invited {
+        super::accounts::send_invitation(tx, Some(admin.id), &created)?;
+    }
+    Ok(created)
 }
 
 /// Officers belong to the central purchasing organisation, members and managers to the

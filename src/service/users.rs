@@ -27,7 +27,7 @@ pub fn me(tx: &mut Tx, actor: &AuthUser) -> ApiResult<User> {
 /// organisation's is 404 to a manager.
 pub fn managed(tx: &mut Tx, actor: &UserAdmin, user_id: i64) -> ApiResult<User> {
     let found = user::find(tx, user_id)?;
-    actor.reach(found.organisation_id)?;
+    actor.may_manage(found.organisation_id)?;
     Ok(found)
 }
 
@@ -79,7 +79,7 @@ pub fn set_role(tx: &mut WriteTx, actor: &UserAdmin, user_id: i64, role: Role) -
 /// Creates and invites a user of an import; returns its id.
 pub(super) fn invite_imported(
     tx: &mut WriteTx,
-    _actor: Option<i64>,
+    actor: Option<i64>,
     organisation_id: i64,
     user: &crate::domain::import::ImportUser,
 ) -> ApiResult<i64> {
@@ -89,7 +89,9 @@ pub(super) fn invite_imported(
         role: user.role,
         password_hash: None,
     };
-    Ok(super::organisations::insert_user(tx, organisation_id, &input)?.id)
+    let created = super::organisations::insert_user(tx, organisation_id, &input)?;
+    super::accounts::send_invitation(tx, actor, &created)?;
+    Ok(created.id)
 }
 
 /// Gives a user of an import the name and role the file gives it.

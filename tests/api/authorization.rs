@@ -19,6 +19,8 @@ fn expected(method: &str, path: &str) -> Option<Expected> {
         // Re-enables the owner's member (who is enabled): changes nothing, reaches the user.
         ("PATCH", "/api/v1/users/{id}") => [401, 403, 403, 200],
         ("PUT", "/api/v1/organisations/{id}") => [401, 403, 403, 422],
+        // The fixture user chose its password: only an invited user is invited again.
+        ("POST", "/api/v1/users/{id}/invite") => [401, 403, 403, 409],
         ("POST", "/api/v1/organisations") => [401, 403, 403, 422],
         ("GET", "/api/v1/organisations") => [401, 200, 200, 200],
         ("GET", "/api/v1/organisations/{id}") => [401, 404, 200, 200],
@@ -58,6 +60,7 @@ fn expected(method: &str, path: &str) -> Option<Expected> {
 fn managers(method: &str, path: &str, [_, other, owner, _]: Expected) -> [u16; 2] {
     match (method, path) {
         ("PATCH", "/api/v1/users/{id}") => [404, 200],
+        ("POST", "/api/v1/users/{id}/invite") => [404, 409],
         // The body is read before the organisation: an empty one is 422 to both.
         ("POST", "/api/v1/organisations/{id}/users") => [422, 422],
         _ => [other, owner],

@@ -112,6 +112,31 @@ pub fn set_password(tx: &mut WriteTx, id: i64, password_hash: &str) -> QueryResu
         .map_err(in_row("users", id))
 }
 
+/// Sets the password an invited user chose, or the one a reset link allowed, and makes the
+/// user active; tokens issued before stop working.
+pub fn activate_with_password(tx: &mut WriteTx, id: i64, password_hash: &str) -> QueryResult<User> {
+    tx.touch_user(id);
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(Some(password_hash)),
+            users::status.eq(UserStatus::Active),
+            users::token_version.eq(users::token_version + 1),
+        ))
+        .returning(users::all_columns)
+        .get_result(tx.conn())
+        .map_err(in_row("users", id))
+}
+
+/// Ends every token of a user without changing anything else ("sign out everywhere").
+pub fn bump_token_version(tx: &mut WriteTx, id: i64) -> QueryResult<User> {
+    tx.touch_user(id);
+    diesel::update(users::table.find(id))
+        .set(users::token_version.eq(users::token_version + 1))
+        .returning(users::all_columns)
+        .get_result(tx.conn())
+        .map_err(in_row("users", id))
+}
+
 /// Changes a user's name and own language (`None`: its organisation's).
 pub fn set_profile(tx: &mut WriteTx, id: i64, name: &str, locale: Option<Locale>) -> QueryResult<User> {
     tx.touch_user(id);

@@ -113,3 +113,9 @@ pub fn delete(tx: &mut WriteTx, id_hash: &str) -> QueryResult<Option<i64>> {
 pub fn purge_expired(tx: &mut WriteTx, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(web_sessions::table.filter(web_sessions::expires_at.lt(now))).execute(tx.conn())
 }
+
+/// Ends every session of a user (a password reset, "sign out everywhere").
+pub fn delete_of_user(tx: &mut WriteTx, user_id: i64) -> QueryResult<usize> {
+    tx.touch_user(user_id);
+    diesel::delete(web_sessions::table.filter(web_sessions::user_id.eq(user_id))).execute(tx.conn())
+}

@@ -343,5 +343,7 @@ pub(crate) fn all() -> Vec<(DomainEvent, Value)> {
             DomainEvent::UserRoleChanged(RoleChange { user_id: 4, role: crate::domain::kinds::Role::Manager }),
             json!({"user_id": 4, "role": "manager"}),
         ),
+        (DomainEvent::UserInvited(UserRef { user_id: 4 }), json!({"user_id": 4})),
+        (DomainEvent::UserPasswordReset(UserRef { user_id: 4 }), json!({"user_id": 4})),
     ]
 }

@@ -131,6 +131,10 @@ events! {
     UserRoleChanged(RoleChange) => "user.role_changed",
     /// A web session ended: other processes forget it.
     UserSignedOut(UserRef) => "user.signed_out",
+    /// An invitation was sent (a new one replaces the earlier ones).
+    UserInvited(UserRef) => "user.invited",
+    /// A password reset link was sent to an active user.
+    UserPasswordReset(UserRef) => "user.password_reset",
 }
 
 impl EventKind {

@@ -500,7 +500,9 @@ impl Said {
             | DomainEvent::UserEnabled(_)
             | DomainEvent::UserPasswordChanged(_)
             | DomainEvent::UserRoleChanged(_)
-            | DomainEvent::UserSignedOut(_) => none,
+            | DomainEvent::UserSignedOut(_)
+            | DomainEvent::UserInvited(_)
+            | DomainEvent::UserPasswordReset(_) => none,
         }
     }
 }
