@@ -67,12 +67,12 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ImportLine>, FileError> {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| line_at(text, p.byte()));
                 lines.push(ImportLine { line, content: Err(vec![format!("cannot be read: {e}")]) });
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
@@ -85,6 +85,18 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ImportLine>, FileError> {
         lines.push(ImportLine { line, content });
     }
     Ok(lines)
+}
+
+/// The number of the line (from 1) that starts at or holds byte `offset`: counted from the
+/// text, whatever its line endings.
+fn line_at(text: &str, offset: u64) -> u64 {
+    // The reader may place a record at the line end before it, or at blank lines it skipped.
+    let bytes = text.as_bytes();
+    let mut end = usize::try_from(offset).unwrap_or(usize::MAX).min(bytes.len());
+    while end < bytes.len() && (bytes[end] == b'\r' || bytes[end] == b'\n') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }
 
 /// Where each of [`COLUMNS`] is in the file's header.
