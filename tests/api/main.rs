@@ -42,4 +42,5 @@ mod web_cache;
 mod web_client;
 mod web_council;
 mod web_duplicates;
+mod web_organisations;
 mod web_personal_data;

@@ -105,6 +105,8 @@ struct OrganisationLine {
 #[derive(Serialize)]
 struct ListView {
     q: String,
+    /// The search, percent-encoded for the pager's links.
+    q_url: String,
     organisations: Vec<OrganisationLine>,
     total: i64,
     page: i64,
@@ -144,6 +146,7 @@ async fn show_list(
         .await?;
     let lang = page.lang(Some(&user));
     let view = ListView {
+        q_url: crate::web::page::percent_encode(&q),
         q,
         organisations: found
             .into_iter()
