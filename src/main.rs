@@ -48,6 +48,16 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Imports organisations and their users from a CSV file (docs/OPERATIONS.md): all or
+    /// nothing; created users are invited by email.
+    Import {
+        /// The CSV file: UTF-8, `;` or `,` separated, with the header
+        /// name,kind,locale,contact_email,bce,nis_code,user_email,user_name,user_role.
+        file: PathBuf,
+        /// Says what each line would do, and changes nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -98,6 +108,7 @@ fn main() -> anyhow::Result<()> {
         Command::Worker => worker(config),
         Command::Migrate => Db::new(&config.database_url, 1).migrate(std::time::Duration::from_secs(60)),
         Command::Mail { command } => mail(config, command),
+        Command::Import { file, dry_run } => import(config, &file, dry_run),
         Command::User { command: UserCommand::Create { email, name, organisation } } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password)?;
@@ -155,6 +166,38 @@ fn worker(config: Config) -> anyhow::Result<()> {
         }
         Ok(())
     })
+}
+
+fn import(config: Config, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+    use mutua::service::import::{self, Importer};
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let lines = mutua::domain::import::read(&bytes).map_err(|e| anyhow::anyhow!("{}: {}", file.display(), e.0))?;
+    let db = Db::new(&config.database_url, 1);
+    db.migrate(std::time::Duration::from_secs(60))?;
+    let runtime = runtime()?;
+    let report = if dry_run {
+        runtime.block_on(db.read(System, move |tx, _| import::preview(tx, Importer::CommandLine, &lines)))?
+    } else {
+        runtime.block_on(db.write(System, move |tx, _| import::apply(tx, Importer::CommandLine, &lines)))?
+    };
+    for line in &report.lines {
+        println!("{}", import::describe(line));
+    }
+    let errors = report.error_lines();
+    if !errors.is_empty() {
+        let lines: Vec<String> = errors.iter().map(u64::to_string).collect();
+        anyhow::bail!("nothing imported: {} line(s) in error: {}", errors.len(), lines.join(", "));
+    }
+    let counts = |action| report.count(action);
+    println!(
+        "{}: {} line(s) create, {} update, {} unchanged; {} user(s) invited",
+        if dry_run { "dry run, nothing changed" } else { "imported" },
+        counts(import::Action::Create),
+        counts(import::Action::Update),
+        counts(import::Action::Unchanged),
+        if dry_run { 0 } else { report.invited.len() },
+    );
+    Ok(())
 }
 
 fn mail(config: Config, command: MailCommand) -> anyhow::Result<()> {

@@ -8,10 +8,12 @@
 //! cannot make one up, and the role rule (who is refused, with which error) lives here
 //! alone: the API answers the refusal as a 403 problem, a page as its translated refusal.
 //!
-//! An [`AuthUser`] names a caller; it grants nothing by itself. The next stage's
-//! organisation manager (a member who manages its own organisation's users) fits as one
-//! more variant of [`Capability`] and one more type, built in [`Capability::of`] from its
-//! role and handing out a [`Member`] too.
+//! An [`AuthUser`] names a caller; it grants nothing by itself. An organisation's manager
+//! ([`Manager`]) is a member who also manages its own organisation's users: its
+//! [`Capability`] hands out a [`Member`] too. Managing users is the one action two roles
+//! share, with different reach: a [`UserAdmin`] is an officer (any organisation, any role)
+//! or a manager (its own organisation, the roles `member` and `manager`), and the
+//! services ask it, and only it, whether an organisation and a role are within reach.
 
 use std::ops::Deref;
 
@@ -24,6 +26,12 @@ use crate::{
 
 /// The refusal of an officer-only action to anyone else.
 pub const NOT_OFFICER: ApiError = ApiError::Forbidden("only officers of the central purchasing office may do this");
+/// The refusal of managing users to a plain member.
+pub const NOT_USER_ADMIN: ApiError =
+    ApiError::Forbidden("only officers and the managers of an organisation may manage its users");
+/// The refusal of the role `officer` to anyone but an officer.
+pub const NOT_OFFICER_ROLE: ApiError =
+    ApiError::Forbidden("a manager gives the roles member and manager only; officers name officers");
 /// The refusal of a member-only action (needs, pledges) to anyone else.
 pub const NOT_MEMBER: ApiError = ApiError::Forbidden("only members of a participating organisation may do this");
 
@@ -60,12 +68,72 @@ capability!(
     /// A member of a participating organisation: posts its needs and pledges for it.
     Member
 );
+capability!(
+    /// A member who also invites, re-invites, disables and re-enables the users of its own
+    /// organisation, and gives them the role member or manager.
+    Manager
+);
 
-/// What a caller's role lets it do: exactly one capability per role.
+/// What a caller's role lets it do: exactly one capability per role (a manager's carries
+/// the member's it also is).
 #[derive(Clone, Debug)]
 pub enum Capability {
     Officer(Officer),
     Member(Member),
+    Manager(Manager, Member),
+}
+
+/// Who manages users, and within which reach (see the module documentation).
+#[derive(Clone, Debug)]
+pub enum UserAdmin {
+    Officer(Officer),
+    Manager(Manager),
+}
+
+impl Deref for UserAdmin {
+    type Target = AuthUser;
+
+    fn deref(&self) -> &AuthUser {
+        match self {
+            Self::Officer(officer) => officer,
+            Self::Manager(manager) => manager,
+        }
+    }
+}
+
+impl Caller for UserAdmin {
+    fn admit(&self, tx: &mut Tx<'_>) -> ApiResult<()> {
+        (**self).admit(tx)
+    }
+}
+
+impl UserAdmin {
+    /// The users of `organisation_id` are within reach: any for an officer, its own for a
+    /// manager; another organisation is 404 to a manager, as to any member.
+    pub fn may_manage(&self, organisation_id: i64) -> ApiResult<()> {
+        match self {
+            Self::Officer(_) => Ok(()),
+            Self::Manager(manager) if manager.organisation_id == organisation_id => Ok(()),
+            Self::Manager(_) => Err(ApiError::NotFound),
+        }
+    }
+
+    /// `role` may be given: any by an officer, `member` or `manager` by a manager.
+    pub fn may_give(&self, role: Role) -> ApiResult<()> {
+        match (self, role) {
+            (Self::Manager(_), Role::Officer) => Err(NOT_OFFICER_ROLE),
+            _ => Ok(()),
+        }
+    }
+
+    /// The officer among them, for what only officers do with users (a password chosen
+    /// for a machine client).
+    pub fn officer(&self) -> ApiResult<&Officer> {
+        match self {
+            Self::Officer(officer) => Ok(officer),
+            Self::Manager(_) => Err(NOT_OFFICER),
+        }
+    }
 }
 
 impl Capability {
@@ -75,6 +143,16 @@ impl Capability {
         match user.role {
             Role::Officer => Self::Officer(Officer(user)),
             Role::Member => Self::Member(Member(user)),
+            Role::Manager => Self::Manager(Manager(user.clone()), Member(user)),
+        }
+    }
+
+    /// Who manages users (an officer or a manager), or the one refusal every door gives.
+    pub fn user_admin(&self) -> ApiResult<UserAdmin> {
+        match self {
+            Self::Officer(officer) => Ok(UserAdmin::Officer(officer.clone())),
+            Self::Manager(manager, _) => Ok(UserAdmin::Manager(manager.clone())),
+            Self::Member(_) => Err(NOT_USER_ADMIN),
         }
     }
 
@@ -82,14 +160,14 @@ impl Capability {
     pub fn officer(&self) -> ApiResult<&Officer> {
         match self {
             Self::Officer(officer) => Ok(officer),
-            Self::Member(_) => Err(NOT_OFFICER),
+            Self::Member(_) | Self::Manager(..) => Err(NOT_OFFICER),
         }
     }
 
     /// The member's capability, or the one refusal every door gives.
     pub fn member(&self) -> ApiResult<&Member> {
         match self {
-            Self::Member(member) => Ok(member),
+            Self::Member(member) | Self::Manager(_, member) => Ok(member),
             Self::Officer(_) => Err(NOT_MEMBER),
         }
     }
@@ -125,5 +203,10 @@ impl WebUser {
     /// The member's capability, or the refusal (the API's 403).
     pub fn member(&self) -> ApiResult<&Member> {
         self.capability.member()
+    }
+
+    /// Who manages users, or the refusal (the API's 403).
+    pub fn user_admin(&self) -> ApiResult<UserAdmin> {
+        self.capability.user_admin()
     }
 }

@@ -13,7 +13,7 @@ use actix_web::{
 };
 
 use super::{
-    capability::{Capability, Member, Officer},
+    capability::{Capability, Member, Officer, UserAdmin},
     jwt::JwtKeys,
     session::SessionMemory,
 };
@@ -127,3 +127,13 @@ macro_rules! capability_extractor {
 
 capability_extractor!(Officer, officer);
 capability_extractor!(Member, member);
+
+impl FromRequest for UserAdmin {
+    type Error = ApiError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let user = authenticated(req).ok_or(ApiError::Unauthenticated);
+        ready(user.and_then(|user| Capability::of(user).user_admin()))
+    }
+}

@@ -4,9 +4,10 @@
 pub mod capability;
 pub mod extractor;
 pub mod jwt;
+pub mod link_token;
 pub mod login;
 pub mod password;
 pub mod session;
 
-pub use capability::{Capability, Member, Officer, WebUser};
+pub use capability::{Capability, Manager, Member, Officer, UserAdmin, WebUser};
 pub use extractor::AuthUser;

@@ -2,6 +2,7 @@
 //! valid by construction, so the rest of the code never validates again.
 
 pub mod amount;
+pub mod bce;
 pub mod cooling_off;
 pub mod council;
 pub mod cpv;
@@ -11,12 +12,14 @@ pub mod email;
 pub mod events;
 pub mod fields;
 pub mod format;
+pub mod import;
 pub mod kinds;
 pub mod maintenance;
 pub mod matching;
 pub mod merge_direction;
 pub mod money;
 pub mod need;
+pub mod organisation;
 pub mod personal_data;
 pub mod pledge_rules;
 pub mod pool_state;

@@ -17,7 +17,10 @@ use tokio::sync::Notify;
 
 use super::{
     MailConfig,
-    templates::{self, MailContext, MailKind},
+    templates::{
+        self, MailContext, MailKind,
+        account::{self, AccountMail, AccountMailContext},
+    },
     transport::{MutuaEvent, SendError, Transport},
 };
 use crate::{
@@ -119,7 +122,9 @@ impl Mailer {
                     round.sent += 1;
                     self.metrics.sent();
                     tracing::info!(outbox_id = id, event = %row.event_type, to = %row.recipient_email, "email sent");
-                    self.db.write(System, move |tx, _| Ok(outbox::mark_sent(tx, id, db::now())?)).await
+                    // An account email's link opens an account: once sent, the outbox forgets it.
+                    let forget = AccountMail::from_event_type(&row.event_type).is_some();
+                    self.db.write(System, move |tx, _| Ok(outbox::mark_sent(tx, id, db::now(), forget)?)).await
                 }
                 Err(error) => {
                     let retry_at = self.retry_at(&row, &error);
@@ -156,13 +161,23 @@ impl Mailer {
         Some(db::now() + chrono::Duration::from_std(delay).unwrap_or(LEASE))
     }
 
-    fn message(&self, row: &OutboxRow) -> Result<Message, String> {
+    fn render(&self, row: &OutboxRow) -> Result<templates::RenderedMail, String> {
+        if let Some(kind) = AccountMail::from_event_type(&row.event_type) {
+            let mut context: AccountMailContext =
+                serde_json::from_str(&row.context).map_err(|e| format!("bad context: {e}"))?;
+            context.link = format!("{}{}", self.public_url, context.link_path);
+            return account::render(kind, row.locale, &context).map_err(|e| e.to_string());
+        }
         let kind = MailKind::from_event_type(&row.event_type).ok_or("unknown email kind")?;
         let mut context: MailContext = serde_json::from_str(&row.context).map_err(|e| format!("bad context: {e}"))?;
         // The pool's web page: a person who follows the link signs in and sees it.
         context.pool_url = format!("{}/pools/{}", self.public_url, context.pool_id);
         context.public_url.clone_from(&self.public_url);
-        let rendered = templates::render(kind, row.locale, &context).map_err(|e| e.to_string())?;
+        templates::render(kind, row.locale, &context).map_err(|e| e.to_string())
+    }
+
+    fn message(&self, row: &OutboxRow) -> Result<Message, String> {
+        let rendered = self.render(row)?;
         let from: Mailbox = self.config.from.parse().map_err(|e| format!("MUTUA_MAIL_FROM: {e}"))?;
         let domain = from.email.domain().to_owned();
         Message::builder()

@@ -331,7 +331,10 @@ fn apply(facts: &mut PoolFacts, event: &DomainEvent, at: NaiveDateTime) -> bool 
         | DomainEvent::UserDisabled(_)
         | DomainEvent::UserEnabled(_)
         | DomainEvent::UserPasswordChanged(_)
-        | DomainEvent::UserSignedOut(_) => return false,
+        | DomainEvent::UserRoleChanged(_)
+        | DomainEvent::UserSignedOut(_)
+        | DomainEvent::UserInvited(_)
+        | DomainEvent::UserPasswordReset(_) => return false,
     }
     true
 }

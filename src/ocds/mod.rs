@@ -46,8 +46,9 @@
 //!
 //! Parties. The central purchasing office buys on behalf of all the authorities: it is the
 //! release's `buyer` and the tender's `procuringEntity`. Each participating authority is a
-//! party with role `buyer` (its budget pays), and `funder` while it pledges. Belgian NIS
-//! codes are not a scheme of the org-id.guide list that `identifier` expects, so they go in
+//! party with role `buyer` (its budget pays), and `funder` while it pledges. An
+//! organisation's enterprise number is its `identifier`, scheme `BE-BCE_KBO` of the
+//! org-id.guide list. Belgian NIS codes are not a scheme of that list, so they go in
 //! `additionalIdentifiers` with the scheme `BE-NIS`.
 //!
 //! Merged pools are published, not left out: a harvester that saw the pool while it was

@@ -27,14 +27,11 @@ pub struct Publication<'a> {
 
 impl Publication<'_> {
     fn name(&self, organisation: i64) -> String {
-        self.organisations
-            .iter()
-            .find(|o| o.id == organisation)
-            .map_or_else(|| format!("Organisation n° {organisation}"), |o| o.name.clone())
+        self.organisation(organisation).map_or_else(|| format!("Organisation n° {organisation}"), |o| o.name.clone())
     }
 
-    fn nis_code(&self, organisation: i64) -> Option<&str> {
-        self.organisations.iter().find(|o| o.id == organisation).and_then(|o| o.nis_code.as_deref())
+    fn organisation(&self, organisation: i64) -> Option<&Organisation> {
+        self.organisations.iter().find(|o| o.id == organisation)
     }
 
     fn reference(&self, organisation: i64) -> OrganizationReference {
@@ -141,13 +138,20 @@ fn estimate(facts: &PoolFacts) -> Option<MonetaryValue> {
 /// takes part. The central purchasing office buys for all of them.
 fn parties(facts: &PoolFacts, publication: &Publication) -> Vec<Party> {
     let mut parties: Vec<Party> = Vec::new();
-    let mut add = |id: String, name: String, nis_code: Option<&str>, roles: &[&'static str]| {
+    let mut add = |id: String, name: String, known: Option<&Organisation>, roles: &[&'static str]| {
         // One party per organisation, whatever it does: roles add up.
         let index = parties.iter().position(|p| p.id == id).unwrap_or_else(|| {
+            let scheme = |scheme: &str, code: &str| Identifier {
+                scheme: scheme.into(),
+                id: code.into(),
+                legal_name: name.clone(),
+            };
             parties.push(Party {
                 id,
-                additional_identifiers: nis_code
-                    .map(|code| Identifier { scheme: "BE-NIS".into(), id: code.into(), legal_name: name.clone() })
+                identifier: known.and_then(|o| o.bce.as_deref()).map(|bce| scheme("BE-BCE_KBO", bce)),
+                additional_identifiers: known
+                    .and_then(|o| o.nis_code.as_deref())
+                    .map(|code| scheme("BE-NIS", code))
                     .into_iter()
                     .collect(),
                 name,
@@ -162,7 +166,7 @@ fn parties(facts: &PoolFacts, publication: &Publication) -> Vec<Party> {
         }
     };
     if let Some(central) = publication.central {
-        add(org_id(central.id), central.name.clone(), central.nis_code.as_deref(), &["buyer", "procuringEntity"]);
+        add(org_id(central.id), central.name.clone(), Some(central), &["buyer", "procuringEntity"]);
     }
     for &organisation in &facts.organisations {
         let roles: &[&str] = match (facts.takes_part(organisation), facts.pledged(organisation) > 0) {
@@ -170,7 +174,7 @@ fn parties(facts: &PoolFacts, publication: &Publication) -> Vec<Party> {
             (true, false) => &["buyer"],
             (false, _) => &["interestedParty"],
         };
-        add(org_id(organisation), publication.name(organisation), publication.nis_code(organisation), roles);
+        add(org_id(organisation), publication.name(organisation), publication.organisation(organisation), roles);
     }
     if let Some(supplier) = supplier(facts) {
         add(supplier.id, supplier.name, None, &["supplier"]);

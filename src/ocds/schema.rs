@@ -224,6 +224,9 @@ pub struct Party {
     pub id: String,
     #[schema(example = "Commune de Ciney")]
     pub name: String,
+    /// The organisation's enterprise number (BCE/KBO), `BE-BCE_KBO` of org-id.guide.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<Identifier>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub additional_identifiers: Vec<Identifier>,
     /// Codes of the open partyRole codelist: buyer, funder, procuringEntity, supplier,

@@ -74,10 +74,11 @@ fn other_routes() -> actix_web::Scope {
         .service(resource!("/me", GET => me::me))
         .service(resource!("/me/password", POST => users::change_password))
         .service(resource!("/users/{id}", PATCH => users::patch))
+        .service(resource!("/users/{id}/invite", POST => users::invite))
         .service(
             resource!("/organisations", GET => organisations::list, POST => organisations::create),
         )
-        .service(resource!("/organisations/{id}", GET => organisations::get))
+        .service(resource!("/organisations/{id}", GET => organisations::get, PUT => organisations::replace))
         .service(
             resource!("/organisations/{id}/users", GET => organisations::list_users, POST => organisations::create_user),
         )

@@ -7,11 +7,12 @@ use super::common::{
     Unauthenticated, utc,
 };
 use crate::{
-    auth::{AuthUser, Officer, password},
+    auth::{AuthUser, Officer, UserAdmin, password},
     db::models::{organisation::Organisation, user::User},
     domain::{
         email::Email,
-        kinds::{Locale, OrganisationKind, Role},
+        kinds::{Locale, OrganisationKind, Role, UserStatus},
+        organisation::RawOrganisation,
         text,
     },
     error::{ApiError, ApiResult, Validator},
@@ -37,6 +38,26 @@ pub struct CreateOrganisation {
     pub population: Option<i64>,
     #[schema(example = "informatique@namur.be")]
     pub contact_email: Option<String>,
+    /// Belgian enterprise number (BCE/KBO): ten digits with their check, written as
+    /// people do (`0207.446.772`, `BE 0207446772`); one organisation per number.
+    #[schema(example = "BE 0207.446.772")]
+    pub bce: Option<String>,
+}
+
+impl CreateOrganisation {
+    /// The description, parsed (422 naming every invalid field).
+    fn parse(&self) -> ApiResult<OrganisationInput> {
+        Ok(OrganisationInput::parse(RawOrganisation {
+            name: &self.name,
+            kind: Ok(self.kind),
+            locale: Ok(self.locale),
+            nis_code: self.nis_code.as_deref(),
+            population: self.population,
+            contact_email: self.contact_email.as_deref(),
+            bce: self.bce.as_deref(),
+        })
+        .map_err(ApiError::Validation)?)
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -53,6 +74,9 @@ pub struct OrganisationResponse {
     pub locale: Locale,
     #[schema(example = "informatique@namur.be")]
     pub contact_email: Option<String>,
+    /// Belgian enterprise number (BCE/KBO), ten digits.
+    #[schema(example = "0207446772")]
+    pub bce: Option<String>,
     #[schema(example = "2026-03-01T08:00:00Z")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
@@ -60,6 +84,7 @@ pub struct OrganisationResponse {
 impl From<Organisation> for OrganisationResponse {
     fn from(o: Organisation) -> Self {
         Self {
+            bce: o.bce,
             id: o.id,
             kind: o.kind,
             locale: o.locale,
@@ -79,9 +104,11 @@ pub struct CreateUser {
     pub email: String,
     #[schema(example = "Marie Dupont")]
     pub name: String,
-    /// At least 12 characters.
-    #[schema(example = "correct horse battery staple", min_length = 12, max_length = 256)]
-    pub password: String,
+    /// Leave it out to invite the person: the user is `invited` and gets an email with a
+    /// link (valid 7 days) where it chooses its own password. Given (at least 12
+    /// characters), the user is `active` at once: for accounts of machine clients.
+    #[schema(example = json!(null), min_length = 12, max_length = 256)]
+    pub password: Option<String>,
     /// `officer` only in the central purchasing organisation, `member` everywhere else.
     pub role: Role,
 }
@@ -98,8 +125,13 @@ pub struct UserResponse {
     pub role: Role,
     #[schema(example = 2)]
     pub organisation_id: i64,
+    /// `invited` until the person chooses a password, `active`, or `disabled`.
+    pub status: UserStatus,
+    /// `status == "disabled"`, kept for clients written before `status`.
     #[schema(example = false)]
     pub disabled: bool,
+    /// The person's own language, overriding the organisation's; null: the organisation's.
+    pub locale: Option<Locale>,
     #[schema(example = "2026-03-01T08:05:00Z")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
@@ -112,7 +144,9 @@ impl From<User> for UserResponse {
             email: u.email,
             name: u.name,
             organisation_id: u.organisation_id,
-            disabled: u.disabled,
+            disabled: u.status == UserStatus::Disabled,
+            status: u.status,
+            locale: u.locale,
             created_at: utc(u.created_at),
         }
     }
@@ -124,7 +158,7 @@ impl From<User> for UserResponse {
     responses(
         (status = 201, body = OrganisationResponse),
         NotOfficer,
-        (status = 409, description = "an organisation of that name exists", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "another organisation has that name or that enterprise number (bce)", body = crate::error::Problem, content_type = "application/problem+json"),
         InvalidFields, Unauthenticated, BodyProblems, RateLimited,
     ))]
 pub async fn create(
@@ -132,35 +166,36 @@ pub async fn create(
     caller: Officer,
     body: web::Json<CreateOrganisation>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
-    let mut v = Validator::default();
-    let name = v.check("name", text::name(&body.name));
-    let nis_code = match body.nis_code.as_deref().map(str::trim) {
-        Some(code) if code.len() != 5 || !code.chars().all(|c| c.is_ascii_digit()) => {
-            v.push("nis_code", "must be a Belgian INS/NIS code of five digits");
-            None
-        }
-        other => other.map(str::to_owned),
-    };
-    if body.population.is_some_and(|p| !(0..=100_000_000).contains(&p)) {
-        v.push("population", "must be between 0 and 100000000");
-    }
-    let contact_email = body.contact_email.as_deref().and_then(|e| v.check("contact_email", Email::parse(e)));
-    v.finish()?;
-    let Some(name) = name else {
-        return Err(ApiError::Internal(anyhow::anyhow!("validated field missing")));
-    };
-    let input = OrganisationInput {
-        name,
-        kind: body.kind,
-        locale: body.locale,
-        nis_code,
-        population: body.population,
-        contact_email,
-    };
+    let input = body.parse()?;
     let created = state.db.write(caller, move |tx, caller| service::organisations::create(tx, caller, &input)).await?;
     tracing::info!(organisation_id = created.id, "organisation created");
     Ok(HttpResponse::Created().json(OrganisationResponse::from(created)))
+}
+
+/// Replaces an organisation's description (officers): the same fields as its creation,
+/// every one given (an optional one left out is cleared).
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "organisations", request_body = CreateOrganisation,
+    params(("id" = i64, Path, description = "organisation id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = OrganisationResponse),
+        NotOfficer,
+        (status = 404, description = "unknown organisation", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "another organisation has that name or that enterprise number (bce)", body = crate::error::Problem, content_type = "application/problem+json"),
+        InvalidFields, Unauthenticated, BodyProblems, RateLimited,
+    ))]
+pub async fn replace(
+    state: web::Data<AppState>,
+    caller: Officer,
+    path: web::Path<i64>,
+    body: web::Json<CreateOrganisation>,
+) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let input = body.parse()?;
+    let updated =
+        state.db.write(caller, move |tx, caller| service::organisations::update(tx, caller, id, &input)).await?;
+    tracing::info!(organisation_id = id, "organisation updated");
+    Ok(HttpResponse::Ok().json(OrganisationResponse::from(updated)))
 }
 
 /// Lists organisations: all for officers, their own for members.
@@ -195,20 +230,21 @@ pub async fn get(state: web::Data<AppState>, caller: AuthUser, path: web::Path<i
     Ok(HttpResponse::Ok().json(OrganisationResponse::from(found)))
 }
 
-/// Creates a user in an organisation.
+/// Creates a user in an organisation: an officer in any, with any role the organisation
+/// allows; a manager in its own, with the role member or manager and never a password.
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/users", tag = "organisations", request_body = CreateUser,
     params(("id" = i64, Path, description = "organisation id")),
     security(("bearer" = [])),
     responses(
         (status = 201, body = UserResponse),
-        NotOfficer,
-        (status = 404, description = "unknown organisation", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "a plain member; a manager giving the role officer or a password", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown organisation, or another one than the manager's", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "the email is taken", body = crate::error::Problem, content_type = "application/problem+json"),
         InvalidFields, Unauthenticated, BodyProblems, RateLimited,
     ))]
 pub async fn create_user(
     state: web::Data<AppState>,
-    caller: Officer,
+    caller: UserAdmin,
     path: web::Path<i64>,
     body: web::Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
@@ -217,15 +253,21 @@ pub async fn create_user(
     let mut v = Validator::default();
     let email = v.check("email", Email::parse(&body.email));
     let name = v.check("name", text::name(&body.name));
-    v.check("password", password::check_policy(&body.password));
+    if let Some(password) = &body.password {
+        // A password is chosen for a machine client, by an officer alone.
+        caller.officer()?;
+        v.check("password", password::check_policy(password));
+    }
     v.finish()?;
     let (Some(email), Some(name)) = (email, name) else {
         return Err(ApiError::Internal(anyhow::anyhow!("validated field missing")));
     };
     // Hashing takes tens of milliseconds of a core: off the executor, before the
     // transaction, so that it holds neither a connection nor the writer.
-    let password = body.password;
-    let password_hash = password::off_executor(move || password::hash(&password)).await??;
+    let password_hash = match body.password {
+        Some(password) => Some(password::off_executor(move || password::hash(&password)).await??),
+        None => None,
+    };
     let input = UserInput { email, name, role: body.role, password_hash };
     let created = state
         .db

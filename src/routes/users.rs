@@ -1,4 +1,5 @@
-//! Disabling users (officers) and changing one's own password. Both end the user's
+//! Disabling users and giving them roles (officers, and managers in their own
+//! organisation), and changing one's own password. Both end the user's
 //! sessions: tokens carry the user's `token_version`, which both bump.
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
@@ -7,12 +8,13 @@ use utoipa::ToSchema;
 
 use super::{
     auth::TokenResponse,
-    common::{BodyProblems, NotOfficer, RateLimited, Unauthenticated},
+    common::{BodyProblems, RateLimited, Unauthenticated},
     organisations::UserResponse,
 };
 use crate::{
-    auth::{AuthUser, Officer, password},
+    auth::{AuthUser, UserAdmin, password},
     client_address,
+    domain::kinds::Role,
     error::{ApiError, ApiResult},
     service,
     state::AppState,
@@ -23,30 +25,50 @@ use crate::{
 pub struct PatchUser {
     /// A disabled user cannot log in, and its tokens stop working at once.
     #[schema(example = true)]
-    pub disabled: bool,
+    pub disabled: Option<bool>,
+    /// `member` or `manager` (given by an officer or the organisation's manager);
+    /// `officer` only by an officer, in the central purchasing organisation. The user's
+    /// tokens stop working at once.
+    pub role: Option<Role>,
 }
 
-/// Disables or re-enables a user (officers). An officer cannot disable itself.
+/// Disables or re-enables a user, or gives it another role: an officer any user, a
+/// manager the users of its own organisation (another's are 404 to it). Nobody disables
+/// itself or changes its own role.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "organisations", request_body = PatchUser,
     params(("id" = i64, Path, description = "user id")), security(("bearer" = [])),
     responses(
         (status = 200, body = UserResponse),
-        NotOfficer,
-        (status = 404, description = "unknown user", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "invalid fields, or disabling oneself", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "a plain member, or a manager giving the role officer", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown user, or one of another organisation (managers)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid fields, disabling oneself or changing one's own role, a role the organisation does not allow, or nothing to change", body = crate::error::Problem, content_type = "application/problem+json"),
         Unauthenticated, BodyProblems, RateLimited,
     ))]
 pub async fn patch(
     state: web::Data<AppState>,
-    caller: Officer,
+    caller: UserAdmin,
     path: web::Path<i64>,
     body: web::Json<PatchUser>,
 ) -> ApiResult<HttpResponse> {
-    let (id, disabled) = (path.into_inner(), body.disabled);
+    let (id, PatchUser { disabled, role }) = (path.into_inner(), body.into_inner());
+    if disabled.is_none() && role.is_none() {
+        return Err(ApiError::invalid("disabled", "give disabled, role or both"));
+    }
     let by = caller.id;
-    let updated =
-        state.db.write(caller, move |tx, caller| service::users::set_disabled(tx, caller, id, disabled)).await?;
-    tracing::info!(user_id = id, disabled, by, "user access changed");
+    let updated = state
+        .db
+        .write(caller, move |tx, caller| {
+            let mut user = service::users::managed(tx, caller, id)?;
+            if let Some(role) = role {
+                user = service::users::set_role(tx, caller, id, role)?;
+            }
+            if let Some(disabled) = disabled {
+                user = service::users::set_disabled(tx, caller, id, disabled)?;
+            }
+            Ok(user)
+        })
+        .await?;
+    tracing::info!(user_id = id, ?disabled, ?role, by, "user access changed");
     Ok(HttpResponse::Ok().json(UserResponse::from(updated)))
 }
 
@@ -91,7 +113,7 @@ pub async fn change_password(
     let (throttle, checked) = (state.clone(), account.clone());
     let hash = password::off_executor(move || {
         throttle.login_throttle.check(&checked, address)?;
-        if password::verify(&current_password, &current.password_hash) {
+        if current.password_hash.as_deref().is_some_and(|h| password::verify(&current_password, h)) {
             password::hash(&new_password).map(Some).map_err(ApiError::from)
         } else {
             Ok(None)
@@ -111,4 +133,25 @@ pub async fn change_password(
         token_type: "Bearer",
         expires_in: state.jwt.ttl().as_secs(),
     }))
+}
+
+/// Sends an invited user a new invitation (officers; an organisation's manager for its own
+/// users): one email `user.invited` with a new link, valid 7 days; every earlier link of the
+/// user stops working. 409 when the user is not `invited` (it chose its password, or is
+/// disabled).
+#[utoipa::path(post, path = "/api/v1/users/{id}/invite", tag = "organisations",
+    params(("id" = i64, Path, description = "user id")), security(("bearer" = [])),
+    responses(
+        (status = 202, description = "the invitation is queued", body = UserResponse),
+        (status = 403, description = "a plain member", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown user, or one of another organisation (managers)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the user is not invited", body = crate::error::Problem, content_type = "application/problem+json"),
+        Unauthenticated, RateLimited,
+    ))]
+pub async fn invite(state: web::Data<AppState>, caller: UserAdmin, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = path.into_inner();
+    let by = caller.id;
+    let invited = state.db.write(caller, move |tx, caller| service::accounts::invite(tx, caller, id)).await?;
+    tracing::info!(user_id = id, by, "invitation sent again");
+    Ok(HttpResponse::Accepted().json(UserResponse::from(invited)))
 }

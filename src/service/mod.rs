@@ -4,8 +4,10 @@
 //! use case does — the change, its audit event, its outbox rows — commits together or not
 //! at all.
 
+pub mod accounts;
 pub mod desk;
 pub mod duplicates;
+pub mod import;
 pub mod lifecycle;
 pub mod maintenance;
 pub mod matcher;

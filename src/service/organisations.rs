@@ -1,41 +1,83 @@
 //! Organisations and their users, as officers manage them and members see them.
 
 use crate::{
-    auth::{AuthUser, Officer},
+    auth::{AuthUser, Officer, UserAdmin},
     db::{
         self, Tx, WriteTx,
         models::{
-            organisation::{self, NewOrganisation, Organisation},
+            organisation::{self, NewOrganisation, Organisation, OrganisationChanges},
             user::{self, NewUser, User},
         },
     },
     domain::{
+        bce::Bce,
         email::Email,
-        kinds::{Locale, OrganisationKind, Role},
+        kinds::{Locale, OrganisationKind, Role, UserStatus},
     },
     error::{ApiError, ApiResult},
 };
 
-/// A new organisation, parsed.
-#[derive(Clone, Debug)]
-pub struct OrganisationInput {
-    pub name: String,
-    pub kind: OrganisationKind,
-    pub locale: Locale,
-    pub nis_code: Option<String>,
-    pub population: Option<i64>,
-    pub contact_email: Option<Email>,
-}
+pub use crate::domain::organisation::OrganisationInput;
 
-/// Creates an organisation (officers); 409 when one of the same name (ignoring case) exists.
+/// Creates an organisation (officers); 409 when another has the same name (ignoring case)
+/// or the same enterprise number.
 pub fn create(tx: &mut WriteTx, _: &Officer, input: &OrganisationInput) -> ApiResult<Organisation> {
     insert(tx, input)
 }
 
-fn insert(tx: &mut WriteTx, input: &OrganisationInput) -> ApiResult<Organisation> {
-    if organisation::name_taken(tx, &input.name)? {
-        return Err(ApiError::Conflict(format!("an organisation named {:?} exists", input.name)));
+/// Replaces an organisation's description (officers); the same conflicts as [`create`].
+pub fn update(tx: &mut WriteTx, _: &Officer, id: i64, input: &OrganisationInput) -> ApiResult<Organisation> {
+    organisation::find(tx, id)?;
+    write(tx, id, input)
+}
+
+fn write(tx: &mut WriteTx, id: i64, input: &OrganisationInput) -> ApiResult<Organisation> {
+    check_unique(tx, Some(id), input)?;
+    Ok(organisation::update(
+        tx,
+        id,
+        &OrganisationChanges {
+            name: &input.name,
+            kind: input.kind,
+            nis_code: input.nis_code.as_deref(),
+            population: input.population,
+            locale: input.locale,
+            contact_email: input.contact_email.as_ref().map(Email::as_str),
+            bce: input.bce.as_ref().map(Bce::as_str),
+        },
+    )?)
+}
+
+/// A name (ignoring case) and an enterprise number each designate one organisation: taking
+/// another's is a conflict with it (409, naming it), not an invalid value (the same
+/// number is valid for that other organisation).
+fn check_unique(tx: &mut Tx, own: Option<i64>, input: &OrganisationInput) -> ApiResult<()> {
+    let other = |found: Option<Organisation>| found.filter(|o| Some(o.id) != own);
+    if let Some(other) = other(organisation::find_by_name(tx, &input.name)?) {
+        return Err(ApiError::Conflict(format!("an organisation named {:?} exists (id {})", other.name, other.id)));
     }
+    let Some(bce) = &input.bce else { return Ok(()) };
+    if let Some(other) = other(organisation::find_by_bce(tx, bce.as_str())?) {
+        return Err(ApiError::Conflict(format!(
+            "the enterprise number (bce) {bce} is already {:?}'s (id {})",
+            other.name, other.id
+        )));
+    }
+    Ok(())
+}
+
+/// Creates an organisation for an import (its importer checked by `service::import`).
+pub(super) fn insert_imported(tx: &mut WriteTx, input: &OrganisationInput) -> ApiResult<Organisation> {
+    insert(tx, input)
+}
+
+/// Updates an organisation for an import.
+pub(super) fn update_imported(tx: &mut WriteTx, id: i64, input: &OrganisationInput) -> ApiResult<Organisation> {
+    write(tx, id, input)
+}
+
+fn insert(tx: &mut WriteTx, input: &OrganisationInput) -> ApiResult<Organisation> {
+    check_unique(tx, None, input)?;
     Ok(organisation::insert(
         tx,
         &NewOrganisation {
@@ -46,8 +88,20 @@ fn insert(tx: &mut WriteTx, input: &OrganisationInput) -> ApiResult<Organisation
             locale: input.locale,
             contact_email: input.contact_email.as_ref().map(Email::as_str),
             created_at: db::now(),
+            bce: input.bce.as_ref().map(Bce::as_str),
         },
     )?)
+}
+
+/// An organisation and its users, for who manages them (an officer any, a manager its own).
+pub fn managed(tx: &mut Tx, actor: &UserAdmin, organisation_id: i64) -> ApiResult<(Organisation, Vec<User>)> {
+    actor.may_manage(organisation_id)?;
+    Ok((organisation::find(tx, organisation_id)?, user::of_organisation(tx, organisation_id)?))
+}
+
+/// A page of organisations whose name contains `search` (officers), by name.
+pub fn search(tx: &mut Tx, _: &Officer, search: &str, limit: i64, offset: i64) -> ApiResult<(Vec<Organisation>, i64)> {
+    Ok(organisation::search(tx, search.trim(), limit, offset)?)
 }
 
 /// Members see only their own organisation; others are 404, as if they did not exist.
@@ -77,19 +131,41 @@ pub fn users(tx: &mut Tx, actor: &AuthUser, organisation_id: i64) -> ApiResult<V
 }
 
 /// A new user, parsed, with its password already hashed (hashing is slow: it is done
-/// before the transaction, off the executor).
+/// before the transaction, off the executor). Without a password the user is `invited`.
 #[derive(Clone, Debug)]
 pub struct UserInput {
     pub email: Email,
     pub name: String,
     pub role: Role,
-    pub password_hash: String,
+    pub password_hash: Option<String>,
 }
 
-/// Creates a user (officers). Officers belong to the central purchasing organisation,
-/// members to any other; an email is taken once.
-pub fn create_user(tx: &mut WriteTx, _: &Officer, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
-    insert_user(tx, organisation_id, input)
+/// Creates a user: an officer in any organisation, a manager in its own with the role
+/// member or manager. Officers belong to the central purchasing organisation, members and
+/// managers to any other; an email is taken once. A user created without a password is
+/// `invited`: its invitation is queued in the same transaction.
+pub fn create_user(tx: &mut WriteTx, admin: &UserAdmin, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
+    admin.may_manage(organisation_id)?;
+    admin.may_give(input.role)?;
+    let created = insert_user(tx, organisation_id, input)?;
+    if created.status == UserStatus::Invited {
+        super::accounts::send_invitation(tx, Some(admin.id), &created)?;
+    }
+    Ok(created)
+}
+
+/// Officers belong to the central purchasing organisation, members and managers to the
+/// others (422 naming `role`).
+pub fn check_role_fits(tx: &mut Tx, organisation_id: i64, role: Role) -> ApiResult<()> {
+    let org = organisation::find(tx, organisation_id)?;
+    let is_central = org.kind == OrganisationKind::CentralPurchasing;
+    if (role == Role::Officer) != is_central {
+        return Err(ApiError::invalid(
+            "role",
+            "officers belong to the central purchasing organisation, members and managers to the others",
+        ));
+    }
+    Ok(())
 }
 
 /// The first officer, made by the bootstrap (no officer exists to create it) in the central
@@ -98,15 +174,8 @@ pub fn first_officer(tx: &mut WriteTx, central: &Organisation, input: &UserInput
     insert_user(tx, central.id, input)
 }
 
-fn insert_user(tx: &mut WriteTx, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
-    let org = organisation::find(tx, organisation_id)?;
-    let is_central = org.kind == OrganisationKind::CentralPurchasing;
-    if (input.role == Role::Officer) != is_central {
-        return Err(ApiError::invalid(
-            "role",
-            "officers belong to the central purchasing organisation, members to the others",
-        ));
-    }
+pub(super) fn insert_user(tx: &mut WriteTx, organisation_id: i64, input: &UserInput) -> ApiResult<User> {
+    check_role_fits(tx, organisation_id, input.role)?;
     if user::email_taken(tx, input.email.as_str())? {
         return Err(ApiError::Conflict("a user with this email exists".into()));
     }
@@ -117,7 +186,8 @@ fn insert_user(tx: &mut WriteTx, organisation_id: i64, input: &UserInput) -> Api
             email: input.email.as_str(),
             name: &input.name,
             role: input.role,
-            password_hash: &input.password_hash,
+            password_hash: input.password_hash.as_deref(),
+            status: if input.password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited },
             created_at: db::now(),
         },
     )?)
@@ -137,6 +207,7 @@ pub fn central(tx: &mut WriteTx, name: &str, contact_email: &Email) -> ApiResult
             nis_code: None,
             population: None,
             contact_email: Some(contact_email.clone()),
+            bce: None,
         },
     )
 }

@@ -37,7 +37,9 @@ pub use cache::PageCache;
 
 use crate::resource::resource;
 
-use pages::{catalogue, duplicates, home, login, merge_confirm, needs, pledge_drop, pool_actions, pools};
+use pages::{
+    catalogue, duplicates, home, login, merge_confirm, needs, organisations, pledge_drop, pool_actions, pools,
+};
 
 /// Registers the pages (after the API, whose paths all start with `/api`).
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
@@ -66,6 +68,13 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
         .service(resource!("/pools/{id}/redact", POST => pool_actions::redact))
         .service(resource!("/pools/{id}/cost", POST => pool_actions::cost))
         .service(resource!("/pools/{id}/pledges/{organisation_id}/drop", GET => pledge_drop::form, POST => pledge_drop::drop))
+        .service(resource!("/organisations", GET => organisations::list, POST => organisations::create))
+        .service(resource!("/organisations/{id}", GET => organisations::organisation, POST => organisations::save))
+        .service(resource!(
+            "/organisations/{id}/users/{user}/{action}",
+            GET => organisations::confirm_disable,
+            POST => organisations::change
+        ))
         .service(resource!("/duplicates", GET => duplicates::review))
         .service(resource!("/duplicates/dismiss", POST => duplicates::dismiss))
         .service(resource!("/outbox/{id}/requeue", POST => home::requeue))

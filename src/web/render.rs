@@ -25,7 +25,7 @@ macro_rules! templates {
 }
 
 /// Every page template, embedded: a missing file is a build error.
-pub(super) const TEMPLATES: [(&str, &str); 15] = templates!(
+pub(super) const TEMPLATES: [(&str, &str); 19] = templates!(
     "_layout.html",
     "_macros.html",
     "error.html",
@@ -41,6 +41,10 @@ pub(super) const TEMPLATES: [(&str, &str); 15] = templates!(
     "duplicates.html",
     "pledge_drop.html",
     "merge_confirm.html",
+    "_organisation_fields.html",
+    "organisations.html",
+    "organisation.html",
+    "user_disable.html",
 );
 
 /// One environment per language: a template's `t("key")` without placeholders is replaced

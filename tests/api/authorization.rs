@@ -1,5 +1,6 @@
 //! Every route of the OpenAPI document, called with no token, as a member of another
-//! organisation, as a member of the owning organisation, and as an officer.
+//! organisation, as a member of the owning organisation, as an officer, and as the managers
+//! of both organisations.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -15,7 +16,11 @@ fn expected(method: &str, path: &str) -> Option<Expected> {
         ("POST", "/api/v1/auth/login") => [422, 422, 422, 422],
         ("GET", "/api/v1/me") => [401, 200, 200, 200],
         ("POST", "/api/v1/me/password") => [401, 422, 422, 422],
-        ("PATCH", "/api/v1/users/{id}") => [401, 403, 403, 422],
+        // Re-enables the owner's member (who is enabled): changes nothing, reaches the user.
+        ("PATCH", "/api/v1/users/{id}") => [401, 403, 403, 200],
+        ("PUT", "/api/v1/organisations/{id}") => [401, 403, 403, 422],
+        // The fixture user chose its password: only an invited user is invited again.
+        ("POST", "/api/v1/users/{id}/invite") => [401, 403, 403, 409],
         ("POST", "/api/v1/organisations") => [401, 403, 403, 422],
         ("GET", "/api/v1/organisations") => [401, 200, 200, 200],
         ("GET", "/api/v1/organisations/{id}") => [401, 404, 200, 200],
@@ -49,6 +54,21 @@ fn expected(method: &str, path: &str) -> Option<Expected> {
     })
 }
 
+/// What the managers get, of the other organisation and of the owner's: what a member of
+/// theirs gets, except where managing users (SPEC §14): the owner's manager reaches the
+/// owner's users, the other's does not (404).
+fn managers(method: &str, path: &str, [_, other, owner, _]: Expected) -> [u16; 2] {
+    match (method, path) {
+        ("PATCH", "/api/v1/users/{id}") => [404, 200],
+        ("POST", "/api/v1/users/{id}/invite") => [404, 409],
+        // The owner's member withdrew that need just before: a manager reaches it, too late.
+        ("DELETE", "/api/v1/needs/{id}") => [404, 409],
+        // The body is read before the organisation: an empty one is 422 to both.
+        ("POST", "/api/v1/organisations/{id}/users") => [422, 422],
+        _ => [other, owner],
+    }
+}
+
 struct Fixture {
     organisation: i64,
     user: i64,
@@ -78,7 +98,9 @@ fn concrete(path: &str, f: &Fixture, method: &str) -> String {
 async fn every_route_answers_each_identity_as_expected() {
     let app = spawn_app().await;
     let (organisation, owner) = app.commune("Namur").await;
-    let (_, other) = app.commune("Ciney").await;
+    let (ciney, other) = app.commune("Ciney").await;
+    let (_, owner_manager) = app.create_with_role(organisation, "chef@namur.be", "manager").await;
+    let (_, other_manager) = app.create_with_role(ciney, "chef@ciney.be", "manager").await;
     let me: Value = app.get("/api/v1/me", &owner).await.json().await.unwrap();
     let posted = app.post_need(&owner, "Gestion du cimetière", "Registre des concessions.").await;
     let withdrawable = app.post_need(&owner, "Réservation des salles de sport", "Calendrier en ligne.").await;
@@ -101,26 +123,43 @@ async fn every_route_answers_each_identity_as_expected() {
         assert_eq!(disabled.status(), StatusCode::OK);
     }
     let doc: Value = app.client.get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
-    let identities: [Option<&str>; 6] =
-        [None, Some(&other), Some(&owner), Some(&app.officer_token), Some(&colleague), Some(&officer2)];
+    let identities: [Option<&str>; 8] = [
+        None,
+        Some(&other),
+        Some(&owner),
+        Some(&app.officer_token),
+        Some(&colleague),
+        Some(&officer2),
+        Some(&other_manager),
+        Some(&owner_manager),
+    ];
     let mut checked = 0;
     let mut wrong = Vec::new();
     for (path, operations) in doc["paths"].as_object().unwrap() {
         for method in operations.as_object().unwrap().keys() {
             let method = method.to_uppercase();
-            let Some(expected) = expected(&method, path).map(with_disabled) else {
+            let Some(expected) = expected(&method, path).map(|e| with_managers(&method, path, e)) else {
                 wrong.push(format!("{method} {path}: no authorisation expectation in this table"));
                 continue;
             };
             let url = concrete(path, &fixture, &method);
             for (who, token) in identities.iter().enumerate() {
-                let body = (method != "GET" && method != "DELETE").then(|| json!({}));
+                let body = (method != "GET" && method != "DELETE").then(|| body_of(&method, path));
                 let status = call(&app, &method, &url, *token, body.as_ref()).await;
                 checked += 1;
                 if status.as_u16() != expected[who] {
                     wrong.push(format!(
                         "{method} {url} as {}: {status}, expected {}",
-                        ["nobody", "other", "owner", "officer", "disabled member", "disabled officer"][who],
+                        [
+                            "nobody",
+                            "other",
+                            "owner",
+                            "officer",
+                            "disabled member",
+                            "disabled officer",
+                            "other's manager",
+                            "owner's manager"
+                        ][who],
                         expected[who]
                     ));
                 }
@@ -129,7 +168,7 @@ async fn every_route_answers_each_identity_as_expected() {
     }
     eprintln!("authorisation matrix: {checked} route × identity checks");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    assert!(checked >= 6 * 30, "{checked}");
+    assert!(checked >= 8 * 30, "{checked}");
 }
 
 /// Adds what a disabled member (of the owner's organisation) and a disabled officer get: what
@@ -143,6 +182,21 @@ fn with_disabled([nobody, other, owner, officer]: Expected) -> [u16; 6] {
         _ => 401,
     };
     [nobody, other, owner, officer, disabled(owner), disabled(officer)]
+}
+
+/// An empty body, except where an empty one would be refused before the caller's reach is
+/// known.
+fn body_of(method: &str, path: &str) -> Value {
+    match (method, path) {
+        ("PATCH", "/api/v1/users/{id}") => json!({"disabled": false}),
+        _ => json!({}),
+    }
+}
+
+fn with_managers(method: &str, path: &str, expected: Expected) -> [u16; 8] {
+    let [a, b, c, d, e, f] = with_disabled(expected);
+    let [other_manager, owner_manager] = managers(method, path, expected);
+    [a, b, c, d, e, f, other_manager, owner_manager]
 }
 
 async fn second_officer(app: &TestApp) -> String {

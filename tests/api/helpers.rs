@@ -236,6 +236,21 @@ impl TestApp {
         self.token(email, PASSWORD).await
     }
 
+    /// Creates a user of `organisation_id` with `role` (an officer choosing its password)
+    /// and returns `(user id, token)`.
+    pub async fn create_with_role(&self, organisation_id: i64, email: &str, role: &str) -> (i64, String) {
+        let response = self
+            .post(
+                &format!("/api/v1/organisations/{organisation_id}/users"),
+                &self.officer_token,
+                &json!({"email": email, "name": "Test User", "password": PASSWORD, "role": role}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "create {role} {email}");
+        let id = response.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        (id, self.token(email, PASSWORD).await)
+    }
+
     /// An organisation with one member: `(organisation id, member token)`.
     pub async fn commune(&self, name: &str) -> (i64, String) {
         let id = self.create_organisation(name, "fr").await;

@@ -18,7 +18,12 @@ const PAGINATION: &str =
 
 /// A commune with a NIS code and one member: `(organisation id, member token)`.
 async fn authority(app: &TestApp, name: &str, nis_code: &str) -> (i64, String) {
-    let body = json!({"name": name, "kind": "commune", "locale": "fr", "nis_code": nis_code});
+    registered(app, name, nis_code, None).await
+}
+
+/// The same, with an enterprise number (BCE/KBO) as people write it.
+async fn registered(app: &TestApp, name: &str, nis_code: &str, bce: Option<&str>) -> (i64, String) {
+    let body = json!({"name": name, "kind": "commune", "locale": "fr", "nis_code": nis_code, "bce": bce});
     let response = app.post("/api/v1/organisations", &app.officer_token, &body).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let id = response.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
@@ -145,7 +150,7 @@ struct States {
 /// the pool it went into; one funded then reopened by a council's refusal, and a
 /// maintenance pool of the delivered one.
 async fn every_state(app: &TestApp) -> States {
-    let (namur, namur_token) = authority(app, "Namur", "92094").await;
+    let (namur, namur_token) = registered(app, "Namur", "92094", Some("BE 0207.446.772")).await;
     let (ciney, ciney_token) = authority(app, "Ciney", "91030").await;
     let (andenne, andenne_token) = authority(app, "Andenne", "92003").await;
     let open = new_pool(app, &namur_token, "Gestion des concessions du cimetière", Some("48000000-8"), 10_000).await;
@@ -285,6 +290,8 @@ async fn pools_in_every_state_pass_the_schemas_and_the_reference_tools() {
     let namur = party(r, &org(s.namur));
     assert_eq!(strings(&namur["roles"]), vec!["buyer", "funder"]);
     assert_eq!(namur["additionalIdentifiers"], json!([{"scheme": "BE-NIS", "id": "92094", "legalName": "Namur"}]));
+    assert_eq!(namur["identifier"], json!({"scheme": "BE-BCE_KBO", "id": "0207446772", "legalName": "Namur"}));
+    assert!(party(r, &org(s.ciney)).get("identifier").is_none(), "no enterprise number, no identifier");
     assert_eq!(strings(&party(r, &org(s.andenne))["roles"]), vec!["buyer"], "a need, no pledge any more");
     assert_eq!(
         r["tender"]["items"][0]["classification"],

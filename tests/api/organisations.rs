@@ -94,3 +94,55 @@ async fn users_are_created_with_checked_fields() {
         .await;
     assert_problem(unknown_org, StatusCode::NOT_FOUND).await;
 }
+
+#[tokio::test]
+async fn the_enterprise_number_is_checked_normalised_and_unique() {
+    let app = spawn_app().await;
+    let create = |name: &str, bce: &str| json!({"name": name, "kind": "commune", "locale": "fr", "bce": bce});
+    for written in ["0207.446.772", "BE 0207446772", "BE0207.446.772", "be 0207 446 772"] {
+        let response = app.post("/api/v1/organisations", &app.officer_token, &create("Namur", written)).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{written}");
+        let created: Value = response.json().await.unwrap();
+        assert_eq!(created["bce"], "0207446772", "{written}");
+        let id = created["id"].as_i64().unwrap();
+        let read: Value =
+            app.get(&format!("/api/v1/organisations/{id}"), &app.officer_token).await.json().await.unwrap();
+        assert_eq!(read["bce"], "0207446772");
+        // Free the number and the name for the next way of writing it.
+        let cleared = app
+            .put(
+                &format!("/api/v1/organisations/{id}"),
+                &app.officer_token,
+                &json!({"name": format!("Namur {written}"), "kind": "commune", "locale": "fr"}),
+            )
+            .await;
+        assert_eq!(cleared.status(), StatusCode::OK);
+        assert_eq!(cleared.json::<Value>().await.unwrap()["bce"], Value::Null);
+    }
+    for wrong in ["0207.446.773", "207446772", "BE 0207 446 7721", "FR0207446772", "0207/446/772"] {
+        let refused = app.post("/api/v1/organisations", &app.officer_token, &create("Ciney", wrong)).await;
+        let body = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(
+            body["errors"],
+            json!([{"field": "bce", "message": "must be a Belgian enterprise number (BCE/KBO) of ten digits, such as 0207.446.772"}]),
+            "{wrong}"
+        );
+    }
+    let first = app.post("/api/v1/organisations", &app.officer_token, &create("Andenne", "0207446772")).await;
+    let andenne = first.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let taken = app.post("/api/v1/organisations", &app.officer_token, &create("Gembloux", "BE 0207.446.772")).await;
+    let body = assert_problem(taken, StatusCode::CONFLICT).await;
+    assert!(body["detail"].as_str().unwrap().contains("Andenne"), "names the organisation that has it: {body}");
+    let (ciney, _) = app.commune("Ciney").await;
+    let moved =
+        app.put(&format!("/api/v1/organisations/{ciney}"), &app.officer_token, &create("Ciney", "0207446772")).await;
+    assert_problem(moved, StatusCode::CONFLICT).await;
+    let kept = app
+        .put(&format!("/api/v1/organisations/{andenne}"), &app.officer_token, &create("Andenne", "0207.446.772"))
+        .await;
+    assert_eq!(kept.status(), StatusCode::OK, "its own number is no conflict");
+    let (_, member) = app.commune("Dinant").await;
+    let forbidden =
+        app.put(&format!("/api/v1/organisations/{andenne}"), &member, &create("Andenne", "0207446772")).await;
+    assert_problem(forbidden, StatusCode::FORBIDDEN).await;
+}

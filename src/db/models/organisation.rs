@@ -18,6 +18,8 @@ pub struct Organisation {
     pub locale: Locale,
     pub contact_email: Option<String>,
     pub created_at: NaiveDateTime,
+    /// The enterprise number (BCE/KBO), ten digits.
+    pub bce: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -30,10 +32,32 @@ pub struct NewOrganisation<'a> {
     pub locale: Locale,
     pub contact_email: Option<&'a str>,
     pub created_at: NaiveDateTime,
+    pub bce: Option<&'a str>,
+}
+
+/// What an update sets: every described field (absent optional ones become NULL).
+#[derive(AsChangeset)]
+#[diesel(table_name = organisations, treat_none_as_null = true)]
+pub struct OrganisationChanges<'a> {
+    pub name: &'a str,
+    pub kind: OrganisationKind,
+    pub nis_code: Option<&'a str>,
+    pub population: Option<i64>,
+    pub locale: Locale,
+    pub contact_email: Option<&'a str>,
+    pub bce: Option<&'a str>,
 }
 
 pub fn insert(tx: &mut WriteTx, new: &NewOrganisation) -> QueryResult<Organisation> {
     diesel::insert_into(organisations::table).values(new).returning(organisations::all_columns).get_result(tx.conn())
+}
+
+pub fn update(tx: &mut WriteTx, id: i64, changes: &OrganisationChanges) -> QueryResult<Organisation> {
+    diesel::update(organisations::table.find(id))
+        .set(changes)
+        .returning(organisations::all_columns)
+        .get_result(tx.conn())
+        .map_err(in_row("organisations", id))
 }
 
 pub fn find(tx: &mut Tx, id: i64) -> QueryResult<Organisation> {
@@ -54,12 +78,56 @@ pub fn by_ids(tx: &mut Tx, ids: &[i64]) -> QueryResult<Vec<Organisation>> {
     organisations::table.filter(organisations::id.eq_any(ids)).select(Organisation::as_select()).load(tx.conn())
 }
 
-pub fn name_taken(tx: &mut Tx, name: &str) -> QueryResult<bool> {
-    use diesel::dsl::{exists, select, sql};
+/// The organisation of that name, ignoring case.
+pub fn find_by_name(tx: &mut Tx, name: &str) -> QueryResult<Option<Organisation>> {
+    use diesel::dsl::sql;
     use diesel::sql_types::{Bool, Text};
     // lower() is the same function on both backends; the unique index uses it too.
-    select(exists(organisations::table.filter(sql::<Bool>("lower(name) = lower(").bind::<Text, _>(name).sql(")"))))
-        .get_result(tx.conn())
+    organisations::table
+        .filter(sql::<Bool>("lower(name) = lower(").bind::<Text, _>(name).sql(")"))
+        .select(Organisation::as_select())
+        .first(tx.conn())
+        .optional()
+}
+
+/// The organisation of that enterprise number (ten digits).
+pub fn find_by_bce(tx: &mut Tx, bce: &str) -> QueryResult<Option<Organisation>> {
+    organisations::table
+        .filter(organisations::bce.eq(bce))
+        .select(Organisation::as_select())
+        .first(tx.conn())
+        .optional()
+}
+
+/// The first organisation of that INS/NIS code and kind (a commune and its CPAS share a
+/// code).
+pub fn find_by_nis_code(tx: &mut Tx, nis_code: &str, kind: OrganisationKind) -> QueryResult<Option<Organisation>> {
+    organisations::table
+        .filter(organisations::nis_code.eq(nis_code))
+        .filter(organisations::kind.eq(kind))
+        .order(organisations::id)
+        .select(Organisation::as_select())
+        .first(tx.conn())
+        .optional()
+}
+
+/// A page of the organisations whose name contains `search` (ignoring case), by name.
+pub fn search(tx: &mut Tx, search: &str, limit: i64, offset: i64) -> QueryResult<(Vec<Organisation>, i64)> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    let pattern = format!("%{}%", search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let matching = || {
+        organisations::table
+            .filter(sql::<Bool>("lower(name) LIKE ").bind::<Text, _>(pattern.clone()).sql(" ESCAPE '\\'"))
+    };
+    let items = matching()
+        .order((organisations::name, organisations::id))
+        .limit(limit)
+        .offset(offset)
+        .select(Organisation::as_select())
+        .load(tx.conn())?;
+    let total = matching().count().get_result(tx.conn())?;
+    Ok((items, total))
 }
 
 pub fn list(tx: &mut Tx, limit: i64, offset: i64) -> QueryResult<(Vec<Organisation>, i64)> {

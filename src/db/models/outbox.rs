@@ -75,8 +75,10 @@ pub fn claim(tx: &mut WriteTx, id: i64, now: NaiveDateTime, until: NaiveDateTime
     .map_err(super::in_row("outbox", id))
 }
 
-pub fn mark_sent(tx: &mut WriteTx, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(outbox::table.find(id))
+/// Marks an email sent; `forget_context` also empties what it said (an account email's
+/// single-use link, which must not outlive its delivery in the database).
+pub fn mark_sent(tx: &mut WriteTx, id: i64, at: NaiveDateTime, forget_context: bool) -> QueryResult<usize> {
+    let sent = diesel::update(outbox::table.find(id))
         .set((
             outbox::status.eq(OutboxStatus::Sent),
             outbox::sent_at.eq(Some(at)),
@@ -84,7 +86,11 @@ pub fn mark_sent(tx: &mut WriteTx, id: i64, at: NaiveDateTime) -> QueryResult<us
             outbox::claimed_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(None::<String>),
         ))
-        .execute(tx.conn())
+        .execute(tx.conn())?;
+    if forget_context {
+        diesel::update(outbox::table.find(id)).set(outbox::context.eq("{}")).execute(tx.conn())?;
+    }
+    Ok(sent)
 }
 
 /// Records a failed attempt: retried at `retry_at`, or dead when `retry_at` is `None`.

@@ -374,5 +374,11 @@ pub(crate) fn all() -> Vec<(DomainEvent, Value)> {
         (DomainEvent::UserEnabled(UserRef { user_id: 4 }), json!({"user_id": 4})),
         (DomainEvent::UserPasswordChanged(UserRef { user_id: 4 }), json!({"user_id": 4})),
         (DomainEvent::UserSignedOut(UserRef { user_id: 4 }), json!({"user_id": 4})),
+        (
+            DomainEvent::UserRoleChanged(RoleChange { user_id: 4, role: crate::domain::kinds::Role::Manager }),
+            json!({"user_id": 4, "role": "manager"}),
+        ),
+        (DomainEvent::UserInvited(UserRef { user_id: 4 }), json!({"user_id": 4})),
+        (DomainEvent::UserPasswordReset(UserRef { user_id: 4 }), json!({"user_id": 4})),
     ]
 }

@@ -136,15 +136,26 @@ events! {
     UserDisabled(UserRef) => "user.disabled",
     UserEnabled(UserRef) => "user.enabled",
     UserPasswordChanged(UserRef) => "user.password_changed",
+    /// An officer or the organisation's manager gave a user another role: its sessions end.
+    UserRoleChanged(RoleChange) => "user.role_changed",
     /// A web session ended: other processes forget it.
     UserSignedOut(UserRef) => "user.signed_out",
+    /// An invitation was sent (a new one replaces the earlier ones).
+    UserInvited(UserRef) => "user.invited",
+    /// A password reset link was sent to an active user.
+    UserPasswordReset(UserRef) => "user.password_reset",
 }
 
 impl EventKind {
     /// The kinds that say a user's access changed: the processes that keep sessions in
     /// memory forget the user's.
-    pub const USER_ACCESS: &'static [EventKind] =
-        &[EventKind::UserDisabled, EventKind::UserEnabled, EventKind::UserPasswordChanged, EventKind::UserSignedOut];
+    pub const USER_ACCESS: &'static [EventKind] = &[
+        EventKind::UserDisabled,
+        EventKind::UserEnabled,
+        EventKind::UserPasswordChanged,
+        EventKind::UserRoleChanged,
+        EventKind::UserSignedOut,
+    ];
 
     /// The stored names of `kinds`, for a query that filters on them.
     pub fn names(kinds: &[EventKind]) -> Vec<&'static str> {
@@ -183,6 +194,7 @@ impl DomainEvent {
             | DomainEvent::UserEnabled(user)
             | DomainEvent::UserPasswordChanged(user)
             | DomainEvent::UserSignedOut(user) => Some(user.user_id),
+            DomainEvent::UserRoleChanged(change) => Some(change.user_id),
             _ => None,
         }
     }

@@ -278,6 +278,13 @@ pub struct UserRef {
     pub user_id: i64,
 }
 
+/// A user's new role, given by an officer or its organisation's manager.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChange {
+    pub user_id: i64,
+    pub role: crate::domain::kinds::Role,
+}
+
 /// A change of a pool's state with what its event says: what `service::lifecycle` applies.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PoolStep {

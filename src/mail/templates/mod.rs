@@ -240,6 +240,16 @@ macro_rules! locale_templates {
 
 type Tpl = (&'static str, &'static str);
 
+macro_rules! account_templates {
+    ($loc:literal) => {
+        [kind_templates!($loc, "user_invited"), kind_templates!($loc, "user_password_reset")]
+    };
+}
+
+/// The account emails' templates ([`account`]), `[locale][kind][subject, text, html]`.
+static ACCOUNT_TEMPLATES: [[[Tpl; 3]; 2]; 4] =
+    [account_templates!("fr"), account_templates!("nl"), account_templates!("de"), account_templates!("en")];
+
 /// Every email template, embedded: `[locale][kind][subject, text, html]`, the locales in
 /// the order of `Locale::ALL`.
 static TEMPLATES: [[[Tpl; 3]; 12]; 4] =
@@ -249,8 +259,9 @@ static TEMPLATES: [[[Tpl; 3]; 12]; 4] =
 /// (shared by all locales), then each locale's layouts with the wording common to all
 /// kinds. `<locale>/<kind>.txt` extends `<locale>/_layout.txt`; `<locale>/<kind>.html`
 /// extends `<locale>/_layout.html`, which extends `_base.html`.
-static LAYOUTS: [Tpl; 2 + 2 * 4] = [
+static LAYOUTS: [Tpl; 3 + 2 * 4] = [
     embed!("_base.html"),
+    embed!("_account.html"),
     embed!("_macros.html"),
     embed!("fr/_layout.txt"),
     embed!("fr/_layout.html"),
@@ -274,7 +285,8 @@ fn env() -> &'static Environment<'static> {
         env.add_filter("money", money_filter);
         env.add_filter("date", date_filter);
         env.add_filter("url", url_filter);
-        for (name, source) in LAYOUTS.iter().chain(TEMPLATES.iter().flatten().flatten()) {
+        let kinds = TEMPLATES.iter().flatten().flatten().chain(ACCOUNT_TEMPLATES.iter().flatten().flatten());
+        for (name, source) in LAYOUTS.iter().chain(kinds) {
             // The templates are part of the binary and the tests render each one; should one
             // (or a layout it extends) still fail to compile, rendering it reports "template
             // not found" and the email is kept in the outbox as dead, visible to officers.
@@ -345,6 +357,8 @@ pub fn render(kind: MailKind, locale: Locale, ctx: &MailContext) -> Result<Rende
     let subject = one_line(&part("subject.txt")?);
     Ok(RenderedMail { subject, text: wrap_text(&part("txt")?, TEXT_WIDTH), html: part("html")? })
 }
+
+pub mod account;
 
 /// Plain-text bodies wrapped under 78 characters a line, as RFC 3676 suggests.
 mod wrap;

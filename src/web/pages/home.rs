@@ -110,7 +110,9 @@ pub async fn home(page: Page) -> Result<HttpResponse, PageError> {
         .read(move |tx, user| {
             Ok(match user.capability() {
                 Capability::Officer(officer) => Desk::Officer(service::desk::officer(tx, officer, council_days)?),
-                Capability::Member(member) => Desk::Member(service::desk::member(tx, member)?),
+                Capability::Member(member) | Capability::Manager(_, member) => {
+                    Desk::Member(service::desk::member(tx, member)?)
+                }
             })
         })
         .await?;

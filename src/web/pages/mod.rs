@@ -7,6 +7,7 @@ pub mod login;
 pub mod merge_confirm;
 pub mod needs;
 pub mod pledge_drop;
+pub mod organisations;
 pub mod pool_actions;
 pub mod pools;
 

@@ -548,7 +548,10 @@ impl Said {
             | DomainEvent::UserDisabled(_)
             | DomainEvent::UserEnabled(_)
             | DomainEvent::UserPasswordChanged(_)
-            | DomainEvent::UserSignedOut(_) => none,
+            | DomainEvent::UserRoleChanged(_)
+            | DomainEvent::UserSignedOut(_)
+            | DomainEvent::UserInvited(_)
+            | DomainEvent::UserPasswordReset(_) => none,
         }
     }
 }
