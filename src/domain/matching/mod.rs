@@ -50,6 +50,11 @@ pub fn load_dictionary() {
     translations::translations();
 }
 
+/// Whether the translation dictionary is loaded ([`load_dictionary`]).
+pub fn dictionary_loaded() -> bool {
+    translations::loaded()
+}
+
 /// The text of a need as posted.
 #[derive(Debug, Clone, Copy)]
 pub struct NeedText<'a> {

@@ -61,10 +61,16 @@ pub(crate) struct Translations {
     related: Vec<Box<[(u32, Via)]>>,
 }
 
+static LOADED: OnceLock<Translations> = OnceLock::new();
+
 /// The dictionary, loaded on first use.
 pub(crate) fn translations() -> &'static Translations {
-    static T: OnceLock<Translations> = OnceLock::new();
-    T.get_or_init(|| Translations::parse(&TRANSLATIONS))
+    LOADED.get_or_init(|| Translations::parse(&TRANSLATIONS))
+}
+
+/// Whether [`translations`] was loaded.
+pub(crate) fn loaded() -> bool {
+    LOADED.get().is_some()
 }
 
 /// The translation graph while it is read: nodes are (language, term), edges
