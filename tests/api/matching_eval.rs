@@ -285,9 +285,10 @@ async fn second_dev_set_replayed_through_the_api() {
 
 #[tokio::test]
 async fn third_dev_set_replayed_through_the_api() {
-    // No floor on its recalls yet (the set is the honest one, measured, not tuned for): no
-    // false merge, the officer's queue at least half merges.
-    replay_and_check("needs-dev3", &[1], Floors { found: 0.0, mean_recall: 0.0, reviewed: 0.0 }).await;
+    // Measured for order 1 (SQLite, 2026-12-07): recall 0.095, found 0.930, after review
+    // 0.544 (50 reviews, 38 merges). Issue 26 asks for 0.97 found and 0.93 after review: far
+    // from reached; the floors only keep what is measured.
+    replay_and_check("needs-dev3", &[1], Floors { found: 0.90, mean_recall: 0.08, reviewed: 0.50 }).await;
 }
 
 #[test]

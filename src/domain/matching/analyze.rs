@@ -176,7 +176,7 @@ pub(crate) fn split_on_dictionary(lang: Locale, word: &str, depth: usize) -> Vec
     }
     for i in MIN_PART..=n - MIN_PART {
         let head: String = chars[i..].iter().collect();
-        let head_known = HEAD_ENDINGS.iter().any(|e| head.strip_suffix(e).is_some_and(|h| loan(h)));
+        let head_known = HEAD_ENDINGS.iter().any(|e| head.strip_suffix(e).is_some_and(loan));
         if !head_known {
             continue;
         }
