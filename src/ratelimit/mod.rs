@@ -16,6 +16,7 @@
 
 mod buckets;
 pub mod login;
+pub mod reset;
 
 use std::num::NonZeroU32;
 
@@ -32,6 +33,7 @@ use governor::{
 };
 
 pub use login::LoginThrottle;
+pub use reset::ResetThrottle;
 
 use crate::{app_data, auth::extractor::authenticated, error::ApiError};
 

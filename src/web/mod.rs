@@ -37,13 +37,18 @@ pub use cache::PageCache;
 
 use crate::resource::resource;
 
-use pages::{catalogue, duplicates, home, login, needs, pool_actions, pools};
+use pages::{catalogue, duplicates, home, login, needs, password, pool_actions, pools};
 
 /// Registers the pages (after the API, whose paths all start with `/api`).
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(resource!("/", GET => home::home))
         .service(resource!("/login", GET => login::form, POST => login::login))
         .service(resource!("/logout", POST => login::logout))
+        .service(resource!("/password/forgot", GET => password::forgot_form, POST => password::forgot))
+        .service(resource!("/password/reset/{token}", GET => password::reset_form, POST => password::reset))
+        .service(
+            resource!("/invitations/{token}", GET => password::invitation_form, POST => password::accept_invitation),
+        )
         .service(resource!("/lang/{code}", GET => login::language))
         .service(resource!("/catalogue", GET => catalogue::catalogue))
         .service(resource!("/needs/new", GET => needs::form, POST => needs::post))
