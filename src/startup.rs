@@ -63,6 +63,7 @@ impl Application {
             mailer,
             mail_wake,
             login_throttle: web::Data::new(LoginThrottle::default()),
+            reset_throttle: crate::ratelimit::ResetThrottle::default(),
             write_limiter: web::Data::new(WriteBudget(UserBudget::new(config.rate_limit_per_minute))),
             similar_budget: web::Data::new(SearchBudget(UserBudget::new(config.similar_per_minute))),
             public_budget: PublicBudget::new(config.public_per_minute),

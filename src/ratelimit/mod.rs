@@ -20,6 +20,7 @@
 mod buckets;
 pub mod login;
 pub mod public;
+pub mod reset;
 
 use std::num::NonZeroU32;
 
@@ -37,6 +38,7 @@ use governor::{
 
 pub use login::LoginThrottle;
 pub use public::PublicBudget;
+pub use reset::ResetThrottle;
 
 use crate::{app_data, auth::extractor::authenticated, error::ApiError};
 

@@ -2,7 +2,13 @@ use actix_web::{HttpRequest, HttpResponse, http::header, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{auth::login::check_credentials, error::ApiResult, state::AppState};
+use crate::{
+    auth::login::check_credentials,
+    client_address,
+    domain::email::Email,
+    error::{ApiError, ApiResult},
+    state::AppState,
+};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -58,3 +64,47 @@ pub async fn login(
         expires_in: state.jwt.ttl().as_secs(),
     }))
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    #[schema(example = "echevin@namur.be", max_length = 254)]
+    pub email: String,
+}
+
+/// The one answer to a password reset request, whatever the address.
+#[derive(Serialize, ToSchema)]
+pub struct PasswordResetAccepted {
+    #[schema(
+        example = "If an active account has this address, an email with a link to choose a new password is on its way. The link works once, for 60 minutes."
+    )]
+    pub detail: &'static str,
+}
+
+/// "Password forgotten": emails a link to choose a new password.
+///
+/// Always 202 with the same body, in the same time, whether or not the address has an
+/// account: the answer says nothing about who has one. An active account gets one email
+/// `user.password_reset` with a link valid 60 minutes, usable once; using it ends every
+/// session and token of the account. Requests beyond a few per client address, or three
+/// emails an hour per account, still answer 202 and send nothing.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
+    responses(
+        (status = 202, body = PasswordResetAccepted),
+        (status = 422, description = "not an email address", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::common::BodyProblems,
+    ))]
+#[post("/api/v1/auth/password-reset")]
+pub async fn password_reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<PasswordResetRequest>,
+) -> ApiResult<HttpResponse> {
+    let email = Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e))?;
+    state.clone().into_inner().request_password_reset(email, client_address::of(&req));
+    Ok(HttpResponse::Accepted().json(PasswordResetAccepted { detail: RESET_ANSWER }))
+}
+
+/// What a reset request is told, whatever happens.
+const RESET_ANSWER: &str = "If an active account has this address, an email with a link to choose a new password \
+     is on its way. The link works once, for 60 minutes.";

@@ -36,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(health::ready)
         .service(metrics::metrics)
         .service(auth::login)
+        .service(auth::password_reset)
         .service(docs::swagger_ui())
         // Scopes: a request is matched against a fixed prefix before any pattern, so the
         // hot paths do not try every route of the API in turn.

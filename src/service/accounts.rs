@@ -6,7 +6,7 @@
 use chrono::Duration;
 
 use crate::{
-    auth::{AuthUser, UserAdmin, link_token::LinkToken},
+    auth::{UserAdmin, link_token::LinkToken},
     db::{
         self, Tx, WriteTx,
         models::{
@@ -21,7 +21,7 @@ use crate::{
     domain::{
         email::Email,
         events::{DomainEvent, UserRef},
-        kinds::{Locale, OutboxStatus, TokenKind, UserStatus},
+        kinds::{OutboxStatus, TokenKind, UserStatus},
     },
     error::{ApiError, ApiResult},
     mail::templates::account::{AccountMail, AccountMailContext},
@@ -107,19 +107,6 @@ pub fn use_token(tx: &mut WriteTx, token: &LinkToken, kind: TokenKind, password_
     web_session::delete_of_user(tx, owner.id)?;
     event::record(tx, None, &DomainEvent::UserPasswordChanged(UserRef { user_id: owner.id }), Some(owner.id))?;
     Ok(Some(updated))
-}
-
-/// Ends every session and API token of the caller, on every process.
-pub fn sign_out_everywhere(tx: &mut WriteTx, actor: &AuthUser) -> ApiResult<()> {
-    user::bump_token_version(tx, actor.id)?;
-    web_session::delete_of_user(tx, actor.id)?;
-    event::record(tx, None, &DomainEvent::UserSignedOut(UserRef { user_id: actor.id }), Some(actor.id))?;
-    Ok(())
-}
-
-/// Changes the caller's name and own language (`None`: its organisation's).
-pub fn update_profile(tx: &mut WriteTx, actor: &AuthUser, name: &str, locale: Option<Locale>) -> ApiResult<User> {
-    Ok(user::set_profile(tx, actor.id, name, locale)?)
 }
 
 fn issue(tx: &mut WriteTx, user_id: i64, kind: TokenKind, validity: Duration) -> ApiResult<LinkToken> {

@@ -38,7 +38,8 @@ pub use cache::PageCache;
 use crate::resource::resource;
 
 use pages::{
-    catalogue, duplicates, home, login, merge_confirm, needs, organisations, pledge_drop, pool_actions, pools,
+    catalogue, duplicates, home, login, merge_confirm, needs, organisations, password, pledge_drop, pool_actions,
+    pools,
 };
 
 /// Registers the pages (after the API, whose paths all start with `/api`).
@@ -46,6 +47,11 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(resource!("/", GET => home::home))
         .service(resource!("/login", GET => login::form, POST => login::login))
         .service(resource!("/logout", POST => login::logout))
+        .service(resource!("/password/forgot", GET => password::forgot_form, POST => password::forgot))
+        .service(resource!("/password/reset/{token}", GET => password::reset_form, POST => password::reset))
+        .service(
+            resource!("/invitations/{token}", GET => password::invitation_form, POST => password::accept_invitation),
+        )
         .service(resource!("/lang/{code}", GET => login::language))
         .service(resource!("/catalogue", GET => catalogue::catalogue))
         .service(resource!("/needs/new", GET => needs::form, POST => needs::post))

@@ -25,7 +25,7 @@ macro_rules! templates {
 }
 
 /// Every page template, embedded: a missing file is a build error.
-pub(super) const TEMPLATES: [(&str, &str); 19] = templates!(
+pub(super) const TEMPLATES: [(&str, &str); 22] = templates!(
     "_layout.html",
     "_macros.html",
     "error.html",
@@ -45,6 +45,9 @@ pub(super) const TEMPLATES: [(&str, &str); 19] = templates!(
     "organisations.html",
     "organisation.html",
     "user_disable.html",
+    "password_forgot.html",
+    "password_choose.html",
+    "link_gone.html",
 );
 
 /// One environment per language: a template's `t("key")` without placeholders is replaced

@@ -2,6 +2,7 @@
 //! with its own database (see `helpers`).
 
 mod abuse;
+mod accounts;
 mod architecture;
 mod auth;
 mod authorization;

@@ -127,26 +127,6 @@ pub fn activate_with_password(tx: &mut WriteTx, id: i64, password_hash: &str) ->
         .map_err(in_row("users", id))
 }
 
-/// Ends every token of a user without changing anything else ("sign out everywhere").
-pub fn bump_token_version(tx: &mut WriteTx, id: i64) -> QueryResult<User> {
-    tx.touch_user(id);
-    diesel::update(users::table.find(id))
-        .set(users::token_version.eq(users::token_version + 1))
-        .returning(users::all_columns)
-        .get_result(tx.conn())
-        .map_err(in_row("users", id))
-}
-
-/// Changes a user's name and own language (`None`: its organisation's).
-pub fn set_profile(tx: &mut WriteTx, id: i64, name: &str, locale: Option<Locale>) -> QueryResult<User> {
-    tx.touch_user(id);
-    diesel::update(users::table.find(id))
-        .set((users::name.eq(name), users::locale.eq(locale)))
-        .returning(users::all_columns)
-        .get_result(tx.conn())
-        .map_err(in_row("users", id))
-}
-
 /// Someone an email goes to: an active user, with its organisation's name, and its own
 /// language or else its organisation's.
 #[derive(Clone, Debug)]

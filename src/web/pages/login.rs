@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     auth::login::check_credentials,
     db::System,
+    db::models::user::User,
     domain::kinds::Locale,
     error::ApiError,
     service,
@@ -42,10 +43,7 @@ struct LoginView {
 /// `GET /login`: the sign-in form. Its CSRF token comes from a pre-session id kept in a
 /// cookie of its own, so that the sign-in form too is protected against forgery.
 pub async fn form(page: Page, req: HttpRequest, query: web::Query<NextQuery>) -> Result<HttpResponse, PageError> {
-    let secure = page.state.config.https();
-    let name = cookies::name(csrf::LOGIN_COOKIE, secure);
-    let existing = cookies::get(&req, &name).and_then(|v| SessionId::parse(&v));
-    let pre = existing.clone().unwrap_or_else(SessionId::generate);
+    let (pre, fresh) = pre_session(&page, &req);
     let view = LoginView {
         csrf: csrf::token(csrf::LOGIN_COOKIE, pre.as_str()),
         next: safe_next(query.next.as_deref()),
@@ -53,9 +51,52 @@ pub async fn form(page: Page, req: HttpRequest, query: web::Query<NextQuery>) ->
         errors: FormErrors::new("login"),
     };
     let mut response = page.render(None, StatusCode::OK, "login.html", view)?;
-    if existing.is_none() {
-        set_cookie(&mut response, &cookies::set(&name, pre.as_str(), LOGIN_COOKIE_SECONDS, secure));
+    keep_pre_session(&page, &mut response, &pre, fresh);
+    Ok(response)
+}
+
+/// The pre-session id of a form shown before sign-in (its CSRF token derives from it), and
+/// whether it is new (then [`keep_pre_session`] sets its cookie).
+pub(super) fn pre_session(page: &Page, req: &HttpRequest) -> (SessionId, bool) {
+    let name = cookies::name(csrf::LOGIN_COOKIE, page.state.config.https());
+    match cookies::get(req, &name).and_then(|v| SessionId::parse(&v)) {
+        Some(existing) => (existing, false),
+        None => (SessionId::generate(), true),
     }
+}
+
+pub(super) fn keep_pre_session(page: &Page, response: &mut HttpResponse, pre: &SessionId, fresh: bool) {
+    if fresh {
+        let secure = page.state.config.https();
+        let name = cookies::name(csrf::LOGIN_COOKIE, secure);
+        set_cookie(response, &cookies::set(&name, pre.as_str(), LOGIN_COOKIE_SECONDS, secure));
+    }
+}
+
+/// The pre-session of a form posted before sign-in, if its CSRF token is right; 403 otherwise.
+pub(super) fn checked_pre_session(page: &Page, req: &HttpRequest, token: &str) -> Result<SessionId, PageError> {
+    let name = cookies::name(csrf::LOGIN_COOKIE, page.state.config.https());
+    let pre = cookies::get(req, &name).and_then(|v| SessionId::parse(&v));
+    pre.filter(|p| csrf::valid(csrf::LOGIN_COOKIE, p.as_str(), token))
+        .ok_or_else(|| page.fail(None, ApiError::Forbidden("csrf")))
+}
+
+/// Opens a page session for `user` and answers `303` to `next`, with its cookie (and the
+/// pre-session's removed).
+pub(super) async fn sign_in(page: &Page, user: User, next: &str) -> Result<HttpResponse, PageError> {
+    let secure = page.state.config.https();
+    let id = SessionId::generate();
+    let (hash, opened) = (id.hash(), user.clone());
+    page.state
+        .db
+        .write(System, move |tx, _| service::web_sessions::open(tx, &opened, &hash, session::LIFETIME))
+        .await
+        .map_err(|e| page.fail(None, e))?;
+    tracing::info!(user_id = user.id, "signed in to the pages");
+    let mut response = render::see_other(next).finish();
+    let lifetime = session::LIFETIME.num_seconds();
+    set_cookie(&mut response, &cookies::set(&cookies::name(session::COOKIE, secure), id.as_str(), lifetime, secure));
+    set_cookie(&mut response, &cookies::set(&cookies::name(csrf::LOGIN_COOKIE, secure), "", 0, secure));
     Ok(response)
 }
 
@@ -74,12 +115,7 @@ pub struct LoginForm {
 /// where the person was going, or the form again with what went wrong.
 pub async fn login(page: Page, req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpResponse, PageError> {
     let LoginForm { email, password, csrf_token, next } = form.into_inner();
-    let secure = page.state.config.https();
-    let pre_name = cookies::name(csrf::LOGIN_COOKIE, secure);
-    let pre = cookies::get(&req, &pre_name).and_then(|v| SessionId::parse(&v));
-    let Some(pre) = pre.filter(|p| csrf::valid(csrf::LOGIN_COOKIE, p.as_str(), &csrf_token)) else {
-        return Err(page.fail(None, ApiError::Forbidden("csrf")));
-    };
+    let pre = checked_pre_session(&page, &req, &csrf_token)?;
     let lang = page.lang(None);
     let next = safe_next(next.as_deref());
     let mut errors = FormErrors::new("login");
@@ -113,19 +149,7 @@ pub async fn login(page: Page, req: HttpRequest, form: web::Form<LoginForm>) -> 
         }
         Err(other) => return Err(page.fail(None, other)),
     };
-    let id = SessionId::generate();
-    let (hash, opened) = (id.hash(), user.clone());
-    page.state
-        .db
-        .write(System, move |tx, _| service::web_sessions::open(tx, &opened, &hash, session::LIFETIME))
-        .await
-        .map_err(|e| page.fail(None, e))?;
-    tracing::info!(user_id = user.id, "signed in to the pages");
-    let mut response = render::see_other(&next).finish();
-    let lifetime = session::LIFETIME.num_seconds();
-    set_cookie(&mut response, &cookies::set(&cookies::name(session::COOKIE, secure), id.as_str(), lifetime, secure));
-    set_cookie(&mut response, &cookies::set(&pre_name, "", 0, secure));
-    Ok(response)
+    sign_in(&page, user, &next).await
 }
 
 #[derive(Deserialize)]

@@ -8,6 +8,7 @@ pub mod merge_confirm;
 pub mod needs;
 pub mod pledge_drop;
 pub mod organisations;
+pub mod password;
 pub mod pool_actions;
 pub mod pools;
 
