@@ -36,4 +36,6 @@ pub struct AppState {
     /// Searches for similar pools per user (`MUTUA_SIMILAR_PER_MINUTE`).
     pub similar_budget: web::Data<SearchBudget>,
     pub metrics: web::Data<Metrics>,
+    /// Single sign-on, when `MUTUA_OIDC_*` configure it.
+    pub sign_on: Option<Arc<crate::auth::oidc::SingleSignOn>>,
 }

@@ -5,6 +5,7 @@ pub mod capability;
 pub mod extractor;
 pub mod jwt;
 pub mod login;
+pub mod oidc;
 pub mod password;
 pub mod session;
 

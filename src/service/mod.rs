@@ -17,5 +17,6 @@ pub mod outbox;
 pub mod pledges;
 pub mod pool_view;
 pub mod pools;
+pub mod sign_on;
 pub mod users;
 pub mod web_sessions;

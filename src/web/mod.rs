@@ -37,12 +37,14 @@ pub use cache::PageCache;
 
 use crate::resource::resource;
 
-use pages::{catalogue, duplicates, home, login, needs, pool_actions, pools};
+use pages::{catalogue, duplicates, home, login, needs, oidc, pool_actions, pools};
 
 /// Registers the pages (after the API, whose paths all start with `/api`).
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(resource!("/", GET => home::home))
         .service(resource!("/login", GET => login::form, POST => login::login))
+        .service(resource!("/login/oidc", GET => oidc::start))
+        .service(resource!("/login/oidc/callback", GET => oidc::callback))
         .service(resource!("/logout", POST => login::logout))
         .service(resource!("/lang/{code}", GET => login::language))
         .service(resource!("/catalogue", GET => catalogue::catalogue))

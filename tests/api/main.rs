@@ -33,6 +33,7 @@ mod organisations;
 mod personal_data;
 mod process;
 mod security;
+mod sign_on;
 mod walkthrough;
 mod web;
 mod web_browser;

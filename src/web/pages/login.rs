@@ -37,6 +37,8 @@ struct LoginView {
     next: String,
     email: String,
     errors: FormErrors,
+    /// The label of the single sign-on button, when there is one.
+    sign_on: Option<String>,
 }
 
 /// `GET /login`: the sign-in form. Its CSRF token comes from a pre-session id kept in a
@@ -51,12 +53,18 @@ pub async fn form(page: Page, req: HttpRequest, query: web::Query<NextQuery>) ->
         next: safe_next(query.next.as_deref()),
         email: String::new(),
         errors: FormErrors::new("login"),
+        sign_on: sign_on_label(&page),
     };
     let mut response = page.render(None, StatusCode::OK, "login.html", view)?;
     if existing.is_none() {
         set_cookie(&mut response, &cookies::set(&name, pre.as_str(), LOGIN_COOKIE_SECONDS, secure));
     }
     Ok(response)
+}
+
+/// The single sign-on button's label (`MUTUA_OIDC_NAME`), when single sign-on is on.
+fn sign_on_label(page: &Page) -> Option<String> {
+    page.state.sign_on.as_ref().and_then(|sso| sso.name()).map(str::to_owned)
 }
 
 #[derive(Deserialize)]
@@ -95,6 +103,7 @@ pub async fn login(page: Page, req: HttpRequest, form: web::Form<LoginForm>) -> 
             next: next.clone(),
             email: email.clone(),
             errors,
+            sign_on: sign_on_label(&page),
         };
         page.render(None, status, "login.html", view)
     };
@@ -165,7 +174,7 @@ pub async fn language(
     Ok(response)
 }
 
-fn set_cookie(response: &mut HttpResponse, value: &str) {
+pub(super) fn set_cookie(response: &mut HttpResponse, value: &str) {
     if let Ok(value) = header::HeaderValue::from_str(value) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

@@ -5,6 +5,7 @@ pub mod duplicates;
 pub mod home;
 pub mod login;
 pub mod needs;
+pub mod oidc;
 pub mod pool_actions;
 pub mod pools;
 
