@@ -25,7 +25,12 @@ pub async fn create_officer(
     let plain = password_plain.to_owned();
     let password_hash = password::off_executor(move || password::hash(&plain)).await??;
     let organisation_name = organisation_name.to_owned();
-    let input = UserInput { email: email.clone(), name: name.to_owned(), role: Role::Officer, password_hash };
+    let input = UserInput {
+        email: email.clone(),
+        name: name.to_owned(),
+        role: Role::Officer,
+        password_hash: Some(password_hash),
+    };
     db.write(System, move |tx, _| {
         if only_if_no_officer && user::any_officer(tx)? {
             return Ok(None);

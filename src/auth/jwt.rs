@@ -110,9 +110,10 @@ mod tests {
             email: "a@b.be".into(),
             name: "A".into(),
             role: crate::domain::kinds::Role::Member,
-            password_hash: String::new(),
+            password_hash: None,
             token_version: 3,
-            disabled: false,
+            status: crate::domain::kinds::UserStatus::Active,
+            locale: None,
             created_at: chrono::Utc::now().naive_utc(),
         };
         let claims = keys.verify(&keys.issue(&user).unwrap()).unwrap();

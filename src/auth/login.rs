@@ -22,8 +22,8 @@ pub const MAX_EMAIL_BYTES: usize = 254;
 /// The longest password hashed; the policy allows 256 characters, of up to four bytes.
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 
-/// The enabled user `email` names if `password` is its password; 401 alike for an unknown
-/// email, a wrong password and a disabled user; 429 while the limits refuse this account
+/// The active user `email` names if `password` is its password; 401 alike for an unknown
+/// email, a wrong password, an invited (no password yet) and a disabled user; 429 while the limits refuse this account
 /// from this client address; 422 for input longer than any account's, before any state is
 /// touched (no limiter key, no database read).
 pub async fn check_credentials(
@@ -52,8 +52,18 @@ pub async fn check_credentials(
         // count, so a burst of concurrent guesses is not all let through.
         hashing.check(&account, address)?;
         Ok::<_, ApiError>(match found {
-            Some(u) if password::verify(&password, &u.password_hash) && !u.disabled => Some(u),
-            Some(_) => None,
+            // The same hashing work whatever the account: an invited user has no password
+            // yet and a disabled one may not sign in, but neither answer comes sooner.
+            Some(u) => {
+                let matches = match u.password_hash.as_deref() {
+                    Some(hash) => password::verify(&password, hash),
+                    None => {
+                        password::verify_against_dummy(&password);
+                        false
+                    }
+                };
+                (matches && u.is_active()).then_some(u)
+            }
             None => {
                 password::verify_against_dummy(&password);
                 None

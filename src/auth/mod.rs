@@ -4,6 +4,7 @@
 pub mod capability;
 pub mod extractor;
 pub mod jwt;
+pub mod link_token;
 pub mod login;
 pub mod oidc;
 pub mod password;

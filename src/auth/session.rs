@@ -12,6 +12,7 @@ use crate::{
         self, Caller, Tx,
         models::{user, web_session},
     },
+    domain::kinds::UserStatus,
     error::{ApiError, ApiResult},
 };
 
@@ -21,7 +22,9 @@ use crate::{
 pub fn admit_web(tx: &mut Tx, id_hash: &str) -> ApiResult<(WebUser, NaiveDateTime)> {
     let holder = web_session::holder(tx, id_hash)?.ok_or(ApiError::Unauthenticated)?;
     let user = holder.user;
-    let holds = !user.disabled && user.token_version == holder.token_version && holder.expires_at > db::now();
+    let holds = user.status == UserStatus::Active
+        && user.token_version == holder.token_version
+        && holder.expires_at > db::now();
     if !holds {
         return Err(ApiError::Unauthenticated);
     }
@@ -35,7 +38,7 @@ pub fn admit_web(tx: &mut Tx, id_hash: &str) -> ApiResult<(WebUser, NaiveDateTim
     Ok((WebUser::new(auth, user.name, user.organisation, user.locale), holder.expires_at))
 }
 
-/// What decides whether a session holds: `(token_version, disabled)` of its user.
+/// What decides whether a session holds: `(token_version, not active)` of its user.
 pub type SessionState = (i32, bool);
 
 /// What this process remembers of sessions, so that a read whose session is known to hold

@@ -21,10 +21,24 @@ diesel::table! {
         email -> Text,
         name -> Text,
         role -> Text,
-        password_hash -> Text,
+        password_hash -> Nullable<Text>,
         token_version -> Integer,
-        disabled -> Bool,
+        status -> Text,
+        locale -> Nullable<Text>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_tokens (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        kind -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        replaced_at -> Nullable<Timestamp>,
     }
 }
 
@@ -181,6 +195,7 @@ diesel::table! {
 
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(web_sessions -> users (user_id));
+diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(needs -> pools (pool_id));
 diesel::joinable!(needs -> organisations (organisation_id));
 diesel::joinable!(pledges -> pools (pool_id));
@@ -200,5 +215,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     web_sessions,
     oidc_logins,
     duplicate_candidates,
-    duplicate_dismissals
+    duplicate_dismissals,
+    account_tokens
 );

@@ -15,7 +15,10 @@ use diesel::{
 };
 
 use crate::domain::{
-    kinds::{DecidedBy, Locale, NeedStatus, OrganisationKind, OutboxStatus, PledgeStatus, PoolKind, Role},
+    kinds::{
+        DecidedBy, Locale, NeedStatus, OrganisationKind, OutboxStatus, PledgeStatus, PoolKind, Role, TokenKind,
+        UserStatus,
+    },
     money::Cents,
     pool_state::PoolState,
 };
@@ -54,7 +57,19 @@ macro_rules! stored_as_text {
     )+};
 }
 
-stored_as_text!(PoolState, NeedStatus, Role, OrganisationKind, Locale, OutboxStatus, PledgeStatus, DecidedBy, PoolKind);
+stored_as_text!(
+    PoolState,
+    NeedStatus,
+    Role,
+    OrganisationKind,
+    Locale,
+    OutboxStatus,
+    PledgeStatus,
+    DecidedBy,
+    PoolKind,
+    UserStatus,
+    TokenKind,
+);
 
 const _: () = {
     #[derive(AsExpression, FromSqlRow)]

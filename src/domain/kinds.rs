@@ -48,6 +48,20 @@ text_enum! {
 }
 
 text_enum! {
+    /// Whether a user can sign in (SPEC section 14): `invited` until it chooses its password
+    /// (or signs in once through single sign-on), `disabled` when an officer or its manager
+    /// turned it off. Only `active` users sign in, get emails and hold sessions.
+    #[schema(example = "active")]
+    UserStatus { Invited => "invited", Active => "active", Disabled => "disabled" }
+}
+
+text_enum! {
+    /// What a single-use emailed link is for: choosing one's first password after an
+    /// invitation (7 days), or a new one after "password forgotten" (60 minutes).
+    TokenKind { Invitation => "invitation", Reset => "reset" }
+}
+
+text_enum! {
     /// The kind of public body an organisation is.
     #[schema(example = "commune")]
     OrganisationKind {

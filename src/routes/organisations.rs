@@ -11,7 +11,7 @@ use crate::{
     db::models::{organisation::Organisation, user::User},
     domain::{
         email::Email,
-        kinds::{Locale, OrganisationKind, Role},
+        kinds::{Locale, OrganisationKind, Role, UserStatus},
         text,
     },
     error::{ApiError, ApiResult, Validator},
@@ -98,8 +98,13 @@ pub struct UserResponse {
     pub role: Role,
     #[schema(example = 2)]
     pub organisation_id: i64,
+    /// `invited` until the person chooses a password, `active`, or `disabled`.
+    pub status: UserStatus,
+    /// `status == "disabled"`, kept for clients written before `status`.
     #[schema(example = false)]
     pub disabled: bool,
+    /// The person's own language, overriding the organisation's; null: the organisation's.
+    pub locale: Option<Locale>,
     #[schema(example = "2026-03-01T08:05:00Z")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
@@ -112,7 +117,9 @@ impl From<User> for UserResponse {
             email: u.email,
             name: u.name,
             organisation_id: u.organisation_id,
-            disabled: u.disabled,
+            disabled: u.status == UserStatus::Disabled,
+            status: u.status,
+            locale: u.locale,
             created_at: utc(u.created_at),
         }
     }
@@ -226,7 +233,7 @@ pub async fn create_user(
     // transaction, so that it holds neither a connection nor the writer.
     let password = body.password;
     let password_hash = password::off_executor(move || password::hash(&password)).await??;
-    let input = UserInput { email, name, role: body.role, password_hash };
+    let input = UserInput { email, name, role: body.role, password_hash: Some(password_hash) };
     let created = state
         .db
         .write(caller, move |tx, caller| service::organisations::create_user(tx, caller, organisation_id, &input))

@@ -91,7 +91,7 @@ pub async fn change_password(
     let (throttle, checked) = (state.clone(), account.clone());
     let hash = password::off_executor(move || {
         throttle.login_throttle.check(&checked, address)?;
-        if password::verify(&current_password, &current.password_hash) {
+        if current.password_hash.as_deref().is_some_and(|h| password::verify(&current_password, h)) {
             password::hash(&new_password).map(Some).map_err(ApiError::from)
         } else {
             Ok(None)

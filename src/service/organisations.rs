@@ -11,7 +11,7 @@ use crate::{
     },
     domain::{
         email::Email,
-        kinds::{Locale, OrganisationKind, Role},
+        kinds::{Locale, OrganisationKind, Role, UserStatus},
     },
     error::{ApiError, ApiResult},
 };
@@ -77,13 +77,13 @@ pub fn users(tx: &mut Tx, actor: &AuthUser, organisation_id: i64) -> ApiResult<V
 }
 
 /// A new user, parsed, with its password already hashed (hashing is slow: it is done
-/// before the transaction, off the executor).
+/// before the transaction, off the executor). Without a password the user is `invited`.
 #[derive(Clone, Debug)]
 pub struct UserInput {
     pub email: Email,
     pub name: String,
     pub role: Role,
-    pub password_hash: String,
+    pub password_hash: Option<String>,
 }
 
 /// Creates a user (officers). Officers belong to the central purchasing organisation,
@@ -117,7 +117,8 @@ fn insert_user(tx: &mut WriteTx, organisation_id: i64, input: &UserInput) -> Api
             email: input.email.as_str(),
             name: &input.name,
             role: input.role,
-            password_hash: &input.password_hash,
+            password_hash: input.password_hash.as_deref(),
+            status: if input.password_hash.is_some() { UserStatus::Active } else { UserStatus::Invited },
             created_at: db::now(),
         },
     )?)

@@ -11,7 +11,10 @@ use crate::{
             user::{self, User},
         },
     },
-    domain::events::{DomainEvent, UserRef},
+    domain::{
+        events::{DomainEvent, UserRef},
+        kinds::UserStatus,
+    },
     error::{ApiError, ApiResult},
 };
 
@@ -25,8 +28,16 @@ pub fn set_disabled(tx: &mut WriteTx, actor: &Officer, user_id: i64, disabled: b
     if user_id == actor.id && disabled {
         return Err(ApiError::invalid("disabled", "an officer cannot disable itself"));
     }
-    user::find(tx, user_id)?;
-    let updated = user::set_disabled(tx, user_id, disabled)?;
+    let found = user::find(tx, user_id)?;
+    // Re-enabling a user who never chose a password makes it invited again: only choosing
+    // a password (or signing in once through single sign-on) activates it.
+    let status = match (disabled, found.status) {
+        (true, _) => UserStatus::Disabled,
+        (false, UserStatus::Invited) => UserStatus::Invited,
+        (false, _) if found.password_hash.is_none() => UserStatus::Invited,
+        (false, _) => UserStatus::Active,
+    };
+    let updated = user::set_status(tx, user_id, status)?;
     let user = UserRef { user_id };
     let changed = if disabled { DomainEvent::UserDisabled(user) } else { DomainEvent::UserEnabled(user) };
     event::record(tx, None, &changed, Some(actor.id))?;

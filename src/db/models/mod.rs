@@ -2,6 +2,7 @@
 //! [`WriteTx`](super::WriteTx). Rows never leave the service layer as they are: routes turn
 //! them into response structs.
 
+pub mod account_token;
 pub mod duplicate;
 pub mod event;
 pub mod idempotency;

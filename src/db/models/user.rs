@@ -7,7 +7,7 @@ use crate::{
         Tx, WriteTx,
         schema::{organisations, users},
     },
-    domain::kinds::{Locale, Role},
+    domain::kinds::{Locale, Role, UserStatus},
 };
 
 #[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
@@ -18,10 +18,21 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub role: Role,
-    pub password_hash: String,
+    /// None until an invited user chooses its password (or for one who only signs in
+    /// through single sign-on).
+    pub password_hash: Option<String>,
     pub token_version: i32,
-    pub disabled: bool,
+    pub status: UserStatus,
+    /// The user's own language, overriding its organisation's for pages and emails.
+    pub locale: Option<Locale>,
     pub created_at: NaiveDateTime,
+}
+
+impl User {
+    /// Only an active user signs in, holds sessions and gets emails.
+    pub fn is_active(&self) -> bool {
+        self.status == UserStatus::Active
+    }
 }
 
 #[derive(Insertable)]
@@ -31,7 +42,8 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub role: Role,
-    pub password_hash: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub status: UserStatus,
     pub created_at: NaiveDateTime,
 }
 
@@ -51,9 +63,11 @@ pub fn email_taken(tx: &mut Tx, email: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(users::table.filter(users::email.eq(email)))).get_result(tx.conn())
 }
 
-/// What decides whether a user's session holds: `(token_version, disabled)`.
+/// What decides whether a user's session holds: `(token_version, not active)`.
 pub fn session_state(tx: &mut Tx, id: i64) -> QueryResult<Option<(i32, bool)>> {
-    users::table.find(id).select((users::token_version, users::disabled)).first(tx.conn()).optional()
+    let found: Option<(i32, UserStatus)> =
+        users::table.find(id).select((users::token_version, users::status)).first(tx.conn()).optional()?;
+    Ok(found.map(|(version, status)| (version, status != UserStatus::Active)))
 }
 
 pub fn of_organisation(tx: &mut Tx, organisation_id: i64) -> QueryResult<Vec<User>> {
@@ -68,11 +82,11 @@ pub fn any_officer(tx: &mut Tx) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(users::table.filter(users::role.eq(Role::Officer)))).get_result(tx.conn())
 }
 
-/// Disables or re-enables a user; either way its tokens stop working.
-pub fn set_disabled(tx: &mut WriteTx, id: i64, disabled: bool) -> QueryResult<User> {
+/// Changes a user's status; whatever it becomes, its tokens stop working.
+pub fn set_status(tx: &mut WriteTx, id: i64, status: UserStatus) -> QueryResult<User> {
     tx.touch_user(id);
     diesel::update(users::table.find(id))
-        .set((users::disabled.eq(disabled), users::token_version.eq(users::token_version + 1)))
+        .set((users::status.eq(status), users::token_version.eq(users::token_version + 1)))
         .returning(users::all_columns)
         .get_result(tx.conn())
         .map_err(in_row("users", id))
@@ -82,14 +96,25 @@ pub fn set_disabled(tx: &mut WriteTx, id: i64, disabled: bool) -> QueryResult<Us
 pub fn set_password(tx: &mut WriteTx, id: i64, password_hash: &str) -> QueryResult<User> {
     tx.touch_user(id);
     diesel::update(users::table.find(id))
-        .set((users::password_hash.eq(password_hash), users::token_version.eq(users::token_version + 1)))
+        .set((users::password_hash.eq(Some(password_hash)), users::token_version.eq(users::token_version + 1)))
         .returning(users::all_columns)
         .get_result(tx.conn())
         .map_err(in_row("users", id))
 }
 
-/// Someone an email goes to: an enabled user, with its organisation's name and locale.
-#[derive(Clone, Debug, Queryable)]
+/// Changes a user's name and own language (`None`: its organisation's).
+pub fn set_profile(tx: &mut WriteTx, id: i64, name: &str, locale: Option<Locale>) -> QueryResult<User> {
+    tx.touch_user(id);
+    diesel::update(users::table.find(id))
+        .set((users::name.eq(name), users::locale.eq(locale)))
+        .returning(users::all_columns)
+        .get_result(tx.conn())
+        .map_err(in_row("users", id))
+}
+
+/// Someone an email goes to: an active user, with its organisation's name, and its own
+/// language or else its organisation's.
+#[derive(Clone, Debug)]
 pub struct Recipient {
     pub user_id: i64,
     pub email: String,
@@ -100,16 +125,17 @@ pub struct Recipient {
     pub role: Role,
 }
 
-/// The enabled users of these organisations, and every enabled officer when
+/// The active users of these organisations, and every active officer when
 /// `with_officers`; by user id.
 pub fn recipients(tx: &mut Tx, organisation_ids: &[i64], with_officers: bool) -> QueryResult<Vec<Recipient>> {
-    let mut query = users::table.inner_join(organisations::table).filter(users::disabled.eq(false)).into_boxed();
+    let mut query =
+        users::table.inner_join(organisations::table).filter(users::status.eq(UserStatus::Active)).into_boxed();
     query = if with_officers {
         query.filter(users::organisation_id.eq_any(organisation_ids.to_vec()).or(users::role.eq(Role::Officer)))
     } else {
         query.filter(users::organisation_id.eq_any(organisation_ids.to_vec()))
     };
-    query
+    let rows: Vec<(i64, String, String, i64, String, Locale, Option<Locale>, Role)> = query
         .order(users::id)
         .select((
             users::id,
@@ -118,7 +144,20 @@ pub fn recipients(tx: &mut Tx, organisation_ids: &[i64], with_officers: bool) ->
             organisations::id,
             organisations::name,
             organisations::locale,
+            users::locale,
             users::role,
         ))
-        .load(tx.conn())
+        .load(tx.conn())?;
+    Ok(rows
+        .into_iter()
+        .map(|(user_id, email, name, organisation_id, organisation, org_locale, own, role)| Recipient {
+            user_id,
+            email,
+            name,
+            organisation_id,
+            organisation,
+            locale: own.unwrap_or(org_locale),
+            role,
+        })
+        .collect())
 }

@@ -9,19 +9,20 @@ use crate::{
         Tx, WriteTx,
         schema::{organisations, users, web_sessions},
     },
-    domain::kinds::{Locale, Role},
+    domain::kinds::{Locale, Role, UserStatus},
 };
 
 /// The user of a session, with what decides whether the session still holds.
-#[derive(Clone, Debug, Queryable)]
+#[derive(Clone, Debug)]
 pub struct SessionUser {
     pub id: i64,
     pub organisation_id: i64,
     pub role: Role,
     pub token_version: i32,
-    pub disabled: bool,
+    pub status: UserStatus,
     pub name: String,
     pub organisation: String,
+    /// The user's own language, else its organisation's.
     pub locale: Locale,
 }
 
@@ -63,7 +64,8 @@ pub fn holder(tx: &mut Tx, id_hash: &str) -> QueryResult<Option<Holder>> {
         .first(tx.conn())
         .optional()?;
     let Some((user_id, token_version, expires_at)) = session else { return Ok(None) };
-    let user: Option<SessionUser> = users::table
+    type Row = (i64, i64, Role, i32, UserStatus, String, String, Locale, Option<Locale>);
+    let user: Option<Row> = users::table
         .inner_join(organisations::table)
         .filter(users::id.eq(user_id))
         .select((
@@ -71,14 +73,28 @@ pub fn holder(tx: &mut Tx, id_hash: &str) -> QueryResult<Option<Holder>> {
             users::organisation_id,
             users::role,
             users::token_version,
-            users::disabled,
+            users::status,
             users::name,
             organisations::name,
             organisations::locale,
+            users::locale,
         ))
         .first(tx.conn())
         .optional()?;
-    Ok(user.map(|user| Holder { user, token_version, expires_at }))
+    Ok(user.map(|(id, organisation_id, role, version, status, name, organisation, org_locale, own)| Holder {
+        user: SessionUser {
+            id,
+            organisation_id,
+            role,
+            token_version: version,
+            status,
+            name,
+            organisation,
+            locale: own.unwrap_or(org_locale),
+        },
+        token_version,
+        expires_at,
+    }))
 }
 
 /// Deletes a session; returns its user, whose cached sessions are then forgotten.

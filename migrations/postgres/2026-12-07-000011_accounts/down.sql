@@ -1,0 +1,10 @@
+DROP TABLE account_tokens;
+UPDATE users SET role = 'member' WHERE role = 'manager';
+ALTER TABLE users DROP CONSTRAINT users_role_check;
+ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('member', 'officer'));
+UPDATE users SET password_hash = '!' WHERE password_hash IS NULL;
+ALTER TABLE users ALTER COLUMN password_hash SET NOT NULL;
+ALTER TABLE users DROP COLUMN locale;
+ALTER TABLE users ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE;
+UPDATE users SET disabled = TRUE, token_version = token_version + 1 WHERE status <> 'active';
+ALTER TABLE users DROP COLUMN status;
