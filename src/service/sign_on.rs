@@ -1,6 +1,7 @@
 //! Signing in by single sign-on (SPEC §14): the attempt kept between the two legs of the
 //! flow, and the sign-in of the account an ID token's verified email names. Sign-on never
-//! creates an account: an email without one is refused, as is a disabled user.
+//! creates an account: an email without one is refused, as is a disabled user. An invited
+//! user becomes active: the provider vouched for the address the invitation went to.
 
 use chrono::Duration;
 
@@ -8,10 +9,12 @@ use crate::{
     db::{
         self, WriteTx,
         models::{
+            account_token,
             oidc_login::{self, PendingLogin},
             user::{self, User},
         },
     },
+    domain::kinds::{TokenKind, UserStatus},
     error::ApiResult,
     service::web_sessions,
 };
@@ -51,12 +54,19 @@ pub enum SignOn {
 }
 
 /// Signs in the user whose email is `email` (already lower case), opening the page session
-/// whose id hashes to `session_hash`; nothing is created or changed otherwise.
+/// whose id hashes to `session_hash`. An invited user becomes active first, and its
+/// invitation links die: the account is claimed, and a password, if wanted, comes from
+/// "password forgotten". Nothing else is created or changed.
 pub fn sign_in(tx: &mut WriteTx, email: &str, session_hash: &str, lifetime: Duration) -> ApiResult<SignOn> {
     let Some(found) = user::find_by_email(tx, email)? else { return Ok(SignOn::UnknownEmail) };
-    if found.disabled {
-        return Ok(SignOn::Disabled { user_id: found.id });
-    }
+    let found = match found.status {
+        UserStatus::Disabled => return Ok(SignOn::Disabled { user_id: found.id }),
+        UserStatus::Invited => {
+            account_token::replace_live(tx, found.id, &[TokenKind::Invitation], db::now())?;
+            user::set_status(tx, found.id, UserStatus::Active)?
+        }
+        UserStatus::Active => found,
+    };
     web_sessions::open(tx, &found, session_hash, lifetime)?;
     Ok(SignOn::SignedIn(found))
 }

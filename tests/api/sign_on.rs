@@ -214,8 +214,8 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 }
 
 /// Creates an active member with `email` (with a password, as the API allows for
-/// accounts an officer makes) and returns its user id.
-async fn member(app: &TestApp, email: &str) -> i64 {
+/// accounts an officer makes): `(organisation id, user id)`.
+async fn member(app: &TestApp, email: &str) -> (i64, i64) {
     let organisation = app.create_organisation(&format!("Commune de {email}"), "fr").await;
     let response = app
         .post(
@@ -225,7 +225,7 @@ async fn member(app: &TestApp, email: &str) -> i64 {
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    (organisation, response.json::<Value>().await.unwrap()["id"].as_i64().unwrap())
 }
 
 fn set_cookies(response: &reqwest::Response) -> Vec<String> {
@@ -283,9 +283,34 @@ async fn a_known_user_signs_in_with_the_same_session_as_a_password() {
 }
 
 #[tokio::test]
+async fn an_invited_user_signs_in_and_becomes_active() {
+    let Some((app, _provider)) = app_with_provider(&[("invitee@dinant.be", true)]).await else { return };
+    let (organisation, id) = member(&app, "invitee@dinant.be").await;
+    // Invited: made so in the database, as an invitation leaves it (no password yet).
+    {
+        use diesel::prelude::*;
+        use mutua::db::schema::users;
+        let mut conn = app.state().db.raw_connection().unwrap();
+        diesel::update(users::table.find(id))
+            .set((users::status.eq("invited"), users::password_hash.eq(None::<String>)))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    assert_eq!(app.login("invitee@dinant.be", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
+    let browser = Browser::new("fr");
+    let back = browser.through_provider(&app, "invitee@dinant.be").await;
+    assert_eq!(browser.get(&back).await.status(), StatusCode::SEE_OTHER);
+    assert!(browser.signed_in(&app).await);
+    let users = app.get(&format!("/api/v1/organisations/{organisation}/users"), &app.officer_token).await;
+    let users: Value = users.json().await.unwrap();
+    let user = users.as_array().unwrap().iter().find(|u| u["id"] == json!(id)).expect("the user").clone();
+    assert_eq!(user["status"], "active", "{user}");
+}
+
+#[tokio::test]
 async fn a_disabled_user_is_refused_and_the_page_says_so() {
     let Some((app, _provider)) = app_with_provider(&[("ancien@namur.be", true)]).await else { return };
-    let id = member(&app, "ancien@namur.be").await;
+    let (_, id) = member(&app, "ancien@namur.be").await;
     let response = app
         .request(
             reqwest::Method::PATCH,
