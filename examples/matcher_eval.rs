@@ -39,6 +39,9 @@ const FOUND_TOLERANCE: f64 = 0.01;
 /// chosen review threshold and at every higher one: an officer's queue where
 /// most pairs are true duplicates stays worth reading.
 const REVIEW_PRECISION: f64 = 0.6;
+/// An order whose queue holds fewer reviews than this of one kind (within
+/// one language, across languages) says nothing of that kind's precision.
+const REVIEW_MIN_COUNT: usize = 3;
 /// The officer of the learning experiment reviews after every fifth of the set.
 const REVIEW_ROUNDS: usize = 5;
 
@@ -54,6 +57,12 @@ struct Agg {
     merges: f64,
     /// Worst seed's share of reviews that were merges.
     worst_precision: f64,
+    /// The same for the pairs scored within one language, and across
+    /// (orders with fewer than REVIEW_MIN_COUNT such reviews left out).
+    worst_precision_same: f64,
+    worst_precision_across: f64,
+    reviews_across: f64,
+    merges_across: f64,
     /// Worst seed's found, automatic and reviewed pair recall.
     worst_found: f64,
     worst_auto: f64,
@@ -83,6 +92,9 @@ fn measure(needs: &[Need], t: &Thresholds, learning: bool) -> Agg {
     let end = runs(needs, t, Officer::AtEnd);
     let every = if learning { runs(needs, t, Officer::Every(needs.len().div_ceil(REVIEW_ROUNDS))) } else { Vec::new() };
     let precision = |m: &Metrics| if m.reviews == 0 { 1.0 } else { m.review_merges as f64 / m.reviews as f64 };
+    let of_kind = |reviews: usize, merges: usize| {
+        if reviews < REVIEW_MIN_COUNT { 1.0 } else { merges as f64 / reviews as f64 }
+    };
     Agg {
         worst_false: end.iter().map(|m| m.false_pairs).max().unwrap_or(0),
         total_false: end.iter().map(|m| m.false_pairs).sum(),
@@ -92,6 +104,16 @@ fn measure(needs: &[Need], t: &Thresholds, learning: bool) -> Agg {
         reviews: mean(&end, |m| m.reviews as f64),
         merges: mean(&end, |m| m.review_merges as f64),
         worst_precision: end.iter().map(precision).fold(1.0, f64::min),
+        worst_precision_same: end
+            .iter()
+            .map(|m| of_kind(m.reviews - m.reviews_across, m.review_merges - m.review_merges_across))
+            .fold(1.0, f64::min),
+        worst_precision_across: end
+            .iter()
+            .map(|m| of_kind(m.reviews_across, m.review_merges_across))
+            .fold(1.0, f64::min),
+        reviews_across: mean(&end, |m| m.reviews_across as f64),
+        merges_across: mean(&end, |m| m.review_merges_across as f64),
         worst_found: end.iter().map(|m| m.found).fold(1.0, f64::min),
         worst_auto: end.iter().map(|m| m.auto_recall).fold(1.0, f64::min),
         worst_reviewed: end.iter().map(|m| m.reviewed_recall).fold(1.0, f64::min),
@@ -110,7 +132,7 @@ fn choose(needs: &[Need]) -> Thresholds {
         let res: Vec<(usize, f64)> = grid
             .iter()
             .map(|&merge| {
-                let r = absent(Thresholds { merge, margin, suggest: 1.0, review: 1.0 });
+                let r = absent(Thresholds { merge, margin, suggest: 1.0, review: 1.0, review_across: 1.0 });
                 (r.iter().map(|m| m.false_pairs).max().unwrap_or(0), mean(&r, |m| m.auto_recall))
             })
             .collect();
@@ -126,48 +148,58 @@ fn choose(needs: &[Need]) -> Thresholds {
         .map(|x| (x.0, x.1))
         .next_back()
         .unwrap_or((0.0, 1.0));
-    let mut t = Thresholds { merge, margin, suggest: 0.0, review: 1.0 };
+    let mut t = Thresholds { merge, margin, suggest: 0.0, review: 1.0, review_across: 1.0 };
     let best_found = mean(&absent(t), |m| m.found);
     let s = (1..=40)
         .rev()
         .map(|s| s as f64 / 100.0)
         .find(|&s| mean(&absent(Thresholds { suggest: s, ..t }), |m| m.found) + FOUND_TOLERANCE >= best_found);
     t.suggest = (s.unwrap_or(0.0) * 50.0).round() / 100.0;
-    t.review = review_rule(needs, &t);
+    (t.review, t.review_across) = review_rule(needs, &t);
     t
 }
 
-/// The lowest review threshold whose queue, and every shorter one, keeps the
-/// share of merges at REVIEW_PRECISION in every order, at the merge, margin
-/// and suggest thresholds of `t` (what merges automatically shapes the queue).
-fn review_rule(needs: &[Need], t: &Thresholds) -> f64 {
-    let mut review = t.merge;
-    let mut r = ((t.merge - 0.01) * 100.0).round() as i64;
-    while r as f64 / 100.0 >= t.suggest {
-        let a = measure(needs, &Thresholds { review: r as f64 / 100.0, ..*t }, false);
-        if a.worst_precision < REVIEW_PRECISION {
-            break;
+/// The review thresholds within one language and across languages, each
+/// the lowest whose queue, and every shorter one, keeps the share of merges
+/// among the reviews of its kind at REVIEW_PRECISION in every order, at the
+/// merge, margin and suggest thresholds of `t` (what merges automatically
+/// shapes the queue): first within one language (no pair across languages
+/// queued), then across at that threshold.
+fn review_rule(needs: &[Need], t: &Thresholds) -> (f64, f64) {
+    let scan = |at: &dyn Fn(f64) -> Thresholds, worst: fn(&Agg) -> f64| {
+        let mut review = t.merge;
+        let mut r = ((t.merge - 0.01) * 100.0).round() as i64;
+        while r as f64 / 100.0 >= t.suggest {
+            if worst(&measure(needs, &at(r as f64 / 100.0), false)) < REVIEW_PRECISION {
+                break;
+            }
+            review = r as f64 / 100.0;
+            r -= 1;
         }
-        review = r as f64 / 100.0;
-        r -= 1;
-    }
-    review
+        review
+    };
+    let same = scan(&|r| Thresholds { review: r, review_across: 1.0, ..*t }, |a| a.worst_precision_same);
+    let across = scan(&|r| Thresholds { review: same, review_across: r, ..*t }, |a| a.worst_precision_across);
+    (same, across)
 }
 
 fn show_thresholds(t: &Thresholds) -> String {
-    format!("merge {:.2}, margin {:.3}, suggest {:.2}, review {:.2}", t.merge, t.margin, t.suggest, t.review)
+    format!(
+        "merge {:.2}, margin {:.3}, suggest {:.2}, review {:.2} (across languages {:.2})",
+        t.merge, t.margin, t.suggest, t.review, t.review_across
+    )
 }
 
 fn header() {
     println!(
-        "| set | false-merge pairs (worst order / all orders) | found (worst order) | automatic pair recall (worst) | pair recall after review (worst) | reviews | merges | merges / reviews (worst) | later needs merged automatically: officer at the end → officer every fifth |"
+        "| set | false-merge pairs (worst order / all orders) | found (worst order) | automatic pair recall (worst) | pair recall after review (worst) | reviews | merges | merges / reviews (worst) | across languages: reviews, merges | later needs merged automatically: officer at the end → officer every fifth |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
 }
 
 fn row(name: &str, a: &Agg) {
     println!(
-        "| {name} | {} / {} | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.1} | {:.1} | {:.2} ({:.2}) | {:.3} → {:.3} |",
+        "| {name} | {} / {} | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.1} | {:.1} | {:.2} ({:.2}) | {:.1}, {:.1} | {:.3} → {:.3} |",
         a.worst_false,
         a.total_false,
         a.found,
@@ -180,6 +212,8 @@ fn row(name: &str, a: &Agg) {
         a.merges,
         a.precision(),
         a.worst_precision,
+        a.reviews_across,
+        a.merges_across,
         a.late_alone,
         a.late_reviewed
     );
@@ -193,7 +227,10 @@ fn defaults(sets: &[(&str, Vec<Need>)]) {
         row(name, &measure(needs, &t, true));
     }
     for (name, needs) in sets {
-        println!("review rule at these merge, margin and suggest thresholds on {name}: {:.2}", review_rule(needs, &t));
+        let (same, across) = review_rule(needs, &t);
+        println!(
+            "review rule at these merge, margin and suggest thresholds on {name}: {same:.2}, across languages {across:.2}"
+        );
     }
     println!("\n| set | needs | clusters | trigram baseline found (pg_trgm >= 0.25, best 5) |\n|---|---|---|---|");
     for (name, needs) in sets {
@@ -223,6 +260,8 @@ fn cross(sets: &[(&str, Vec<Need>)]) {
         }
         row(&format!("{test} (held out)"), &measure(test_needs, &t, true));
     }
+    let all = combine(&sets.iter().zip(&chosen).map(|((_, needs), t)| (needs.as_slice(), *t)).collect::<Vec<_>>());
+    println!("\n== combined on every set (what Thresholds::default() should be): {}", show_thresholds(&all));
 }
 
 /// Thresholds chosen on several sets, each value on its safe side as the
@@ -239,8 +278,11 @@ fn combine(training: &[(&[Need], Thresholds)]) -> Thresholds {
         margin: pick(|t| t.margin, 0.0, f64::max),
         suggest: pick(|t| t.suggest, 1.0, f64::min),
         review: 1.0,
+        review_across: 1.0,
     };
-    t.review = training.iter().map(|(needs, _)| review_rule(needs, &t)).fold(0.0, f64::max);
+    let rules: Vec<(f64, f64)> = training.iter().map(|(needs, _)| review_rule(needs, &t)).collect();
+    t.review = rules.iter().map(|r| r.0).fold(0.0, f64::max);
+    t.review_across = rules.iter().map(|r| r.1).fold(0.0, f64::max);
     t
 }
 

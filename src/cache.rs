@@ -12,7 +12,7 @@
 //! outlive the change.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     sync::{
         Arc, RwLock, RwLockWriteGuard,
         atomic::{AtomicU64, Ordering},
@@ -31,8 +31,6 @@ use crate::{
 const MAX_POOLS: usize = 50_000;
 /// The most sessions kept.
 const MAX_SESSIONS: usize = 100_000;
-/// The most public pages kept: their addresses come from clients, so the bound matters.
-const MAX_PAGES: usize = 1_000;
 
 /// A public page as served: its body, its `ETag` and its `Link` to the next page.
 #[derive(Clone, Debug)]
@@ -118,13 +116,55 @@ pub fn insert_bounded<K: Eq + std::hash::Hash, V>(map: &mut HashMap<K, V>, max: 
     map.insert(key, value);
 }
 
+impl CachedPage {
+    /// What the page takes in memory, near enough: its body and its links.
+    fn bytes(&self) -> usize {
+        self.body.len() + self.etag.len() + self.next.as_ref().map_or(0, String::len)
+    }
+}
+
+/// Public pages by their parsed parameters, bounded in bytes (`MUTUA_PUBLIC_CACHE_BYTES`):
+/// beyond, the oldest pages stored go first. Keys are written from the parsed query
+/// ([`crate::routes::ocds`]), so `after=0` and `after=000` are one entry, and a query the
+/// handler refuses stores nothing.
+#[derive(Default)]
+struct Pages {
+    map: HashMap<String, Arc<CachedPage>>,
+    /// Keys in the order they were stored, for eviction.
+    order: VecDeque<String>,
+    bytes: usize,
+}
+
+impl Pages {
+    fn insert(&mut self, max_bytes: usize, key: String, page: Arc<CachedPage>) {
+        let size = page.bytes() + key.len();
+        if size > max_bytes || self.map.contains_key(&key) {
+            return;
+        }
+        while self.bytes + size > max_bytes {
+            let Some(oldest) = self.order.pop_front() else { break };
+            if let Some(gone) = self.map.remove(&oldest) {
+                self.bytes -= gone.bytes() + oldest.len();
+            }
+        }
+        self.bytes += size;
+        self.order.push_back(key.clone());
+        self.map.insert(key, page);
+    }
+
+    fn clear(&mut self) {
+        *self = Self::default();
+    }
+}
+
 pub struct ReadCache {
     freshness: Freshness,
     sessions: RwLock<HashMap<i64, SessionState>>,
     pools: RwLock<HashMap<i64, Arc<CachedPool>>>,
-    /// Public pages by path and query. What they show depends on every pool's events, so
-    /// any change of any pool forgets them all.
-    pages: RwLock<HashMap<String, Arc<CachedPage>>>,
+    /// Public pages by parsed parameters. What they show depends on every pool's events,
+    /// so any change of any pool forgets them all.
+    pages: RwLock<Pages>,
+    max_page_bytes: usize,
 }
 
 impl std::fmt::Debug for ReadCache {
@@ -134,13 +174,15 @@ impl std::fmt::Debug for ReadCache {
 }
 
 impl ReadCache {
-    /// A cache that forgets what `feed` announces.
-    pub fn new(feed: Arc<ChangeFeed>) -> Arc<Self> {
+    /// A cache that forgets what `feed` announces, keeping at most `max_page_bytes` of
+    /// public pages.
+    pub fn new(feed: Arc<ChangeFeed>, max_page_bytes: usize) -> Arc<Self> {
         let cache = Arc::new(Self {
             freshness: Freshness::new(feed),
             sessions: RwLock::default(),
             pools: RwLock::default(),
             pages: RwLock::default(),
+            max_page_bytes,
         });
         cache.freshness.subscribe(&cache, Self::forget);
         cache
@@ -184,11 +226,12 @@ impl ReadCache {
     }
 
     pub fn page(&self, key: &str) -> Option<Arc<CachedPage>> {
-        self.freshness.read(&self.pages, |pages| pages.get(key).cloned())
+        self.freshness.read(&self.pages, |pages| pages.map.get(key).cloned())
     }
 
     pub fn store_page(&self, key: String, page: Arc<CachedPage>, generation: u64) {
-        self.freshness.store(&self.pages, generation, |pages| insert_bounded(pages, MAX_PAGES, key, page));
+        let max = self.max_page_bytes;
+        self.freshness.store(&self.pages, generation, |pages| pages.insert(max, key, page));
     }
 }
 
@@ -205,5 +248,28 @@ impl SessionMemory for ReadCache {
         self.freshness.store(&self.sessions, generation, |sessions| {
             insert_bounded(sessions, MAX_SESSIONS, user_id, state);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(bytes: usize) -> Arc<CachedPage> {
+        Arc::new(CachedPage { body: Bytes::from(vec![b'x'; bytes]), etag: String::new(), next: None })
+    }
+
+    #[test]
+    fn pages_are_bounded_in_bytes_the_oldest_going_first() {
+        let mut pages = Pages::default();
+        for i in 0..100 {
+            pages.insert(10_000, format!("k{i:03}"), page(1_000));
+            assert!(pages.bytes <= 10_000);
+        }
+        assert_eq!(pages.map.len(), 9);
+        assert!(pages.map.contains_key("k099") && !pages.map.contains_key("k090"));
+        pages.insert(10_000, "huge".into(), page(20_000));
+        assert!(!pages.map.contains_key("huge"), "a page larger than the bound is not kept");
+        assert_eq!(pages.bytes, pages.map.iter().map(|(k, p)| k.len() + p.bytes()).sum::<usize>());
     }
 }

@@ -22,12 +22,16 @@
 //! | `MUTUA_RATE_LIMIT_PER_MINUTE` | `600` | state-changing requests per user per minute; `0` turns it off |
 //! | `MUTUA_MAX_NEEDS_PER_DAY` | `200` | needs one organisation may post, and pools it may open (by posting or by moving a need to a new pool), per 24 hours, each counted on its own; `0` turns it off |
 //! | `MUTUA_SIMILAR_PER_MINUTE` | `60` | searches for similar pools per user per minute; `0` turns it off |
+//! | `MUTUA_PUBLIC_CACHE_BYTES` | `33554432` (32 MiB) | bytes of public open-data pages kept in memory; beyond, the oldest go |
+//! | `MUTUA_PUBLIC_PAGE_BYTES` | `8388608` (8 MiB) | largest open-data response: a page ends early and `links.next` goes on |
+//! | `MUTUA_PUBLIC_PER_MINUTE` | `300` | anonymous requests for public data (open data, the catalogue) per client address per minute; `0` turns it off |
 //! | `MUTUA_IDEMPOTENCY_MAX_KEYS` | `1000` | `Idempotency-Key` responses kept per user (48 hours); beyond, a new key is 429 |
 //! | `MUTUA_IDEMPOTENCY_MAX_BYTES` | `2097152` | bytes of kept responses per user (48 hours); beyond, a new key is 429 |
 //! | `MUTUA_TRUSTED_PROXIES` | none | comma-separated addresses or CIDR blocks whose `X-Forwarded-For` is believed (rightmost untrusted hop); none: the TCP peer is the client |
 //! | `MUTUA_MAX_BODY_BYTES` | `65536` | largest request body accepted |
 //! | `MUTUA_MATCH_MERGE`, `MUTUA_MATCH_MARGIN`, `MUTUA_MATCH_SUGGEST` | measured defaults | matcher thresholds, see docs/MATCHING.md |
 //! | `MUTUA_MATCH_REVIEW` | measured default (`0.15`) | two pools scoring at least this are a duplicate candidate for the officers' review (SPEC §9), see docs/MATCHING.md |
+//! | `MUTUA_MATCH_REVIEW_ACROSS` | measured default | the same for two pools whose best-matching needs are written in different languages (their scores run lower), see docs/MATCHING.md |
 //! | `MUTUA_OCID_PREFIX` | `ocds-mutua0` | the publisher's registered ocid prefix (`ocds-` and six lowercase letters or digits); `ocid` = prefix-pool id. The old name `MUTUA_OCDS_PREFIX` is refused |
 //! | `MUTUA_OIDC_ISSUER` | none | single sign-on: the OpenID provider's issuer URL (its `/.well-known/openid-configuration` is read); unset: no single sign-on |
 //! | `MUTUA_OIDC_CLIENT_ID`, `MUTUA_OIDC_CLIENT_SECRET` | none | mutua's client at that provider; required with `MUTUA_OIDC_ISSUER` |
@@ -66,6 +70,9 @@ pub struct Config {
     pub idempotency_max_bytes: u64,
     pub trusted_proxies: TrustedProxies,
     pub max_body_bytes: usize,
+    pub public_cache_bytes: usize,
+    pub public_page_bytes: usize,
+    pub public_per_minute: u32,
     pub match_thresholds: Thresholds,
     pub ocid_prefix: OcidPrefix,
     /// Single sign-on (SPEC §14), when configured.
@@ -169,11 +176,15 @@ impl Config {
             trusted_proxies: TrustedProxies::parse(&get("MUTUA_TRUSTED_PROXIES").unwrap_or_default())
                 .map_err(|e| format!("MUTUA_TRUSTED_PROXIES: {e}"))?,
             max_body_bytes: parse_var(&get, "MUTUA_MAX_BODY_BYTES", 64 * 1024)?,
+            public_cache_bytes: parse_var(&get, "MUTUA_PUBLIC_CACHE_BYTES", 32 << 20)?,
+            public_page_bytes: parse_var(&get, "MUTUA_PUBLIC_PAGE_BYTES", 8 << 20)?,
+            public_per_minute: parse_var(&get, "MUTUA_PUBLIC_PER_MINUTE", 300)?,
             match_thresholds: Thresholds {
                 merge: parse_var(&get, "MUTUA_MATCH_MERGE", defaults.merge)?,
                 margin: parse_var(&get, "MUTUA_MATCH_MARGIN", defaults.margin)?,
                 suggest: parse_var(&get, "MUTUA_MATCH_SUGGEST", defaults.suggest)?,
                 review: parse_var(&get, "MUTUA_MATCH_REVIEW", defaults.review)?,
+                review_across: parse_var(&get, "MUTUA_MATCH_REVIEW_ACROSS", defaults.review_across)?,
             },
             ocid_prefix: ocid_prefix(&get)?,
             oidc: oidc(&get)?,
@@ -250,6 +261,7 @@ mod tests {
         assert_eq!(c.rate_limit_per_minute, 600);
         assert_eq!(c.max_needs_per_day, 200);
         assert_eq!(c.similar_per_minute, 60);
+        assert_eq!((c.public_cache_bytes, c.public_page_bytes, c.public_per_minute), (32 << 20, 8 << 20, 300));
         assert_eq!((c.idempotency_max_keys, c.idempotency_max_bytes), (1_000, 2 * 1024 * 1024));
         assert_eq!(c.trusted_proxies, TrustedProxies::default(), "no proxy is trusted unless named");
         assert_eq!(c.mail.retry_max, Duration::from_secs(600));

@@ -24,7 +24,7 @@ use crate::{
     idempotency,
     mail::worker::Mailer,
     metrics::{self, Metrics},
-    ratelimit::{self, LoginThrottle, SearchBudget, UserBudget, WriteBudget},
+    ratelimit::{self, LoginThrottle, PublicBudget, SearchBudget, UserBudget, WriteBudget},
     routes,
     service::matcher::Matcher,
     state::AppState,
@@ -53,7 +53,7 @@ impl Application {
             metrics.email.clone(),
         )?);
         std::thread::spawn(crate::domain::matching::load_dictionary);
-        let cache = crate::cache::ReadCache::new(db.change_feed());
+        let cache = crate::cache::ReadCache::new(db.change_feed(), config.public_cache_bytes);
         let pages = crate::web::PageCache::new(db.change_feed());
         db.listen_to_other_processes();
         let sign_on = match &config.oidc {
@@ -71,6 +71,7 @@ impl Application {
             login_throttle: web::Data::new(LoginThrottle::default()),
             write_limiter: web::Data::new(WriteBudget(UserBudget::new(config.rate_limit_per_minute))),
             similar_budget: web::Data::new(SearchBudget(UserBudget::new(config.similar_per_minute))),
+            public_budget: PublicBudget::new(config.public_per_minute),
             metrics,
             db,
             config,

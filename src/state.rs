@@ -13,7 +13,7 @@ use crate::{
     db::Db,
     mail::worker::Mailer,
     metrics::Metrics,
-    ratelimit::{LoginThrottle, SearchBudget, WriteBudget},
+    ratelimit::{LoginThrottle, PublicBudget, SearchBudget, WriteBudget},
     service::matcher::Matcher,
 };
 
@@ -35,6 +35,8 @@ pub struct AppState {
     pub write_limiter: web::Data<WriteBudget>,
     /// Searches for similar pools per user (`MUTUA_SIMILAR_PER_MINUTE`).
     pub similar_budget: web::Data<SearchBudget>,
+    /// Anonymous requests for public data per client address (`MUTUA_PUBLIC_PER_MINUTE`).
+    pub public_budget: PublicBudget,
     pub metrics: web::Data<Metrics>,
     /// Single sign-on, when `MUTUA_OIDC_*` configure it.
     pub sign_on: Option<Arc<crate::auth::oidc::SingleSignOn>>,

@@ -66,8 +66,9 @@ pub struct Sim<'a> {
     pub pool: HashMap<usize, i64>,
     members: HashMap<i64, Vec<usize>>,
     next_pool: i64,
-    /// Candidate pairs at `t.review` and their scores.
-    pub queue: BTreeMap<(i64, i64), f64>,
+    /// Candidate pairs at `t.review` (`t.review_across` across languages):
+    /// their scores and whether they were scored across languages.
+    pub queue: BTreeMap<(i64, i64), (f64, bool)>,
     pub dismissed: PoolPairs,
     /// For each need whose cluster already had a posted need: (position in
     /// the replay, right pool merged or in the top 5, merged automatically
@@ -75,6 +76,9 @@ pub struct Sim<'a> {
     pub outcomes: Vec<(usize, bool, bool)>,
     pub reviews: usize,
     pub review_merges: usize,
+    /// Reviews of pairs scored across languages, and how many were merges.
+    pub reviews_across: usize,
+    pub review_merges_across: usize,
     posted: usize,
     track_pairs: bool,
 }
@@ -94,6 +98,8 @@ pub struct Metrics {
     pub reviewed_false_pairs: usize,
     pub reviews: usize,
     pub review_merges: usize,
+    pub reviews_across: usize,
+    pub review_merges_across: usize,
     /// Automatic joins among the needs of the second half of the replay whose
     /// cluster already had a need.
     pub late_auto_join: f64,
@@ -113,6 +119,8 @@ impl<'a> Sim<'a> {
             outcomes: Vec::new(),
             reviews: 0,
             review_merges: 0,
+            reviews_across: 0,
+            review_merges_across: 0,
             posted: 0,
             track_pairs,
         }
@@ -146,9 +154,9 @@ impl<'a> Sim<'a> {
     /// pool changes).
     fn refresh(&mut self, pool: i64) {
         self.queue.retain(|k, _| k.0 != pool && k.1 != pool);
-        let dismissed = &self.dismissed;
-        for c in self.ix.pool_candidates_where(pool, self.t.review, |q| !dismissed.contains(pool, q)) {
-            self.queue.insert(PoolPairs::key(pool, c.pool_id), c.score);
+        let (dismissed, t) = (&self.dismissed, self.t);
+        for c in self.ix.pool_candidates_where(pool, |a| t.review_for(a), |q| !dismissed.contains(pool, q)) {
+            self.queue.insert(PoolPairs::key(pool, c.pool_id), (c.score, c.across));
         }
     }
 
@@ -160,13 +168,17 @@ impl<'a> Sim<'a> {
     /// hold the same need is merged (into the older pool), the others are
     /// dismissed and never proposed again.
     pub fn review(&mut self) {
-        while let Some((&(a, b), _)) = self.queue.iter().max_by(|x, y| x.1.total_cmp(y.1).then(y.0.cmp(x.0))) {
+        while let Some((&(a, b), &(_, across))) =
+            self.queue.iter().max_by(|x, y| x.1.0.total_cmp(&y.1.0).then(y.0.cmp(x.0)))
+        {
             self.queue.remove(&(a, b));
             self.reviews += 1;
+            self.reviews_across += usize::from(across);
             if self.clusters(a).is_disjoint(&self.clusters(b)) {
                 self.dismissed.insert(a, b);
             } else {
                 self.review_merges += 1;
+                self.review_merges_across += usize::from(across);
                 self.merge(a, b);
             }
         }
@@ -247,6 +259,8 @@ pub fn replay<'a>(needs: &'a [Need], order: &[usize], t: &Thresholds, officer: O
     m.reviewed_recall = ratio(merged, same);
     m.reviews = sim.reviews;
     m.review_merges = sim.review_merges;
+    m.reviews_across = sim.reviews_across;
+    m.review_merges_across = sim.review_merges_across;
     (m, sim)
 }
 

@@ -153,6 +153,12 @@ impl Db {
         }
     }
 
+    /// Whether units of work write side by side (PostgreSQL), rather than one at a time on
+    /// the writer thread (SQLite).
+    pub fn writes_in_parallel(&self) -> bool {
+        self.writer.is_none()
+    }
+
     /// How many write batches failed to commit after their units ran (SQLite): state kept in
     /// memory from inside those units is to be rebuilt.
     pub fn failed_batches(&self) -> u64 {

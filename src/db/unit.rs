@@ -122,6 +122,27 @@ impl<'c> WriteTx<'c> {
         std::mem::take(&mut self.changes)
     }
 
+    /// Whether other write transactions run beside this one: on PostgreSQL, where each
+    /// unit of work writes on a connection of its own; not on SQLite, where the writer
+    /// runs one unit at a time.
+    pub fn beside_other_writers(&mut self) -> bool {
+        matches!(self.conn(), DbConnection::Postgres(_))
+    }
+
+    /// Marks the point [`Self::rollback_to_savepoint`] returns to: work done ahead of a
+    /// decision that may change once the matching lock is held (one savepoint at a time).
+    pub fn savepoint(&mut self) -> QueryResult<()> {
+        use diesel::connection::SimpleConnection;
+        self.conn().batch_execute("SAVEPOINT mutua_ahead")
+    }
+
+    /// Undoes what was written since [`Self::savepoint`]; the transaction goes on. What it
+    /// noted as changed stays noted: caches forget a little more than needed, never less.
+    pub fn rollback_to_savepoint(&mut self) -> QueryResult<()> {
+        use diesel::connection::SimpleConnection;
+        self.conn().batch_execute("ROLLBACK TO SAVEPOINT mutua_ahead")
+    }
+
     /// Serialises, across processes, the writes that change what the matcher indexes (see
     /// `service::matcher`). Take it first in the transaction, before any row lock, so that
     /// the lock order is the same everywhere. On SQLite the write transaction already

@@ -18,5 +18,6 @@ pub mod money;
 pub mod need;
 pub mod personal_data;
 pub mod pool_state;
+pub mod redaction;
 pub mod shares;
 pub mod text;

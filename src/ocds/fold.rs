@@ -44,6 +44,7 @@ pub const PUBLISHED: &[EventKind] = &[
     EventKind::PoolAwarded,
     EventKind::PoolDelivered,
     EventKind::PoolMaintenanceOpened,
+    EventKind::PoolRedacted,
 ];
 
 /// Where an organisation's pledge stands.
@@ -87,6 +88,14 @@ pub struct Step {
     pub licence: Option<String>,
 }
 
+/// A redaction of the pool's text: when, why, and which fields (never the text replaced).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redacted {
+    pub at: NaiveDateTime,
+    pub reason: String,
+    pub fields: String,
+}
+
 /// What the events so far say about a pool.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PoolFacts {
@@ -116,6 +125,8 @@ pub struct PoolFacts {
     pub pledges: BTreeMap<i64, Pledge>,
     /// Every organisation that ever took part (a need or a pledge).
     pub organisations: BTreeSet<i64>,
+    /// Each redaction of the text.
+    pub redactions: Vec<Redacted>,
 }
 
 impl PoolFacts {
@@ -141,6 +152,7 @@ impl PoolFacts {
             needs: BTreeMap::new(),
             pledges: BTreeMap::new(),
             organisations: BTreeSet::new(),
+            redactions: Vec::new(),
         }
     }
 
@@ -293,6 +305,9 @@ fn apply(facts: &mut PoolFacts, event: &DomainEvent, at: NaiveDateTime) -> bool 
             if facts.target_cents.is_none() {
                 facts.target_cents = cents(received.target_cents);
             }
+        }
+        DomainEvent::PoolRedacted(redacted) => {
+            facts.redactions.push(Redacted { at, reason: redacted.reason.clone(), fields: redacted.fields.join(", ") })
         }
         DomainEvent::PoolDuplicateDismissed(_)
         | DomainEvent::UserDisabled(_)

@@ -351,14 +351,20 @@ pub fn compiled_release(releases: &[Json]) -> Result<Json, MergeError> {
 }
 
 /// The versioned release of one contracting process's releases.
+///
+/// Each path's history is a list that grows by one entry when its value changes, so the
+/// cost is linear in the releases (copying a history at every change, as a first version
+/// did, made it grow with the square of a pool's events).
 pub fn versioned_release(releases: &[Json]) -> Result<Json, MergeError> {
     let mut flattener = Flattener::default();
-    let mut merged = Flat::default();
+    let mut order: Vec<Path> = Vec::new();
+    let mut histories: HashMap<Path, Vec<Json>> = HashMap::new();
     let ocid_path = vec![Step::Field("ocid".to_owned())];
+    let mut ocid = Json::Leaf(null());
     for release in by_date(releases) {
         let mut flat = flattener.release(release);
         flat.remove(&ocid_path);
-        merged.set(ocid_path.clone(), release.get("ocid").cloned().unwrap_or(Json::Leaf(null())));
+        ocid = release.get("ocid").cloned().unwrap_or(Json::Leaf(null()));
         let version = |value: &Json| {
             Json::Object(vec![
                 ("releaseID".to_owned(), release.get("id").cloned().unwrap_or(Json::Leaf(null()))),
@@ -368,17 +374,27 @@ pub fn versioned_release(releases: &[Json]) -> Result<Json, MergeError> {
             ])
         };
         for (path, value) in flat.entries() {
-            match merged.values.get(path) {
-                Some(Json::Array(history)) => {
+            match histories.get_mut(path) {
+                Some(history) => {
                     if history.last().and_then(|v| v.get("value")).is_some_and(|last| last.same(value)) {
                         continue;
                     }
-                    let mut history = history.clone();
                     history.push(version(value));
-                    merged.set(path.clone(), Json::Array(history));
                 }
-                _ => merged.set(path.clone(), Json::Array(vec![version(value)])),
+                None => {
+                    order.push(path.clone());
+                    histories.insert(path.clone(), vec![version(value)]);
+                }
             }
+        }
+    }
+    let mut merged = Flat::default();
+    if !releases.is_empty() {
+        merged.set(ocid_path, ocid);
+    }
+    for path in order {
+        if let Some(history) = histories.remove(&path) {
+            merged.set(path, Json::Array(history));
         }
     }
     unflatten(&merged)

@@ -114,13 +114,30 @@ pub fn record_package(
     }
 }
 
-/// The record of one pool: its releases, oldest first, and what they compile to.
-pub fn record(ocid: String, releases: Vec<Release>) -> Result<Record, MergeError> {
+/// The most releases a record embeds; a record with more links them all.
+pub const EMBEDDED: usize = 100;
+
+/// The record of one pool: its releases, oldest first, and what they compile to. Beyond
+/// [`EMBEDDED`] releases, each is linked by `url(its index, the release)` instead of
+/// embedded.
+pub fn record(
+    ocid: String,
+    releases: Vec<Release>,
+    url: impl Fn(usize, &Release) -> String,
+) -> Result<Record, MergeError> {
     let json = releases.iter().map(Json::of).collect::<Result<Vec<_>, _>>()?;
-    Ok(Record {
-        ocid,
-        compiled_release: merge::compiled_release(&json)?,
-        versioned_release: merge::versioned_release(&json)?,
-        releases,
-    })
+    let compiled_release = merge::compiled_release(&json)?;
+    let versioned_release = merge::versioned_release(&json)?;
+    let releases = if releases.len() <= EMBEDDED {
+        RecordReleases::Embedded(releases)
+    } else {
+        RecordReleases::Linked(
+            releases
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| LinkedRelease { url: url(i, &r), date: r.date, tag: r.tag })
+                .collect(),
+        )
+    };
+    Ok(Record { ocid, compiled_release, versioned_release, releases })
 }

@@ -65,6 +65,7 @@ pub fn release(snapshot: &Snapshot, publication: &Publication) -> Release {
             procuring_entity: central,
             items: vec![item(facts)],
             documents: cancellation(facts).into_iter().collect(),
+            amendments: amendments(facts),
             contract_period: period(facts),
         },
         awards: award(&ocid, facts).into_iter().collect(),
@@ -72,6 +73,25 @@ pub fn release(snapshot: &Snapshot, publication: &Publication) -> Release {
         related_processes: related(publication.prefix, facts),
         ocid,
     }
+}
+
+/// The redactions of the pool's text, oldest first: the text of every release of the
+/// process was replaced, and this says when and why (never what was there).
+fn amendments(facts: &PoolFacts) -> Vec<Amendment> {
+    facts
+        .redactions
+        .iter()
+        .enumerate()
+        .map(|(i, redacted)| Amendment {
+            id: format!("redaction-{}", i + 1),
+            date: instant(redacted.at),
+            rationale: redacted.reason.clone(),
+            description: format!(
+                "Texte remplacé dans toutes les publications de ce processus ({}) ; le texte retiré n'est plus publié.",
+                redacted.fields
+            ),
+        })
+        .collect()
 }
 
 fn instant(at: NaiveDateTime) -> Instant {

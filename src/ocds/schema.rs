@@ -98,7 +98,7 @@ pub struct RecordPackage {
 pub struct Record {
     #[schema(example = "ocds-mutua0-12")]
     pub ocid: String,
-    pub releases: Vec<Release>,
+    pub releases: RecordReleases,
     /// The releases merged by the OCDS merge routine: the latest value of every field,
     /// `tag: ["compiled"]`.
     #[schema(schema_with = compiled_release_schema)]
@@ -106,6 +106,26 @@ pub struct Record {
     /// Every value every field had, each with the release it came from.
     #[schema(schema_with = versioned_release_schema)]
     pub versioned_release: Json,
+}
+
+/// A record's releases: embedded when there are at most [`crate::ocds::EMBEDDED`],
+/// otherwise every one linked (the record schema takes a list of one kind or the other,
+/// never both), so that a record's size does not grow with its releases' size.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum RecordReleases {
+    Embedded(Vec<Release>),
+    Linked(Vec<LinkedRelease>),
+}
+
+/// Where a release is published: a release package holding it, with the release `id` as
+/// the fragment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LinkedRelease {
+    #[schema(example = "https://mutua.example.be/api/v1/ocds/releases?limit=1&after=56#ocds-mutua0-12-57")]
+    pub url: String,
+    pub date: Instant,
+    pub tag: Vec<Tag>,
 }
 
 /// A release-shaped object, documented by the OCDS schemas rather than here.
@@ -297,6 +317,21 @@ impl Serialize for Amount {
     }
 }
 
+/// A change to what earlier releases said: here, a redaction of the pool's text.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Amendment {
+    #[schema(example = "redaction-1")]
+    pub id: String,
+    pub date: Instant,
+    #[schema(example = "Adresse e-mail personnelle retirée à la demande de la personne concernée")]
+    pub rationale: String,
+    #[schema(
+        example = "Texte remplacé dans toutes les publications de ce processus (description) ; le texte retiré n'est plus publié."
+    )]
+    pub description: String,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Tender {
@@ -317,6 +352,10 @@ pub struct Tender {
     pub items: Vec<Item>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<Document>,
+    /// Each redaction of the pool's text (`pool.redacted`): when and why, never the text
+    /// replaced.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<Amendment>,
     /// The period of upkeep a maintenance pool funds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_period: Option<Period>,

@@ -9,6 +9,9 @@
 //!   `MUTUA_SIMILAR_PER_MINUTE` (default 60; `0` turns it off). Each analyses up to 10 000
 //!   characters and reads the matcher's index.
 //!
+//! - **Anonymous requests for public data** ([`PublicBudget`]) per client address:
+//!   `MUTUA_PUBLIC_PER_MINUTE` (default 300; `0` turns it off).
+//!
 //! Per-user budgets use the `governor` crate (GCRA, MIT/Apache-2.0), keyed by user id: their
 //! size is bounded by the number of users. Limits are per process: behind a load balancer
 //! with N processes, a client may get up to N times the budget, which still stops brute
@@ -16,6 +19,7 @@
 
 mod buckets;
 pub mod login;
+pub mod public;
 
 use std::num::NonZeroU32;
 
@@ -32,6 +36,7 @@ use governor::{
 };
 
 pub use login::LoginThrottle;
+pub use public::PublicBudget;
 
 use crate::{app_data, auth::extractor::authenticated, error::ApiError};
 

@@ -9,7 +9,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use super::{
     auth, council, duplicates, health, maintenance, me, metrics, needs, ocds, organisations, outbox, pool_actions,
-    pools, users,
+    pools, redaction, users,
 };
 
 #[derive(OpenApi)]
@@ -30,6 +30,7 @@ use super::{
         pool_actions::put_pledge, pool_actions::delete_pledge, council::confirm,
         pool_actions::approve, pool_actions::reject, pool_actions::cancel,
         pool_actions::award, pool_actions::deliver, pool_actions::merge, maintenance::open,
+        redaction::redact,
         duplicates::list, duplicates::dismiss,
         ocds::releases, ocds::records,
         outbox::list, outbox::requeue,

@@ -16,6 +16,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod pool_actions;
 pub mod pools;
+pub mod redaction;
 pub mod users;
 
 use actix_web::{
@@ -56,6 +57,7 @@ fn pool_routes() -> actix_web::Scope {
         .service(resource!("/{id}/award", POST => pool_actions::award))
         .service(resource!("/{id}/deliver", POST => pool_actions::deliver))
         .service(resource!("/{id}/merge", POST => pool_actions::merge))
+        .service(resource!("/{id}/redact", POST => redaction::redact))
         .service(resource!("/{id}/maintenance", POST => maintenance::open))
 }
 

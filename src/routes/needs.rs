@@ -125,10 +125,11 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let input = parse_need(&body.title, &body.description, body.cpv_code.as_deref(), body.estimated_cost_cents)?;
-    // Ranked before the write, beside other requests, when no other post is in progress;
-    // the write ranks again only if the index changed in between.
+    // Ranked before the write, beside other requests, when no other post is in progress
+    // (always on PostgreSQL); the write ranks again only if the index changed in between.
+    service::matcher::dictionary_loaded().await;
     let posting = state.matcher.posting();
-    let (app, prepared_for, rank) = (state.clone(), input.clone(), posting.alone());
+    let (app, prepared_for, rank) = (state.clone(), input.clone(), posting.rank_beforehand());
     let prepared = state
         .db
         .read(caller.clone(), move |tx, caller| service::needs::prepare(tx, &app.matcher, caller, &prepared_for, rank))

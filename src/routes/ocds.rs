@@ -17,7 +17,9 @@ use utoipa::IntoParams;
 use std::sync::Arc;
 
 use crate::{
+    auth::extractor::authenticated,
     cache::CachedPage,
+    client_address,
     db::System,
     error::{ApiError, ApiResult, Validator},
     ocds::{self, Instant, Publication},
@@ -87,9 +89,10 @@ fn page_url(public_url: &str, bounds: &Bounds, since: Option<DateTime<Utc>>, lim
 /// Every release of every pool, one per change, oldest first (by event): an OCDS 1.1
 /// release package. Public.
 ///
-/// Releases are never rewritten: keep them by `id`. Follow `links.next` (also the `Link`
-/// header) until a page comes back empty; keep that last URL to ask later for what was
-/// published since, with `If-None-Match` (304 when nothing was).
+/// Releases are never rewritten (but for a redaction: see `docs/SECURITY.md`): keep them by
+/// `id`. Follow `links.next` (also the `Link` header) until a page comes back empty; keep
+/// that last URL to ask later for what was published since, with `If-None-Match` (304 when
+/// nothing was). A page ends early when it would exceed `MUTUA_PUBLIC_PAGE_BYTES`.
 #[utoipa::path(get, path = "/api/v1/ocds/releases", tag = "open data", params(HarvestQuery),
     responses(
         (status = 200, body = ocds::ReleasePackage, description = "an OCDS 1.1 release package",
@@ -99,14 +102,16 @@ fn page_url(public_url: &str, bounds: &Bounds, since: Option<DateTime<Utc>>, lim
             )),
         (status = 304, description = "the page has not changed since the ETag given in If-None-Match"),
         (status = 422, description = "invalid since, limit or after", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too many anonymous requests from this address (`MUTUA_PUBLIC_PER_MINUTE`); see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn releases(
     state: web::Data<AppState>,
     request: HttpRequest,
     query: web::Query<HarvestQuery>,
 ) -> ApiResult<HttpResponse> {
+    limit_anonymous(&state, &request)?;
     let (harvest, since) = harvest(query.into_inner(), &RELEASES)?;
-    let key = format!("{}?{}", RELEASES.path, request.query_string());
+    let key = cache_key(&RELEASES, &harvest);
     if let Some(page) = state.cache.page(&key) {
         return Ok(answer(&request, &page));
     }
@@ -118,8 +123,13 @@ pub async fn releases(
         organisations: &loaded.organisations,
     };
     let releases = loaded.items.iter().map(|snapshot| ocds::release(snapshot, &publication)).collect();
+    let (releases, cut) = within(releases, state.config.public_page_bytes)?;
+    let last = match cut {
+        Some(kept) => Some(loaded.items[kept - 1].event_id),
+        None => loaded.last,
+    };
     let url = |after| page_url(&state.config.public_url, &RELEASES, since, harvest.limit, after);
-    let next = loaded.last.map(url);
+    let next = last.map(url);
     let package = ocds::release_package(
         url(harvest.after),
         ocds::publisher(loaded.central.as_ref(), &state.config.public_url),
@@ -132,11 +142,13 @@ pub async fn releases(
     Ok(answer(&request, &page))
 }
 
-/// Every pool as an OCDS 1.1 record, by pool id: all its releases and what they compile
-/// to by the OCDS merge routine (`compiledRelease`, `versionedRelease`). Public.
+/// Every pool as an OCDS 1.1 record, by pool id: its releases and what they compile to by
+/// the OCDS merge routine (`compiledRelease`, `versionedRelease`). Public.
 ///
 /// A record grows with every change of its pool: with `since`, a page holds the records
-/// with a release at or after that instant.
+/// with a release at or after that instant. A record embeds its releases when it has at
+/// most 100, and otherwise links each one (`{url, date, tag}`, the url a release page
+/// holding it). A page ends early when it would exceed `MUTUA_PUBLIC_PAGE_BYTES`.
 #[utoipa::path(get, path = "/api/v1/ocds/records", tag = "open data", params(HarvestQuery),
     responses(
         (status = 200, body = ocds::RecordPackage, description = "an OCDS 1.1 record package",
@@ -146,14 +158,16 @@ pub async fn releases(
             )),
         (status = 304, description = "the page has not changed since the ETag given in If-None-Match"),
         (status = 422, description = "invalid since, limit or after", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too many anonymous requests from this address (`MUTUA_PUBLIC_PER_MINUTE`); see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn records(
     state: web::Data<AppState>,
     request: HttpRequest,
     query: web::Query<HarvestQuery>,
 ) -> ApiResult<HttpResponse> {
+    limit_anonymous(&state, &request)?;
     let (harvest, since) = harvest(query.into_inner(), &RECORDS)?;
-    let key = format!("{}?{}", RECORDS.path, request.query_string());
+    let key = cache_key(&RECORDS, &harvest);
     if let Some(page) = state.cache.page(&key) {
         return Ok(answer(&request, &page));
     }
@@ -161,19 +175,30 @@ pub async fn records(
     let loaded = state.db.read(System, move |tx, _| service::open_data::records(tx, harvest)).await?;
     let prefix = &state.config.ocid_prefix;
     let publication = Publication { prefix, central: loaded.central.as_ref(), organisations: &loaded.organisations };
+    let public_url = &state.config.public_url;
     let records = loaded
         .items
         .iter()
         .map(|(pool_id, snapshots)| {
             let releases = snapshots.iter().map(|s| ocds::release(s, &publication)).collect();
-            ocds::record(prefix.ocid(*pool_id), releases).map_err(|e| ApiError::Internal(e.into()))
+            // The page of releases that starts with this one.
+            let link = |i: usize, release: &ocds::Release| {
+                let after = snapshots[i].event_id - 1;
+                format!("{}#{}", page_url(public_url, &RELEASES, None, 1, after), release.id)
+            };
+            ocds::record(prefix.ocid(*pool_id), releases, link).map_err(|e| ApiError::Internal(e.into()))
         })
         .collect::<ApiResult<Vec<_>>>()?;
-    let url = |after| page_url(&state.config.public_url, &RECORDS, since, harvest.limit, after);
-    let next = loaded.last.map(url);
+    let (records, cut) = within(records, state.config.public_page_bytes)?;
+    let last = match cut {
+        Some(kept) => Some(loaded.items[kept - 1].0),
+        None => loaded.last,
+    };
+    let url = |after| page_url(public_url, &RECORDS, since, harvest.limit, after);
+    let next = last.map(url);
     let package = ocds::record_package(
         url(harvest.after),
-        ocds::publisher(loaded.central.as_ref(), &state.config.public_url),
+        ocds::publisher(loaded.central.as_ref(), public_url),
         published(loaded.newest),
         next.clone(),
         records,
@@ -181,6 +206,55 @@ pub async fn records(
     let page = page(&package, next)?;
     state.cache.store_page(key, page.clone(), generation);
     Ok(answer(&request, &page))
+}
+
+/// An anonymous request spends one of its client address's budget
+/// (`MUTUA_PUBLIC_PER_MINUTE`); a signed-in caller is counted by the per-user limits.
+fn limit_anonymous(state: &AppState, request: &HttpRequest) -> ApiResult<()> {
+    if authenticated(request).is_some() {
+        return Ok(());
+    }
+    state.public_budget.check(client_address::of(request))
+}
+
+/// The cache's key for a page: its parsed parameters, so that every spelling of the same
+/// page (`after=0`, `after=00`, a `since` in another time zone) is one entry.
+fn cache_key(bounds: &Bounds, harvest: &Harvest) -> String {
+    let since = harvest.since.map(|s| s.and_utc().timestamp_micros());
+    format!("{}|{}|{}|{since:?}", bounds.path, harvest.limit, harvest.after)
+}
+
+/// Room kept for what a package holds beside its items (publisher, links, extensions).
+const ENVELOPE_BYTES: usize = 4096;
+
+/// The first items whose JSON fits in `max_bytes` (at least one, so that a harvest always
+/// moves on), and how many were kept when some were left for the next page.
+fn within<T: Serialize>(mut items: Vec<T>, max_bytes: usize) -> ApiResult<(Vec<T>, Option<usize>)> {
+    let mut total = ENVELOPE_BYTES;
+    for (i, item) in items.iter().enumerate() {
+        let mut counter = ByteCounter(0);
+        serde_json::to_writer(&mut counter, item).map_err(|e| ApiError::Internal(e.into()))?;
+        total += counter.0 + 1;
+        if total > max_bytes && i > 0 {
+            items.truncate(i);
+            return Ok((items, Some(i)));
+        }
+    }
+    Ok((items, None))
+}
+
+/// Counts what is written, keeping none of it.
+struct ByteCounter(usize);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The date of the newest release; the Unix epoch for an export with none yet (a fixed

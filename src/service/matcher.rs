@@ -6,6 +6,11 @@
 //! ([`Matcher::catch_up`]). Because every such event is written under the lock, they commit
 //! in id order, so "events after my cursor" never skips one. On SQLite the write
 //! transaction already serialises writers; on PostgreSQL an advisory transaction lock does.
+//! What a unit writes before the lock records no such event: on PostgreSQL a post that its
+//! ranking says opens a pool opens it, and writes its need, before taking the lock, in a
+//! savepoint it rolls back if a post committed meanwhile makes it join a pool instead
+//! (`service::needs::post`); only `need.posted`, written under the lock, makes the need
+//! part of the index.
 //!
 //! A unit of work that changes what the index holds also applies its change to the index at
 //! once ([`Matcher::apply_and_rank`]), so that the duplicate candidates it computes see it.
@@ -44,8 +49,13 @@ use crate::{
 use crate::db::WriteTx;
 
 /// The kinds of event that change what the index holds.
-pub const INDEX_EVENTS: &[EventKind] =
-    &[EventKind::NeedPosted, EventKind::NeedMoved, EventKind::NeedWithdrawn, EventKind::PoolMerged];
+pub const INDEX_EVENTS: &[EventKind] = &[
+    EventKind::NeedPosted,
+    EventKind::NeedMoved,
+    EventKind::NeedWithdrawn,
+    EventKind::PoolMerged,
+    EventKind::PoolRedacted,
+];
 
 struct Inner {
     index: Index,
@@ -81,6 +91,13 @@ pub struct Ranking {
     locale_hint: String,
 }
 
+impl Ranking {
+    /// Whether the pools were ranked (not only the text analysed, [`Matcher::analysed`]).
+    pub fn is_ranked(&self) -> bool {
+        self.version.is_some()
+    }
+}
+
 /// A change a unit of work makes to what the index holds, applied at once.
 pub enum IndexChange {
     /// A need posted or moved (the need as it is now, with its organisation's locale).
@@ -112,12 +129,20 @@ pub struct Matcher {
 }
 
 /// A post in progress in this process ([`Matcher::posting`]).
-pub struct Posting<'a>(&'a AtomicUsize);
+pub struct Posting<'a>(&'a AtomicUsize, bool);
 
 impl<'a> Posting<'a> {
-    fn begin(count: &'a AtomicUsize) -> Self {
+    fn begin(count: &'a AtomicUsize, parallel_writers: bool) -> Self {
         count.fetch_add(1, Ordering::AcqRel);
-        Self(count)
+        Self(count, parallel_writers)
+    }
+
+    /// Whether to rank the pools before the write transaction: when alone ([`Self::alone`]),
+    /// and always where writers run side by side (PostgreSQL), where a post that the
+    /// ranking says opens a pool opens it before the matching lock
+    /// ([`crate::service::needs::post`]).
+    pub fn rank_beforehand(&self) -> bool {
+        self.1 || self.alone()
     }
 
     /// Whether no other post of this process is in progress. A ranking made before the
@@ -135,6 +160,17 @@ impl Drop for Posting<'_> {
     }
 }
 
+/// Waits, without holding a database connection, until the translation dictionary the
+/// matcher searches with is loaded (at start, on a thread of its own: a fraction of a second
+/// in a release build, seconds in a debug build on a busy machine). A post or a search
+/// that loaded it, or waited for it, inside a unit of work would hold its connection (and,
+/// writing, the matching lock) meanwhile, and the other requests could find the pool empty.
+pub async fn dictionary_loaded() {
+    if !crate::domain::matching::dictionary_loaded() {
+        let _ = tokio::task::spawn_blocking(crate::domain::matching::load_dictionary).await;
+    }
+}
+
 /// How many ranked pools to look at before dropping those that cannot take needs.
 const SEARCH_DEPTH: usize = 30;
 
@@ -149,7 +185,25 @@ impl Matcher {
 
     /// Brings the index up to date with the database. A unit of work that changes what the
     /// index holds calls it right after the matching lock, before recording its own events.
+    ///
+    /// What is new is read without holding the index, which the other requests of the
+    /// process search meanwhile (on PostgreSQL each read is a round trip); only applying it
+    /// holds the index. A first load, needs to read again after a unit of work that may not
+    /// have committed, or a failed write batch are done holding it.
     pub fn catch_up(&self, tx: &mut Tx) -> ApiResult<()> {
+        let quiet = |inner: &Inner| inner.suspect.is_empty() && inner.failed_batches == self.db.failed_batches();
+        let cursor = {
+            let inner = self.inner();
+            inner.cursor.filter(|_| quiet(&inner))
+        };
+        if let Some(cursor) = cursor {
+            let news = News::read(tx, cursor)?;
+            let mut inner = self.inner();
+            if inner.cursor.is_some() && quiet(&inner) {
+                news.apply(&mut inner);
+                return Ok(());
+            }
+        }
         let mut inner = self.inner();
         self.catch_up_locked(tx, &mut inner)
     }
@@ -192,11 +246,12 @@ impl Matcher {
                 }
             }
         }
-        let review = self.thresholds.review;
+        let t = self.thresholds;
         pools
             .iter()
             .map(|(pool, dismissed)| {
-                (*pool, inner.index.pool_candidates_where(*pool, review, |other| !dismissed.contains(&other)))
+                let keep = |other| !dismissed.contains(&other);
+                (*pool, inner.index.pool_candidates_where(*pool, |across| t.review_for(across), keep))
             })
             .collect()
     }
@@ -222,9 +277,9 @@ impl Matcher {
             Some(ranking) if ranking.locale_hint == text.locale_hint => ranking.query.clone(),
             _ => Arc::new(analyse(text)),
         };
+        self.catch_up(tx)?;
         let (ranked, version) = {
-            let mut inner = self.inner();
-            self.catch_up_locked(tx, &mut inner)?;
+            let inner = self.inner();
             match prepared {
                 Some(ranking) if ranking.version == Some(inner.version) => return Ok(ranking),
                 _ => (inner.index.search_analysed(&query, SEARCH_DEPTH), inner.version),
@@ -270,7 +325,7 @@ impl Matcher {
     /// Counts a post from before its ranking until its write is over
     /// ([`Posting::alone`]); the count ends when the guard is dropped.
     pub fn posting(&self) -> Posting<'_> {
-        Posting::begin(&self.posting)
+        Posting::begin(&self.posting, self.db.writes_in_parallel())
     }
 
     /// The ranking of the pools found that can take needs, with their titles.
@@ -312,13 +367,9 @@ fn catch_up(tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
     // A suspect stays suspect until it was read back.
     if !inner.suspect.is_empty() {
         inner.version += 1;
-    }
-    while let Some(&need_id) = inner.suspect.iter().next() {
-        match need::active_by_id(tx, need_id)? {
-            Some(indexed) => upsert(&mut inner.index, &indexed),
-            None => inner.index.remove(need_id),
-        }
-        inner.suspect.remove(&need_id);
+        let suspects: Vec<i64> = inner.suspect.iter().copied().collect();
+        read_back(tx, &mut inner.index, &suspects)?;
+        inner.suspect.clear();
     }
     let Some(cursor) = inner.cursor else {
         let last = event::last_id(tx)?;
@@ -336,26 +387,88 @@ fn catch_up(tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
         tracing::info!(needs = inner.index.len(), "matcher index loaded");
         return Ok(());
     };
-    let events = event::of_types_after(tx, INDEX_EVENTS, cursor)?;
-    let Some(last) = events.last().map(|e| e.id) else { return Ok(()) };
-    inner.version += 1;
-    for event in events {
-        match event.event {
-            DomainEvent::PoolMerged(merged) => {
-                for indexed in need::active_in_pool(tx, merged.details.into_pool_id)? {
-                    upsert(&mut inner.index, &indexed);
+    News::read(tx, cursor)?.apply(inner);
+    Ok(())
+}
+
+/// What an index event asks to read.
+enum Read {
+    /// The needs of a pool, as they are now (another was merged into it, or its text was
+    /// redacted).
+    Merged(Vec<IndexedNeed>),
+    /// One need, as it is now.
+    Need(i64),
+}
+
+/// The index events after a cursor, with what they ask read from the database: one
+/// statement for the events, one for the needs they name, one per merge (rare).
+struct News {
+    items: Vec<(i64, Read)>,
+    needs: HashMap<i64, IndexedNeed>,
+    last: Option<i64>,
+}
+
+impl News {
+    fn read(tx: &mut Tx, cursor: i64) -> ApiResult<Self> {
+        let events = event::of_types_after(tx, INDEX_EVENTS, cursor)?;
+        let last = events.last().map(|e| e.id);
+        let (mut items, mut need_ids) = (Vec::new(), Vec::new());
+        for event in events {
+            match event.event {
+                DomainEvent::PoolMerged(merged) => {
+                    items.push((event.id, Read::Merged(need::active_in_pool(tx, merged.details.into_pool_id)?)));
                 }
+                // The pool's needs have a new text: the old words leave the index.
+                DomainEvent::PoolRedacted(_) => {
+                    items.push((event.id, Read::Merged(need::active_in_pool(tx, event.pool_id.unwrap_or_default())?)));
+                }
+                DomainEvent::NeedPosted(NeedPosted { need_id, .. })
+                | DomainEvent::NeedMoved(NeedMove { need_id, .. })
+                | DomainEvent::NeedWithdrawn(NeedRef { need_id, .. }) => {
+                    need_ids.push(need_id);
+                    items.push((event.id, Read::Need(need_id)));
+                }
+                _ => {}
             }
-            DomainEvent::NeedPosted(NeedPosted { need_id, .. })
-            | DomainEvent::NeedMoved(NeedMove { need_id, .. })
-            | DomainEvent::NeedWithdrawn(NeedRef { need_id, .. }) => match need::active_by_id(tx, need_id)? {
-                Some(indexed) => upsert(&mut inner.index, &indexed),
-                None => inner.index.remove(need_id),
-            },
-            _ => {}
         }
+        let needs = need::active_by_ids(tx, &need_ids)?.into_iter().map(|n| (n.0.id, n)).collect();
+        Ok(Self { items, needs, last })
     }
-    inner.cursor = Some(last);
+
+    /// Applies the events after the index's cursor (another catch-up may have applied some
+    /// meanwhile). Each need is put as it was read, whatever the order of its events: a
+    /// later change has an event of its own, which a later catch-up applies.
+    fn apply(self, inner: &mut Inner) {
+        let cursor = inner.cursor.unwrap_or(0);
+        let Some(last) = self.last.filter(|last| *last > cursor) else { return };
+        inner.version += 1;
+        for (id, read) in self.items {
+            if id <= cursor {
+                continue;
+            }
+            match read {
+                Read::Merged(needs) => needs.iter().for_each(|indexed| upsert(&mut inner.index, indexed)),
+                Read::Need(need_id) => match self.needs.get(&need_id) {
+                    Some(indexed) => upsert(&mut inner.index, indexed),
+                    None => inner.index.remove(need_id),
+                },
+            }
+        }
+        inner.cursor = Some(last);
+    }
+}
+
+/// Puts the given needs in the index as the database holds them now: the active ones
+/// upserted, the others removed. One statement.
+fn read_back(tx: &mut Tx, index: &mut Index, need_ids: &[i64]) -> ApiResult<()> {
+    let found = need::active_by_ids(tx, need_ids)?;
+    let active: HashSet<i64> = found.iter().map(|(need, _)| need.id).collect();
+    for indexed in &found {
+        upsert(index, indexed);
+    }
+    for need_id in need_ids.iter().filter(|id| !active.contains(id)) {
+        index.remove(*need_id);
+    }
     Ok(())
 }
 
@@ -376,9 +489,9 @@ mod tests {
     #[test]
     fn a_post_is_alone_until_another_begins_and_again_once_it_ends() {
         let count = AtomicUsize::new(0);
-        let first = Posting::begin(&count);
+        let first = Posting::begin(&count, false);
         assert!(first.alone());
-        let second = Posting::begin(&count);
+        let second = Posting::begin(&count, false);
         assert!(!first.alone() && !second.alone());
         drop(second);
         assert!(first.alone());

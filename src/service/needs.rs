@@ -54,6 +54,13 @@ fn text_of(input: &NeedInput, locale: Locale) -> NeedText<'_> {
 /// Posts a need for the caller's organisation: it joins the pool of the same need, or
 /// opens its own; similar pools are returned as suggestions. `prepared` is the ranking
 /// [`prepare`] made before the transaction, if any.
+///
+/// Where writers run side by side (PostgreSQL), a post that `prepared` says opens a pool
+/// opens it and writes its need before the matching lock, in a savepoint ([`open_ahead`]):
+/// the lock is then held only to see the posts committed since the ranking, record the
+/// `need.posted` event and store the likely duplicates. If one of those posts is the same
+/// need (the decision is now to join its pool), what was opened ahead is rolled back and
+/// the post joins, all under the lock: never two pools for one need.
 pub fn post(
     tx: &mut WriteTx,
     matcher: &Matcher,
@@ -64,9 +71,25 @@ pub fn post(
 ) -> ApiResult<Posted> {
     check_daily_cap(tx, Counted::NeedsPosted, actor.organisation_id, max_per_day)?;
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
+    let ahead = match &prepared {
+        Some(ranking) if ranking.is_ranked() && tx.beside_other_writers() => {
+            open_ahead(tx, matcher, actor, &input, max_per_day, ranking)?
+        }
+        _ => None,
+    };
     tx.lock_matching()?;
     let mut ranking = matcher.current(tx, &text_of(&input, locale), prepared)?;
     let mut outcome = matcher.decide_ranked(&ranking);
+    if let Some(Ahead { pool, need, similar }) = ahead {
+        if outcome.merge_into.is_none() {
+            record_posted(tx, actor, &need, None, &similar)?;
+            duplicates::posted(tx, matcher, pool.id, true, &ranking)?;
+            return Ok(Posted { need, pool, merged: false, similar });
+        }
+        // A post committed since the ranking is the same need: join its pool instead.
+        tracing::info!(opened = pool.id, "the same need was posted meanwhile: the pool opened ahead is rolled back");
+        tx.rollback_to_savepoint()?;
+    }
     let mut target = match &outcome.merge_into {
         Some(best) => Some(pool::lock(tx, best.pool_id)?),
         None => None,
@@ -85,12 +108,64 @@ pub fn post(
         (Some(pool), Some(best)) => (pool, true, Some(best.score)),
         _ => (open_pool(tx, &input, actor, max_per_day)?, false, None),
     };
-    let similar_json = serde_json::to_string(&outcome.similar).map_err(|e| ApiError::Internal(e.into()))?;
-    let need = need::insert(
+    let need = insert_need(tx, actor, &input, pool.id, &outcome.similar)?;
+    record_posted(tx, actor, &need, score, &outcome.similar)?;
+    duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
+    Ok(Posted { need, pool, merged, similar: outcome.similar })
+}
+
+/// A pool opened, and the need written into it, before the matching lock.
+struct Ahead {
+    pool: Pool,
+    need: Need,
+    /// The suggestions of the ranking made before the transaction, as the need stores them.
+    similar: Vec<SimilarPool>,
+}
+
+/// Opens the need's pool and writes the need, after a savepoint, when `ranking` says the
+/// need joins none; `None` when it joins one, or when the organisation may open no more
+/// pools today (the post then decides under the lock, where joining a pool posted
+/// meanwhile is still allowed). Nothing of it is visible to others before the commit, and
+/// it takes no lock another writer waits for while holding the matching lock (the pool is
+/// new).
+fn open_ahead(
+    tx: &mut WriteTx,
+    matcher: &Matcher,
+    actor: &Member,
+    input: &NeedInput,
+    max_per_day: u32,
+    ranking: &Ranking,
+) -> ApiResult<Option<Ahead>> {
+    let outcome = matcher.decide_ranked(ranking);
+    if outcome.merge_into.is_some() {
+        return Ok(None);
+    }
+    tx.savepoint()?;
+    let pool = match open_pool(tx, input, actor, max_per_day) {
+        Ok(pool) => pool,
+        Err(ApiError::TooManyRequests { .. }) => {
+            tx.rollback_to_savepoint()?;
+            return Ok(None);
+        }
+        Err(other) => return Err(other),
+    };
+    let need = insert_need(tx, actor, input, pool.id, &outcome.similar)?;
+    Ok(Some(Ahead { pool, need, similar: outcome.similar }))
+}
+
+fn insert_need(
+    tx: &mut WriteTx,
+    actor: &Member,
+    input: &NeedInput,
+    pool_id: i64,
+    similar: &[SimilarPool],
+) -> ApiResult<Need> {
+    let similar_json = serde_json::to_string(similar).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(need::insert(
         tx,
         &NewNeed {
             organisation_id: actor.organisation_id,
-            pool_id: pool.id,
+            pool_id,
             posted_by_user_id: actor.id,
             title: &input.title,
             description: &input.description,
@@ -100,19 +175,29 @@ pub fn post(
             similar_pools: &similar_json,
             created_at: db::now(),
         },
-    )?;
+    )?)
+}
+
+/// Records `need.posted`: the event the matcher's index follows, so written under the
+/// matching lock (the index's events commit in the order of their ids).
+fn record_posted(
+    tx: &mut WriteTx,
+    actor: &Member,
+    need: &Need,
+    score: Option<f64>,
+    similar: &[SimilarPool],
+) -> ApiResult<()> {
     let posted = DomainEvent::NeedPosted(NeedPosted {
         need_id: need.id,
         organisation_id: need.organisation_id,
         title: need.title.clone(),
         estimated_cost_cents: need.estimated_cost_cents,
-        merged,
+        merged: score.is_some(),
         score,
-        similar_pools: outcome.similar.clone(),
+        similar_pools: similar.to_vec(),
     });
-    event::record(tx, Some(pool.id), &posted, Some(actor.id))?;
-    duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
-    Ok(Posted { need, pool, merged, similar: outcome.similar })
+    event::record(tx, Some(need.pool_id), &posted, Some(actor.id))?;
+    Ok(())
 }
 
 /// What the daily cap counts, each against `MUTUA_MAX_NEEDS_PER_DAY` on its own.

@@ -12,7 +12,11 @@
 //!
 //! A member's rendered page is kept per (pool, language, organisation): what it shows
 //! depends on nothing else but the person's name in the header and the token of its forms,
-//! which are put into the kept page at each request ([`Rendered`]).
+//! which are put into the kept page at each request ([`Rendered`]). An officer's is kept per
+//! (pool, language), and forgotten with any pool's change, not only its own: it lists the
+//! likely duplicates still to review against the pool, which move when a need is posted into
+//! another pool or another pool changes state. Every such change records an event of some
+//! pool, so the feed announces it here and in every other process.
 
 use std::{
     collections::HashMap,
@@ -44,13 +48,12 @@ struct Session {
     expires_at: NaiveDateTime,
 }
 
-/// Who sees a pool's page the same way: members of one organisation, in one language.
-/// (Officers' pages are not kept: they show the duplicate review, which moves with other
-/// pools.)
+/// Who sees a pool's page the same way: members of one organisation in one language, or
+/// officers in one language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Viewer {
-    pub lang: Locale,
-    pub organisation_id: i64,
+pub enum Viewer {
+    Member { lang: Locale, organisation_id: i64 },
+    Officer { lang: Locale },
 }
 
 #[derive(Default)]
@@ -62,6 +65,8 @@ struct PoolEntry {
 #[derive(Default)]
 struct Pools {
     entries: HashMap<i64, PoolEntry>,
+    /// Officers' pages, by pool and language: forgotten all at once (see the module doc).
+    officers: HashMap<(i64, Locale), Arc<Rendered>>,
     rendered_bytes: usize,
 }
 
@@ -104,6 +109,10 @@ impl PageCache {
         if !changes.users.is_empty() {
             sessions.retain(|_, session| !changes.users.contains(&session.user.auth.id));
         }
+        if !changes.pools.is_empty() && !pools.officers.is_empty() {
+            pools.rendered_bytes -= pools.officers.values().map(|r| r.len()).sum::<usize>();
+            pools.officers.clear();
+        }
         for pool in &changes.pools {
             if let Some(entry) = pools.entries.remove(pool) {
                 pools.rendered_bytes -= entry.rendered.values().map(|r| r.len()).sum::<usize>();
@@ -131,34 +140,39 @@ impl PageCache {
     }
 
     pub fn store_pool_page(&self, pool_id: i64, page: Arc<PoolPage>, generation: u64) {
-        self.store(pool_id, generation, |entry, _| entry.page = Some(page));
+        self.store(pool_id, generation, |pools| pools.entries.entry(pool_id).or_default().page = Some(page));
     }
 
     /// A pool's page as rendered for `viewer`, if known as it is now.
     pub fn rendered(&self, pool_id: i64, viewer: Viewer) -> Option<Arc<Rendered>> {
-        self.freshness
-            .read(&self.pools, |pools| pools.entries.get(&pool_id).and_then(|e| e.rendered.get(&viewer).cloned()))
+        self.freshness.read(&self.pools, |pools| match viewer {
+            Viewer::Officer { lang } => pools.officers.get(&(pool_id, lang)).cloned(),
+            Viewer::Member { .. } => pools.entries.get(&pool_id).and_then(|e| e.rendered.get(&viewer).cloned()),
+        })
     }
 
     pub fn store_rendered(&self, pool_id: i64, viewer: Viewer, rendered: Arc<Rendered>, generation: u64) {
         let bytes = rendered.len();
-        self.store(pool_id, generation, |entry, total| {
-            *total += bytes;
-            if let Some(replaced) = entry.rendered.insert(viewer, rendered) {
-                *total -= replaced.len();
+        self.store(pool_id, generation, |pools| {
+            pools.rendered_bytes += bytes;
+            let replaced = match viewer {
+                Viewer::Officer { lang } => pools.officers.insert((pool_id, lang), rendered),
+                Viewer::Member { .. } => pools.entries.entry(pool_id).or_default().rendered.insert(viewer, rendered),
+            };
+            if let Some(replaced) = replaced {
+                pools.rendered_bytes -= replaced.len();
             }
         });
     }
 
-    fn store(&self, pool_id: i64, generation: u64, put: impl FnOnce(&mut PoolEntry, &mut usize)) {
+    fn store(&self, pool_id: i64, generation: u64, put: impl FnOnce(&mut Pools)) {
         self.freshness.store(&self.pools, generation, |pools| {
             if pools.rendered_bytes >= MAX_RENDERED_BYTES
                 || (pools.entries.len() >= MAX_POOLS && !pools.entries.contains_key(&pool_id))
             {
                 *pools = Pools::default();
             }
-            let Pools { entries, rendered_bytes } = pools;
-            put(entries.entry(pool_id).or_default(), rendered_bytes);
+            put(pools);
         });
     }
 }

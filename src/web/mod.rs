@@ -65,6 +65,7 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
         .service(resource!("/pools/{id}/deliver", POST => pool_actions::deliver))
         .service(resource!("/pools/{id}/merge", POST => pool_actions::merge))
         .service(resource!("/pools/{id}/maintenance", POST => pool_actions::maintenance))
+        .service(resource!("/pools/{id}/redact", POST => pool_actions::redact))
         .service(resource!("/duplicates", GET => duplicates::review))
         .service(resource!("/duplicates/dismiss", POST => duplicates::dismiss))
         .service(resource!("/outbox/{id}/requeue", POST => home::requeue))

@@ -48,6 +48,8 @@ pub struct Page {
     /// A `GET` without a query: the page is the same for every viewer of a kind, and may
     /// be answered from memory.
     plain: bool,
+    /// The client's address ([`crate::client_address::of`]), for the public pages' limit.
+    client: std::net::IpAddr,
 }
 
 impl FromRequest for Page {
@@ -74,7 +76,8 @@ impl FromRequest for Page {
         };
         let fragment = req.headers().contains_key("hx-request") && !req.headers().contains_key("hx-boosted");
         let plain = req.method() == Method::GET && req.query_string().is_empty();
-        ready(Ok(Page { state, session, chosen, accepted, here, fragment, plain }))
+        let client = crate::client_address::of(req);
+        ready(Ok(Page { state, session, chosen, accepted, here, fragment, plain, client }))
     }
 }
 
@@ -141,11 +144,13 @@ impl Page {
     }
 
     /// Who sees the page the same way as `user`, for a page that may be kept: `None` when
-    /// the request asks for more than the plain page, or for an officer (whose pages show
-    /// the duplicate review, which changes with other pools).
+    /// the request asks for more than the plain page.
     pub fn viewer(&self, user: &WebUser) -> Option<Viewer> {
-        (self.plain && !user.auth.is_officer())
-            .then(|| Viewer { lang: self.lang(Some(user)), organisation_id: user.auth.organisation_id })
+        let lang = self.lang(Some(user));
+        self.plain.then(|| match user.auth.is_officer() {
+            true => Viewer::Officer { lang },
+            false => Viewer::Member { lang, organisation_id: user.auth.organisation_id },
+        })
     }
 
     /// Renders a page to be kept: with [`render::marks`] in place of the person's own words.
@@ -233,6 +238,10 @@ impl Page {
         T: Send + 'static,
         F: FnOnce(&mut Tx<'_>) -> ApiResult<T> + Send + 'static,
     {
+        if self.session.is_none() {
+            // Anonymous: the client address's budget of public requests.
+            self.state.public_budget.check(self.client).map_err(|e| self.fail(None, e))?;
+        }
         let caller = WebCaller::anyone(self.session.as_ref());
         self.state
             .db

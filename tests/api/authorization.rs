@@ -36,9 +36,8 @@ fn expected(method: &str, path: &str) -> Option<Expected> {
         ("GET", "/api/v1/pools/{id}/events") => [401, 200, 200, 200],
         ("POST", "/api/v1/pools/{id}/approve") => [401, 403, 403, 409],
         ("POST", "/api/v1/pools/{id}/reject" | "/api/v1/pools/{id}/cancel" | "/api/v1/pools/{id}/award")
-        | ("POST", "/api/v1/pools/{id}/deliver" | "/api/v1/pools/{id}/merge" | "/api/v1/pools/{id}/maintenance") => {
-            [401, 403, 403, 422]
-        }
+        | ("POST", "/api/v1/pools/{id}/deliver" | "/api/v1/pools/{id}/merge" | "/api/v1/pools/{id}/maintenance")
+        | ("POST", "/api/v1/pools/{id}/redact") => [401, 403, 403, 422],
         ("GET", "/api/v1/duplicates") => [401, 403, 403, 200],
         ("POST", "/api/v1/duplicates/dismiss") => [401, 403, 403, 422],
         ("GET", "/api/v1/outbox") => [401, 403, 403, 200],

@@ -3,10 +3,13 @@
 use std::sync::Arc;
 
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tokio::sync::Barrier;
 
-use crate::helpers::spawn_app;
+use crate::{
+    helpers::{TestApp, TestDb, spawn_app, test_vars},
+    process::Server,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thirty_simultaneous_pledges_fund_each_pool_exactly_once() {
@@ -134,5 +137,59 @@ async fn racing_pledges_refusals_and_new_pledges_fund_and_reopen_once_per_crossi
         assert_eq!((state, standing * PLEDGE >= THRESHOLD), ("funded", true));
     } else {
         assert_eq!((funded, state, standing * PLEDGE < THRESHOLD), (reopened, "open", true));
+    }
+}
+
+/// Issue 28: two instances (processes) on one database post the same need at the same
+/// instant, round after round; each time the two needs are in one pool: one opened it, the
+/// other joined it. On PostgreSQL, a post that opens a pool does so before the matching
+/// lock, so the one that takes the lock second must see the first and join its pool.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_need_posted_on_two_instances_at_once_is_in_one_pool() {
+    const NEEDS: [(&str, &str); 12] = [
+        ("Gestion du cimetière", "Registre des concessions et des emplacements du cimetière communal."),
+        ("Parapheur électronique", "Signature électronique des courriers et des délibérations du collège."),
+        ("Réservation des salles", "Réservation en ligne des salles communales par les associations."),
+        ("Taxe sur les secondes résidences", "Calcul et envoi des avertissements-extraits de rôle."),
+        ("Inscriptions aux stages sportifs", "Paiement en ligne des stages d'été pour les enfants."),
+        ("Suivi des chantiers de voirie", "Planification des travaux de réfection des routes communales."),
+        ("Prêts de la bibliothèque", "Catalogue, lecteurs et retours des livres empruntés."),
+        ("Compteurs énergétiques des bâtiments", "Relevé mensuel de la consommation de gaz et d'électricité."),
+        ("Permis d'urbanisme", "Instruction des demandes de permis et avis des services."),
+        ("Repas scolaires", "Commande et facturation des repas dans les écoles communales."),
+        ("Plaintes des citoyens", "Enregistrement et suivi des plaintes adressées à l'administration."),
+        ("Location de vélos partagés", "Stations de vélos électriques et abonnements des habitants."),
+    ];
+    let (_db, url) = TestDb::create();
+    let vars = test_vars(&url);
+    let (first, second) = (Server::start(&vars), Server::start(&vars));
+    let a = Arc::new(TestApp::remote(first.address()).await);
+    let b = Arc::new(TestApp::remote(second.address()).await);
+    let (_, namur) = a.commune("Namur").await;
+    let (_, ciney) = a.commune("Ciney").await;
+    let mut pools = Vec::new();
+    for (title, description) in NEEDS {
+        let barrier = Arc::new(Barrier::new(2));
+        let body = json!({"title": title, "description": description});
+        let post = |app: Arc<TestApp>, token: String| {
+            let (barrier, body) = (barrier.clone(), body.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let response = app.post("/api/v1/needs", &token, &body).await;
+                assert_eq!(response.status(), StatusCode::CREATED, "{title}");
+                response.json::<Value>().await.unwrap()
+            })
+        };
+        let (on_a, on_b) = (post(a.clone(), namur.clone()), post(b.clone(), ciney.clone()));
+        let (on_a, on_b) = (on_a.await.unwrap(), on_b.await.unwrap());
+        let pool = on_a["pool"]["id"].as_i64().unwrap();
+        assert_eq!(on_b["pool"]["id"].as_i64().unwrap(), pool, "{title}: one pool, {on_a} {on_b}");
+        let merged = [&on_a, &on_b].iter().filter(|posted| posted["merged"] == true).count();
+        assert_eq!(merged, 1, "{title}: one opened the pool, the other joined it");
+        assert!(!pools.contains(&pool), "{title}: a pool of its own");
+        pools.push(pool);
+    }
+    for (app, pool) in [(&a, pools[0]), (&b, pools[NEEDS.len() - 1])] {
+        assert_eq!(app.pool(pool).await["needs_count"], 2);
     }
 }

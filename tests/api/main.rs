@@ -32,6 +32,8 @@ mod openapi_examples;
 mod organisations;
 mod personal_data;
 mod process;
+mod public_surface;
+mod redaction;
 mod security;
 mod sign_on;
 mod walkthrough;

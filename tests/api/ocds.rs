@@ -611,7 +611,7 @@ async fn the_openapi_document_describes_the_export_as_public() {
     for (path, schema) in [("/api/v1/ocds/releases", "ReleasePackage"), ("/api/v1/ocds/records", "RecordPackage")] {
         let operation = &doc["paths"][path]["get"];
         let statuses: Vec<&String> = operation["responses"].as_object().expect("documented").keys().collect();
-        assert_eq!(statuses, ["200", "304", "422"], "{path}");
+        assert_eq!(statuses, ["200", "304", "422", "429"], "{path}");
         let params: Vec<&str> =
             operation["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
         assert_eq!(params, ["since", "limit", "after"]);

@@ -49,6 +49,14 @@ impl Server {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// The process's resident memory now, in bytes (`VmRSS` of `/proc/PID/status`).
+    pub fn resident_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc status");
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).expect("VmRSS");
+        let kib: u64 = line.split_whitespace().nth(1).and_then(|k| k.parse().ok()).expect("VmRSS in kB");
+        kib * 1024
+    }
+
     /// SIGKILL: no graceful shutdown, no chance to finish anything.
     pub fn kill(mut self) {
         self.child.kill().expect("SIGKILL mutua");

@@ -179,3 +179,42 @@ async fn another_process_ends_a_signed_out_disabled_or_password_changed_web_sess
     assert_eq!(disabled.status(), StatusCode::OK);
     within_a_second("a user disabled on another process", async || ended(&on_b, &path).await).await;
 }
+
+/// Issue 28: an officer's pool page is kept too (a change made behind the service's back
+/// is not seen), and forgotten when another pool changes: a need posted into a new pool
+/// that looks like this one puts it on the officer's page at once, as a duplicate to review.
+#[tokio::test]
+async fn an_officer_pool_page_is_kept_until_any_pool_changes() {
+    use diesel::prelude::*;
+    use mutua::db::schema::pools;
+
+    let app = spawn_app().await;
+    let (_, _, namur) = member(&app, "Namur", "fr").await;
+    let (_, _, ciney) = member(&app, "Ciney", "fr").await;
+    let rooms = app
+        .post_need(&namur, "Réservation des salles communales", "Calendrier en ligne des salles.")
+        .await["pool"]["id"]
+        .as_i64()
+        .unwrap();
+    let office = WebClient::new(&app);
+    office.sign_in(OFFICER_EMAIL).await;
+    let path = format!("/pools/{rooms}");
+    read(&office, &path).await;
+    {
+        let mut conn = app.state().db.raw_connection().unwrap();
+        diesel::update(pools::table.find(rooms))
+            .set(pools::title.eq("Titre changé en douce"))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let text = office.get(&path).await.main_text();
+    assert!(text.contains("Réservation des salles communales"), "served from memory: {text}");
+    let halls = app
+        .post_need(&ciney, "Planning d'occupation des salles de sport", "Réservation des créneaux par les clubs.")
+        .await;
+    assert_eq!(halls["merged"], false, "{halls}");
+    let halls = halls["pool"]["id"].as_i64().unwrap();
+    let text = office.get(&path).await.main_text();
+    assert!(text.contains(&format!("Doublon probable du projet {halls} à examiner")), "{text}");
+    assert!(text.contains("Titre changé en douce"), "read again: {text}");
+}

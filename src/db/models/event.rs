@@ -16,7 +16,8 @@ use crate::{
     domain::events::{DomainEvent, EventKind},
 };
 
-/// An append-only audit record: rows are inserted, never changed.
+/// An append-only audit record: rows are inserted, never changed, but for one reason: a
+/// redaction of a pool's text ([`rewrite`]) replaces the text in the rows that hold it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub id: i64,
@@ -76,6 +77,33 @@ pub fn record(
     Ok(Event { id, pool_id, actor_user_id, at, event: event.clone() })
 }
 
+/// The events that may hold a copy of a pool's text: the pool's own, and the `pool.created`
+/// and `need.posted` of other pools that name it (a maintenance pool, a suggestion). A
+/// first sieve on the stored JSON; the caller reads each to be sure.
+pub fn naming_pool(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<Event>> {
+    let kinds = EventKind::names(&[EventKind::PoolCreated, EventKind::NeedPosted]);
+    let rows = events::table
+        .filter(
+            events::pool_id
+                .eq(pool_id)
+                .or(events::event_type.eq_any(kinds).and(events::data.like(format!("%pool_id\":{pool_id},%")))),
+        )
+        .order(events::id)
+        .select(StoredEvent::as_select())
+        .load(tx.conn())?;
+    read_all(rows)
+}
+
+/// Writes an event's payload again, redacted (see [`Event`]); its pool is forgotten by the
+/// caches.
+pub fn rewrite(tx: &mut WriteTx, event: &Event) -> QueryResult<usize> {
+    let data = event.event.data().map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
+    if let Some(pool_id) = event.pool_id {
+        tx.touch_pool(pool_id);
+    }
+    diesel::update(events::table.find(event.id)).set(events::data.eq(data.to_string())).execute(tx.conn())
+}
+
 pub fn of_pool(tx: &mut Tx, pool_id: i64, limit: i64, offset: i64) -> QueryResult<(Vec<Event>, i64)> {
     let items = events::table
         .filter(events::pool_id.eq(pool_id))
@@ -112,15 +140,19 @@ pub fn of_types_after(tx: &mut Tx, kinds: &[EventKind], after_id: i64) -> QueryR
 }
 
 /// The events of one kind recorded for a pool at or after `since`, oldest first.
+///
+/// One search of `events_pool_type_at_idx` (read at every pledge). The rows are put in
+/// order here, not by the query: with `ORDER BY id`, SQLite's planner, once `ANALYZE` has
+/// run, prefers walking all of the pool's events by `events_pool_idx` to sorting a few.
 pub fn of_pool_kind_since(tx: &mut Tx, pool_id: i64, kind: EventKind, since: NaiveDateTime) -> QueryResult<Vec<Event>> {
-    events::table
+    let mut rows: Vec<StoredEvent> = events::table
         .filter(events::pool_id.eq(pool_id))
         .filter(events::event_type.eq(kind.as_str()))
         .filter(events::at.ge(since))
-        .order(events::id)
         .select(StoredEvent::as_select())
-        .load(tx.conn())
-        .and_then(read_all)
+        .load(tx.conn())?;
+    rows.sort_unstable_by_key(|row| row.id);
+    read_all(rows)
 }
 
 /// The id of the newest event (0 when none).

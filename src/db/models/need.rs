@@ -158,6 +158,15 @@ pub fn active_by_id(tx: &mut Tx, need_id: i64) -> QueryResult<Option<IndexedNeed
     Ok(load_active(tx, active().filter(needs::id.eq(need_id)))?.into_iter().next())
 }
 
+/// Those of the given needs that are active, in one statement (a need not returned is
+/// withdrawn, or was never committed).
+pub fn active_by_ids(tx: &mut Tx, need_ids: &[i64]) -> QueryResult<Vec<IndexedNeed>> {
+    if need_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    load_active(tx, active().filter(needs::id.eq_any(need_ids.to_vec())))
+}
+
 /// The pools in which an organisation has an active need.
 pub fn pools_of_organisation(tx: &mut Tx, organisation_id: i64) -> QueryResult<Vec<i64>> {
     needs::table
@@ -166,4 +175,32 @@ pub fn pools_of_organisation(tx: &mut Tx, organisation_id: i64) -> QueryResult<V
         .select(needs::pool_id)
         .distinct()
         .load(tx.conn())
+}
+
+/// Every need of a pool, whatever its status (a redaction replaces the text of all).
+pub fn all_in_pool(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<Need>> {
+    needs::table.filter(needs::pool_id.eq(pool_id)).order(needs::id).select(Need::as_select()).load(tx.conn())
+}
+
+/// Needs whose suggestions (`similar_pools`) may name `pool_id`: a first sieve on the
+/// stored JSON, which the caller reads to be sure.
+pub fn suggesting(tx: &mut Tx, pool_id: i64) -> QueryResult<Vec<Need>> {
+    needs::table
+        .filter(needs::similar_pools.like(format!("%\"pool_id\":{pool_id},%")))
+        .order(needs::id)
+        .select(Need::as_select())
+        .load(tx.conn())
+}
+
+/// Replaces a need's text and suggestions (a redaction); the need's pool is forgotten by
+/// the caches.
+pub fn set_text(tx: &mut WriteTx, need: &Need) -> QueryResult<usize> {
+    tx.touch_pool(need.pool_id);
+    diesel::update(needs::table.find(need.id))
+        .set((
+            needs::title.eq(&need.title),
+            needs::description.eq(&need.description),
+            needs::similar_pools.eq(&need.similar_pools),
+        ))
+        .execute(tx.conn())
 }

@@ -134,3 +134,17 @@ pub fn list(tx: &mut Tx, status: OutboxStatus, limit: i64, offset: i64) -> Query
 pub fn counts(tx: &mut Tx) -> QueryResult<Vec<(OutboxStatus, i64)>> {
     outbox::table.group_by(outbox::status).select((outbox::status, diesel::dsl::count_star())).load(tx.conn())
 }
+
+/// The emails about these events: `(id, context)`, for a redaction.
+pub fn contexts_of_events(tx: &mut Tx, event_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    outbox::table
+        .filter(outbox::event_id.eq_any(event_ids))
+        .order(outbox::id)
+        .select((outbox::id, outbox::context))
+        .load(tx.conn())
+}
+
+/// Replaces an email's context (a redaction: the text it quoted is replaced).
+pub fn set_context(tx: &mut WriteTx, id: i64, context: &str) -> QueryResult<usize> {
+    diesel::update(outbox::table.find(id)).set(outbox::context.eq(context)).execute(tx.conn())
+}

@@ -142,12 +142,12 @@ pub fn find(tx: &mut Tx, id: i64) -> QueryResult<Pool> {
 pub fn lock(tx: &mut WriteTx, id: i64) -> QueryResult<Pool> {
     // A column no key or index uses: writing the primary key, even to itself, makes SQLite
     // check every table that references pools (a full scan of an unindexed one).
-    let touched =
-        diesel::update(pools::table.find(id)).set(pools::updated_at.eq(pools::updated_at)).execute(tx.conn())?;
-    if touched == 0 {
-        return Err(diesel::result::Error::NotFound);
-    }
-    find(tx, id)
+    // One statement: the row as locked is returned.
+    diesel::update(pools::table.find(id))
+        .set(pools::updated_at.eq(pools::updated_at))
+        .returning(pools::all_columns)
+        .get_result(tx.conn())
+        .map_err(in_row("pools", id))
 }
 
 pub fn update(tx: &mut WriteTx, id: i64, changes: &PoolChanges) -> QueryResult<Pool> {

@@ -153,6 +153,13 @@ pub(crate) fn all() -> Vec<(DomainEvent, Value)> {
             with_states(crossing_json, Funded, Open),
         ),
         (
+            DomainEvent::PoolRedacted(PoolRedacted {
+                reason: "adresse personnelle retirée".into(),
+                fields: vec!["description".into()],
+            }),
+            json!({"reason": "adresse personnelle retirée", "fields": ["description"]}),
+        ),
+        (
             DomainEvent::PoolApproved(StateChange { from: Funded, to: Approved, details: NoDetails {} }),
             with_states(json!({}), Funded, Approved),
         ),

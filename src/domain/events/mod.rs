@@ -112,6 +112,8 @@ events! {
     PoolMergeReceived(MergeReceived) => "pool.merge_received",
     /// A maintenance pool invited the organisations that use the software.
     PoolMaintenanceOpened(MaintenanceOpened) => "pool.maintenance_opened",
+    /// An officer replaced the pool's text everywhere it was stored (personal data).
+    PoolRedacted(PoolRedacted) => "pool.redacted",
     /// An officer judged two pools different (on each of the two pools).
     PoolDuplicateDismissed(DuplicateDismissed) => "pool.duplicate_dismissed",
     NeedPosted(NeedPosted) => "need.posted",

@@ -94,6 +94,15 @@ pub struct Crossing {
     pub target_cents: Option<Cents>,
 }
 
+/// An officer replaced the pool's text in every stored copy (SPEC §16): why, and which
+/// fields; never the text replaced. Who and when are the event's actor and date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolRedacted {
+    pub reason: String,
+    /// `title`, `description`: the fields given a new text.
+    pub fields: Vec<String>,
+}
+
 /// An officer's reason, for a rejection or a cancellation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {

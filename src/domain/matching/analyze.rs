@@ -11,6 +11,8 @@ use super::lang;
 use super::lexicon::{Lexicon, lexicon};
 use super::text::{self, RawToken};
 use crate::domain::kinds::Locale;
+use std::collections::HashSet;
+use std::sync::OnceLock;
 
 /// Weight of each part of a split compound, beside the whole word (1): two
 /// needs sharing a compound share its meaning, two sharing one part of
@@ -47,7 +49,12 @@ pub fn analyse(need: &NeedText) -> Analysed {
 pub(crate) fn analyse_tokens(lang: Locale, tokens: &[RawToken], lex: &Lexicon) -> Vec<(String, f32)> {
     let mut stems: Vec<Stem> = Vec::with_capacity(tokens.len());
     for t in tokens {
-        let parts = if lex.splits_compounds(lang) { split_compound(&t.text, lex, 0) } else { Vec::new() };
+        let parts = if lex.splits_compounds(lang) {
+            let on_heads = split_compound(&t.text, lex, 0);
+            if on_heads.len() < 2 { split_on_dictionary(lang, &t.text, 0) } else { on_heads }
+        } else {
+            Vec::new()
+        };
         if parts.len() < 2 {
             if !lang::is_stop(lang, &t.text) {
                 stems.push((lang::stem(lang, &t.text), t.upper, 1.0));
@@ -120,6 +127,69 @@ pub(crate) fn split_compound(word: &str, lex: &Lexicon, depth: usize) -> Vec<Str
             parts.extend(split_compound(&rest, lex, depth + 1));
             return parts;
         }
+    }
+    vec![word.to_string()]
+}
+
+/// The words of the translation dictionary (`translations.tsv`), folded,
+/// with their language: the vocabulary a compound no head splits is split
+/// against.
+fn dictionary_words() -> &'static HashSet<(Locale, String)> {
+    static W: OnceLock<HashSet<(Locale, String)>> = OnceLock::new();
+    W.get_or_init(|| {
+        let mut words = HashSet::new();
+        for row in super::data::TRANSLATIONS.rows::<4>() {
+            for (field, lang) in [(1, 0), (3, 2)] {
+                if let (&[l], [token]) = (row.languages(lang), &text::tokenize(row.fields[field])[..]) {
+                    words.insert((l, token.text.clone()));
+                }
+            }
+        }
+        words
+    })
+}
+
+/// Shortest part of a compound split on the dictionary's words.
+const MIN_PART: usize = 4;
+/// Endings linking the first word of a compound to the next.
+const LINKS: [&str; 5] = ["", "s", "e", "en", "n"];
+
+/// Split a Dutch or German compound no generic head splits into two words
+/// the dictionary knows ("voetgangerszone" → "voetganger" + "zone",
+/// "Kirchengarten" → "kirche" + "garten"), the longest second word first:
+/// the first a word of the compound's language, which may carry a linking
+/// "s", "e" or "en" and is split again (bounded depth); the second a word of
+/// any of the dictionary's languages (compounds end on loanwords: "zone",
+/// "project"). Unknown words, and words one part of which the
+/// dictionary does not know, stay whole. Every part is a general word, so
+/// the split does not depend on any need; its parts then meet their
+/// translations.
+pub(crate) fn split_on_dictionary(lang: Locale, word: &str, depth: usize) -> Vec<String> {
+    let words = dictionary_words();
+    let long = |w: &str| w.chars().count() >= MIN_PART;
+    let known = |w: &str| long(w) && words.contains(&(lang, w.to_string()));
+    let loan = |w: &str| long(w) && Locale::ALL.iter().any(|&l| words.contains(&(l, w.to_string())));
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    if n < 2 * MIN_PART || depth > 2 {
+        return vec![word.to_string()];
+    }
+    for i in MIN_PART..=n - MIN_PART {
+        let head: String = chars[i..].iter().collect();
+        let head_known = HEAD_ENDINGS.iter().any(|e| head.strip_suffix(e).is_some_and(|h| loan(h)));
+        if !head_known {
+            continue;
+        }
+        let modifier: String = chars[..i].iter().collect();
+        let mut parts = match LINKS.iter().filter_map(|l| modifier.strip_suffix(l)).find(|m| known(m)) {
+            Some(base) => vec![base.to_string()],
+            None => match split_on_dictionary(lang, &modifier, depth + 1) {
+                split if split.len() >= 2 => split,
+                _ => continue,
+            },
+        };
+        parts.push(head);
+        return parts;
     }
     vec![word.to_string()]
 }
@@ -213,6 +283,18 @@ mod tests {
         let creche = terms("crèche", "fr");
         let a = analyse(&need("kinderopvang", "", "nl"));
         assert!(a.title.contains(&(creche[0].clone(), 1.0)), "{a:?}");
+    }
+
+    #[test]
+    fn compounds_no_head_splits_are_split_on_the_dictionary() {
+        assert_eq!(split_on_dictionary(Locale::Nl, "voetgangerszone", 0), ["voetganger", "zone"]);
+        assert_eq!(split_on_dictionary(Locale::De, "kirchengarten", 0), ["kirche", "garten"]);
+        assert_eq!(split_on_dictionary(Locale::Nl, "onbekendwoord", 0), ["onbekend", "woord"]);
+        assert_eq!(split_on_dictionary(Locale::Nl, "blorfwuggen", 0), ["blorfwuggen"]);
+        // The whole compound still counts in full, its parts at part weight.
+        let a = analyse(&need("voetgangerszone", "", "nl"));
+        assert_eq!(a.title[0], (lang::stem(Locale::Nl, "voetgangerszone"), 1.0));
+        assert!(a.title[1..].iter().all(|t| t.1 == PART_WEIGHT), "{a:?}");
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub(super) struct Term {
     /// Vocabulary terms that translate this one, with their similarity
     /// (`super::translations`), linked both ways when the later one is added.
     pub(super) translated: Vec<(u32, f64)>,
+    /// Names a specific object (`search::is_specific`).
+    pub(super) specific: bool,
 }
 
 pub(super) struct Doc {
@@ -140,7 +142,15 @@ impl Index {
                     let prior = lexicon().prior(&term);
                     let name = term.as_str().into();
                     let translated = self.link_translations(&term, id);
-                    self.terms.push(Term { postings: Vec::new(), title_postings: Vec::new(), prior, name, translated });
+                    let specific = super::search::is_specific(&term);
+                    self.terms.push(Term {
+                        postings: Vec::new(),
+                        title_postings: Vec::new(),
+                        prior,
+                        name,
+                        translated,
+                        specific,
+                    });
                     self.fuzzy.insert(&term, id);
                     self.term_ids.insert(term, id);
                     id

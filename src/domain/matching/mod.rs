@@ -50,6 +50,11 @@ pub fn load_dictionary() {
     translations::translations();
 }
 
+/// Whether the translation dictionary is loaded ([`load_dictionary`]).
+pub fn dictionary_loaded() -> bool {
+    translations::loaded()
+}
+
 /// The text of a need as posted.
 #[derive(Debug, Clone, Copy)]
 pub struct NeedText<'a> {
@@ -69,6 +74,17 @@ pub struct PoolScore {
     pub pool_id: i64,
     /// Similarity in [0, 1].
     pub score: f64,
+    /// The need and the pool share a specific object: a title word that is
+    /// neither generic nor a concept of the lexicon (an unknown compound, a
+    /// word no word list holds), found in the other need, exactly, nearly or
+    /// through the dictionary; or neither title names one. Without it the
+    /// two share only generic words ("voor inwoners", "gestion", "online"),
+    /// and [`decide`] never merges them.
+    pub grounded: bool,
+    /// The score comes from needs analysed in different languages: their
+    /// scores run lower, so duplicate candidates across languages have their
+    /// own review threshold ([`Thresholds::review_across`]).
+    pub across: bool,
 }
 
 /// Thresholds of the decision rule.
@@ -82,8 +98,19 @@ pub struct Thresholds {
     pub suggest: f64,
     /// Minimum pool-to-pool score ([`Index::pool_candidates`]) for two pools
     /// to be a duplicate candidate an officer reviews; between `suggest`
-    /// and `merge`.
+    /// and `merge`. Between pools whose best-matching needs are written in
+    /// one language; across languages, [`Thresholds::review_across`].
     pub review: f64,
+    /// The review threshold for a pair whose best score is between needs
+    /// of different languages.
+    pub review_across: f64,
+}
+
+impl Thresholds {
+    /// The review threshold for a pair scored within one language or across.
+    pub fn review_for(&self, across: bool) -> f64 {
+        if across { self.review_across } else { self.review }
+    }
 }
 
 impl Default for Thresholds {
@@ -116,7 +143,7 @@ impl Default for Thresholds {
     /// Scores are shaped by the analysis and the weighting: re-run the
     /// cross-evaluation after changing either.
     fn default() -> Self {
-        Thresholds { merge: 0.34, margin: 0.025, suggest: 0.03, review: 0.15 }
+        Thresholds { merge: 0.34, margin: 0.025, suggest: 0.03, review: 0.15, review_across: 0.15 }
     }
 }
 
@@ -133,7 +160,8 @@ pub struct Decision {
 pub const MAX_SIMILAR: usize = 10;
 
 /// Two-threshold rule: merge only when best >= `merge` AND best - second >=
-/// `margin`; suggest the others with score >= `suggest`.
+/// `margin` AND the best pool shares a specific object with the need
+/// ([`PoolScore::grounded`]); suggest the others with score >= `suggest`.
 ///
 /// Works on any slice: it is re-sorted, NaN scores are dropped, scores are
 /// clamped to [0, 1] and a pool listed twice counts once with its best score.
@@ -142,15 +170,16 @@ pub fn decide(ranked: &[PoolScore], t: &Thresholds) -> Decision {
     for p in ranked.iter().filter(|p| !p.score.is_nan()) {
         let score = p.score.clamp(0.0, 1.0);
         match v.iter_mut().find(|q| q.pool_id == p.pool_id) {
-            Some(q) => q.score = q.score.max(score),
-            None => v.push(PoolScore { pool_id: p.pool_id, score }),
+            Some(q) if score > q.score => *q = PoolScore { score, ..*p },
+            Some(_) => {}
+            None => v.push(PoolScore { score, ..*p }),
         }
     }
     v.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.pool_id.cmp(&b.pool_id)));
     let merge_into = match v.first() {
         Some(best) => {
             let second = v.get(1).map_or(0.0, |p| p.score);
-            (best.score >= t.merge && best.score - second >= t.margin).then_some(best.pool_id)
+            (best.grounded && best.score >= t.merge && best.score - second >= t.margin).then_some(best.pool_id)
         }
         None => None,
     };

@@ -35,25 +35,31 @@ impl Index {
     /// (see the module doc for the score), best first, at most
     /// [`PAIR_REVERSE_POOLS`]. Empty for an unknown pool.
     pub fn pool_candidates(&self, pool_id: i64, threshold: f64) -> Vec<PoolScore> {
-        self.pool_candidates_where(pool_id, threshold, |_| true)
+        self.pool_candidates_where(pool_id, |_| threshold, |_| true)
     }
 
     /// [`Index::pool_candidates`] among the pools `keep` accepts, e.g. those
     /// not dismissed with `pool_id` (`|other| !dismissed.contains(pool_id,
-    /// other)`). Pools refused never take the place of accepted ones.
-    pub fn pool_candidates_where(&self, pool_id: i64, threshold: f64, keep: impl Fn(i64) -> bool) -> Vec<PoolScore> {
+    /// other)`), each kept when its score reaches `threshold(across)`: the
+    /// threshold for a pair scored within one language or across
+    /// ([`PoolScore::across`], e.g. [`super::Thresholds::review_for`]).
+    /// Pools refused never take the place of accepted ones.
+    pub fn pool_candidates_where(
+        &self,
+        pool_id: i64,
+        threshold: impl Fn(bool) -> f64,
+        keep: impl Fn(i64) -> bool,
+    ) -> Vec<PoolScore> {
         let Some(members) = self.pools.get(&pool_id) else { return Vec::new() };
         let accept = |p: i64| p != pool_id && keep(p);
-        let mut best: FxMap<i64, f64> = FxMap::default();
+        let mut best: FxMap<i64, PoolScore> = FxMap::default();
         for &slot in members.iter().take(PAIR_QUERY_NEEDS) {
             let Some(query) = self.query_of_doc(slot) else { continue };
             for p in self.search_query(&query, PAIR_SEARCH_DEPTH, &accept) {
-                let e = best.entry(p.pool_id).or_insert(0.0);
-                *e = e.max(p.score);
+                keep_better(best.entry(p.pool_id).or_insert(p), p);
             }
         }
-        let mut ranked: Vec<PoolScore> =
-            best.into_iter().map(|(pool_id, score)| PoolScore { pool_id, score }).collect();
+        let mut ranked: Vec<PoolScore> = best.into_values().collect();
         sort(&mut ranked);
         ranked.truncate(PAIR_REVERSE_POOLS);
         for other in &mut ranked {
@@ -64,14 +70,24 @@ impl Index {
                 .flatten()
                 .take(PAIR_QUERY_NEEDS)
                 .filter_map(|&slot| self.query_of_doc(slot))
-                .map(|q| self.score_in_pool(&q, pool_id))
-                .fold(0.0, f64::max);
-            other.score = other.score.max(reverse);
+                .filter_map(|q| self.score_in_pool(&q, pool_id));
+            for r in reverse {
+                keep_better(other, PoolScore { pool_id: other.pool_id, ..r });
+            }
         }
-        ranked.retain(|p| p.score >= threshold);
+        ranked.retain(|p| p.score >= threshold(p.across));
         sort(&mut ranked);
         ranked
     }
+}
+
+/// The better of two scores of one pair: its score and language flag, and
+/// grounded when either is.
+fn keep_better(e: &mut PoolScore, p: PoolScore) {
+    if p.score > e.score {
+        (e.score, e.across) = (p.score, p.across);
+    }
+    e.grounded |= p.grounded;
 }
 
 fn sort(v: &mut [PoolScore]) {

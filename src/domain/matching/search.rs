@@ -4,7 +4,7 @@
 use super::analyze::{Analysed, analyse};
 use super::fxhash::FxMap;
 use super::index::{Doc, Index};
-use super::lexicon::lexicon;
+use super::lexicon::{PRIOR_DEFAULT, lexicon};
 use super::score::{idf, term_weights, title_factor};
 use super::{NeedText, PoolScore};
 use crate::domain::kinds::Locale;
@@ -34,6 +34,8 @@ const POOL_SCORED_MEMBERS: usize = 64;
 pub(super) struct QueryTerm {
     tid: Option<u32>,
     in_title: bool,
+    /// Names a specific object ([`is_specific`]).
+    specific: bool,
     weight: f64,
     near: Vec<Near>,
 }
@@ -61,6 +63,24 @@ pub(super) struct Query {
     terms: Vec<QueryTerm>,
     norm: f64,
     lang: Locale,
+}
+
+/// The score of one indexed need for a query.
+#[derive(Clone, Copy)]
+pub(super) struct Hit {
+    score: f64,
+    /// They share a specific object (see [`PoolScore::grounded`]).
+    grounded: bool,
+    /// They are written in different languages.
+    across: bool,
+}
+
+/// Whether a term names a specific object: neither a generic word
+/// (`priors.tsv`) nor a concept of the lexicon, i.e. a word of the need's
+/// own (an unknown compound, a term no word list holds).
+pub(super) fn is_specific(term: &str) -> bool {
+    let lex = lexicon();
+    !lex.is_concept(term) && lex.prior(term) <= PRIOR_DEFAULT
 }
 
 impl Query {
@@ -135,16 +155,17 @@ impl Index {
         })
     }
 
-    /// The score `pool` would have in a search for `query` (0 when unknown).
-    pub(super) fn score_in_pool(&self, query: &Query, pool: i64) -> f64 {
-        let Some(members) = self.pools.get(&pool).filter(|_| query.can_match()) else { return 0.0 };
+    /// The score `pool` would have in a search for `query` (`None` when
+    /// unknown or nothing matches).
+    pub(super) fn score_in_pool(&self, query: &Query, pool: i64) -> Option<PoolScore> {
+        let members = self.pools.get(&pool).filter(|_| query.can_match())?;
         let exact = query.exact();
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             let sc = &mut *scratch;
             sc.start(self.docs.len(), self.terms.len());
             let need_scores = self.score_slots(query, &exact, members.iter().take(POOL_SCORED_MEMBERS).copied(), sc);
-            self.rank_pools(&need_scores, sc, 1, &|p| p == pool).first().map_or(0.0, |p| p.score)
+            self.rank_pools(&need_scores, sc, 1, &|p| p == pool).first().copied()
         })
     }
 
@@ -155,10 +176,10 @@ impl Index {
         exact: &FxMap<u32, f64>,
         slots: impl IntoIterator<Item = u32>,
         sc: &mut Scratch,
-    ) -> FxMap<u32, f64> {
+    ) -> FxMap<u32, Hit> {
         // Only query terms with neighbours can match approximately.
         let fuzzy: Vec<&QueryTerm> = query.terms.iter().filter(|q| !q.near.is_empty()).collect();
-        let mut need_scores: FxMap<u32, f64> = FxMap::default();
+        let mut need_scores: FxMap<u32, Hit> = FxMap::default();
         for slot in slots {
             let Some(doc) = self.doc(slot) else { continue };
             let (mut dot, mut norm2) = (0.0, 0.0);
@@ -184,7 +205,9 @@ impl Index {
             }
             if norm2 > 0.0 {
                 let cos = (dot / (query.norm * norm2.sqrt())).clamp(0.0, 1.0);
-                need_scores.insert(slot, cos * title_factor(self.title_coverage(query, exact, doc, sc)));
+                let score = cos * title_factor(self.title_coverage(query, exact, doc, sc));
+                let hit = Hit { score, grounded: self.grounded(query, exact, doc), across: query.lang != doc.lang };
+                need_scores.insert(slot, hit);
             }
         }
         need_scores
@@ -219,6 +242,30 @@ impl Index {
         }
         let of_doc = if total > 0.0 { found / total } else { 0.0 };
         of_query.max(of_doc)
+    }
+
+    /// Whether the query and the need share a specific object: some
+    /// specific title term of either is found in the other (exactly, or
+    /// through a typo, cognate or translation that applies between their
+    /// languages), or neither title has one.
+    fn grounded(&self, query: &Query, exact: &FxMap<u32, f64>, doc: &Doc) -> bool {
+        let has = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).is_ok();
+        let near_of_query =
+            |t: u32| query.terms.iter().any(|q| q.near.iter().any(|n| n.tid == t && n.applies(query.lang, doc.lang)));
+        let mut named = false;
+        for q in query.terms.iter().filter(|q| q.in_title && q.specific) {
+            named = true;
+            if q.tid.is_some_and(has) || q.near.iter().any(|n| n.applies(query.lang, doc.lang) && has(n.tid)) {
+                return true;
+            }
+        }
+        for &t in doc.title.iter().filter(|&&t| self.terms[t as usize].specific) {
+            named = true;
+            if exact.contains_key(&t) || near_of_query(t) {
+                return true;
+            }
+        }
+        !named
     }
 
     /// Add `weight × posting` of the given terms' lists, rarest first, to the
@@ -256,27 +303,36 @@ impl Index {
     }
 
     /// Best need per pool, or the pool centroid when higher; sorted, cut.
+    /// A pool shares a specific object with the query when any of its
+    /// needs does; it is scored across languages when its best need is.
     fn rank_pools(
         &self,
-        need_scores: &FxMap<u32, f64>,
+        need_scores: &FxMap<u32, Hit>,
         sc: &mut Scratch,
         limit: usize,
         keep: &dyn Fn(i64) -> bool,
     ) -> Vec<PoolScore> {
-        let mut pools: FxMap<i64, f64> = FxMap::default();
-        for (&slot, &s) in need_scores {
+        let mut pools: FxMap<i64, PoolScore> = FxMap::default();
+        for (&slot, h) in need_scores {
             if let Some(doc) = self.doc(slot).filter(|d| keep(d.pool_id)) {
-                let e = pools.entry(doc.pool_id).or_insert(0.0);
-                *e = e.max(s);
+                let e = pools.entry(doc.pool_id).or_insert(PoolScore {
+                    pool_id: doc.pool_id,
+                    score: h.score,
+                    grounded: h.grounded,
+                    across: h.across,
+                });
+                if h.score > e.score {
+                    (e.score, e.across) = (h.score, h.across);
+                }
+                e.grounded |= h.grounded;
             }
         }
-        for (pool, score) in pools.iter_mut() {
+        for (pool, p) in pools.iter_mut() {
             if let Some(c) = self.centroid_score(*pool, need_scores, sc) {
-                *score = score.max(c);
+                p.score = p.score.max(c);
             }
         }
-        let mut ranked: Vec<PoolScore> =
-            pools.into_iter().map(|(pool_id, score)| PoolScore { pool_id, score }).collect();
+        let mut ranked: Vec<PoolScore> = pools.into_values().collect();
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.pool_id.cmp(&b.pool_id)));
         ranked.truncate(limit);
         ranked
@@ -293,7 +349,8 @@ impl Index {
                 let tid = self.term_ids.get(&term).copied().filter(|&t| self.alive(t));
                 let weight = w * tid.map_or_else(|| idf(n, 0, lex.prior(&term)), |t| self.idf_of(t));
                 let near = self.neighbours(&term);
-                QueryTerm { tid, in_title: a.title.iter().any(|t| t.0 == term), weight, near }
+                let specific = is_specific(&term);
+                QueryTerm { tid, in_title: a.title.iter().any(|t| t.0 == term), specific, weight, near }
             })
             .collect();
         Self::query(terms, a.lang)
@@ -308,6 +365,7 @@ impl Index {
             .map(|&(t, w)| QueryTerm {
                 tid: Some(t),
                 in_title: doc.title.binary_search(&t).is_ok(),
+                specific: self.terms[t as usize].specific,
                 weight: f64::from(w) * self.idf_of(t),
                 near: self.neighbours(&self.terms[t as usize].name),
             })
@@ -359,9 +417,9 @@ impl Index {
 
     /// Cosine between the query and the sum of the pool's normalised need
     /// vectors: Σ cos(q, d_m) / sqrt(Σ_m Σ_m' cos(d_m, d_m')).
-    fn centroid_score(&self, pool: i64, need_scores: &FxMap<u32, f64>, sc: &mut Scratch) -> Option<f64> {
+    fn centroid_score(&self, pool: i64, need_scores: &FxMap<u32, Hit>, sc: &mut Scratch) -> Option<f64> {
         let mut members: Vec<(u32, f64)> =
-            self.pools.get(&pool)?.iter().map(|&s| (s, need_scores.get(&s).copied().unwrap_or(0.0))).collect();
+            self.pools.get(&pool)?.iter().map(|&s| (s, need_scores.get(&s).map_or(0.0, |h| h.score))).collect();
         if members.len() < 2 {
             return None;
         }

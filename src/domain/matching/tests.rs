@@ -11,7 +11,7 @@ fn in_lang<'a>(title: &'a str, description: &'a str, hint: &'a str) -> NeedText<
 }
 
 fn ps(pool_id: i64, score: f64) -> PoolScore {
-    PoolScore { pool_id, score }
+    PoolScore { pool_id, score, grounded: true, across: false }
 }
 
 const ARCHIVES: (&str, &str) =
@@ -125,7 +125,7 @@ fn cross_language_acronyms_match() {
 
 #[test]
 fn decide_merges_only_with_score_and_margin() {
-    let t = Thresholds { merge: 0.6, margin: 0.1, suggest: 0.2, review: 0.4 };
+    let t = Thresholds { merge: 0.6, margin: 0.1, suggest: 0.2, review: 0.4, review_across: 0.4 };
     let d = decide(&[ps(1, 0.8), ps(2, 0.5), ps(3, 0.1)], &t);
     assert_eq!(d.merge_into, Some(1));
     assert_eq!(d.similar, vec![ps(2, 0.5)]);
@@ -304,7 +304,7 @@ fn dismissed_pairs_are_left_out_without_hiding_others() {
     assert!(!dismissed.insert(10, 12), "the same pair in the other order");
     assert!(dismissed.contains(10, 12) && dismissed.contains(12, 10) && !dismissed.contains(10, 11));
     assert_eq!(dismissed.len(), 1);
-    let c = ix.pool_candidates_where(10, 0.1, |other| !dismissed.contains(10, other));
+    let c = ix.pool_candidates_where(10, |_| 0.1, |other| !dismissed.contains(10, other));
     assert!(score_of(&c, 12).is_none(), "{c:?}");
     assert!(score_of(&c, 11).is_some(), "{c:?}");
 }
@@ -400,4 +400,38 @@ fn a_dictionary_synonym_is_not_used_within_one_language() {
     };
     let (from_dutch, from_french) = (score(&dutch), score(&french));
     assert!(from_dutch > from_french + 0.1, "{from_dutch} vs {from_french}");
+}
+
+#[test]
+fn generic_words_alone_never_merge() {
+    // Two short titles sharing only "voor inwoners" and a generic IT word:
+    // their own objects (unknown compounds) differ.
+    let mut ix = Index::new();
+    ix.upsert(1, 10, &in_lang("Boomkaart voor inwoners", "", "nl"));
+    let r = ix.search(&in_lang("Deelplatform voor inwoners", "", "nl"), 5);
+    assert!(r.iter().all(|p| !p.grounded), "{r:?}");
+    let t = Thresholds { merge: 0.0, margin: 0.0, ..Thresholds::default() };
+    assert_eq!(decide(&r, &t).merge_into, None, "never merged, whatever the threshold: {r:?}");
+    // The same object named by both is grounded.
+    let r = ix.search(&in_lang("Boomkaart", "Een kaart van de bomen voor inwoners.", "nl"), 5);
+    assert!(r[0].grounded, "{r:?}");
+    // Two titles naming no object of their own are not held back either.
+    let mut ix = Index::new();
+    ix.upsert(1, 10, &need("Gestion des archives", ""));
+    let r = ix.search(&need("Archives communales", ""), 5);
+    assert!(r[0].grounded, "{r:?}");
+}
+
+#[test]
+fn pairs_across_languages_have_their_own_review_threshold() {
+    let mut ix = Index::new();
+    ix.upsert(1, 10, &need("Réservation des vélos partagés", "Les habitants réservent un vélo."));
+    ix.upsert(2, 20, &in_lang("Reservatie van deelfietsen", "Inwoners reserveren een fiets.", "nl"));
+    let all = ix.pool_candidates(10, 0.0);
+    let across = all.iter().find(|p| p.pool_id == 20).expect("the Dutch pool is a candidate");
+    assert!(across.across, "{all:?}");
+    let t = Thresholds { review: across.score + 0.01, review_across: across.score - 0.01, ..Thresholds::default() };
+    assert!(ix.pool_candidates_where(10, |a| t.review_for(a), |_| true).iter().any(|p| p.pool_id == 20));
+    let t = Thresholds { review: across.score - 0.01, review_across: across.score + 0.01, ..t };
+    assert!(ix.pool_candidates_where(10, |a| t.review_for(a), |_| true).iter().all(|p| p.pool_id != 20));
 }

@@ -61,10 +61,16 @@ pub(crate) struct Translations {
     related: Vec<Box<[(u32, Via)]>>,
 }
 
+static LOADED: OnceLock<Translations> = OnceLock::new();
+
 /// The dictionary, loaded on first use.
 pub(crate) fn translations() -> &'static Translations {
-    static T: OnceLock<Translations> = OnceLock::new();
-    T.get_or_init(|| Translations::parse(&TRANSLATIONS))
+    LOADED.get_or_init(|| Translations::parse(&TRANSLATIONS))
+}
+
+/// Whether [`translations`] was loaded.
+pub(crate) fn loaded() -> bool {
+    LOADED.get().is_some()
 }
 
 /// The translation graph while it is read: nodes are (language, term), edges
@@ -85,9 +91,12 @@ impl<'a> Graph<'a> {
         if let Some(&id) = self.words.get(&(lang, word)) {
             return id;
         }
+        // A compound keeps its whole term at full weight beside its parts:
+        // the word is its whole term.
         let terms = analyse_tokens(lang, &tokenize(word), lexicon());
-        let id = match &terms[..] {
-            [(term, w)] if *w == 1.0 => {
+        let mut whole = terms.iter().filter(|t| t.1 == 1.0);
+        let id = match (whole.next(), whole.next()) {
+            (Some((term, _)), None) => {
                 let key: Box<str> = term.as_str().into();
                 let known = self.by_term.get(&key).and_then(|v| v.iter().find(|&&n| self.nodes[n as usize].0 == lang));
                 Some(match known {

@@ -84,10 +84,11 @@ pub async fn post(page: Page, form: web::Form<NeedForm>) -> Result<HttpResponse,
         Err(_) => return again(&page, form, None).await,
     };
     // The API's two steps (`routes::needs::create`): ranked beside other requests when no
-    // other post is in progress, then posted; the write ranks again only if the index
-    // changed in between.
+    // other post is in progress (always on PostgreSQL), then posted; the write ranks again
+    // only if the index changed in between.
+    service::matcher::dictionary_loaded().await;
     let posting = page.state.matcher.posting();
-    let (app, prepared_for, rank) = (page.state.clone(), input.clone(), posting.alone());
+    let (app, prepared_for, rank) = (page.state.clone(), input.clone(), posting.rank_beforehand());
     let (_, prepared) = page
         .read(move |tx, user| service::needs::prepare(tx, &app.matcher, user.member()?, &prepared_for, rank))
         .await?;

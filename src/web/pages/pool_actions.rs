@@ -21,10 +21,11 @@ use crate::{
         text,
     },
     error::{ApiError, ApiResult},
-    service::{self, pools::Step},
+    service::{self, pools::Step, redaction::RedactInput},
     state::AppState,
     web::{
         forms::{FormErrors, shown_with_the_form},
+        i18n,
         page::{Page, PageError},
         render,
     },
@@ -331,3 +332,39 @@ pub async fn maintenance(page: Page, path: web::Path<String>, fields: Fields) ->
 
 /// The API's names of the maintenance form's fields that differ.
 const MAINTENANCE_FIELDS: &[(&str, &str)] = &[("target_cents", "target"), ("threshold_cents", "threshold")];
+
+/// `POST /pools/{id}/redact` (officers): fields `title` and `description` (left empty: kept
+/// as they are), `reason`, and the box `confirm`, without which nothing is replaced.
+pub async fn redact(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    Form {
+        name: "redact",
+        first_field: "title",
+        renamed: &[],
+        parse: |values, lang| {
+            let given = |name| Some(field(values, name)).filter(|v| !v.trim().is_empty());
+            let (title, description) = (given("title"), given("description"));
+            let mut errors = FormErrors::new("redact");
+            if title.is_none() && description.is_none() {
+                errors.add("title", i18n::text(lang, "redact.nothing"));
+            }
+            let parsed = RedactInput::parse(title, description, field(values, "reason"));
+            if let Err(ApiError::Validation(problems)) = &parsed {
+                let nothing_given = !errors.is_empty();
+                let found = FormErrors::fields(lang, "redact", &[], problems);
+                for problem in found.problems.into_iter().filter(|p| !nothing_given || p.field != "title") {
+                    errors.add(&problem.field, problem.message);
+                }
+            }
+            if field(values, "confirm") != "yes" {
+                errors.add("confirm", i18n::text(lang, "redact.confirm.missing"));
+            }
+            match parsed {
+                Ok(input) if errors.is_empty() => Ok(input),
+                _ => Err(errors),
+            }
+        },
+        run: |tx, user, id, input, state| service::redaction::redact(tx, &state.matcher, user.officer()?, id, input),
+    }
+    .submit(page, &path, fields)
+    .await
+}

@@ -90,33 +90,29 @@ pub async fn list(page: Page, query: web::Query<ListQuery>) -> Result<HttpRespon
 }
 
 /// `GET /pools/{id}`: from memory when this process knows both that the session holds and
-/// the pool as it is now (the page as rendered for this kind of viewer, or what it shows);
-/// else one unit of work, whose reads are kept. Costs about what the API's
-/// `GET /api/v1/pools/{id}` costs (docs/PERFORMANCE.md). An officer's page is read each
-/// time: it shows the duplicates still to review, which other pools' changes move.
+/// the pool as it is now (the page as rendered for this kind of viewer, or, for a member,
+/// what it shows); else one unit of work, whose reads are kept. Costs about what the API's
+/// `GET /api/v1/pools/{id}` costs (docs/PERFORMANCE.md). An officer's page, which shows the
+/// duplicates still to review, is kept until any pool changes (`web::cache`).
 pub async fn pool(page: Page, path: web::Path<String>) -> Result<HttpResponse, PageError> {
     let id = id_of(&page, &path)?;
     let cache = page.state.pages.clone();
-    if let Some(user) = page.known_user().filter(|u| !u.auth.is_officer()) {
+    if let Some(user) = page.known_user() {
         let generation = cache.generation();
         if let Some(viewer) = page.viewer(&user) {
             if let Some(rendered) = cache.rendered(id, viewer) {
                 return Ok(page.respond_kept(&user, &rendered));
             }
         }
-        if let Some(found) = cache.pool_page(id) {
-            return kept(&page, &user, &found, generation);
+        if let Some(found) = cache.pool_page(id).filter(|_| !user.auth.is_officer()) {
+            return kept(&page, &user, &found, &[], generation);
         }
     }
     let generation = cache.generation();
     let (user, (found, duplicates)) = page.read(move |tx, user| read(tx, user, id)).await?;
     let found = Arc::new(found);
     cache.store_pool_page(id, found.clone(), generation);
-    if user.auth.is_officer() {
-        let view = pool_view(&page, &user, &found, &duplicates, None);
-        return page.render(Some(&user), StatusCode::OK, "pool.html", view);
-    }
-    kept(&page, &user, &found, generation)
+    kept(&page, &user, &found, &duplicates, generation)
 }
 
 /// What a pool's page shows, and for an officer the pools still to review against it.
@@ -126,10 +122,17 @@ fn read(tx: &mut Tx, user: &WebUser, id: i64) -> ApiResult<(PoolPage, Vec<i64>)>
     Ok((found, duplicates))
 }
 
-/// A member's page of a pool rendered, and kept for its kind of viewer when the request is
-/// the plain page; `generation` is the cache's before `found` was read.
-fn kept(page: &Page, user: &WebUser, found: &PoolPage, generation: u64) -> Result<HttpResponse, PageError> {
-    let view = pool_view(page, user, found, &[], None);
+/// A pool's page rendered (for an officer, with the pools still to review against it), and
+/// kept for its kind of viewer when the request is the plain page; `generation` is the
+/// cache's before `found` was read.
+fn kept(
+    page: &Page,
+    user: &WebUser,
+    found: &PoolPage,
+    duplicates: &[i64],
+    generation: u64,
+) -> Result<HttpResponse, PageError> {
+    let view = pool_view(page, user, found, duplicates, None);
     let Some(viewer) = page.viewer(user) else {
         return page.render(Some(user), StatusCode::OK, "pool.html", view);
     };
@@ -254,6 +257,8 @@ struct Forms {
     merge: bool,
     /// A period of upkeep of delivered software.
     maintenance: bool,
+    /// Replacing the pool's text everywhere (personal data), in any state.
+    redact: bool,
 }
 
 impl Forms {
@@ -272,16 +277,24 @@ impl Forms {
             deliver: can(Transition::Deliver),
             merge: can(Transition::MergeAway) && kind == PoolKind::Development,
             maintenance: officer && state == PoolState::Delivered && kind == PoolKind::Development,
+            redact: officer,
         }
     }
 
     fn any_officer_form(&self) -> bool {
-        self.approve || self.reject || self.cancel || self.award || self.deliver || self.merge || self.maintenance
+        self.approve
+            || self.reject
+            || self.cancel
+            || self.award
+            || self.deliver
+            || self.merge
+            || self.maintenance
+            || self.redact
     }
 }
 
 /// The fields of each form of a pool's page.
-const FIELDS: [(&str, &[&str]); 9] = [
+const FIELDS: [(&str, &[&str]); 10] = [
     ("pledge", &["amount"]),
     ("confirm", &["decision_ref", "decision_date", "decided_by"]),
     ("refuse", &["decision_ref", "decision_date"]),
@@ -291,6 +304,7 @@ const FIELDS: [(&str, &[&str]); 9] = [
     ("deliver", &["repository_url", "licence"]),
     ("merge", &["into_pool_id"]),
     ("maintenance", &["period_start", "period_end", "target", "threshold", "deadline", "title"]),
+    ("redact", &["title", "description", "reason", "confirm"]),
 ];
 
 /// The viewer's organisation's pledge: what its council decided, or that it has not yet.
@@ -361,6 +375,12 @@ fn pool_view(
         .collect();
     if let Some(pledge) = own_pledge {
         values.entry("pledge").or_default().insert("amount", format::amount_field(pledge, lang));
+    }
+    if officer {
+        // The redaction starts from the text as it is.
+        let redact = values.entry("redact").or_default();
+        redact.insert("title", pool.title.clone());
+        redact.insert("description", pool.description.clone());
     }
     if let Some(form) = values.get_mut(errors.form.as_str()) {
         for (field, value) in form.iter_mut() {
@@ -472,6 +492,7 @@ impl Said {
             DomainEvent::PoolRejected(c) | DomainEvent::PoolCancelled(c) => {
                 Said { reason: Some(c.details.reason.clone()), ..none }
             }
+            DomainEvent::PoolRedacted(r) => Said { reason: Some(r.reason.clone()), ..none },
             DomainEvent::PoolAwarded(c) => {
                 Said { amount: Some(c.details.amount_cents), supplier: Some(c.details.supplier.clone()), ..none }
             }

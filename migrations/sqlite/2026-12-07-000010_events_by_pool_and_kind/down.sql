@@ -1,0 +1,1 @@
+DROP INDEX events_pool_type_at_idx;
