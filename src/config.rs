@@ -34,6 +34,9 @@
 //! | `MUTUA_MATCH_REVIEW` | measured default (`0.15`) | two pools scoring at least this are a duplicate candidate for the officers' review (SPEC §9), see docs/MATCHING.md |
 //! | `MUTUA_MATCH_REVIEW_ACROSS` | measured default | the same for two pools whose best-matching needs are written in different languages (their scores run lower), see docs/MATCHING.md |
 //! | `MUTUA_OCID_PREFIX` | `ocds-mutua0` | the publisher's registered ocid prefix (`ocds-` and six lowercase letters or digits); `ocid` = prefix-pool id. The old name `MUTUA_OCDS_PREFIX` is refused |
+//! | `MUTUA_OIDC_ISSUER` | none | single sign-on: the OpenID provider's issuer URL (its `/.well-known/openid-configuration` is read); unset: no single sign-on |
+//! | `MUTUA_OIDC_CLIENT_ID`, `MUTUA_OIDC_CLIENT_SECRET` | none | mutua's client at that provider; required with `MUTUA_OIDC_ISSUER` |
+//! | `MUTUA_OIDC_NAME` | none | the label of the sign-on button on `/login` (for example `Keycloak de l'intercommunale`); unset: no button, `/login/oidc` still works |
 //! | `MUTUA_LOG` | `info` | log filter (`tracing` directives) |
 //! | `MUTUA_LOG_FORMAT` | `json` | `json` or `pretty` |
 
@@ -75,6 +78,29 @@ pub struct Config {
     pub public_per_minute: u32,
     pub match_thresholds: Thresholds,
     pub ocid_prefix: OcidPrefix,
+    /// Single sign-on (SPEC §14), when configured.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// Where people sign on: an OpenID provider and mutua's client there.
+#[derive(Clone)]
+pub struct OidcConfig {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// The button's label on `/login`; no button without it.
+    pub name: Option<String>,
+}
+
+impl std::fmt::Debug for OidcConfig {
+    /// Without the secret: the configuration may be logged.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {
@@ -165,6 +191,7 @@ impl Config {
                 review_across: parse_var(&get, "MUTUA_MATCH_REVIEW_ACROSS", defaults.review_across)?,
             },
             ocid_prefix: ocid_prefix(&get)?,
+            oidc: oidc(&get)?,
         })
     }
 }
@@ -180,6 +207,24 @@ fn ocid_prefix(get: &impl Fn(&str) -> Option<String>) -> Result<OcidPrefix, Stri
         ));
     }
     OcidPrefix::parse(get("MUTUA_OCID_PREFIX").as_deref().map_or(OcidPrefix::DEFAULT, str::trim))
+}
+
+/// The single sign-on settings: the issuer, client id and secret all set, or none of them.
+fn oidc(get: &impl Fn(&str) -> Option<String>) -> Result<Option<OidcConfig>, String> {
+    let value = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let name = value("MUTUA_OIDC_NAME");
+    match (value("MUTUA_OIDC_ISSUER"), value("MUTUA_OIDC_CLIENT_ID"), value("MUTUA_OIDC_CLIENT_SECRET")) {
+        (Some(issuer), Some(client_id), Some(client_secret)) => {
+            if !issuer.starts_with("https://") && !issuer.starts_with("http://") {
+                return Err(format!("MUTUA_OIDC_ISSUER: {issuer:?} must be an https:// URL"));
+            }
+            Ok(Some(OidcConfig { issuer, client_id, client_secret, name }))
+        }
+        (None, None, None) if name.is_none() => Ok(None),
+        _ => Err("single sign-on needs MUTUA_OIDC_ISSUER, MUTUA_OIDC_CLIENT_ID and MUTUA_OIDC_CLIENT_SECRET \
+             together (and MUTUA_OIDC_NAME for its button); set all of them, or none"
+            .into()),
+    }
 }
 
 fn parse_var<T: std::str::FromStr>(get: &impl Fn(&str) -> Option<String>, name: &str, default: T) -> Result<T, String> {
@@ -260,6 +305,34 @@ mod tests {
         assert!(err.starts_with("MUTUA_OCID_PREFIX is \"ocds-mutua\""), "{err}");
         let err = config(&[SECRET, ("MUTUA_OCDS_PREFIX", "ocds-213czf")]).unwrap_err();
         assert!(err.contains("renamed MUTUA_OCID_PREFIX"), "{err}");
+    }
+
+    #[test]
+    fn single_sign_on_is_all_or_nothing_and_keeps_its_secret_out_of_logs() {
+        assert!(config(&[SECRET]).unwrap().oidc.is_none());
+        let oidc = config(&[
+            SECRET,
+            ("MUTUA_OIDC_ISSUER", "https://sso.example.be/realms/mutua"),
+            ("MUTUA_OIDC_CLIENT_ID", "mutua"),
+            ("MUTUA_OIDC_CLIENT_SECRET", "s3cret-value"),
+            ("MUTUA_OIDC_NAME", "Keycloak"),
+        ])
+        .unwrap()
+        .oidc
+        .unwrap();
+        assert_eq!((oidc.client_id.as_str(), oidc.name.as_deref()), ("mutua", Some("Keycloak")));
+        assert!(!format!("{oidc:?}").contains("s3cret"));
+        let err = config(&[SECRET, ("MUTUA_OIDC_ISSUER", "https://sso.example.be")]).unwrap_err();
+        assert!(err.contains("MUTUA_OIDC_CLIENT_ID"), "{err}");
+        assert!(config(&[SECRET, ("MUTUA_OIDC_NAME", "Keycloak")]).is_err(), "a button leading nowhere");
+        let err = config(&[
+            SECRET,
+            ("MUTUA_OIDC_ISSUER", "sso.example.be"),
+            ("MUTUA_OIDC_CLIENT_ID", "mutua"),
+            ("MUTUA_OIDC_CLIENT_SECRET", "x"),
+        ])
+        .unwrap_err();
+        assert!(err.starts_with("MUTUA_OIDC_ISSUER"), "{err}");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 
 use crate::{
+    auth::oidc::SingleSignOn,
     auth::{self, jwt::JwtKeys, session::SessionMemory},
     bootstrap,
     config::Config,
@@ -55,7 +56,12 @@ impl Application {
         let cache = crate::cache::ReadCache::new(db.change_feed(), config.public_cache_bytes);
         let pages = crate::web::PageCache::new(db.change_feed());
         db.listen_to_other_processes();
+        let sign_on = match &config.oidc {
+            Some(oidc) => Some(Arc::new(SingleSignOn::new(oidc.clone(), &config.public_url)?)),
+            None => None,
+        };
         let state = web::Data::new(AppState {
+            sign_on,
             cache,
             pages,
             jwt: web::Data::new(JwtKeys::new(&config.jwt_secret, config.jwt_ttl)?),

@@ -70,4 +70,6 @@ pub struct AppState {
     /// Anonymous requests for public data per client address (`MUTUA_PUBLIC_PER_MINUTE`).
     pub public_budget: PublicBudget,
     pub metrics: web::Data<Metrics>,
+    /// Single sign-on, when `MUTUA_OIDC_*` configure it.
+    pub sign_on: Option<Arc<crate::auth::oidc::SingleSignOn>>,
 }

@@ -6,6 +6,7 @@ pub mod extractor;
 pub mod jwt;
 pub mod link_token;
 pub mod login;
+pub mod oidc;
 pub mod password;
 pub mod session;
 

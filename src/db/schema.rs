@@ -165,6 +165,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    oidc_logins (state_hash) {
+        state_hash -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        next_path -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     duplicate_candidates (pool_low, pool_high) {
         pool_low -> BigInt,
         pool_high -> BigInt,
@@ -203,6 +214,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     idempotency_keys,
     web_sessions,
+    oidc_logins,
     duplicate_candidates,
     duplicate_dismissals,
     account_tokens

@@ -215,6 +215,9 @@ impl Mailer {
         if let Err(error) = self.db.write(System, |tx, _| service::web_sessions::purge_expired(tx)).await {
             tracing::warn!(%error, "cannot purge expired web sessions");
         }
+        if let Err(error) = self.db.write(System, |tx, _| service::sign_on::purge_expired(tx)).await {
+            tracing::warn!(%error, "cannot purge lapsed single sign-on attempts");
+        }
         if expired > 0 {
             tracing::info!(pools = expired, "pools expired");
             self.wake.notify_one();

@@ -20,5 +20,6 @@ pub mod pledges;
 pub mod pool_view;
 pub mod pools;
 pub mod redaction;
+pub mod sign_on;
 pub mod users;
 pub mod web_sessions;

@@ -38,14 +38,16 @@ pub use cache::PageCache;
 use crate::resource::resource;
 
 use pages::{
-    catalogue, duplicates, home, login, merge_confirm, needs, organisations, password, pledge_drop, pool_actions,
-    pools,
+    catalogue, duplicates, home, login, merge_confirm, needs, oidc, organisations, password, pledge_drop,
+    pool_actions, pools,
 };
 
 /// Registers the pages (after the API, whose paths all start with `/api`).
 pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(resource!("/", GET => home::home))
         .service(resource!("/login", GET => login::form, POST => login::login))
+        .service(resource!("/login/oidc", GET => oidc::start))
+        .service(resource!("/login/oidc/callback", GET => oidc::callback))
         .service(resource!("/logout", POST => login::logout))
         .service(resource!("/password/forgot", GET => password::forgot_form, POST => password::forgot))
         .service(resource!("/password/reset/{token}", GET => password::reset_form, POST => password::reset))

@@ -25,11 +25,12 @@ macro_rules! templates {
 }
 
 /// Every page template, embedded: a missing file is a build error.
-pub(super) const TEMPLATES: [(&str, &str); 22] = templates!(
+pub(super) const TEMPLATES: [(&str, &str); 23] = templates!(
     "_layout.html",
     "_macros.html",
     "error.html",
     "login.html",
+    "sso_refused.html",
     "home_member.html",
     "home_officer.html",
     "need_new.html",

@@ -39,6 +39,7 @@ mod process;
 mod public_surface;
 mod redaction;
 mod security;
+mod sign_on;
 mod walkthrough;
 mod web;
 mod web_browser;

@@ -24,19 +24,19 @@ use crate::{
     process::{free_port, tool_or_skip, wait_for_port},
 };
 
-const CHROMEDRIVER: &str = "chromedriver";
+pub(crate) const CHROMEDRIVER: &str = "chromedriver";
 const AXE: &str = include_str!("../support/axe-core/axe.min.js");
 /// How long to wait for a page or an element before failing (a bound, not a measure).
 const PATIENCE: Duration = Duration::from_secs(60);
 
 /// `chromedriver` on a port of its own; killed when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
 }
 
 impl Driver {
-    fn start() -> Driver {
+    pub(crate) fn start() -> Driver {
         let port = free_port();
         let child = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -57,7 +57,7 @@ impl Drop for Driver {
 }
 
 /// A headless Chromium with a fresh profile, for a machine without network.
-async fn chromium(driver: &Driver, profile: &std::path::Path) -> Client {
+pub(crate) async fn chromium(driver: &Driver, profile: &std::path::Path) -> Client {
     let args = json!([
         "--headless",
         "--no-sandbox",
@@ -87,7 +87,7 @@ async fn chromium(driver: &Driver, profile: &std::path::Path) -> Client {
 
 /// Where the screenshots go: `MUTUA_SCREENSHOTS` if set (relative to the crate), else a
 /// temporary directory that goes with the test.
-fn screenshots() -> (PathBuf, Option<tempfile::TempDir>) {
+pub(crate) fn screenshots() -> (PathBuf, Option<tempfile::TempDir>) {
     match std::env::var("MUTUA_SCREENSHOTS") {
         Ok(dir) if !dir.is_empty() => {
             let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);

@@ -7,6 +7,7 @@ pub mod duplicate;
 pub mod event;
 pub mod idempotency;
 pub mod need;
+pub mod oidc_login;
 pub mod organisation;
 pub mod outbox;
 pub mod pledge;

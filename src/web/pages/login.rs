@@ -38,6 +38,8 @@ struct LoginView {
     next: String,
     email: String,
     errors: FormErrors,
+    /// The label of the single sign-on button, when there is one.
+    sign_on: Option<String>,
 }
 
 /// `GET /login`: the sign-in form. Its CSRF token comes from a pre-session id kept in a
@@ -49,6 +51,7 @@ pub async fn form(page: Page, req: HttpRequest, query: web::Query<NextQuery>) ->
         next: safe_next(query.next.as_deref()),
         email: String::new(),
         errors: FormErrors::new("login"),
+        sign_on: sign_on_label(&page),
     };
     let mut response = page.render(None, StatusCode::OK, "login.html", view)?;
     keep_pre_session(&page, &mut response, &pre, fresh);
@@ -100,6 +103,11 @@ pub(super) async fn sign_in(page: &Page, user: User, next: &str) -> Result<HttpR
     Ok(response)
 }
 
+/// The single sign-on button's label (`MUTUA_OIDC_NAME`), when single sign-on is on.
+fn sign_on_label(page: &Page) -> Option<String> {
+    page.state.sign_on.as_ref().and_then(|sso| sso.name()).map(str::to_owned)
+}
+
 #[derive(Deserialize)]
 pub struct LoginForm {
     #[serde(default)]
@@ -131,6 +139,7 @@ pub async fn login(page: Page, req: HttpRequest, form: web::Form<LoginForm>) -> 
             next: next.clone(),
             email: email.clone(),
             errors,
+            sign_on: sign_on_label(&page),
         };
         page.render(None, status, "login.html", view)
     };
@@ -189,7 +198,7 @@ pub async fn language(
     Ok(response)
 }
 
-fn set_cookie(response: &mut HttpResponse, value: &str) {
+pub(super) fn set_cookie(response: &mut HttpResponse, value: &str) {
     if let Ok(value) = header::HeaderValue::from_str(value) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

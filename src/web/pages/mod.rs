@@ -9,6 +9,7 @@ pub mod needs;
 pub mod pledge_drop;
 pub mod organisations;
 pub mod password;
+pub mod oidc;
 pub mod pool_actions;
 pub mod pools;
 
