@@ -135,6 +135,9 @@ impl Drop for Posting<'_> {
     }
 }
 
+/// How many pools a search of the list may find through the matcher.
+const SEARCH_HITS: usize = 200;
+
 /// How many ranked pools to look at before dropping those that cannot take needs.
 const SEARCH_DEPTH: usize = 30;
 
@@ -298,6 +301,23 @@ impl Matcher {
     pub fn similar(&self, tx: &mut Tx, text: &NeedText) -> ApiResult<Vec<SimilarPool>> {
         let outcome = self.decide(tx, text)?;
         Ok(outcome.merge_into.into_iter().chain(outcome.similar).take(10).collect())
+    }
+
+    /// The pools whose needs share the words of a search as the matcher reads them (accents
+    /// and case aside, stemmed, and across the four languages through its dictionary),
+    /// best first: those scoring at least half the best. Pools of every state are kept.
+    pub fn search_words(&self, tx: &mut Tx, words: &str, locale_hint: &str) -> ApiResult<Vec<i64>> {
+        if words.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let analysed = analyse(&NeedText { title: words, description: "", locale_hint });
+        let found = {
+            let mut inner = self.inner();
+            self.catch_up_locked(tx, &mut inner)?;
+            inner.index.search_analysed(&analysed, SEARCH_HITS)
+        };
+        let best = found.first().map_or(0.0, |s| s.score);
+        Ok(found.into_iter().filter(|s| s.score > 0.0 && s.score >= best * 0.5).map(|s| s.pool_id).collect())
     }
 
     /// Needs indexed, for metrics and tests.

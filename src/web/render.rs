@@ -25,7 +25,7 @@ macro_rules! templates {
 }
 
 /// Every page template, embedded: a missing file is a build error.
-pub(super) const TEMPLATES: [(&str, &str); 13] = templates!(
+pub(super) const TEMPLATES: [(&str, &str); 14] = templates!(
     "_layout.html",
     "_macros.html",
     "error.html",
@@ -39,6 +39,7 @@ pub(super) const TEMPLATES: [(&str, &str); 13] = templates!(
     "pool.html",
     "catalogue.html",
     "duplicates.html",
+    "confirm.html",
 );
 
 /// One environment per language: a template's `t("key")` without placeholders is replaced

@@ -36,6 +36,7 @@ mod security;
 mod walkthrough;
 mod web;
 mod web_browser;
+mod web_browser_pages;
 mod web_cache;
 mod web_client;
 mod web_council;
