@@ -310,14 +310,28 @@ impl Matcher {
         if words.trim().is_empty() {
             return Ok(Vec::new());
         }
-        let analysed = analyse(&NeedText { title: words, description: "", locale_hint });
-        let found = {
+        // A word or two rarely shows its language: they are read in the person's language
+        // first, then in the platform's others, and each pool keeps its best score.
+        let hints = std::iter::once(locale_hint)
+            .chain(crate::domain::kinds::Locale::ALL.iter().map(|l| l.as_str()).filter(|l| *l != locale_hint));
+        let analysed: Vec<Analysed> =
+            hints.map(|hint| analyse(&NeedText { title: words, description: "", locale_hint: hint })).collect();
+        let mut best_of: HashMap<i64, f64> = HashMap::new();
+        {
             let mut inner = self.inner();
             self.catch_up_locked(tx, &mut inner)?;
-            inner.index.search_analysed(&analysed, SEARCH_HITS)
-        };
-        let best = found.first().map_or(0.0, |s| s.score);
-        Ok(found.into_iter().filter(|s| s.score > 0.0 && s.score >= best * 0.5).map(|s| s.pool_id).collect())
+            for query in &analysed {
+                for found in inner.index.search_analysed(query, SEARCH_HITS) {
+                    let score = best_of.entry(found.pool_id).or_insert(0.0);
+                    *score = score.max(found.score);
+                }
+            }
+        }
+        let best = best_of.values().copied().fold(0.0, f64::max);
+        let mut found: Vec<(i64, f64)> =
+            best_of.into_iter().filter(|(_, score)| *score > 0.0 && *score >= best * 0.5).collect();
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(found.into_iter().map(|(id, _)| id).collect())
     }
 
     /// Needs indexed, for metrics and tests.

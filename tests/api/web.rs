@@ -630,4 +630,13 @@ async fn the_pool_list_filters_by_state_and_words() {
     assert_eq!(words.status, StatusCode::OK);
     assert!(words.body.contains(&link(cemetery)) && !words.body.contains(&link(rooms)));
     assert!(words.main_text().contains("Projets trouvés : 1"), "{}", words.main_text());
+    // Accents aside, and in another language, as the matcher reads the words.
+    for typed in ["cimetieres", "CIMETIERE", "Friedhof", "begraafplaats", "cemetery"] {
+        let found = web.get(&format!("/pools?q={typed}")).await;
+        assert!(found.body.contains(&link(cemetery)), "{typed}: {}", found.main_text());
+        assert!(!found.body.contains(&link(rooms)), "{typed}: {}", found.main_text());
+    }
+    // Still within the state asked for.
+    let funded = web.get("/pools?q=Friedhof&state=funded").await;
+    assert!(!funded.body.contains(&link(cemetery)), "{}", funded.main_text());
 }
