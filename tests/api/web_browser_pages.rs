@@ -294,7 +294,7 @@ async fn without_javascript_a_pledge_that_funds_a_pool_asks_first() {
     let text = tour.main_text().await;
     assert!(text.contains("12 000,00 €"), "{text}");
     // "No, go back": nothing pledged.
-    tour.click("main a.button.secondary").await;
+    tour.click("main a.confirm-back").await;
     tour.wait_for(&format!("form[action='/pools/{pool}/pledge']")).await;
     assert_eq!(app.pool(pool).await["pledged_cents"], 0);
     tour.type_into("pledge-amount", "12.000").await;

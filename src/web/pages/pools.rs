@@ -387,9 +387,17 @@ fn pool_view(
     };
     PoolView {
         summary: PoolLine::new(view, lang, own),
+        // The description the platform wrote for a maintenance pool says what its lead
+        // already says (in the reader's language): only an officer's own is shown.
         description: match pool.maintains_pool_id {
             Some(delivered) => {
-                maintenance::description(&pool.description, delivered, pool.period_start.zip(pool.period_end), lang)
+                let read = maintenance::description(
+                    &pool.description,
+                    delivered,
+                    pool.period_start.zip(pool.period_end),
+                    lang,
+                );
+                if read == pool.description { read } else { String::new() }
             }
             None => pool.description.clone(),
         },
