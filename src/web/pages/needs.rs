@@ -300,6 +300,7 @@ pub async fn withdraw(
     let id = id_of(&page, &path)?;
     if form.confirmed != confirm::YES {
         let (user, found) = page.read(move |tx, user| service::needs::page(tx, &user.auth, id)).await?;
+        members_only(&page, &user)?;
         let lang = page.lang(Some(&user));
         let question = confirm::Question::warning(lang, "confirm.withdraw_need", &[("need", &found.need.title)]);
         return confirm::page(&page, &user, question, page.here_action(), HashMap::new(), &format!("/needs/{id}"));
