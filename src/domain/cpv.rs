@@ -3,6 +3,8 @@
 
 use std::{collections::HashMap, sync::OnceLock};
 
+use super::kinds::Locale;
+
 static CODES: OnceLock<HashMap<String, String>> = OnceLock::new();
 
 fn codes() -> &'static HashMap<String, String> {
@@ -36,20 +38,26 @@ impl CpvCode {
         &self.0
     }
 
-    /// The English label of a known code.
-    pub fn label(code: &str) -> Option<&'static str> {
-        codes().get(code).map(String::as_str)
+    /// The label of a known code in `locale`, where the platform has it. Only the English
+    /// labels are shipped (no official French, Dutch or German list was at hand): a page in
+    /// another language shows the code alone, never an English label among its words.
+    pub fn label(code: &str, locale: Locale) -> Option<&'static str> {
+        match locale {
+            Locale::En => codes().get(code).map(String::as_str),
+            Locale::Fr | Locale::Nl | Locale::De => None,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::CpvCode;
+    use super::{CpvCode, Locale};
 
     #[test]
     fn the_whole_list_is_loaded() {
         assert_eq!(super::codes().len(), 9454);
-        assert_eq!(CpvCode::label("48000000-8"), Some("Software package and information systems"));
+        assert_eq!(CpvCode::label("48000000-8", Locale::En), Some("Software package and information systems"));
+        assert_eq!(CpvCode::label("48000000-8", Locale::Fr), None, "never an English label on a French page");
     }
 
     #[test]

@@ -127,9 +127,18 @@ pub fn date(day: NaiveDate, locale: Locale) -> String {
     words(day.year(), day.month(), day.day(), locale)
 }
 
-/// `2026-03-31` (what the emails carry) as [`date`] writes it; anything that does not start
-/// with an ISO date is returned unchanged.
+/// `2026-03-31` (what the emails carry) as [`date`] writes it; an instant
+/// (`2026-03-31T22:30:00Z`, UTC) is the day it is in Brussels (`1er avril 2026`); anything
+/// that does not start with an ISO date is returned unchanged.
 pub fn iso_date(iso: &str, locale: Locale) -> String {
+    let trimmed = iso.trim().trim_end_matches('Z');
+    if trimmed.len() >= 16 && trimmed.as_bytes()[10] == b'T' {
+        let instant = NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S%.f")
+            .or_else(|_| NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M"));
+        if let Ok(at) = instant {
+            return local_date(at, locale);
+        }
+    }
     let parsed = (|| {
         let date = iso.trim().get(..10)?;
         let b = date.as_bytes();
@@ -158,6 +167,12 @@ fn words(year: i32, month: u32, day: u32, locale: Locale) -> String {
         Locale::De => format!("{day}. {name} {year}"),
         _ => format!("{day} {name} {year}"),
     }
+}
+
+/// The day a stored instant (UTC) falls on in Brussels, in words: a need posted at
+/// 23:30 UTC on 31 March was posted on 1 April.
+pub fn local_date(at: NaiveDateTime, locale: Locale) -> String {
+    date((at + brussels_offset(at)).date(), locale)
 }
 
 /// A stored instant (UTC) as Belgian civil time, with its date in words:
@@ -204,6 +219,15 @@ mod tests {
         assert_eq!(when(utc("2026-10-25 00:59"), Locale::De), "25. Oktober 2026, 02:59");
         assert_eq!(when(utc("2026-10-25 01:00"), Locale::De), "25. Oktober 2026, 02:00");
         assert_eq!(when(utc("2026-12-31 23:30"), Locale::En), "1 January 2027, 00:30");
+    }
+
+    #[test]
+    fn the_day_of_an_instant_is_the_day_in_brussels() {
+        assert_eq!(local_date(utc("2026-03-31 22:30"), Locale::Fr), "1er avril 2026");
+        assert_eq!(local_date(utc("2026-12-31 22:59"), Locale::En), "31 December 2026");
+        assert_eq!(local_date(utc("2026-12-31 23:00"), Locale::En), "1 January 2027");
+        assert_eq!(iso_date("2026-06-30T22:15:00Z", Locale::Nl), "1 juli 2026");
+        assert_eq!(iso_date("2026-06-30T21:59:59.123", Locale::Nl), "30 juni 2026");
     }
 
     #[test]

@@ -7,6 +7,8 @@ use utoipa::ToSchema;
 
 use super::{
     fields::{FieldError, FieldErrors},
+    format,
+    kinds::Locale,
     money::Cents,
     text,
 };
@@ -70,5 +72,122 @@ impl OpenMaintenance {
             title,
         });
         errors.finish(input)
+    }
+}
+
+/// The title a maintenance pool is stored with when the officer gives none (the API and
+/// the open data carry it): `Maintenance (2027-01-01 – 2027-12-31) : <software>`, within
+/// the 200 characters of a title. Pages and emails show it with [`title`] instead.
+pub fn default_title(software: &str, start: NaiveDate, end: NaiveDate) -> String {
+    format!("{}{software}", default_prefix(start, end)).chars().take(200).collect()
+}
+
+fn default_prefix(start: NaiveDate, end: NaiveDate) -> String {
+    format!("Maintenance ({start} – {end}) : ")
+}
+
+/// The description a maintenance pool is stored with: see [`description`] for a reader.
+pub fn default_description(
+    delivered_id: i64,
+    repository: Option<&str>,
+    licence: Option<&str>,
+    period: (NaiveDate, NaiveDate),
+) -> String {
+    format!(
+        "{}{} ({}, licence {}), du {} au {} inclus.",
+        DESCRIPTION_PREFIX,
+        delivered_id,
+        repository.unwrap_or("dépôt non renseigné"),
+        licence.unwrap_or("libre"),
+        period.0,
+        period.1,
+    )
+}
+
+const DESCRIPTION_PREFIX: &str = "Maintenance du logiciel livré par le pool n° ";
+
+/// A maintenance pool's title in the reader's language, built from its period and the
+/// software's title (`Onderhoud van 1 januari 2027 tot en met 31 december 2027: …`); a
+/// title the officer wrote is the officer's words, shown as written.
+pub fn title(stored: &str, period: Option<(NaiveDate, NaiveDate)>, locale: Locale) -> String {
+    let Some((start, end)) = period else { return stored.to_owned() };
+    match stored.strip_prefix(&default_prefix(start, end)) {
+        Some(software) => {
+            let when = period_words(start, end, locale);
+            match locale {
+                Locale::Fr => format!("Maintenance {when} : {software}"),
+                Locale::Nl => format!("Onderhoud {when}: {software}"),
+                Locale::De => format!("Wartung {when}: {software}"),
+                Locale::En => format!("Maintenance {when}: {software}"),
+            }
+        }
+        None => stored.to_owned(),
+    }
+}
+
+/// A maintenance pool's description in the reader's language when it is the one the
+/// platform wrote; an officer's own is shown as written.
+pub fn description(stored: &str, delivered_id: i64, period: Option<(NaiveDate, NaiveDate)>, locale: Locale) -> String {
+    let generated = stored.starts_with(&format!("{DESCRIPTION_PREFIX}{delivered_id} "));
+    let Some((start, end)) = period.filter(|_| generated) else { return stored.to_owned() };
+    let when = period_words(start, end, locale);
+    match locale {
+        Locale::Fr => format!("Maintenance du logiciel livré par le projet n° {delivered_id}, {when}."),
+        Locale::Nl => format!("Onderhoud van de software opgeleverd door project nr. {delivered_id}, {when}."),
+        Locale::De => format!("Wartung der Software, geliefert von Projekt Nr. {delivered_id}, {when}."),
+        Locale::En => format!("Maintenance of the software delivered by pool no. {delivered_id}, {when}."),
+    }
+}
+
+/// `du 1er janvier 2027 au 31 décembre 2027`, `van … tot en met …`, `vom … bis zum …`.
+pub fn period_words(start: NaiveDate, end: NaiveDate, locale: Locale) -> String {
+    let (s, e) = (format::date(start, locale), format::date(end, locale));
+    match locale {
+        Locale::Fr => format!("du {s} au {e}"),
+        Locale::Nl => format!("van {s} tot en met {e}"),
+        Locale::De => format!("vom {s} bis zum {e}"),
+        Locale::En => format!("from {s} to {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_default_title_reads_in_each_language_and_an_officers_title_as_written() {
+        let period = (day(2027, 1, 1), day(2027, 12, 31));
+        let stored = default_title("Begraafplaatsregister", period.0, period.1);
+        assert_eq!(stored, "Maintenance (2027-01-01 – 2027-12-31) : Begraafplaatsregister");
+        assert_eq!(
+            title(&stored, Some(period), Locale::Nl),
+            "Onderhoud van 1 januari 2027 tot en met 31 december 2027: Begraafplaatsregister"
+        );
+        assert_eq!(
+            title(&stored, Some(period), Locale::Fr),
+            "Maintenance du 1er janvier 2027 au 31 décembre 2027 : Begraafplaatsregister"
+        );
+        assert_eq!(
+            title(&stored, Some(period), Locale::De),
+            "Wartung vom 1. Januar 2027 bis zum 31. Dezember 2027: Begraafplaatsregister"
+        );
+        assert_eq!(title("Onderhoud 2027", Some(period), Locale::Fr), "Onderhoud 2027");
+        assert_eq!(title(&stored, None, Locale::Nl), stored);
+    }
+
+    #[test]
+    fn a_default_description_reads_in_each_language() {
+        let period = (day(2027, 1, 1), day(2027, 12, 31));
+        let stored = default_description(7, Some("https://git.example.be/x"), Some("EUPL-1.2"), period);
+        assert_eq!(
+            description(&stored, 7, Some(period), Locale::Nl),
+            "Onderhoud van de software opgeleverd door project nr. 7, van 1 januari 2027 tot en met 31 december 2027."
+        );
+        assert_eq!(description("Mon texte", 7, Some(period), Locale::Nl), "Mon texte");
+        assert_eq!(description(&stored, 8, Some(period), Locale::Nl), stored, "another pool's words");
     }
 }

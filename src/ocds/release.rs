@@ -263,7 +263,7 @@ fn item(facts: &PoolFacts) -> Item {
     let classification = facts.cpv_code.as_deref().map(|code| Classification {
         scheme: "CPV".to_owned(),
         id: code.split('-').next().unwrap_or(code).to_owned(),
-        description: CpvCode::label(code).unwrap_or(code).to_owned(),
+        description: CpvCode::label(code, Locale::En).unwrap_or(code).to_owned(),
     });
     Item { id: "1".to_owned(), description: facts.title.clone(), classification }
 }

@@ -270,6 +270,7 @@ pub async fn list(
         // Stored codes are `48000000-8`: match on the digits before the dash.
         cpv_prefix: cpv_prefix.map(|c| if c.len() == 9 { format!("{}-{}", &c[..8], &c[8..]) } else { c }),
         words,
+        also: Vec::new(),
     };
     let (views, total) = state.db.read(caller, move |tx, _| pool_view::list(tx, &filter, limit, offset)).await?;
     Ok(HttpResponse::Ok().json(Page { items: views.into_iter().map(PoolResponse::from).collect(), total }))

@@ -32,6 +32,8 @@ pub struct MemberDesk {
     pub needs: Vec<(Need, PoolState, String)>,
     pub needs_total: i64,
     pub pools: Vec<PoolView>,
+    /// Maintenance pools of software the organisation uses, open to its pledge.
+    pub invitations: Vec<PoolView>,
 }
 
 pub fn member(tx: &mut Tx, actor: &Member) -> ApiResult<MemberDesk> {
@@ -49,12 +51,22 @@ pub fn member(tx: &mut Tx, actor: &Member) -> ApiResult<MemberDesk> {
     let mut taking_part: BTreeSet<i64> = need::pools_of_organisation(tx, actor.organisation_id)?.into_iter().collect();
     taking_part.extend(pledge::pools_of_organisation(tx, actor.organisation_id)?);
     let pools = taking_part
-        .into_iter()
+        .iter()
         .rev()
         .take(usize::try_from(SHOWN).unwrap_or(50))
-        .map(|id| pool_view::load(tx, id))
+        .map(|&id| pool_view::load(tx, id))
         .collect::<ApiResult<Vec<_>>>()?;
-    Ok(MemberDesk { needs, needs_total, pools })
+    // The maintenance of software the organisation uses, still taking pledges, that it has
+    // not pledged to yet: what the invitation emails asked of it (SPEC section 10).
+    let mut invitations = Vec::new();
+    for delivered in pools.iter().filter(|v| v.pool.state == PoolState::Delivered) {
+        for period in pool::maintenance_of(tx, delivered.pool.id)? {
+            if period.state.accepts_pledges() && !taking_part.contains(&period.id) {
+                invitations.push(pool_view::load(tx, period.id)?);
+            }
+        }
+    }
+    Ok(MemberDesk { needs, needs_total, pools, invitations })
 }
 
 /// How many duplicate candidates the officer's home shows; the review page lists them all.

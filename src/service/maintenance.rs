@@ -23,12 +23,11 @@ use crate::{
     domain::{
         events::{DomainEvent, MaintenanceCreated, MaintenanceOpened, PoolCreated},
         kinds::PoolKind,
-        maintenance::MaintenanceInput,
+        maintenance::{self, MaintenanceInput},
         pool_state::PoolState,
     },
     error::{ApiError, ApiResult},
 };
-use chrono::NaiveDate;
 
 /// The CPV code of every maintenance pool: "Software maintenance and repair services".
 pub const MAINTENANCE_CPV: &str = "72267000-4";
@@ -60,14 +59,16 @@ pub fn open(tx: &mut WriteTx, officer: &Officer, delivered_id: i64, input: Maint
     let mut pool_ids: Vec<i64> = periods.iter().map(|m| m.id).collect();
     pool_ids.push(delivered.id);
     let invited = users(tx, &delivered, &pool_ids)?;
-    let title = input.title.unwrap_or_else(|| default_title(&delivered, input.period_start, input.period_end));
-    let description = format!(
-        "Maintenance du logiciel livré par le pool n° {} ({}, licence {}), du {} au {} inclus.",
+    // Stored as the API and the open data show them; pages and emails build them in the
+    // reader's language from the period and the software (domain::maintenance::title).
+    let title = input
+        .title
+        .unwrap_or_else(|| maintenance::default_title(&delivered.title, input.period_start, input.period_end));
+    let description = maintenance::default_description(
         delivered.id,
-        delivered.repository_url.as_deref().unwrap_or("dépôt non renseigné"),
-        delivered.licence.as_deref().unwrap_or("libre"),
-        input.period_start,
-        input.period_end,
+        delivered.repository_url.as_deref(),
+        delivered.licence.as_deref(),
+        (input.period_start, input.period_end),
     );
     let now = db::now();
     let maintenance = pool::insert_maintenance(
@@ -142,10 +143,4 @@ fn overlaps(taken: &MaintenancePeriod, asked: &MaintenanceInput) -> bool {
         (Some(start), Some(end)) => start <= asked.period_end && asked.period_start <= end,
         _ => false,
     }
-}
-
-/// `Maintenance (2027-01-01 – 2027-12-31) : <title of the delivered pool>`, within the 200
-/// characters of a title.
-fn default_title(delivered: &Pool, start: NaiveDate, end: NaiveDate) -> String {
-    format!("Maintenance ({start} – {end}) : {}", delivered.title).chars().take(200).collect()
 }

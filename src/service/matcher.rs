@@ -171,6 +171,9 @@ pub async fn dictionary_loaded() {
     }
 }
 
+/// How many pools a search of the list may find through the matcher.
+const SEARCH_HITS: usize = 200;
+
 /// How many ranked pools to look at before dropping those that cannot take needs.
 const SEARCH_DEPTH: usize = 30;
 
@@ -353,6 +356,37 @@ impl Matcher {
     pub fn similar(&self, tx: &mut Tx, text: &NeedText) -> ApiResult<Vec<SimilarPool>> {
         let outcome = self.decide(tx, text)?;
         Ok(outcome.merge_into.into_iter().chain(outcome.similar).take(10).collect())
+    }
+
+    /// The pools whose needs share the words of a search as the matcher reads them (accents
+    /// and case aside, stemmed, and across the four languages through its dictionary),
+    /// best first: those scoring at least half the best. Pools of every state are kept.
+    pub fn search_words(&self, tx: &mut Tx, words: &str, locale_hint: &str) -> ApiResult<Vec<i64>> {
+        if words.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        // A word or two rarely shows its language: they are read in the person's language
+        // first, then in the platform's others, and each pool keeps its best score.
+        let hints = std::iter::once(locale_hint)
+            .chain(crate::domain::kinds::Locale::ALL.iter().map(|l| l.as_str()).filter(|l| *l != locale_hint));
+        let analysed: Vec<Analysed> =
+            hints.map(|hint| analyse(&NeedText { title: words, description: "", locale_hint: hint })).collect();
+        let mut best_of: HashMap<i64, f64> = HashMap::new();
+        {
+            let mut inner = self.inner();
+            self.catch_up_locked(tx, &mut inner)?;
+            for query in &analysed {
+                for found in inner.index.search_analysed(query, SEARCH_HITS) {
+                    let score = best_of.entry(found.pool_id).or_insert(0.0);
+                    *score = score.max(found.score);
+                }
+            }
+        }
+        let best = best_of.values().copied().fold(0.0, f64::max);
+        let mut found: Vec<(i64, f64)> =
+            best_of.into_iter().filter(|(_, score)| *score > 0.0 && *score >= best * 0.5).collect();
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(found.into_iter().map(|(id, _)| id).collect())
     }
 
     /// Needs indexed, for metrics and tests.

@@ -386,6 +386,20 @@ pub fn similar(
     matcher.similar(tx, &text_of(input, locale))
 }
 
+/// What would become of a need not yet posted: the pool it would join, if any, and the
+/// pools close to it (the need form's preview; the same budget as [`similar`]).
+pub fn preview(
+    tx: &mut Tx,
+    matcher: &Matcher,
+    budget: &UserBudget,
+    actor: &AuthUser,
+    input: &NeedInput,
+) -> ApiResult<super::matcher::Outcome> {
+    budget.check(actor.id)?;
+    let locale = organisation::locale_of(tx, actor.organisation_id)?;
+    matcher.decide(tx, &text_of(input, locale))
+}
+
 /// A need as its page shows it: the need, its pool, and the pools suggested when it was
 /// posted that it may still join (with their state now).
 pub struct NeedPage {

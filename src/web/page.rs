@@ -50,7 +50,15 @@ pub struct Page {
     plain: bool,
     /// The client's address ([`crate::client_address::of`]), for the public pages' limit.
     client: std::net::IpAddr,
+    /// What the last action did (the flash cookie set with its `303`), shown once.
+    flash: Option<&'static str>,
+    /// The request's path: where a form posted, for its confirmation to post again.
+    path: String,
 }
+
+/// The cookie that carries what an action did to the page it leads to: the name of a
+/// message (`pledge-set` for `flash.pledge_set`), never words typed by anyone.
+const FLASH: &str = "mutua_flash";
 
 impl FromRequest for Page {
     type Error = actix_web::Error;
@@ -75,11 +83,38 @@ impl FromRequest for Page {
             page_of_form(req.path())
         };
         let fragment = req.headers().contains_key("hx-request") && !req.headers().contains_key("hx-boosted");
-        let plain = req.method() == Method::GET && req.query_string().is_empty();
+        let flash = cookies::get(req, FLASH).and_then(|name| flash_key(&name));
+        // A page with a message of its own is not the kept page of its kind of viewer.
+        let plain = req.method() == Method::GET && req.query_string().is_empty() && flash.is_none();
+        let path = req.path().to_owned();
         let client = crate::client_address::of(req);
-        ready(Ok(Page { state, session, chosen, accepted, here, fragment, plain, client }))
+        ready(Ok(Page { state, session, chosen, accepted, here, fragment, plain, client, flash, path }))
     }
 }
+
+/// The message key a flash cookie names, if the catalogues have it.
+fn flash_key(name: &str) -> Option<&'static str> {
+    FLASHES.iter().find(|(cookie, _)| *cookie == name).map(|(_, key)| *key)
+}
+
+/// What an action may say on the page it leads to: the cookie's value and the message.
+pub const FLASHES: &[(&str, &str)] = &[
+    ("pledge-set", "flash.pledge_set"),
+    ("pledge-withdrawn", "flash.pledge_withdrawn"),
+    ("pledge-refused", "flash.pledge_refused"),
+    ("pledge-confirmed", "flash.pledge_confirmed"),
+    ("approved", "flash.approved"),
+    ("rejected", "flash.rejected"),
+    ("cancelled", "flash.cancelled"),
+    ("awarded", "flash.awarded"),
+    ("delivered", "flash.delivered"),
+    ("merged", "flash.merged"),
+    ("maintenance-opened", "flash.maintenance_opened"),
+    ("need-withdrawn", "flash.need_withdrawn"),
+    ("need-moved", "flash.need_moved"),
+    ("dismissed", "flash.dismissed"),
+    ("requeued", "flash.requeued"),
+];
 
 /// The page a form was posted from, to come back to after signing in: `/pools/7` for
 /// `/pools/7/pledge`.
@@ -114,6 +149,8 @@ struct Chrome {
     here: String,
     assets: Assets,
     languages: Vec<LanguageLink>,
+    /// What the last action did, in the page's language.
+    flash: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -168,6 +205,11 @@ impl Page {
     pub fn respond_kept(&self, user: &WebUser, rendered: &Rendered) -> HttpResponse {
         let body = rendered.fill(&self.csrf_token().unwrap_or_default(), &user.name);
         render::html(StatusCode::OK, body)
+    }
+
+    /// The path the request was sent to (the form's `action`, for a post).
+    pub fn here_action(&self) -> &str {
+        &self.path
     }
 
     /// The token the signed-in person's forms carry.
@@ -266,7 +308,24 @@ impl Page {
         page: impl Serialize,
     ) -> Result<HttpResponse, PageError> {
         let body = self.render_body(user, template, page).map_err(|e| self.fail(user, e))?;
-        Ok(render::html(status, body))
+        let mut response = render::html(status, body);
+        if self.flash.is_some() {
+            // Said once: the browser forgets the message with this page.
+            let gone = cookies::set(FLASH, "", 0, self.state.config.https());
+            if let Ok(value) = header::HeaderValue::from_str(&gone) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+        Ok(response)
+    }
+
+    /// `303 See Other` to `location` once an action is done, with what it did (a name of
+    /// [`FLASHES`]) to show there.
+    pub fn done(&self, location: &str, flash: &'static str) -> HttpResponse {
+        debug_assert!(flash_key(flash).is_some(), "{flash} is a known message");
+        render::see_other(location)
+            .insert_header((header::SET_COOKIE, cookies::set(FLASH, flash, 120, self.state.config.https())))
+            .finish()
     }
 
     fn render_body(&self, user: Option<&WebUser>, template: &str, page: impl Serialize) -> ApiResult<String> {
@@ -294,6 +353,7 @@ impl Page {
                 .into_iter()
                 .map(|l| LanguageLink { code: l.as_str(), name: i18n::endonym(l), current: l == lang })
                 .collect(),
+            flash: self.flash.map(|key| i18n::text(lang, key)),
         };
         render::render(template, lang, minijinja::context! { lang => lang.as_str(), chrome, page })
     }

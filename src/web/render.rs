@@ -25,7 +25,7 @@ macro_rules! templates {
 }
 
 /// Every page template, embedded: a missing file is a build error.
-pub(super) const TEMPLATES: [(&str, &str); 23] = templates!(
+pub(super) const TEMPLATES: [(&str, &str); 24] = templates!(
     "_layout.html",
     "_macros.html",
     "error.html",
@@ -49,6 +49,7 @@ pub(super) const TEMPLATES: [(&str, &str); 23] = templates!(
     "password_forgot.html",
     "password_choose.html",
     "link_gone.html",
+    "confirm.html",
 );
 
 /// One environment per language: a template's `t("key")` without placeholders is replaced

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::domain::{format, kinds::Locale};
+use crate::domain::{format, kinds::Locale, maintenance};
 use crate::{domain::money::Cents, service::pool_view::PoolView};
 
 /// A pool in a list: its title, state and money, and the viewer's organisation's pledge
@@ -33,7 +33,7 @@ impl PoolLine {
         let threshold = pool.effective_threshold();
         Self {
             id: pool.id,
-            title: pool.title.clone(),
+            title: maintenance::title(&pool.title, pool.period_start.zip(pool.period_end), lang),
             state: pool.state.as_str(),
             pledged: format::money(pool.pledged_cents, lang),
             threshold: threshold.map(|t| format::money(t, lang)),

@@ -346,15 +346,23 @@ async fn from_a_need_to_an_approval_with_forms_only() {
 
     let pledged = ciney.submit(&joined, &format!("/pools/{pool}/pledge"), &[("amount", "25 000")]).await;
     assert_eq!(pledged.status, StatusCode::OK);
-    let pledged = namur
+    // The pledge that funds the pool asks first, on a page of its own (no script needed).
+    let asked = namur
         .submit(
             &namur.get(&format!("/pools/{pool}")).await,
             &format!("/pools/{pool}/pledge"),
             &[("amount", "15.000,00")],
         )
         .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(asked.body.contains(r#"name="confirmed" value="yes""#), "{}", asked.main_text());
+    assert!(asked.main_text().contains("atteint son seuil"), "{}", asked.main_text());
+    assert_eq!(app.pool(pool).await["state"], "open", "nothing done before the confirmation");
+    let pledged =
+        namur.submit(&asked, &format!("/pools/{pool}/pledge"), &[("amount", "15.000,00"), ("confirmed", "yes")]).await;
     assert_eq!(pledged.status, StatusCode::OK);
     assert!(pledged.main_text().contains("financé"), "{}", pledged.main_text());
+    assert!(pledged.main_text().contains("Votre engagement est enregistré."), "{}", pledged.main_text());
     let api = app.pool(pool).await;
     assert_eq!((api["state"].as_str(), api["pledged_cents"].as_i64()), (Some("funded"), Some(4_000_000)));
 
@@ -385,8 +393,12 @@ async fn from_a_need_to_an_approval_with_forms_only() {
     let desk = office.get("/").await;
     assert!(desk.main_text().contains("Prêt pour la décision"), "{}", desk.main_text());
     let pool_page = office.get(&format!("/pools/{pool}")).await;
-    let approved = office.submit(&pool_page, &format!("/pools/{pool}/approve"), &[]).await;
+    let asked = office.submit(&pool_page, &format!("/pools/{pool}/approve"), &[]).await;
+    assert!(asked.body.contains(r#"name="confirmed" value="yes""#), "approving asks first");
+    assert_eq!(app.pool(pool).await["state"], "funded");
+    let approved = office.submit(&asked, &format!("/pools/{pool}/approve"), &[("confirmed", "yes")]).await;
     assert_eq!(approved.status, StatusCode::OK);
+    assert!(approved.main_text().contains("Le projet est approuvé"), "{}", approved.main_text());
     assert_eq!(app.pool(pool).await["state"], "approved");
     assert_eq!(
         app.event_types(pool).await.iter().filter(|t| *t == "pool.approved").count(),
@@ -618,4 +630,13 @@ async fn the_pool_list_filters_by_state_and_words() {
     assert_eq!(words.status, StatusCode::OK);
     assert!(words.body.contains(&link(cemetery)) && !words.body.contains(&link(rooms)));
     assert!(words.main_text().contains("Projets trouvés : 1"), "{}", words.main_text());
+    // Accents aside, and in another language, as the matcher reads the words.
+    for typed in ["cimetieres", "CIMETIERE", "Friedhof", "begraafplaats", "cemetery"] {
+        let found = web.get(&format!("/pools?q={typed}")).await;
+        assert!(found.body.contains(&link(cemetery)), "{typed}: {}", found.main_text());
+        assert!(!found.body.contains(&link(rooms)), "{typed}: {}", found.main_text());
+    }
+    // Still within the state asked for.
+    let funded = web.get("/pools?q=Friedhof&state=funded").await;
+    assert!(!funded.body.contains(&link(cemetery)), "{}", funded.main_text());
 }

@@ -25,9 +25,9 @@ use crate::{
 };
 
 pub(crate) const CHROMEDRIVER: &str = "chromedriver";
-const AXE: &str = include_str!("../support/axe-core/axe.min.js");
+pub(crate) const AXE: &str = include_str!("../support/axe-core/axe.min.js");
 /// How long to wait for a page or an element before failing (a bound, not a measure).
-const PATIENCE: Duration = Duration::from_secs(60);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(60);
 
 /// `chromedriver` on a port of its own; killed when dropped.
 pub(crate) struct Driver {
@@ -58,6 +58,11 @@ impl Drop for Driver {
 
 /// A headless Chromium with a fresh profile, for a machine without network.
 pub(crate) async fn chromium(driver: &Driver, profile: &std::path::Path) -> Client {
+    chromium_with(driver, profile, true).await
+}
+
+/// [`chromium`], with JavaScript on or off (a person whose browser runs no script).
+pub(crate) async fn chromium_with(driver: &Driver, profile: &std::path::Path, javascript: bool) -> Client {
     let args = json!([
         "--headless",
         "--no-sandbox",
@@ -75,7 +80,10 @@ pub(crate) async fn chromium(driver: &Driver, profile: &std::path::Path) -> Clie
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("browserName".into(), json!("chrome"));
     // The pages' language, for a person who is not signed in, comes from Accept-Language.
-    let prefs = json!({"intl.accept_languages": "fr-BE,fr"});
+    let mut prefs = json!({"intl.accept_languages": "fr-BE,fr"});
+    if !javascript {
+        prefs["profile.managed_default_content_settings.javascript"] = json!(2);
+    }
     capabilities
         .insert("goog:chromeOptions".into(), json!({"binary": "/usr/bin/chromium", "args": args, "prefs": prefs}));
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -242,6 +250,10 @@ async fn a_member_and_an_officer_in_chromium_from_a_typed_need_to_an_approval() 
     visit.wait_for(&format!("form[action='/pools/{pool}/pledge']")).await;
     visit.type_into("pledge-amount", "25 000,00").await;
     visit.click(&format!("form[action='/pools/{pool}/pledge'] button[type=submit]")).await;
+    // The pledge funds the pool: the page asks first.
+    visit.wait_for("input[name=confirmed][value=yes]").await;
+    visit.accessible("confirmation of a pledge that funds the pool").await;
+    visit.click("input[name=confirmed] ~ button[type=submit]").await;
     visit.wait_for("h1 .state-funded").await;
     assert_eq!(app.pool(pool).await["state"], "funded");
     // WebDriver reads no-break spaces as spaces.
@@ -348,6 +360,7 @@ async fn a_member_and_an_officer_in_chromium_from_a_typed_need_to_an_approval() 
     let text = visit.main_text().await;
     assert!(!text.contains("Doublon probable") && text.contains("Ville d'Andenne"), "{text}");
     visit.click(&format!("form[action='/pools/{pool}/approve'] button")).await;
+    visit.click("input[name=confirmed] ~ button[type=submit]").await;
     visit.wait_for("h1 .state-approved").await;
     assert_eq!(app.pool(pool).await["state"], "approved");
 

@@ -129,8 +129,13 @@ async fn a_council_refusal_recorded_on_the_page_reopens_the_funded_pool() {
     );
     assert_eq!(app.pool(pool).await["state"], "funded");
 
-    let reopened = web.submit(&page, &path, &[("decision_ref", "CAS/2026/77"), ("decision_date", "2.3.2026")]).await;
+    let refusal = [("decision_ref", "CAS/2026/77"), ("decision_date", "2.3.2026")];
+    let asked = web.submit(&page, &path, &refusal).await;
+    assert!(asked.main_text().contains("CAS/2026/77"), "the refusal is confirmed first: {}", asked.main_text());
+    assert_eq!(app.pool(pool).await["state"], "funded");
+    let reopened = web.submit(&asked, &path, &[refusal[0], refusal[1], ("confirmed", "yes")]).await;
     assert_eq!(reopened.status, StatusCode::OK);
+    assert!(reopened.main_text().contains("Le refus de votre conseil est enregistré"), "{}", reopened.main_text());
     let api = app.pool(pool).await;
     assert_eq!((api["state"].as_str(), api["pledged_cents"].as_i64()), (Some("open"), Some(300_000)));
     let events = app.event_types(pool).await;
@@ -160,7 +165,8 @@ async fn the_officer_sees_what_blocks_an_approval_and_a_blocked_approval_is_word
     assert!(!page.body.contains("/pledge/confirm"), "no council form for an officer");
 
     // Approving anyway: 409, worded beside the approval.
-    let answer = office.post(&format!("/pools/{pool}/approve"), &[("csrf_token", &page.csrf())]).await;
+    let answer =
+        office.post(&format!("/pools/{pool}/approve"), &[("csrf_token", &page.csrf()), ("confirmed", "yes")]).await;
     assert_eq!(answer.status, StatusCode::CONFLICT);
     assert!(answer.body.contains(r#"id="approve-submit-error""#), "beside the button");
     assert!(answer.body.contains("attendent la décision de leur conseil"), "{}", answer.main_text());
@@ -308,7 +314,8 @@ async fn an_officer_opens_maintenance_on_the_page_and_the_catalogue_shows_it() {
     );
     let text = opened.main_text();
     assert!(
-        text.contains("Maintenance du 1er janvier 2027 au 31 décembre 2027 du logiciel livré par le Projet"),
+        text.contains("Maintenance du 1er janvier 2027 au 31 décembre 2027 du logiciel livré par le projet n° 1")
+            && text.contains("Le projet de maintenance est ouvert"),
         "{text}"
     );
     // A period that overlaps it: beside the period's start.

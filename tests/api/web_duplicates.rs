@@ -72,7 +72,8 @@ async fn the_officer_sees_a_pair_side_by_side_and_what_it_blocks() {
     // The funded pool's page says the approval waits for the review, and approving is 409.
     let page = office.get(&format!("/pools/{rooms}")).await;
     assert!(page.main_text().contains(&format!("Doublon probable du projet {halls} à examiner")));
-    let refused = office.post(&format!("/pools/{rooms}/approve"), &[("csrf_token", &page.csrf())]).await;
+    let refused =
+        office.post(&format!("/pools/{rooms}/approve"), &[("csrf_token", &page.csrf()), ("confirmed", "yes")]).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert!(refused.body.contains("un doublon probable doit d&#39;abord être examiné"), "{}", refused.main_text());
     assert_eq!(app.pool(rooms).await["state"], "funded");
@@ -115,7 +116,7 @@ async fn a_dismissed_pair_leaves_the_review_with_its_reason_and_the_pool_can_be_
     let page = office.get(&format!("/pools/{rooms}")).await;
     let text = page.main_text();
     assert!(text.contains(&format!("ne sont pas le même besoin : {reason}")), "{text}");
-    let approved = office.submit(&page, &format!("/pools/{rooms}/approve"), &[]).await;
+    let approved = office.submit(&page, &format!("/pools/{rooms}/approve"), &[("confirmed", "yes")]).await;
     assert_eq!(approved.status, StatusCode::OK);
     assert_eq!(app.pool(rooms).await["state"], "approved");
 }

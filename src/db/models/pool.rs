@@ -209,11 +209,29 @@ pub struct PoolFilter {
     pub cpv_prefix: Option<String>,
     /// Words that must all appear in the title or description (case-insensitive).
     pub words: Vec<String>,
+    /// Pools that match the words otherwise (the matcher's reading of them: accents,
+    /// stems, other languages); listed as well as those that contain the words.
+    pub also: Vec<i64>,
 }
 
 pub fn list(tx: &mut Tx, filter: &PoolFilter, limit: i64, offset: i64) -> QueryResult<(Vec<Pool>, i64)> {
+    // With pools found otherwise, the pools that contain the words are read first, and the
+    // list is of both.
+    let ids: Option<Vec<i64>> = if filter.also.is_empty() || filter.words.is_empty() {
+        None
+    } else {
+        let contain = PoolFilter { state: None, cpv_prefix: None, words: filter.words.clone(), also: Vec::new() };
+        let mut ids: Vec<i64> = ids_containing(tx, &contain)?;
+        ids.extend(filter.also.iter().copied());
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids)
+    };
     let query = || {
         let mut q = pools::table.into_boxed();
+        if let Some(ids) = &ids {
+            q = q.filter(pools::id.eq_any(ids.clone()));
+        }
         match filter.state {
             Some(state) => q = q.filter(pools::state.eq(state)),
             // Without a state asked for, a pool that closed itself empty (`pool.emptied`,
@@ -228,7 +246,7 @@ pub fn list(tx: &mut Tx, filter: &PoolFilter, limit: i64, offset: i64) -> QueryR
         if let Some(prefix) = &filter.cpv_prefix {
             q = q.filter(pools::cpv_code.like(format!("{}%", escape_like(prefix))).escape('\\'));
         }
-        for word in &filter.words {
+        for word in filter.words.iter().filter(|_| ids.is_none()) {
             let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
             q = q.filter(
                 diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(title) LIKE ")
@@ -244,6 +262,22 @@ pub fn list(tx: &mut Tx, filter: &PoolFilter, limit: i64, offset: i64) -> QueryR
         query().order(pools::id.desc()).limit(limit).offset(offset).select(Pool::as_select()).load(tx.conn())?;
     let total = query().count().get_result(tx.conn())?;
     Ok((items, total))
+}
+
+/// The ids of the pools that contain all of `filter`'s words, at most 5 000.
+fn ids_containing(tx: &mut Tx, filter: &PoolFilter) -> QueryResult<Vec<i64>> {
+    let mut q = pools::table.into_boxed();
+    for word in &filter.words {
+        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+        q = q.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(title) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR lower(description) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern)
+                .sql(" ESCAPE '\\')"),
+        );
+    }
+    q.select(pools::id).limit(5_000).load(tx.conn())
 }
 
 fn escape_like(raw: &str) -> String {

@@ -113,6 +113,40 @@ impl Thresholds {
     }
 }
 
+/// How close a pool is to a need, in the words a person reads instead of a percentage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Closeness {
+    /// At or above the merge threshold: the same need.
+    Same,
+    /// At or above the suggest threshold: close enough to look at, and to join.
+    Close,
+    /// Below it: a resemblance, not a suggestion.
+    Distant,
+}
+
+impl Closeness {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Closeness::Same => "same",
+            Closeness::Close => "close",
+            Closeness::Distant => "distant",
+        }
+    }
+}
+
+impl Thresholds {
+    /// The words for `score` at these thresholds.
+    pub fn closeness(&self, score: f64) -> Closeness {
+        if score >= self.merge {
+            Closeness::Same
+        } else if score >= self.suggest {
+            Closeness::Close
+        } else {
+            Closeness::Distant
+        }
+    }
+}
+
 impl Default for Thresholds {
     /// Chosen by cross-evaluation (`examples/matcher_eval.rs`, mode
     /// `cross`): each rule below is applied to one dev set, replayed in 10

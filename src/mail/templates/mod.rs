@@ -342,6 +342,15 @@ struct View<'a> {
 /// `pool.reopened` for a recipient with `recipient_is_officer` use the officers' version (a
 /// pool awaits their decision, or no longer does; no share).
 pub fn render(kind: MailKind, locale: Locale, ctx: &MailContext) -> Result<RenderedMail, RenderError> {
+    // A maintenance pool's title reads in the recipient's language, as on its page.
+    let localised;
+    let ctx = match maintenance_title(ctx, locale) {
+        Some(title) => {
+            localised = MailContext { pool_title: title, ..ctx.clone() };
+            &localised
+        }
+        None => ctx,
+    };
     let locale = locale.as_str();
     let base = kind.template_kind(ctx.recipient_is_officer);
     let covered_cents = match ctx.target_cents {
@@ -359,6 +368,15 @@ pub fn render(kind: MailKind, locale: Locale, ctx: &MailContext) -> Result<Rende
 }
 
 pub mod account;
+
+/// The title of a maintenance pool the platform named, in `locale`; `None` otherwise.
+fn maintenance_title(ctx: &MailContext, locale: Locale) -> Option<String> {
+    ctx.maintained_pool_id?;
+    let day = |iso: &Option<String>| iso.as_deref().and_then(|d| d.parse::<chrono::NaiveDate>().ok());
+    let period = day(&ctx.period_start).zip(day(&ctx.period_end))?;
+    let title = crate::domain::maintenance::title(&ctx.pool_title, Some(period), locale);
+    (title != ctx.pool_title).then_some(title)
+}
 
 /// Plain-text bodies wrapped under 78 characters a line, as RFC 3676 suggests.
 mod wrap;

@@ -288,6 +288,20 @@ fn a_maintenance_invitation_names_the_software_its_period_and_its_source() {
 }
 
 #[test]
+fn a_maintenance_pool_the_platform_named_reads_in_the_recipients_language() {
+    let mut ctx = participant();
+    ctx.pool_title = "Maintenance (2027-01-01 – 2027-12-31) : Begraafplaatsregister".into();
+    let nl = render(MailKind::PoolMaintenanceOpened, Locale::Nl, &ctx).unwrap();
+    let expected = "Onderhoud van 1 januari 2027 tot en met 31 december 2027: Begraafplaatsregister";
+    assert!(nl.subject.contains(expected), "{}", nl.subject);
+    assert!(!one_line(&nl.text).contains("Maintenance ("), "{}", nl.text);
+    // A title an officer wrote stays as written.
+    ctx.pool_title = "Onderhoud 2027 van het register".into();
+    let fr = render(MailKind::PoolFunded, Locale::Fr, &ctx).unwrap();
+    assert!(fr.subject.contains("Onderhoud 2027 van het register"), "{}", fr.subject);
+}
+
+#[test]
 fn zero_share_is_shown() {
     let mut ctx = participant();
     ctx.pledge_cents = None;
@@ -332,11 +346,16 @@ fn texts_are_in_their_language() {
         }
     }
     let de = render(MailKind::PoolApproved, Locale::De, &ctx).unwrap();
-    assert!(de.text.contains("GPL") && de.text.contains("Vergabeverfahren"));
+    let de = RenderedMail { text: one_line(&de.text), ..de };
+    // The licence is the one recorded at delivery, not always the GNU GPL.
+    assert!(de.text.contains("freien Lizenz") && !de.text.contains("GPL") && de.text.contains("Vergabeverfahren"));
     let nl = render(MailKind::PoolApproved, Locale::Nl, &ctx).unwrap();
-    assert!(nl.text.contains("GPL") && nl.text.contains("overheidsopdracht"));
+    let nl = RenderedMail { text: one_line(&nl.text), ..nl };
+    assert!(nl.text.contains("vrije licentie") && !nl.text.contains("GPL") && nl.text.contains("overheidsopdracht"));
     let fr = render(MailKind::PoolApproved, Locale::Fr, &ctx).unwrap();
-    assert!(fr.text.contains("GPL") && fr.text.contains("marché public"));
+    let fr = RenderedMail { text: one_line(&fr.text), ..fr };
+    assert!(fr.text.contains("licence libre") && !fr.text.contains("GPL") && fr.text.contains("marché public"));
+    assert!(fr.text.contains("(projet n°") && !fr.text.contains("pool n°"), "{}", fr.text);
     // Guard against a copy-paste of the wrong language.
     assert!(!de.text.contains("Geachte") && !nl.text.contains("Sehr geehrte"));
     assert!(!fr.text.contains("Dear") && !de.text.contains("Madame"));

@@ -16,7 +16,6 @@ use crate::{
     },
     web::{
         page::{Page, PageError},
-        render,
         views::PoolLine,
     },
 };
@@ -47,6 +46,11 @@ struct MemberView {
     pools: Vec<PoolLine>,
     /// Pools open for pledges in which the organisation has a need but no pledge yet.
     awaiting_pledge: Vec<PoolLine>,
+    /// Maintenance pools of software the organisation uses that await its pledge.
+    invitations: Vec<PoolLine>,
+    /// Whether anything awaits the organisation (decisions, pledges, invitations): the page
+    /// says "nothing awaits" only when all three are empty.
+    anything_awaits: bool,
 }
 
 #[derive(Serialize)]
@@ -136,7 +140,7 @@ fn member_view(desk: MemberDesk, lang: Locale, organisation: i64) -> MemberView 
             id: need.id,
             title: need.title,
             active: need.status == crate::domain::kinds::NeedStatus::Active,
-            posted: format::date(need.created_at.date(), lang),
+            posted: format::local_date(need.created_at, lang),
             estimate: need.estimated_cost_cents.map(|c| format::money(c, lang)),
             pool_id: need.pool_id,
             pool_title,
@@ -161,12 +165,18 @@ fn member_view(desk: MemberDesk, lang: Locale, organisation: i64) -> MemberView 
         })
         .map(|v| PoolLine::new(v, lang, Some(organisation)))
         .collect();
+    let awaiting_pledge: Vec<PoolLine> = awaiting_pledge;
+    let decisions: Vec<PoolLine> = decisions;
+    let invitations: Vec<PoolLine> =
+        desk.invitations.iter().map(|v| PoolLine::new(v, lang, Some(organisation))).collect();
     MemberView {
+        anything_awaits: !(decisions.is_empty() && awaiting_pledge.is_empty() && invitations.is_empty()),
         decisions,
         needs,
         needs_total: desk.needs_total,
         pools: desk.pools.iter().map(|v| PoolLine::new(v, lang, Some(organisation))).collect(),
         awaiting_pledge,
+        invitations,
     }
 }
 
@@ -235,5 +245,5 @@ pub async fn requeue(
     page.check_csrf(&form.csrf_token)?;
     let id = id_of(&page, &path)?;
     page.write(move |tx, user| service::outbox::requeue(tx, user.officer()?.into(), id)).await?;
-    Ok(render::see_other("/").finish())
+    Ok(page.done("/", "requeued"))
 }

@@ -1,6 +1,7 @@
 //! The page handlers, one module per page or group of forms.
 
 pub mod catalogue;
+pub mod confirm;
 pub mod duplicates;
 pub mod home;
 pub mod login;

@@ -4,14 +4,19 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::{Deserialize, Serialize};
 
-use super::id_of;
+use std::collections::HashMap;
+
+use super::{confirm, id_of};
 use crate::{
     auth::WebUser,
     domain::{
         amount,
         cpv::CpvCode,
+        events::SimilarPool,
         format,
         kinds::{Locale, NeedStatus},
+        maintenance,
+        matching::{Closeness, Thresholds},
         need::NeedInput,
     },
     error::ApiError,
@@ -145,7 +150,22 @@ pub struct SimilarQuery {
 struct SimilarLine {
     pool_id: i64,
     title: String,
-    percent: u8,
+    /// `same`, `close` or `distant` ([`Closeness`]): words, not a percentage.
+    level: &'static str,
+    /// Whether a need may be moved into it from its page (close enough to be suggested).
+    joinable: bool,
+}
+
+impl SimilarLine {
+    fn new(found: SimilarPool, thresholds: &Thresholds) -> Self {
+        let level = thresholds.closeness(found.score);
+        Self {
+            pool_id: found.pool_id,
+            title: found.title,
+            level: level.as_str(),
+            joinable: level != Closeness::Distant,
+        }
+    }
 }
 
 /// `GET /needs/similar`: the pools similar to what is being typed, as a fragment that the
@@ -159,19 +179,19 @@ pub async fn similar(page: Page, query: web::Query<SimilarQuery>) -> Result<Http
     let app = page.state.clone();
     let (user, found) = page
         .read(move |tx, user| match input {
-            Some(input) => service::needs::similar(tx, &app.matcher, &app.similar_budget, &user.auth, &input),
-            None => Ok(Vec::new()),
+            Some(input) => service::needs::preview(tx, &app.matcher, &app.similar_budget, &user.auth, &input).map(Some),
+            None => Ok(None),
         })
         .await?;
-    let lines: Vec<SimilarLine> = found
-        .into_iter()
-        .map(|s| SimilarLine {
-            pool_id: s.pool_id,
-            title: s.title,
-            percent: (s.score * 100.0).round().clamp(0.0, 100.0) as u8,
-        })
-        .collect();
-    page.render(Some(&user), StatusCode::OK, "_similar.html", minijinja::context! { similar => lines })
+    let thresholds = page.state.matcher.thresholds();
+    let (joins, similar) = match found {
+        Some(outcome) => (
+            outcome.merge_into.map(|s| SimilarLine::new(s, thresholds)),
+            outcome.similar.into_iter().take(9).map(|s| SimilarLine::new(s, thresholds)).collect(),
+        ),
+        None => (None, Vec::new()),
+    };
+    page.render(Some(&user), StatusCode::OK, "_similar.html", minijinja::context! { joins, similar })
 }
 
 #[derive(Deserialize)]
@@ -211,6 +231,7 @@ pub async fn need(
     let id = id_of(&page, &path)?;
     let (user, found) = page.read(move |tx, user| service::needs::page(tx, &user.auth, id)).await?;
     let lang = page.lang(Some(&user));
+    let thresholds = page.state.matcher.thresholds();
     let need = found.need;
     let view = NeedView {
         id: need.id,
@@ -220,28 +241,20 @@ pub async fn need(
         cpv_code: need.cpv_code,
         estimate: need.estimated_cost_cents.map(|c| format::money(c, lang)),
         active: need.status == NeedStatus::Active,
-        posted_on: format::when(need.created_at, lang),
+        posted_on: format::local_date(need.created_at, lang),
         posted: match query.posted.as_deref() {
             Some("joined") => Some("joined"),
             Some("opened") => Some("opened"),
             _ => None,
         },
         pool_id: found.pool.id,
-        pool_title: found.pool.title,
+        pool_title: maintenance::title(&found.pool.title, found.pool.period_start.zip(found.pool.period_end), lang),
         pool_state: found.pool.state.as_str(),
         pool_delivered: found.pool.state == crate::domain::pool_state::PoolState::Delivered,
         separable: found.shared && found.pool.state == crate::domain::pool_state::PoolState::Open,
         repository_url: found.pool.repository_url,
         licence: found.pool.licence,
-        suggestions: found
-            .suggestions
-            .into_iter()
-            .map(|(s, _)| SimilarLine {
-                pool_id: s.pool_id,
-                title: s.title,
-                percent: (s.score * 100.0).round().clamp(0.0, 100.0) as u8,
-            })
-            .collect(),
+        suggestions: found.suggestions.into_iter().map(|(s, _)| SimilarLine::new(s, thresholds)).collect(),
     };
     page.render(Some(&user), StatusCode::OK, "need.html", view)
 }
@@ -272,25 +285,35 @@ pub async fn move_need(
     let (_, (_, pool)) = page
         .write(move |tx, user| service::needs::move_to(tx, &state.matcher, user.member()?, id, target, cap))
         .await?;
-    Ok(render::see_other(&format!("/pools/{}", pool.id)).finish())
+    Ok(page.done(&format!("/pools/{}", pool.id), "need-moved"))
 }
 
 #[derive(Deserialize)]
-pub struct TokenForm {
+pub struct WithdrawForm {
     #[serde(default)]
     csrf_token: String,
+    /// `yes` once the person confirmed ([`confirm`]).
+    #[serde(default)]
+    confirmed: String,
 }
 
 /// `POST /needs/{id}/withdraw`: the organisation no longer asks for it (the API's
-/// `DELETE /api/v1/needs/{id}`); `303` to the need's page.
+/// `DELETE /api/v1/needs/{id}`), once confirmed; `303` to the need's page.
 pub async fn withdraw(
     page: Page,
     path: web::Path<String>,
-    form: web::Form<TokenForm>,
+    form: web::Form<WithdrawForm>,
 ) -> Result<HttpResponse, PageError> {
     page.check_csrf(&form.csrf_token)?;
     let id = id_of(&page, &path)?;
+    if form.confirmed != confirm::YES {
+        let (user, found) = page.read(move |tx, user| service::needs::page(tx, &user.auth, id)).await?;
+        members_only(&page, &user)?;
+        let lang = page.lang(Some(&user));
+        let question = confirm::Question::warning(lang, "confirm.withdraw_need", &[("need", &found.need.title)]);
+        return confirm::page(&page, &user, question, page.here_action(), HashMap::new(), &format!("/needs/{id}"));
+    }
     let state = page.state.clone();
     page.write(move |tx, user| service::needs::withdraw(tx, &state.matcher, user.member()?, id)).await?;
-    Ok(render::see_other(&format!("/needs/{id}")).finish())
+    Ok(page.done(&format!("/needs/{id}"), "need-withdrawn"))
 }

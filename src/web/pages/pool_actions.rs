@@ -8,26 +8,29 @@ use std::collections::HashMap;
 use actix_web::{HttpResponse, ResponseError, http::StatusCode, web};
 use chrono::{NaiveDate, Utc};
 
-use super::{id_of, pools};
+use super::{
+    confirm::{self, Question},
+    id_of, pools,
+};
 use crate::{
     auth::WebUser,
     db::{WriteTx, models::pool::Pool},
     domain::{
         council::{self, Confirmation, Refusal},
-        delivery,
+        delivery, format,
         kinds::{DecidedBy, Locale},
-        maintenance::OpenMaintenance,
+        maintenance::{self, OpenMaintenance},
         money::Cents,
+        pool_state::PoolState,
         text,
     },
     error::{ApiError, ApiResult},
-    service::{self, pools::Step, redaction::RedactInput},
+    service::{self, pool_view::PoolPage, pools::Step, redaction::RedactInput},
     state::AppState,
     web::{
         forms::{FormErrors, shown_with_the_form},
         i18n,
         page::{Page, PageError},
-        render,
     },
 };
 
@@ -48,7 +51,15 @@ struct Form<A> {
     /// capability the service asks for from the person ([`WebUser::officer`],
     /// [`WebUser::member`]), which refuses the other role as the API does.
     run: fn(&mut WriteTx, &WebUser, i64, A, &AppState) -> ApiResult<Pool>,
+    /// What the pool's page then says was done (a name of [`crate::web::page::FLASHES`]).
+    flash: &'static str,
+    /// For a destructive or binding action: the question it asks first, given the pool as
+    /// it is, what was asked and the person's organisation (`None`: nothing to confirm).
+    ask: Option<Ask<A>>,
 }
+
+/// The question an action asks before it is done, if it asks one.
+type Ask<A> = fn(&PoolPage, &A, i64, Locale) -> Option<Question>;
 
 impl<A: Send + 'static> Form<A> {
     /// Checks the token, parses, runs the service in one unit of work for the signed-in
@@ -57,6 +68,7 @@ impl<A: Send + 'static> Form<A> {
         let mut values = fields.into_inner();
         let token = values.remove("csrf_token").unwrap_or_default();
         page.check_csrf(&token)?;
+        let confirmed = values.remove(confirm::FIELD).is_some_and(|v| v == confirm::YES);
         let id = id_of(&page, raw_id)?;
         let parse = self.parse;
         let action = match parse(&values, page.lang(None)) {
@@ -67,10 +79,21 @@ impl<A: Send + 'static> Form<A> {
                 return pools::again(&page, id, kept, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
             }
         };
+        if let (Some(ask), false) = (self.ask, confirmed) {
+            let (user, found) = page.read(move |tx, _| service::pool_view::page(tx, id)).await?;
+            // Only the role that may act is asked (the other is refused as the API does).
+            let allowed = if officer_step(self.name) { user.officer().map(drop) } else { user.member().map(drop) };
+            allowed.map_err(|refused| page.fail(Some(&user), refused))?;
+            let lang = page.lang(Some(&user));
+            if let Some(question) = ask(&found, &action, user.auth.organisation_id, lang) {
+                let back = format!("/pools/{id}");
+                return confirm::page(&page, &user, question, page.here_action(), values, &back);
+            }
+        }
         let (run, state) = (self.run, page.state.clone());
         let outcome = page.attempt(move |tx, user| run(tx, user, id, action, &state)).await;
         match outcome {
-            Ok((_, pool)) => Ok(render::see_other(&format!("/pools/{}", pool.id)).finish()),
+            Ok((_, pool)) => Ok(page.done(&format!("/pools/{}", pool.id), self.flash)),
             Err(refused) if shown_with_the_form(&refused) => {
                 let status = refused.status_code();
                 let (name, first, renamed) = (self.name, self.first_field, self.renamed);
@@ -101,6 +124,29 @@ pub async fn pledge(page: Page, path: web::Path<String>, fields: Fields) -> Resu
             errors.amount(lang, "amount", field(values, "amount")).ok_or(errors)
         },
         run: |tx, user, id, amount: Cents, _| service::pledges::set(tx, user.member()?, id, amount),
+        flash: "pledge-set",
+        ask: Some(|found, amount, organisation, lang| {
+            let pool = &found.view.pool;
+            let threshold = pool.effective_threshold().filter(|_| pool.state == PoolState::Open)?;
+            let own = own_pledge(found, organisation).unwrap_or(Cents::ZERO);
+            let after = pool.pledged_cents.get().saturating_sub(own.get()).saturating_add(amount.get());
+            (after >= threshold.get()).then(|| {
+                let amount = format::money(*amount, lang);
+                Question {
+                    text: i18n::fill(
+                        lang,
+                        "confirm.pledge_funds",
+                        &[
+                            ("amount", &amount),
+                            ("pool", &title(found, lang)),
+                            ("threshold", &format::money(threshold, lang)),
+                        ],
+                    ),
+                    submit: i18n::fill(lang, "confirm.pledge_funds.submit", &[("amount", &amount)]),
+                    warning: false,
+                }
+            })
+        }),
     }
     .submit(page, &path, fields)
     .await
@@ -125,6 +171,13 @@ pub async fn withdraw_pledge(page: Page, path: web::Path<String>, fields: Fields
                 }
             },
             run: |tx, user, id, refusal, _| service::pledges::refuse(tx, user.member()?, id, refusal),
+            flash: "pledge-refused",
+            ask: Some(|found, refusal: &Refusal, organisation, lang| {
+                let amount = format::money(own_pledge(found, organisation)?, lang);
+                let words =
+                    [("decision", refusal.reference.as_str()), ("pool", &title(found, lang)), ("amount", &amount)];
+                Some(Question::warning(lang, "confirm.refuse", &words))
+            }),
         }
         .submit(page, &path, fields)
         .await;
@@ -135,6 +188,15 @@ pub async fn withdraw_pledge(page: Page, path: web::Path<String>, fields: Fields
         renamed: &[],
         parse: nothing,
         run: |tx, user, id, (), _| service::pledges::withdraw(tx, user.member()?, id),
+        flash: "pledge-withdrawn",
+        ask: Some(|found, (), organisation, lang| {
+            let amount = format::money(own_pledge(found, organisation)?, lang);
+            Some(Question::warning(
+                lang,
+                "confirm.withdraw_pledge",
+                &[("amount", &amount), ("pool", &title(found, lang))],
+            ))
+        }),
     }
     .submit(page, &path, fields)
     .await
@@ -181,6 +243,8 @@ pub async fn confirm_pledge(page: Page, path: web::Path<String>, fields: Fields)
             }
         },
         run: |tx, user, id, decision, _| service::pledges::confirm(tx, user.member()?, id, decision),
+        flash: "pledge-confirmed",
+        ask: None,
     }
     .submit(page, &path, fields)
     .await
@@ -197,13 +261,56 @@ fn step_form(
         "deliver" => "repository_url",
         _ => "submit",
     };
+    let flash = match name {
+        "approve" => "approved",
+        "reject" => "rejected",
+        "cancel" => "cancelled",
+        "award" => "awarded",
+        _ => "delivered",
+    };
     Form {
         name,
         first_field,
         renamed: &[("amount_cents", "amount")],
         parse,
         run: |tx, user, id, step, _| service::pools::step(tx, user.officer()?, id, step),
+        flash,
+        ask: Some(|found, step, _, lang| {
+            let pool = title(found, lang);
+            match step {
+                Step::Approve => Some(Question::plain(lang, "confirm.approve", &[("pool", &pool)])),
+                Step::Reject { reason } => {
+                    Some(Question::warning(lang, "confirm.reject", &[("pool", &pool), ("reason", reason)]))
+                }
+                Step::Cancel { reason } => {
+                    Some(Question::warning(lang, "confirm.cancel", &[("pool", &pool), ("reason", reason)]))
+                }
+                _ => None,
+            }
+        }),
     }
+}
+
+/// Whether the form `name` is an officer's (the others are a member's).
+fn officer_step(name: &str) -> bool {
+    matches!(name, "approve" | "reject" | "cancel" | "award" | "deliver" | "merge" | "maintenance")
+}
+
+/// The organisation's pledge to the pool, if it has one.
+fn own_pledge(found: &PoolPage, organisation: i64) -> Option<Cents> {
+    found
+        .view
+        .participants
+        .iter()
+        .find(|p| p.organisation_id == organisation)
+        .map(|p| p.pledged_cents)
+        .filter(|c| c.is_positive())
+}
+
+/// The pool's title as its page shows it.
+fn title(found: &PoolPage, lang: Locale) -> String {
+    let pool = &found.view.pool;
+    maintenance::title(&pool.title, pool.period_start.zip(pool.period_end), lang)
 }
 
 fn reason(values: &HashMap<String, String>, lang: Locale, form: &str) -> Result<String, FormErrors> {
@@ -278,6 +385,8 @@ pub async fn merge(page: Page, path: web::Path<String>, fields: Fields) -> Resul
             errors.check(lang, "into_pool_id", "field.into_pool_id.invalid", raw.parse::<i64>()).ok_or(errors)
         },
         run: |tx, user, id, into, state| service::pools::merge(tx, &state.matcher, user.officer()?, id, into),
+        flash: "merged",
+        ask: None,
     }
     .submit(page, &path, fields)
     .await
@@ -325,6 +434,8 @@ pub async fn maintenance(page: Page, path: web::Path<String>, fields: Fields) ->
                 other => other,
             })
         },
+        flash: "maintenance-opened",
+        ask: None,
     }
     .submit(page, &path, fields)
     .await

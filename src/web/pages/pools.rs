@@ -24,6 +24,7 @@ use crate::{
         events::{DomainEvent, EventKind, NeedMove},
         format,
         kinds::{DecidedBy, Locale, PledgeStatus, PoolKind},
+        maintenance,
         money::Cents,
         pool_state::{PoolState, Transition},
         text,
@@ -70,10 +71,18 @@ pub async fn list(page: Page, query: web::Query<ListQuery>) -> Result<HttpRespon
     let state = query.state.as_deref().and_then(|s| PoolState::parse(s).ok());
     let q = query.q.as_deref().and_then(|q| text::clean(q, 0, 200, false).ok()).unwrap_or_default();
     let number = query.page.and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(1).clamp(1, 100_000);
-    let filter = PoolFilter { state, cpv_prefix: None, words: text::search_words(&q).unwrap_or_default() };
+    let words = text::search_words(&q).unwrap_or_default();
+    let mut filter = PoolFilter { state, cpv_prefix: None, words, also: Vec::new() };
     let offset = (number - 1) * PER_PAGE;
-    let (user, (views, total)) =
-        page.read(move |tx, _| service::pool_view::list(tx, &filter, PER_PAGE, offset)).await?;
+    let (app, typed) = (page.state.clone(), q.clone());
+    let (user, (views, total)) = page
+        .read(move |tx, user| {
+            // What the words mean, as the matcher reads them: "cimetieres" finds
+            // "cimetière", "Friedhof" finds it too.
+            filter.also = app.matcher.search_words(tx, &typed, user.locale.as_str())?;
+            service::pool_view::list(tx, &filter, PER_PAGE, offset)
+        })
+        .await?;
     let lang = page.lang(Some(&user));
     let own = (!user.auth.is_officer()).then_some(user.auth.organisation_id);
     let view = ListView {
@@ -355,6 +364,9 @@ struct PoolView {
     maintenance: Vec<MaintenanceLine>,
     history: Vec<HistoryLine>,
     more_history: bool,
+    /// For a member whose organisation has not pledged: how to take part, in this state
+    /// (the key of its words).
+    latecomer: Option<&'static str>,
     forms: Forms,
     /// Whether any officer's form is shown (the decisions' panel).
     officer_forms: bool,
@@ -411,9 +423,22 @@ fn pool_view(
     };
     PoolView {
         summary: PoolLine::new(view, lang, own),
-        description: pool.description.clone(),
+        // The description the platform wrote for a maintenance pool says what its lead
+        // already says (in the reader's language): only an officer's own is shown.
+        description: match pool.maintains_pool_id {
+            Some(delivered) => {
+                let read = maintenance::description(
+                    &pool.description,
+                    delivered,
+                    pool.period_start.zip(pool.period_end),
+                    lang,
+                );
+                if read == pool.description { read } else { String::new() }
+            }
+            None => pool.description.clone(),
+        },
         cpv_code: pool.cpv_code.clone(),
-        cpv_label: pool.cpv_code.as_deref().and_then(CpvCode::label),
+        cpv_label: pool.cpv_code.as_deref().and_then(|code| CpvCode::label(code, lang)),
         deadline: pool.deadline.map(|d| format::date(d, lang)),
         reason: pool.reason.clone(),
         supplier: pool.supplier.clone(),
@@ -431,12 +456,25 @@ fn pool_view(
         maintenance: view.maintenance.iter().map(|m| MaintenanceLine::new(m, lang)).collect(),
         history: history.iter().map(|e| history_line(e, names, lang)).collect(),
         more_history: *more,
+        latecomer: (!officer && own_pledge.is_none()).then(|| latecomer(pool.state)),
         officer_forms: forms.any_officer_form(),
         forms,
         values,
         errors,
         licences: delivery::LICENCES,
         bodies: DecidedBy::ALL,
+    }
+}
+
+/// How an organisation not yet pledged takes part in a pool in `state`.
+fn latecomer(state: PoolState) -> &'static str {
+    match state {
+        PoolState::Open => "latecomer.open",
+        PoolState::Funded => "latecomer.funded",
+        PoolState::Approved | PoolState::Awarded => "latecomer.procurement",
+        PoolState::Delivered => "latecomer.delivered",
+        PoolState::Rejected | PoolState::Expired | PoolState::Cancelled => "latecomer.closed",
+        PoolState::Merged => "latecomer.merged",
     }
 }
 

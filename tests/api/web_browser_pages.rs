@@ -1,0 +1,307 @@
+//! The pages of SPEC section 15 in Chromium (WebDriver, as `web_browser.rs`): every page
+//! checked by axe-core at 1280 px and at 390 px (no serious or critical violation) and
+//! without sideways scrolling at 390 px, with a screenshot at each width; a Belgian amount
+//! (`45.000`) pledged from a French form; a pledge that funds a pool asks first, with and
+//! without JavaScript; a Dutch reader's maintenance pool in Dutch only.
+
+use std::path::PathBuf;
+
+use fantoccini::{Client, Locator};
+use serde_json::{Value, json};
+
+use crate::{
+    helpers::{OFFICER_EMAIL, PASSWORD, TestApp, spawn_app},
+    process::tool_or_skip,
+    web_browser::{AXE, CHROMEDRIVER, Driver, PATIENCE, chromium_with, screenshots},
+};
+
+const WIDE: (u32, u32) = (1280, 1000);
+const NARROW: (u32, u32) = (390, 844);
+
+struct Tour<'a> {
+    browser: &'a Client,
+    app: &'a TestApp,
+    shots: PathBuf,
+    /// Every page checked, at both widths.
+    checked: Vec<String>,
+}
+
+impl Tour<'_> {
+    async fn goto(&self, path: &str) {
+        self.browser.goto(&self.app.url(path)).await.unwrap();
+    }
+
+    async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        match self.browser.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await {
+            Ok(element) => element,
+            Err(error) => {
+                let source = self.browser.source().await.unwrap_or_default();
+                panic!("no {css} on {:?}: {error}\n{source}", self.browser.current_url().await.ok())
+            }
+        }
+    }
+
+    async fn type_into(&self, id: &str, text: &str) {
+        let field = self.wait_for(&format!("#{id}")).await;
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.unwrap();
+    }
+
+    /// The main content's text, no-break spaces read as spaces.
+    async fn main_text(&self) -> String {
+        self.wait_for("main").await.text().await.unwrap().replace(['\u{202F}', '\u{A0}'], " ")
+    }
+
+    async fn axe(&self, what: &str) -> usize {
+        self.browser.execute(AXE, vec![]).await.expect("inject axe-core");
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ["violations"] })
+                .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => n.target.join(" ")) }))))
+                .catch(e => done([{ id: "axe-error", impact: "critical", help: String(e), nodes: [] }]));
+        "#;
+        let found = self.browser.execute_async(script, vec![]).await.expect("axe-core runs");
+        let violations = found.as_array().cloned().unwrap_or_default();
+        let grave: Vec<&Value> =
+            violations.iter().filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical"))).collect();
+        assert!(grave.is_empty(), "{what}: accessibility violations {grave:#?}");
+        violations.len()
+    }
+
+    async fn resize(&self, (width, height): (u32, u32)) {
+        self.browser.set_window_size(width, height).await.unwrap();
+        // The layout follows the new width before anything is measured.
+        let _ = self.browser.execute("return document.body.offsetWidth", vec![]).await;
+    }
+
+    /// axe at 1280 px and at 390 px, no sideways scrolling at 390 px, and a screenshot at
+    /// each width (`name.png`, `name-mobile.png`) when `name` is given.
+    async fn check(&mut self, what: &str, name: Option<&str>) {
+        let wide = self.axe(what).await;
+        if let Some(name) = name {
+            self.screenshot(name).await;
+        }
+        self.resize(NARROW).await;
+        let widths = self
+            .browser
+            .execute(
+                "const d = document.documentElement; \
+                 const wide = [...document.querySelectorAll('body *')] \
+                   .filter(e => e.getBoundingClientRect().right > d.clientWidth + 1) \
+                   .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)); \
+                 return [d.scrollWidth, d.clientWidth, wide];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (scroll, client) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+        assert!(scroll <= client, "{what}: scrolls sideways at 390 px ({scroll} > {client}): {}", widths[2]);
+        let narrow = self.axe(&format!("{what} at 390 px")).await;
+        if let Some(name) = name {
+            self.screenshot(&format!("{name}-mobile")).await;
+        }
+        self.resize(WIDE).await;
+        self.checked.push(format!("{what}: {wide}/{narrow} minor"));
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.browser.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+    }
+
+    async fn sign_in(&self, email: &str) {
+        self.goto("/").await;
+        if self.browser.find(Locator::Css("form[action='/logout'] button")).await.is_ok() {
+            self.click("form[action='/logout'] button").await;
+        }
+        self.wait_for("form[action='/login']").await;
+        self.type_into("login-email", email).await;
+        self.type_into("login-password", PASSWORD).await;
+        self.click("form[action='/login'] button[type=submit]").await;
+        self.wait_for("form[action='/logout']").await;
+    }
+}
+
+const CEMETERY: &str = "Gestion des concessions du cimetière";
+const CEMETERY_TEXT: &str =
+    "Registre numérique des concessions de nos cimetières, avec les échéances et le plan des parcelles.";
+
+#[tokio::test]
+async fn every_page_at_390_and_1280_a_belgian_amount_a_confirmed_funding_and_a_dutch_maintenance_pool() {
+    if !tool_or_skip(CHROMEDRIVER, "apt-get install chromium chromium-driver") {
+        return;
+    }
+    let app = spawn_app().await;
+    let namur = app.create_organisation("Ville de Namur", "fr").await;
+    let namur = app.create_member(namur, "echevin@namur.be").await;
+    let posted = app
+        .post_need_with(
+            &namur,
+            &json!({"title": CEMETERY, "description": CEMETERY_TEXT, "estimated_cost_cents": 4_500_000}),
+        )
+        .await;
+    let pool = posted["pool"]["id"].as_i64().unwrap();
+    let ciney = app.create_organisation("Commune de Ciney", "fr").await;
+    app.create_member(ciney, "informatique@ciney.be").await;
+
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let browser = chromium_with(&driver, profile.path(), true).await;
+    browser.set_window_size(WIDE.0, WIDE.1).await.unwrap();
+    let (shots, _keep) = screenshots();
+    let mut tour = Tour { browser: &browser, app: &app, shots, checked: Vec::new() };
+
+    tour.goto("/login").await;
+    tour.wait_for("form[action='/login']").await;
+    tour.check("sign-in", Some("login-390")).await;
+    tour.goto("/catalogue").await;
+    tour.wait_for("main h1").await;
+    tour.check("catalogue, empty", None).await;
+    tour.sign_in("informatique@ciney.be").await;
+    tour.check("member home, nothing awaits", None).await;
+
+    // The need form says which pool the need will join, in words, not in percent.
+    tour.click("a[href='/needs/new']").await;
+    tour.type_into("need-title", CEMETERY).await;
+    tour.type_into("need-description", CEMETERY_TEXT).await;
+    tour.wait_for(&format!("#similar .will-join a[href='/pools/{pool}']")).await;
+    let similar = tour.wait_for("#similar").await.text().await.unwrap();
+    assert!(similar.contains("Votre besoin rejoindra ce projet") && similar.contains("même besoin"), "{similar}");
+    assert!(!similar.contains('%'), "{similar}");
+    tour.check("new need, the pool it will join", Some("need-new-will-join")).await;
+    tour.click("form[action='/needs/new'] button[type=submit]").await;
+    tour.wait_for(".notice.success").await;
+    tour.check("posted need", Some("need-posted")).await;
+
+    // A latecomer is told how to take part; a Belgian amount, `45.000`, funds the pool: the
+    // page asks first.
+    tour.goto(&format!("/pools/{pool}")).await;
+    tour.wait_for("#latecomer-title").await;
+    tour.check("pool page, how to take part", Some("pool-latecomer")).await;
+    tour.type_into("pledge-amount", "45.000").await;
+    tour.click(&format!("form[action='/pools/{pool}/pledge'] button[type=submit]")).await;
+    tour.wait_for("input[name=confirmed][value=yes]").await;
+    let text = tour.main_text().await;
+    assert!(text.contains("45 000,00 €") && text.contains("atteint son seuil"), "{text}");
+    assert_eq!(app.pool(pool).await["state"], "open", "nothing pledged before the confirmation");
+    tour.check("confirmation of a pledge that funds the pool", Some("confirm-pledge")).await;
+    tour.click("form[action$='/pledge'] button[type=submit]").await;
+    tour.wait_for(".flash").await;
+    let after = app.pool(pool).await;
+    assert_eq!(after["state"], "funded", "{after}");
+    let own = after["participants"].as_array().unwrap().iter().find(|p| p["organisation_id"] == ciney).cloned();
+    assert_eq!(own.as_ref().map(|p| p["pledged_cents"].clone()), Some(json!(4_500_000)), "{after}");
+    let text = tour.main_text().await;
+    assert!(text.contains("Votre engagement est enregistré.") && text.contains("45 000,00 €"), "{text}");
+    tour.check("pool page with the success message", Some("pool-funded-message")).await;
+    tour.goto("/").await;
+    tour.wait_for("section[aria-labelledby='awaiting']").await;
+    let text = tour.main_text().await;
+    assert!(text.contains("Décisions du conseil à enregistrer") && !text.contains("Rien n'attend"), "{text}");
+    tour.check("member home with a decision to record", Some("member-home-awaiting")).await;
+    tour.goto("/pools?q=cimetieres").await;
+    tour.wait_for(&format!("table a[href='/pools/{pool}']")).await;
+    tour.check("pool list, searched without accents", Some("pools-search")).await;
+    tour.goto("/pools/999999").await;
+    tour.wait_for("main h1").await;
+    assert!(tour.main_text().await.contains("Page introuvable"));
+    tour.check("not found", None).await;
+
+    // The officer: desk, the funded pool's decisions, the duplicates page.
+    tour.sign_in(OFFICER_EMAIL).await;
+    tour.check("officer home", Some("officer-desk")).await;
+    tour.goto(&format!("/pools/{pool}")).await;
+    tour.wait_for("#decisions-title").await;
+    tour.check("pool page, officer", Some("pool-officer-decisions")).await;
+    tour.goto("/duplicates").await;
+    tour.wait_for("main h1").await;
+    tour.check("duplicates", None).await;
+
+    // A Dutch commune uses delivered software; its maintenance pool reads in Dutch only.
+    let tienen = app.create_organisation("Stad Tienen", "nl").await;
+    let tienen = app.create_member(tienen, "ict@tienen.be").await;
+    let delivered = app.delivered_pool(&tienen, "Beheer van de openbare verlichting", 3_000_000).await;
+    let period = json!({"period_start": "2027-01-01", "period_end": "2027-12-31", "target_cents": 600_000});
+    let opened = app.post(&format!("/api/v1/pools/{delivered}/maintenance"), &app.officer_token, &period).await;
+    assert_eq!(opened.status(), reqwest::StatusCode::CREATED);
+    let maintenance = opened.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    tour.sign_in("ict@tienen.be").await;
+    tour.wait_for(&format!("section[aria-labelledby='invitations'] a[href='/pools/{maintenance}']")).await;
+    tour.check("Dutch member home with an invitation", Some("member-home-nl")).await;
+    tour.goto(&format!("/pools/{maintenance}")).await;
+    tour.wait_for("h1").await;
+    let text = tour.main_text().await;
+    assert!(text.contains("Onderhoud van 1 januari 2027 tot en met 31 december 2027"), "{text}");
+    let french = [
+        "Maintenance",
+        "logiciel",
+        "livré",
+        " du ",
+        " au ",
+        "janvier",
+        "décembre",
+        "pool n°",
+        "Projet",
+        "inclus",
+        "licence",
+        "2027-01-01",
+        "Software maintenance",
+    ];
+    let found: Vec<&&str> = french.iter().filter(|w| text.contains(**w)).collect();
+    assert!(found.is_empty(), "French or English words on a Dutch page: {found:?}\n{text}");
+    tour.check("Dutch maintenance pool", Some("pool-maintenance-nl")).await;
+    tour.goto(&format!("/pools/{delivered}")).await;
+    tour.wait_for("#maintenance-title").await;
+    tour.check("Dutch delivered pool", None).await;
+    tour.goto("/catalogue").await;
+    tour.wait_for("a[href='https://git.example.be/logiciel']").await;
+    tour.check("catalogue", Some("catalogue-maintenance")).await;
+    eprintln!("axe-core at 1280 and 390 px: {:?}", tour.checked);
+    browser.close().await.unwrap();
+}
+
+/// Without JavaScript, a pledge that funds a pool is asked about on a page of its own,
+/// and goes through only once confirmed; withdrawing it asks too.
+#[tokio::test]
+async fn without_javascript_a_pledge_that_funds_a_pool_asks_first() {
+    if !tool_or_skip(CHROMEDRIVER, "apt-get install chromium chromium-driver") {
+        return;
+    }
+    let app = spawn_app().await;
+    let namur = app.create_organisation("Ville de Namur", "fr").await;
+    app.create_member(namur, "echevin@namur.be").await;
+    let namur_token = app.token("echevin@namur.be", PASSWORD).await;
+    let pool = app.open_pool(&namur_token, "Réservation des salles communales", 1_200_000).await;
+
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let browser = chromium_with(&driver, profile.path(), false).await;
+    browser.set_window_size(WIDE.0, WIDE.1).await.unwrap();
+    let (shots, _keep) = screenshots();
+    let tour = Tour { browser: &browser, app: &app, shots, checked: Vec::new() };
+    tour.sign_in("echevin@namur.be").await;
+    tour.goto(&format!("/pools/{pool}")).await;
+    tour.type_into("pledge-amount", "12.000").await;
+    tour.click(&format!("form[action='/pools/{pool}/pledge'] button[type=submit]")).await;
+    tour.wait_for("input[name=confirmed][value=yes]").await;
+    assert_eq!(app.pool(pool).await["state"], "open");
+    let text = tour.main_text().await;
+    assert!(text.contains("12 000,00 €"), "{text}");
+    // "No, go back": nothing pledged.
+    tour.click("main a.confirm-back").await;
+    tour.wait_for(&format!("form[action='/pools/{pool}/pledge']")).await;
+    assert_eq!(app.pool(pool).await["pledged_cents"], 0);
+    tour.type_into("pledge-amount", "12.000").await;
+    tour.click(&format!("form[action='/pools/{pool}/pledge'] button[type=submit]")).await;
+    tour.click("input[name=confirmed] ~ button[type=submit]").await;
+    tour.wait_for(".flash").await;
+    assert_eq!(app.pool(pool).await["state"], "funded");
+    assert_eq!(app.pool(pool).await["pledged_cents"], 1_200_000);
+    browser.close().await.unwrap();
+}
