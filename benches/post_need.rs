@@ -23,7 +23,7 @@ use mutua::{
         },
     },
     domain::{
-        kinds::{Locale, NeedStatus, OrganisationKind, Role},
+        kinds::{Locale, NeedStatus, OrganisationKind, Role, UserStatus},
         pool_state::PoolState,
     },
 };
@@ -122,6 +122,7 @@ async fn fill(db: &db::Db, size: usize, password: &str) {
                     population: None,
                     locale: Locale::Fr,
                     contact_email: None,
+                    bce: None,
                     created_at: now,
                 },
             )?;
@@ -132,7 +133,8 @@ async fn fill(db: &db::Db, size: usize, password: &str) {
                     email: "bench@example.be",
                     name: "Bench",
                     role: Role::Member,
-                    password_hash: &hash,
+                    password_hash: Some(&hash),
+                    status: UserStatus::Active,
                     created_at: now,
                 },
             )?;

@@ -47,7 +47,7 @@ pub struct CreateOrganisation {
 impl CreateOrganisation {
     /// The description, parsed (422 naming every invalid field).
     fn parse(&self) -> ApiResult<OrganisationInput> {
-        Ok(OrganisationInput::parse(RawOrganisation {
+        OrganisationInput::parse(RawOrganisation {
             name: &self.name,
             kind: Ok(self.kind),
             locale: Ok(self.locale),
@@ -56,7 +56,7 @@ impl CreateOrganisation {
             contact_email: self.contact_email.as_deref(),
             bce: self.bce.as_deref(),
         })
-        .map_err(ApiError::Validation)?)
+        .map_err(ApiError::Validation)
     }
 }
 

@@ -114,6 +114,9 @@ pub const FLASHES: &[(&str, &str)] = &[
     ("need-moved", "flash.need_moved"),
     ("dismissed", "flash.dismissed"),
     ("requeued", "flash.requeued"),
+    ("cost-set", "flash.cost_set"),
+    ("redacted", "flash.redacted"),
+    ("pledge-dropped", "flash.pledge_dropped"),
 ];
 
 /// The page a form was posted from, to come back to after signing in: `/pools/7` for

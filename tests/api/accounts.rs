@@ -329,8 +329,8 @@ async fn a_reset_request_takes_the_same_time_for_existing_and_unknown_addresses(
     let (mut known, mut unknown) = (Vec::new(), Vec::new());
     let mut answers = std::collections::HashSet::new();
     // Alternated, each from its own address (the per-address limit is not what is measured).
-    for i in 0..50 {
-        let (ms, status, body) = time(existing[i].clone(), format!("10.1.{}.{}", i / 200, i % 200)).await;
+    for (i, email) in existing.iter().enumerate().take(50) {
+        let (ms, status, body) = time(email.clone(), format!("10.1.{}.{}", i / 200, i % 200)).await;
         known.push(ms);
         answers.insert((status, body));
         let (ms, status, body) = time(format!("nobody{i}@namur.be"), format!("10.2.{}.{}", i / 200, i % 200)).await;

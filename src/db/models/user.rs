@@ -102,6 +102,16 @@ pub fn set_role(tx: &mut WriteTx, id: i64, role: Role) -> QueryResult<User> {
         .map_err(in_row("users", id))
 }
 
+/// Changes a user's name and own language (`None`: its organisation's).
+pub fn set_profile(tx: &mut WriteTx, id: i64, name: &str, locale: Option<Locale>) -> QueryResult<User> {
+    tx.touch_user(id);
+    diesel::update(users::table.find(id))
+        .set((users::name.eq(name), users::locale.eq(locale)))
+        .returning(users::all_columns)
+        .get_result(tx.conn())
+        .map_err(in_row("users", id))
+}
+
 /// Replaces the password hash; tokens issued before stop working.
 pub fn set_password(tx: &mut WriteTx, id: i64, password_hash: &str) -> QueryResult<User> {
     tx.touch_user(id);
@@ -142,6 +152,10 @@ pub struct Recipient {
 
 /// The active users of these organisations, and every active officer when
 /// `with_officers`; by user id.
+/// A recipient as read: user id, email, name, organisation id and name, the organisation's
+/// language, the user's own, and its role.
+type RecipientRow = (i64, String, String, i64, String, Locale, Option<Locale>, Role);
+
 pub fn recipients(tx: &mut Tx, organisation_ids: &[i64], with_officers: bool) -> QueryResult<Vec<Recipient>> {
     let mut query =
         users::table.inner_join(organisations::table).filter(users::status.eq(UserStatus::Active)).into_boxed();
@@ -150,7 +164,7 @@ pub fn recipients(tx: &mut Tx, organisation_ids: &[i64], with_officers: bool) ->
     } else {
         query.filter(users::organisation_id.eq_any(organisation_ids.to_vec()))
     };
-    let rows: Vec<(i64, String, String, i64, String, Locale, Option<Locale>, Role)> = query
+    let rows: Vec<RecipientRow> = query
         .order(users::id)
         .select((
             users::id,

@@ -7,10 +7,10 @@ pub mod home;
 pub mod login;
 pub mod merge_confirm;
 pub mod needs;
-pub mod pledge_drop;
+pub mod oidc;
 pub mod organisations;
 pub mod password;
-pub mod oidc;
+pub mod pledge_drop;
 pub mod pool_actions;
 pub mod pools;
 

@@ -16,7 +16,6 @@ use crate::{
     web::{
         forms::FormErrors,
         page::{Page, PageError},
-        render,
     },
 };
 
@@ -91,7 +90,7 @@ pub async fn drop(
         .attempt(move |tx, user| service::pledges::drop(tx, user.officer()?, pool_id, organisation_id, reason))
         .await;
     match outcome {
-        Ok(_) => Ok(render::see_other(&format!("/pools/{pool_id}")).finish()),
+        Ok(_) => Ok(page.done(&format!("/pools/{pool_id}"), "pledge-dropped")),
         Err(refused @ (ApiError::Conflict(_) | ApiError::WrongState { .. })) => {
             let status = refused.status_code();
             let errors = move |lang| {

@@ -456,6 +456,8 @@ pub async fn cost(page: Page, path: web::Path<String>, fields: Fields) -> Result
             let edit = service::pools::PoolEdit { target_cents: Some(Some(target)), ..Default::default() };
             service::pools::edit(tx, user.officer()?, id, edit)
         },
+        flash: "cost-set",
+        ask: None,
     }
     .submit(page, &path, fields)
     .await
@@ -495,6 +497,8 @@ pub async fn redact(page: Page, path: web::Path<String>, fields: Fields) -> Resu
             }
         },
         run: |tx, user, id, input, state| service::redaction::redact(tx, &state.matcher, user.officer()?, id, input),
+        flash: "redacted",
+        ask: None,
     }
     .submit(page, &path, fields)
     .await

@@ -315,7 +315,7 @@ impl Forms {
 }
 
 /// The fields of each form of a pool's page.
-const FIELDS: [(&str, &[&str]); 10] = [
+const FIELDS: [(&str, &[&str]); 11] = [
     ("pledge", &["amount"]),
     ("cost", &["target"]),
     ("confirm", &["decision_ref", "decision_date", "decided_by"]),
