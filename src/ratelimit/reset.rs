@@ -33,7 +33,9 @@ impl ResetThrottle {
     pub fn admit(&self, address: IpAddr) -> bool {
         let (key, now) = (self.hasher.hash_one(address), Instant::now());
         let mut table = self.addresses.lock();
-        if table.level(key, now) >= BURST {
+        // Would this request take the address beyond its burst? (The level drains while the
+        // requests come, so "at least BURST" would let one more through.)
+        if table.level(key, now) + 1.0 > BURST {
             return false;
         }
         table.hit(key, now);

@@ -14,6 +14,8 @@ fn expected(method: &str, path: &str) -> Option<Expected> {
     Some(match (method, path) {
         ("GET", "/health" | "/ready" | "/metrics") => [200, 200, 200, 200],
         ("POST", "/api/v1/auth/login") => [422, 422, 422, 422],
+        // Answered alike for everyone (SPEC §14): the body names no address here.
+        ("POST", "/api/v1/auth/password-reset") => [422, 422, 422, 422],
         ("GET", "/api/v1/me") => [401, 200, 200, 200],
         ("POST", "/api/v1/me/password") => [401, 422, 422, 422],
         // Re-enables the owner's member (who is enabled): changes nothing, reaches the user.

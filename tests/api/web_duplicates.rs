@@ -108,6 +108,10 @@ async fn a_dismissed_pair_leaves_the_review_with_its_reason_and_the_pool_can_be_
     let dismissed = office.submit(&review, "/duplicates/dismiss", &given).await;
     assert_eq!(dismissed.status, StatusCode::OK);
     assert!(dismissed.main_text().contains("Aucun doublon probable n'attend d'examen."), "{}", dismissed.main_text());
+    assert!(
+        dismissed.body.contains("La paire est écartée : ce ne sont pas des doublons."),
+        "the dismissal says it was done"
+    );
     let listed: Value = app.get("/api/v1/duplicates", &app.officer_token).await.json().await.unwrap();
     assert_eq!(listed["total"], 0);
     for pool in [rooms, halls] {

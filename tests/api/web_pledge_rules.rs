@@ -77,7 +77,7 @@ async fn a_latecomer_finds_the_pledge_form_on_a_funded_pool_and_corrects_within_
     assert_eq!((after["state"].as_str(), after["pledged_cents"].as_i64()), (Some("funded"), Some(1_250_000)));
 
     // Within the hour, withdrawn from the funded pool on the page.
-    let withdrawn = web.submit(&pledged, &format!("/pools/{pool}/pledge/withdraw"), &[]).await;
+    let withdrawn = web.submit(&pledged, &format!("/pools/{pool}/pledge/withdraw"), &[("confirmed", "yes")]).await;
     assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.main_text());
     assert_eq!(app.pool(pool).await["pledged_cents"], 1_000_000);
 
@@ -86,7 +86,7 @@ async fn a_latecomer_finds_the_pledge_form_on_a_funded_pool_and_corrects_within_
     web.submit(&page, &format!("/pools/{pool}/pledge"), &[("amount", "2.500")]).await;
     age_pledges(&app, pool, 61);
     let page = web.get(&format!("/pools/{pool}")).await;
-    let late = web.submit(&page, &format!("/pools/{pool}/pledge/withdraw"), &[]).await;
+    let late = web.submit(&page, &format!("/pools/{pool}/pledge/withdraw"), &[("confirmed", "yes")]).await;
     assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.main_text());
     assert_eq!(app.pool(pool).await["pledged_cents"], 1_250_000);
 }

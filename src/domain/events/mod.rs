@@ -157,6 +157,18 @@ impl EventKind {
         EventKind::UserSignedOut,
     ];
 
+    /// The kinds recorded about a user, never on a pool: a pool's history has no words
+    /// for them.
+    pub const ON_USERS: &'static [EventKind] = &[
+        EventKind::UserDisabled,
+        EventKind::UserEnabled,
+        EventKind::UserPasswordChanged,
+        EventKind::UserRoleChanged,
+        EventKind::UserSignedOut,
+        EventKind::UserInvited,
+        EventKind::UserPasswordReset,
+    ];
+
     /// The stored names of `kinds`, for a query that filters on them.
     pub fn names(kinds: &[EventKind]) -> Vec<&'static str> {
         kinds.iter().map(|k| k.as_str()).collect()

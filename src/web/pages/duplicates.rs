@@ -21,7 +21,6 @@ use crate::{
         forms::{FormErrors, shown_with_the_form},
         i18n,
         page::{Page, PageError},
-        render,
     },
 };
 
@@ -196,7 +195,7 @@ pub async fn dismiss(page: Page, fields: web::Form<HashMap<String, String>>) -> 
     let outcome =
         page.attempt(move |tx, user: &WebUser| service::duplicates::dismiss(tx, user.officer()?, a, b, reason)).await;
     match outcome {
-        Ok(_) => Ok(render::see_other(&back).finish()),
+        Ok(_) => Ok(page.done(&back, "dismissed")),
         Err(refused) if shown_with_the_form(&refused) && !matches!(refused, ApiError::NotFound) => {
             let status = refused.status_code();
             let errors = move |lang| FormErrors::refused(lang, &form, "reason", &[], &refused);

@@ -127,6 +127,9 @@ pub async fn pledge(page: Page, path: web::Path<String>, fields: Fields) -> Resu
         flash: "pledge-set",
         ask: Some(|found, amount, organisation, lang| {
             let pool = &found.view.pool;
+            // A pledge the service refuses (above the cost, or no cost yet) asks nothing: the
+            // refusal comes at once, with the form.
+            crate::domain::pledge_rules::check_amount(pool.target_cents, *amount).ok()?;
             let threshold = pool.effective_threshold().filter(|_| pool.state == PoolState::Open)?;
             let own = own_pledge(found, organisation).unwrap_or(Cents::ZERO);
             let after = pool.pledged_cents.get().saturating_sub(own.get()).saturating_add(amount.get());

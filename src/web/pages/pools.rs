@@ -640,9 +640,9 @@ mod tests {
         for state in PoolState::ALL {
             assert!(i18n::has(&format!("state.{state}")), "state.{state}");
         }
-        // Every event of a pool has words; only the events of users' access, never on a
-        // pool, have none.
-        for kind in EventKind::ALL.iter().filter(|k| !EventKind::USER_ACCESS.contains(k)) {
+        // Every event of a pool has words; only the events about users, never on a pool,
+        // have none.
+        for kind in EventKind::ALL.iter().filter(|k| !EventKind::ON_USERS.contains(k)) {
             assert!(i18n::has(&format!("event.{kind}")), "{kind}");
         }
         assert!(i18n::has(&format!("event.{}_because", EventKind::PoolDuplicateDismissed)));
