@@ -109,25 +109,21 @@ pub(crate) fn screenshots() -> (PathBuf, Option<tempfile::TempDir>) {
     }
 }
 
-struct Visit<'a> {
-    browser: &'a Client,
-    app: &'a TestApp,
-    shots: PathBuf,
-    /// Every page checked by axe, with what it found.
-    checked: Vec<String>,
-}
+/// What every browser test does on a page: go to a path, wait for an element, type, click.
+pub(crate) trait Browse {
+    fn browser(&self) -> &Client;
+    fn app(&self) -> &TestApp;
 
-impl Visit<'_> {
     async fn goto(&self, path: &str) {
-        self.browser.goto(&self.app.url(path)).await.unwrap();
+        self.browser().goto(&self.app().url(path)).await.unwrap();
     }
 
     async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
-        match self.browser.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await {
+        match self.browser().wait().at_most(PATIENCE).for_element(Locator::Css(css)).await {
             Ok(element) => element,
             Err(error) => {
-                let source = self.browser.source().await.unwrap_or_default();
-                panic!("no {css} on {:?}: {error}\n{source}", self.browser.current_url().await.ok())
+                let source = self.browser().source().await.unwrap_or_default();
+                panic!("no {css} on {:?}: {error}\n{source}", self.browser().current_url().await.ok())
             }
         }
     }
@@ -141,7 +137,27 @@ impl Visit<'_> {
     async fn click(&self, css: &str) {
         self.wait_for(css).await.click().await.unwrap();
     }
+}
 
+struct Visit<'a> {
+    browser: &'a Client,
+    app: &'a TestApp,
+    shots: PathBuf,
+    /// Every page checked by axe, with what it found.
+    checked: Vec<String>,
+}
+
+impl Browse for Visit<'_> {
+    fn browser(&self) -> &Client {
+        self.browser
+    }
+
+    fn app(&self) -> &TestApp {
+        self.app
+    }
+}
+
+impl Visit<'_> {
     async fn main_text(&self) -> String {
         self.wait_for("main").await.text().await.unwrap()
     }

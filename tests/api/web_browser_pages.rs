@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use crate::{
     helpers::{OFFICER_EMAIL, PASSWORD, TestApp, spawn_app},
     process::tool_or_skip,
-    web_browser::{AXE, CHROMEDRIVER, Driver, PATIENCE, chromium_with, screenshots},
+    web_browser::{AXE, Browse, CHROMEDRIVER, Driver, chromium_with, screenshots},
 };
 
 const WIDE: (u32, u32) = (1280, 1000);
@@ -26,31 +26,17 @@ struct Tour<'a> {
     checked: Vec<String>,
 }
 
+impl Browse for Tour<'_> {
+    fn browser(&self) -> &Client {
+        self.browser
+    }
+
+    fn app(&self) -> &TestApp {
+        self.app
+    }
+}
+
 impl Tour<'_> {
-    async fn goto(&self, path: &str) {
-        self.browser.goto(&self.app.url(path)).await.unwrap();
-    }
-
-    async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
-        match self.browser.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await {
-            Ok(element) => element,
-            Err(error) => {
-                let source = self.browser.source().await.unwrap_or_default();
-                panic!("no {css} on {:?}: {error}\n{source}", self.browser.current_url().await.ok())
-            }
-        }
-    }
-
-    async fn type_into(&self, id: &str, text: &str) {
-        let field = self.wait_for(&format!("#{id}")).await;
-        field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap();
-    }
-
-    async fn click(&self, css: &str) {
-        self.wait_for(css).await.click().await.unwrap();
-    }
-
     /// The main content's text, no-break spaces read as spaces.
     async fn main_text(&self) -> String {
         self.wait_for("main").await.text().await.unwrap().replace(['\u{202F}', '\u{A0}'], " ")
