@@ -6,7 +6,9 @@
 //!
 //! - **PostgreSQL**: each write transaction that changed something ends with
 //!   `pg_notify('mutua_changes', …)`, delivered by the server exactly when it commits; every
-//!   process listens on a connection of its own ([`listen_postgres`]).
+//!   process listens on a connection of its own ([`listen_postgres`]). A notification names
+//!   the feed it comes from, so a process does not forget again, a fraction of a second
+//!   later, what it already forgot at its own commit.
 //! - **SQLite**: commits happen one at a time and event ids only grow, so reading the event
 //!   log after the last id seen misses nothing ([`poll_sqlite`]); every change of a pool or of
 //!   a user's access records an event.
@@ -42,10 +44,18 @@ const MAX_PAYLOAD: usize = 7_000;
 type Subscriber = Box<dyn Fn(&Changes) + Send + Sync>;
 
 /// Where committed changes are announced to this process's caches.
-#[derive(Default)]
 pub struct ChangeFeed {
     subscribers: RwLock<Vec<Subscriber>>,
     live: AtomicBool,
+    /// Names this feed in its PostgreSQL notifications: random, since two instances in
+    /// containers often share a process id.
+    origin: u64,
+}
+
+impl Default for ChangeFeed {
+    fn default() -> Self {
+        Self { subscribers: RwLock::default(), live: AtomicBool::new(false), origin: rand::random() }
+    }
 }
 
 impl ChangeFeed {
@@ -80,41 +90,53 @@ impl ChangeFeed {
     }
 }
 
-/// The payload announcing `changes`: `p1,2,3;u7` (pools, users), or `*` for everything.
-pub(super) fn payload(changes: &Changes) -> String {
+/// The payload announcing `changes` from the feed `origin`: `o1a2b;p1,2,3;u7` (origin in
+/// hexadecimal, pools, users), or `o1a2b;*` for everything.
+pub(super) fn payload(origin: u64, changes: &Changes) -> String {
+    let everything = format!("o{origin:x};*");
     if changes.everything {
-        return "*".into();
+        return everything;
     }
     let join = |ids: &std::collections::BTreeSet<i64>| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let text = format!("p{};u{}", join(&changes.pools), join(&changes.users));
-    if text.len() > MAX_PAYLOAD { "*".into() } else { text }
+    let text = format!("o{origin:x};p{};u{}", join(&changes.pools), join(&changes.users));
+    if text.len() > MAX_PAYLOAD { everything } else { text }
 }
 
-fn parse_payload(text: &str) -> Changes {
+/// The feed a payload comes from (if readable) and what it announces.
+fn parse_payload(text: &str) -> (Option<u64>, Changes) {
     let ids = |part: Option<&str>, tag: char| -> Option<std::collections::BTreeSet<i64>> {
         let part = part?.strip_prefix(tag)?;
         part.split(',').filter(|s| !s.is_empty()).map(|s| s.parse().ok()).collect()
     };
     let mut parts = text.split(';');
-    match (ids(parts.next(), 'p'), ids(parts.next(), 'u')) {
-        (Some(pools), Some(users)) => Changes { pools, users, everything: false },
+    let origin = parts.next().and_then(|o| o.strip_prefix('o')).and_then(|o| u64::from_str_radix(o, 16).ok());
+    let rest: Vec<&str> = parts.collect();
+    let changes = match rest.as_slice() {
+        ["*"] => Changes::everything(),
+        [pools, users] => match (ids(Some(pools), 'p'), ids(Some(users), 'u')) {
+            (Some(pools), Some(users)) => Changes { pools, users, everything: false },
+            _ => Changes::everything(),
+        },
         // Unreadable (another version of mutua?): forget everything rather than guess.
         _ => Changes::everything(),
-    }
+    };
+    (origin, changes)
 }
 
-/// Announces `changes` to the other processes when the transaction commits.
-pub(super) fn notify_postgres(tx: &mut Tx<'_>, changes: &Changes) -> diesel::QueryResult<()> {
-    if changes.is_empty() {
-        return Ok(());
+impl ChangeFeed {
+    /// Announces `changes` to the other processes when the transaction commits.
+    pub(super) fn notify_postgres(&self, tx: &mut Tx<'_>, changes: &Changes) -> diesel::QueryResult<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        if let DbConnection::Postgres(pg) = tx.conn() {
+            diesel::sql_query("SELECT pg_notify($1, $2)")
+                .bind::<Text, _>(CHANNEL)
+                .bind::<Text, _>(payload(self.origin, changes))
+                .execute(pg)?;
+        }
+        Ok(())
     }
-    if let DbConnection::Postgres(pg) = tx.conn() {
-        diesel::sql_query("SELECT pg_notify($1, $2)")
-            .bind::<Text, _>(CHANNEL)
-            .bind::<Text, _>(payload(changes))
-            .execute(pg)?;
-    }
-    Ok(())
 }
 
 /// The thread hearing the other processes' changes. Dropping it stops the thread and waits
@@ -212,7 +234,11 @@ fn listen_postgres(url: &str, life: &Lifeline) {
             let mut heard = Changes::default();
             for notification in pg.notifications_iter() {
                 match notification {
-                    Ok(n) => heard.merge(parse_payload(&n.payload)),
+                    Ok(n) => match parse_payload(&n.payload) {
+                        // Published here at commit already.
+                        (Some(origin), _) if origin == feed.origin => {}
+                        (_, changes) => heard.merge(changes),
+                    },
                     Err(_) => heard.everything = true,
                 }
             }
@@ -295,15 +321,17 @@ mod tests {
     }
 
     #[test]
-    fn payloads_round_trip_and_overflow_to_everything() {
+    fn payloads_round_trip_name_their_feed_and_overflow_to_everything() {
         let changes = Changes { pools: [1, 22, 333].into(), users: [7].into(), everything: false };
-        assert_eq!(payload(&changes), "p1,22,333;u7");
-        assert_eq!(parse_payload(&payload(&changes)), changes);
+        assert_eq!(payload(0x1a2b, &changes), "o1a2b;p1,22,333;u7");
+        assert_eq!(parse_payload(&payload(0x1a2b, &changes)), (Some(0x1a2b), changes));
         let none_of_users = Changes { pools: [5].into(), ..Changes::default() };
-        assert_eq!(parse_payload(&payload(&none_of_users)), none_of_users);
+        assert_eq!(parse_payload(&payload(u64::MAX, &none_of_users)), (Some(u64::MAX), none_of_users));
         let huge = Changes { pools: (0..5_000).collect(), ..Changes::default() };
-        assert_eq!(payload(&huge), "*");
-        assert!(parse_payload("*").everything);
-        assert!(parse_payload("garbage").everything);
+        assert_eq!(payload(3, &huge), "o3;*");
+        assert_eq!(parse_payload("o3;*"), (Some(3), Changes::everything()));
+        for unreadable in ["*", "garbage", "p1;u2", "o3;p1", "o3;px;u"] {
+            assert!(parse_payload(unreadable).1.everything, "{unreadable}");
+        }
     }
 }

@@ -142,9 +142,10 @@ impl Db {
         match &self.writer {
             Some(writer) => writer.submit(unit).await,
             None => {
+                let feed = self.feed.clone();
                 let (value, changes) = self
                     .on_connection(move |conn| {
-                        unit::run_write(conn, unit, |tx, changes| Ok(changes::notify_postgres(tx, changes)?))
+                        unit::run_write(conn, unit, |tx, changes| Ok(feed.notify_postgres(tx, changes)?))
                     })
                     .await?;
                 self.feed.publish(&changes);

@@ -199,6 +199,10 @@ async fn an_officer_pool_page_is_kept_until_any_pool_changes() {
     let office = WebClient::new(&app);
     office.sign_in(OFFICER_EMAIL).await;
     let path = format!("/pools/{rooms}");
+    // On SQLite the feed reads this process's own writes back from the event log a fraction
+    // of a second after it announced them at commit, and forgets the officers' pages once
+    // more: read after that has passed, so that what is kept next stays kept.
+    tokio::time::sleep(Duration::from_millis(400)).await;
     read(&office, &path).await;
     {
         let mut conn = app.state().db.raw_connection().unwrap();
