@@ -78,3 +78,42 @@ pub async fn check_credentials(
     throttle.succeeded(&email);
     Ok(user)
 }
+
+/// The hash of `new_password` for a signed-in person changing its own password, once
+/// `current_password` is checked against `current` (its user, read by the caller): for the
+/// API's `POST /api/v1/me/password` and the `/account` page alike. A new password that
+/// breaks the rules is 422 naming `new_password`; a wrong current one is 422 naming
+/// `current_password` and counts as a failed login of the account from this client address,
+/// so repeated it is 429: a stolen token or an unattended session is no way to guess the
+/// password.
+pub async fn new_password_hash(
+    throttle: &Arc<LoginThrottle>,
+    req: &HttpRequest,
+    current: User,
+    current_password: String,
+    new_password: String,
+) -> ApiResult<String> {
+    password::check_policy(&new_password).map_err(|e| ApiError::invalid("new_password", e))?;
+    if current_password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::invalid("current_password", "is not your current password"));
+    }
+    let (account, address) = (current.email.clone(), client_address::of(req));
+    throttle.check(&account, address)?;
+    let (hashing, checked) = (throttle.clone(), account.clone());
+    // Two hashes' worth of CPU work: off the executor, holding no connection.
+    let hash = password::off_executor(move || {
+        hashing.check(&checked, address)?;
+        if current.password_hash.as_deref().is_some_and(|h| password::verify(&current_password, h)) {
+            password::hash(&new_password).map(Some).map_err(ApiError::from)
+        } else {
+            Ok(None)
+        }
+    })
+    .await??;
+    let Some(hash) = hash else {
+        throttle.failed(&account, address);
+        return Err(ApiError::invalid("current_password", "is not your current password"));
+    };
+    throttle.succeeded(&account);
+    Ok(hash)
+}

@@ -23,6 +23,7 @@ pub mod organisation;
 pub mod personal_data;
 pub mod pledge_rules;
 pub mod pool_state;
+pub mod profile;
 pub mod redaction;
 pub mod shares;
 pub mod text;

@@ -334,7 +334,9 @@ fn apply(facts: &mut PoolFacts, event: &DomainEvent, at: NaiveDateTime) -> bool 
         | DomainEvent::UserRoleChanged(_)
         | DomainEvent::UserSignedOut(_)
         | DomainEvent::UserInvited(_)
-        | DomainEvent::UserPasswordReset(_) => return false,
+        | DomainEvent::UserPasswordReset(_)
+        | DomainEvent::UserProfileChanged(_)
+        | DomainEvent::UserSignedOutEverywhere(_) => return false,
     }
     true
 }

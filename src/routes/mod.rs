@@ -72,7 +72,7 @@ fn need_routes() -> actix_web::Scope {
 
 fn other_routes() -> actix_web::Scope {
     web::scope("")
-        .service(resource!("/me", GET => me::me))
+        .service(resource!("/me", GET => me::me, PATCH => me::patch))
         .service(resource!("/me/password", POST => users::change_password))
         .service(resource!("/users/{id}", PATCH => users::patch))
         .service(resource!("/users/{id}/invite", POST => users::invite))

@@ -12,8 +12,7 @@ use super::{
     organisations::UserResponse,
 };
 use crate::{
-    auth::{AuthUser, UserAdmin, password},
-    client_address,
+    auth::{AuthUser, UserAdmin, login},
     domain::kinds::Role,
     error::{ApiError, ApiResult},
     service,
@@ -101,30 +100,13 @@ pub async fn change_password(
     body: web::Json<ChangePassword>,
 ) -> ApiResult<HttpResponse> {
     let ChangePassword { current_password, new_password } = body.into_inner();
-    password::check_policy(&new_password).map_err(|e| ApiError::invalid("new_password", e))?;
     // Two units of work around the password work, which takes tens of milliseconds of a
     // core and must hold neither a connection nor the writer. Changing the password bumps
     // the token version, so a change made by another request in between makes the second
     // unit answer 401 rather than overwrite it.
     let user_id = caller.id;
     let current = state.db.read(caller.clone(), service::users::me).await?;
-    let (account, address) = (current.email.clone(), client_address::of(&req));
-    state.login_throttle.check(&account, address)?;
-    let (throttle, checked) = (state.clone(), account.clone());
-    let hash = password::off_executor(move || {
-        throttle.login_throttle.check(&checked, address)?;
-        if current.password_hash.as_deref().is_some_and(|h| password::verify(&current_password, h)) {
-            password::hash(&new_password).map(Some).map_err(ApiError::from)
-        } else {
-            Ok(None)
-        }
-    })
-    .await??;
-    let Some(hash) = hash else {
-        state.login_throttle.failed(&account, address);
-        return Err(ApiError::invalid("current_password", "is not your current password"));
-    };
-    state.login_throttle.succeeded(&account);
+    let hash = login::new_password_hash(&state.login_throttle, &req, current, current_password, new_password).await?;
     let updated = state.db.write(caller, move |tx, caller| service::users::set_password(tx, caller, &hash)).await?;
     tracing::info!(user_id, "password changed");
     // A token: never cached, and never kept for an idempotent replay.

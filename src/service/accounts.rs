@@ -6,7 +6,7 @@
 use chrono::Duration;
 
 use crate::{
-    auth::{UserAdmin, link_token::LinkToken},
+    auth::{AuthUser, UserAdmin, link_token::LinkToken},
     db::{
         self, Tx, WriteTx,
         models::{
@@ -107,6 +107,16 @@ pub fn use_token(tx: &mut WriteTx, token: &LinkToken, kind: TokenKind, password_
     web_session::delete_of_user(tx, owner.id)?;
     event::record(tx, None, &DomainEvent::UserPasswordChanged(UserRef { user_id: owner.id }), Some(owner.id))?;
     Ok(Some(updated))
+}
+
+/// "Sign out everywhere": ends every page session and every API token of the caller, on
+/// every process (the token version moves, the sessions are deleted and the change is
+/// recorded), the session the request came from included.
+pub fn sign_out_everywhere(tx: &mut WriteTx, actor: &AuthUser) -> ApiResult<()> {
+    user::end_tokens(tx, actor.id)?;
+    web_session::delete_of_user(tx, actor.id)?;
+    event::record(tx, None, &DomainEvent::UserSignedOutEverywhere(UserRef { user_id: actor.id }), Some(actor.id))?;
+    Ok(())
 }
 
 fn issue(tx: &mut WriteTx, user_id: i64, kind: TokenKind, validity: Duration) -> ApiResult<LinkToken> {

@@ -14,6 +14,7 @@ use crate::{
     domain::{
         events::{DomainEvent, RoleChange, UserRef},
         kinds::{Role, UserStatus},
+        profile::ProfileChange,
     },
     error::{ApiError, ApiResult},
 };
@@ -110,6 +111,21 @@ pub(super) fn update_imported(
         event::record(tx, None, &DomainEvent::UserRoleChanged(change), actor)?;
     }
     Ok(())
+}
+
+/// Changes the caller's own name or language ([`ProfileChange`]; the language `null` goes
+/// back to its organisation's). The caller's pages and emails follow at once; its sessions
+/// hold. A change that changes nothing records nothing.
+pub fn set_profile(tx: &mut WriteTx, actor: &AuthUser, change: &ProfileChange) -> ApiResult<User> {
+    let found = user::find(tx, actor.id)?;
+    let name = change.name.clone().unwrap_or_else(|| found.name.clone());
+    let locale = change.locale.unwrap_or(found.locale);
+    if name == found.name && locale == found.locale {
+        return Ok(found);
+    }
+    let updated = user::set_profile(tx, actor.id, &name, locale)?;
+    event::record(tx, None, &DomainEvent::UserProfileChanged(UserRef { user_id: actor.id }), Some(actor.id))?;
+    Ok(updated)
 }
 
 /// Replaces the caller's password hash (checked against the current password before the

@@ -33,6 +33,14 @@ pub fn close(tx: &mut WriteTx, id_hash: &str) -> ApiResult<()> {
     Ok(())
 }
 
+/// Replaces the session `old_hash` by a new one of `user`, opened now: after the person
+/// changed its own password, which ended every session of the user, the one it did it from
+/// goes on under a new id.
+pub fn renew(tx: &mut WriteTx, old_hash: &str, user: &User, id_hash: &str, lifetime: Duration) -> ApiResult<()> {
+    web_session::delete(tx, old_hash)?;
+    open(tx, user, id_hash, lifetime)
+}
+
 /// Forgets expired sessions (the worker's housekeeping).
 pub fn purge_expired(tx: &mut WriteTx) -> ApiResult<usize> {
     Ok(web_session::purge_expired(tx, db::now())?)

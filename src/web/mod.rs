@@ -38,7 +38,7 @@ pub use cache::PageCache;
 use crate::resource::resource;
 
 use pages::{
-    catalogue, duplicates, home, login, merge_confirm, needs, oidc, organisations, password, pledge_drop, pool_actions,
+    account, catalogue, duplicates, home, login, merge_confirm, needs, oidc, organisations, password, pledge_drop, pool_actions,
     pools,
 };
 
@@ -86,5 +86,10 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
         .service(resource!("/duplicates", GET => duplicates::review))
         .service(resource!("/duplicates/dismiss", POST => duplicates::dismiss))
         .service(resource!("/outbox/{id}/requeue", POST => home::requeue))
-        .service(resource!("/static/{version}/{file}", GET => assets::serve));
+        .service(resource!("/static/{version}/{file}", GET => assets::serve))
+        .service(resource!("/account", GET => account::account))
+        .service(resource!("/account/name", POST => account::name))
+        .service(resource!("/account/language", POST => account::language))
+        .service(resource!("/account/password", POST => account::password))
+        .service(resource!("/account/sign-out-everywhere", POST => account::sign_out_everywhere));
 }

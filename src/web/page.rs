@@ -117,6 +117,10 @@ pub const FLASHES: &[(&str, &str)] = &[
     ("cost-set", "flash.cost_set"),
     ("redacted", "flash.redacted"),
     ("pledge-dropped", "flash.pledge_dropped"),
+    ("name-saved", "flash.name_saved"),
+    ("language-saved", "flash.language_saved"),
+    ("password-changed", "flash.password_changed"),
+    ("signed-out-everywhere", "flash.signed_out_everywhere"),
 ];
 
 /// The page a form was posted from, to come back to after signing in: `/pools/7` for
@@ -213,6 +217,11 @@ impl Page {
     /// The path the request was sent to (the form's `action`, for a post).
     pub fn here_action(&self) -> &str {
         &self.path
+    }
+
+    /// What the database keeps of this request's session id, if it has one.
+    pub fn session_hash(&self) -> Option<String> {
+        self.session.as_ref().map(SessionId::hash)
     }
 
     /// The token the signed-in person's forms carry.

@@ -12,10 +12,10 @@ use crate::{
     web_client::WebClient,
 };
 
-const PUBLIC: &str = "https://mutua.example.be";
+pub(crate) const PUBLIC: &str = "https://mutua.example.be";
 const NEW_PASSWORD: &str = "une toute nouvelle phrase de passe";
 
-async fn app_with_mail(
+pub(crate) async fn app_with_mail(
     sink: &SmtpSink,
     adjust: impl FnOnce(&mut std::collections::HashMap<String, String>),
 ) -> TestApp {
@@ -30,7 +30,7 @@ async fn app_with_mail(
 
 /// The path of the single-use link of an email (`/invitations/…`, `/password/reset/…`),
 /// checked to be the same in its text and HTML parts.
-fn link_of(mail: &Mail, prefix: &str) -> String {
+pub(crate) fn link_of(mail: &Mail, prefix: &str) -> String {
     let start = format!("{PUBLIC}{prefix}");
     let at = mail.text.find(&start).unwrap_or_else(|| panic!("no {start} link in\n{}", mail.text));
     let url: String = mail.text[at..].chars().take_while(|c| !c.is_whitespace()).collect();
@@ -53,7 +53,7 @@ async fn invite(app: &TestApp, organisation: i64, email: &str) -> Value {
 }
 
 /// The words of a text, one space between each (emails are wrapped).
-fn words(text: &str) -> String {
+pub(crate) fn words(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -17,6 +17,8 @@ fn expected(method: &str, path: &str) -> Option<Expected> {
         // Answered alike for everyone (SPEC §14): the body names no address here.
         ("POST", "/api/v1/auth/password-reset") => [422, 422, 422, 422],
         ("GET", "/api/v1/me") => [401, 200, 200, 200],
+        // Sets the caller's own language back to its organisation's (it was already).
+        ("PATCH", "/api/v1/me") => [401, 200, 200, 200],
         ("POST", "/api/v1/me/password") => [401, 422, 422, 422],
         // Re-enables the owner's member (who is enabled): changes nothing, reaches the user.
         ("PATCH", "/api/v1/users/{id}") => [401, 403, 403, 200],
@@ -191,6 +193,7 @@ fn with_disabled([nobody, other, owner, officer]: Expected) -> [u16; 6] {
 fn body_of(method: &str, path: &str) -> Value {
     match (method, path) {
         ("PATCH", "/api/v1/users/{id}") => json!({"disabled": false}),
+        ("PATCH", "/api/v1/me") => json!({"locale": null}),
         _ => json!({}),
     }
 }

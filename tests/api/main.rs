@@ -33,6 +33,7 @@ mod ocds;
 mod ocds_tools;
 mod openapi_examples;
 mod organisations;
+mod own_account;
 mod personal_data;
 mod pledge_rules;
 mod process;

@@ -122,6 +122,17 @@ pub fn set_password(tx: &mut WriteTx, id: i64, password_hash: &str) -> QueryResu
         .map_err(in_row("users", id))
 }
 
+/// Ends every token of the user ("sign out everywhere"): the tokens issued before carry an
+/// older version.
+pub fn end_tokens(tx: &mut WriteTx, id: i64) -> QueryResult<User> {
+    tx.touch_user(id);
+    diesel::update(users::table.find(id))
+        .set(users::token_version.eq(users::token_version + 1))
+        .returning(users::all_columns)
+        .get_result(tx.conn())
+        .map_err(in_row("users", id))
+}
+
 /// Sets the password an invited user chose, or the one a reset link allowed, and makes the
 /// user active; tokens issued before stop working.
 pub fn activate_with_password(tx: &mut WriteTx, id: i64, password_hash: &str) -> QueryResult<User> {

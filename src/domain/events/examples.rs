@@ -374,6 +374,8 @@ pub(crate) fn all() -> Vec<(DomainEvent, Value)> {
         (DomainEvent::UserEnabled(UserRef { user_id: 4 }), json!({"user_id": 4})),
         (DomainEvent::UserPasswordChanged(UserRef { user_id: 4 }), json!({"user_id": 4})),
         (DomainEvent::UserSignedOut(UserRef { user_id: 4 }), json!({"user_id": 4})),
+        (DomainEvent::UserProfileChanged(UserRef { user_id: 4 }), json!({"user_id": 4})),
+        (DomainEvent::UserSignedOutEverywhere(UserRef { user_id: 4 }), json!({"user_id": 4})),
         (
             DomainEvent::UserRoleChanged(RoleChange { user_id: 4, role: crate::domain::kinds::Role::Manager }),
             json!({"user_id": 4, "role": "manager"}),

@@ -144,17 +144,24 @@ events! {
     UserInvited(UserRef) => "user.invited",
     /// A password reset link was sent to an active user.
     UserPasswordReset(UserRef) => "user.password_reset",
+    /// A user changed its own name or language (`/account`, `PATCH /api/v1/me`): other
+    /// processes forget its sessions, which show them.
+    UserProfileChanged(UserRef) => "user.profile_changed",
+    /// A user ended every page session and API token of its own ("sign out everywhere").
+    UserSignedOutEverywhere(UserRef) => "user.signed_out_everywhere",
 }
 
 impl EventKind {
-    /// The kinds that say a user's access changed: the processes that keep sessions in
-    /// memory forget the user's.
+    /// The kinds that say a user's access changed, or what its sessions show (its name,
+    /// its language): the processes that keep sessions in memory forget the user's.
     pub const USER_ACCESS: &'static [EventKind] = &[
         EventKind::UserDisabled,
         EventKind::UserEnabled,
         EventKind::UserPasswordChanged,
         EventKind::UserRoleChanged,
         EventKind::UserSignedOut,
+        EventKind::UserProfileChanged,
+        EventKind::UserSignedOutEverywhere,
     ];
 
     /// The kinds recorded about a user, never on a pool: a pool's history has no words
@@ -167,6 +174,8 @@ impl EventKind {
         EventKind::UserSignedOut,
         EventKind::UserInvited,
         EventKind::UserPasswordReset,
+        EventKind::UserProfileChanged,
+        EventKind::UserSignedOutEverywhere,
     ];
 
     /// The stored names of `kinds`, for a query that filters on them.
@@ -205,7 +214,9 @@ impl DomainEvent {
             DomainEvent::UserDisabled(user)
             | DomainEvent::UserEnabled(user)
             | DomainEvent::UserPasswordChanged(user)
-            | DomainEvent::UserSignedOut(user) => Some(user.user_id),
+            | DomainEvent::UserSignedOut(user)
+            | DomainEvent::UserProfileChanged(user)
+            | DomainEvent::UserSignedOutEverywhere(user) => Some(user.user_id),
             DomainEvent::UserRoleChanged(change) => Some(change.user_id),
             _ => None,
         }

@@ -1,5 +1,6 @@
 //! The page handlers, one module per page or group of forms.
 
+pub mod account;
 pub mod catalogue;
 pub mod confirm;
 pub mod duplicates;

@@ -589,7 +589,9 @@ impl Said {
             | DomainEvent::UserRoleChanged(_)
             | DomainEvent::UserSignedOut(_)
             | DomainEvent::UserInvited(_)
-            | DomainEvent::UserPasswordReset(_) => none,
+            | DomainEvent::UserPasswordReset(_)
+            | DomainEvent::UserProfileChanged(_)
+            | DomainEvent::UserSignedOutEverywhere(_) => none,
         }
     }
 }
