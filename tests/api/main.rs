@@ -44,6 +44,7 @@ mod sign_on;
 mod walkthrough;
 mod web;
 mod web_browser;
+mod web_browser_accounts;
 mod web_browser_pages;
 mod web_cache;
 mod web_client;
