@@ -59,8 +59,8 @@ pub struct PatchMe {
     ))]
 pub async fn patch(state: web::Data<AppState>, caller: AuthUser, body: web::Json<PatchMe>) -> ApiResult<HttpResponse> {
     let PatchMe { name, locale } = body.into_inner();
-    let change = ProfileChange::parse(name.as_deref(), locale.as_ref().map(Option::as_deref))
-        .map_err(ApiError::Validation)?;
+    let change =
+        ProfileChange::parse(name.as_deref(), locale.as_ref().map(Option::as_deref)).map_err(ApiError::Validation)?;
     let user_id = caller.id;
     let (u, o) = state
         .db

@@ -1,4 +1,4 @@
-//! Users' own accounts: changing one's password; officers and organisation managers
+//! Users' own accounts: changing one's name, language and password; officers and organisation managers
 //! disabling users and giving them roles (signing in is `auth::login`). Both end the user's sessions: tokens carry the user's `token_version`,
 //! which both bump.
 

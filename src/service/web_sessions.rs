@@ -1,8 +1,8 @@
 //! Sessions of people using the web pages: opened at sign-in, checked at the start of each
 //! of their units of work (like a bearer token's, in the same transaction, by
 //! [`crate::auth::session::admit_web`]), closed at sign-out. A session ends when it
-//! expires, when its user is disabled or changes its password (both bump the user's token
-//! version), and at sign-out. The check reads the
+//! expires, when its user is disabled, changes its password or signs out everywhere (each
+//! bumps the user's token version), and at sign-out. The check reads the
 //! database; the pages' cache of sessions (`web::cache`) forgets a user's sessions when
 //! any of the three touches the user, on every process.
 

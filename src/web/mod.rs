@@ -38,8 +38,8 @@ pub use cache::PageCache;
 use crate::resource::resource;
 
 use pages::{
-    account, catalogue, duplicates, home, login, merge_confirm, needs, oidc, organisations, password, pledge_drop, pool_actions,
-    pools,
+    account, catalogue, duplicates, home, login, merge_confirm, needs, oidc, organisations, password, pledge_drop,
+    pool_actions, pools,
 };
 
 /// Registers the pages (after the API, whose paths all start with `/api`).

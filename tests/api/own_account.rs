@@ -94,8 +94,11 @@ async fn patching_me_with_wrong_fields_is_422_naming_them_and_changes_nothing() 
     assert_eq!(refused_fields(patch_me(&app, &token, json!({"email": "x@y.be"})).await).await, ["email"]);
     let me: Value = app.get("/api/v1/me", &token).await.json().await.unwrap();
     assert_eq!((me["user"]["name"].as_str(), me["user"]["locale"].as_str()), (Some("Test Member"), None));
-    assert_problem(app.request(Method::PATCH, "/api/v1/me", None, Some(&json!({"locale": "nl"}))).await, StatusCode::UNAUTHORIZED)
-        .await;
+    assert_problem(
+        app.request(Method::PATCH, "/api/v1/me", None, Some(&json!({"locale": "nl"}))).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
 }
 
 /// A member of a French commune, signed in to the pages: `(app, browser, API token)`.
