@@ -222,3 +222,42 @@ async fn an_officer_pool_page_is_kept_until_any_pool_changes() {
     assert!(text.contains(&format!("Doublon probable du projet {halls} à examiner")), "{text}");
     assert!(text.contains("Titre changé en douce"), "read again: {text}");
 }
+
+/// SPEC §14: a person's own name and language, changed through one process, show on the
+/// pages another process answers from memory within a second; "sign out everywhere" ends the
+/// session there too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn another_process_follows_a_changed_name_and_language_and_a_sign_out_everywhere() {
+    let (_db, url) = TestDb::create();
+    let vars = test_vars(&url);
+    let (a, b) = (Server::start(&vars), Server::start(&vars));
+    let (a, b) = (TestApp::remote(a.address()).await, TestApp::remote(b.address()).await);
+    let (_, email, token) = member(&a, "Gesves", "fr").await;
+    let pool = a.open_pool(&token, "Gestion des salles communales", 500_000).await;
+    let path = format!("/pools/{pool}");
+    let on_a = WebClient::new(&a);
+    let on_b = WebClient::new(&b);
+    let page = on_a.sign_in(&email).await;
+    on_b.set_cookie("mutua_session", &on_a.cookie("mutua_session").unwrap());
+    read(&on_b, &path).await;
+    assert!(on_b.get(&path).await.body.starts_with("<!doctype html>\n<html lang=\"fr\""));
+
+    let changed = a
+        .request(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(&token),
+            Some(&json!({"name": "Line Gesves", "locale": "nl"})),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    within_a_second("a name and a language changed on another process", async || {
+        let seen = on_b.get(&path).await.body;
+        seen.starts_with("<!doctype html>\n<html lang=\"nl\"") && seen.contains("Line Gesves")
+    })
+    .await;
+
+    let answer = on_a.post("/account/sign-out-everywhere", &[("csrf_token", &page.csrf())]).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    within_a_second("a sign-out everywhere on another process", async || ended(&on_b, &path).await).await;
+}
