@@ -3,8 +3,8 @@
 //! the browser, a password chosen, and the person lands signed in on its home page; a
 //! forgotten password is asked for on the sign-in page, the emailed link followed, a new
 //! password chosen, and a session opened before is gone. The invitation, reset and
-//! `/account` pages are checked by axe-core and photographed in French and in Dutch
-//! (`MUTUA_SCREENSHOTS=docs/screenshots`).
+//! `/account` pages are checked by axe-core at 1280 and 390 px (where nothing scrolls
+//! sideways) and photographed in French and in Dutch (`MUTUA_SCREENSHOTS=docs/screenshots`).
 
 use std::{path::PathBuf, time::Duration};
 
@@ -49,8 +49,26 @@ impl Person<'_> {
         found.as_str().unwrap().to_owned()
     }
 
-    /// axe-core finds no serious or critical violation; then a screenshot `name.png`.
+    /// axe-core finds no serious or critical violation, at the window's width and at 390 px,
+    /// where nothing scrolls sideways; a screenshot at each (`name.png`, `name-mobile.png`).
     async fn check(&self, name: &str) {
+        self.axe(name).await;
+        self.screenshot(name).await;
+        let (width, height) = self.browser.get_window_size().await.unwrap();
+        self.browser.set_window_size(390, 844).await.unwrap();
+        let widths = self
+            .browser
+            .execute("const d = document.documentElement; return [d.scrollWidth, d.clientWidth];", vec![])
+            .await
+            .unwrap();
+        let (scroll, client) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+        assert!(scroll <= client, "{name}: scrolls sideways at 390 px ({scroll} > {client})");
+        self.axe(&format!("{name} at 390 px")).await;
+        self.screenshot(&format!("{name}-mobile")).await;
+        self.browser.set_window_size(width as u32, height as u32).await.unwrap();
+    }
+
+    async fn axe(&self, what: &str) {
         self.browser.execute(AXE, vec![]).await.expect("inject axe-core");
         let script = r#"
             const done = arguments[arguments.length - 1];
@@ -67,7 +85,10 @@ impl Person<'_> {
             .into_iter()
             .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
             .collect();
-        assert!(grave.is_empty(), "{name}: accessibility violations {grave:#?}");
+        assert!(grave.is_empty(), "{what}: accessibility violations {grave:#?}");
+    }
+
+    async fn screenshot(&self, name: &str) {
         let png = self.browser.screenshot().await.unwrap();
         assert!(png.starts_with(b"\x89PNG"), "a PNG");
         std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();

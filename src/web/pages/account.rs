@@ -159,15 +159,11 @@ pub async fn password(page: Page, req: HttpRequest, form: web::Form<PasswordForm
     let old = page.session_hash();
     let id = SessionId::generate();
     let fresh = id.hash();
-    let outcome = page
-        .attempt(move |tx, user| {
-            let updated = service::users::set_password(tx, &user.auth, &hash)?;
-            service::web_sessions::renew(tx, &old.unwrap_or_default(), &updated, &fresh, session::LIFETIME)
-        })
-        .await;
-    if let Err(refused) = outcome {
-        return Err(page.fail(None, refused));
-    }
+    page.write(move |tx, user| {
+        let updated = service::users::set_password(tx, &user.auth, &hash)?;
+        service::web_sessions::renew(tx, &old.unwrap_or_default(), &updated, &fresh, session::LIFETIME)
+    })
+    .await?;
     let mut response = page.done("/account", "password-changed");
     let secure = page.state.config.https();
     let lifetime = session::LIFETIME.num_seconds();
