@@ -117,6 +117,8 @@ pub const FLASHES: &[(&str, &str)] = &[
     ("cost-set", "flash.cost_set"),
     ("redacted", "flash.redacted"),
     ("pledge-dropped", "flash.pledge_dropped"),
+    ("pool-saved", "flash.pool_saved"),
+    ("imported", "flash.imported"),
 ];
 
 /// The page a form was posted from, to come back to after signing in: `/pools/7` for

@@ -25,7 +25,7 @@ macro_rules! templates {
 }
 
 /// Every page template, embedded: a missing file is a build error.
-pub(super) const TEMPLATES: [(&str, &str); 24] = templates!(
+pub(super) const TEMPLATES: [(&str, &str); 26] = templates!(
     "_layout.html",
     "_macros.html",
     "error.html",
@@ -50,6 +50,8 @@ pub(super) const TEMPLATES: [(&str, &str); 24] = templates!(
     "password_choose.html",
     "link_gone.html",
     "confirm.html",
+    "pool_settings.html",
+    "organisations_import.html",
 );
 
 /// One environment per language: a template's `t("key")` without placeholders is replaced
