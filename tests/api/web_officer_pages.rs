@@ -130,6 +130,39 @@ async fn an_officer_edits_a_pools_settings_and_bad_input_is_refused_beside_its_f
     web.submit(&saved, &settings, &good).await;
     assert_eq!(app.event_types(pool).await.len(), before);
 
+    // An office that reads Dutch, in a browser asking for English: the page is in the
+    // officer's language, and amounts are read in it (`46.000`, as the Dutch hint says,
+    // which English would refuse as ambiguous).
+    let me: Value = app.get("/api/v1/me", &app.officer_token).await.json().await.unwrap();
+    let central = me["user"]["organisation_id"].as_i64().unwrap();
+    let mut office: Value =
+        app.get(&format!("/api/v1/organisations/{central}"), &app.officer_token).await.json().await.unwrap();
+    let office = json!({"name": office["name"].take(), "kind": "central_purchasing", "locale": "nl", "contact_email": office["contact_email"].take()});
+    let dutch = app.put(&format!("/api/v1/organisations/{central}"), &app.officer_token, &office).await;
+    assert_eq!(dutch.status(), StatusCode::OK);
+    let english = WebClient::with_language(&app, "en");
+    english.sign_in(OFFICER_EMAIL).await;
+    let shown = english.get(&settings).await;
+    assert!(shown.body.contains(r#"value="45.000,00""#), "{}", shown.main_text());
+    let value = |name: &str| {
+        let at = shown.body.find(&format!(r#"name="{name}""#)).unwrap();
+        let rest = &shown.body[at..];
+        let rest = &rest[rest.find("value=\"").unwrap() + 7..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    };
+    let (threshold, deadline) = (value("threshold"), value("deadline"));
+    let kept = [
+        ("title", "Concessions et plan du cimetière"),
+        ("description", "Registre numérique des concessions, rappels d'échéance."),
+        ("target", "46.000"),
+        ("threshold", threshold.as_str()),
+        ("deadline", deadline.as_str()),
+    ];
+    let again = english.submit(&shown, &settings, &kept).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.main_text());
+    assert!(again.main_text().contains("De instellingen van het project zijn opgeslagen."), "{}", again.main_text());
+    assert_eq!(app.pool(pool).await["target_cents"], 4_600_000);
+
     // Members: refused, as by the API.
     let other = WebClient::with_language(&app, "fr");
     other.sign_in("gembloux@example.be").await;

@@ -170,7 +170,10 @@ pub async fn save(page: Page, path: web::Path<String>, fields: Fields) -> Result
     page.check_csrf(&values.remove("csrf_token").unwrap_or_default())?;
     let id = id_of(&page, &path)?;
     let typed = SettingsForm::typed(&values);
-    let asked = match Asked::parse(&typed, page.lang(None)) {
+    // Amounts are read in the language the form was shown in (`45.000,00` in Dutch is not
+    // an English amount), which is the signed-in person's: known once the session is read.
+    let (user, ()) = page.read(|_, user| user.officer().map(|_| ())).await?;
+    let asked = match Asked::parse(&typed, page.lang(Some(&user))) {
         Ok(asked) => asked,
         Err(_) => {
             let form = typed.clone();
