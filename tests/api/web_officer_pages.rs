@@ -174,6 +174,45 @@ async fn an_officer_edits_a_pools_settings_and_bad_input_is_refused_beside_its_f
     assert!(!other.get(&format!("/pools/{pool}")).await.body.contains(&settings), "no link for a member");
 }
 
+/// A funded pool's money no longer changes; its title still can be corrected from the same
+/// form, which then sends its cost, threshold and deadline unchanged.
+#[tokio::test]
+async fn a_funded_pools_title_is_corrected_and_its_money_cannot_change() {
+    let app = spawn_app().await;
+    let (_, member) = app.commune("Gembloux").await;
+    let pool = app.open_pool(&member, "Gestion des concessions du cimetière", 1_200_000).await;
+    assert_eq!(app.pledge(&member, pool, 1_200_000).await.status(), StatusCode::OK);
+    assert_eq!(app.pool(pool).await["state"], "funded");
+    let web = WebClient::with_language(&app, "fr");
+    web.sign_in(OFFICER_EMAIL).await;
+    let settings = format!("/pools/{pool}/settings");
+    let form = web.get(&settings).await;
+    assert!(!form.body.contains(r#"id="settings-target""#), "no cost field once funded");
+    assert!(form.main_text().contains("Le projet n'est plus ouvert"), "{}", form.main_text());
+
+    let fields = |target: &'static str| {
+        [
+            ("title", "Concessions du cimetière"),
+            ("description", ""),
+            ("target", target),
+            ("threshold", ""),
+            ("deadline", ""),
+        ]
+    };
+    let saved = web.submit(&form, &settings, &fields("12 000,00")).await;
+    assert!(saved.main_text().contains("Les paramètres du projet sont enregistrés."), "{}", saved.main_text());
+    let read = app.pool(pool).await;
+    assert_eq!(
+        (read["title"].as_str(), read["target_cents"].as_i64()),
+        (Some("Concessions du cimetière"), Some(1_200_000))
+    );
+
+    let refused = web.submit(&saved, &settings, &fields("15 000")).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.body.contains(r#"id="settings-title-error""#), "{}", refused.main_text());
+    assert_eq!(app.pool(pool).await["target_cents"], 1_200_000);
+}
+
 #[tokio::test]
 async fn the_import_page_previews_then_applies_all_or_nothing_and_invites_once() {
     let dir = tempfile::tempdir().unwrap();
