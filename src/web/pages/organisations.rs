@@ -1,9 +1,8 @@
 //! The organisations' pages (SPEC §14): `/organisations` (officers: list, search, create)
 //! and `/organisations/{id}` (officers: edit; officers and the organisation's manager: its
 //! users, invited, re-invited, disabled with a confirmation, re-enabled, given a role). Each
-//! form runs the API's
-//! service function and answers `303` with a success message, or the page again with the
-//! errors beside the fields and the values typed kept.
+//! form runs the API's service function and answers `303` with a success message, or the
+//! page again with the errors beside the fields and the values typed kept.
 
 use std::collections::HashMap;
 
