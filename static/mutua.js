@@ -23,3 +23,28 @@
     }
   });
 })();
+
+// The import page: a file chosen is read into the text field that the form posts (the
+// field can also be pasted into, without this script). The field is shown only here.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var input = document.querySelector("input[type=file][data-fills]");
+    if (!input || !window.FileReader) {
+      return;
+    }
+    var field = document.getElementById(input.getAttribute("data-fills"));
+    document.getElementById(input.id + "-field").hidden = false;
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file || !field) {
+        return;
+      }
+      var reader = new FileReader();
+      reader.onload = function () {
+        field.value = reader.result;
+      };
+      reader.readAsText(file, "utf-8");
+    });
+  });
+})();

@@ -38,8 +38,8 @@ pub use cache::PageCache;
 use crate::resource::resource;
 
 use pages::{
-    account, catalogue, duplicates, home, login, merge_confirm, needs, oidc, organisations, password, pledge_drop,
-    pool_actions, pools,
+    account, catalogue, duplicates, home, login, merge_confirm, needs, oidc, organisation_import, organisations,
+    password, pledge_drop, pool_actions, pool_settings, pools,
 };
 
 /// Registers the pages (after the API, whose paths all start with `/api`).
@@ -75,9 +75,16 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
         .service(resource!("/pools/{id}/maintenance", POST => pool_actions::maintenance))
         .service(resource!("/pools/{id}/redact", POST => pool_actions::redact))
         .service(resource!("/pools/{id}/cost", POST => pool_actions::cost))
+        .service(resource!("/pools/{id}/settings", GET => pool_settings::form, POST => pool_settings::save))
         .service(resource!("/pools/{id}/pledges/{organisation_id}/drop", GET => pledge_drop::form, POST => pledge_drop::drop))
         .service(resource!("/organisations", GET => organisations::list, POST => organisations::create))
+        // Before `/organisations/{id}`; a form that carries a whole file.
+        .service(
+            resource!("/organisations/import", GET => organisation_import::form, POST => organisation_import::import)
+                .app_data(actix_web::web::FormConfig::default().limit(organisation_import::MAX_FORM_BYTES)),
+        )
         .service(resource!("/organisations/{id}", GET => organisations::organisation, POST => organisations::save))
+        .service(resource!("/organisations/{id}/users", POST => organisations::invite))
         .service(resource!(
             "/organisations/{id}/users/{user}/{action}",
             GET => organisations::confirm_disable,

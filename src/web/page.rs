@@ -121,6 +121,8 @@ pub const FLASHES: &[(&str, &str)] = &[
     ("language-saved", "flash.language_saved"),
     ("password-changed", "flash.password_changed"),
     ("signed-out-everywhere", "flash.signed_out_everywhere"),
+    ("pool-saved", "flash.pool_saved"),
+    ("imported", "flash.imported"),
 ];
 
 /// The page a form was posted from, to come back to after signing in: `/pools/7` for

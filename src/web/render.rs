@@ -25,7 +25,7 @@ macro_rules! templates {
 }
 
 /// Every page template, embedded: a missing file is a build error.
-pub(super) const TEMPLATES: [(&str, &str); 25] = templates!(
+pub(super) const TEMPLATES: [(&str, &str); 27] = templates!(
     "_layout.html",
     "_macros.html",
     "error.html",
@@ -51,6 +51,8 @@ pub(super) const TEMPLATES: [(&str, &str); 25] = templates!(
     "link_gone.html",
     "confirm.html",
     "account.html",
+    "pool_settings.html",
+    "organisations_import.html",
 );
 
 /// One environment per language: a template's `t("key")` without placeholders is replaced

@@ -135,3 +135,37 @@ Stad Gent,commune,nl,ict@stad.gent,,44021,,,\n";
         organisations(&app).await["items"].as_array().unwrap().iter().find(|o| o["name"] == "Stad Gent").cloned();
     assert_eq!(gent.unwrap()["contact_email"], "ict@stad.gent");
 }
+
+/// The sample file of docs/OPERATIONS.md ("Onboarding an office from a CSV"), imported from
+/// where it is committed, as the guide says: a dry run, then the import, then once more.
+#[tokio::test]
+async fn the_operations_guides_sample_file_imports_as_the_guide_says() {
+    let mut vars = HashMap::new();
+    let app = spawn_app_with(|v| vars = v.clone()).await;
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/onboarding.csv");
+    let run = |dry_run: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mutua"));
+        command.arg("import").arg(&sample).env_clear().envs(&vars).env("MUTUA_LOG", "warn");
+        if dry_run {
+            command.arg("--dry-run");
+        }
+        let output = command.output().expect("run mutua import");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+
+    let dry = run(true);
+    let created: Vec<String> = (2..=6).map(|l| format!("line {l}: create")).collect();
+    assert_eq!(verdicts(&dry), created, "{dry}");
+    assert!(dry.contains("dry run, nothing changed: 5 line(s) create, 0 update, 0 unchanged; 0 user(s) invited"));
+    assert_eq!(organisations(&app).await["total"], 1);
+
+    let applied = run(false);
+    assert!(applied.contains("imported: 5 line(s) create, 0 update, 0 unchanged; 4 user(s) invited"), "{applied}");
+    assert_eq!(organisations(&app).await["total"], 5);
+
+    let again = run(false);
+    let unchanged: Vec<String> = (2..=6).map(|l| format!("line {l}: unchanged")).collect();
+    assert_eq!(verdicts(&again), unchanged, "{again}");
+    assert!(again.contains("0 user(s) invited"), "{again}");
+}

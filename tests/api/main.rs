@@ -51,6 +51,7 @@ mod web_client;
 mod web_council;
 mod web_duplicates;
 mod web_merges;
+mod web_officer_pages;
 mod web_organisations;
 mod web_personal_data;
 mod web_pledge_rules;

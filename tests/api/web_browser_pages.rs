@@ -291,3 +291,107 @@ async fn without_javascript_a_pledge_that_funds_a_pool_asks_first() {
     assert_eq!(app.pool(pool).await["pledged_cents"], 1_200_000);
     browser.close().await.unwrap();
 }
+
+/// The officers' pages of SPEC §14 in French and in Dutch, each checked by axe-core at both
+/// widths with its screenshots: a pool's settings saved with a Belgian amount, the import's
+/// preview of a file chosen with the file field (read into the form by the page's script),
+/// and an organisation's page with an invited user and the invitation form.
+#[tokio::test]
+async fn the_officers_settings_import_and_invitation_pages_in_french_and_dutch() {
+    if !tool_or_skip(CHROMEDRIVER, "apt-get install chromium chromium-driver") {
+        return;
+    }
+    let app = spawn_app().await;
+    let namur = app.create_organisation("Ville de Namur", "fr").await;
+    let member = app.create_member(namur, "echevin@namur.be").await;
+    let posted = app
+        .post_need_with(
+            &member,
+            &json!({"title": CEMETERY, "description": CEMETERY_TEXT, "estimated_cost_cents": 4_500_000}),
+        )
+        .await;
+    let pool = posted["pool"]["id"].as_i64().unwrap();
+    let invited = app
+        .post(
+            &format!("/api/v1/organisations/{namur}/users"),
+            &app.officer_token,
+            &json!({"email": "anne.lambert@namur.be", "name": "Anne Lambert", "role": "member"}),
+        )
+        .await;
+    assert_eq!(invited.status(), reqwest::StatusCode::CREATED);
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/onboarding.csv");
+    let wrong = dir.path().join("fout.csv");
+    let mut text = std::fs::read_to_string(&sample).unwrap();
+    text.push_str("Stad Tienen;commune;nl;;0207.446.773;24107;;;\r\n");
+    std::fs::write(&wrong, text).unwrap();
+
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let browser = chromium_with(&driver, profile.path(), true).await;
+    browser.set_window_size(WIDE.0, WIDE.1).await.unwrap();
+    let (shots, _keep) = screenshots();
+    let mut tour = Tour { browser: &browser, app: &app, shots, checked: Vec::new() };
+    tour.sign_in(OFFICER_EMAIL).await;
+
+    for (lang, file, saved, verdict) in [
+        ("fr", &sample, "Les paramètres du projet sont enregistrés.", "à créer"),
+        ("nl", &wrong, "De instellingen van het project zijn opgeslagen.", "fout"),
+    ] {
+        tour.goto(&format!("/lang/{lang}?next=/pools/{pool}")).await;
+        tour.click(&format!("a[href='/pools/{pool}/settings']")).await;
+        tour.type_into("settings-target", "45.000").await;
+        tour.type_into("settings-threshold", "40.000").await;
+        tour.click(&format!("form[action='/pools/{pool}/settings'] button[type=submit]")).await;
+        tour.wait_for(".flash").await;
+        assert!(tour.main_text().await.contains(saved));
+        assert_eq!(app.pool(pool).await["threshold_cents"], 4_000_000);
+        // Tall enough to show the message and every field.
+        tour.resize((WIDE.0, 1500)).await;
+        tour.check(&format!("pool settings ({lang})"), Some(&format!("pool-settings-{lang}"))).await;
+
+        tour.goto("/organisations/import").await;
+        let field = tour.wait_for("#import-file").await;
+        field.send_keys(&file.display().to_string()).await.unwrap();
+        let mut read = String::new();
+        for _ in 0..50 {
+            read = tour.wait_for("#import-csv").await.prop("value").await.unwrap().unwrap_or_default();
+            if read.contains("Gemeinde Eupen") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(read.contains("Gemeinde Eupen"), "the chosen file is read into the field: {read:?}");
+        tour.click("form[action='/organisations/import'] button[type=submit]").await;
+        tour.wait_for("table.import-report").await;
+        let text = tour.main_text().await;
+        assert!(text.contains(verdict), "{text}");
+        // The reason of a line in error, in view.
+        let show =
+            "const row = document.querySelector('tr.verdict-error'); if (row) row.scrollIntoView({block: 'center'});";
+        browser.execute(show, vec![]).await.unwrap();
+        tour.check(&format!("import preview ({lang})"), Some(&format!("import-preview-{lang}"))).await;
+
+        tour.goto(&format!("/organisations/{namur}")).await;
+        tour.wait_for("#invite-email").await;
+        browser.execute("document.getElementById('users').scrollIntoView()", vec![]).await.unwrap();
+        tour.check(
+            &format!("organisation with its invitation form ({lang})"),
+            Some(&format!("organisation-invite-{lang}")),
+        )
+        .await;
+        // Back to the original settings for the next language.
+        let reset = json!({"target_cents": 4_500_000, "threshold_cents": null});
+        let patched = app
+            .request(reqwest::Method::PATCH, &format!("/api/v1/pools/{pool}"), Some(&app.officer_token), Some(&reset))
+            .await;
+        assert_eq!(patched.status(), reqwest::StatusCode::OK);
+    }
+    assert_eq!(
+        app.get("/api/v1/organisations?limit=10", &app.officer_token).await.json::<Value>().await.unwrap()["total"],
+        2,
+        "previews change nothing"
+    );
+    eprintln!("axe-core at 1280 and 390 px: {:?}", tour.checked);
+    browser.close().await.unwrap();
+}

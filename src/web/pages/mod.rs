@@ -9,10 +9,12 @@ pub mod login;
 pub mod merge_confirm;
 pub mod needs;
 pub mod oidc;
+pub mod organisation_import;
 pub mod organisations;
 pub mod password;
 pub mod pledge_drop;
 pub mod pool_actions;
+pub mod pool_settings;
 pub mod pools;
 
 use super::page::{Page, PageError};

@@ -1,8 +1,8 @@
 //! The organisations' pages (SPEC §14): `/organisations` (officers: list, search, create)
 //! and `/organisations/{id}` (officers: edit; officers and the organisation's manager: its
-//! users, disabled with a confirmation, re-enabled, given a role). Each form runs the API's
-//! service function and answers `303` with a success message, or the page again with the
-//! errors beside the fields and the values typed kept.
+//! users, invited, re-invited, disabled with a confirmation, re-enabled, given a role). Each
+//! form runs the API's service function and answers `303` with a success message, or the
+//! page again with the errors beside the fields and the values typed kept.
 
 use std::collections::HashMap;
 
@@ -13,11 +13,14 @@ use super::id_of;
 use crate::{
     db::models::{organisation::Organisation, user::User},
     domain::{
+        email::Email,
+        fields::FieldErrors,
         kinds::{Locale, OrganisationKind, Role, UserStatus},
         organisation::{OrganisationInput, RawOrganisation},
+        text,
     },
     error::ApiError,
-    service,
+    service::{self, organisations::UserInput},
     web::{
         forms::{FormErrors, shown_with_the_form},
         page::{Page, PageError},
@@ -213,6 +216,16 @@ struct OrganisationView {
     done: Option<String>,
     errors: FormErrors,
     choices: Choices,
+    /// The invitation form, as typed.
+    invite: InviteForm,
+}
+
+/// The fields of the invitation form, as typed.
+#[derive(Clone, Debug, Default, Serialize)]
+struct InviteForm {
+    email: String,
+    name: String,
+    role: String,
 }
 
 #[derive(Deserialize)]
@@ -242,6 +255,18 @@ async fn show(
     errors: impl FnOnce(Locale) -> FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
+    show_with(page, id, typed, InviteForm::default(), done, errors, status).await
+}
+
+async fn show_with(
+    page: &Page,
+    id: i64,
+    typed: Option<OrganisationForm>,
+    invite: InviteForm,
+    done: Option<String>,
+    errors: impl FnOnce(Locale) -> FormErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
     let (user, (organisation, users)) =
         page.read(move |tx, user| service::organisations::managed(tx, &user.user_admin()?, id)).await?;
     let lang = page.lang(Some(&user));
@@ -261,6 +286,7 @@ async fn show(
         done,
         errors: errors(lang),
         choices: choices(),
+        invite,
     };
     page.render(Some(&user), status, "organisation.html", view)
 }
@@ -327,7 +353,8 @@ pub async fn confirm_disable(page: Page, path: web::Path<(String, String, String
 }
 
 /// `POST /organisations/{id}/users/{user}/disable`, `…/enable`, `…/role` (field `role`):
-/// the API's `PATCH /api/v1/users/{id}`.
+/// the API's `PATCH /api/v1/users/{id}`; `…/invite`: a new invitation to an invited user,
+/// the API's `POST /api/v1/users/{id}/invite`.
 pub async fn change(
     page: Page,
     path: web::Path<(String, String, String)>,
@@ -342,6 +369,7 @@ pub async fn change(
         "disable" => "disabled",
         "enable" => "enabled",
         "role" => "role",
+        "invite" => "invited",
         _ => return Err(page.fail(None, ApiError::NotFound)),
     };
     let outcome = page
@@ -353,6 +381,7 @@ pub async fn change(
             match what.as_str() {
                 "disable" => service::users::set_disabled(tx, &admin, user_id, true),
                 "enable" => service::users::set_disabled(tx, &admin, user_id, false),
+                "invite" => service::accounts::invite(tx, &admin, user_id),
                 _ => {
                     let role = role.unwrap_or(Err(String::new())).map_err(|e| ApiError::invalid("role", e))?;
                     service::users::set_role(tx, &admin, user_id, role)
@@ -367,6 +396,47 @@ pub async fn change(
             let form = format!("user-{user_id}");
             let errors = move |lang| FormErrors::refused(lang, &form, "role", &[], &refused);
             show(&page, organisation, None, None, errors, status).await
+        }
+        Err(other) => Err(page.fail(None, other)),
+    }
+}
+
+/// `POST /organisations/{id}/users` (officers, and the organisation's manager): invites a
+/// person (fields `email`, `name`, `role`), as the API's `POST
+/// /api/v1/organisations/{id}/users` without a password: the user is `invited` and gets an
+/// email with its link.
+pub async fn invite(page: Page, path: web::Path<String>, fields: Fields) -> Result<HttpResponse, PageError> {
+    let mut values = fields.into_inner();
+    page.check_csrf(&values.remove("csrf_token").unwrap_or_default())?;
+    let id = id_of(&page, &path)?;
+    let get = |name: &str| values.get(name).cloned().unwrap_or_default();
+    let typed = InviteForm { email: get("email"), name: get("name"), role: get("role") };
+    let mut checked = FieldErrors::default();
+    let email = checked.check("email", Email::parse(&typed.email));
+    let name = checked.check("name", text::name(&typed.name));
+    let role = checked.check("role", Role::parse(typed.role.trim()));
+    let parsed = checked.finish(email.zip(name).zip(role));
+    let outcome = match parsed {
+        Ok(((email, name), role)) => {
+            let input = UserInput { email, name, role, password_hash: None };
+            page.attempt(move |tx, user| service::organisations::create_user(tx, &user.user_admin()?, id, &input)).await
+        }
+        Err(problems) => Err(ApiError::Validation(problems)),
+    };
+    match outcome {
+        Ok(_) => Ok(render::see_other(&format!("/organisations/{id}?done=invited#users")).finish()),
+        Err(refused) if shown_with_the_form(&refused) && !matches!(refused, ApiError::NotFound) => {
+            let status = refused.status_code();
+            let errors = move |lang| match &refused {
+                // The one conflict: the address is another user's already.
+                ApiError::Conflict(_) => {
+                    let mut errors = FormErrors::new("invite");
+                    errors.add("email", crate::web::i18n::text(lang, "field.email.taken"));
+                    errors
+                }
+                other => FormErrors::refused(lang, "invite", "email", &[], other),
+            };
+            show_with(&page, id, None, typed, None, errors, status).await
         }
         Err(other) => Err(page.fail(None, other)),
     }
