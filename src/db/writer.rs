@@ -339,12 +339,15 @@ fn run_in_savepoint(conn: &mut DbConnection, run: Run) -> Option<(Deliver, Chang
     }
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let mut tx = WriteTx::new(conn);
-        run(Step::Run(&mut tx)).map(|deliver| (deliver, tx.take_changes()))
+        run(Step::Run(&mut tx)).map(|deliver| (deliver, tx.take_changes(), tx.take_fates()))
     }));
     let DbConnection::Sqlite(sqlite) = conn else { return None };
     match outcome {
-        Ok(Ok((deliver, changes))) => match AnsiTransactionManager::commit_transaction(sqlite) {
-            Ok(()) => Some((deliver, changes)),
+        Ok(Ok((deliver, changes, fates))) => match AnsiTransactionManager::commit_transaction(sqlite) {
+            Ok(()) => {
+                fates.committed();
+                Some((deliver, changes))
+            }
             Err(error) => {
                 let _ = AnsiTransactionManager::rollback_transaction(sqlite);
                 deliver(Err(ApiError::from(error)));
