@@ -330,6 +330,7 @@ fn run_batch(
 
 /// Runs one unit of work in a savepoint: released when it succeeds, rolled back when it
 /// fails or panics (its caller is answered with the error at once).
+/// The unit's fate callbacks ([`WriteTx::on_fate`]) are told at the savepoint's end.
 fn run_in_savepoint(conn: &mut DbConnection, run: Run) -> Option<(Deliver, Changes)> {
     let DbConnection::Sqlite(sqlite) = conn else { return None };
     if let Err(error) = AnsiTransactionManager::begin_transaction(sqlite) {
