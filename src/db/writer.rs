@@ -139,13 +139,20 @@ impl Writer {
                     return Err(());
                 }
             };
-            match work(tx) {
-                Ok(value) => Ok(Box::new(move |batch: Result<(), ApiError>| {
+            // A unit that fails is undone in memory (its fate callbacks told) before its
+            // caller hears of it, so that a read after the error never sees what it did.
+            match std::panic::catch_unwind(AssertUnwindSafe(|| work(tx))) {
+                Ok(Ok(value)) => Ok(Box::new(move |batch: Result<(), ApiError>| {
                     let _ = answer.send(batch.map(|()| value));
                 }) as Deliver),
-                Err(error) => {
+                Ok(Err(error)) => {
+                    drop(tx.take_fates());
                     let _ = answer.send(Err(error));
                     Err(())
+                }
+                Err(panic) => {
+                    drop(tx.take_fates());
+                    std::panic::resume_unwind(panic)
                 }
             }
         });
