@@ -55,6 +55,32 @@ pub struct WriteTx<'c> {
     tx: Tx<'c>,
     /// What this unit of work changed, for the caches to forget once it is committed.
     changes: Changes,
+    /// Told the unit's fate ([`Self::on_fate`]).
+    fates: Fates,
+}
+
+/// Callbacks told whether a unit of work committed ([`WriteTx::on_fate`]): `true` once it
+/// has, `false` when it was rolled back. Dropped without [`Self::committed`] (the unit
+/// failed, panicked, or its commit failed), they are told `false`: a unit never counts as
+/// committed by default.
+#[derive(Default)]
+pub(super) struct Fates(Vec<Box<dyn FnOnce(bool) + Send>>);
+
+impl Fates {
+    /// Tells every callback that the unit committed.
+    pub(super) fn committed(mut self) {
+        for fate in std::mem::take(&mut self.0) {
+            fate(true);
+        }
+    }
+}
+
+impl Drop for Fates {
+    fn drop(&mut self) {
+        for fate in std::mem::take(&mut self.0) {
+            fate(false);
+        }
+    }
 }
 
 /// What committed writes changed, as far as cached reads are concerned: pools (their views)
@@ -104,7 +130,7 @@ const MATCHING_LOCK_KEY: i64 = 0x6d_75_74_75_61;
 impl<'c> WriteTx<'c> {
     /// A write handle on a connection inside a write transaction (`db` only).
     pub(super) fn new(conn: &'c mut DbConnection) -> Self {
-        Self { tx: Tx { conn }, changes: Changes::default() }
+        Self { tx: Tx { conn }, changes: Changes::default(), fates: Fates::default() }
     }
 
     /// Notes that a pool's view changed (`db::models` calls it with every write of a pool,
@@ -120,6 +146,19 @@ impl<'c> WriteTx<'c> {
 
     pub(super) fn take_changes(&mut self) -> Changes {
         std::mem::take(&mut self.changes)
+    }
+
+    /// Calls `fate` once the unit's fate is known: `true` when it committed (on SQLite,
+    /// when its savepoint was released into the writer's batch: a batch that then fails to
+    /// commit is counted by [`super::Db::failed_batches`]), `false` when it was rolled back
+    /// (an error, a panic, a failed commit). Memory a unit changes ahead of its commit (the
+    /// matcher's index) is kept or undone here.
+    pub fn on_fate(&mut self, fate: impl FnOnce(bool) + Send + 'static) {
+        self.fates.0.push(Box::new(fate));
+    }
+
+    pub(super) fn take_fates(&mut self) -> Fates {
+        std::mem::take(&mut self.fates)
     }
 
     /// Whether other write transactions run beside this one: on PostgreSQL, where each
@@ -208,13 +247,15 @@ pub(super) fn run_write<T>(
     work: impl FnOnce(&mut WriteTx<'_>) -> ApiResult<T>,
     before_commit: impl FnOnce(&mut WriteTx<'_>, &Changes) -> ApiResult<()>,
 ) -> ApiResult<(T, Changes)> {
-    in_transaction(conn, Mode::Write, |conn| {
+    let (value, changes, fates) = in_transaction(conn, Mode::Write, |conn| {
         let mut tx = WriteTx::new(conn);
         let value = work(&mut tx)?;
         let changes = tx.take_changes();
         before_commit(&mut tx, &changes)?;
-        Ok((value, changes))
-    })
+        Ok((value, changes, tx.take_fates()))
+    })?;
+    fates.committed();
+    Ok((value, changes))
 }
 
 fn in_transaction<T>(

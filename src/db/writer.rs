@@ -139,13 +139,20 @@ impl Writer {
                     return Err(());
                 }
             };
-            match work(tx) {
-                Ok(value) => Ok(Box::new(move |batch: Result<(), ApiError>| {
+            // A unit that fails is undone in memory (its fate callbacks told) before its
+            // caller hears of it, so that a read after the error never sees what it did.
+            match std::panic::catch_unwind(AssertUnwindSafe(|| work(tx))) {
+                Ok(Ok(value)) => Ok(Box::new(move |batch: Result<(), ApiError>| {
                     let _ = answer.send(batch.map(|()| value));
                 }) as Deliver),
-                Err(error) => {
+                Ok(Err(error)) => {
+                    drop(tx.take_fates());
                     let _ = answer.send(Err(error));
                     Err(())
+                }
+                Err(panic) => {
+                    drop(tx.take_fates());
+                    std::panic::resume_unwind(panic)
                 }
             }
         });
@@ -330,6 +337,7 @@ fn run_batch(
 
 /// Runs one unit of work in a savepoint: released when it succeeds, rolled back when it
 /// fails or panics (its caller is answered with the error at once).
+/// The unit's fate callbacks ([`WriteTx::on_fate`]) are told at the savepoint's end.
 fn run_in_savepoint(conn: &mut DbConnection, run: Run) -> Option<(Deliver, Changes)> {
     let DbConnection::Sqlite(sqlite) = conn else { return None };
     if let Err(error) = AnsiTransactionManager::begin_transaction(sqlite) {
@@ -339,12 +347,15 @@ fn run_in_savepoint(conn: &mut DbConnection, run: Run) -> Option<(Deliver, Chang
     }
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let mut tx = WriteTx::new(conn);
-        run(Step::Run(&mut tx)).map(|deliver| (deliver, tx.take_changes()))
+        run(Step::Run(&mut tx)).map(|deliver| (deliver, tx.take_changes(), tx.take_fates()))
     }));
     let DbConnection::Sqlite(sqlite) = conn else { return None };
     match outcome {
-        Ok(Ok((deliver, changes))) => match AnsiTransactionManager::commit_transaction(sqlite) {
-            Ok(()) => Some((deliver, changes)),
+        Ok(Ok((deliver, changes, fates))) => match AnsiTransactionManager::commit_transaction(sqlite) {
+            Ok(()) => {
+                fates.committed();
+                Some((deliver, changes))
+            }
             Err(error) => {
                 let _ = AnsiTransactionManager::rollback_transaction(sqlite);
                 deliver(Err(ApiError::from(error)));

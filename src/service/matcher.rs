@@ -18,19 +18,27 @@
 //! every catch-up first reads them again, so a change whose transaction rolled back does
 //! not stay in the index. A write batch that failed to commit on SQLite (group commit) may
 //! have left replayed events of its own in the index: the index is then loaded again.
+//!
+//! A post puts its need in the index when it records `need.posted` ([`Matcher::posted`]),
+//! and learns its unit's fate ([`WriteTx::on_fate`]): committed, the event is *held* (the
+//! index already has the need as the database has it, so the catch-up that meets the event
+//! reads nothing for it: posts are most of what a busy process catches up with, and most
+//! of them its own); rolled back, the need leaves the index at once and is read back at the
+//! next catch-up, like a suspect. Whatever wiped the index meanwhile (a new load) makes
+//! the fate hold nothing.
 
 use std::{
     collections::{HashMap, HashSet},
     sync::{
         Arc, Mutex, MutexGuard,
-        atomic::{AtomicUsize, Ordering},
+        atomic::{AtomicU64, AtomicUsize, Ordering},
     },
 };
 
 use crate::domain::events::{DomainEvent, EventKind, NeedMove, NeedPosted, NeedRef};
 use crate::{
     db::{
-        Db, Tx,
+        Db, Tx, WriteTx,
         models::{
             event,
             need::{self, IndexedNeed},
@@ -44,9 +52,6 @@ use crate::{
     },
     error::ApiResult,
 };
-
-#[cfg(doc)]
-use crate::db::WriteTx;
 
 /// The kinds of event that change what the index holds.
 pub const INDEX_EVENTS: &[EventKind] = &[
@@ -69,12 +74,32 @@ struct Inner {
     /// Counts every change of the index: a ranking made at one version holds while the
     /// index is still at it.
     version: u64,
+    /// `need.posted` events of this process's committed posts beyond the cursor, with their
+    /// need, which the index already holds as committed ([`Matcher::posted`]).
+    held: HashMap<i64, i64>,
+    /// Counts the times the index was emptied to be loaded again: what a unit put in it
+    /// before is gone.
+    epoch: u64,
 }
 
 impl Inner {
-    fn empty(failed_batches: u64, version: u64) -> Self {
-        Self { index: Index::new(), cursor: None, suspect: HashSet::new(), failed_batches, version }
+    fn empty(failed_batches: u64, version: u64, epoch: u64) -> Self {
+        Self {
+            index: Index::new(),
+            cursor: None,
+            suspect: HashSet::new(),
+            failed_batches,
+            version,
+            held: HashMap::new(),
+            epoch,
+        }
     }
+}
+
+fn lock(inner: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
+    // A panic while holding the lock leaves the index possibly half-updated; the
+    // cursor was not advanced, so replaying the events repairs it.
+    inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The pools ranked for a need's text (those that can take needs, best first, with their
@@ -121,7 +146,10 @@ pub struct Outcome {
 }
 
 pub struct Matcher {
-    inner: Mutex<Inner>,
+    inner: Arc<Mutex<Inner>>,
+    /// Needs read from the database by catch-ups (after the first load): what
+    /// [`Matcher::posted`] spares.
+    needs_read: AtomicU64,
     thresholds: Thresholds,
     db: Db,
     /// Posts of this process between their ranking and the end of their write.
@@ -179,7 +207,13 @@ const SEARCH_DEPTH: usize = 30;
 
 impl Matcher {
     pub fn new(thresholds: Thresholds, db: Db) -> Self {
-        Self { inner: Mutex::new(Inner::empty(0, 0)), thresholds, db, posting: AtomicUsize::new(0) }
+        Self {
+            inner: Arc::new(Mutex::new(Inner::empty(0, 0, 0))),
+            needs_read: AtomicU64::new(0),
+            thresholds,
+            db,
+            posting: AtomicUsize::new(0),
+        }
     }
 
     pub fn thresholds(&self) -> &Thresholds {
@@ -195,14 +229,14 @@ impl Matcher {
     /// have committed, or a failed write batch are done holding it.
     pub fn catch_up(&self, tx: &mut Tx) -> ApiResult<()> {
         let quiet = |inner: &Inner| inner.suspect.is_empty() && inner.failed_batches == self.db.failed_batches();
-        let cursor = {
+        let seen = {
             let inner = self.inner();
-            inner.cursor.filter(|_| quiet(&inner))
+            inner.cursor.filter(|_| quiet(&inner)).map(|cursor| (cursor, inner.held.clone(), inner.epoch))
         };
-        if let Some(cursor) = cursor {
-            let news = News::read(tx, cursor)?;
+        if let Some((cursor, held, epoch)) = seen {
+            let news = News::read(tx, cursor, &held, &self.needs_read)?;
             let mut inner = self.inner();
-            if inner.cursor.is_some() && quiet(&inner) {
+            if inner.cursor.is_some() && quiet(&inner) && inner.epoch == epoch {
                 news.apply(&mut inner);
                 return Ok(());
             }
@@ -215,9 +249,49 @@ impl Matcher {
         let failed = self.db.failed_batches();
         if failed != inner.failed_batches {
             tracing::warn!("a write batch failed to commit: the matcher's index is loaded again");
-            *inner = Inner::empty(failed, inner.version + 1);
+            *inner = Inner::empty(failed, inner.version + 1, inner.epoch + 1);
         }
-        catch_up(tx, inner)
+        catch_up(tx, inner, &self.needs_read)
+    }
+
+    /// Puts in the index the need a post has just recorded as `need.posted` (event
+    /// `event_id`), as a catch-up would read it once committed, and keeps or undoes it with
+    /// the unit ([`WriteTx::on_fate`], see the module doc). The caller holds the matching
+    /// lock and caught up before recording the event.
+    pub fn posted(&self, tx: &mut WriteTx, event_id: i64, indexed: IndexedNeed) {
+        let need_id = indexed.0.id;
+        let epoch = {
+            let mut inner = self.inner();
+            // Not loaded yet: the load will read the need, if it committed.
+            if inner.cursor.is_none() {
+                return;
+            }
+            inner.version += 1;
+            upsert(&mut inner.index, &indexed);
+            inner.epoch
+        };
+        let shared = self.inner.clone();
+        tx.on_fate(move |committed| {
+            let mut inner = lock(&shared);
+            let same_index = inner.epoch == epoch;
+            if committed {
+                if same_index && inner.cursor.is_some_and(|cursor| event_id > cursor) {
+                    inner.held.insert(event_id, need_id);
+                }
+            } else {
+                if same_index {
+                    inner.version += 1;
+                    inner.index.remove(need_id);
+                }
+                // Read back in any case: a load in between may have read it uncommitted.
+                inner.suspect.insert(need_id);
+            }
+        });
+    }
+
+    /// Needs the catch-ups read from the database since the start (the first load aside).
+    pub fn needs_read(&self) -> u64 {
+        self.needs_read.load(Ordering::Acquire)
     }
 
     /// Applies a unit of work's changes to the index (suspect until read back from the
@@ -260,9 +334,7 @@ impl Matcher {
     }
 
     fn inner(&self) -> MutexGuard<'_, Inner> {
-        // A panic while holding the lock leaves the index possibly half-updated; the
-        // cursor was not advanced, so replaying the events repairs it.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.inner)
     }
 
     /// Ranks the pools that may take `text` and applies the decision rule. A caller that
@@ -397,11 +469,12 @@ impl Matcher {
 
 /// Brings the index up to date with the database: a full load the first time, then the
 /// index events recorded since.
-fn catch_up(tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
+fn catch_up(tx: &mut Tx, inner: &mut Inner, needs_read: &AtomicU64) -> ApiResult<()> {
     // A suspect stays suspect until it was read back.
     if !inner.suspect.is_empty() {
         inner.version += 1;
         let suspects: Vec<i64> = inner.suspect.iter().copied().collect();
+        needs_read.fetch_add(suspects.len() as u64, Ordering::AcqRel);
         read_back(tx, &mut inner.index, &suspects)?;
         inner.suspect.clear();
     }
@@ -418,10 +491,11 @@ fn catch_up(tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
         }
         inner.cursor = Some(last);
         inner.version += 1;
+        inner.held.clear();
         tracing::info!(needs = inner.index.len(), "matcher index loaded");
         return Ok(());
     };
-    News::read(tx, cursor)?.apply(inner);
+    News::read(tx, cursor, &inner.held, needs_read)?.apply(inner);
     Ok(())
 }
 
@@ -432,6 +506,8 @@ enum Read {
     Merged(Vec<IndexedNeed>),
     /// One need, as it is now.
     Need(i64),
+    /// Nothing: a post of this process, which the index holds as committed.
+    Held,
 }
 
 /// The index events after a cursor, with what they ask read from the database: one
@@ -443,12 +519,15 @@ struct News {
 }
 
 impl News {
-    fn read(tx: &mut Tx, cursor: i64) -> ApiResult<Self> {
+    fn read(tx: &mut Tx, cursor: i64, held: &HashMap<i64, i64>, needs_read: &AtomicU64) -> ApiResult<Self> {
         let events = event::of_types_after(tx, INDEX_EVENTS, cursor)?;
         let last = events.last().map(|e| e.id);
         let (mut items, mut need_ids) = (Vec::new(), Vec::new());
         for event in events {
             match event.event {
+                DomainEvent::NeedPosted(NeedPosted { need_id, .. }) if held.get(&event.id) == Some(&need_id) => {
+                    items.push((event.id, Read::Held));
+                }
                 DomainEvent::PoolMerged(merged) => {
                     items.push((event.id, Read::Merged(need::active_in_pool(tx, merged.details.into_pool_id)?)));
                 }
@@ -465,6 +544,8 @@ impl News {
                 _ => {}
             }
         }
+        let merged: usize = items.iter().map(|(_, read)| if let Read::Merged(n) = read { n.len() } else { 0 }).sum();
+        needs_read.fetch_add((need_ids.len() + merged) as u64, Ordering::AcqRel);
         let needs = need::active_by_ids(tx, &need_ids)?.into_iter().map(|n| (n.0.id, n)).collect();
         Ok(Self { items, needs, last })
     }
@@ -486,9 +567,11 @@ impl News {
                     Some(indexed) => upsert(&mut inner.index, indexed),
                     None => inner.index.remove(need_id),
                 },
+                Read::Held => {}
             }
         }
         inner.cursor = Some(last);
+        inner.held.retain(|event_id, _| *event_id > last);
     }
 }
 

@@ -82,7 +82,7 @@ pub fn post(
     let mut outcome = matcher.decide_ranked(&ranking);
     if let Some(Ahead { pool, need, similar }) = ahead {
         if outcome.merge_into.is_none() {
-            record_posted(tx, actor, &need, None, &similar)?;
+            record_posted(tx, matcher, actor, (&need, locale), None, &similar)?;
             duplicates::posted(tx, matcher, pool.id, true, &ranking)?;
             return Ok(Posted { need, pool, merged: false, similar });
         }
@@ -109,7 +109,7 @@ pub fn post(
         _ => (open_pool(tx, &input, actor, max_per_day)?, false, None),
     };
     let need = insert_need(tx, actor, &input, pool.id, &outcome.similar)?;
-    record_posted(tx, actor, &need, score, &outcome.similar)?;
+    record_posted(tx, matcher, actor, (&need, locale), score, &outcome.similar)?;
     duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
     Ok(Posted { need, pool, merged, similar: outcome.similar })
 }
@@ -179,11 +179,13 @@ fn insert_need(
 }
 
 /// Records `need.posted`: the event the matcher's index follows, so written under the
-/// matching lock (the index's events commit in the order of their ids).
+/// matching lock (the index's events commit in the order of their ids). The need goes into
+/// the index at once, read from no database ([`Matcher::posted`]).
 fn record_posted(
     tx: &mut WriteTx,
+    matcher: &Matcher,
     actor: &Member,
-    need: &Need,
+    (need, locale): (&Need, Locale),
     score: Option<f64>,
     similar: &[SimilarPool],
 ) -> ApiResult<()> {
@@ -196,7 +198,8 @@ fn record_posted(
         score,
         similar_pools: similar.to_vec(),
     });
-    event::record(tx, Some(need.pool_id), &posted, Some(actor.id))?;
+    let recorded = event::record(tx, Some(need.pool_id), &posted, Some(actor.id))?;
+    matcher.posted(tx, recorded.id, (need.clone(), locale));
     Ok(())
 }
 

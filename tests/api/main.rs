@@ -25,6 +25,7 @@ mod lifecycle;
 mod mail;
 mod maintenance;
 mod managers;
+mod matcher_index;
 mod matching;
 mod matching_eval;
 mod metrics;
