@@ -182,6 +182,17 @@ impl Page {
         self.chosen.or(user.map(|u| u.locale)).unwrap_or(self.accepted)
     }
 
+    /// The language a posted form was shown in, to read its amounts and dates (`45.000` is a
+    /// Dutch amount, not an English one): the signed-in person's, read from the database
+    /// when this process does not know the session yet.
+    pub async fn form_lang(&self) -> Result<Locale, PageError> {
+        if let Some(user) = self.known_user() {
+            return Ok(self.lang(Some(&user)));
+        }
+        let (user, ()) = self.read(|_, _| Ok(())).await?;
+        Ok(self.lang(Some(&user)))
+    }
+
     /// The signed-in person, when this process knows, without asking the database, that the
     /// session holds (see [`super::cache`]).
     pub fn known_user(&self) -> Option<Arc<WebUser>> {

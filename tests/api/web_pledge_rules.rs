@@ -130,3 +130,21 @@ async fn an_overdue_pledge_is_dropped_through_a_confirmation_page_with_a_reason(
     web.sign_in(&email).await;
     assert_eq!(web.get(&drop_path).await.status, StatusCode::FORBIDDEN);
 }
+
+/// A form's amounts are read in the language its page was shown in, the person's, not the
+/// browser's: a Dutch commune's clerk in a browser asking for English pledges `12.500`
+/// (English would call it ambiguous and the form shown in Dutch would have no message).
+#[tokio::test]
+async fn amounts_are_read_in_the_persons_language_whatever_the_browser_asks() {
+    let app = spawn_app().await;
+    let (_, email, token) = member(&app, "Leuven", "nl").await;
+    let pool = app.open_pool(&token, "Begraafplaatsbeheer", 4_500_000).await;
+    let web = WebClient::with_language(&app, "en");
+    web.sign_in(&email).await;
+    let page = web.get(&format!("/pools/{pool}")).await;
+    assert!(page.body.contains(r#"<html lang="nl""#), "the page is in the person's language");
+    let answer = web.submit(&page, &format!("/pools/{pool}/pledge"), &[("amount", "12.500")]).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.main_text());
+    let pledges: Value = app.get(&format!("/api/v1/pools/{pool}"), &token).await.json().await.unwrap();
+    assert_eq!(pledges["pledged_cents"], 1_250_000, "{pledges}");
+}

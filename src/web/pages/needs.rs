@@ -83,7 +83,7 @@ fn parse(form: &NeedForm, lang: Locale) -> Result<NeedInput, FormErrors> {
 pub async fn post(page: Page, form: web::Form<NeedForm>) -> Result<HttpResponse, PageError> {
     page.check_csrf(&form.csrf_token)?;
     let form = form.into_inner();
-    let lang_hint = page.lang(None);
+    let lang_hint = page.form_lang().await?;
     let input = match parse(&form, lang_hint) {
         Ok(input) => input,
         Err(_) => return again(&page, form, None).await,

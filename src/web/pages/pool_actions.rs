@@ -71,7 +71,7 @@ impl<A: Send + 'static> Form<A> {
         let confirmed = values.remove(confirm::FIELD).is_some_and(|v| v == confirm::YES);
         let id = id_of(&page, raw_id)?;
         let parse = self.parse;
-        let action = match parse(&values, page.lang(None)) {
+        let action = match parse(&values, page.form_lang().await?) {
             Ok(action) => action,
             Err(_) => {
                 let kept = values.clone();
