@@ -104,7 +104,10 @@ impl Tour<'_> {
         if let Some(css) = &self.focus {
             let scrolled = self
                 .browser
-                .execute("const e = document.querySelector(arguments[0]); if (e) e.scrollIntoView(); return !!e;", vec![json!(css)])
+                .execute(
+                    "const e = document.querySelector(arguments[0]); if (e) e.scrollIntoView(); return !!e;",
+                    vec![json!(css)],
+                )
                 .await
                 .unwrap();
             assert_eq!(scrolled, json!(true), "no {css} to show");
@@ -341,9 +344,7 @@ async fn an_officer_drops_an_overdue_pledge_and_merges_a_duplicate_through_confi
     app.pledge(&ciney, signing, 500_000).await;
     assert_eq!(app.confirm_pledge(&namur, signing).await.status(), reqwest::StatusCode::OK);
     age_pledges(&app, signing, 91 * 24 * 60);
-    let body = |(title, description): (&str, &str)| {
-        json!({"title": title, "description": description, "estimated_cost_cents": 900_000})
-    };
+    let body = |(title, description): (&str, &str)| json!({"title": title, "description": description, "estimated_cost_cents": 900_000});
     let rooms = app.post_need_with(&namur, &body(ROOMS)).await["pool"]["id"].as_i64().unwrap();
     let halls = app.post_need_with(&ciney, &body(SPORT_HALLS)).await["pool"]["id"].as_i64().unwrap();
     assert_ne!(rooms, halls);
@@ -412,7 +413,12 @@ async fn an_officer_drops_an_overdue_pledge_and_merges_a_duplicate_through_confi
     tour.wait_for(".flash").await;
     assert!(browser.current_url().await.unwrap().path().ends_with(&format!("/pools/{rooms}")));
     let text = tour.main_text().await;
-    assert!(text.contains("La fusion est faite : les besoins et les engagements de l'autre projet sont désormais dans celui-ci."), "{text}");
+    assert!(
+        text.contains(
+            "La fusion est faite : les besoins et les engagements de l'autre projet sont désormais dans celui-ci."
+        ),
+        "{text}"
+    );
     assert!(text.contains(&format!("Le projet {halls} a été fusionné dans celui-ci")), "the history names it: {text}");
     assert_eq!(app.pool(halls).await["state"], "merged");
     assert_eq!(app.pool(rooms).await["needs_count"], 2);

@@ -11,7 +11,7 @@ fn in_lang<'a>(title: &'a str, description: &'a str, hint: &'a str) -> NeedText<
 }
 
 fn ps(pool_id: i64, score: f64) -> PoolScore {
-    PoolScore { pool_id, score, grounded: true, across: false }
+    PoolScore { pool_id, score, unaided: score, grounded: true, across: false }
 }
 
 const ARCHIVES: (&str, &str) =
