@@ -398,6 +398,9 @@ async fn an_officer_drops_an_overdue_pledge_and_merges_a_duplicate_through_confi
     assert_eq!(primaries.len(), 1, "one primary button");
     let text = tour.main_text().await;
     assert!(text.contains(ROOMS.1) && text.contains(SPORT_HALLS.1), "each need's description: {text}");
+    // Why: the words that matched, as a reader wrote them, and how they met.
+    let why = tour.wait_for("main .pair .why").await.text().await.unwrap();
+    assert!(why.contains("Pourquoi cette paire est proposée") && why.contains("salles (même mot)"), "{why}");
     tour.check_showing("duplicates, one direction proposed", "duplicates", "main .pair").await;
 
     // The merge's confirmation lists what moves; the surviving pool says it is done.
