@@ -371,7 +371,7 @@ async fn an_officer_drops_an_overdue_pledge_and_merges_a_duplicate_through_confi
     ] {
         assert!(text.contains(expected), "{expected} in {text}");
     }
-    tour.check_showing("officer home, costs to set and overdue pledges", "officer-home", "#no-cost").await;
+    tour.check_showing("officer home, costs to set and overdue pledges", "officer-desk-overdue", "#no-cost").await;
 
     // The drop asks first, on a page of its own, then says it is done.
     tour.click(&format!("section[aria-labelledby='overdue'] a[href='{drop_path}']")).await;
@@ -401,7 +401,7 @@ async fn an_officer_drops_an_overdue_pledge_and_merges_a_duplicate_through_confi
     // Why: the words that matched, as a reader wrote them, and how they met.
     let why = tour.wait_for("main .pair .why").await.text().await.unwrap();
     assert!(why.contains("Pourquoi cette paire est proposée") && why.contains("salles (même mot)"), "{why}");
-    tour.check_showing("duplicates, one direction proposed", "duplicates", "main .pair").await;
+    tour.check_showing("duplicates, one direction proposed", "duplicates-proposed", "main .pair").await;
 
     // The merge's confirmation lists what moves; the surviving pool says it is done.
     tour.click(&primary).await;
@@ -411,7 +411,7 @@ async fn an_officer_drops_an_overdue_pledge_and_merges_a_duplicate_through_confi
         assert!(text.contains(expected), "{expected} in {text}");
     }
     assert_eq!(app.pool(halls).await["state"], "open", "nothing merged before the confirmation");
-    tour.check_showing("confirmation of a merge", "merge-confirm", "#merge-needs").await;
+    tour.check_showing("confirmation of a merge", "merge-confirm-moves", "#merge-needs").await;
     tour.click(&format!("form[action='/pools/{halls}/merge'] button[type=submit]")).await;
     tour.wait_for(".flash").await;
     assert!(browser.current_url().await.unwrap().path().ends_with(&format!("/pools/{rooms}")));

@@ -52,10 +52,6 @@ impl Lessons {
         self.apart.get(term).into_iter().flatten().map(|t| &**t)
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.related.is_empty() && self.apart.is_empty()
-    }
-
     /// Learns from two pools' titles: the specific words of each title that the other
     /// title lacks (at most [`WORDS_PER_SIDE`] each) relate, or are set apart. A later
     /// verdict on the same words replaces an earlier one.

@@ -40,6 +40,9 @@ pub(super) struct QueryTerm {
     specific: bool,
     weight: f64,
     near: Vec<Near>,
+    /// Terms an officer's dismissal set apart from this one, if it is in
+    /// the title ([`super::desk::Lessons::apart`]).
+    apart: Vec<u32>,
 }
 
 /// An approximate neighbour of a query term in the vocabulary.
@@ -71,9 +74,9 @@ pub(super) struct Query {
     terms: Vec<QueryTerm>,
     norm: f64,
     lang: Locale,
-    /// Title terms of the query and terms an officer's dismissal set apart
-    /// from them ([`super::desk::Lessons::apart`]).
-    apart: Vec<(u32, u32)>,
+    /// Title terms of the query (their ids if the index knows them) and
+    /// terms an officer's dismissal set apart from them.
+    apart: Vec<(Option<u32>, u32)>,
 }
 
 /// The score of one indexed need for a query.
@@ -310,7 +313,7 @@ impl Index {
         let norms = query.norm * norm2.sqrt();
         let (coverage, unaided_coverage) = self.title_coverage(query, exact, doc, sc);
         let apart = query.apart.iter().any(|&(own, other)| {
-            doc.title.binary_search(&other).is_ok() && has(own).is_none() && !exact.contains_key(&other)
+            doc.title.binary_search(&other).is_ok() && own.and_then(has).is_none() && !exact.contains_key(&other)
         });
         let factor = if apart { APART_FACTOR } else { 1.0 };
         let score = (dot / norms).clamp(0.0, 1.0) * title_factor(coverage) * factor;
@@ -328,10 +331,9 @@ impl Index {
     pub(super) fn set_apart(&self, query: &Query, doc: &Doc) -> bool {
         let exact = query.exact();
         let has = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).is_ok();
-        query
-            .apart
-            .iter()
-            .any(|&(own, other)| doc.title.binary_search(&other).is_ok() && !has(own) && !exact.contains_key(&other))
+        query.apart.iter().any(|&(own, other)| {
+            doc.title.binary_search(&other).is_ok() && !own.is_some_and(has) && !exact.contains_key(&other)
+        })
     }
 
     /// How much of either title the other need's text says, the better of
@@ -490,7 +492,9 @@ impl Index {
                 let weight = w * tid.map_or_else(|| idf(n, 0, lex.prior(&term)), |t| self.idf_of(t));
                 let near = self.neighbours(&term);
                 let specific = is_specific(&term);
-                QueryTerm { tid, in_title: a.title.iter().any(|t| t.0 == term), specific, weight, near }
+                let in_title = a.title.iter().any(|t| t.0 == term);
+                let apart = if in_title { self.set_apart_from(&term) } else { Vec::new() };
+                QueryTerm { tid, in_title, specific, weight, near, apart }
             })
             .collect();
         self.query(terms, a.lang)
@@ -502,12 +506,17 @@ impl Index {
         let terms = doc
             .terms
             .iter()
-            .map(|&(t, w)| QueryTerm {
-                tid: Some(t),
-                in_title: doc.title.binary_search(&t).is_ok(),
-                specific: self.terms[t as usize].specific,
-                weight: f64::from(w) * self.idf_of(t),
-                near: self.neighbours(&self.terms[t as usize].name),
+            .map(|&(t, w)| {
+                let in_title = doc.title.binary_search(&t).is_ok();
+                let name = &self.terms[t as usize].name;
+                QueryTerm {
+                    tid: Some(t),
+                    in_title,
+                    specific: self.terms[t as usize].specific,
+                    weight: f64::from(w) * self.idf_of(t),
+                    near: self.neighbours(name),
+                    apart: if in_title { self.set_apart_from(name) } else { Vec::new() },
+                }
             })
             .collect();
         Some(self.query(terms, doc.lang))
@@ -548,6 +557,11 @@ impl Index {
         near
     }
 
+    /// The terms of the vocabulary an officer's dismissal set apart from `term`.
+    fn set_apart_from(&self, term: &str) -> Vec<u32> {
+        self.lessons.apart(term).filter_map(|other| self.term_ids.get(other).copied()).collect()
+    }
+
     fn alive(&self, t: u32) -> bool {
         !self.terms[t as usize].postings.is_empty()
     }
@@ -559,14 +573,7 @@ impl Index {
         for q in &mut terms {
             q.near.retain(|n| !exact.contains(&n.tid));
         }
-        let mut apart = Vec::new();
-        if !self.lessons.is_empty() {
-            for own in terms.iter().filter(|q| q.in_title).filter_map(|q| q.tid) {
-                for other in self.lessons.apart(&self.terms[own as usize].name) {
-                    apart.extend(self.term_ids.get(other).map(|&o| (own, o)));
-                }
-            }
-        }
+        let apart = terms.iter().flat_map(|q| q.apart.iter().map(|&other| (q.tid, other))).collect();
         Query { terms, norm, lang, apart }
     }
 
