@@ -108,7 +108,10 @@ impl WhyView {
             let right =
                 surface(right_text.0, right_text.1, right_lang, &word.right).unwrap_or_else(|| word.right.clone());
             let (from, to) = (left_lang.as_str().to_uppercase(), right_lang.as_str().to_uppercase());
+            let right = (!right.eq_ignore_ascii_case(&left)).then_some(right);
             let how = match word.via {
+                // One term of the analysis written two ways: a concept of the lexicon.
+                Via::Same if right.is_some() => i18n::text(lang, "duplicates.why.concept"),
                 Via::Same => i18n::text(lang, "duplicates.why.same"),
                 Via::Near => i18n::text(lang, "duplicates.why.near"),
                 Via::Dictionary { through: false } => {
@@ -119,7 +122,6 @@ impl WhyView {
                 }
                 Via::Desk => i18n::text(lang, "duplicates.why.desk"),
             };
-            let right = (!right.eq_ignore_ascii_case(&left)).then_some(right);
             // One line per pair of words: a term matched twice (title and parts) shows once.
             if words.iter().any(|w| w.left.eq_ignore_ascii_case(&left) && w.right == right) {
                 continue;
