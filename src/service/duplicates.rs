@@ -160,6 +160,9 @@ pub fn dismiss(tx: &mut WriteTx, actor: &Officer, a: i64, b: i64, reason: Option
     if a == b {
         return Err(ApiError::invalid("pool_ids", "two different pools"));
     }
+    // Its event teaches the matcher (`service::matcher`): recorded under the matching lock,
+    // like every event the index replays, so that none is skipped.
+    tx.lock_matching()?;
     // In id order, like a merge, so that a dismissal and a merge of the same pair queue.
     let (low, high) = duplicate::key(a, b);
     pool::lock(tx, low)?;

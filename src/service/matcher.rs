@@ -35,7 +35,7 @@ use std::{
     },
 };
 
-use crate::domain::events::{DomainEvent, EventKind, NeedMove, NeedPosted, NeedRef};
+use crate::domain::events::{DomainEvent, DuplicateDismissed, EventKind, NeedMove, NeedPosted, NeedRef};
 use crate::{
     db::{
         Db, Tx, WriteTx,
@@ -45,8 +45,9 @@ use crate::{
             pool,
         },
     },
+    domain::kinds::Locale,
     domain::matching::{
-        Decision, Index, NeedText, PoolScore, Thresholds,
+        Decision, Explanation, Index, NeedText, PoolScore, Thresholds, Verdict,
         analyze::{Analysed, analyse},
         decide,
     },
@@ -60,6 +61,20 @@ pub const INDEX_EVENTS: &[EventKind] = &[
     EventKind::NeedWithdrawn,
     EventKind::PoolMerged,
     EventKind::PoolRedacted,
+];
+
+/// The events an officer's verdict on two pools records: the index learns from them
+/// (`domain::matching::desk`), at once and when it loads again.
+const LESSON_EVENTS: &[EventKind] = &[EventKind::PoolMerged, EventKind::PoolDuplicateDismissed];
+
+/// The events a catch-up reads: what changes the index's needs, and what teaches it.
+const CAUGHT_UP_EVENTS: &[EventKind] = &[
+    EventKind::NeedPosted,
+    EventKind::NeedMoved,
+    EventKind::NeedWithdrawn,
+    EventKind::PoolMerged,
+    EventKind::PoolRedacted,
+    EventKind::PoolDuplicateDismissed,
 ];
 
 struct Inner {
@@ -379,6 +394,13 @@ impl Matcher {
         }
     }
 
+    /// Why pools `a` and `b` were proposed as a pair: the words that matched, as the
+    /// scoring counted them (`Index::explain_pair`). `None` when either has no indexed need.
+    pub fn explain(&self, tx: &mut Tx, a: i64, b: i64) -> ApiResult<Option<Explanation>> {
+        self.catch_up(tx)?;
+        Ok(self.inner().index.explain_pair(a, b))
+    }
+
     /// Pools similar to `text` that can still take needs, best first, with their titles.
     /// The text is analysed before the index's lock is taken: analysing 10 000 characters
     /// must not hold up the other requests that need the index.
@@ -489,10 +511,18 @@ fn catch_up(tx: &mut Tx, inner: &mut Inner, needs_read: &AtomicU64) -> ApiResult
                 upsert(&mut inner.index, indexed);
             }
         }
+        // What the desk taught, from the first verdict on.
+        let mut lessons = 0;
+        for event in event::of_types_after(tx, LESSON_EVENTS, 0)?.into_iter().filter(|e| e.id <= last) {
+            if let Some(lesson) = Lesson::read(tx, &event.event)? {
+                lesson.teach(&mut inner.index);
+                lessons += 1;
+            }
+        }
         inner.cursor = Some(last);
         inner.version += 1;
         inner.held.clear();
-        tracing::info!(needs = inner.index.len(), "matcher index loaded");
+        tracing::info!(needs = inner.index.len(), lessons, "matcher index loaded");
         return Ok(());
     };
     News::read(tx, cursor, &inner.held, needs_read)?.apply(inner);
@@ -508,6 +538,42 @@ enum Read {
     Need(i64),
     /// Nothing: a post of this process, which the index holds as committed.
     Held,
+    /// An officer's verdict on two pools.
+    Lesson(Lesson),
+}
+
+/// Two pools an officer merged or dismissed, read as the matcher reads them: each pool's
+/// title in the locale of the need that bears it.
+struct Lesson {
+    pools: [(String, Locale); 2],
+    verdict: Verdict,
+}
+
+impl Lesson {
+    /// The lesson of a merge or of a dismissal (recorded on both pools: read once, from the
+    /// lower one's); `None` for any other event or an unknown pool.
+    fn read(tx: &mut Tx, event: &DomainEvent) -> ApiResult<Option<Self>> {
+        let (a, b, verdict) = match event {
+            DomainEvent::PoolMerged(merged) => {
+                (merged.details.from_pool_id, merged.details.into_pool_id, Verdict::Same)
+            }
+            DomainEvent::PoolDuplicateDismissed(DuplicateDismissed {
+                pool_ids: [low, high], other_pool_id, ..
+            }) if other_pool_id == high => (*low, *high, Verdict::Different),
+            _ => return Ok(None),
+        };
+        let (Some(a), Some(b)) = (need::pool_title_and_locale(tx, a)?, need::pool_title_and_locale(tx, b)?) else {
+            return Ok(None);
+        };
+        Ok(Some(Self { pools: [a, b], verdict }))
+    }
+
+    fn teach(&self, index: &mut Index) {
+        fn text((title, locale): &(String, Locale)) -> NeedText<'_> {
+            NeedText { title, description: "", locale_hint: locale.as_str() }
+        }
+        index.learn(&text(&self.pools[0]), &text(&self.pools[1]), self.verdict);
+    }
 }
 
 /// The index events after a cursor, with what they ask read from the database: one
@@ -520,10 +586,13 @@ struct News {
 
 impl News {
     fn read(tx: &mut Tx, cursor: i64, held: &HashMap<i64, i64>, needs_read: &AtomicU64) -> ApiResult<Self> {
-        let events = event::of_types_after(tx, INDEX_EVENTS, cursor)?;
+        let events = event::of_types_after(tx, CAUGHT_UP_EVENTS, cursor)?;
         let last = events.last().map(|e| e.id);
         let (mut items, mut need_ids) = (Vec::new(), Vec::new());
         for event in events {
+            if let Some(lesson) = Lesson::read(tx, &event.event)? {
+                items.push((event.id, Read::Lesson(lesson)));
+            }
             match event.event {
                 DomainEvent::NeedPosted(NeedPosted { need_id, .. }) if held.get(&event.id) == Some(&need_id) => {
                     items.push((event.id, Read::Held));
@@ -568,6 +637,7 @@ impl News {
                     None => inner.index.remove(need_id),
                 },
                 Read::Held => {}
+                Read::Lesson(lesson) => lesson.teach(&mut inner.index),
             }
         }
         inner.cursor = Some(last);

@@ -12,6 +12,7 @@ mod capabilities;
 mod concurrency;
 mod cooling_off;
 mod council;
+mod desk_lessons;
 mod duplicates;
 mod durability;
 mod errors;

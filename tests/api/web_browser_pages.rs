@@ -2,7 +2,9 @@
 //! checked by axe-core at 1280 px and at 390 px (no serious or critical violation) and
 //! without sideways scrolling at 390 px, with a screenshot at each width; a Belgian amount
 //! (`45.000`) pledged from a French form; a pledge that funds a pool asks first, with and
-//! without JavaScript; a Dutch reader's maintenance pool in Dutch only.
+//! without JavaScript; a Dutch reader's maintenance pool in Dutch only; the officer's pages:
+//! the desk's pools to cost and overdue pledges, a drop and a merge through their
+//! confirmation pages, the duplicates review proposing one direction.
 
 use std::path::PathBuf;
 
@@ -11,6 +13,7 @@ use serde_json::{Value, json};
 
 use crate::{
     helpers::{OFFICER_EMAIL, PASSWORD, TestApp, spawn_app},
+    pledge_rules::age_pledges,
     process::tool_or_skip,
     web_browser::{AXE, Browse, CHROMEDRIVER, Driver, chromium_with, screenshots},
 };
@@ -24,6 +27,8 @@ struct Tour<'a> {
     shots: PathBuf,
     /// Every page checked, at both widths.
     checked: Vec<String>,
+    /// What the next screenshots show: the page scrolled to this element (else its top).
+    focus: Option<String>,
 }
 
 impl Browse for Tour<'_> {
@@ -96,9 +101,27 @@ impl Tour<'_> {
     }
 
     async fn screenshot(&self, name: &str) {
+        if let Some(css) = &self.focus {
+            let scrolled = self
+                .browser
+                .execute(
+                    "const e = document.querySelector(arguments[0]); if (e) e.scrollIntoView(); return !!e;",
+                    vec![json!(css)],
+                )
+                .await
+                .unwrap();
+            assert_eq!(scrolled, json!(true), "no {css} to show");
+        }
         let png = self.browser.screenshot().await.unwrap();
         assert!(png.starts_with(b"\x89PNG"), "a PNG");
         std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// [`Tour::check`], the screenshots showing `css` rather than the top of the page.
+    async fn check_showing(&mut self, what: &str, name: &str, css: &str) {
+        self.focus = Some(css.to_owned());
+        self.check(what, Some(name)).await;
+        self.focus = None;
     }
 
     async fn sign_in(&self, email: &str) {
@@ -141,7 +164,7 @@ async fn every_page_at_390_and_1280_a_belgian_amount_a_confirmed_funding_and_a_d
     let browser = chromium_with(&driver, profile.path(), true).await;
     browser.set_window_size(WIDE.0, WIDE.1).await.unwrap();
     let (shots, _keep) = screenshots();
-    let mut tour = Tour { browser: &browser, app: &app, shots, checked: Vec::new() };
+    let mut tour = Tour { browser: &browser, app: &app, shots, checked: Vec::new(), focus: None };
 
     tour.goto("/login").await;
     tour.wait_for("form[action='/login']").await;
@@ -270,7 +293,7 @@ async fn without_javascript_a_pledge_that_funds_a_pool_asks_first() {
     let browser = chromium_with(&driver, profile.path(), false).await;
     browser.set_window_size(WIDE.0, WIDE.1).await.unwrap();
     let (shots, _keep) = screenshots();
-    let tour = Tour { browser: &browser, app: &app, shots, checked: Vec::new() };
+    let tour = Tour { browser: &browser, app: &app, shots, checked: Vec::new(), focus: None };
     tour.sign_in("echevin@namur.be").await;
     tour.goto(&format!("/pools/{pool}")).await;
     tour.type_into("pledge-amount", "12.000").await;
@@ -289,6 +312,121 @@ async fn without_javascript_a_pledge_that_funds_a_pool_asks_first() {
     tour.wait_for(".flash").await;
     assert_eq!(app.pool(pool).await["state"], "funded");
     assert_eq!(app.pool(pool).await["pledged_cents"], 1_200_000);
+    browser.close().await.unwrap();
+}
+
+const ROOMS: (&str, &str) = ("Réservation des salles communales", "Calendrier en ligne des salles.");
+const SPORT_HALLS: (&str, &str) =
+    ("Planning d'occupation des salles de sport", "Réservation des créneaux par les clubs.");
+
+/// The officer's side of §15 in Chromium, with a screenshot of each page at both widths: the
+/// desk lists a pool whose cost is to set and an overdue pledge; the pledge is dropped
+/// through its confirmation page; the duplicates review proposes one direction (the pool
+/// with fewer participants moves) and a secondary "other way"; the merge goes through its
+/// confirmation page, listing what moves, and ends on the surviving pool with a message.
+#[tokio::test]
+async fn an_officer_drops_an_overdue_pledge_and_merges_a_duplicate_through_confirmation_pages() {
+    if !tool_or_skip(CHROMEDRIVER, "apt-get install chromium chromium-driver") {
+        return;
+    }
+    let app = spawn_app().await;
+    let namur = app.create_organisation("Ville de Namur", "fr").await;
+    let namur = app.create_member(namur, "echevin@namur.be").await;
+    let ciney_id = app.create_organisation("Commune de Ciney", "fr").await;
+    let ciney = app.create_member(ciney_id, "informatique@ciney.be").await;
+    let andenne = app.create_organisation("Ville d'Andenne", "fr").await;
+    let andenne = app.create_member(andenne, "ict@andenne.be").await;
+
+    let trees = app.post_need(&namur, "Inventaire des arbres remarquables", "Sans estimation").await;
+    let trees = trees["pool"]["id"].as_i64().unwrap();
+    let signing = app.open_pool(&namur, "Parapheur électronique", 1_000_000).await;
+    app.pledge(&namur, signing, 500_000).await;
+    app.pledge(&ciney, signing, 500_000).await;
+    assert_eq!(app.confirm_pledge(&namur, signing).await.status(), reqwest::StatusCode::OK);
+    age_pledges(&app, signing, 91 * 24 * 60);
+    let body = |(title, description): (&str, &str)| json!({"title": title, "description": description, "estimated_cost_cents": 900_000});
+    let rooms = app.post_need_with(&namur, &body(ROOMS)).await["pool"]["id"].as_i64().unwrap();
+    let halls = app.post_need_with(&ciney, &body(SPORT_HALLS)).await["pool"]["id"].as_i64().unwrap();
+    assert_ne!(rooms, halls);
+    // Two participants in the rooms pool, one in the halls pool: the halls pool moves.
+    assert_eq!(app.pledge(&andenne, rooms, 100_000).await.status(), reqwest::StatusCode::OK);
+
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let browser = chromium_with(&driver, profile.path(), true).await;
+    browser.set_window_size(WIDE.0, WIDE.1).await.unwrap();
+    let (shots, _keep) = screenshots();
+    let mut tour = Tour { browser: &browser, app: &app, shots, checked: Vec::new(), focus: None };
+    tour.sign_in(OFFICER_EMAIL).await;
+
+    // The desk: the pool to cost, the overdue pledge with its drop link.
+    let drop_path = format!("/pools/{signing}/pledges/{ciney_id}/drop");
+    tour.wait_for(&format!("section[aria-labelledby='no-cost'] a[href='/pools/{trees}#cost']")).await;
+    tour.wait_for(&format!("section[aria-labelledby='overdue'] a[href='{drop_path}']")).await;
+    let text = tour.main_text().await;
+    for expected in [
+        "Projets dont le coût reste à fixer",
+        "Inventaire des arbres remarquables",
+        "Commune de Ciney : 5 000,00 €, provisoire depuis le",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    tour.check_showing("officer home, costs to set and overdue pledges", "officer-desk-overdue", "#no-cost").await;
+
+    // The drop asks first, on a page of its own, then says it is done.
+    tour.click(&format!("section[aria-labelledby='overdue'] a[href='{drop_path}']")).await;
+    tour.wait_for("#drop-reason").await;
+    let text = tour.main_text().await;
+    assert!(text.contains("Retirer l'engagement de Commune de Ciney") && text.contains("5 000,00 €"), "{text}");
+    assert!(text.contains("Envoyé par e-mail aux utilisateurs de cette organisation"), "the reason's hint: {text}");
+    assert_eq!(app.pool(signing).await["state"], "funded", "nothing dropped before the confirmation");
+    tour.check_showing("confirmation of a drop", "pledge-drop", "main .lead").await;
+    tour.type_into("drop-reason", "Aucune décision du conseil depuis 90 jours.").await;
+    tour.click(&format!("form[action='{drop_path}'] button[type=submit]")).await;
+    tour.wait_for(".flash").await;
+    let text = tour.main_text().await;
+    assert!(text.contains("L'engagement est retiré ; l'organisation en est avertie par e-mail."), "{text}");
+    let after = app.pool(signing).await;
+    assert_eq!((after["state"].as_str(), after["pledged_cents"].as_i64()), (Some("open"), Some(500_000)), "{after}");
+
+    // The review proposes one direction, the other as a secondary link.
+    tour.goto("/duplicates").await;
+    let primary = format!("a.button:not(.secondary)[href='/pools/{halls}/merge?into_pool_id={rooms}']");
+    tour.wait_for(&primary).await;
+    tour.wait_for(&format!("a.button.secondary[href='/pools/{rooms}/merge?into_pool_id={halls}']")).await;
+    let primaries = browser.find_all(Locator::Css("main .pair-actions a.button:not(.secondary)")).await.unwrap();
+    assert_eq!(primaries.len(), 1, "one primary button");
+    let text = tour.main_text().await;
+    assert!(text.contains(ROOMS.1) && text.contains(SPORT_HALLS.1), "each need's description: {text}");
+    // Why: the words that matched, as a reader wrote them, and how they met.
+    let why = tour.wait_for("main .pair .why").await.text().await.unwrap();
+    assert!(why.contains("Pourquoi cette paire est proposée") && why.contains("salles (même mot)"), "{why}");
+    tour.check_showing("duplicates, one direction proposed", "duplicates-proposed", "main .pair").await;
+
+    // The merge's confirmation lists what moves; the surviving pool says it is done.
+    tour.click(&primary).await;
+    tour.wait_for(&format!("form[action='/pools/{halls}/merge'] button[type=submit]")).await;
+    let text = tour.main_text().await;
+    for expected in [SPORT_HALLS.0, "Commune de Ciney", "Besoins déplacés", "Engagements transférés"] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    assert_eq!(app.pool(halls).await["state"], "open", "nothing merged before the confirmation");
+    tour.check_showing("confirmation of a merge", "merge-confirm-moves", "#merge-needs").await;
+    tour.click(&format!("form[action='/pools/{halls}/merge'] button[type=submit]")).await;
+    tour.wait_for(".flash").await;
+    assert!(browser.current_url().await.unwrap().path().ends_with(&format!("/pools/{rooms}")));
+    let text = tour.main_text().await;
+    assert!(
+        text.contains(
+            "La fusion est faite : les besoins et les engagements de l'autre projet sont désormais dans celui-ci."
+        ),
+        "{text}"
+    );
+    assert!(text.contains(&format!("Le projet {halls} a été fusionné dans celui-ci")), "the history names it: {text}");
+    assert_eq!(app.pool(halls).await["state"], "merged");
+    assert_eq!(app.pool(rooms).await["needs_count"], 2);
+    tour.check("pool page after a merge", Some("pool-merged-message")).await;
+    eprintln!("axe-core at 1280 and 390 px: {:?}", tour.checked);
     browser.close().await.unwrap();
 }
 
@@ -331,7 +469,7 @@ async fn the_officers_settings_import_and_invitation_pages_in_french_and_dutch()
     let browser = chromium_with(&driver, profile.path(), true).await;
     browser.set_window_size(WIDE.0, WIDE.1).await.unwrap();
     let (shots, _keep) = screenshots();
-    let mut tour = Tour { browser: &browser, app: &app, shots, checked: Vec::new() };
+    let mut tour = Tour { browser: &browser, app: &app, shots, checked: Vec::new(), focus: None };
     tour.sign_in(OFFICER_EMAIL).await;
 
     for (lang, file, saved, verdict) in [

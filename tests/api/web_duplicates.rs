@@ -178,3 +178,32 @@ async fn members_neither_see_nor_use_the_review() {
     let page = web.get(&format!("/pools/{rooms}")).await;
     assert!(!page.body.contains("/duplicates"), "a member's pool page says nothing of the review");
 }
+
+/// Each pair says why it was proposed: the words that matched as the needs wrote them, and
+/// through which translation when the needs are in two languages.
+#[tokio::test]
+async fn a_pair_across_languages_says_which_words_matched_through_which_dictionary() {
+    let app = spawn_app().await;
+    let (_, _, tienen) = member(&app, "Tienen", "nl").await;
+    let (_, _, namur) = member(&app, "Namur", "fr").await;
+    let dutch =
+        json!({"title": "Registratie van de honden", "description": "De eigenaars melden hun hond online aan."});
+    let french = json!({"title": "Médailles et vaccinations des chiens et des chats", "description": "Les propriétaires déclarent leur chien en ligne."});
+    let dogs = app.post_need_with(&tienen, &dutch).await["pool"]["id"].as_i64().unwrap();
+    let chiens = app.post_need_with(&namur, &french).await;
+    assert_eq!(chiens["merged"], false, "{chiens}");
+    let chiens = chiens["pool"]["id"].as_i64().unwrap();
+
+    let office = WebClient::new(&app);
+    office.sign_in(OFFICER_EMAIL).await;
+    let review = office.get("/duplicates").await;
+    let why = crate::web_client::between(&review.body, r#"<section class="why""#, "</section>").to_owned();
+    eprintln!("{why}");
+    assert!(review.body.contains(&format!("pair-{}-{}", dogs.min(chiens), dogs.max(chiens))), "{}", review.main_text());
+    assert!(why.contains("Pourquoi cette paire est proposée"), "{why}");
+    assert!(
+        why.contains(r#"<span lang="nl">honden</span> ↔ <span lang="fr">chiens</span> <span class="muted">(dictionnaire NL→FR)</span>"#),
+        "{why}"
+    );
+    assert!(why.contains(r#"<span lang="nl">eigenaars</span> ↔ <span lang="fr">propriétaires</span> <span class="muted">(même notion)</span>"#), "{why}");
+}

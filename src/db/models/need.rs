@@ -5,7 +5,7 @@ use super::in_row;
 use crate::{
     db::{
         DbConnection, Tx, WriteTx,
-        schema::{needs, organisations},
+        schema::{needs, organisations, pools},
     },
     domain::{kinds::Locale, kinds::NeedStatus, money::Cents},
 };
@@ -141,6 +141,35 @@ fn active() -> ActiveNeeds {
 
 fn load_active(tx: &mut Tx, query: ActiveNeeds) -> QueryResult<Vec<IndexedNeed>> {
     query.select((Need::as_select(), organisations::locale)).load(tx.conn())
+}
+
+/// A pool's title and the locale of the organisation whose need bears that title (the
+/// earliest, in the pool or in the pool it was merged into; else any need of the pool; else
+/// French): how the matcher reads two pools an officer merged or dismissed, at the time or
+/// when it loads again. `None` for an unknown pool.
+pub fn pool_title_and_locale(tx: &mut Tx, pool_id: i64) -> QueryResult<Option<(String, Locale)>> {
+    let Some((title, merged_into)) = pools::table
+        .find(pool_id)
+        .select((pools::title, pools::merged_into_pool_id))
+        .first::<(String, Option<i64>)>(tx.conn())
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let homes: Vec<i64> = [Some(pool_id), merged_into].into_iter().flatten().collect();
+    let of = |titled: bool, tx: &mut Tx| {
+        let mut query =
+            needs::table.inner_join(organisations::table).into_boxed().filter(needs::pool_id.eq_any(homes.clone()));
+        if titled {
+            query = query.filter(needs::title.eq(title.clone()));
+        }
+        query.order(needs::id).select(organisations::locale).first::<Locale>(tx.conn()).optional()
+    };
+    let locale = match of(true, tx)? {
+        Some(locale) => locale,
+        None => of(false, tx)?.unwrap_or(Locale::Fr),
+    };
+    Ok(Some((title, locale)))
 }
 
 /// Up to `limit` active needs with an id above `after`: the matcher's first load, in batches.

@@ -13,6 +13,7 @@
 
 use super::NeedText;
 use super::analyze::analyse;
+use super::desk::{Lessons, Verdict};
 use super::fuzzy::Fuzzy;
 use super::fxhash::FxMap;
 use super::lexicon::lexicon;
@@ -63,6 +64,8 @@ pub struct Index {
     pub(super) pools: FxMap<i64, Vec<u32>>,
     /// Typo/derivation neighbours of vocabulary terms.
     pub(super) fuzzy: Fuzzy,
+    /// What the officers' merges and dismissals taught ([`super::desk`]).
+    pub(super) lessons: Lessons,
 }
 
 impl Index {
@@ -216,6 +219,12 @@ impl Index {
     }
 
     /// Pools holding at least one indexed need, in no particular order.
+    /// Learns from an officer's verdict on two pools, given their titles
+    /// ([`super::desk`]): it applies to every later search and pair.
+    pub fn learn(&mut self, a: &NeedText, b: &NeedText, verdict: Verdict) {
+        self.lessons.learn(a, b, verdict);
+    }
+
     pub fn pool_ids(&self) -> impl Iterator<Item = i64> + '_ {
         self.pools.keys().copied()
     }

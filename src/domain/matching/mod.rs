@@ -28,6 +28,7 @@
 
 pub mod analyze;
 mod data;
+mod desk;
 mod fuzzy;
 mod fxhash;
 mod index;
@@ -41,6 +42,7 @@ mod tests;
 mod text;
 mod translations;
 
+pub use desk::{Explanation, Verdict, Via, WordMatch, surface};
 pub use index::Index;
 pub use pairs::{PAIR_QUERY_NEEDS, PAIR_REVERSE_POOLS, PoolPairs};
 
@@ -74,6 +76,10 @@ pub struct PoolScore {
     pub pool_id: i64,
     /// Similarity in [0, 1].
     pub score: f64,
+    /// The score without the word relations an officer's merge taught
+    /// (`desk`): [`decide`] merges only when it alone reaches the merge
+    /// threshold, so a lesson brings a pair to review, never to a merge.
+    pub unaided: f64,
     /// The need and the pool share a specific object: a title word that is
     /// neither generic nor a concept of the lexicon (an unknown compound, a
     /// word no word list holds), found in the other need, exactly, nearly or
@@ -195,7 +201,9 @@ pub const MAX_SIMILAR: usize = 10;
 
 /// Two-threshold rule: merge only when best >= `merge` AND best - second >=
 /// `margin` AND the best pool shares a specific object with the need
-/// ([`PoolScore::grounded`]); suggest the others with score >= `suggest`.
+/// ([`PoolScore::grounded`]) AND its score without what the desk taught
+/// ([`PoolScore::unaided`]) is >= `merge` too; suggest the others with
+/// score >= `suggest`.
 ///
 /// Works on any slice: it is re-sorted, NaN scores are dropped, scores are
 /// clamped to [0, 1] and a pool listed twice counts once with its best score.
@@ -204,16 +212,18 @@ pub fn decide(ranked: &[PoolScore], t: &Thresholds) -> Decision {
     for p in ranked.iter().filter(|p| !p.score.is_nan()) {
         let score = p.score.clamp(0.0, 1.0);
         match v.iter_mut().find(|q| q.pool_id == p.pool_id) {
-            Some(q) if score > q.score => *q = PoolScore { score, ..*p },
+            Some(q) if score > q.score => *q = PoolScore { score, unaided: p.unaided.min(score), ..*p },
             Some(_) => {}
-            None => v.push(PoolScore { score, ..*p }),
+            None => v.push(PoolScore { score, unaided: p.unaided.clamp(0.0, score), ..*p }),
         }
     }
     v.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.pool_id.cmp(&b.pool_id)));
     let merge_into = match v.first() {
         Some(best) => {
             let second = v.get(1).map_or(0.0, |p| p.score);
-            (best.grounded && best.score >= t.merge && best.score - second >= t.margin).then_some(best.pool_id)
+            let unaided = best.unaided >= t.merge;
+            (best.grounded && unaided && best.score >= t.merge && best.score - second >= t.margin)
+                .then_some(best.pool_id)
         }
         None => None,
     };

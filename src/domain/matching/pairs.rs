@@ -87,6 +87,7 @@ fn keep_better(e: &mut PoolScore, p: PoolScore) {
     if p.score > e.score {
         (e.score, e.across) = (p.score, p.across);
     }
+    e.unaided = e.unaided.max(p.unaided);
     e.grounded |= p.grounded;
 }
 

@@ -2,10 +2,12 @@
 //! approximate term matches, pool aggregation.
 
 use super::analyze::{Analysed, analyse};
+use super::desk::{APART_FACTOR, DESK_SIMILARITY, Explanation, Via, WordMatch};
 use super::fxhash::FxMap;
 use super::index::{Doc, Index};
 use super::lexicon::{PRIOR_DEFAULT, lexicon};
 use super::score::{idf, term_weights, title_factor};
+use super::translations::DIRECT_SIMILARITY;
 use super::{NeedText, PoolScore};
 use crate::domain::kinds::Locale;
 use std::cell::RefCell;
@@ -38,6 +40,9 @@ pub(super) struct QueryTerm {
     specific: bool,
     weight: f64,
     near: Vec<Near>,
+    /// Terms an officer's dismissal set apart from this one, if it is in
+    /// the title ([`super::desk::Lessons::apart`]).
+    apart: Vec<u32>,
 }
 
 /// An approximate neighbour of a query term in the vocabulary.
@@ -45,16 +50,22 @@ pub(super) struct QueryTerm {
 pub(super) struct Near {
     tid: u32,
     similarity: f64,
-    /// A dictionary translation: it counts only in a need of another
-    /// language (within one language, a dictionary's synonyms are not the
-    /// same need's words).
-    translation: bool,
+    /// How it relates: a dictionary translation counts only in a need of
+    /// another language (within one language, a dictionary's synonyms are
+    /// not the same need's words); an officer's merge relates words in any.
+    via: Via,
 }
 
 impl Near {
     /// Whether this neighbour counts between needs of languages `a` and `b`.
     fn applies(&self, a: Locale, b: Locale) -> bool {
-        !self.translation || a != b
+        !matches!(self.via, Via::Dictionary { .. }) || a != b
+    }
+
+    /// Whether it shows a shared specific object ([`PoolScore::grounded`]):
+    /// what the desk taught does not.
+    fn grounds(&self) -> bool {
+        self.via != Via::Desk
     }
 }
 
@@ -63,12 +74,18 @@ pub(super) struct Query {
     terms: Vec<QueryTerm>,
     norm: f64,
     lang: Locale,
+    /// Title terms of the query (their ids if the index knows them) and
+    /// terms an officer's dismissal set apart from them.
+    apart: Vec<(Option<u32>, u32)>,
 }
 
 /// The score of one indexed need for a query.
 #[derive(Clone, Copy)]
 pub(super) struct Hit {
     score: f64,
+    /// The score without the relations the desk taught (see
+    /// [`PoolScore::unaided`]).
+    unaided: f64,
     /// They share a specific object (see [`PoolScore::grounded`]).
     grounded: bool,
     /// They are written in different languages.
@@ -169,6 +186,63 @@ impl Index {
         })
     }
 
+    /// Why pools `a` and `b` make a pair: the pair of their needs (the first
+    /// [`super::PAIR_QUERY_NEEDS`] of each, each posted again as a query
+    /// against the other's, both ways, as `Index::pool_candidates` does)
+    /// that scores best, and the words that made its score, traced by the
+    /// scoring itself ([`Index::score_doc`]). `None` when either pool is not
+    /// indexed or nothing matches.
+    pub fn explain_pair(&self, a: i64, b: i64) -> Option<Explanation> {
+        let side = |p: i64| -> Option<Vec<u32>> {
+            Some(self.pools.get(&p)?.iter().take(super::PAIR_QUERY_NEEDS).copied().collect())
+        };
+        let (of_a, of_b) = (side(a)?, side(b)?);
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            let sc = &mut *scratch;
+            sc.start(self.docs.len(), self.terms.len());
+            // (score, query slot, need slot, the query is of `a`)
+            let mut best: Option<(f64, u32, u32, bool)> = None;
+            for (queries, needs, from_a) in [(&of_a, &of_b, true), (&of_b, &of_a, false)] {
+                for &q in queries {
+                    let Some(query) = self.query_of_doc(q) else { continue };
+                    let exact = query.exact();
+                    let fuzzy: Vec<&QueryTerm> = query.terms.iter().filter(|t| !t.near.is_empty()).collect();
+                    for &n in needs.iter().take(POOL_SCORED_MEMBERS) {
+                        let Some(doc) = self.doc(n) else { continue };
+                        let Some(hit) = self.score_doc(&query, &exact, &fuzzy, doc, sc, None) else { continue };
+                        if best.is_none_or(|b| hit.score > b.0) {
+                            best = Some((hit.score, q, n, from_a));
+                        }
+                    }
+                }
+            }
+            let (score, q, n, from_a) = best?;
+            let (query, doc, asked) = (self.query_of_doc(q)?, self.doc(n)?, self.doc(q)?);
+            let exact = query.exact();
+            let fuzzy: Vec<&QueryTerm> = query.terms.iter().filter(|t| !t.near.is_empty()).collect();
+            let mut trace = Vec::new();
+            self.score_doc(&query, &exact, &fuzzy, doc, sc, Some(&mut trace));
+            let name = |t: u32| self.terms[t as usize].name.to_string();
+            let mut words: Vec<WordMatch> = trace
+                .into_iter()
+                .map(|(own, other, via, weight)| {
+                    let (left, right) = if from_a { (own, other) } else { (other, own) };
+                    WordMatch { left: name(left), right: name(right), via, weight }
+                })
+                .collect();
+            words.sort_by(|x, y| y.weight.total_cmp(&x.weight).then_with(|| x.left.cmp(&y.left)));
+            let (first, second) = if from_a { (asked, doc) } else { (doc, asked) };
+            Some(Explanation {
+                needs: [first.need_id, second.need_id],
+                langs: [first.lang, second.lang],
+                score,
+                words,
+                set_apart: self.set_apart(&query, doc),
+            })
+        })
+    }
+
     /// Exact scores of the given needs against the query.
     fn score_slots(
         &self,
@@ -182,58 +256,113 @@ impl Index {
         let mut need_scores: FxMap<u32, Hit> = FxMap::default();
         for slot in slots {
             let Some(doc) = self.doc(slot) else { continue };
-            let (mut dot, mut norm2) = (0.0, 0.0);
-            for &(t, w) in &doc.terms {
-                let iw = f64::from(w) * self.idf_cached(t, sc);
-                norm2 += iw * iw;
-                if let Some(qw) = exact.get(&t) {
-                    dot += qw * iw;
-                }
-            }
-            let has = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).ok().map(|i| doc.terms[i].1);
-            for q in &fuzzy {
-                if q.tid.and_then(has).is_some() {
-                    continue;
-                }
-                let best = q
-                    .near
-                    .iter()
-                    .filter(|n| n.applies(query.lang, doc.lang))
-                    .filter_map(|n| has(n.tid).map(|w| n.similarity * f64::from(w) * self.idf_of(n.tid)))
-                    .reduce(f64::max);
-                dot += q.weight * best.unwrap_or(0.0);
-            }
-            if norm2 > 0.0 {
-                let cos = (dot / (query.norm * norm2.sqrt())).clamp(0.0, 1.0);
-                let score = cos * title_factor(self.title_coverage(query, exact, doc, sc));
-                let hit = Hit { score, grounded: self.grounded(query, exact, doc), across: query.lang != doc.lang };
+            if let Some(hit) = self.score_doc(query, exact, &fuzzy, doc, sc, None) {
                 need_scores.insert(slot, hit);
             }
         }
         need_scores
     }
 
+    /// The score of one need for the query; with `trace`, the words that
+    /// matched and their share of the dot product are written there, so an
+    /// explanation is this very computation ([`Index::explain_pair`]).
+    pub(super) fn score_doc(
+        &self,
+        query: &Query,
+        exact: &FxMap<u32, f64>,
+        fuzzy: &[&QueryTerm],
+        doc: &Doc,
+        sc: &mut Scratch,
+        mut trace: Option<&mut Vec<(u32, u32, Via, f64)>>,
+    ) -> Option<Hit> {
+        let (mut dot, mut taught, mut norm2) = (0.0, 0.0, 0.0);
+        for &(t, w) in &doc.terms {
+            let iw = f64::from(w) * self.idf_cached(t, sc);
+            norm2 += iw * iw;
+            if let Some(qw) = exact.get(&t) {
+                dot += qw * iw;
+                if let Some(trace) = trace.as_deref_mut() {
+                    trace.push((t, t, Via::Same, qw * iw));
+                }
+            }
+        }
+        let has = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).ok().map(|i| doc.terms[i].1);
+        for q in fuzzy {
+            if q.tid.and_then(has).is_some() {
+                continue;
+            }
+            let best = q
+                .near
+                .iter()
+                .filter(|n| n.applies(query.lang, doc.lang))
+                .filter_map(|n| has(n.tid).map(|w| (n, n.similarity * f64::from(w) * self.idf_of(n.tid))))
+                .reduce(|a, b| if b.1 > a.1 { b } else { a });
+            if let Some((n, value)) = best {
+                dot += q.weight * value;
+                if n.via == Via::Desk {
+                    taught += q.weight * value;
+                }
+                if let (Some(trace), Some(tid)) = (trace.as_deref_mut(), q.tid) {
+                    trace.push((tid, n.tid, n.via, q.weight * value));
+                }
+            }
+        }
+        if norm2 <= 0.0 {
+            return None;
+        }
+        let norms = query.norm * norm2.sqrt();
+        let (coverage, unaided_coverage) = self.title_coverage(query, exact, doc, sc);
+        let apart = query.apart.iter().any(|&(own, other)| {
+            doc.title.binary_search(&other).is_ok() && own.and_then(has).is_none() && !exact.contains_key(&other)
+        });
+        let factor = if apart { APART_FACTOR } else { 1.0 };
+        let score = (dot / norms).clamp(0.0, 1.0) * title_factor(coverage) * factor;
+        let unaided = ((dot - taught) / norms).clamp(0.0, 1.0) * title_factor(unaided_coverage) * factor;
+        Some(Hit {
+            score,
+            unaided: unaided.min(score),
+            grounded: self.grounded(query, exact, doc),
+            across: query.lang != doc.lang,
+        })
+    }
+
+    /// Whether the titles of the query and of a need differ by words an
+    /// officer's dismissal set apart.
+    pub(super) fn set_apart(&self, query: &Query, doc: &Doc) -> bool {
+        let exact = query.exact();
+        let has = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).is_ok();
+        query.apart.iter().any(|&(own, other)| {
+            doc.title.binary_search(&other).is_ok() && !own.is_some_and(has) && !exact.contains_key(&other)
+        })
+    }
+
     /// How much of either title the other need's text says, the better of
     /// the two: the share of the query title's weight found in the need
     /// (approximate matches at their similarity), and the share of the
     /// need title's IDF found in the query.
-    fn title_coverage(&self, query: &Query, exact: &FxMap<u32, f64>, doc: &Doc, sc: &mut Scratch) -> f64 {
+    /// The second value leaves out what the desk taught.
+    fn title_coverage(&self, query: &Query, exact: &FxMap<u32, f64>, doc: &Doc, sc: &mut Scratch) -> (f64, f64) {
         let has = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).is_ok();
-        let (mut total, mut found) = (0.0, 0.0);
+        let (mut total, mut found, mut unaided) = (0.0, 0.0, 0.0);
         for q in query.terms.iter().filter(|q| q.in_title) {
             total += q.weight;
-            found += q.weight
-                * if q.tid.is_some_and(has) {
-                    1.0
-                } else {
-                    q.near
-                        .iter()
-                        .filter(|n| n.applies(query.lang, doc.lang) && has(n.tid))
-                        .map(|n| n.similarity)
-                        .fold(0.0, f64::max)
-                };
+            if q.tid.is_some_and(has) {
+                found += q.weight;
+                unaided += q.weight;
+                continue;
+            }
+            let near = |desk: bool| {
+                q.near
+                    .iter()
+                    .filter(|n| (desk || n.via != Via::Desk) && n.applies(query.lang, doc.lang) && has(n.tid))
+                    .map(|n| n.similarity)
+                    .fold(0.0, f64::max)
+            };
+            found += q.weight * near(true);
+            unaided += q.weight * near(false);
         }
-        let of_query = if total > 0.0 { found / total } else { 0.0 };
+        let share = |found: f64| if total > 0.0 { found / total } else { 0.0 };
+        let (of_query, of_query_unaided) = (share(found), share(unaided));
         let (mut total, mut found) = (0.0, 0.0);
         for &t in &doc.title {
             let w = self.idf_cached(t, sc);
@@ -241,7 +370,7 @@ impl Index {
             found += if exact.contains_key(&t) { w } else { 0.0 };
         }
         let of_doc = if total > 0.0 { found / total } else { 0.0 };
-        of_query.max(of_doc)
+        (of_query.max(of_doc), of_query_unaided.max(of_doc))
     }
 
     /// Whether the query and the need share a specific object: some
@@ -250,12 +379,18 @@ impl Index {
     /// languages), or neither title has one.
     fn grounded(&self, query: &Query, exact: &FxMap<u32, f64>, doc: &Doc) -> bool {
         let has = |t: u32| doc.terms.binary_search_by_key(&t, |x| x.0).is_ok();
-        let near_of_query =
-            |t: u32| query.terms.iter().any(|q| q.near.iter().any(|n| n.tid == t && n.applies(query.lang, doc.lang)));
+        let near_of_query = |t: u32| {
+            query
+                .terms
+                .iter()
+                .any(|q| q.near.iter().any(|n| n.tid == t && n.grounds() && n.applies(query.lang, doc.lang)))
+        };
         let mut named = false;
         for q in query.terms.iter().filter(|q| q.in_title && q.specific) {
             named = true;
-            if q.tid.is_some_and(has) || q.near.iter().any(|n| n.applies(query.lang, doc.lang) && has(n.tid)) {
+            if q.tid.is_some_and(has)
+                || q.near.iter().any(|n| n.grounds() && n.applies(query.lang, doc.lang) && has(n.tid))
+            {
                 return true;
             }
         }
@@ -318,17 +453,24 @@ impl Index {
                 let e = pools.entry(doc.pool_id).or_insert(PoolScore {
                     pool_id: doc.pool_id,
                     score: h.score,
+                    unaided: h.unaided,
                     grounded: h.grounded,
                     across: h.across,
                 });
                 if h.score > e.score {
                     (e.score, e.across) = (h.score, h.across);
                 }
+                e.unaided = e.unaided.max(h.unaided);
                 e.grounded |= h.grounded;
             }
         }
         for (pool, p) in pools.iter_mut() {
             if let Some(c) = self.centroid_score(*pool, need_scores, sc) {
+                // Without a lesson in play the centroid counts for both; with one, the
+                // merge rule keeps to the best need's unaided score.
+                if p.unaided >= p.score {
+                    p.unaided = p.unaided.max(c);
+                }
                 p.score = p.score.max(c);
             }
         }
@@ -350,10 +492,12 @@ impl Index {
                 let weight = w * tid.map_or_else(|| idf(n, 0, lex.prior(&term)), |t| self.idf_of(t));
                 let near = self.neighbours(&term);
                 let specific = is_specific(&term);
-                QueryTerm { tid, in_title: a.title.iter().any(|t| t.0 == term), specific, weight, near }
+                let in_title = a.title.iter().any(|t| t.0 == term);
+                let apart = if in_title { self.set_apart_from(&term) } else { Vec::new() };
+                QueryTerm { tid, in_title, specific, weight, near, apart }
             })
             .collect();
-        Self::query(terms, a.lang)
+        self.query(terms, a.lang)
     }
 
     /// An indexed need as a query, as if it were posted again now.
@@ -362,15 +506,20 @@ impl Index {
         let terms = doc
             .terms
             .iter()
-            .map(|&(t, w)| QueryTerm {
-                tid: Some(t),
-                in_title: doc.title.binary_search(&t).is_ok(),
-                specific: self.terms[t as usize].specific,
-                weight: f64::from(w) * self.idf_of(t),
-                near: self.neighbours(&self.terms[t as usize].name),
+            .map(|&(t, w)| {
+                let in_title = doc.title.binary_search(&t).is_ok();
+                let name = &self.terms[t as usize].name;
+                QueryTerm {
+                    tid: Some(t),
+                    in_title,
+                    specific: self.terms[t as usize].specific,
+                    weight: f64::from(w) * self.idf_of(t),
+                    near: self.neighbours(name),
+                    apart: if in_title { self.set_apart_from(name) } else { Vec::new() },
+                }
             })
             .collect();
-        Some(Self::query(terms, doc.lang))
+        Some(self.query(terms, doc.lang))
     }
 
     /// At most [`MAX_NEIGHBOURS`] approximate neighbours of a term: its
@@ -380,16 +529,23 @@ impl Index {
             .fuzzy
             .neighbours(term, |t| self.alive(t))
             .into_iter()
-            .map(|(tid, similarity)| Near { tid, similarity, translation: false })
+            .map(|(tid, similarity)| Near { tid, similarity, via: Via::Near })
             .collect();
-        let mut add = |u: u32, s: f64| {
+        let mut add = |u: u32, s: f64, via: Via| {
             if self.alive(u) && !near.iter().any(|x| x.tid == u) {
-                near.push(Near { tid: u, similarity: s, translation: true });
+                near.push(Near { tid: u, similarity: s, via });
             }
         };
+        let dictionary = |s: f64| Via::Dictionary { through: s < DIRECT_SIMILARITY };
         match self.term_ids.get(term) {
-            Some(&t) => self.terms[t as usize].translated.iter().for_each(|&(u, s)| add(u, s)),
-            None => self.translations_in_vocabulary(term).into_iter().for_each(|(u, s)| add(u, s)),
+            Some(&t) => self.terms[t as usize].translated.iter().for_each(|&(u, s)| add(u, s, dictionary(s))),
+            None => self.translations_in_vocabulary(term).into_iter().for_each(|(u, s)| add(u, s, dictionary(s))),
+        }
+        // What the desk taught comes last: a word's own relations are kept first.
+        for other in self.lessons.related(term) {
+            if let Some(&u) = self.term_ids.get(other) {
+                add(u, DESK_SIMILARITY, Via::Desk);
+            }
         }
         if near.len() > MAX_NEIGHBOURS {
             let used = |t: u32| self.terms[t as usize].postings.len();
@@ -401,18 +557,24 @@ impl Index {
         near
     }
 
+    /// The terms of the vocabulary an officer's dismissal set apart from `term`.
+    fn set_apart_from(&self, term: &str) -> Vec<u32> {
+        self.lessons.apart(term).filter_map(|other| self.term_ids.get(other).copied()).collect()
+    }
+
     fn alive(&self, t: u32) -> bool {
         !self.terms[t as usize].postings.is_empty()
     }
 
-    fn query(mut terms: Vec<QueryTerm>, lang: Locale) -> Query {
+    fn query(&self, mut terms: Vec<QueryTerm>, lang: Locale) -> Query {
         let norm = terms.iter().map(|q| q.weight * q.weight).sum::<f64>().sqrt();
         // A neighbour that is itself a query term is matched exactly already.
         let exact: Vec<u32> = terms.iter().filter_map(|q| q.tid).collect();
         for q in &mut terms {
             q.near.retain(|n| !exact.contains(&n.tid));
         }
-        Query { terms, norm, lang }
+        let apart = terms.iter().flat_map(|q| q.apart.iter().map(|&other| (q.tid, other))).collect();
+        Query { terms, norm, lang, apart }
     }
 
     /// Cosine between the query and the sum of the pool's normalised need
@@ -472,7 +634,7 @@ impl Index {
 /// when stamped with the current generation, so nothing is cleared between
 /// searches.
 #[derive(Default)]
-struct Scratch {
+pub(super) struct Scratch {
     acc: Vec<(u32, f32)>,
     idf: Vec<(u32, f32)>,
     touched: Vec<u32>,

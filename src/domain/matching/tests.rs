@@ -11,7 +11,7 @@ fn in_lang<'a>(title: &'a str, description: &'a str, hint: &'a str) -> NeedText<
 }
 
 fn ps(pool_id: i64, score: f64) -> PoolScore {
-    PoolScore { pool_id, score, grounded: true, across: false }
+    PoolScore { pool_id, score, unaided: score, grounded: true, across: false }
 }
 
 const ARCHIVES: (&str, &str) =
@@ -434,4 +434,47 @@ fn pairs_across_languages_have_their_own_review_threshold() {
     assert!(ix.pool_candidates_where(10, |a| t.review_for(a), |_| true).iter().any(|p| p.pool_id == 20));
     let t = Thresholds { review: across.score - 0.01, review_across: across.score + 0.01, ..t };
     assert!(ix.pool_candidates_where(10, |a| t.review_for(a), |_| true).iter().all(|p| p.pool_id != 20));
+}
+
+#[test]
+fn a_score_that_leans_on_the_desk_never_merges() {
+    let t = Thresholds::default();
+    let taught = PoolScore { pool_id: 1, score: 0.6, unaided: 0.2, grounded: true, across: true };
+    assert_eq!(decide(&[taught], &t).merge_into, None, "the lesson alone would merge");
+    assert_eq!(decide(&[PoolScore { unaided: 0.6, ..taught }], &t).merge_into, Some(1));
+}
+
+#[test]
+fn a_merge_relates_two_titles_words_and_the_explanation_traces_it() {
+    let (fr, nl) = (in_lang("Cadastre solaire des toitures", "", "fr"), in_lang("Zonnekaart voor inwoners", "", "nl"));
+    let mut ix = Index::new();
+    ix.upsert(1, 10, &nl);
+    ix.upsert(2, 20, &need(ARCHIVES.0, ARCHIVES.1));
+    let before = ix.search(&fr, 5).into_iter().find(|p| p.pool_id == 10).map_or(0.0, |p| p.score);
+    ix.learn(&fr, &nl, Verdict::Same);
+    let after = ix.search(&fr, 5).into_iter().find(|p| p.pool_id == 10).expect("found through the lesson");
+    assert!(after.score > before + 0.1, "{before} -> {after:?}");
+    assert!(after.unaided <= before + 1e-9, "the unaided score ignores the lesson: {before} -> {after:?}");
+    assert_eq!(decide(&[after], &Thresholds { merge: 0.0, ..Thresholds::default() }).merge_into, None);
+    ix.upsert(3, 30, &fr);
+    let why = ix.explain_pair(10, 30).expect("a pair to explain");
+    assert!(why.words.iter().any(|w| w.via == Via::Desk), "{why:?}");
+    assert_eq!(why.needs, [1, 3]);
+    // A later dismissal of the same words undoes the relation.
+    ix.learn(&nl, &fr, Verdict::Different);
+    let undone = ix.search(&fr, 5).into_iter().find(|p| p.pool_id == 10).map_or(0.0, |p| p.score);
+    assert!(undone <= before + 1e-9, "{before} -> {undone}");
+}
+
+#[test]
+fn a_dismissal_halves_a_later_pair_with_the_same_differing_words() {
+    let (trees, benches) = (need("Inventaire des arbres remarquables", ""), need("Inventaire des bancs publics", ""));
+    let mut ix = Index::new();
+    ix.upsert(1, 10, &benches);
+    let before = ix.search(&trees, 5)[0].score;
+    ix.learn(&trees, &benches, Verdict::Different);
+    let after = ix.search(&trees, 5)[0].score;
+    assert!((after - before * 0.5).abs() < 1e-9, "{before} -> {after}");
+    ix.upsert(2, 20, &trees);
+    assert!(ix.explain_pair(10, 20).is_some_and(|why| why.set_apart));
 }

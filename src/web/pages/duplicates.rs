@@ -1,7 +1,10 @@
 //! The duplicate review (SPEC section 9), for officers: `GET /duplicates` shows each
 //! candidate pair side by side (title, state, participants, pledged, needs) with its score,
 //! to merge one into the other (the pool's merge form, `POST /pools/{id}/merge`) or to
-//! dismiss (`POST /duplicates/dismiss`, with an optional reason). The API's
+//! dismiss (`POST /duplicates/dismiss`, with an optional reason). Each pair says why it was
+//! proposed: the words that matched, and how (the same word, a near spelling, a dictionary
+//! translation between two languages, or what an officer's earlier merge taught), as the
+//! matcher's scoring counted them (`Matcher::explain`). The API's
 //! `GET /api/v1/duplicates` and `POST /api/v1/duplicates/dismiss`, in the same services.
 
 use std::collections::HashMap;
@@ -11,7 +14,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     auth::WebUser,
-    domain::{format, kinds::Locale, merge_direction, text},
+    domain::{
+        format,
+        kinds::Locale,
+        matching::{Explanation, Via, surface},
+        merge_direction, text,
+    },
     error::ApiError,
     service::{
         self,
@@ -60,6 +68,73 @@ struct MergeLink {
     into: i64,
 }
 
+/// Why a pair was proposed, in words a reader recognises.
+#[derive(Serialize)]
+struct WhyView {
+    words: Vec<WordView>,
+    /// The titles differ by words an earlier dismissal set apart (the score was halved).
+    set_apart: bool,
+}
+
+/// Two words that matched: `right` is absent when both needs use the same word.
+#[derive(Serialize)]
+struct WordView {
+    left: String,
+    left_lang: &'static str,
+    right: Option<String>,
+    right_lang: &'static str,
+    /// How they met, in the page's language.
+    how: String,
+}
+
+/// Words shown per pair, the weightiest first.
+const WHY_WORDS: usize = 6;
+
+impl WhyView {
+    fn new(why: &Explanation, pools: [&PoolSummary; 2], lang: Locale) -> Self {
+        let text_of = |side: usize| {
+            pools[side]
+                .needs
+                .iter()
+                .find(|(need, _)| need.id == why.needs[side])
+                .map(|(need, _)| (need.title.as_str(), need.description.as_str()))
+                .unwrap_or_default()
+        };
+        let (left_text, right_text) = (text_of(0), text_of(1));
+        let [left_lang, right_lang] = why.langs;
+        let mut words: Vec<WordView> = Vec::new();
+        for word in &why.words {
+            let left = surface(left_text.0, left_text.1, left_lang, &word.left).unwrap_or_else(|| word.left.clone());
+            let right =
+                surface(right_text.0, right_text.1, right_lang, &word.right).unwrap_or_else(|| word.right.clone());
+            let (from, to) = (left_lang.as_str().to_uppercase(), right_lang.as_str().to_uppercase());
+            let right = (!right.eq_ignore_ascii_case(&left)).then_some(right);
+            let how = match word.via {
+                // One term of the analysis written two ways: a concept of the lexicon.
+                Via::Same if right.is_some() => i18n::text(lang, "duplicates.why.concept"),
+                Via::Same => i18n::text(lang, "duplicates.why.same"),
+                Via::Near => i18n::text(lang, "duplicates.why.near"),
+                Via::Dictionary { through: false } => {
+                    i18n::fill(lang, "duplicates.why.dictionary", &[("from", &from), ("to", &to)])
+                }
+                Via::Dictionary { through: true } => {
+                    i18n::fill(lang, "duplicates.why.dictionary_through", &[("from", &from), ("to", &to)])
+                }
+                Via::Desk => i18n::text(lang, "duplicates.why.desk"),
+            };
+            // One line per pair of words: a term matched twice (title and parts) shows once.
+            if words.iter().any(|w| w.left.eq_ignore_ascii_case(&left) && w.right == right) {
+                continue;
+            }
+            words.push(WordView { left, left_lang: left_lang.as_str(), right, right_lang: right_lang.as_str(), how });
+            if words.len() == WHY_WORDS {
+                break;
+            }
+        }
+        Self { words, set_apart: why.set_apart }
+    }
+}
+
 /// A candidate pair, its two pools side by side.
 #[derive(Serialize)]
 pub struct PairView {
@@ -73,6 +148,8 @@ pub struct PairView {
     /// pool with fewer participants), and the other way when it is allowed.
     proposed: Option<MergeLink>,
     other_way: Option<MergeLink>,
+    /// Why the matcher proposed them (the review page only).
+    why: Option<WhyView>,
 }
 
 impl PairView {
@@ -112,7 +189,14 @@ impl PairView {
             pools: [side(a), side(b)],
             proposed: proposed.map(|(from, into)| MergeLink { from, into }),
             other_way,
+            why: None,
         }
+    }
+
+    /// The pair with why it was proposed.
+    fn explained(pair: &Pair, why: Option<&Explanation>, lang: Locale) -> Self {
+        let why = why.map(|why| WhyView::new(why, [&pair.pools[0], &pair.pools[1]], lang));
+        Self { why, ..Self::new(pair, lang) }
     }
 }
 
@@ -154,12 +238,21 @@ async fn show(
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let offset = (number - 1) * PER_PAGE;
-    let (user, listed) =
-        page.read(move |tx, user| service::duplicates::list(tx, user.officer()?, PER_PAGE, offset)).await?;
-    let (pairs, total) = listed;
+    let app = page.state.clone();
+    let (user, listed) = page
+        .read(move |tx, user| {
+            let (pairs, total) = service::duplicates::list(tx, user.officer()?, PER_PAGE, offset)?;
+            let why = pairs
+                .iter()
+                .map(|p| app.matcher.explain(tx, p.pools[0].id, p.pools[1].id))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((pairs, why, total))
+        })
+        .await?;
+    let (pairs, why, total) = listed;
     let lang = page.lang(Some(&user));
     let view = ReviewView {
-        pairs: pairs.iter().map(|p| PairView::new(p, lang)).collect(),
+        pairs: pairs.iter().zip(&why).map(|(p, why)| PairView::explained(p, why.as_ref(), lang)).collect(),
         total,
         page: number,
         previous: (number > 1).then_some(number - 1),
