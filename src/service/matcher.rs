@@ -394,11 +394,13 @@ impl Matcher {
         }
     }
 
-    /// Why pools `a` and `b` were proposed as a pair: the words that matched, as the
-    /// scoring counted them (`Index::explain_pair`). `None` when either has no indexed need.
-    pub fn explain(&self, tx: &mut Tx, a: i64, b: i64) -> ApiResult<Option<Explanation>> {
+    /// Why each pair of pools was proposed: the words that matched, as the scoring counted
+    /// them (`Index::explain_pair`); `None` when either pool has no indexed need. One
+    /// catch-up for a whole page of pairs.
+    pub fn explain(&self, tx: &mut Tx, pairs: &[(i64, i64)]) -> ApiResult<Vec<Option<Explanation>>> {
         self.catch_up(tx)?;
-        Ok(self.inner().index.explain_pair(a, b))
+        let inner = self.inner();
+        Ok(pairs.iter().map(|&(a, b)| inner.index.explain_pair(a, b)).collect())
     }
 
     /// Pools similar to `text` that can still take needs, best first, with their titles.

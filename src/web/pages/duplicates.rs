@@ -242,10 +242,8 @@ async fn show(
     let (user, listed) = page
         .read(move |tx, user| {
             let (pairs, total) = service::duplicates::list(tx, user.officer()?, PER_PAGE, offset)?;
-            let why = pairs
-                .iter()
-                .map(|p| app.matcher.explain(tx, p.pools[0].id, p.pools[1].id))
-                .collect::<Result<Vec<_>, _>>()?;
+            let ids: Vec<(i64, i64)> = pairs.iter().map(|p| (p.pools[0].id, p.pools[1].id)).collect();
+            let why = app.matcher.explain(tx, &ids)?;
             Ok((pairs, why, total))
         })
         .await?;
