@@ -11,7 +11,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, assert_problem, spawn_app, spawn_app_with},
+    accounts::app_with_mail,
+    helpers::{TestApp, assert_problem, spawn_app},
     process::SmtpSink,
 };
 
@@ -189,10 +190,7 @@ async fn a_confirmed_pledge_has_no_correction_hour() {
 async fn an_officer_drops_a_provisional_pledge_its_organisation_is_told_and_the_pool_reopens() {
     let dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::started(dir.path());
-    let app = spawn_app_with(|vars| {
-        vars.insert("MUTUA_SMTP_URL".into(), sink.url());
-    })
-    .await;
+    let app = app_with_mail(&sink, |_| {}).await;
     let (namur_id, namur) = app.commune("Namur").await;
     let eupen = app.create_organisation("Eupen", "de").await;
     let eupen_token = app.create_member(eupen, "kanzlei@eupen.be").await;
@@ -287,10 +285,7 @@ async fn a_pool_left_with_no_need_and_no_pledge_closes_and_leaves_the_listings()
 async fn a_merge_tells_the_members_whose_needs_moved_and_never_moves_a_funded_pool() {
     let dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::started(dir.path());
-    let app = spawn_app_with(|vars| {
-        vars.insert("MUTUA_SMTP_URL".into(), sink.url());
-    })
-    .await;
+    let app = app_with_mail(&sink, |_| {}).await;
     let (_, namur) = app.commune("Namur").await;
     let gent = app.create_organisation("Gent", "nl").await;
     let gent_token = app.create_member(gent, "stadhuis@gent.be").await;
@@ -328,10 +323,7 @@ async fn a_merge_tells_the_members_whose_needs_moved_and_never_moves_a_funded_po
 async fn participants_are_emailed_at_award_and_at_delivery() {
     let dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::started(dir.path());
-    let app = spawn_app_with(|vars| {
-        vars.insert("MUTUA_SMTP_URL".into(), sink.url());
-    })
-    .await;
+    let app = app_with_mail(&sink, |_| {}).await;
     let (_, namur) = app.commune("Namur").await;
     let pool = app.delivered_pool(&namur, "Gestion des salles communales", 800_000).await;
     // funded (member and officer), approved, awarded, delivered.

@@ -10,21 +10,14 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{OFFICER_EMAIL, TestApp, spawn_app, spawn_app_with},
+    accounts::app_with_mail,
+    helpers::{OFFICER_EMAIL, TestApp, spawn_app},
     process::SmtpSink,
     web_client::{Page, WebClient},
 };
 
 /// The sample file of docs/OPERATIONS.md, "Onboarding an office from a CSV".
 pub const ONBOARDING: &str = include_str!("../../docs/examples/onboarding.csv");
-
-async fn app_with_mail(sink: &SmtpSink) -> TestApp {
-    let url = sink.url();
-    spawn_app_with(move |vars| {
-        vars.insert("MUTUA_SMTP_URL".into(), url);
-    })
-    .await
-}
 
 async fn organisations(app: &TestApp) -> Value {
     app.get("/api/v1/organisations?limit=100", &app.officer_token).await.json().await.unwrap()
@@ -217,7 +210,7 @@ async fn a_funded_pools_title_is_corrected_and_its_money_cannot_change() {
 async fn the_import_page_previews_then_applies_all_or_nothing_and_invites_once() {
     let dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::started(dir.path());
-    let app = app_with_mail(&sink).await;
+    let app = app_with_mail(&sink, |_| {}).await;
     let web = WebClient::with_language(&app, "fr");
     web.sign_in(OFFICER_EMAIL).await;
     let list = web.get("/organisations").await;
@@ -303,7 +296,7 @@ async fn the_import_page_previews_then_applies_all_or_nothing_and_invites_once()
 async fn invitations_and_reinvitations_from_the_organisation_page_send_their_email() {
     let dir = tempfile::tempdir().unwrap();
     let sink = SmtpSink::started(dir.path());
-    let app = app_with_mail(&sink).await;
+    let app = app_with_mail(&sink, |_| {}).await;
     let namur = app.create_organisation("Ville de Namur", "fr").await;
     let ciney = app.create_organisation("Commune de Ciney", "fr").await;
     app.create_with_role(namur, "chef@namur.be", "manager").await;
