@@ -137,6 +137,25 @@ pub(crate) trait Browse {
     async fn click(&self, css: &str) {
         self.wait_for(css).await.click().await.unwrap();
     }
+
+    /// Runs axe-core on the page; fails on any serious or critical violation, and answers
+    /// how many violations it found in all.
+    async fn axe(&self, what: &str) -> usize {
+        self.browser().execute(AXE, vec![]).await.expect("inject axe-core");
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ["violations"] })
+                .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => n.target.join(" ")) }))))
+                .catch(e => done([{ id: "axe-error", impact: "critical", help: String(e), nodes: [] }]));
+        "#;
+        let found = self.browser().execute_async(script, vec![]).await.expect("axe-core runs");
+        let violations = found.as_array().cloned().unwrap_or_default();
+        let grave: Vec<&Value> =
+            violations.iter().filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical"))).collect();
+        assert!(grave.is_empty(), "{what}: accessibility violations {grave:#?}");
+        violations.len()
+    }
 }
 
 struct Visit<'a> {
@@ -170,20 +189,8 @@ impl Visit<'_> {
 
     /// Runs axe-core on the page; fails on any serious or critical violation.
     async fn accessible(&mut self, what: &str) {
-        self.browser.execute(AXE, vec![]).await.expect("inject axe-core");
-        let script = r#"
-            const done = arguments[arguments.length - 1];
-            axe.run(document, { resultTypes: ["violations"] })
-                .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                    nodes: v.nodes.map(n => n.target.join(" ")) }))))
-                .catch(e => done([{ id: "axe-error", impact: "critical", help: String(e), nodes: [] }]));
-        "#;
-        let found = self.browser.execute_async(script, vec![]).await.expect("axe-core runs");
-        let violations = found.as_array().cloned().unwrap_or_default();
-        let grave: Vec<&Value> =
-            violations.iter().filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical"))).collect();
-        assert!(grave.is_empty(), "{what}: accessibility violations {grave:#?}");
-        self.checked.push(format!("{what}: {} minor", violations.len()));
+        let found = self.axe(what).await;
+        self.checked.push(format!("{what}: {found} minor"));
     }
 }
 

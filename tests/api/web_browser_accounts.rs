@@ -16,7 +16,7 @@ use crate::{
     accounts::{app_with_mail, link_of},
     helpers::{PASSWORD, TestApp},
     process::{SmtpSink, tool_or_skip},
-    web_browser::{AXE, Browse, CHROMEDRIVER, Driver, chromium, screenshots},
+    web_browser::{Browse, CHROMEDRIVER, Driver, chromium, screenshots},
     web_client::WebClient,
 };
 
@@ -66,26 +66,6 @@ impl Person<'_> {
         self.axe(&format!("{name} at 390 px")).await;
         self.screenshot(&format!("{name}-mobile")).await;
         self.browser.set_window_size(width as u32, height as u32).await.unwrap();
-    }
-
-    async fn axe(&self, what: &str) {
-        self.browser.execute(AXE, vec![]).await.expect("inject axe-core");
-        let script = r#"
-            const done = arguments[arguments.length - 1];
-            axe.run(document, { resultTypes: ["violations"] })
-                .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                    nodes: v.nodes.map(n => n.target.join(" ")) }))))
-                .catch(e => done([{ id: "axe-error", impact: "critical", help: String(e), nodes: [] }]));
-        "#;
-        let found = self.browser.execute_async(script, vec![]).await.expect("axe-core runs");
-        let grave: Vec<Value> = found
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-            .collect();
-        assert!(grave.is_empty(), "{what}: accessibility violations {grave:#?}");
     }
 
     async fn screenshot(&self, name: &str) {

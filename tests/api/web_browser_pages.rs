@@ -15,7 +15,7 @@ use crate::{
     helpers::{OFFICER_EMAIL, PASSWORD, TestApp, spawn_app},
     pledge_rules::age_pledges,
     process::tool_or_skip,
-    web_browser::{AXE, Browse, CHROMEDRIVER, Driver, chromium_with, screenshots},
+    web_browser::{Browse, CHROMEDRIVER, Driver, chromium_with, screenshots},
 };
 
 const WIDE: (u32, u32) = (1280, 1000);
@@ -45,23 +45,6 @@ impl Tour<'_> {
     /// The main content's text, no-break spaces read as spaces.
     async fn main_text(&self) -> String {
         self.wait_for("main").await.text().await.unwrap().replace(['\u{202F}', '\u{A0}'], " ")
-    }
-
-    async fn axe(&self, what: &str) -> usize {
-        self.browser.execute(AXE, vec![]).await.expect("inject axe-core");
-        let script = r#"
-            const done = arguments[arguments.length - 1];
-            axe.run(document, { resultTypes: ["violations"] })
-                .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                    nodes: v.nodes.map(n => n.target.join(" ")) }))))
-                .catch(e => done([{ id: "axe-error", impact: "critical", help: String(e), nodes: [] }]));
-        "#;
-        let found = self.browser.execute_async(script, vec![]).await.expect("axe-core runs");
-        let violations = found.as_array().cloned().unwrap_or_default();
-        let grave: Vec<&Value> =
-            violations.iter().filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical"))).collect();
-        assert!(grave.is_empty(), "{what}: accessibility violations {grave:#?}");
-        violations.len()
     }
 
     async fn resize(&self, (width, height): (u32, u32)) {
