@@ -8,9 +8,13 @@
 //! repeated; a line without `user_email` only describes its organisation. An empty
 //! `user_role` is `member`.
 
+mod reason;
+
+pub use reason::{Column, Reason};
+
 use super::{
     email::Email,
-    fields::FieldErrors,
+    fields::{FieldError, FieldErrors},
     kinds::{Locale, OrganisationKind, Role},
     organisation::{OrganisationInput, RawOrganisation},
     text,
@@ -36,7 +40,7 @@ pub struct ImportUser {
 pub struct ImportLine {
     /// Its line number in the file (the header is line 1).
     pub line: u64,
-    pub content: Result<(OrganisationInput, Option<ImportUser>), Vec<String>>,
+    pub content: Result<(OrganisationInput, Option<ImportUser>), Vec<Reason>>,
 }
 
 /// Why a whole file cannot be read (no line can be judged).
@@ -68,7 +72,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ImportLine>, FileError> {
             Ok(record) => record,
             Err(e) => {
                 let line = e.position().map_or(0, |p| line_at(text, p.byte()));
-                lines.push(ImportLine { line, content: Err(vec![format!("cannot be read: {e}")]) });
+                lines.push(ImportLine { line, content: Err(vec![Reason::Unreadable { detail: e.to_string() }]) });
                 continue;
             }
         };
@@ -77,7 +81,7 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ImportLine>, FileError> {
             continue;
         }
         let content = if record.len() != names.len() {
-            Err(vec![format!("has {} fields, the header {}", record.len(), names.len())])
+            Err(vec![Reason::FieldCount { found: record.len(), expected: names.len() }])
         } else {
             let field = |column: usize| record.get(positions[column]).unwrap_or_default();
             parse_line(&field)
@@ -121,7 +125,16 @@ fn columns(names: &[String]) -> Result<[usize; 9], FileError> {
     Ok(positions)
 }
 
-fn parse_line<'a>(field: &impl Fn(usize) -> &'a str) -> Result<(OrganisationInput, Option<ImportUser>), Vec<String>> {
+/// A parser's refusal of a field, as the reason of its column.
+fn invalid(error: &FieldError) -> Reason {
+    match Column::named(&error.field) {
+        Some(column) => Reason::Invalid { column, message: error.message.clone() },
+        // Every field the parsers of a line name is a column; said as is otherwise.
+        None => Reason::Unreadable { detail: format!("{}: {}", error.field, error.message) },
+    }
+}
+
+fn parse_line<'a>(field: &impl Fn(usize) -> &'a str) -> Result<(OrganisationInput, Option<ImportUser>), Vec<Reason>> {
     let optional = |column: usize| Some(field(column)).filter(|v| !v.trim().is_empty());
     let organisation = OrganisationInput::parse(RawOrganisation {
         name: field(0),
@@ -132,9 +145,9 @@ fn parse_line<'a>(field: &impl Fn(usize) -> &'a str) -> Result<(OrganisationInpu
         nis_code: optional(5),
         population: None,
     });
-    let mut errors: Vec<String> = match &organisation {
+    let mut errors: Vec<Reason> = match &organisation {
         Ok(_) => Vec::new(),
-        Err(fields) => fields.iter().map(|e| format!("{}: {}", e.field, e.message)).collect(),
+        Err(fields) => fields.iter().map(invalid).collect(),
     };
     let user = if optional(6).is_some() || optional(7).is_some() || optional(8).is_some() {
         let mut fields = FieldErrors::default();
@@ -144,7 +157,7 @@ fn parse_line<'a>(field: &impl Fn(usize) -> &'a str) -> Result<(OrganisationInpu
         match fields.finish(email.zip(name).zip(role).map(|((email, name), role)| ImportUser { email, name, role })) {
             Ok(user) => Some(user),
             Err(fields) => {
-                errors.extend(fields.iter().map(|e| format!("{}: {}", e.field, e.message)));
+                errors.extend(fields.iter().map(invalid));
                 None
             }
         }
@@ -189,9 +202,10 @@ mod tests {
         assert_eq!(lines.iter().map(|l| l.line).collect::<Vec<_>>(), [2, 4, 5]);
         assert!(lines[0].content.as_ref().unwrap().1.is_none());
         let errors = lines[1].content.clone().unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|e| e.split(':').next().unwrap()).collect();
-        assert_eq!(fields, ["kind", "locale", "nis_code", "bce", "user_email", "user_name"]);
-        assert_eq!(lines[2].content.clone().unwrap_err(), ["has 2 fields, the header 9"]);
+        let columns: Vec<Option<Column>> = errors.iter().map(Reason::column).collect();
+        use Column::*;
+        assert_eq!(columns, [Kind, Locale, NisCode, Bce, UserEmail, UserName].map(Some));
+        assert_eq!(lines[2].content.clone().unwrap_err(), [Reason::FieldCount { found: 2, expected: 9 }]);
     }
 
     #[test]

@@ -9,8 +9,6 @@
 //! plan with an error changes nothing. Created users are invited; a file imported again
 //! changes nothing and sends nothing.
 
-use serde::Serialize;
-
 use crate::{
     auth::Officer,
     db::{
@@ -21,7 +19,7 @@ use crate::{
         },
     },
     domain::{
-        import::{ImportLine, ImportUser},
+        import::{ImportLine, ImportUser, Reason},
         kinds::{OrganisationKind, Role},
         organisation::OrganisationInput,
     },
@@ -52,8 +50,7 @@ impl Importer<'_> {
 }
 
 /// What a line does to one thing it describes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Action {
     Unchanged,
     Update,
@@ -74,7 +71,7 @@ impl Action {
 
 /// The verdict on one line: what happens to its organisation and its user, or why it
 /// cannot be imported.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct LineVerdict {
     pub line: u64,
     pub action: Action,
@@ -83,11 +80,11 @@ pub struct LineVerdict {
     pub organisation_action: Option<Action>,
     pub user: Option<String>,
     pub user_action: Option<Action>,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
 }
 
 /// The verdicts of a whole file, and whether it was applied.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Report {
     pub lines: Vec<LineVerdict>,
     pub applied: bool,
@@ -211,20 +208,19 @@ fn judge(
             if merged(earlier.existing.as_ref(), input) == earlier.target {
                 (Some(index), Action::Unchanged)
             } else {
-                reasons.push(format!("describes {:?} otherwise than line {}", earlier.target.name, earlier.line));
+                reasons.push(Reason::DescribedOtherwise { name: earlier.target.name.clone(), line: earlier.line });
                 (None, Action::Error)
             }
         }
         None => {
             let existing = find(tx, input)?;
             if let (Some(found), Some(bce)) = (&existing, &input.bce) {
-                if found.bce.as_deref().is_some_and(|b| b != bce.as_str()) {
-                    reasons.push(format!(
-                        "bce: {:?} (id {}) matches by NIS code or name but has the enterprise number {}",
-                        found.name,
-                        found.id,
-                        found.bce.as_deref().unwrap_or_default()
-                    ));
+                if let Some(recorded) = found.bce.as_deref().filter(|b| *b != bce.as_str()) {
+                    reasons.push(Reason::OtherBce {
+                        name: found.name.clone(),
+                        id: found.id,
+                        recorded: recorded.to_owned(),
+                    });
                 }
             }
             let target = merged(existing.as_ref(), input);
@@ -268,28 +264,26 @@ fn judge_user(
     organisation: Option<usize>,
     kind: OrganisationKind,
     user: &ImportUser,
-    reasons: &mut Vec<String>,
+    reasons: &mut Vec<Reason>,
 ) -> ApiResult<Action> {
     let before = reasons.len();
     if plan.users.iter().any(|u| u.user.email == user.email) {
         let line = plan.verdicts.iter().find(|v| v.user.as_deref() == Some(user.email.as_str())).map_or(0, |v| v.line);
-        reasons.push(format!("user_email: {} is already on line {line}", user.email.as_str()));
+        reasons.push(Reason::UserOnLine { email: user.email.as_str().to_owned(), line });
     }
     if (user.role == Role::Officer) != (kind == OrganisationKind::CentralPurchasing) {
-        reasons.push(
-            "user_role: officers belong to the central purchasing organisation, members and managers to the others"
-                .into(),
-        );
+        reasons.push(Reason::RoleMismatch);
     }
     let existing = user::find_by_email(tx, user.email.as_str())?;
     let own = organisation.and_then(|i| plan.organisations[i].existing.as_ref()).map(|o| o.id);
     if let Some(found) = &existing {
         if Some(found.organisation_id) != own {
-            reasons.push(format!(
-                "user_email: {} is a user of another organisation (id {})",
-                user.email.as_str(),
-                found.organisation_id
-            ));
+            let other = organisation::find(tx, found.organisation_id)?;
+            reasons.push(Reason::UserOfOther {
+                email: user.email.as_str().to_owned(),
+                organisation: other.name,
+                id: other.id,
+            });
         }
     }
     let Some(organisation) = organisation.filter(|_| reasons.len() == before) else {
@@ -357,14 +351,14 @@ fn changes(existing: &Organisation, target: &OrganisationInput) -> bool {
 }
 
 /// A name or an enterprise number taken by another organisation, recorded or planned.
-fn conflicts(tx: &mut Tx, plan: &Plan, own: Option<i64>, target: &OrganisationInput) -> ApiResult<Vec<String>> {
+fn conflicts(tx: &mut Tx, plan: &Plan, own: Option<i64>, target: &OrganisationInput) -> ApiResult<Vec<Reason>> {
     let mut reasons = Vec::new();
     if let Some(other) = organisation::find_by_name(tx, &target.name)?.filter(|o| Some(o.id) != own) {
-        reasons.push(format!("name: an organisation named {:?} exists (id {})", other.name, other.id));
+        reasons.push(Reason::NameTaken { name: other.name, id: other.id });
     }
     if let Some(bce) = &target.bce {
         if let Some(other) = organisation::find_by_bce(tx, bce.as_str())?.filter(|o| Some(o.id) != own) {
-            reasons.push(format!("bce: {bce} is already {:?}'s (id {})", other.name, other.id));
+            reasons.push(Reason::BceTaken { bce: bce.as_str().to_owned(), name: other.name, id: other.id });
         }
     }
     for planned in &plan.organisations {
@@ -373,9 +367,9 @@ fn conflicts(tx: &mut Tx, plan: &Plan, own: Option<i64>, target: &OrganisationIn
             continue;
         }
         if planned.target.name.to_lowercase() == target.name.to_lowercase() {
-            reasons.push(format!("name: {:?} is also on line {}", target.name, planned.line));
+            reasons.push(Reason::NameOnLine { name: target.name.clone(), line: planned.line });
         } else if planned.target.bce.is_some() && planned.target.bce == target.bce {
-            reasons.push(format!("bce: also on line {}", planned.line));
+            reasons.push(Reason::BceOnLine { line: planned.line });
         }
     }
     Ok(reasons)

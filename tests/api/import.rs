@@ -71,7 +71,10 @@ async fn an_office_is_onboarded_from_a_csv_once() {
         stdout.contains("line 6: error") && stdout.contains("bce: must be a Belgian enterprise number"),
         "{stdout}"
     );
-    assert!(stdout.contains("line 7: error") && stdout.contains("user of another organisation"), "{stdout}");
+    assert!(
+        stdout.contains("line 7: error") && stdout.contains("user of another organisation, \"Centrale"),
+        "{stdout}"
+    );
     assert_eq!(organisations(&app).await["total"], 1, "nothing imported");
 
     // Applied: the organisations, the enterprise number normalised, the users invited.

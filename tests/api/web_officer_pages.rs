@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
@@ -236,8 +236,10 @@ async fn the_import_page_previews_then_applies_all_or_nothing_and_invites_once()
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = refused.main_text();
     assert!(text.contains("Lignes en erreur : 7, 8. Rien n'est importé."), "{text}");
-    assert!(text.contains("bce: must be a Belgian enterprise number"), "{text}");
-    assert!(text.contains("user of another organisation"), "{text}");
+    assert!(text.contains("bce : indiquez un numéro d'entreprise de dix chiffres valide"), "{text}");
+    assert!(text.contains("user_email : officer@"), "{text}");
+    assert!(text.contains("est déjà un utilisateur d'une autre organisation, « "), "{text}");
+    assert!(!text.contains("must be") && !text.contains("en anglais"), "nothing in English: {text}");
     assert_eq!(verdicts(&refused)[5..], [(7, "error".to_owned()), (8, "error".to_owned())]);
     assert!(!refused.body.contains(r#"name="confirmed""#), "no confirmation for a file with errors");
     assert!(refused.body.contains("Andenne;commune"), "the file kept in its field");
@@ -290,6 +292,30 @@ async fn the_import_page_previews_then_applies_all_or_nothing_and_invites_once()
     let empty = web.submit(&form, "/organisations/import", &[("csv", "  ")]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.body.contains(r#"id="import-csv-error""#), "{}", empty.main_text());
+
+    // An officer who reads Dutch, in a browser asking for French: the reasons in Dutch,
+    // each with the data it needs (the line, the organisation found).
+    let dutch =
+        app.request(Method::PATCH, "/api/v1/me", Some(&app.officer_token), Some(&json!({"locale": "nl"}))).await;
+    assert_eq!(dutch.status(), StatusCode::OK);
+    let reader = WebClient::with_language(&app, "fr");
+    reader.sign_in(OFFICER_EMAIL).await;
+    let form = reader.get("/organisations/import").await;
+    let clashes = format!("{wrong}Ville de Namur;cpas;fr;;;;;;\r\nHuy;commune;fr;;;61031;a@huy.example;Anne;mayor\r\n");
+    let refused = reader.submit(&form, "/organisations/import", &[("csv", &clashes)]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.main_text();
+    for reason in [
+        "Regels met een fout: 7, 8, 9, 10.",
+        "bce: vul een geldig ondernemingsnummer van tien cijfers in",
+        "user_email: officer@",
+        "is al een gebruiker van een andere organisatie, ‘",
+        "Deze regel beschrijft ‘Ville de Namur’ anders dan regel 2.",
+        "user_role: vul een van de rollen member, manager, officer in",
+    ] {
+        assert!(text.contains(reason), "{reason}: {text}");
+    }
+    assert!(!text.contains("must be") && !text.contains("Engels"), "nothing in English: {text}");
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod confirm;
 pub mod duplicates;
 pub mod home;
+mod import_reasons;
 pub mod login;
 pub mod merge_confirm;
 pub mod needs;

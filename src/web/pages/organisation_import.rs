@@ -4,7 +4,8 @@
 //! what it would do (create, update, unchanged or error, with the line number and the
 //! reason), and only once nothing is in error offers to apply it, all or nothing. The file
 //! is read by `domain::import` and judged and applied by `service::import`, as `mutua
-//! import` does: the preview is the command's dry run.
+//! import` does: the preview is the command's dry run, its reasons in the officer's
+//! language (`import_reasons`).
 
 use std::collections::HashMap;
 
@@ -21,6 +22,7 @@ use crate::{
         forms::FormErrors,
         i18n,
         page::{Page, PageError},
+        pages::import_reasons,
     },
 };
 
@@ -58,8 +60,9 @@ struct ReportView {
     error_lines: String,
 }
 
-impl From<Report> for ReportView {
-    fn from(report: Report) -> Self {
+impl ReportView {
+    /// The report, its reasons in `lang`.
+    fn new(report: Report, lang: Locale) -> Self {
         let error_lines: Vec<String> = report.error_lines().iter().map(u64::to_string).collect();
         Self {
             create: report.count(Action::Create),
@@ -77,7 +80,7 @@ impl From<Report> for ReportView {
                     organisation_action: l.organisation_action.map(Action::as_str),
                     user: l.user,
                     user_action: l.user_action.map(Action::as_str),
-                    reasons: l.reasons,
+                    reasons: l.reasons.iter().map(|r| import_reasons::words(lang, r)).collect(),
                 })
                 .collect(),
         }
@@ -101,7 +104,9 @@ fn render(
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let view = ImportView { csv, report: report.map(ReportView::from), errors, columns: import::COLUMNS.join(",") };
+    let lang = page.lang(Some(user));
+    let report = report.map(|r| ReportView::new(r, lang));
+    let view = ImportView { csv, report, errors, columns: import::COLUMNS.join(",") };
     page.render(Some(user), status, "organisations_import.html", view)
 }
 
