@@ -22,7 +22,7 @@ use super::{
     ),
     paths(
         health::health, health::ready, metrics::metrics,
-        auth::login, auth::password_reset, me::me, me::patch, users::change_password, users::patch, users::invite,
+        auth::login, auth::password_reset, me::me, me::patch, users::change_password, me::sign_out_everywhere, users::patch, users::invite,
         organisations::create, organisations::list, organisations::get, organisations::replace,
         organisations::create_user, organisations::list_users,
         needs::create, needs::list, needs::get, needs::withdraw, needs::move_need,

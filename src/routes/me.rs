@@ -72,3 +72,20 @@ pub async fn patch(state: web::Data<AppState>, caller: AuthUser, body: web::Json
     tracing::info!(user_id, "own name or language changed");
     Ok(HttpResponse::Ok().json(MeResponse { user: u.into(), organisation: o.into() }))
 }
+
+/// Signs the caller out everywhere: every API token of the caller (this one included) and
+/// every web session stop working, on every process. Logging in again works as before.
+///
+/// The same as the "sign out everywhere" button of the `/account` page. Other users'
+/// tokens and sessions hold.
+#[utoipa::path(post, path = "/api/v1/me/sign-out-everywhere", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 204, description = "every token and session of the caller ended"),
+        super::common::Unauthenticated, super::common::RateLimited,
+    ))]
+pub async fn sign_out_everywhere(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<HttpResponse> {
+    let user_id = caller.id;
+    state.db.write(caller, |tx, caller| service::accounts::sign_out_everywhere(tx, caller)).await?;
+    tracing::info!(user_id, "signed out everywhere");
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -74,6 +74,7 @@ fn other_routes() -> actix_web::Scope {
     web::scope("")
         .service(resource!("/me", GET => me::me, PATCH => me::patch))
         .service(resource!("/me/password", POST => users::change_password))
+        .service(resource!("/me/sign-out-everywhere", POST => me::sign_out_everywhere))
         .service(resource!("/users/{id}", PATCH => users::patch))
         .service(resource!("/users/{id}/invite", POST => users::invite))
         .service(

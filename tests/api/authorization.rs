@@ -10,6 +10,9 @@ use crate::helpers::{TestApp, spawn_app};
 /// Expected statuses: (no token, other organisation's member, owner's member, officer).
 type Expected = [u16; 4];
 
+/// The route that ends the caller's tokens, called after every other route.
+const SIGNS_OUT: &str = "/api/v1/me/sign-out-everywhere";
+
 fn expected(method: &str, path: &str) -> Option<Expected> {
     Some(match (method, path) {
         ("GET", "/health" | "/ready" | "/metrics") => [200, 200, 200, 200],
@@ -20,6 +23,8 @@ fn expected(method: &str, path: &str) -> Option<Expected> {
         // Sets the caller's own language back to its organisation's (it was already).
         ("PATCH", "/api/v1/me") => [401, 200, 200, 200],
         ("POST", "/api/v1/me/password") => [401, 422, 422, 422],
+        // Ends the caller's tokens: called last (see `SIGNS_OUT`).
+        ("POST", SIGNS_OUT) => [401, 204, 204, 204],
         // Re-enables the owner's member (who is enabled): changes nothing, reaches the user.
         ("PATCH", "/api/v1/users/{id}") => [401, 403, 403, 200],
         ("PUT", "/api/v1/organisations/{id}") => [401, 403, 403, 422],
@@ -139,34 +144,38 @@ async fn every_route_answers_each_identity_as_expected() {
     ];
     let mut checked = 0;
     let mut wrong = Vec::new();
-    for (path, operations) in doc["paths"].as_object().unwrap() {
-        for method in operations.as_object().unwrap().keys() {
-            let method = method.to_uppercase();
-            let Some(expected) = expected(&method, path).map(|e| with_managers(&method, path, e)) else {
-                wrong.push(format!("{method} {path}: no authorisation expectation in this table"));
-                continue;
-            };
-            let url = concrete(path, &fixture, &method);
-            for (who, token) in identities.iter().enumerate() {
-                let body = (method != "GET" && method != "DELETE").then(|| body_of(&method, path));
-                let status = call(&app, &method, &url, *token, body.as_ref()).await;
-                checked += 1;
-                if status.as_u16() != expected[who] {
-                    wrong.push(format!(
-                        "{method} {url} as {}: {status}, expected {}",
-                        [
-                            "nobody",
-                            "other",
-                            "owner",
-                            "officer",
-                            "disabled member",
-                            "disabled officer",
-                            "other's manager",
-                            "owner's manager"
-                        ][who],
-                        expected[who]
-                    ));
-                }
+    let mut routes: Vec<(&String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, operations)| operations.as_object().unwrap().keys().map(move |m| (path, m.to_uppercase())))
+        .collect();
+    routes.sort_by_key(|(path, _)| *path == SIGNS_OUT);
+    for (path, method) in routes {
+        let Some(expected) = expected(&method, path).map(|e| with_managers(&method, path, e)) else {
+            wrong.push(format!("{method} {path}: no authorisation expectation in this table"));
+            continue;
+        };
+        let url = concrete(path, &fixture, &method);
+        for (who, token) in identities.iter().enumerate() {
+            let body = (method != "GET" && method != "DELETE").then(|| body_of(&method, path));
+            let status = call(&app, &method, &url, *token, body.as_ref()).await;
+            checked += 1;
+            if status.as_u16() != expected[who] {
+                wrong.push(format!(
+                    "{method} {url} as {}: {status}, expected {}",
+                    [
+                        "nobody",
+                        "other",
+                        "owner",
+                        "officer",
+                        "disabled member",
+                        "disabled officer",
+                        "other's manager",
+                        "owner's manager"
+                    ][who],
+                    expected[who]
+                ));
             }
         }
     }

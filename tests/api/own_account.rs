@@ -260,3 +260,30 @@ async fn signing_out_everywhere_ends_every_session_and_token_of_the_person() {
     assert_eq!(web.sign_in("marie@namur.be").await.status, StatusCode::OK);
     app.token("marie@namur.be", PASSWORD).await;
 }
+
+#[tokio::test]
+async fn signing_out_everywhere_through_the_api_ends_every_token_and_session_of_the_caller() {
+    let app = spawn_app().await;
+    let (web, token) = signed_in(&app).await;
+    let second = app.token("marie@namur.be", PASSWORD).await;
+    let namur: Value = app.get("/api/v1/me", &token).await.json().await.unwrap();
+    let colleague = app.create_member(namur["organisation"]["id"].as_i64().unwrap(), "paul@namur.be").await;
+    assert_eq!(web.get("/account").await.status, StatusCode::OK);
+
+    let answer = app.request(Method::POST, "/api/v1/me/sign-out-everywhere", Some(&token), None).await;
+    assert_eq!(answer.status(), StatusCode::NO_CONTENT);
+    assert!(answer.text().await.unwrap().is_empty());
+
+    for ended in [&token, &second] {
+        assert_problem(app.get("/api/v1/me", ended).await, StatusCode::UNAUTHORIZED).await;
+    }
+    let page = web.get("/account").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "the web session ended too");
+    assert!(page.location().unwrap().starts_with("/login"));
+    let again = app.request(Method::POST, "/api/v1/me/sign-out-everywhere", Some(&token), None).await;
+    assert_problem(again, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(app.get("/api/v1/me", &colleague).await.status(), StatusCode::OK, "another user's token holds");
+    // Logging in again works, with the same password.
+    let fresh = app.token("marie@namur.be", PASSWORD).await;
+    assert_eq!(app.get("/api/v1/me", &fresh).await.status(), StatusCode::OK);
+}
