@@ -125,11 +125,23 @@ pub const FLASHES: &[(&str, &str)] = &[
     ("imported", "flash.imported"),
 ];
 
-/// The page a form was posted from, to come back to after signing in: `/pools/7` for
-/// `/pools/7/pledge`.
+/// The page a form was posted from, to come back to after signing in (and for the
+/// language switch of a page shown in answer to a form): never a post-only address, which
+/// would answer 405. A form acts on the thing its page shows, named by the first two
+/// segments of where it posts (`/pools/7` for `/pools/7/pledge/withdraw`, `/organisations/3`
+/// for `/organisations/3/users`; `/needs/new` and `/organisations/import` post to their own
+/// page), except the forms of a page that post below it (`/account` for `/account/password`,
+/// `/duplicates` for `/duplicates/dismiss`) and those of the officer's desk
+/// (`/outbox/3/requeue`). The address comes from the posted path rather than the browser's
+/// `Referer`: a page shown in answer to a refused form has the post-only address itself.
 fn page_of_form(path: &str) -> String {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).take(2).collect();
-    if segments.len() < 2 { "/".to_owned() } else { format!("/{}", segments.join("/")) }
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        [section @ ("account" | "duplicates"), ..] => format!("/{section}"),
+        ["outbox", ..] | ["logout"] | [] => "/".to_owned(),
+        [first, second, ..] => format!("/{first}/{second}"),
+        [page] => format!("/{page}"),
+    }
 }
 
 /// A path of this site to go to after signing in or switching language: a local path
@@ -536,10 +548,25 @@ mod tests {
     }
 
     #[test]
-    fn a_form_comes_back_to_its_page() {
-        assert_eq!(page_of_form("/pools/7/pledge/withdraw"), "/pools/7");
-        assert_eq!(page_of_form("/needs/new"), "/needs/new");
-        assert_eq!(page_of_form("/logout"), "/");
+    fn a_form_comes_back_to_its_page_never_to_a_post_only_address() {
+        for (form, page) in [
+            ("/pools/7/pledge/withdraw", "/pools/7"),
+            ("/pools/7/pledges/3/drop", "/pools/7"),
+            ("/needs/new", "/needs/new"),
+            ("/needs/4/move", "/needs/4"),
+            ("/logout", "/"),
+            ("/organisations", "/organisations"),
+            ("/organisations/import", "/organisations/import"),
+            ("/organisations/3/users/9/disable", "/organisations/3"),
+            ("/account/name", "/account"),
+            ("/account/language", "/account"),
+            ("/account/password", "/account"),
+            ("/account/sign-out-everywhere", "/account"),
+            ("/duplicates/dismiss", "/duplicates"),
+            ("/outbox/3/requeue", "/"),
+        ] {
+            assert_eq!(page_of_form(form), page, "{form}");
+        }
     }
 
     #[test]

@@ -640,3 +640,49 @@ async fn the_pool_list_filters_by_state_and_words() {
     let funded = web.get("/pools?q=Friedhof&state=funded").await;
     assert!(!funded.body.contains(&link(cemetery)), "{}", funded.main_text());
 }
+
+/// The form's page a sign-in comes back to, when a form is posted after the session ended:
+/// `/login?next=…`, then, signed in again, that page.
+async fn back_after_signing_in(web: &WebClient<'_>, email: &str, answer: Page) -> Page {
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let login = web.follow(answer).await;
+    let next = between(&login.body, r#"name="next" value=""#, "\"").to_owned();
+    let fields = [("email", email), ("password", PASSWORD), ("csrf_token", &login.csrf()), ("next", &next)];
+    web.follow(web.post("/login", &fields).await).await
+}
+
+#[tokio::test]
+async fn a_form_posted_after_the_session_ended_comes_back_to_its_page_not_to_a_post_only_address() {
+    let app = spawn_app().await;
+    let forms = ["/account/name", "/account/language", "/account/password", "/account/sign-out-everywhere"];
+    for (form, commune) in forms.into_iter().zip(["Namur", "Ciney", "Dinant", "Huy"]) {
+        // One person a form: sign-ins per account are limited.
+        let (_, email, token) = member(&app, commune, "fr").await;
+        let web = WebClient::new(&app);
+        web.sign_in(&email).await;
+        let account = web.get("/account").await;
+        // The session ends while the page is open (here: signed out everywhere from
+        // elsewhere); the browser still holds its cookie.
+        let ended = app.request(reqwest::Method::POST, "/api/v1/me/sign-out-everywhere", Some(&token), None).await;
+        assert_eq!(ended.status(), StatusCode::NO_CONTENT);
+        let answer = web.post(form, &[("name", "Marie"), ("locale", "nl"), ("csrf_token", &account.csrf())]).await;
+        assert_eq!(answer.location(), Some("/login?next=/account"), "{form}");
+        let back = back_after_signing_in(&web, &email, answer).await;
+        assert_eq!(back.status, StatusCode::OK, "{form}: {}", back.body);
+        assert!(back.body.contains(r#"action="/account/name""#), "the account page again: {}", back.main_text());
+    }
+
+    // An officer's forms: the duplicates' review, the desk's outbox.
+    let officer = WebClient::new(&app);
+    officer.sign_in(OFFICER_EMAIL).await;
+    for (page, form) in [("/duplicates", "/duplicates/dismiss"), ("/", "/outbox/1/requeue")] {
+        let shown = officer.get(page).await;
+        let token = app.token(OFFICER_EMAIL, PASSWORD).await;
+        let ended = app.request(reqwest::Method::POST, "/api/v1/me/sign-out-everywhere", Some(&token), None).await;
+        assert_eq!(ended.status(), StatusCode::NO_CONTENT);
+        let answer = officer.post(form, &[("pool_a", "1"), ("pool_b", "2"), ("csrf_token", &shown.csrf())]).await;
+        assert_eq!(answer.location(), Some(format!("/login?next={page}").as_str()), "{form}");
+        let back = back_after_signing_in(&officer, OFFICER_EMAIL, answer).await;
+        assert_eq!(back.status, StatusCode::OK, "{form}: {}", back.body);
+    }
+}
