@@ -171,7 +171,7 @@ fn worker(config: Config) -> anyhow::Result<()> {
 fn import(config: Config, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
     use mutua::service::import::{self, Importer};
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let lines = mutua::domain::import::read(&bytes).map_err(|e| anyhow::anyhow!("{}: {}", file.display(), e.0))?;
+    let lines = mutua::domain::import::read(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let db = Db::new(&config.database_url, 1);
     db.migrate(std::time::Duration::from_secs(60))?;
     let runtime = runtime()?;

@@ -10,7 +10,7 @@
 
 mod reason;
 
-pub use reason::{Column, Reason};
+pub use reason::{Column, FileError, Reason};
 
 use super::{
     email::Email,
@@ -43,25 +43,19 @@ pub struct ImportLine {
     pub content: Result<(OrganisationInput, Option<ImportUser>), Vec<Reason>>,
 }
 
-/// Why a whole file cannot be read (no line can be judged).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileError(pub String);
-
 /// Reads a file: its lines, or why it is no such file.
 pub fn read(bytes: &[u8]) -> Result<Vec<ImportLine>, FileError> {
     if bytes.len() > MAX_BYTES {
-        return Err(FileError(format!("the file is larger than {} MiB", MAX_BYTES / 1024 / 1024)));
+        return Err(FileError::TooLarge { mib: MAX_BYTES / 1024 / 1024 });
     }
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        FileError(format!("the file is not UTF-8 (byte {}): save it as CSV UTF-8", e.valid_up_to() + 1))
-    })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| FileError::NotUtf8 { byte: e.valid_up_to() + 1 })?;
     let header = text.lines().next().unwrap_or_default();
     let delimiter = if header.matches(';').count() > header.matches(',').count() { b';' } else { b',' };
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
     let names: Vec<String> = reader
         .headers()
-        .map_err(|e| FileError(format!("the header cannot be read: {e}")))?
+        .map_err(|e| FileError::HeaderUnreadable { detail: e.to_string() })?
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
@@ -113,14 +107,9 @@ fn columns(names: &[String]) -> Result<[usize; 9], FileError> {
             None => missing.push(*column),
         }
     }
-    let unknown: Vec<&str> = names.iter().map(String::as_str).filter(|n| !COLUMNS.contains(n)).collect();
+    let unknown: Vec<String> = names.iter().filter(|n| !COLUMNS.contains(&n.as_str())).cloned().collect();
     if !missing.is_empty() || !unknown.is_empty() {
-        return Err(FileError(format!(
-            "the header must name the columns {}; missing: {}; unknown: {}",
-            COLUMNS.join(","),
-            if missing.is_empty() { "none".to_owned() } else { missing.join(", ") },
-            if unknown.is_empty() { "none".to_owned() } else { unknown.join(", ") },
-        )));
+        return Err(FileError::Header { missing, unknown });
     }
     Ok(positions)
 }
@@ -210,7 +199,9 @@ mod tests {
 
     #[test]
     fn refuses_a_wrong_header_or_encoding() {
-        assert!(read(b"name,kind\nx,y\n").unwrap_err().0.contains("missing: locale"));
-        assert!(read(b"name,kind,\xe9\n").unwrap_err().0.contains("not UTF-8"));
+        assert!(read(b"name,kind\nx,y\n").unwrap_err().to_string().contains("missing: locale"));
+        assert_eq!(read(b"name,kind,\xe9\n").unwrap_err(), FileError::NotUtf8 { byte: 11 });
+        let Err(FileError::Header { missing, unknown }) = read(b"name,kind,mayor\n") else { panic!() };
+        assert_eq!((missing.len(), unknown), (7, vec!["mayor".to_owned()]));
     }
 }

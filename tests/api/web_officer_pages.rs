@@ -316,6 +316,17 @@ async fn the_import_page_previews_then_applies_all_or_nothing_and_invites_once()
         assert!(text.contains(reason), "{reason}: {text}");
     }
     assert!(!text.contains("must be") && !text.contains("Engels"), "nothing in English: {text}");
+    // A file that cannot be read at all says why, in Dutch too.
+    let unreadable = reader.submit(&form, "/organisations/import", &[("csv", "naam;kind\nNamur;commune\n")]).await;
+    assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = unreadable.main_text();
+    assert!(text.contains("De eerste regel moet de kolommen name,kind,locale,"), "{text}");
+    assert!(
+        text.contains(
+            "ontbrekend: name, locale, contact_email, bce, nis_code, user_email, user_name, user_role; onbekend: naam"
+        ),
+        "{text}"
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! Why a line of an import file cannot be imported, as data: the column it concerns and
-//! what each reason needs to be said (the line it clashes with, the organisation found).
+//! what each reason needs to be said (the line it clashes with, the organisation found);
+//! likewise why a whole file cannot be read.
 //! The command line says it in English ([`std::fmt::Display`], this module); the page
 //! `/organisations/import` in the officer's language (`web::pages::organisation_import`,
 //! keys `import.reason.*` and `import.invalid.*`).
@@ -115,6 +116,38 @@ impl fmt::Display for Reason {
             Self::UserOfOther { email, organisation, id } => {
                 write!(f, "{email} is a user of another organisation, {organisation:?} (id {id})")
             }
+        }
+    }
+}
+
+/// Why a whole file cannot be read (no line can be judged).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileError {
+    /// Larger than [`super::MAX_BYTES`].
+    TooLarge { mib: usize },
+    /// Not UTF-8, from this byte (counted from 1).
+    NotUtf8 { byte: usize },
+    /// The CSV reader cannot read the header (its own words).
+    HeaderUnreadable { detail: String },
+    /// The header does not name the columns.
+    Header { missing: Vec<&'static str>, unknown: Vec<String> },
+}
+
+/// In English, as `mutua import` prints it.
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let listed = |names: Vec<&str>| if names.is_empty() { "none".to_owned() } else { names.join(", ") };
+        match self {
+            Self::TooLarge { mib } => write!(f, "the file is larger than {mib} MiB"),
+            Self::NotUtf8 { byte } => write!(f, "the file is not UTF-8 (byte {byte}): save it as CSV UTF-8"),
+            Self::HeaderUnreadable { detail } => write!(f, "the header cannot be read: {detail}"),
+            Self::Header { missing, unknown } => write!(
+                f,
+                "the header must name the columns {}; missing: {}; unknown: {}",
+                COLUMNS.join(","),
+                listed(missing.clone()),
+                listed(unknown.iter().map(String::as_str).collect()),
+            ),
         }
     }
 }

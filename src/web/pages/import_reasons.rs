@@ -2,10 +2,11 @@
 //! language: each reason is a message `import.reason.{kind}` filled with its data, a
 //! column's refused value is `import.invalid.{column}`, and a reason about a column starts
 //! with the column's name as the file's header writes it (`import.reason.in_column`).
+//! Why a whole file cannot be read: `import.file.*`.
 
 use crate::{
     domain::{
-        import::{Column, Reason},
+        import::{COLUMNS, Column, FileError, Reason},
         kinds::{Locale, OrganisationKind, Role},
     },
     web::i18n,
@@ -19,6 +20,29 @@ pub fn words(lang: Locale, reason: &Reason) -> String {
     match reason.column() {
         Some(column) => i18n::fill(lang, "import.reason.in_column", &[("column", column.as_str()), ("reason", &words)]),
         None => words,
+    }
+}
+
+/// Why the file cannot be read, as the page says it in `lang` beside the file's field.
+pub fn file_words(lang: Locale, error: &FileError) -> String {
+    let listed = |names: Vec<&str>| {
+        if names.is_empty() { i18n::text(lang, "import.file.none") } else { names.join(", ") }
+    };
+    match error {
+        FileError::TooLarge { mib } => i18n::fill(lang, "import.file.too_large", &[("mib", &mib.to_string())]),
+        FileError::NotUtf8 { byte } => i18n::fill(lang, "import.file.not_utf8", &[("byte", &byte.to_string())]),
+        FileError::HeaderUnreadable { detail } => {
+            i18n::fill(lang, "import.file.header_unreadable", &[("detail", detail)])
+        }
+        FileError::Header { missing, unknown } => i18n::fill(
+            lang,
+            "import.file.header",
+            &[
+                ("columns", &COLUMNS.join(",")),
+                ("missing", &listed(missing.clone())),
+                ("unknown", &listed(unknown.iter().map(String::as_str).collect())),
+            ],
+        ),
     }
 }
 
@@ -99,6 +123,23 @@ mod tests {
                 assert!(!words.contains('{') && !words.contains("import."), "{lang}: {words}");
             }
         }
+    }
+
+    #[test]
+    fn every_file_error_has_its_words() {
+        let errors = [
+            FileError::TooLarge { mib: 2 },
+            FileError::NotUtf8 { byte: 3 },
+            FileError::HeaderUnreadable { detail: "x".into() },
+            FileError::Header { missing: vec!["locale"], unknown: Vec::new() },
+        ];
+        for error in &errors {
+            for lang in Locale::ALL {
+                let words = file_words(*lang, error);
+                assert!(!words.contains('{') && !words.contains("import."), "{lang}: {words}");
+            }
+        }
+        assert!(file_words(Locale::De, &errors[3]).contains("fehlend: locale; unbekannt: keine"));
     }
 
     #[test]

@@ -124,7 +124,7 @@ fn lines_of(csv: &str, lang: Locale) -> Result<Vec<ImportLine>, FormErrors> {
         return Err(errors);
     }
     import::read(csv.as_bytes()).map_err(|unreadable| {
-        errors.add("csv", i18n::fill(lang, "import.unreadable", &[("reason", &unreadable.0)]));
+        errors.add("csv", import_reasons::file_words(lang, &unreadable));
         errors
     })
 }
