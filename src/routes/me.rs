@@ -85,7 +85,7 @@ pub async fn patch(state: web::Data<AppState>, caller: AuthUser, body: web::Json
     ))]
 pub async fn sign_out_everywhere(state: web::Data<AppState>, caller: AuthUser) -> ApiResult<HttpResponse> {
     let user_id = caller.id;
-    state.db.write(caller, |tx, caller| service::accounts::sign_out_everywhere(tx, caller)).await?;
+    state.db.write(caller, service::accounts::sign_out_everywhere).await?;
     tracing::info!(user_id, "signed out everywhere");
     Ok(HttpResponse::NoContent().finish())
 }
