@@ -189,9 +189,10 @@ impl<'c> WriteTx<'c> {
     }
 
     /// Serialises, across processes, the writes that change what the matcher indexes (see
-    /// `service::matcher`). Take it first in the transaction, before any row lock, so that
-    /// the lock order is the same everywhere. On SQLite the write transaction already
-    /// excludes every other writer.
+    /// `service::matcher`), but for posts, which take it shared ([`Self::lock_for_post`]):
+    /// it waits for the posts in progress and excludes new ones. Take it first in the
+    /// transaction, before any row lock, so that the lock order is the same everywhere. On
+    /// SQLite the write transaction already excludes every other writer.
     pub fn lock_matching(&mut self) -> QueryResult<()> {
         if let DbConnection::Postgres(pg) = self.conn() {
             diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(MATCHING_LOCK_KEY).execute(pg)?;

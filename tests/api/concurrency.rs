@@ -172,7 +172,7 @@ async fn the_same_need_posted_on_two_instances_at_once_is_in_one_pool() {
 /// must share one, or each would open a pool.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twins_in_other_words_posted_on_two_instances_at_once_are_in_one_pool() {
-    const TWINS: [((&str, &str), (&str, &str)); 4] = [
+    const TWINS: [Twins; 4] = [
         (
             ("Parapheur électronique", "Signature électronique des courriers et des délibérations du collège."),
             ("Électronique, le parapheur", "Pour signer électroniquement les délibérations et le courrier du collège."),
@@ -193,9 +193,12 @@ async fn twins_in_other_words_posted_on_two_instances_at_once_are_in_one_pool() 
     race_on_two_instances(&TWINS).await;
 }
 
+/// Two needs, each a title and a description, that the matcher reads as one.
+type Twins = ((&'static str, &'static str), (&'static str, &'static str));
+
 /// Starts two server processes on one database and, for each pair, posts its two needs at
 /// once, one on each; asserts that each pair ended in one pool of its own.
-async fn race_on_two_instances(pairs: &[((&str, &str), (&str, &str))]) {
+async fn race_on_two_instances(pairs: &[Twins]) {
     let (_db, url) = TestDb::create();
     let vars = test_vars(&url);
     let (first, second) = (Server::start(&vars), Server::start(&vars));
