@@ -49,6 +49,9 @@ pub fn read_from(tx: &mut Tx, kinds: &[EventKind], from: u64) -> QueryResult<Fee
     }
 }
 
+/// The horizon is past the newest event of any kind (one search of the primary key), not
+/// only past the last one read: a first load reads only the lessons, and the catch-ups
+/// after it must not replay every post from there.
 fn read_sqlite(tx: &mut Tx, kinds: &[EventKind], from: u64) -> QueryResult<Feed> {
     let after = i64::try_from(from).unwrap_or(i64::MAX).saturating_sub(1);
     let last: Option<i64> = events::table.select(diesel::dsl::max(events::id)).first(tx.conn())?;
