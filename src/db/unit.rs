@@ -57,6 +57,8 @@ pub struct WriteTx<'c> {
     changes: Changes,
     /// Told the unit's fate ([`Self::on_fate`]).
     fates: Fates,
+    /// The transaction's id on PostgreSQL, once [`Self::lock_for_post`] read it.
+    xid: Option<u64>,
 }
 
 /// Callbacks told whether a unit of work committed ([`WriteTx::on_fate`]): `true` once it
@@ -127,10 +129,14 @@ impl DerefMut for WriteTx<'_> {
 /// The advisory lock key of matching on PostgreSQL ("mutua" in ASCII).
 const MATCHING_LOCK_KEY: i64 = 0x6d_75_74_75_61;
 
+/// The class of the advisory locks on a post's conflict keys ("mutu" in ASCII): the
+/// two-`int4` form, a key space apart from [`MATCHING_LOCK_KEY`]'s `bigint` one.
+const CONFLICT_LOCK_CLASS: i32 = 0x6d_75_74_75;
+
 impl<'c> WriteTx<'c> {
     /// A write handle on a connection inside a write transaction (`db` only).
     pub(super) fn new(conn: &'c mut DbConnection) -> Self {
-        Self { tx: Tx { conn }, changes: Changes::default(), fates: Fates::default() }
+        Self { tx: Tx { conn }, changes: Changes::default(), fates: Fates::default(), xid: None }
     }
 
     /// Notes that a pool's view changed (`db::models` calls it with every write of a pool,
@@ -183,14 +189,58 @@ impl<'c> WriteTx<'c> {
     }
 
     /// Serialises, across processes, the writes that change what the matcher indexes (see
-    /// `service::matcher`). Take it first in the transaction, before any row lock, so that
-    /// the lock order is the same everywhere. On SQLite the write transaction already
-    /// excludes every other writer.
+    /// `service::matcher`), but for posts, which take it shared ([`Self::lock_for_post`]):
+    /// it waits for the posts in progress and excludes new ones. Take it first in the
+    /// transaction, before any row lock, so that the lock order is the same everywhere. On
+    /// SQLite the write transaction already excludes every other writer.
     pub fn lock_matching(&mut self) -> QueryResult<()> {
         if let DbConnection::Postgres(pg) = self.conn() {
             diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<BigInt, _>(MATCHING_LOCK_KEY).execute(pg)?;
         }
         Ok(())
+    }
+
+    /// What a post locks instead of [`Self::lock_matching`]: on PostgreSQL the matching lock
+    /// *shared* (the other changes of the index, which take it exclusive, wait for every
+    /// post in progress and every post waits for them) and an exclusive lock on each of its
+    /// need's conflict keys (`domain::matching::conflicts`): two posts wait for each other
+    /// only when one could join the other's pool. One statement, in one order everywhere
+    /// (the shared lock, then the keys ascending), so that no two posts wait in a cycle.
+    /// It also reads the transaction's id, the position of the events it records
+    /// ([`Self::index_position`]). On SQLite the write transaction already excludes every
+    /// other writer.
+    pub fn lock_for_post(&mut self, keys: &[u32]) -> QueryResult<()> {
+        #[derive(diesel::QueryableByName)]
+        struct Locked {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            xid: String,
+        }
+        let DbConnection::Postgres(pg) = self.conn() else { return Ok(()) };
+        let keys: Vec<i32> = keys.iter().filter_map(|k| i32::try_from(*k).ok()).collect();
+        // -1 sorts first: the shared lock before the keys.
+        let locked: Locked = diesel::sql_query(
+            "SELECT pg_current_xact_id()::text AS xid, count(l) AS locks FROM ( \
+               SELECT CASE WHEN k < 0 THEN pg_advisory_xact_lock_shared($1)::text \
+                           ELSE pg_advisory_xact_lock($2, k)::text END AS l \
+               FROM (SELECT DISTINCT k FROM unnest(array_append($3::int4[], -1)) k ORDER BY k) keys \
+             ) locked",
+        )
+        .bind::<BigInt, _>(MATCHING_LOCK_KEY)
+        .bind::<diesel::sql_types::Integer, _>(CONFLICT_LOCK_CLASS)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(keys)
+        .get_result(pg)?;
+        self.xid =
+            Some(locked.xid.parse().map_err(|e| {
+                diesel::result::Error::DeserializationError(format!("xid8 {}: {e}", locked.xid).into())
+            })?);
+        Ok(())
+    }
+
+    /// The position in the matcher's feed (`db::models::index_feed`) of an event this unit
+    /// recorded: its transaction's id on PostgreSQL (read by [`Self::lock_for_post`]), its
+    /// own id on SQLite.
+    pub fn index_position(&self, event_id: i64) -> u64 {
+        self.xid.unwrap_or(event_id as u64)
     }
 }
 

@@ -1,15 +1,32 @@
 //! The matcher's in-memory index, kept consistent with the database across processes.
 //!
 //! Every write that changes what the index holds (a need posted, moved or withdrawn, a pool
-//! merged) takes the matching lock ([`WriteTx::lock_matching`]) and records an event.
-//! Before searching, a process replays the events recorded since its last look
-//! ([`Matcher::catch_up`]). Because every such event is written under the lock, they commit
-//! in id order, so "events after my cursor" never skips one. On SQLite the write
-//! transaction already serialises writers; on PostgreSQL an advisory transaction lock does.
-//! What a unit writes before the lock records no such event: on PostgreSQL a post that its
-//! ranking says opens a pool opens it, and writes its need, before taking the lock, in a
-//! savepoint it rolls back if a post committed meanwhile makes it join a pool instead
-//! (`service::needs::post`); only `need.posted`, written under the lock, makes the need
+//! merged) records an event. Before searching, a process replays the events it has not
+//! applied yet ([`Matcher::catch_up`]), read by *position* (`db::models::index_feed`): the
+//! event's id on SQLite, whose one writer makes events visible in id order; on PostgreSQL
+//! the id of the transaction that recorded it, because there events do **not** commit in
+//! id order. The cursor ([`Cursor`]) is a *horizon*, below which every transaction has
+//! ended (`pg_snapshot_xmin` of the read's own snapshot), and the events at or above it
+//! that a catch-up already applied: a later catch-up reads from the horizon again and skips
+//! those, so an event that commits after one with a higher id is still applied, once.
+//!
+//! Who waits for whom, on PostgreSQL (on SQLite the write transaction already serialises
+//! writers):
+//!
+//! - A post ([`WriteTx::lock_for_post`]) takes the matching lock *shared* and an exclusive
+//!   lock on each conflict key of its need (`domain::matching::conflicts`: the words two
+//!   needs must share for one to be merged into the other's pool), in one statement. Two
+//!   posts that could merge wait for each other; the one that gets the keys second reads
+//!   (READ COMMITTED: each statement sees what committed before it) the first one's post,
+//!   and joins its pool. Posts of unrelated needs run side by side.
+//! - Every other change of the index (a withdrawal, a move, a merge, a dismissal, a
+//!   redaction) takes the matching lock exclusive ([`WriteTx::lock_matching`]): it waits
+//!   for the posts in progress, and they wait for it.
+//!
+//! What a unit writes before its locks records no index event: on PostgreSQL a post that
+//! its ranking says opens a pool opens it, and writes its need, before taking its keys, in
+//! a savepoint it rolls back if a post committed meanwhile makes it join a pool instead
+//! (`service::needs::post`); only `need.posted`, written holding the keys, makes the need
 //! part of the index.
 //!
 //! A unit of work that changes what the index holds also applies its change to the index at
@@ -40,7 +57,7 @@ use crate::{
     db::{
         Db, Tx, WriteTx,
         models::{
-            event,
+            index_feed::{self, Positioned},
             need::{self, IndexedNeed},
             pool,
         },
@@ -79,8 +96,8 @@ const CAUGHT_UP_EVENTS: &[EventKind] = &[
 
 struct Inner {
     index: Index,
-    /// The id of the last event applied to the index; `None` until loaded.
-    cursor: Option<i64>,
+    /// How far the index follows the events; `None` until loaded.
+    cursor: Option<Cursor>,
     /// Needs changed in the index by a unit of work that may not commit: read again from
     /// the database at the next catch-up.
     suspect: HashSet<i64>,
@@ -89,12 +106,29 @@ struct Inner {
     /// Counts every change of the index: a ranking made at one version holds while the
     /// index is still at it.
     version: u64,
-    /// `need.posted` events of this process's committed posts beyond the cursor, with their
-    /// need, which the index already holds as committed ([`Matcher::posted`]).
-    held: HashMap<i64, i64>,
+    /// `need.posted` events of this process's committed posts not applied yet, with their
+    /// need and position, which the index already holds as committed ([`Matcher::posted`]).
+    held: HashMap<i64, (i64, u64)>,
     /// Counts the times the index was emptied to be loaded again: what a unit put in it
     /// before is gone.
     epoch: u64,
+}
+
+/// Where the index stands in the feed of events (`db::models::index_feed`): every event of a
+/// position below `horizon` is applied, and so are those of `beyond`, at or above it, which
+/// a catch-up saw committed (or recorded by its own unit) while older transactions were
+/// still running. A later catch-up reads from the horizon again and skips them.
+#[derive(Clone, Default)]
+struct Cursor {
+    horizon: u64,
+    /// Event id → position.
+    beyond: HashMap<i64, u64>,
+}
+
+impl Cursor {
+    fn applied(&self, event_id: i64, position: u64) -> bool {
+        position < self.horizon || self.beyond.contains_key(&event_id)
+    }
 }
 
 impl Inner {
@@ -135,6 +169,11 @@ impl Ranking {
     /// Whether the pools were ranked (not only the text analysed, [`Matcher::analysed`]).
     pub fn is_ranked(&self) -> bool {
         self.version.is_some()
+    }
+
+    /// The conflict keys of the text (`domain::matching::conflicts`), which a post locks.
+    pub fn conflict_keys(&self) -> Vec<u32> {
+        self.query.conflict_keys()
     }
 }
 
@@ -246,10 +285,10 @@ impl Matcher {
         let quiet = |inner: &Inner| inner.suspect.is_empty() && inner.failed_batches == self.db.failed_batches();
         let seen = {
             let inner = self.inner();
-            inner.cursor.filter(|_| quiet(&inner)).map(|cursor| (cursor, inner.held.clone(), inner.epoch))
+            inner.cursor.clone().filter(|_| quiet(&inner)).map(|cursor| (cursor, inner.held.clone(), inner.epoch))
         };
         if let Some((cursor, held, epoch)) = seen {
-            let news = News::read(tx, cursor, &held, &self.needs_read)?;
+            let news = News::read(tx, &cursor, &held, &self.needs_read)?;
             let mut inner = self.inner();
             if inner.cursor.is_some() && quiet(&inner) && inner.epoch == epoch {
                 news.apply(&mut inner);
@@ -271,9 +310,10 @@ impl Matcher {
 
     /// Puts in the index the need a post has just recorded as `need.posted` (event
     /// `event_id`), as a catch-up would read it once committed, and keeps or undoes it with
-    /// the unit ([`WriteTx::on_fate`], see the module doc). The caller holds the matching
-    /// lock and caught up before recording the event.
+    /// the unit ([`WriteTx::on_fate`], see the module doc). The caller holds its conflict
+    /// keys ([`WriteTx::lock_for_post`]) and caught up before recording the event.
     pub fn posted(&self, tx: &mut WriteTx, event_id: i64, indexed: IndexedNeed) {
+        let position = tx.index_position(event_id);
         let need_id = indexed.0.id;
         let epoch = {
             let mut inner = self.inner();
@@ -290,8 +330,8 @@ impl Matcher {
             let mut inner = lock(&shared);
             let same_index = inner.epoch == epoch;
             if committed {
-                if same_index && inner.cursor.is_some_and(|cursor| event_id > cursor) {
-                    inner.held.insert(event_id, need_id);
+                if same_index && inner.cursor.as_ref().is_some_and(|cursor| !cursor.applied(event_id, position)) {
+                    inner.held.insert(event_id, (need_id, position));
                 }
             } else {
                 if same_index {
@@ -502,8 +542,11 @@ fn catch_up(tx: &mut Tx, inner: &mut Inner, needs_read: &AtomicU64) -> ApiResult
         read_back(tx, &mut inner.index, &suspects)?;
         inner.suspect.clear();
     }
-    let Some(cursor) = inner.cursor else {
-        let last = event::last_id(tx)?;
+    let Some(cursor) = inner.cursor.clone() else {
+        // The lessons and the horizon in one read: the lessons beyond it are remembered as
+        // applied. Needs are read after it: a post beyond it is read again later, as it is.
+        let lessons_feed = index_feed::read_from(tx, LESSON_EVENTS, 0)?;
+        let mut cursor = Cursor { horizon: lessons_feed.horizon, beyond: HashMap::new() };
         let mut after = 0;
         loop {
             let batch = need::active_after(tx, after, 5_000)?;
@@ -515,19 +558,22 @@ fn catch_up(tx: &mut Tx, inner: &mut Inner, needs_read: &AtomicU64) -> ApiResult
         }
         // What the desk taught, from the first verdict on.
         let mut lessons = 0;
-        for event in event::of_types_after(tx, LESSON_EVENTS, 0)?.into_iter().filter(|e| e.id <= last) {
+        for Positioned { position, event } in lessons_feed.events {
             if let Some(lesson) = Lesson::read(tx, &event.event)? {
                 lesson.teach(&mut inner.index);
                 lessons += 1;
             }
+            if position >= cursor.horizon {
+                cursor.beyond.insert(event.id, position);
+            }
         }
-        inner.cursor = Some(last);
+        inner.cursor = Some(cursor);
         inner.version += 1;
         inner.held.clear();
         tracing::info!(needs = inner.index.len(), lessons, "matcher index loaded");
         return Ok(());
     };
-    News::read(tx, cursor, &inner.held, needs_read)?.apply(inner);
+    News::read(tx, &cursor, &inner.held, needs_read)?.apply(inner);
     Ok(())
 }
 
@@ -578,60 +624,69 @@ impl Lesson {
     }
 }
 
-/// The index events after a cursor, with what they ask read from the database: one
-/// statement for the events, one for the needs they name, one per merge (rare).
+/// The index events not applied yet (from the cursor's horizon, leaving out those applied
+/// beyond it), with what they ask read from the database: one statement for the events,
+/// one for the needs they name, one per merge (rare).
 struct News {
-    items: Vec<(i64, Read)>,
+    /// (event id, position, what to apply).
+    items: Vec<(i64, u64, Read)>,
     needs: HashMap<i64, IndexedNeed>,
-    last: Option<i64>,
+    horizon: u64,
 }
 
 impl News {
-    fn read(tx: &mut Tx, cursor: i64, held: &HashMap<i64, i64>, needs_read: &AtomicU64) -> ApiResult<Self> {
-        let events = event::of_types_after(tx, CAUGHT_UP_EVENTS, cursor)?;
-        let last = events.last().map(|e| e.id);
+    fn read(tx: &mut Tx, cursor: &Cursor, held: &HashMap<i64, (i64, u64)>, needs_read: &AtomicU64) -> ApiResult<Self> {
+        let feed = index_feed::read_from(tx, CAUGHT_UP_EVENTS, cursor.horizon)?;
         let (mut items, mut need_ids) = (Vec::new(), Vec::new());
-        for event in events {
+        for Positioned { position, event } in feed.events {
+            if cursor.applied(event.id, position) {
+                continue;
+            }
             if let Some(lesson) = Lesson::read(tx, &event.event)? {
-                items.push((event.id, Read::Lesson(lesson)));
+                items.push((event.id, position, Read::Lesson(lesson)));
             }
             match event.event {
-                DomainEvent::NeedPosted(NeedPosted { need_id, .. }) if held.get(&event.id) == Some(&need_id) => {
-                    items.push((event.id, Read::Held));
+                DomainEvent::NeedPosted(NeedPosted { need_id, .. })
+                    if held.get(&event.id).is_some_and(|(held, _)| *held == need_id) =>
+                {
+                    items.push((event.id, position, Read::Held));
                 }
                 DomainEvent::PoolMerged(merged) => {
-                    items.push((event.id, Read::Merged(need::active_in_pool(tx, merged.details.into_pool_id)?)));
+                    let needs = need::active_in_pool(tx, merged.details.into_pool_id)?;
+                    items.push((event.id, position, Read::Merged(needs)));
                 }
                 // The pool's needs have a new text: the old words leave the index.
                 DomainEvent::PoolRedacted(_) => {
-                    items.push((event.id, Read::Merged(need::active_in_pool(tx, event.pool_id.unwrap_or_default())?)));
+                    let needs = need::active_in_pool(tx, event.pool_id.unwrap_or_default())?;
+                    items.push((event.id, position, Read::Merged(needs)));
                 }
                 DomainEvent::NeedPosted(NeedPosted { need_id, .. })
                 | DomainEvent::NeedMoved(NeedMove { need_id, .. })
                 | DomainEvent::NeedWithdrawn(NeedRef { need_id, .. }) => {
                     need_ids.push(need_id);
-                    items.push((event.id, Read::Need(need_id)));
+                    items.push((event.id, position, Read::Need(need_id)));
                 }
                 _ => {}
             }
         }
-        let merged: usize = items.iter().map(|(_, read)| if let Read::Merged(n) = read { n.len() } else { 0 }).sum();
+        let merged: usize = items.iter().map(|(_, _, read)| if let Read::Merged(n) = read { n.len() } else { 0 }).sum();
         needs_read.fetch_add((need_ids.len() + merged) as u64, Ordering::AcqRel);
         let needs = need::active_by_ids(tx, &need_ids)?.into_iter().map(|n| (n.0.id, n)).collect();
-        Ok(Self { items, needs, last })
+        Ok(Self { items, needs, horizon: feed.horizon })
     }
 
-    /// Applies the events after the index's cursor (another catch-up may have applied some
-    /// meanwhile). Each need is put as it was read, whatever the order of its events: a
-    /// later change has an event of its own, which a later catch-up applies.
+    /// Applies the events the index has not applied yet (another catch-up may have applied
+    /// some meanwhile), and moves the cursor: to the newer horizon, remembering the events
+    /// applied beyond it. Each need is put as it was read, whatever the order of its events:
+    /// a later change has an event of its own, which a later catch-up applies.
     fn apply(self, inner: &mut Inner) {
-        let cursor = inner.cursor.unwrap_or(0);
-        let Some(last) = self.last.filter(|last| *last > cursor) else { return };
-        inner.version += 1;
-        for (id, read) in self.items {
-            if id <= cursor {
-                continue;
-            }
+        let Some(mut cursor) = inner.cursor.take() else { return };
+        let fresh: Vec<(i64, u64, Read)> =
+            self.items.into_iter().filter(|(id, position, _)| !cursor.applied(*id, *position)).collect();
+        if !fresh.is_empty() {
+            inner.version += 1;
+        }
+        for (id, position, read) in fresh {
             match read {
                 Read::Merged(needs) => needs.iter().for_each(|indexed| upsert(&mut inner.index, indexed)),
                 Read::Need(need_id) => match self.needs.get(&need_id) {
@@ -641,9 +696,13 @@ impl News {
                 Read::Held => {}
                 Read::Lesson(lesson) => lesson.teach(&mut inner.index),
             }
+            cursor.beyond.insert(id, position);
         }
-        inner.cursor = Some(last);
-        inner.held.retain(|event_id, _| *event_id > last);
+        cursor.horizon = cursor.horizon.max(self.horizon);
+        let horizon = cursor.horizon;
+        cursor.beyond.retain(|_, position| *position >= horizon);
+        inner.held.retain(|event_id, (_, position)| *position >= horizon && !cursor.beyond.contains_key(event_id));
+        inner.cursor = Some(cursor);
     }
 }
 

@@ -56,11 +56,13 @@ fn text_of(input: &NeedInput, locale: Locale) -> NeedText<'_> {
 /// [`prepare`] made before the transaction, if any.
 ///
 /// Where writers run side by side (PostgreSQL), a post that `prepared` says opens a pool
-/// opens it and writes its need before the matching lock, in a savepoint ([`open_ahead`]):
-/// the lock is then held only to see the posts committed since the ranking, record the
+/// opens it and writes its need before taking its locks, in a savepoint ([`open_ahead`]).
+/// It then locks only its need's conflict keys ([`WriteTx::lock_for_post`]: the words two
+/// needs must share for one to join the other's pool), so posts of unrelated needs run side
+/// by side, and holds them to see the posts committed since the ranking, record the
 /// `need.posted` event and store the likely duplicates. If one of those posts is the same
 /// need (the decision is now to join its pool), what was opened ahead is rolled back and
-/// the post joins, all under the lock: never two pools for one need.
+/// the post joins, all under the keys: never two pools for one need.
 pub fn post(
     tx: &mut WriteTx,
     matcher: &Matcher,
@@ -71,14 +73,14 @@ pub fn post(
 ) -> ApiResult<Posted> {
     check_daily_cap(tx, Counted::NeedsPosted, actor.organisation_id, max_per_day)?;
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
-    let ahead = match &prepared {
-        Some(ranking) if ranking.is_ranked() && tx.beside_other_writers() => {
-            open_ahead(tx, matcher, actor, &input, max_per_day, ranking)?
-        }
-        _ => None,
+    let prepared = prepared.unwrap_or_else(|| matcher.analysed(&text_of(&input, locale)));
+    let ahead = if prepared.is_ranked() && tx.beside_other_writers() {
+        open_ahead(tx, matcher, actor, &input, max_per_day, &prepared)?
+    } else {
+        None
     };
-    tx.lock_matching()?;
-    let mut ranking = matcher.current(tx, &text_of(&input, locale), prepared)?;
+    tx.lock_for_post(&prepared.conflict_keys())?;
+    let mut ranking = matcher.current(tx, &text_of(&input, locale), Some(prepared))?;
     let mut outcome = matcher.decide_ranked(&ranking);
     if let Some(Ahead { pool, need, similar }) = ahead {
         if outcome.merge_into.is_none() {
@@ -178,9 +180,9 @@ fn insert_need(
     )?)
 }
 
-/// Records `need.posted`: the event the matcher's index follows, so written under the
-/// matching lock (the index's events commit in the order of their ids). The need goes into
-/// the index at once, read from no database ([`Matcher::posted`]).
+/// Records `need.posted`: the event the matcher's index follows, so written holding the
+/// need's conflict keys. The need goes into the index at once, read from no database
+/// ([`Matcher::posted`]).
 fn record_posted(
     tx: &mut WriteTx,
     matcher: &Matcher,

@@ -143,8 +143,9 @@ async fn racing_pledges_refusals_and_new_pledges_fund_and_reopen_once_per_crossi
 
 /// Issue 28: two instances (processes) on one database post the same need at the same
 /// instant, round after round; each time the two needs are in one pool: one opened it, the
-/// other joined it. On PostgreSQL, a post that opens a pool does so before the matching
-/// lock, so the one that takes the lock second must see the first and join its pool.
+/// other joined it. On PostgreSQL, a post that opens a pool does so before it locks its
+/// need's conflict keys, so the one that takes them second must see the first and join its
+/// pool.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_same_need_posted_on_two_instances_at_once_is_in_one_pool() {
     const NEEDS: [(&str, &str); 12] = [
@@ -161,6 +162,43 @@ async fn the_same_need_posted_on_two_instances_at_once_is_in_one_pool() {
         ("Plaintes des citoyens", "Enregistrement et suivi des plaintes adressées à l'administration."),
         ("Location de vélos partagés", "Stations de vélos électriques et abonnements des habitants."),
     ];
+    let twins: Vec<_> = NEEDS.iter().map(|need| (*need, *need)).collect();
+    race_on_two_instances(&twins).await;
+}
+
+/// Issue 28: the same need in other words (another word order, other words around its
+/// object), posted on two instances at the same instant: still one pool each time.
+/// Posts lock only the conflict keys of their need (`domain::matching::conflicts`); twins
+/// must share one, or each would open a pool.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twins_in_other_words_posted_on_two_instances_at_once_are_in_one_pool() {
+    const TWINS: [Twins; 4] = [
+        (
+            ("Parapheur électronique", "Signature électronique des courriers et des délibérations du collège."),
+            ("Électronique, le parapheur", "Pour signer électroniquement les délibérations et le courrier du collège."),
+        ),
+        (
+            ("Gestion du cimetière", "Registre des concessions et des emplacements du cimetière communal."),
+            ("Cimetière : gestion", "Les concessions et les emplacements du cimetière, dans un registre."),
+        ),
+        (
+            ("Location de vélos partagés", "Stations de vélos électriques et abonnements des habitants."),
+            ("Vélos partagés en location", "Abonnements des habitants aux stations de vélos électriques."),
+        ),
+        (
+            ("Inventaire des arbres remarquables", "Relevé des arbres remarquables avec photos et état sanitaire."),
+            ("Arbres remarquables, inventaire", "Photos, état sanitaire et relevé de nos arbres remarquables."),
+        ),
+    ];
+    race_on_two_instances(&TWINS).await;
+}
+
+/// Two needs, each a title and a description, that the matcher reads as one.
+type Twins = ((&'static str, &'static str), (&'static str, &'static str));
+
+/// Starts two server processes on one database and, for each pair, posts its two needs at
+/// once, one on each; asserts that each pair ended in one pool of its own.
+async fn race_on_two_instances(pairs: &[Twins]) {
     let (_db, url) = TestDb::create();
     let vars = test_vars(&url);
     let (first, second) = (Server::start(&vars), Server::start(&vars));
@@ -169,11 +207,11 @@ async fn the_same_need_posted_on_two_instances_at_once_is_in_one_pool() {
     let (_, namur) = a.commune("Namur").await;
     let (_, ciney) = a.commune("Ciney").await;
     let mut pools = Vec::new();
-    for (title, description) in NEEDS {
+    for &((title_a, description_a), (title_b, description_b)) in pairs {
         let barrier = Arc::new(Barrier::new(2));
-        let body = json!({"title": title, "description": description});
-        let post = |app: Arc<TestApp>, token: String| {
-            let (barrier, body) = (barrier.clone(), body.clone());
+        let post = |app: Arc<TestApp>, token: String, title: &str, description: &str| {
+            let (barrier, body) = (barrier.clone(), json!({"title": title, "description": description}));
+            let title = title.to_owned();
             tokio::spawn(async move {
                 barrier.wait().await;
                 let response = app.post("/api/v1/needs", &token, &body).await;
@@ -181,16 +219,17 @@ async fn the_same_need_posted_on_two_instances_at_once_is_in_one_pool() {
                 response.json::<Value>().await.unwrap()
             })
         };
-        let (on_a, on_b) = (post(a.clone(), namur.clone()), post(b.clone(), ciney.clone()));
+        let on_a = post(a.clone(), namur.clone(), title_a, description_a);
+        let on_b = post(b.clone(), ciney.clone(), title_b, description_b);
         let (on_a, on_b) = (on_a.await.unwrap(), on_b.await.unwrap());
         let pool = on_a["pool"]["id"].as_i64().unwrap();
-        assert_eq!(on_b["pool"]["id"].as_i64().unwrap(), pool, "{title}: one pool, {on_a} {on_b}");
+        assert_eq!(on_b["pool"]["id"].as_i64().unwrap(), pool, "{title_a}: one pool, {on_a} {on_b}");
         let merged = [&on_a, &on_b].iter().filter(|posted| posted["merged"] == true).count();
-        assert_eq!(merged, 1, "{title}: one opened the pool, the other joined it");
-        assert!(!pools.contains(&pool), "{title}: a pool of its own");
+        assert_eq!(merged, 1, "{title_a}: one opened the pool, the other joined it");
+        assert!(!pools.contains(&pool), "{title_a}: a pool of its own");
         pools.push(pool);
     }
-    for (app, pool) in [(&a, pools[0]), (&b, pools[NEEDS.len() - 1])] {
+    for (app, pool) in [(&a, pools[0]), (&b, pools[pools.len() - 1])] {
         assert_eq!(app.pool(pool).await["needs_count"], 2);
     }
 }

@@ -19,6 +19,7 @@ use mutua::{
     domain::{
         events::{DomainEvent, NeedPosted},
         kinds::{Locale, NeedStatus},
+        matching::{NeedText, analyze::analyse},
     },
     error::ApiError,
 };
@@ -159,4 +160,141 @@ async fn a_post_rolled_back_leaves_no_trace_in_matching() {
     for text in [OWN[0], CEMETERY] {
         assert_eq!(similar(&a, &token, text).await, similar(&b, &ciney, text).await, "{text:?}");
     }
+}
+
+/// A write unit held open the way a post of another process holds it: its need's conflict
+/// keys locked (`WriteTx::lock_for_post`) and, if `need` is given, that need written into
+/// the pool of need `into` and recorded as `need.posted` (not put in this process's index:
+/// as another process's post, it is caught up from the database). The unit commits when
+/// `release` is sent; `locked` is told once it holds everything (with the event's id).
+fn hold_a_post(
+    state: &mutua::state::AppState,
+    (title, description): (&'static str, &'static str),
+    into: Option<i64>,
+    locked: tokio::sync::oneshot::Sender<i64>,
+    release: std::sync::mpsc::Receiver<()>,
+) -> tokio::task::JoinHandle<Result<(), ApiError>> {
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        db.write(System, move |tx, _| {
+            let text = NeedText { title, description, locale_hint: "fr" };
+            tx.lock_for_post(&analyse(&text).conflict_keys())?;
+            let mut event_id = 0;
+            if let Some(into) = into {
+                let model = need::find(tx, into)?;
+                let need = need::insert(
+                    tx,
+                    &NewNeed {
+                        organisation_id: model.organisation_id,
+                        pool_id: model.pool_id,
+                        posted_by_user_id: model.posted_by_user_id,
+                        title,
+                        description,
+                        cpv_code: None,
+                        estimated_cost_cents: None,
+                        status: NeedStatus::Active,
+                        similar_pools: "[]",
+                        created_at: mutua::db::now(),
+                    },
+                )?;
+                let posted = DomainEvent::NeedPosted(NeedPosted {
+                    need_id: need.id,
+                    organisation_id: need.organisation_id,
+                    title: need.title.clone(),
+                    estimated_cost_cents: None,
+                    merged: true,
+                    score: Some(1.0),
+                    similar_pools: Vec::new(),
+                });
+                event_id = event::record(tx, Some(need.pool_id), &posted, None)?.id;
+            }
+            let _ = locked.send(event_id);
+            release.recv().map_err(|e| ApiError::Internal(e.into()))?;
+            Ok(())
+        })
+        .await
+    })
+}
+
+/// Issue 28, PostgreSQL: posts record their events side by side, so an event may commit
+/// after one with a higher id that a catch-up already applied. It is caught up all the same
+/// (the index follows events by transaction, `db::models::index_feed`). SQLite's one writer
+/// commits events in id order: nothing to test there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_event_committed_after_a_higher_one_is_still_caught_up() {
+    let (_db, url) = TestDb::create();
+    let a = in_process(&url).await;
+    let state = a.state.clone().expect("an in-process app");
+    if !state.db.writes_in_parallel() {
+        eprintln!("skipped: SQLite commits events in id order");
+        return;
+    }
+    let (_, token) = a.commune("Namur").await;
+    let first = a.post_need(&token, OWN[0].0, OWN[0].1).await;
+    let first_pool = first["pool"]["id"].as_i64().unwrap();
+    let (locked_tx, locked) = tokio::sync::oneshot::channel();
+    let (release, release_rx) = std::sync::mpsc::channel();
+    let held = hold_a_post(&state, CEMETERY, first["need"]["id"].as_i64(), locked_tx, release_rx);
+    let lower = locked.await.expect("the held post recorded its event");
+
+    // Meanwhile a post with other words commits, with a higher event id, and a search
+    // catches this process up past it.
+    let other = a.post_need(&token, OWN[1].0, OWN[1].1).await;
+    let other_pool = other["pool"]["id"].as_i64().unwrap();
+    let events: Value =
+        a.get(&format!("/api/v1/pools/{other_pool}/events"), &a.officer_token).await.json().await.unwrap();
+    let higher = events["items"].as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()).max().unwrap();
+    assert!(higher > lower, "the other post's events come after the held one's ({higher} > {lower})");
+    assert_eq!(similar(&a, &token, OWN[1]).await.first().map(|s| s.0), Some(other_pool));
+    assert!(similar(&a, &token, CEMETERY).await.is_empty(), "the held post is not committed yet");
+
+    release.send(()).unwrap();
+    held.await.unwrap().expect("the held post commits");
+    assert_eq!(
+        similar(&a, &token, CEMETERY).await.first().map(|s| s.0),
+        Some(first_pool),
+        "the event committed last, with the lower id, is caught up"
+    );
+    let b = Server::start(&test_vars(&url));
+    let b = TestApp::remote(b.address()).await;
+    let (_, ciney) = b.commune("Ciney").await;
+    for text in [OWN[0], OWN[1], CEMETERY] {
+        assert_eq!(similar(&a, &token, text).await, similar(&b, &ciney, text).await, "{text:?}");
+    }
+}
+
+/// Issue 28, PostgreSQL: a post waits only for the posts that share one of its conflict
+/// keys (a word whose sharing could make one join the other's pool), not for every post.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_post_waits_only_for_posts_that_share_a_word() {
+    let (_db, url) = TestDb::create();
+    let a = std::sync::Arc::new(in_process(&url).await);
+    let state = a.state.clone().expect("an in-process app");
+    if !state.db.writes_in_parallel() {
+        eprintln!("skipped: SQLite's writer runs one unit at a time");
+        return;
+    }
+    let (_, token) = a.commune("Namur").await;
+    a.post_need(&token, OWN[3].0, OWN[3].1).await;
+    let (locked_tx, locked) = tokio::sync::oneshot::channel();
+    let (release, release_rx) = std::sync::mpsc::channel();
+    let held = hold_a_post(&state, OWN[1], None, locked_tx, release_rx);
+    locked.await.expect("the held post holds its keys");
+
+    let patience = std::time::Duration::from_secs(10);
+    // The held post's title reads as "parapheur", "signature", "électronique", "collège",
+    // "commune" (concepts of the lexicon); this one shares none of them.
+    let apart = tokio::time::timeout(patience, a.post_need(&token, OWN[2].0, OWN[2].1)).await;
+    assert_eq!(apart.expect("a post with other words does not wait")["merged"], false);
+
+    let sharing = {
+        let (a, token) = (a.clone(), token.clone());
+        tokio::spawn(async move { a.post_need(&token, "Parapheur pour les échevins", "Signatures.").await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(!sharing.is_finished(), "a post sharing a specific word (parapheur) waits");
+    release.send(()).unwrap();
+    held.await.unwrap().expect("the held post commits");
+    let posted = tokio::time::timeout(patience, sharing).await.expect("it goes on once the other ends").unwrap();
+    assert!(posted["pool"]["id"].is_i64(), "{posted}");
 }

@@ -30,17 +30,17 @@ pub struct Event {
 /// A row as stored: the event's type and its JSON text.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = events)]
-struct StoredEvent {
-    id: i64,
-    pool_id: Option<i64>,
-    event_type: String,
-    actor_user_id: Option<i64>,
-    at: NaiveDateTime,
-    data: String,
+pub(super) struct StoredEvent {
+    pub(super) id: i64,
+    pub(super) pool_id: Option<i64>,
+    pub(super) event_type: String,
+    pub(super) actor_user_id: Option<i64>,
+    pub(super) at: NaiveDateTime,
+    pub(super) data: String,
 }
 
 impl StoredEvent {
-    fn read(self) -> QueryResult<Event> {
+    pub(super) fn read(self) -> QueryResult<Event> {
         let event = DomainEvent::read(&self.event_type, &self.data)
             .map_err(|e| diesel::result::Error::DeserializationError(e.into()))
             .map_err(in_row("events", self.id))?;

@@ -27,6 +27,7 @@
 //! docs/MATCHING.md).
 
 pub mod analyze;
+mod conflicts;
 mod data;
 mod desk;
 mod fuzzy;

@@ -1,0 +1,2 @@
+DROP INDEX events_xid_idx;
+ALTER TABLE events DROP COLUMN xid;
