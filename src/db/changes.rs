@@ -11,14 +11,17 @@
 //!   later, what it already forgot at its own commit.
 //! - **SQLite**: commits happen one at a time and event ids only grow, so reading the event
 //!   log after the last id seen misses nothing ([`poll_sqlite`]); every change of a pool or of
-//!   a user's access records an event.
+//!   a user's access records an event. The writer tells the feed the ids of the events it
+//!   committed ([`ChangeFeed::committed_here`]), and the poll leaves them out: this process
+//!   forgot what they changed at their commit already.
 //!
 //! While a process cannot be sure to hear the others (the listener not connected yet, or
 //! reconnecting), [`ChangeFeed::is_live`] is false and caches must not be used.
 
 use std::{
+    collections::BTreeSet,
     sync::{
-        Arc, RwLock, Weak,
+        Arc, Mutex, RwLock, Weak,
         atomic::{AtomicBool, Ordering},
     },
     time::{Duration, Instant},
@@ -50,11 +53,19 @@ pub struct ChangeFeed {
     /// Names this feed in its PostgreSQL notifications: random, since two instances in
     /// containers often share a process id.
     origin: u64,
+    /// The events this process committed that its SQLite poll has not read past yet, which
+    /// the poll leaves out; `None` while no poll runs (nothing is kept then).
+    own: Mutex<Option<BTreeSet<i64>>>,
 }
 
 impl Default for ChangeFeed {
     fn default() -> Self {
-        Self { subscribers: RwLock::default(), live: AtomicBool::new(false), origin: rand::random() }
+        Self {
+            subscribers: RwLock::default(),
+            live: AtomicBool::new(false),
+            origin: rand::random(),
+            own: Mutex::new(None),
+        }
     }
 }
 
@@ -70,6 +81,31 @@ impl ChangeFeed {
         }
         for subscriber in self.subscribers.read().unwrap_or_else(|p| p.into_inner()).iter() {
             subscriber(changes);
+        }
+    }
+
+    /// Notes the ids of events this process has just committed (the SQLite writer, before it
+    /// publishes what they changed): the poll of the event log leaves them out.
+    pub(super) fn committed_here(&self, events: Vec<i64>) {
+        if let Some(own) = self.own.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            own.extend(events);
+        }
+    }
+
+    /// This process's events beyond `cursor` (a copy: the writer adds to them meanwhile).
+    fn own_after(&self, cursor: i64) -> BTreeSet<i64> {
+        let own = self.own.lock().unwrap_or_else(|p| p.into_inner());
+        own.as_ref().map(|own| own.range(cursor + 1..).copied().collect()).unwrap_or_default()
+    }
+
+    /// Starts (`Some`) or stops (`None`) keeping this process's events for the poll, or,
+    /// once the poll has read up to `last`, forgets those up to it (`Some(last)` again).
+    fn keep_own_after(&self, last: Option<i64>) {
+        let mut own = self.own.lock().unwrap_or_else(|p| p.into_inner());
+        match (last, own.as_mut()) {
+            (None, _) => *own = None,
+            (Some(last), Some(kept)) => *kept = kept.split_off(&(last + 1)),
+            (Some(_), None) => *own = Some(BTreeSet::new()),
         }
     }
 
@@ -257,6 +293,10 @@ fn poll_sqlite(manager: &Manager, life: &Lifeline) {
                 continue;
             }
         };
+        // Kept from before the cursor is read: a commit in between is then left out too.
+        if let Some(feed) = life.feed() {
+            feed.keep_own_after(Some(0));
+        }
         let Ok(mut cursor) = event::last_id(&mut Tx::new(&mut conn)) else {
             life.wait(Duration::from_secs(1));
             continue;
@@ -266,13 +306,15 @@ fn poll_sqlite(manager: &Manager, life: &Lifeline) {
         drop(live);
         while life.wait(POLL) {
             let Some(feed) = life.feed() else { return };
-            match event::changes_after(&mut Tx::new(&mut conn), cursor) {
+            match event::changes_after(&mut Tx::new(&mut conn), cursor, &feed.own_after(cursor)) {
                 Ok((changes, last)) => {
                     cursor = last.max(cursor);
+                    feed.keep_own_after(Some(cursor));
                     feed.publish(&changes);
                 }
                 Err(error) => {
                     tracing::warn!(%error, "cannot read the event log");
+                    feed.keep_own_after(None);
                     feed.set_live(false);
                     break;
                 }

@@ -59,6 +59,10 @@ pub struct WriteTx<'c> {
     fates: Fates,
     /// The transaction's id on PostgreSQL, once [`Self::lock_for_post`] read it.
     xid: Option<u64>,
+    /// The ids of the events this unit recorded ([`Self::note_event`]), and how many of
+    /// them were recorded before [`Self::savepoint`].
+    events: Vec<i64>,
+    events_before_savepoint: usize,
 }
 
 /// Callbacks told whether a unit of work committed ([`WriteTx::on_fate`]): `true` once it
@@ -136,7 +140,14 @@ const CONFLICT_LOCK_CLASS: i32 = 0x6d_75_74_75;
 impl<'c> WriteTx<'c> {
     /// A write handle on a connection inside a write transaction (`db` only).
     pub(super) fn new(conn: &'c mut DbConnection) -> Self {
-        Self { tx: Tx { conn }, changes: Changes::default(), fates: Fates::default(), xid: None }
+        Self {
+            tx: Tx { conn },
+            changes: Changes::default(),
+            fates: Fates::default(),
+            xid: None,
+            events: Vec::new(),
+            events_before_savepoint: 0,
+        }
     }
 
     /// Notes that a pool's view changed (`db::models` calls it with every write of a pool,
@@ -152,6 +163,17 @@ impl<'c> WriteTx<'c> {
 
     pub(super) fn take_changes(&mut self) -> Changes {
         std::mem::take(&mut self.changes)
+    }
+
+    /// Notes the id of an event this unit recorded: once committed, this process's SQLite
+    /// change feed does not announce it to this process a second time (`db::changes`).
+    pub(in crate::db) fn note_event(&mut self, id: i64) {
+        self.events.push(id);
+    }
+
+    /// The ids of the events the unit recorded and did not roll back.
+    pub(super) fn take_events(&mut self) -> Vec<i64> {
+        std::mem::take(&mut self.events)
     }
 
     /// Calls `fate` once the unit's fate is known: `true` when it committed (on SQLite,
@@ -178,13 +200,16 @@ impl<'c> WriteTx<'c> {
     /// decision that may change once the matching lock is held (one savepoint at a time).
     pub fn savepoint(&mut self) -> QueryResult<()> {
         use diesel::connection::SimpleConnection;
+        self.events_before_savepoint = self.events.len();
         self.conn().batch_execute("SAVEPOINT mutua_ahead")
     }
 
     /// Undoes what was written since [`Self::savepoint`]; the transaction goes on. What it
     /// noted as changed stays noted: caches forget a little more than needed, never less.
+    /// The events recorded since are forgotten: their ids may be used again, by anyone.
     pub fn rollback_to_savepoint(&mut self) -> QueryResult<()> {
         use diesel::connection::SimpleConnection;
+        self.events.truncate(self.events_before_savepoint);
         self.conn().batch_execute("ROLLBACK TO SAVEPOINT mutua_ahead")
     }
 

@@ -64,7 +64,12 @@ pub fn record(
     if let Some(pool_id) = pool_id {
         tx.touch_pool(pool_id);
     }
-    let (id, at) = diesel::insert_into(events::table)
+    // What the other processes' feeds read from this event ([`changes_after`]), this
+    // process publishes at its commit: its own feed leaves the event out.
+    if let Some(user_id) = event.user_access_changed() {
+        tx.touch_user(user_id);
+    }
+    let (id, at): (i64, NaiveDateTime) = diesel::insert_into(events::table)
         .values((
             events::pool_id.eq(pool_id),
             events::event_type.eq(event.kind().as_str()),
@@ -74,6 +79,7 @@ pub fn record(
         ))
         .returning((events::id, events::at))
         .get_result(tx.conn())?;
+    tx.note_event(id);
     Ok(Event { id, pool_id, actor_user_id, at, event: event.clone() })
 }
 
@@ -123,17 +129,6 @@ pub fn first_of_pool(tx: &mut Tx, pool_id: i64, limit: i64) -> QueryResult<Vec<E
         .filter(events::pool_id.eq(pool_id))
         .order(events::id)
         .limit(limit)
-        .select(StoredEvent::as_select())
-        .load(tx.conn())
-        .and_then(read_all)
-}
-
-/// Events of the given kinds after `after_id`, oldest first.
-pub fn of_types_after(tx: &mut Tx, kinds: &[EventKind], after_id: i64) -> QueryResult<Vec<Event>> {
-    events::table
-        .filter(events::id.gt(after_id))
-        .filter(events::event_type.eq_any(EventKind::names(kinds)))
-        .order(events::id)
         .select(StoredEvent::as_select())
         .load(tx.conn())
         .and_then(read_all)
@@ -195,9 +190,10 @@ pub fn of_pools_through(tx: &mut Tx, pool_ids: &[i64], kinds: &[EventKind], last
 }
 
 /// What the events after `after_id` changed (their pools, and the users whose access
-/// changed), and the id of the last one (`after_id` when none). Only the events of
+/// changed), leaving out those of `own` (this process's, announced at their commit), and the
+/// id of the last one (`after_id` when none). Only the events of
 /// [`EventKind::USER_ACCESS`] are read; one that does not read changes everything.
-pub fn changes_after(tx: &mut Tx, after_id: i64) -> QueryResult<(Changes, i64)> {
+pub fn changes_after(tx: &mut Tx, after_id: i64, own: &std::collections::BTreeSet<i64>) -> QueryResult<(Changes, i64)> {
     let rows: Vec<(i64, Option<i64>, String, String)> = events::table
         .filter(events::id.gt(after_id))
         .order(events::id)
@@ -207,6 +203,9 @@ pub fn changes_after(tx: &mut Tx, after_id: i64) -> QueryResult<(Changes, i64)> 
     let mut last = after_id;
     for (id, pool_id, event_type, data) in rows {
         last = id;
+        if own.contains(&id) {
+            continue;
+        }
         changes.pools.extend(pool_id);
         if EventKind::parse(&event_type).is_some_and(|kind| EventKind::USER_ACCESS.contains(&kind)) {
             match DomainEvent::read(&event_type, &data).ok().and_then(|e| e.user_access_changed()) {

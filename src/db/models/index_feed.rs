@@ -21,7 +21,10 @@ use diesel::{
     sql_types::{BigInt, Nullable, Text, Timestamp},
 };
 
-use super::event::{Event, StoredEvent};
+use super::{
+    event::{Event, StoredEvent},
+    in_json::in_json,
+};
 use crate::{
     db::{DbConnection, Tx, schema::events},
     domain::events::EventKind,
@@ -45,22 +48,23 @@ pub struct Feed {
 pub fn read_from(tx: &mut Tx, kinds: &[EventKind], from: u64) -> QueryResult<Feed> {
     match tx.conn() {
         DbConnection::Postgres(pg) => read_postgres(pg, kinds, from),
-        DbConnection::Sqlite(_) => read_sqlite(tx, kinds, from),
+        DbConnection::Sqlite(sqlite) => read_sqlite(sqlite, kinds, from),
     }
 }
 
 /// The horizon is past the newest event of any kind (one search of the primary key), not
 /// only past the last one read: a first load reads only the lessons, and the catch-ups
 /// after it must not replay every post from there.
-fn read_sqlite(tx: &mut Tx, kinds: &[EventKind], from: u64) -> QueryResult<Feed> {
+fn read_sqlite(sqlite: &mut diesel::SqliteConnection, kinds: &[EventKind], from: u64) -> QueryResult<Feed> {
     let after = i64::try_from(from).unwrap_or(i64::MAX).saturating_sub(1);
-    let last: Option<i64> = events::table.select(diesel::dsl::max(events::id)).first(tx.conn())?;
+    let last: Option<i64> = events::table.select(diesel::dsl::max(events::id)).first(sqlite)?;
+    // The kinds as one bound JSON array: the statement stays prepared (`in_json`).
     let rows: Vec<StoredEvent> = events::table
         .filter(events::id.gt(after))
-        .filter(events::event_type.eq_any(EventKind::names(kinds)))
+        .filter(in_json(events::event_type, &EventKind::names(kinds)))
         .order(events::id)
         .select(StoredEvent::as_select())
-        .load(tx.conn())?;
+        .load(sqlite)?;
     let events = rows
         .into_iter()
         .map(|row| Ok(Positioned { position: row.id as u64, event: row.read()? }))
