@@ -189,7 +189,8 @@ fn review_rule(needs: &[Need], t: &Thresholds) -> (f64, f64) {
     // Posted once per order with every pair from `suggest` up queued, then
     // reviewed at each threshold tried (`Sim::at_review`).
     let low = Thresholds { review: t.suggest, review_across: t.suggest, ..*t };
-    let posted: Vec<(Metrics, Sim)> = par_map(&SEEDS, |&s| post_all(needs, &order(needs.len(), s), &low, Officer::AtEnd));
+    let posted: Vec<(Metrics, Sim)> =
+        par_map(&SEEDS, |&s| post_all(needs, &order(needs.len(), s), &low, Officer::AtEnd));
     let reviewed = |at: &Thresholds| -> Agg {
         let end = par_map(&posted, |(m, sim)| finish(*m, &mut sim.at_review(at.review, at.review_across), true));
         aggregate(&end, &[])
