@@ -16,6 +16,10 @@
 //!   review threshold, per set;
 //! - `detail SET MERGE`: the different-cluster needs merged at MERGE, and the
 //!   same-cluster pools left apart after review, with their pair scores.
+//!
+//! The orders are replayed on `MATCHER_EVAL_THREADS` threads (default 2). On
+//! the shared 2-core machine, loaded by others, `cross` took about 32 minutes
+//! (2026-12-07).
 mod common;
 use common::{Metrics, Need, Officer, SETS, Sim, baseline_found, finish, load, order, post_all, replay};
 use mutua::domain::matching::{PoolPairs, Thresholds};
