@@ -59,6 +59,10 @@ pub struct WriteTx<'c> {
     fates: Fates,
     /// The transaction's id on PostgreSQL, once [`Self::lock_for_post`] read it.
     xid: Option<u64>,
+    /// The ids of the events this unit recorded ([`Self::note_event`]), and how many of
+    /// them were recorded before [`Self::savepoint`].
+    events: Vec<i64>,
+    events_before_savepoint: usize,
 }
 
 /// Callbacks told whether a unit of work committed ([`WriteTx::on_fate`]): `true` once it
@@ -136,7 +140,14 @@ const CONFLICT_LOCK_CLASS: i32 = 0x6d_75_74_75;
 impl<'c> WriteTx<'c> {
     /// A write handle on a connection inside a write transaction (`db` only).
     pub(super) fn new(conn: &'c mut DbConnection) -> Self {
-        Self { tx: Tx { conn }, changes: Changes::default(), fates: Fates::default(), xid: None }
+        Self {
+            tx: Tx { conn },
+            changes: Changes::default(),
+            fates: Fates::default(),
+            xid: None,
+            events: Vec::new(),
+            events_before_savepoint: 0,
+        }
     }
 
     /// Notes that a pool's view changed (`db::models` calls it with every write of a pool,
@@ -152,6 +163,17 @@ impl<'c> WriteTx<'c> {
 
     pub(super) fn take_changes(&mut self) -> Changes {
         std::mem::take(&mut self.changes)
+    }
+
+    /// Notes the id of an event this unit recorded: once committed, this process's change
+    /// feed does not announce it to this process a second time (`db::changes`).
+    pub(in crate::db) fn note_event(&mut self, id: i64) {
+        self.events.push(id);
+    }
+
+    /// The ids of the events the unit recorded and did not roll back.
+    pub(super) fn take_events(&mut self) -> Vec<i64> {
+        std::mem::take(&mut self.events)
     }
 
     /// Calls `fate` once the unit's fate is known: `true` when it committed (on SQLite,
@@ -178,13 +200,16 @@ impl<'c> WriteTx<'c> {
     /// decision that may change once the matching lock is held (one savepoint at a time).
     pub fn savepoint(&mut self) -> QueryResult<()> {
         use diesel::connection::SimpleConnection;
+        self.events_before_savepoint = self.events.len();
         self.conn().batch_execute("SAVEPOINT mutua_ahead")
     }
 
     /// Undoes what was written since [`Self::savepoint`]; the transaction goes on. What it
     /// noted as changed stays noted: caches forget a little more than needed, never less.
+    /// The events recorded since are forgotten: their ids may be used again, by anyone.
     pub fn rollback_to_savepoint(&mut self) -> QueryResult<()> {
         use diesel::connection::SimpleConnection;
+        self.events.truncate(self.events_before_savepoint);
         self.conn().batch_execute("ROLLBACK TO SAVEPOINT mutua_ahead")
     }
 
@@ -289,23 +314,25 @@ pub(super) fn run_read<T>(conn: &mut DbConnection, work: impl FnOnce(&mut Tx<'_>
     in_transaction(conn, Mode::Read, |conn| work(&mut Tx { conn }))
 }
 
-/// Runs `work` in a write transaction; `before_commit` runs last in it with what the work
-/// changed (PostgreSQL notifies the other processes there, so that the notification is
-/// delivered exactly when the change is committed).
+/// What a committed unit of work changed, and the ids of the events it recorded.
+pub(super) struct Committed {
+    pub(super) changes: Changes,
+    pub(super) events: Vec<i64>,
+}
+
+/// Runs `work` in a write transaction (PostgreSQL: on a pooled connection of its own).
 pub(super) fn run_write<T>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut WriteTx<'_>) -> ApiResult<T>,
-    before_commit: impl FnOnce(&mut WriteTx<'_>, &Changes) -> ApiResult<()>,
-) -> ApiResult<(T, Changes)> {
-    let (value, changes, fates) = in_transaction(conn, Mode::Write, |conn| {
+) -> ApiResult<(T, Committed)> {
+    let (value, committed, fates) = in_transaction(conn, Mode::Write, |conn| {
         let mut tx = WriteTx::new(conn);
         let value = work(&mut tx)?;
-        let changes = tx.take_changes();
-        before_commit(&mut tx, &changes)?;
-        Ok((value, changes, tx.take_fates()))
+        let committed = Committed { changes: tx.take_changes(), events: tx.take_events() };
+        Ok((value, committed, tx.take_fates()))
     })?;
     fates.committed();
-    Ok((value, changes))
+    Ok((value, committed))
 }
 
 fn in_transaction<T>(
