@@ -300,13 +300,15 @@ fn run_batch(
     }
     let mut delivers: Vec<Deliver> = Vec::with_capacity(batch.len());
     let mut changes = Changes::default();
+    let mut events = Vec::new();
     for job in batch {
         if !job.turn.start() {
             continue;
         }
-        if let Some((deliver, changed)) = run_in_savepoint(conn, job.run) {
+        if let Some(Released { deliver, changes: changed, events: recorded }) = run_in_savepoint(conn, job.run) {
             delivers.push(deliver);
             changes.merge(changed);
+            events.extend(recorded);
         }
     }
     let DbConnection::Sqlite(sqlite) = conn else { return Err(BatchFailed { broken: true }) };
@@ -317,6 +319,7 @@ fn run_batch(
             stats.commits.fetch_add(1, Ordering::AcqRel);
             stats.committed.fetch_add(delivers.len() as u64, Ordering::AcqRel);
             if let Some(feed) = feed.upgrade() {
+                feed.committed_here(events);
                 feed.publish(&changes);
             }
             for deliver in delivers {
@@ -335,10 +338,18 @@ fn run_batch(
     }
 }
 
+/// A unit of work whose savepoint was released into the batch: its answer, what it changed,
+/// and the ids of the events it recorded.
+struct Released {
+    deliver: Deliver,
+    changes: Changes,
+    events: Vec<i64>,
+}
+
 /// Runs one unit of work in a savepoint: released when it succeeds, rolled back when it
 /// fails or panics (its caller is answered with the error at once).
 /// The unit's fate callbacks ([`WriteTx::on_fate`]) are told at the savepoint's end.
-fn run_in_savepoint(conn: &mut DbConnection, run: Run) -> Option<(Deliver, Changes)> {
+fn run_in_savepoint(conn: &mut DbConnection, run: Run) -> Option<Released> {
     let DbConnection::Sqlite(sqlite) = conn else { return None };
     if let Err(error) = AnsiTransactionManager::begin_transaction(sqlite) {
         tracing::error!(%error, "cannot open a savepoint");
@@ -347,14 +358,14 @@ fn run_in_savepoint(conn: &mut DbConnection, run: Run) -> Option<(Deliver, Chang
     }
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let mut tx = WriteTx::new(conn);
-        run(Step::Run(&mut tx)).map(|deliver| (deliver, tx.take_changes(), tx.take_fates()))
+        run(Step::Run(&mut tx)).map(|deliver| (deliver, tx.take_changes(), tx.take_events(), tx.take_fates()))
     }));
     let DbConnection::Sqlite(sqlite) = conn else { return None };
     match outcome {
-        Ok(Ok((deliver, changes, fates))) => match AnsiTransactionManager::commit_transaction(sqlite) {
+        Ok(Ok((deliver, changes, events, fates))) => match AnsiTransactionManager::commit_transaction(sqlite) {
             Ok(()) => {
                 fates.committed();
-                Some((deliver, changes))
+                Some(Released { deliver, changes, events })
             }
             Err(error) => {
                 let _ = AnsiTransactionManager::rollback_transaction(sqlite);

@@ -31,38 +31,42 @@ impl Candidate {
     }
 }
 
-/// Replaces the candidate pairs of `pool_id` with `found` (`(other pool, score)`): two
-/// statements, whatever the number of pairs.
+/// Replaces the candidate pairs of `pool_id` with `found` (`(other pool, score)`): a delete
+/// and [`insert_new`].
 pub fn replace_for_pool(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
     delete_for_pool(tx, pool_id)?;
     insert_new(tx, pool_id, found, at)
 }
 
-/// Inserts the pairs `(pool_id, other)` at their scores, in one statement: the pairs of a
-/// pool that has none yet.
+/// Inserts the pairs `(pool_id, other)` at their scores: the pairs of a pool that has none
+/// yet. On PostgreSQL one statement (one round trip); on SQLite, where a statement costs no
+/// round trip but preparing one does, the same prepared single-row statement once per pair
+/// (a multi-row statement is parsed and planned anew for every count of rows).
 pub fn insert_new(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
     if found.is_empty() {
         return Ok(());
     }
-    let rows: Vec<_> = found
-        .iter()
-        .map(|&(other, score)| {
-            let (low, high) = key(pool_id, other);
-            (
-                candidates::pool_low.eq(low),
-                candidates::pool_high.eq(high),
-                candidates::score.eq(score),
-                candidates::updated_at.eq(at),
-            )
-        })
-        .collect();
-    // Each backend inserts the rows in one statement; the connection type over both cannot.
-    let insert = diesel::insert_into(candidates::table).values(&rows);
+    let row = |&(other, score): &(i64, f64)| {
+        let (low, high) = key(pool_id, other);
+        (
+            candidates::pool_low.eq(low),
+            candidates::pool_high.eq(high),
+            candidates::score.eq(score),
+            candidates::updated_at.eq(at),
+        )
+    };
     match tx.conn() {
-        DbConnection::Postgres(pg) => insert.execute(pg),
-        DbConnection::Sqlite(sqlite) => insert.execute(sqlite),
+        DbConnection::Postgres(pg) => {
+            let rows: Vec<_> = found.iter().map(row).collect();
+            diesel::insert_into(candidates::table).values(&rows).execute(pg).map(drop)
+        }
+        DbConnection::Sqlite(sqlite) => {
+            for pair in found {
+                diesel::insert_into(candidates::table).values(row(pair)).execute(sqlite)?;
+            }
+            Ok(())
+        }
     }
-    .map(drop)
 }
 
 /// Forgets every candidate pair of a pool (it ended, or was merged away).

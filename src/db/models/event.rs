@@ -137,17 +137,6 @@ pub fn first_of_pool(tx: &mut Tx, pool_id: i64, limit: i64) -> QueryResult<Vec<E
         .and_then(read_all)
 }
 
-/// Events of the given kinds after `after_id`, oldest first.
-pub fn of_types_after(tx: &mut Tx, kinds: &[EventKind], after_id: i64) -> QueryResult<Vec<Event>> {
-    events::table
-        .filter(events::id.gt(after_id))
-        .filter(events::event_type.eq_any(EventKind::names(kinds)))
-        .order(events::id)
-        .select(StoredEvent::as_select())
-        .load(tx.conn())
-        .and_then(read_all)
-}
-
 /// The events of one kind recorded for a pool at or after `since`, oldest first.
 ///
 /// One search of `events_pool_type_at_idx` (read at every pledge). The rows are put in

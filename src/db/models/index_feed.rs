@@ -25,7 +25,10 @@ use diesel::{
     sql_types::{BigInt, Nullable, Text, Timestamp},
 };
 
-use super::event::{Event, StoredEvent};
+use super::{
+    event::{Event, StoredEvent},
+    in_json::in_json,
+};
 use crate::{
     db::{DbConnection, Tx, schema::events},
     domain::events::EventKind,
@@ -86,7 +89,7 @@ pub fn read_from(tx: &mut Tx, kinds: &[EventKind], from: u64) -> QueryResult<Fee
 pub(super) fn read_stored_from(tx: &mut Tx, kinds: Option<&[EventKind]>, from: u64) -> QueryResult<Feed<StoredEvent>> {
     match tx.conn() {
         DbConnection::Postgres(pg) => read_postgres(pg, kinds, from),
-        DbConnection::Sqlite(_) => read_sqlite(tx, kinds, from),
+        DbConnection::Sqlite(sqlite) => read_sqlite(sqlite, kinds, from),
     }
 }
 
@@ -118,14 +121,22 @@ fn number(text: &str) -> QueryResult<u64> {
 /// The horizon is past the newest event of any kind (one search of the primary key), not
 /// only past the last one read: a first load reads only the lessons, and the catch-ups
 /// after it must not replay every post from there.
-fn read_sqlite(tx: &mut Tx, kinds: Option<&[EventKind]>, from: u64) -> QueryResult<Feed<StoredEvent>> {
+fn read_sqlite(
+    sqlite: &mut diesel::SqliteConnection,
+    kinds: Option<&[EventKind]>,
+    from: u64,
+) -> QueryResult<Feed<StoredEvent>> {
     let after = i64::try_from(from).unwrap_or(i64::MAX).saturating_sub(1);
-    let last: Option<i64> = events::table.select(diesel::dsl::max(events::id)).first(tx.conn())?;
-    let mut query = events::table.filter(events::id.gt(after)).into_boxed();
-    if let Some(kinds) = kinds {
-        query = query.filter(events::event_type.eq_any(EventKind::names(kinds)));
-    }
-    let rows: Vec<StoredEvent> = query.order(events::id).select(StoredEvent::as_select()).load(tx.conn())?;
+    let last: Option<i64> = events::table.select(diesel::dsl::max(events::id)).first(sqlite)?;
+    let after_query = events::table.filter(events::id.gt(after)).order(events::id);
+    let rows: Vec<StoredEvent> = match kinds {
+        // The kinds as one bound JSON array: the statement stays prepared (`in_json`).
+        Some(kinds) => after_query
+            .filter(in_json(events::event_type, &EventKind::names(kinds)))
+            .select(StoredEvent::as_select())
+            .load(sqlite)?,
+        None => after_query.select(StoredEvent::as_select()).load(sqlite)?,
+    };
     let events = rows.into_iter().map(|row| Positioned { position: row.id as u64, event: row }).collect();
     Ok(Feed { events, horizon: last.map_or(from, |last| (last as u64 + 1).max(from)) })
 }

@@ -6,6 +6,7 @@ pub mod account_token;
 pub mod duplicate;
 pub mod event;
 pub mod idempotency;
+mod in_json;
 pub mod index_feed;
 pub mod need;
 pub mod oidc_login;

@@ -1,9 +1,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::in_row;
+use super::{in_json::in_json, in_row};
 use crate::{
-    db::{Tx, WriteTx, schema::pools},
+    db::{DbConnection, Tx, WriteTx, schema::pools},
     domain::{kinds::PoolKind, money::Cents, pool_state::PoolState},
 };
 
@@ -184,7 +184,11 @@ pub fn maintenance_of(tx: &mut Tx, delivered_pool_id: i64) -> QueryResult<Vec<Ma
 
 /// States and titles of the given pools (to filter matcher results, to name related pools).
 pub fn states(tx: &mut Tx, ids: &[i64]) -> QueryResult<Vec<(i64, PoolState, String)>> {
-    pools::table.filter(pools::id.eq_any(ids)).select((pools::id, pools::state, pools::title)).load(tx.conn())
+    let columns = (pools::id, pools::state, pools::title);
+    match tx.conn() {
+        DbConnection::Sqlite(sqlite) => pools::table.filter(in_json(pools::id, ids)).select(columns).load(sqlite),
+        DbConnection::Postgres(pg) => pools::table.filter(pools::id.eq_any(ids)).select(columns).load(pg),
+    }
 }
 
 /// Pools an organisation opened since `since`, for the daily cap.
