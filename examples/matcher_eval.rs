@@ -16,8 +16,12 @@
 //!   review threshold, per set;
 //! - `detail SET MERGE`: the different-cluster needs merged at MERGE, and the
 //!   same-cluster pools left apart after review, with their pair scores.
+//!
+//! The orders are replayed on `MATCHER_EVAL_THREADS` threads (default 2). On
+//! the shared 2-core machine, loaded by others, `cross` took about 32 minutes
+//! (2026-12-07).
 mod common;
-use common::{Metrics, Need, Officer, SETS, baseline_found, load, order, replay};
+use common::{Metrics, Need, Officer, SETS, Sim, baseline_found, finish, load, order, post_all, replay};
 use mutua::domain::matching::{PoolPairs, Thresholds};
 use std::collections::{BTreeSet, HashMap};
 
@@ -83,14 +87,34 @@ fn mean(v: &[Metrics], f: impl Fn(&Metrics) -> f64) -> f64 {
     v.iter().map(f).sum::<f64>() / v.len().max(1) as f64
 }
 
+/// `f` of every item, on up to `MATCHER_EVAL_THREADS` threads (default 2),
+/// in the items' order.
+fn par_map<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    let threads = std::env::var("MATCHER_EVAL_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(2usize).max(1);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(items.len().div_ceil(threads).max(1))
+            .map(|chunk| s.spawn(move || chunk.iter().map(f).collect::<Vec<T>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a replay thread")).collect()
+    })
+}
+
 fn runs(needs: &[Need], t: &Thresholds, officer: Officer) -> Vec<Metrics> {
-    SEEDS.iter().map(|&s| replay(needs, &order(needs.len(), s), t, officer).0).collect()
+    par_map(&SEEDS, |&s| replay(needs, &order(needs.len(), s), t, officer).0)
 }
 
 /// Everything reported for one set at thresholds `t`.
 fn measure(needs: &[Need], t: &Thresholds, learning: bool) -> Agg {
     let end = runs(needs, t, Officer::AtEnd);
     let every = if learning { runs(needs, t, Officer::Every(needs.len().div_ceil(REVIEW_ROUNDS))) } else { Vec::new() };
+    aggregate(&end, &every)
+}
+
+/// The figures of replays whose officer reviewed at the end (`end`) and
+/// every fifth of the set (`every`, may be empty).
+fn aggregate(end: &[Metrics], every: &[Metrics]) -> Agg {
     let precision = |m: &Metrics| if m.reviews == 0 { 1.0 } else { m.review_merges as f64 / m.reviews as f64 };
     let of_kind = |reviews: usize, merges: usize| {
         if reviews < REVIEW_MIN_COUNT { 1.0 } else { merges as f64 / reviews as f64 }
@@ -98,11 +122,11 @@ fn measure(needs: &[Need], t: &Thresholds, learning: bool) -> Agg {
     Agg {
         worst_false: end.iter().map(|m| m.false_pairs).max().unwrap_or(0),
         total_false: end.iter().map(|m| m.false_pairs).sum(),
-        found: mean(&end, |m| m.found),
-        auto_recall: mean(&end, |m| m.auto_recall),
-        reviewed_recall: mean(&end, |m| m.reviewed_recall),
-        reviews: mean(&end, |m| m.reviews as f64),
-        merges: mean(&end, |m| m.review_merges as f64),
+        found: mean(end, |m| m.found),
+        auto_recall: mean(end, |m| m.auto_recall),
+        reviewed_recall: mean(end, |m| m.reviewed_recall),
+        reviews: mean(end, |m| m.reviews as f64),
+        merges: mean(end, |m| m.review_merges as f64),
         worst_precision: end.iter().map(precision).fold(1.0, f64::min),
         worst_precision_same: end
             .iter()
@@ -112,13 +136,13 @@ fn measure(needs: &[Need], t: &Thresholds, learning: bool) -> Agg {
             .iter()
             .map(|m| of_kind(m.reviews_across, m.review_merges_across))
             .fold(1.0, f64::min),
-        reviews_across: mean(&end, |m| m.reviews_across as f64),
-        merges_across: mean(&end, |m| m.review_merges_across as f64),
+        reviews_across: mean(end, |m| m.reviews_across as f64),
+        merges_across: mean(end, |m| m.review_merges_across as f64),
         worst_found: end.iter().map(|m| m.found).fold(1.0, f64::min),
         worst_auto: end.iter().map(|m| m.auto_recall).fold(1.0, f64::min),
         worst_reviewed: end.iter().map(|m| m.reviewed_recall).fold(1.0, f64::min),
-        late_alone: mean(&end, |m| m.late_auto_join),
-        late_reviewed: mean(&every, |m| m.late_auto_join),
+        late_alone: mean(end, |m| m.late_auto_join),
+        late_reviewed: mean(every, |m| m.late_auto_join),
     }
 }
 
@@ -166,11 +190,20 @@ fn choose(needs: &[Need]) -> Thresholds {
 /// shapes the queue): first within one language (no pair across languages
 /// queued), then across at that threshold.
 fn review_rule(needs: &[Need], t: &Thresholds) -> (f64, f64) {
+    // Posted once per order with every pair from `suggest` up queued, then
+    // reviewed at each threshold tried (`Sim::at_review`).
+    let low = Thresholds { review: t.suggest, review_across: t.suggest, ..*t };
+    let posted: Vec<(Metrics, Sim)> =
+        par_map(&SEEDS, |&s| post_all(needs, &order(needs.len(), s), &low, Officer::AtEnd));
+    let reviewed = |at: &Thresholds| -> Agg {
+        let end = par_map(&posted, |(m, sim)| finish(*m, &mut sim.at_review(at.review, at.review_across), true));
+        aggregate(&end, &[])
+    };
     let scan = |at: &dyn Fn(f64) -> Thresholds, worst: fn(&Agg) -> f64| {
         let mut review = t.merge;
         let mut r = ((t.merge - 0.01) * 100.0).round() as i64;
         while r as f64 / 100.0 >= t.suggest {
-            if worst(&measure(needs, &at(r as f64 / 100.0), false)) < REVIEW_PRECISION {
+            if worst(&reviewed(&at(r as f64 / 100.0))) < REVIEW_PRECISION {
                 break;
             }
             review = r as f64 / 100.0;

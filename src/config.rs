@@ -31,7 +31,7 @@
 //! | `MUTUA_TRUSTED_PROXIES` | none | comma-separated addresses or CIDR blocks whose `X-Forwarded-For` is believed (rightmost untrusted hop); none: the TCP peer is the client |
 //! | `MUTUA_MAX_BODY_BYTES` | `65536` | largest request body accepted |
 //! | `MUTUA_MATCH_MERGE`, `MUTUA_MATCH_MARGIN`, `MUTUA_MATCH_SUGGEST` | measured defaults | matcher thresholds, see docs/MATCHING.md |
-//! | `MUTUA_MATCH_REVIEW` | measured default (`0.15`) | two pools scoring at least this are a duplicate candidate for the officers' review (SPEC §9), see docs/MATCHING.md |
+//! | `MUTUA_MATCH_REVIEW` | measured default (`0.12`) | two pools scoring at least this are a duplicate candidate for the officers' review (SPEC §9), see docs/MATCHING.md |
 //! | `MUTUA_MATCH_REVIEW_ACROSS` | measured default | the same for two pools whose best-matching needs are written in different languages (their scores run lower), see docs/MATCHING.md |
 //! | `MUTUA_OCID_PREFIX` | `ocds-mutua0` | the publisher's registered ocid prefix (`ocds-` and six lowercase letters or digits); `ocid` = prefix-pool id. The old name `MUTUA_OCDS_PREFIX` is refused |
 //! | `MUTUA_OIDC_ISSUER` | none | single sign-on: the OpenID provider's issuer URL (its `/.well-known/openid-configuration` is read); unset: no single sign-on |

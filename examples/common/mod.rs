@@ -58,6 +58,7 @@ pub enum Officer {
 /// decide → join the merged pool or open a new one), keeps the candidate
 /// pairs current with one `pool_candidates` call per post, and lets an
 /// officer merge true pairs and dismiss the others, best score first.
+#[derive(Clone)]
 pub struct Sim<'a> {
     needs: &'a [Need],
     t: Thresholds,
@@ -150,6 +151,19 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// The same replay, its queue and its later refreshes at other review
+    /// thresholds: a pair's score does not depend on them, so a replay posted
+    /// with low review thresholds, its queue filtered, is the replay posted
+    /// with higher ones.
+    pub fn at_review(&self, review: f64, review_across: f64) -> Self {
+        let t = Thresholds { review, review_across, ..self.t };
+        assert!(review >= self.t.review && review_across >= self.t.review_across, "only higher thresholds");
+        let mut sim = self.clone();
+        sim.t = t;
+        sim.queue.retain(|_, (score, across)| *score >= t.review_for(*across));
+        sim
+    }
+
     /// Recompute the candidate pairs of `pool` (what the service does when a
     /// pool changes).
     fn refresh(&mut self, pool: i64) {
@@ -231,6 +245,14 @@ impl<'a> Sim<'a> {
 /// `false_pairs` and `auto_recall` are measured before the last review, so
 /// they are the matcher's own only when the officer is `Absent` or `AtEnd`.
 pub fn replay<'a>(needs: &'a [Need], order: &[usize], t: &Thresholds, officer: Officer) -> (Metrics, Sim<'a>) {
+    let (m, mut sim) = post_all(needs, order, t, officer);
+    let m = finish(m, &mut sim, officer != Officer::Absent);
+    (m, sim)
+}
+
+/// The posts of a replay (and the reviews of an `Every` officer), measured
+/// before the last review.
+pub fn post_all<'a>(needs: &'a [Need], order: &[usize], t: &Thresholds, officer: Officer) -> (Metrics, Sim<'a>) {
     let mut sim = Sim::new(needs, *t, officer != Officer::Absent);
     for (k, &i) in order.iter().enumerate() {
         sim.post(i);
@@ -244,14 +266,21 @@ pub fn replay<'a>(needs: &'a [Need], order: &[usize], t: &Thresholds, officer: O
     let (wrong, merged, same) = sim.pair_stats();
     let outcomes = &sim.outcomes;
     let late: Vec<bool> = outcomes.iter().filter(|o| o.0 >= order.len() / 2).map(|o| o.2).collect();
-    let mut m = Metrics {
+    let m = Metrics {
         false_pairs: wrong,
         auto_recall: ratio(merged, same),
         found: ratio(outcomes.iter().filter(|o| o.1).count(), outcomes.len()),
         late_auto_join: ratio(late.iter().filter(|x| **x).count(), late.len()),
         ..Metrics::default()
     };
-    if officer != Officer::Absent {
+    (m, sim)
+}
+
+/// The last review of a replay posted by [`post_all`] (when `review`), and
+/// what it measured.
+pub fn finish(mut m: Metrics, sim: &mut Sim, review: bool) -> Metrics {
+    let ratio = |a: usize, b: usize| a as f64 / b.max(1) as f64;
+    if review {
         sim.review();
     }
     let (wrong, merged, same) = sim.pair_stats();
@@ -261,7 +290,7 @@ pub fn replay<'a>(needs: &'a [Need], order: &[usize], t: &Thresholds, officer: O
     m.review_merges = sim.review_merges;
     m.reviews_across = sim.reviews_across;
     m.review_merges_across = sim.review_merges_across;
-    (m, sim)
+    m
 }
 
 /// PostgreSQL pg_trgm `similarity`: words are runs of alphanumerics,

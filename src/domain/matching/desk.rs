@@ -26,7 +26,7 @@ pub(crate) const APART_FACTOR: f64 = 0.5;
 const WORDS_PER_SIDE: usize = 4;
 
 /// The relations the desk taught, by term name.
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub(crate) struct Lessons {
     related: FxMap<Box<str>, BTreeSet<Box<str>>>,
     apart: FxMap<Box<str>, BTreeSet<Box<str>>>,

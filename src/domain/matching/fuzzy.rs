@@ -84,7 +84,7 @@ fn hs(sk: &[char], end: usize) -> u64 {
 }
 
 /// Variant index over the vocabulary of an [`super::Index`].
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Fuzzy {
     variants: FxMap<u64, Vec<(u32, Kind)>>,
 }

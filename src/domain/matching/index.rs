@@ -21,6 +21,7 @@ use super::score::{idf, term_weights};
 use super::translations::translations;
 use crate::domain::kinds::Locale;
 
+#[derive(Clone)]
 pub(super) struct Term {
     /// (document slot, field-weighted tf / insertion-time norm) of the needs
     /// containing the term.
@@ -40,6 +41,7 @@ pub(super) struct Term {
     pub(super) specific: bool,
 }
 
+#[derive(Clone)]
 pub(super) struct Doc {
     pub(super) need_id: i64,
     pub(super) pool_id: i64,
@@ -52,8 +54,9 @@ pub(super) struct Doc {
     pub(super) lang: Locale,
 }
 
-/// In-memory inverted index of analysed needs, grouped by pool.
-#[derive(Default)]
+/// In-memory inverted index of analysed needs, grouped by pool (cloned by
+/// the evaluation to review one replay at several thresholds).
+#[derive(Clone, Default)]
 pub struct Index {
     pub(super) term_ids: FxMap<String, u32>,
     pub(super) terms: Vec<Term>,
