@@ -2,24 +2,24 @@
 //!
 //! In this process, [`ChangeFeed::publish`] runs right after each commit, before the writer
 //! is answered: a read that follows a write in the same process never sees the cache from
-//! before it. Other processes sharing the database learn it within a fraction of a second:
+//! before it. Other processes sharing the database learn it within a fraction of a second,
+//! on both backends the same way: every change of a pool or of a user's access records an
+//! event, and a thread of each process reads the event log every [`POLL`] ([`poll`]).
 //!
-//! - **PostgreSQL**: each write transaction that changed something ends with
-//!   `pg_notify('mutua_changes', …)`, delivered by the server exactly when it commits; every
-//!   process listens on a connection of its own ([`listen_postgres`]). A notification names
-//!   the feed it comes from, so a process does not forget again, a fraction of a second
-//!   later, what it already forgot at its own commit.
-//! - **SQLite**: commits happen one at a time and event ids only grow, so reading the event
-//!   log after the last id seen misses nothing ([`poll_sqlite`]); every change of a pool or of
-//!   a user's access records an event. The writer tells the feed the ids of the events it
-//!   committed ([`ChangeFeed::committed_here`]), and the poll leaves them out: this process
-//!   forgot what they changed at their commit already.
+//! The log is followed by *position* (`models::index_feed`, as the matcher follows it): on
+//! PostgreSQL, writes commit side by side, so an event may commit after one with a higher
+//! id; it is read all the same. Write transactions announce nothing themselves (no
+//! `NOTIFY`: PostgreSQL holds NOTIFY's queue lock through each notifying commit's WAL
+//! flush, so posts committed one at a time, issue 28).
 //!
-//! While a process cannot be sure to hear the others (the listener not connected yet, or
+//! The events this process committed were announced to it at their commit: its writers
+//! tell the feed their ids ([`ChangeFeed::committed_here`]), and the poll leaves them out.
+//!
+//! While a process cannot be sure to hear the others (the poller not connected yet, or
 //! reconnecting), [`ChangeFeed::is_live`] is false and caches must not be used.
 
 use std::{
-    collections::BTreeSet,
+    collections::HashSet,
     sync::{
         Arc, Mutex, RwLock, Weak,
         atomic::{AtomicBool, Ordering},
@@ -27,46 +27,27 @@ use std::{
     time::{Duration, Instant},
 };
 
-use diesel::{Connection, PgConnection, RunQueryDsl, connection::SimpleConnection, sql_types::Text};
-
 use super::{
-    connection::{DbConnection, Manager},
-    models::event,
+    connection::Manager,
+    models::{event, index_feed},
     unit::{Changes, Tx},
 };
 
-/// The channel of PostgreSQL notifications.
-const CHANNEL: &str = "mutua_changes";
 /// How often other processes' changes are looked for.
 const POLL: Duration = Duration::from_millis(100);
 /// How long dropping a [`Listener`] waits for its thread to close its connection.
 const STOP_PATIENCE: Duration = Duration::from_secs(2);
-/// NOTIFY payloads must stay below 8000 bytes; beyond, "everything changed" is sent.
-const MAX_PAYLOAD: usize = 7_000;
 
 type Subscriber = Box<dyn Fn(&Changes) + Send + Sync>;
 
 /// Where committed changes are announced to this process's caches.
+#[derive(Default)]
 pub struct ChangeFeed {
     subscribers: RwLock<Vec<Subscriber>>,
     live: AtomicBool,
-    /// Names this feed in its PostgreSQL notifications: random, since two instances in
-    /// containers often share a process id.
-    origin: u64,
-    /// The events this process committed that its SQLite poll has not read past yet, which
-    /// the poll leaves out; `None` while no poll runs (nothing is kept then).
-    own: Mutex<Option<BTreeSet<i64>>>,
-}
-
-impl Default for ChangeFeed {
-    fn default() -> Self {
-        Self {
-            subscribers: RwLock::default(),
-            live: AtomicBool::new(false),
-            origin: rand::random(),
-            own: Mutex::new(None),
-        }
-    }
+    /// The events this process committed since the poll last began a read, which that read
+    /// leaves out; `None` while no poll runs (nothing is kept then).
+    own: Mutex<Option<HashSet<i64>>>,
 }
 
 impl ChangeFeed {
@@ -84,29 +65,27 @@ impl ChangeFeed {
         }
     }
 
-    /// Notes the ids of events this process has just committed (the SQLite writer, before it
-    /// publishes what they changed): the poll of the event log leaves them out.
+    /// Notes the ids of events this process has just committed (before it publishes what
+    /// they changed): the poll of the event log leaves them out.
     pub(super) fn committed_here(&self, events: Vec<i64>) {
+        if events.is_empty() {
+            return;
+        }
         if let Some(own) = self.own.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
             own.extend(events);
         }
     }
 
-    /// This process's events beyond `cursor` (a copy: the writer adds to them meanwhile).
-    fn own_after(&self, cursor: i64) -> BTreeSet<i64> {
-        let own = self.own.lock().unwrap_or_else(|p| p.into_inner());
-        own.as_ref().map(|own| own.range(cursor + 1..).copied().collect()).unwrap_or_default()
+    /// This process's events noted since the last call, for a read of the log about to
+    /// begin. That read sees each of them (committed before it), or an earlier read saw it
+    /// (then the cursor skips it): none is needed any more after it.
+    fn take_own(&self) -> HashSet<i64> {
+        self.own.lock().unwrap_or_else(|p| p.into_inner()).as_mut().map(std::mem::take).unwrap_or_default()
     }
 
-    /// Starts (`Some`) or stops (`None`) keeping this process's events for the poll, or,
-    /// once the poll has read up to `last`, forgets those up to it (`Some(last)` again).
-    fn keep_own_after(&self, last: Option<i64>) {
-        let mut own = self.own.lock().unwrap_or_else(|p| p.into_inner());
-        match (last, own.as_mut()) {
-            (None, _) => *own = None,
-            (Some(last), Some(kept)) => *kept = kept.split_off(&(last + 1)),
-            (Some(_), None) => *own = Some(BTreeSet::new()),
-        }
+    /// Starts or stops keeping this process's events for the poll.
+    fn keep_own(&self, keep: bool) {
+        *self.own.lock().unwrap_or_else(|p| p.into_inner()) = keep.then(HashSet::new);
     }
 
     /// Whether changes committed by other processes reach this one now.
@@ -123,55 +102,6 @@ impl ChangeFeed {
         if live {
             self.live.store(true, Ordering::Release);
         }
-    }
-}
-
-/// The payload announcing `changes` from the feed `origin`: `o1a2b;p1,2,3;u7` (origin in
-/// hexadecimal, pools, users), or `o1a2b;*` for everything.
-pub(super) fn payload(origin: u64, changes: &Changes) -> String {
-    let everything = format!("o{origin:x};*");
-    if changes.everything {
-        return everything;
-    }
-    let join = |ids: &std::collections::BTreeSet<i64>| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let text = format!("o{origin:x};p{};u{}", join(&changes.pools), join(&changes.users));
-    if text.len() > MAX_PAYLOAD { everything } else { text }
-}
-
-/// The feed a payload comes from (if readable) and what it announces.
-fn parse_payload(text: &str) -> (Option<u64>, Changes) {
-    let ids = |part: Option<&str>, tag: char| -> Option<std::collections::BTreeSet<i64>> {
-        let part = part?.strip_prefix(tag)?;
-        part.split(',').filter(|s| !s.is_empty()).map(|s| s.parse().ok()).collect()
-    };
-    let mut parts = text.split(';');
-    let origin = parts.next().and_then(|o| o.strip_prefix('o')).and_then(|o| u64::from_str_radix(o, 16).ok());
-    let rest: Vec<&str> = parts.collect();
-    let changes = match rest.as_slice() {
-        ["*"] => Changes::everything(),
-        [pools, users] => match (ids(Some(pools), 'p'), ids(Some(users), 'u')) {
-            (Some(pools), Some(users)) => Changes { pools, users, everything: false },
-            _ => Changes::everything(),
-        },
-        // Unreadable (another version of mutua?): forget everything rather than guess.
-        _ => Changes::everything(),
-    };
-    (origin, changes)
-}
-
-impl ChangeFeed {
-    /// Announces `changes` to the other processes when the transaction commits.
-    pub(super) fn notify_postgres(&self, tx: &mut Tx<'_>, changes: &Changes) -> diesel::QueryResult<()> {
-        if changes.is_empty() {
-            return Ok(());
-        }
-        if let DbConnection::Postgres(pg) = tx.conn() {
-            diesel::sql_query("SELECT pg_notify($1, $2)")
-                .bind::<Text, _>(CHANNEL)
-                .bind::<Text, _>(payload(self.origin, changes))
-                .execute(pg)?;
-        }
-        Ok(())
     }
 }
 
@@ -227,13 +157,10 @@ impl Lifeline {
 
 /// Starts the thread that hears the other processes' changes, for as long as `feed` lives
 /// and the returned [`Listener`] is kept.
-pub(super) fn start(manager: Manager, postgres_url: Option<String>, feed: &Arc<ChangeFeed>) -> Option<Listener> {
+pub(super) fn start(manager: Manager, feed: &Arc<ChangeFeed>) -> Option<Listener> {
     let stop = Arc::new(AtomicBool::new(false));
     let life = Lifeline { stop: stop.clone(), feed: Arc::downgrade(feed) };
-    let spawned = std::thread::Builder::new().name("mutua-changes".into()).spawn(move || match postgres_url {
-        Some(url) => listen_postgres(&url, &life),
-        None => poll_sqlite(&manager, &life),
-    });
+    let spawned = std::thread::Builder::new().name("mutua-changes".into()).spawn(move || poll(&manager, &life));
     match spawned {
         Ok(handle) => Some(Listener { stop, thread: Some(handle) }),
         Err(error) => {
@@ -243,47 +170,9 @@ pub(super) fn start(manager: Manager, postgres_url: Option<String>, feed: &Arc<C
     }
 }
 
-fn listen_postgres(url: &str, life: &Lifeline) {
-    while life.alive() {
-        let listening = PgConnection::establish(url)
-            .map_err(|e| e.to_string())
-            .and_then(|mut pg| pg.batch_execute(&format!("LISTEN {CHANNEL}")).map(|()| pg).map_err(|e| e.to_string()));
-        let mut pg = match listening {
-            Ok(pg) => pg,
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for other processes' changes; retrying");
-                life.wait(Duration::from_secs(1));
-                continue;
-            }
-        };
-        let Some(live) = life.feed() else { return };
-        live.set_live(true);
-        drop(live);
-        while life.wait(POLL) {
-            let Some(feed) = life.feed() else { return };
-            // A round trip reads what the server sent meanwhile.
-            if let Err(error) = pg.batch_execute("SELECT 1") {
-                tracing::warn!(%error, "lost the change listener's connection");
-                feed.set_live(false);
-                break;
-            }
-            let mut heard = Changes::default();
-            for notification in pg.notifications_iter() {
-                match notification {
-                    Ok(n) => match parse_payload(&n.payload) {
-                        // Published here at commit already.
-                        (Some(origin), _) if origin == feed.origin => {}
-                        (_, changes) => heard.merge(changes),
-                    },
-                    Err(_) => heard.everything = true,
-                }
-            }
-            feed.publish(&heard);
-        }
-    }
-}
-
-fn poll_sqlite(manager: &Manager, life: &Lifeline) {
+/// Reads the event log every [`POLL`], from where the last read left it, and publishes what
+/// the events of other processes changed.
+fn poll(manager: &Manager, life: &Lifeline) {
     while life.alive() {
         let mut conn = match manager.establish() {
             Ok(conn) => conn,
@@ -293,28 +182,27 @@ fn poll_sqlite(manager: &Manager, life: &Lifeline) {
                 continue;
             }
         };
-        // Kept from before the cursor is read: a commit in between is then left out too.
+        // Kept from before the horizon is read: a commit in between is then left out too.
         if let Some(feed) = life.feed() {
-            feed.keep_own_after(Some(0));
+            feed.keep_own(true);
         }
-        let Ok(mut cursor) = event::last_id(&mut Tx::new(&mut conn)) else {
+        // Nothing before the horizon is needed: going live forgets everything.
+        let Ok(horizon) = index_feed::horizon(&mut Tx::new(&mut conn)) else {
             life.wait(Duration::from_secs(1));
             continue;
         };
+        let mut cursor = index_feed::Cursor { horizon, ..Default::default() };
         let Some(live) = life.feed() else { return };
         live.set_live(true);
         drop(live);
         while life.wait(POLL) {
             let Some(feed) = life.feed() else { return };
-            match event::changes_after(&mut Tx::new(&mut conn), cursor, &feed.own_after(cursor)) {
-                Ok((changes, last)) => {
-                    cursor = last.max(cursor);
-                    feed.keep_own_after(Some(cursor));
-                    feed.publish(&changes);
-                }
+            let own = feed.take_own();
+            match event::changes_since(&mut Tx::new(&mut conn), &mut cursor, &own) {
+                Ok(changes) => feed.publish(&changes),
                 Err(error) => {
                     tracing::warn!(%error, "cannot read the event log");
-                    feed.keep_own_after(None);
+                    feed.keep_own(false);
                     feed.set_live(false);
                     break;
                 }
@@ -360,20 +248,5 @@ mod tests {
         drop(clone);
         assert_eq!(listener_threads(), before, "gone, its connection closed, when the drop returns");
         drop(feed);
-    }
-
-    #[test]
-    fn payloads_round_trip_name_their_feed_and_overflow_to_everything() {
-        let changes = Changes { pools: [1, 22, 333].into(), users: [7].into(), everything: false };
-        assert_eq!(payload(0x1a2b, &changes), "o1a2b;p1,22,333;u7");
-        assert_eq!(parse_payload(&payload(0x1a2b, &changes)), (Some(0x1a2b), changes));
-        let none_of_users = Changes { pools: [5].into(), ..Changes::default() };
-        assert_eq!(parse_payload(&payload(u64::MAX, &none_of_users)), (Some(u64::MAX), none_of_users));
-        let huge = Changes { pools: (0..5_000).collect(), ..Changes::default() };
-        assert_eq!(payload(3, &huge), "o3;*");
-        assert_eq!(parse_payload("o3;*"), (Some(3), Changes::everything()));
-        for unreadable in ["*", "garbage", "p1;u2", "o3;p1", "o3;px;u"] {
-            assert!(parse_payload(unreadable).1.everything, "{unreadable}");
-        }
     }
 }

@@ -79,18 +79,14 @@ impl Db {
     }
 
     /// Starts hearing the changes committed by other processes sharing the database (a
-    /// thread that lives as long as this `Db` and its clones: dropping the last waits for it
-    /// to close its connection); until it is connected, [`ChangeFeed::is_live`] is false.
-    /// A second call starts nothing.
+    /// thread polling the event log, that lives as long as this `Db` and its clones:
+    /// dropping the last waits for it to close its connection); until it has read the log,
+    /// [`ChangeFeed::is_live`] is false. A second call starts nothing.
     pub fn listen_to_other_processes(&self) {
         if self.listener.get().is_some() {
             return;
         }
-        let postgres = match &self.url {
-            DatabaseUrl::Postgres(url) => Some(url.clone()),
-            DatabaseUrl::Sqlite(_) => None,
-        };
-        if let Some(listener) = changes::start(connection::Manager::new(self.url.clone()), postgres, &self.feed) {
+        if let Some(listener) = changes::start(connection::Manager::new(self.url.clone()), &self.feed) {
             // Lost a race with another call: this one's thread is stopped at once.
             let _ = self.listener.set(listener);
         }
@@ -142,13 +138,9 @@ impl Db {
         match &self.writer {
             Some(writer) => writer.submit(unit).await,
             None => {
-                let feed = self.feed.clone();
-                let (value, changes) = self
-                    .on_connection(move |conn| {
-                        unit::run_write(conn, unit, |tx, changes| Ok(feed.notify_postgres(tx, changes)?))
-                    })
-                    .await?;
-                self.feed.publish(&changes);
+                let (value, committed) = self.on_connection(move |conn| unit::run_write(conn, unit)).await?;
+                self.feed.committed_here(committed.events);
+                self.feed.publish(&committed.changes);
                 Ok(value)
             }
         }

@@ -165,8 +165,8 @@ impl<'c> WriteTx<'c> {
         std::mem::take(&mut self.changes)
     }
 
-    /// Notes the id of an event this unit recorded: once committed, this process's SQLite
-    /// change feed does not announce it to this process a second time (`db::changes`).
+    /// Notes the id of an event this unit recorded: once committed, this process's change
+    /// feed does not announce it to this process a second time (`db::changes`).
     pub(in crate::db) fn note_event(&mut self, id: i64) {
         self.events.push(id);
     }
@@ -314,23 +314,25 @@ pub(super) fn run_read<T>(conn: &mut DbConnection, work: impl FnOnce(&mut Tx<'_>
     in_transaction(conn, Mode::Read, |conn| work(&mut Tx { conn }))
 }
 
-/// Runs `work` in a write transaction; `before_commit` runs last in it with what the work
-/// changed (PostgreSQL notifies the other processes there, so that the notification is
-/// delivered exactly when the change is committed).
+/// What a committed unit of work changed, and the ids of the events it recorded.
+pub(super) struct Committed {
+    pub(super) changes: Changes,
+    pub(super) events: Vec<i64>,
+}
+
+/// Runs `work` in a write transaction (PostgreSQL: on a pooled connection of its own).
 pub(super) fn run_write<T>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut WriteTx<'_>) -> ApiResult<T>,
-    before_commit: impl FnOnce(&mut WriteTx<'_>, &Changes) -> ApiResult<()>,
-) -> ApiResult<(T, Changes)> {
-    let (value, changes, fates) = in_transaction(conn, Mode::Write, |conn| {
+) -> ApiResult<(T, Committed)> {
+    let (value, committed, fates) = in_transaction(conn, Mode::Write, |conn| {
         let mut tx = WriteTx::new(conn);
         let value = work(&mut tx)?;
-        let changes = tx.take_changes();
-        before_commit(&mut tx, &changes)?;
-        Ok((value, changes, tx.take_fates()))
+        let committed = Committed { changes: tx.take_changes(), events: tx.take_events() };
+        Ok((value, committed, tx.take_fates()))
     })?;
     fates.committed();
-    Ok((value, changes))
+    Ok((value, committed))
 }
 
 fn in_transaction<T>(

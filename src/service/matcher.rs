@@ -57,7 +57,7 @@ use crate::{
     db::{
         Db, Tx, WriteTx,
         models::{
-            index_feed::{self, Positioned},
+            index_feed::{self, Cursor, Positioned},
             need::{self, IndexedNeed},
             pool,
         },
@@ -112,23 +112,6 @@ struct Inner {
     /// Counts the times the index was emptied to be loaded again: what a unit put in it
     /// before is gone.
     epoch: u64,
-}
-
-/// Where the index stands in the feed of events (`db::models::index_feed`): every event of a
-/// position below `horizon` is applied, and so are those of `beyond`, at or above it, which
-/// a catch-up saw committed (or recorded by its own unit) while older transactions were
-/// still running. A later catch-up reads from the horizon again and skips them.
-#[derive(Clone, Default)]
-struct Cursor {
-    horizon: u64,
-    /// Event id → position.
-    beyond: HashMap<i64, u64>,
-}
-
-impl Cursor {
-    fn applied(&self, event_id: i64, position: u64) -> bool {
-        position < self.horizon || self.beyond.contains_key(&event_id)
-    }
 }
 
 impl Inner {
@@ -698,9 +681,8 @@ impl News {
             }
             cursor.beyond.insert(id, position);
         }
-        cursor.horizon = cursor.horizon.max(self.horizon);
+        cursor.advance(self.horizon);
         let horizon = cursor.horizon;
-        cursor.beyond.retain(|_, position| *position >= horizon);
         inner.held.retain(|event_id, (_, position)| *position >= horizon && !cursor.beyond.contains_key(event_id));
         inner.cursor = Some(cursor);
     }

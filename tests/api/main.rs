@@ -9,6 +9,7 @@ mod authorization;
 mod browser;
 mod cache;
 mod capabilities;
+mod change_feed;
 mod concurrency;
 mod cooling_off;
 mod council;

@@ -3,14 +3,17 @@
 //! A stored event whose type no [`EventKind`] has, or whose data does not read as its
 //! kind's, is an error naming the row (like an unknown text of `db::types`), never skipped
 //! or defaulted: the OCDS export, the page history and the matcher would silently differ.
-//! One reader skips instead, [`changes_after`], which only needs the pool and, for the kinds
+//! One reader skips instead, [`changes_since`], which only needs the pool and, for the kinds
 //! of [`EventKind::USER_ACCESS`], the user: an event it cannot read forgets every cached
 //! session rather than stopping the change feed.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::in_row;
+use super::{
+    in_row,
+    index_feed::{self, Cursor, Positioned},
+};
 use crate::{
     db::{Changes, Tx, WriteTx, schema::events},
     domain::events::{DomainEvent, EventKind},
@@ -64,7 +67,7 @@ pub fn record(
     if let Some(pool_id) = pool_id {
         tx.touch_pool(pool_id);
     }
-    // What the other processes' feeds read from this event ([`changes_after`]), this
+    // What the other processes' feeds read from this event ([`changes_since`]), this
     // process publishes at its commit: its own feed leaves the event out.
     if let Some(user_id) = event.user_access_changed() {
         tx.touch_user(user_id);
@@ -150,12 +153,6 @@ pub fn of_pool_kind_since(tx: &mut Tx, pool_id: i64, kind: EventKind, since: Nai
     read_all(rows)
 }
 
-/// The id of the newest event (0 when none).
-pub fn last_id(tx: &mut Tx) -> QueryResult<i64> {
-    let last: Option<i64> = events::table.select(diesel::dsl::max(events::id)).first(tx.conn())?;
-    Ok(last.unwrap_or(0))
-}
-
 /// Up to `limit` events of these kinds recorded for a pool, after the event `after` and at
 /// or after `since`, oldest first: a page of the open data export.
 pub fn of_types_page(
@@ -189,26 +186,25 @@ pub fn of_pools_through(tx: &mut Tx, pool_ids: &[i64], kinds: &[EventKind], last
         .and_then(read_all)
 }
 
-/// What the events after `after_id` changed (their pools, and the users whose access
-/// changed), leaving out those of `own` (this process's, announced at their commit), and the
-/// id of the last one (`after_id` when none). Only the events of
+/// What the events not applied yet at `cursor` changed (their pools, and the users whose
+/// access changed), leaving out those of `own` (this process's, announced at their commit);
+/// the cursor moves past them all. Events are followed by position (`index_feed`), so that
+/// one committing after a higher id is not missed. Only the events of
 /// [`EventKind::USER_ACCESS`] are read; one that does not read changes everything.
-pub fn changes_after(tx: &mut Tx, after_id: i64, own: &std::collections::BTreeSet<i64>) -> QueryResult<(Changes, i64)> {
-    let rows: Vec<(i64, Option<i64>, String, String)> = events::table
-        .filter(events::id.gt(after_id))
-        .order(events::id)
-        .select((events::id, events::pool_id, events::event_type, events::data))
-        .load(tx.conn())?;
+pub fn changes_since(tx: &mut Tx, cursor: &mut Cursor, own: &std::collections::HashSet<i64>) -> QueryResult<Changes> {
+    let feed = index_feed::read_stored_from(tx, None, cursor.horizon)?;
     let mut changes = Changes::default();
-    let mut last = after_id;
-    for (id, pool_id, event_type, data) in rows {
-        last = id;
-        if own.contains(&id) {
+    for Positioned { position, event } in feed.events {
+        if cursor.applied(event.id, position) {
             continue;
         }
-        changes.pools.extend(pool_id);
-        if EventKind::parse(&event_type).is_some_and(|kind| EventKind::USER_ACCESS.contains(&kind)) {
-            match DomainEvent::read(&event_type, &data).ok().and_then(|e| e.user_access_changed()) {
+        cursor.beyond.insert(event.id, position);
+        if own.contains(&event.id) {
+            continue;
+        }
+        changes.pools.extend(event.pool_id);
+        if EventKind::parse(&event.event_type).is_some_and(|kind| EventKind::USER_ACCESS.contains(&kind)) {
+            match DomainEvent::read(&event.event_type, &event.data).ok().and_then(|e| e.user_access_changed()) {
                 Some(user_id) => {
                     changes.users.insert(user_id);
                 }
@@ -216,7 +212,8 @@ pub fn changes_after(tx: &mut Tx, after_id: i64, own: &std::collections::BTreeSe
             }
         }
     }
-    Ok((changes, last))
+    cursor.advance(feed.horizon);
+    Ok(changes)
 }
 
 /// Up to `limit` pools with an id above `after` that have events of these kinds (recorded

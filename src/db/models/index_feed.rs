@@ -1,5 +1,7 @@
-//! The events the matcher's index follows, read by *position*, so that a reader never skips
-//! an event that commits after one with a higher id.
+//! The event log read by *position*, so that a reader never skips an event that commits
+//! after one with a higher id: the matcher's index follows its events so
+//! (`service::matcher`), and so does every process's change feed, which tells its caches
+//! what other processes changed (`db::changes`, through [`super::event::changes_since`]).
 //!
 //! - SQLite: the position is the event's id. The writer runs one unit of work at a time, so
 //!   events become visible in id order.
@@ -10,11 +12,13 @@
 //!   commit first. The *horizon* of a read is `pg_snapshot_xmin` of the statement's own
 //!   snapshot: every transaction below it has ended, so no event of a position below it can
 //!   appear later; events at or above it that the read saw are applied too, and the reader
-//!   remembers them as applied beyond the horizon (`service::matcher`).
+//!   remembers them as applied beyond the horizon ([`Cursor`]).
 //!
 //! In both, every event of a position below the horizon was visible to the read that
 //! returned that horizon (in one statement on PostgreSQL; on SQLite within the transaction,
 //! which no other writer changes).
+
+use std::collections::HashMap;
 
 use diesel::{
     prelude::*,
@@ -30,45 +34,110 @@ use crate::{
     domain::events::EventKind,
 };
 
-/// An event of the feed with its position.
-pub struct Positioned {
+/// An event of the feed with its position: read ([`Event`]) for the matcher, as stored for
+/// the change feed, which reads only what it needs of each and skips what it cannot read.
+pub struct Positioned<E = Event> {
     pub position: u64,
-    pub event: Event,
+    pub event: E,
 }
 
 /// What a read of the feed found: the events of the given kinds at or after a position, in
 /// the order of their positions (then ids), and the horizon below which no event can appear
 /// any more.
-pub struct Feed {
-    pub events: Vec<Positioned>,
+pub struct Feed<E = Event> {
+    pub events: Vec<Positioned<E>>,
     pub horizon: u64,
+}
+
+/// Where a reader stands in the feed: every event of a position below `horizon` is applied,
+/// and so are those of `beyond`, at or above it, which a read saw committed (or which the
+/// reader's own unit recorded) while older transactions were still running. A later read
+/// starts from the horizon again and skips them.
+#[derive(Clone, Default)]
+pub struct Cursor {
+    pub horizon: u64,
+    /// Event id → position.
+    pub beyond: HashMap<i64, u64>,
+}
+
+impl Cursor {
+    pub fn applied(&self, event_id: i64, position: u64) -> bool {
+        position < self.horizon || self.beyond.contains_key(&event_id)
+    }
+
+    /// Moves to a newer `horizon`: the events applied beyond the old one and below the new
+    /// one need no remembering any more.
+    pub fn advance(&mut self, horizon: u64) {
+        self.horizon = self.horizon.max(horizon);
+        let horizon = self.horizon;
+        self.beyond.retain(|_, position| *position >= horizon);
+    }
 }
 
 /// The events of `kinds` at position `from` or after, and the horizon (see the module doc).
 pub fn read_from(tx: &mut Tx, kinds: &[EventKind], from: u64) -> QueryResult<Feed> {
+    let stored = read_stored_from(tx, Some(kinds), from)?;
+    let events = stored
+        .events
+        .into_iter()
+        .map(|Positioned { position, event }| Ok(Positioned { position, event: event.read()? }))
+        .collect::<QueryResult<Vec<_>>>()?;
+    Ok(Feed { events, horizon: stored.horizon })
+}
+
+/// [`read_from`], the events as stored, of every kind when `kinds` is `None`.
+pub(super) fn read_stored_from(tx: &mut Tx, kinds: Option<&[EventKind]>, from: u64) -> QueryResult<Feed<StoredEvent>> {
     match tx.conn() {
         DbConnection::Postgres(pg) => read_postgres(pg, kinds, from),
         DbConnection::Sqlite(sqlite) => read_sqlite(sqlite, kinds, from),
     }
 }
 
+/// The horizon now, without reading events: where a reader starts that needs none of the
+/// events before (a change feed starting, which forgets everything at once).
+pub fn horizon(tx: &mut Tx) -> QueryResult<u64> {
+    #[derive(QueryableByName)]
+    struct Horizon {
+        #[diesel(sql_type = Text)]
+        horizon: String,
+    }
+    match tx.conn() {
+        DbConnection::Postgres(pg) => {
+            let row: Horizon =
+                diesel::sql_query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon").get_result(pg)?;
+            number(&row.horizon)
+        }
+        DbConnection::Sqlite(_) => {
+            let last: Option<i64> = events::table.select(diesel::dsl::max(events::id)).first(tx.conn())?;
+            Ok(last.map_or(0, |last| last as u64 + 1))
+        }
+    }
+}
+
+fn number(text: &str) -> QueryResult<u64> {
+    text.parse::<u64>().map_err(|e| diesel::result::Error::DeserializationError(format!("xid8 {text}: {e}").into()))
+}
+
 /// The horizon is past the newest event of any kind (one search of the primary key), not
 /// only past the last one read: a first load reads only the lessons, and the catch-ups
 /// after it must not replay every post from there.
-fn read_sqlite(sqlite: &mut diesel::SqliteConnection, kinds: &[EventKind], from: u64) -> QueryResult<Feed> {
+fn read_sqlite(
+    sqlite: &mut diesel::SqliteConnection,
+    kinds: Option<&[EventKind]>,
+    from: u64,
+) -> QueryResult<Feed<StoredEvent>> {
     let after = i64::try_from(from).unwrap_or(i64::MAX).saturating_sub(1);
     let last: Option<i64> = events::table.select(diesel::dsl::max(events::id)).first(sqlite)?;
-    // The kinds as one bound JSON array: the statement stays prepared (`in_json`).
-    let rows: Vec<StoredEvent> = events::table
-        .filter(events::id.gt(after))
-        .filter(in_json(events::event_type, &EventKind::names(kinds)))
-        .order(events::id)
-        .select(StoredEvent::as_select())
-        .load(sqlite)?;
-    let events = rows
-        .into_iter()
-        .map(|row| Ok(Positioned { position: row.id as u64, event: row.read()? }))
-        .collect::<QueryResult<Vec<_>>>()?;
+    let after_query = events::table.filter(events::id.gt(after)).order(events::id);
+    let rows: Vec<StoredEvent> = match kinds {
+        // The kinds as one bound JSON array: the statement stays prepared (`in_json`).
+        Some(kinds) => after_query
+            .filter(in_json(events::event_type, &EventKind::names(kinds)))
+            .select(StoredEvent::as_select())
+            .load(sqlite)?,
+        None => after_query.select(StoredEvent::as_select()).load(sqlite)?,
+    };
+    let events = rows.into_iter().map(|row| Positioned { position: row.id as u64, event: row }).collect();
     Ok(Feed { events, horizon: last.map_or(from, |last| (last as u64 + 1).max(from)) })
 }
 
@@ -93,21 +162,22 @@ struct Row {
     data: Option<String>,
 }
 
-fn read_postgres(pg: &mut diesel::PgConnection, kinds: &[EventKind], from: u64) -> QueryResult<Feed> {
+fn read_postgres(
+    pg: &mut diesel::PgConnection,
+    kinds: Option<&[EventKind]>,
+    from: u64,
+) -> QueryResult<Feed<StoredEvent>> {
     // One statement, so the horizon and the events come from one snapshot.
     let rows: Vec<Row> = diesel::sql_query(
         "SELECT h.horizon::text AS horizon, e.xid::text AS position, e.id, e.pool_id, e.type AS event_type, \
          e.actor_user_id, e.at, e.data \
          FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h \
-         LEFT JOIN events e ON e.xid >= $1::xid8 AND e.type = ANY($2) \
+         LEFT JOIN events e ON e.xid >= $1::xid8 AND ($2::text[] IS NULL OR e.type = ANY($2)) \
          ORDER BY e.xid, e.id",
     )
     .bind::<Text, _>(from.to_string())
-    .bind::<diesel::sql_types::Array<Text>, _>(EventKind::names(kinds))
+    .bind::<Nullable<diesel::sql_types::Array<Text>>, _>(kinds.map(EventKind::names))
     .load(pg)?;
-    let number = |text: &str| {
-        text.parse::<u64>().map_err(|e| diesel::result::Error::DeserializationError(format!("xid8 {text}: {e}").into()))
-    };
     let horizon = match rows.first() {
         Some(row) => number(&row.horizon)?,
         None => return Err(diesel::result::Error::NotFound),
@@ -120,7 +190,7 @@ fn read_postgres(pg: &mut diesel::PgConnection, kinds: &[EventKind], from: u64) 
             continue;
         };
         let stored = StoredEvent { id, pool_id: row.pool_id, event_type, actor_user_id: row.actor_user_id, at, data };
-        events.push(Positioned { position: number(&position)?, event: stored.read()? });
+        events.push(Positioned { position: number(&position)?, event: stored });
     }
     Ok(Feed { events, horizon })
 }
