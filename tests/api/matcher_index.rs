@@ -10,10 +10,10 @@ use crate::{
 };
 use mutua::{
     db::{
-        System,
+        System, WriteTx,
         models::{
             event,
-            need::{self, NewNeed},
+            need::{self, Need, NewNeed},
         },
     },
     domain::{
@@ -115,33 +115,8 @@ async fn a_post_rolled_back_leaves_no_trace_in_matching() {
     let failed = state
         .db
         .write(System, move |tx, _| {
-            let model = need::find(tx, first_need)?;
-            let need = need::insert(
-                tx,
-                &NewNeed {
-                    organisation_id: model.organisation_id,
-                    pool_id: model.pool_id,
-                    posted_by_user_id: model.posted_by_user_id,
-                    title: CEMETERY.0,
-                    description: CEMETERY.1,
-                    cpv_code: None,
-                    estimated_cost_cents: None,
-                    status: NeedStatus::Active,
-                    similar_pools: "[]",
-                    created_at: mutua::db::now(),
-                },
-            )?;
-            let posted = DomainEvent::NeedPosted(NeedPosted {
-                need_id: need.id,
-                organisation_id: need.organisation_id,
-                title: need.title.clone(),
-                estimated_cost_cents: None,
-                merged: true,
-                score: Some(1.0),
-                similar_pools: Vec::new(),
-            });
-            let recorded = event::record(tx, Some(need.pool_id), &posted, None)?;
-            app.matcher.posted(tx, recorded.id, (need, Locale::Fr));
+            let (need, event_id) = record_a_post_beside(tx, first_need, CEMETERY)?;
+            app.matcher.posted(tx, event_id, (need, Locale::Fr));
             assert_eq!(app.matcher.indexed_needs(), indexed + 1, "in the index before the commit");
             Err::<(), _>(ApiError::Conflict("rolled back on purpose".into()))
         })
@@ -181,32 +156,7 @@ fn hold_a_post(
             tx.lock_for_post(&analyse(&text).conflict_keys())?;
             let mut event_id = 0;
             if let Some(into) = into {
-                let model = need::find(tx, into)?;
-                let need = need::insert(
-                    tx,
-                    &NewNeed {
-                        organisation_id: model.organisation_id,
-                        pool_id: model.pool_id,
-                        posted_by_user_id: model.posted_by_user_id,
-                        title,
-                        description,
-                        cpv_code: None,
-                        estimated_cost_cents: None,
-                        status: NeedStatus::Active,
-                        similar_pools: "[]",
-                        created_at: mutua::db::now(),
-                    },
-                )?;
-                let posted = DomainEvent::NeedPosted(NeedPosted {
-                    need_id: need.id,
-                    organisation_id: need.organisation_id,
-                    title: need.title.clone(),
-                    estimated_cost_cents: None,
-                    merged: true,
-                    score: Some(1.0),
-                    similar_pools: Vec::new(),
-                });
-                event_id = event::record(tx, Some(need.pool_id), &posted, None)?.id;
+                event_id = record_a_post_beside(tx, into, (title, description))?.1;
             }
             let _ = locked.send(event_id);
             release.recv().map_err(|e| ApiError::Internal(e.into()))?;
@@ -297,4 +247,41 @@ async fn a_post_waits_only_for_posts_that_share_a_word() {
     held.await.unwrap().expect("the held post commits");
     let posted = tokio::time::timeout(patience, sharing).await.expect("it goes on once the other ends").unwrap();
     assert!(posted["pool"]["id"].is_i64(), "{posted}");
+}
+
+/// Records a post as `service::needs::post` does, without the matcher: a need of the same
+/// organisation, pool and author as need `beside`, with `(title, description)`, and its
+/// `need.posted` event. Returns the need and the event's id.
+fn record_a_post_beside(
+    tx: &mut WriteTx,
+    beside: i64,
+    (title, description): (&str, &str),
+) -> Result<(Need, i64), ApiError> {
+    let model = need::find(tx, beside)?;
+    let need = need::insert(
+        tx,
+        &NewNeed {
+            organisation_id: model.organisation_id,
+            pool_id: model.pool_id,
+            posted_by_user_id: model.posted_by_user_id,
+            title,
+            description,
+            cpv_code: None,
+            estimated_cost_cents: None,
+            status: NeedStatus::Active,
+            similar_pools: "[]",
+            created_at: mutua::db::now(),
+        },
+    )?;
+    let posted = DomainEvent::NeedPosted(NeedPosted {
+        need_id: need.id,
+        organisation_id: need.organisation_id,
+        title: need.title.clone(),
+        estimated_cost_cents: None,
+        merged: true,
+        score: Some(1.0),
+        similar_pools: Vec::new(),
+    });
+    let event_id = event::record(tx, Some(need.pool_id), &posted, None)?.id;
+    Ok((need, event_id))
 }
