@@ -125,26 +125,28 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let input = parse_need(&body.title, &body.description, body.cpv_code.as_deref(), body.estimated_cost_cents)?;
-    // Ranked before the write, beside other requests, when no other post is in progress
-    // (always on PostgreSQL); the write ranks again only if the index changed in between.
+    // Ranked in a read before the write where one writer runs at a time (SQLite), beside
+    // it; the write scores again only the pools changed in between.
     service::matcher::dictionary_loaded().await;
-    let posting = state.matcher.posting();
-    let (app, prepared_for, rank) = (state.clone(), input.clone(), posting.rank_beforehand());
-    let prepared = state
-        .db
-        .read(caller.clone(), move |tx, caller| service::needs::prepare(tx, &app.matcher, caller, &prepared_for, rank))
-        .await?;
+    let prepared = if state.matcher.ranks_before_writing() {
+        let (app, prepared_for) = (state.clone(), input.clone());
+        let prepared = state
+            .db
+            .read(caller.clone(), move |tx, caller| service::needs::prepare(tx, &app.matcher, caller, &prepared_for))
+            .await?;
+        Some(prepared)
+    } else {
+        None
+    };
     let app = state.clone();
     let (posted, view) = state
         .db
         .write(caller, move |tx, caller| {
-            let posted =
-                service::needs::post(tx, &app.matcher, caller, input, app.config.max_needs_per_day, Some(prepared))?;
+            let posted = service::needs::post(tx, &app.matcher, caller, input, app.config.max_needs_per_day, prepared)?;
             let view = pool_view::with_participants(tx, posted.pool.clone())?;
             Ok((posted, view))
         })
         .await?;
-    drop(posting);
     let Posted { need, pool, merged, similar } = posted;
     tracing::info!(need_id = need.id, pool_id = pool.id, merged, "need posted");
     let existing = (pool.state == PoolState::Delivered).then(|| ExistingDevelopment {

@@ -48,7 +48,7 @@ use std::{
     collections::{HashMap, HashSet},
     sync::{
         Arc, Mutex, MutexGuard,
-        atomic::{AtomicU64, AtomicUsize, Ordering},
+        atomic::{AtomicU64, Ordering},
     },
 };
 
@@ -102,9 +102,6 @@ struct Inner {
     suspect: HashSet<i64>,
     /// The database's count of failed write batches when the index was last caught up.
     failed_batches: u64,
-    /// Counts every change of the index: a ranking made at one version holds while the
-    /// index is still at it.
-    version: u64,
     /// `need.posted` events of this process's committed posts not applied yet, with their
     /// need and position, which the index already holds as committed ([`Matcher::posted`]).
     held: HashMap<i64, (i64, u64)>,
@@ -114,17 +111,22 @@ struct Inner {
 }
 
 impl Inner {
-    fn empty(failed_batches: u64, version: u64, epoch: u64) -> Self {
-        Self {
-            index: Index::new(),
-            cursor: None,
-            suspect: HashSet::new(),
-            failed_batches,
-            version,
-            held: HashMap::new(),
-            epoch,
-        }
+    fn empty(failed_batches: u64, epoch: u64) -> Self {
+        Self { index: Index::new(), cursor: None, suspect: HashSet::new(), failed_batches, held: HashMap::new(), epoch }
     }
+
+    /// Where the index stands: a ranking made here needs no update while it stays here.
+    fn at(&self) -> IndexAt {
+        IndexAt { epoch: self.epoch, generation: self.index.generation() }
+    }
+}
+
+/// A point in the index's history: the index loaded (`epoch`) and its changes since
+/// ([`Index::generation`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct IndexAt {
+    epoch: u64,
+    generation: u64,
 }
 
 fn lock(inner: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
@@ -134,13 +136,14 @@ fn lock(inner: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
 }
 
 /// The pools ranked for a need's text (those that can take needs, best first, with their
-/// titles), as the index stood at one version. Made before a post's write transaction, it
-/// spares the writer the search when nothing changed in between ([`Matcher::current`]).
-/// [`Matcher::analysed`] makes one that carries only the analysis (`version` `None`).
+/// titles), as the index stood at one point. Made before a post's write, it spares the
+/// writer the search: the writer scores again only the pools changed in between
+/// ([`Matcher::current`]). [`Matcher::analysed`] makes one that carries only the analysis
+/// (`at` `None`).
 #[derive(Clone, Debug)]
 pub struct Ranking {
     pub ranked: Vec<(PoolScore, String)>,
-    version: Option<u64>,
+    at: Option<IndexAt>,
     /// The text as analysed for this ranking, and the locale it was analysed for: ranking
     /// the same text again needs no second analysis.
     query: Arc<Analysed>,
@@ -150,7 +153,7 @@ pub struct Ranking {
 impl Ranking {
     /// Whether the pools were ranked (not only the text analysed, [`Matcher::analysed`]).
     pub fn is_ranked(&self) -> bool {
-        self.version.is_some()
+        self.at.is_some()
     }
 
     /// The conflict keys of the text (`domain::matching::conflicts`), which a post locks.
@@ -188,40 +191,6 @@ pub struct Matcher {
     needs_read: AtomicU64,
     thresholds: Thresholds,
     db: Db,
-    /// Posts of this process between their ranking and the end of their write.
-    posting: AtomicUsize,
-}
-
-/// A post in progress in this process ([`Matcher::posting`]).
-pub struct Posting<'a>(&'a AtomicUsize, bool);
-
-impl<'a> Posting<'a> {
-    fn begin(count: &'a AtomicUsize, parallel_writers: bool) -> Self {
-        count.fetch_add(1, Ordering::AcqRel);
-        Self(count, parallel_writers)
-    }
-
-    /// Whether to rank the pools before the write transaction: when alone ([`Self::alone`]),
-    /// and always where writers run side by side (PostgreSQL), where a post that the
-    /// ranking says opens a pool opens it before the matching lock
-    /// ([`crate::service::needs::post`]).
-    pub fn rank_beforehand(&self) -> bool {
-        self.1 || self.alone()
-    }
-
-    /// Whether no other post of this process is in progress. A ranking made before the
-    /// write holds only if the index does not move until then; while others post, it
-    /// will (each post changes the index), and the writer would rank again anyway: ranking
-    /// beforehand is then work thrown away, on the cores the writer needs.
-    pub fn alone(&self) -> bool {
-        self.0.load(Ordering::Acquire) == 1
-    }
-}
-
-impl Drop for Posting<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
 }
 
 /// Waits, without holding a database connection, until the translation dictionary the
@@ -243,13 +212,7 @@ const SEARCH_DEPTH: usize = 30;
 
 impl Matcher {
     pub fn new(thresholds: Thresholds, db: Db) -> Self {
-        Self {
-            inner: Arc::new(Mutex::new(Inner::empty(0, 0, 0))),
-            needs_read: AtomicU64::new(0),
-            thresholds,
-            db,
-            posting: AtomicUsize::new(0),
-        }
+        Self { inner: Arc::new(Mutex::new(Inner::empty(0, 0))), needs_read: AtomicU64::new(0), thresholds, db }
     }
 
     pub fn thresholds(&self) -> &Thresholds {
@@ -285,7 +248,7 @@ impl Matcher {
         let failed = self.db.failed_batches();
         if failed != inner.failed_batches {
             tracing::warn!("a write batch failed to commit: the matcher's index is loaded again");
-            *inner = Inner::empty(failed, inner.version + 1, inner.epoch + 1);
+            *inner = Inner::empty(failed, inner.epoch + 1);
         }
         catch_up(tx, inner, &self.needs_read)
     }
@@ -303,7 +266,6 @@ impl Matcher {
             if inner.cursor.is_none() {
                 return;
             }
-            inner.version += 1;
             upsert(&mut inner.index, &indexed);
             inner.epoch
         };
@@ -317,7 +279,6 @@ impl Matcher {
                 }
             } else {
                 if same_index {
-                    inner.version += 1;
                     inner.index.remove(need_id);
                 }
                 // Read back in any case: a load in between may have read it uncommitted.
@@ -341,7 +302,6 @@ impl Matcher {
         pools: &[(i64, HashSet<i64>)],
     ) -> Vec<(i64, Vec<PoolScore>)> {
         let mut inner = self.inner();
-        inner.version += 1;
         for change in changes {
             match change {
                 IndexChange::Upsert(indexed) => {
@@ -381,23 +341,37 @@ impl Matcher {
         Ok(self.decide_ranked(&ranking))
     }
 
-    /// The ranking to act on in a write transaction that holds the matching lock: the one
-    /// `prepared` before the transaction if the index has not changed since, else a new one
-    /// (reusing its analysis of the text). Without `prepared`, a new ranking ([`Self::rank`]).
+    /// The ranking to act on in a write transaction that holds the matching lock (or a
+    /// post's conflict keys): the one `prepared` before, brought up to date with what
+    /// changed since ([`Index::rescore`]: the pools changed are scored again, the others
+    /// keep their score and title), or a new one if the changes are not known pool by pool.
+    /// Without `prepared`, a new ranking ([`Self::rank`]).
     pub fn current(&self, tx: &mut Tx, text: &NeedText, prepared: Option<Ranking>) -> ApiResult<Ranking> {
         let query = match &prepared {
             Some(ranking) if ranking.locale_hint == text.locale_hint => ranking.query.clone(),
             _ => Arc::new(analyse(text)),
         };
         self.catch_up(tx)?;
-        let (ranked, version) = {
+        let prepared = prepared.filter(|ranking| Arc::ptr_eq(&ranking.query, &query));
+        let (ranked, at, known) = {
             let inner = self.inner();
-            match prepared {
-                Some(ranking) if ranking.version == Some(inner.version) => return Ok(ranking),
-                _ => (inner.index.search_analysed(&query, SEARCH_DEPTH), inner.version),
+            let at = inner.at();
+            let rescored = prepared.as_ref().and_then(|ranking| {
+                let then = ranking.at.filter(|then| then.epoch == at.epoch)?;
+                let scores: Vec<PoolScore> = ranking.ranked.iter().map(|(score, _)| *score).collect();
+                inner.index.rescore(&query, &scores, then.generation, SEARCH_DEPTH)
+            });
+            match rescored {
+                Some(ranked) => {
+                    let known: HashMap<i64, String> = prepared
+                        .map(|r| r.ranked.into_iter().map(|(s, title)| (s.pool_id, title)).collect())
+                        .unwrap_or_default();
+                    (ranked, at, known)
+                }
+                None => (inner.index.search_analysed(&query, SEARCH_DEPTH), at, HashMap::new()),
             }
         };
-        self.of_living_pools(tx, ranked, version, query, text)
+        self.of_living_pools(tx, ranked, at, query, text, known)
     }
 
     /// The decision rule applied to a ranking.
@@ -437,36 +411,41 @@ impl Matcher {
     pub fn analysed(&self, text: &NeedText) -> Ranking {
         Ranking {
             ranked: Vec::new(),
-            version: None,
+            at: None,
             query: Arc::new(analyse(text)),
             locale_hint: text.locale_hint.to_owned(),
         }
     }
 
-    /// Counts a post from before its ranking until its write is over
-    /// ([`Posting::alone`]); the count ends when the guard is dropped.
-    pub fn posting(&self) -> Posting<'_> {
-        Posting::begin(&self.posting, self.db.writes_in_parallel())
+    /// Whether a post ranks the pools in a read of its own before its write
+    /// ([`crate::service::needs::prepare`]): where one writer runs at a time (SQLite), so
+    /// that the search runs beside the writer and the writer only scores again the pools
+    /// changed in between. Where writers run side by side (PostgreSQL) the post ranks in its
+    /// write transaction, before its locks: a read of its own would cost round trips for
+    /// nothing.
+    pub fn ranks_before_writing(&self) -> bool {
+        !self.db.writes_in_parallel()
     }
 
     /// The ranking of the pools found that can take needs, with their titles.
+    /// `known`: pools a ranking made earlier found living, with their titles (read again
+    /// only if they end: the write that acts on the ranking locks the pool it joins).
     fn of_living_pools(
         &self,
         tx: &mut Tx,
         ranked: Vec<PoolScore>,
-        version: u64,
+        at: IndexAt,
         query: Arc<Analysed>,
         text: &NeedText,
+        mut known: HashMap<i64, String>,
     ) -> ApiResult<Ranking> {
-        let ids: Vec<i64> = ranked.iter().map(|s| s.pool_id).collect();
-        let living: HashMap<i64, String> = pool::states(tx, &ids)?
-            .into_iter()
-            .filter(|(_, state, _)| state.is_matchable())
-            .map(|(id, _, title)| (id, title))
-            .collect();
-        let ranked =
-            ranked.into_iter().filter_map(|score| Some((score, living.get(&score.pool_id)?.clone()))).collect();
-        Ok(Ranking { ranked, version: Some(version), query, locale_hint: text.locale_hint.to_owned() })
+        let unknown: Vec<i64> = ranked.iter().map(|s| s.pool_id).filter(|id| !known.contains_key(id)).collect();
+        if !unknown.is_empty() {
+            let living = pool::states(tx, &unknown)?.into_iter().filter(|(_, state, _)| state.is_matchable());
+            known.extend(living.map(|(id, _, title)| (id, title)));
+        }
+        let ranked = ranked.into_iter().filter_map(|score| Some((score, known.get(&score.pool_id)?.clone()))).collect();
+        Ok(Ranking { ranked, at: Some(at), query, locale_hint: text.locale_hint.to_owned() })
     }
 
     /// Pools close to a need not yet posted, best first, at most 10: the pool it would
@@ -510,25 +489,5 @@ impl Matcher {
     /// Needs indexed, for metrics and tests.
     pub fn indexed_needs(&self) -> usize {
         self.inner().index.len()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::atomic::AtomicUsize;
-
-    use super::Posting;
-
-    #[test]
-    fn a_post_is_alone_until_another_begins_and_again_once_it_ends() {
-        let count = AtomicUsize::new(0);
-        let first = Posting::begin(&count, false);
-        assert!(first.alone());
-        let second = Posting::begin(&count, false);
-        assert!(!first.alone() && !second.alone());
-        drop(second);
-        assert!(first.alone());
-        drop(first);
-        assert_eq!(count.into_inner(), 0);
     }
 }

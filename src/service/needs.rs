@@ -36,15 +36,13 @@ pub struct Posted {
     pub similar: Vec<SimilarPool>,
 }
 
-/// Ranks the pools a need could join, before the transaction that posts it: the search
-/// (the costly part of matching) then runs beside other requests rather than while the
-/// post holds the writer, which repeats it only if the index changed in between. Without
-/// `rank` (other posts are in progress, see [`crate::service::matcher::Posting::alone`]),
-/// only the text is analysed: the writer would search again anyway.
-pub fn prepare(tx: &mut Tx, matcher: &Matcher, actor: &Member, input: &NeedInput, rank: bool) -> ApiResult<Ranking> {
+/// Ranks the pools a need could join, in a read before the transaction that posts it, where
+/// one writer runs at a time ([`Matcher::ranks_before_writing`]): the search (the costly
+/// part of matching) then runs beside the writer, which scores again only the pools changed
+/// in between.
+pub fn prepare(tx: &mut Tx, matcher: &Matcher, actor: &Member, input: &NeedInput) -> ApiResult<Ranking> {
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
-    let text = text_of(input, locale);
-    if rank { matcher.rank(tx, &text) } else { Ok(matcher.analysed(&text)) }
+    matcher.rank(tx, &text_of(input, locale))
 }
 
 fn text_of(input: &NeedInput, locale: Locale) -> NeedText<'_> {
@@ -55,8 +53,9 @@ fn text_of(input: &NeedInput, locale: Locale) -> NeedText<'_> {
 /// opens its own; similar pools are returned as suggestions. `prepared` is the ranking
 /// [`prepare`] made before the transaction, if any.
 ///
-/// Where writers run side by side (PostgreSQL), a post that `prepared` says opens a pool
-/// opens it and writes its need before taking its locks, in a savepoint ([`open_ahead`]).
+/// Where writers run side by side (PostgreSQL), the post ranks in its transaction (unless
+/// `prepared`), and one that the ranking says opens a pool opens it and writes its need
+/// before taking its locks, in a savepoint ([`open_ahead`]).
 /// It then locks only its need's conflict keys ([`WriteTx::lock_for_post`]: the words two
 /// needs must share for one to join the other's pool), so posts of unrelated needs run side
 /// by side, and holds them to see the posts committed since the ranking, record the
@@ -73,7 +72,11 @@ pub fn post(
 ) -> ApiResult<Posted> {
     check_daily_cap(tx, Counted::NeedsPosted, actor.organisation_id, max_per_day)?;
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
-    let prepared = prepared.unwrap_or_else(|| matcher.analysed(&text_of(&input, locale)));
+    let prepared = match prepared {
+        Some(ranking) => ranking,
+        None if tx.beside_other_writers() => matcher.rank(tx, &text_of(&input, locale))?,
+        None => matcher.analysed(&text_of(&input, locale)),
+    };
     let ahead = if prepared.is_ranked() && tx.beside_other_writers() {
         open_ahead(tx, matcher, actor, &input, max_per_day, &prepared)?
     } else {

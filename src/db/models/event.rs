@@ -192,7 +192,7 @@ pub fn of_pools_through(tx: &mut Tx, pool_ids: &[i64], kinds: &[EventKind], last
 /// one committing after a higher id is not missed. Only the events of
 /// [`EventKind::USER_ACCESS`] are read; one that does not read changes everything.
 pub fn changes_since(tx: &mut Tx, cursor: &mut Cursor, own: &std::collections::HashSet<i64>) -> QueryResult<Changes> {
-    let feed = index_feed::read_stored_from(tx, None, cursor.horizon)?;
+    let feed = index_feed::read_stored_from(tx, None, cursor)?;
     let mut changes = Changes::default();
     for Positioned { position, event } in feed.events {
         if cursor.applied(event.id, position) {

@@ -74,9 +74,10 @@ impl Cursor {
     }
 }
 
-/// The events of `kinds` at position `from` or after, and the horizon (see the module doc).
-pub fn read_from(tx: &mut Tx, kinds: &[EventKind], from: u64) -> QueryResult<Feed> {
-    let stored = read_stored_from(tx, Some(kinds), from)?;
+/// The events of `kinds` not applied at `cursor` (at its horizon or after, leaving out those
+/// it applied beyond it), and the horizon (see the module doc).
+pub fn read_from(tx: &mut Tx, kinds: &[EventKind], cursor: &Cursor) -> QueryResult<Feed> {
+    let stored = read_stored_from(tx, Some(kinds), cursor)?;
     let events = stored
         .events
         .into_iter()
@@ -86,11 +87,17 @@ pub fn read_from(tx: &mut Tx, kinds: &[EventKind], from: u64) -> QueryResult<Fee
 }
 
 /// [`read_from`], the events as stored, of every kind when `kinds` is `None`.
-pub(super) fn read_stored_from(tx: &mut Tx, kinds: Option<&[EventKind]>, from: u64) -> QueryResult<Feed<StoredEvent>> {
-    match tx.conn() {
-        DbConnection::Postgres(pg) => read_postgres(pg, kinds, from),
-        DbConnection::Sqlite(sqlite) => read_sqlite(sqlite, kinds, from),
-    }
+pub(super) fn read_stored_from(
+    tx: &mut Tx,
+    kinds: Option<&[EventKind]>,
+    cursor: &Cursor,
+) -> QueryResult<Feed<StoredEvent>> {
+    let feed = match tx.conn() {
+        DbConnection::Postgres(pg) => read_postgres(pg, kinds, cursor)?,
+        DbConnection::Sqlite(sqlite) => read_sqlite(sqlite, kinds, cursor.horizon)?,
+    };
+    let events = feed.events.into_iter().filter(|e| !cursor.applied(e.event.id, e.position)).collect();
+    Ok(Feed { events, horizon: feed.horizon })
 }
 
 /// The horizon now, without reading events: where a reader starts that needs none of the
@@ -162,21 +169,27 @@ struct Row {
     data: Option<String>,
 }
 
+/// The events the cursor applied beyond its horizon are left out by the statement: while
+/// many transactions run side by side the horizon trails, and each read would otherwise
+/// send (and the reader parse) every event since it again.
 fn read_postgres(
     pg: &mut diesel::PgConnection,
     kinds: Option<&[EventKind]>,
-    from: u64,
+    cursor: &Cursor,
 ) -> QueryResult<Feed<StoredEvent>> {
+    let applied: Vec<i64> = cursor.beyond.keys().copied().collect();
     // One statement, so the horizon and the events come from one snapshot.
     let rows: Vec<Row> = diesel::sql_query(
         "SELECT h.horizon::text AS horizon, e.xid::text AS position, e.id, e.pool_id, e.type AS event_type, \
          e.actor_user_id, e.at, e.data \
          FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h \
          LEFT JOIN events e ON e.xid >= $1::xid8 AND ($2::text[] IS NULL OR e.type = ANY($2)) \
+         AND e.id <> ALL($3) \
          ORDER BY e.xid, e.id",
     )
-    .bind::<Text, _>(from.to_string())
+    .bind::<Text, _>(cursor.horizon.to_string())
     .bind::<Nullable<diesel::sql_types::Array<Text>>, _>(kinds.map(EventKind::names))
+    .bind::<diesel::sql_types::Array<BigInt>, _>(applied)
     .load(pg)?;
     let horizon = match rows.first() {
         Some(row) => number(&row.horizon)?,

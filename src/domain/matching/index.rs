@@ -16,6 +16,7 @@ use super::analyze::analyse;
 use super::desk::{Lessons, Verdict};
 use super::fuzzy::Fuzzy;
 use super::fxhash::FxMap;
+use super::journal::Journal;
 use super::lexicon::lexicon;
 use super::score::{idf, term_weights};
 use super::translations::translations;
@@ -69,6 +70,8 @@ pub struct Index {
     pub(super) fuzzy: Fuzzy,
     /// What the officers' merges and dismissals taught ([`super::desk`]).
     pub(super) lessons: Lessons,
+    /// The pools each change touched, for rankings made before it ([`Index::rescore`]).
+    pub(super) journal: Journal,
 }
 
 impl Index {
@@ -183,6 +186,7 @@ impl Index {
         self.docs[slot as usize] = Some(Doc { need_id, pool_id, terms, title, lang: a.lang });
         self.by_need.insert(need_id, slot);
         self.pools.entry(pool_id).or_default().push(slot);
+        self.journal.record(Some(pool_id));
     }
 
     /// Record that a need now belongs to another pool (moved or merged).
@@ -193,6 +197,8 @@ impl Index {
             let old = std::mem::replace(&mut d.pool_id, pool_id);
             self.leave_pool(old, slot);
             self.pools.entry(pool_id).or_default().push(slot);
+            self.journal.record(Some(old));
+            self.journal.record(Some(pool_id));
         }
     }
 
@@ -203,6 +209,7 @@ impl Index {
         };
         if let Some(doc) = self.docs.get_mut(slot as usize).and_then(Option::take) {
             self.leave_pool(doc.pool_id, slot);
+            self.journal.record(Some(doc.pool_id));
             for (tid, _) in doc.terms {
                 let term = &mut self.terms[tid as usize];
                 term.postings.retain(|p| p.0 != slot);
@@ -221,13 +228,14 @@ impl Index {
         }
     }
 
-    /// Pools holding at least one indexed need, in no particular order.
     /// Learns from an officer's verdict on two pools, given their titles
     /// ([`super::desk`]): it applies to every later search and pair.
     pub fn learn(&mut self, a: &NeedText, b: &NeedText, verdict: Verdict) {
         self.lessons.learn(a, b, verdict);
+        self.journal.record(None);
     }
 
+    /// Pools holding at least one indexed need, in no particular order.
     pub fn pool_ids(&self) -> impl Iterator<Item = i64> + '_ {
         self.pools.keys().copied()
     }

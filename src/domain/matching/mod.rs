@@ -33,6 +33,7 @@ mod desk;
 mod fuzzy;
 mod fxhash;
 mod index;
+mod journal;
 pub mod lang;
 mod lexicon;
 mod pairs;

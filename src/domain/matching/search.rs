@@ -482,7 +482,7 @@ impl Index {
 
     /// The query of an analysed text. Terms unknown to the index still count
     /// in the norm (with their prior IDF) and may match approximately.
-    fn query_of_text(&self, a: &super::analyze::Analysed) -> Query {
+    pub(super) fn query_of_text(&self, a: &super::analyze::Analysed) -> Query {
         let lex = lexicon();
         let n = self.len();
         let terms = term_weights(a)

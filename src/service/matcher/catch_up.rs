@@ -26,7 +26,6 @@ use crate::{
 pub(super) fn catch_up(tx: &mut Tx, inner: &mut Inner, needs_read: &AtomicU64) -> ApiResult<()> {
     // A suspect stays suspect until it was read back.
     if !inner.suspect.is_empty() {
-        inner.version += 1;
         let suspects: Vec<i64> = inner.suspect.iter().copied().collect();
         needs_read.fetch_add(suspects.len() as u64, Ordering::AcqRel);
         read_back(tx, &mut inner.index, &suspects)?;
@@ -35,7 +34,7 @@ pub(super) fn catch_up(tx: &mut Tx, inner: &mut Inner, needs_read: &AtomicU64) -
     let Some(cursor) = inner.cursor.clone() else {
         // The lessons and the horizon in one read: the lessons beyond it are remembered as
         // applied. Needs are read after it: a post beyond it is read again later, as it is.
-        let lessons_feed = index_feed::read_from(tx, LESSON_EVENTS, 0)?;
+        let lessons_feed = index_feed::read_from(tx, LESSON_EVENTS, &Cursor::default())?;
         let mut cursor = Cursor { horizon: lessons_feed.horizon, beyond: HashMap::new() };
         let mut after = 0;
         loop {
@@ -58,7 +57,6 @@ pub(super) fn catch_up(tx: &mut Tx, inner: &mut Inner, needs_read: &AtomicU64) -
             }
         }
         inner.cursor = Some(cursor);
-        inner.version += 1;
         inner.held.clear();
         tracing::info!(needs = inner.index.len(), lessons, "matcher index loaded");
         return Ok(());
@@ -131,7 +129,7 @@ impl News {
         held: &HashMap<i64, (i64, u64)>,
         needs_read: &AtomicU64,
     ) -> ApiResult<Self> {
-        let feed = index_feed::read_from(tx, CAUGHT_UP_EVENTS, cursor.horizon)?;
+        let feed = index_feed::read_from(tx, CAUGHT_UP_EVENTS, cursor)?;
         let (mut items, mut need_ids) = (Vec::new(), Vec::new());
         for Positioned { position, event } in feed.events {
             if cursor.applied(event.id, position) {
@@ -178,9 +176,6 @@ impl News {
         let Some(mut cursor) = inner.cursor.take() else { return };
         let fresh: Vec<(i64, u64, Read)> =
             self.items.into_iter().filter(|(id, position, _)| !cursor.applied(*id, *position)).collect();
-        if !fresh.is_empty() {
-            inner.version += 1;
-        }
         for (id, position, read) in fresh {
             match read {
                 Read::Merged(needs) => needs.iter().for_each(|indexed| upsert(&mut inner.index, indexed)),

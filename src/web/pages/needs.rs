@@ -88,23 +88,24 @@ pub async fn post(page: Page, form: web::Form<NeedForm>) -> Result<HttpResponse,
         Ok(input) => input,
         Err(_) => return again(&page, form, None).await,
     };
-    // The API's two steps (`routes::needs::create`): ranked beside other requests when no
-    // other post is in progress (always on PostgreSQL), then posted; the write ranks again
-    // only if the index changed in between.
+    // As the API posts (`routes::needs::create`): ranked in a read before the write where
+    // one writer runs at a time, then posted.
     service::matcher::dictionary_loaded().await;
-    let posting = page.state.matcher.posting();
-    let (app, prepared_for, rank) = (page.state.clone(), input.clone(), posting.rank_beforehand());
-    let (_, prepared) = page
-        .read(move |tx, user| service::needs::prepare(tx, &app.matcher, user.member()?, &prepared_for, rank))
-        .await?;
+    let prepared = if page.state.matcher.ranks_before_writing() {
+        let (app, prepared_for) = (page.state.clone(), input.clone());
+        let (_, prepared) =
+            page.read(move |tx, user| service::needs::prepare(tx, &app.matcher, user.member()?, &prepared_for)).await?;
+        Some(prepared)
+    } else {
+        None
+    };
     let app = page.state.clone();
     let posted = page
         .attempt(move |tx, user| {
             let cap = app.config.max_needs_per_day;
-            service::needs::post(tx, &app.matcher, user.member()?, input, cap, Some(prepared))
+            service::needs::post(tx, &app.matcher, user.member()?, input, cap, prepared)
         })
         .await;
-    drop(posting);
     match posted {
         Ok((_, posted)) => {
             tracing::info!(
