@@ -406,6 +406,23 @@ impl Matcher {
         self.current(tx, text, None)
     }
 
+    /// [`Self::rank`] on the index as it is, without catching up first: a ranking that
+    /// [`Self::current`] brings up to date before anything acts on it (a post ranking in its
+    /// write transaction, before its locks) needs no read of its own. An index not loaded
+    /// yet is loaded first: loaded later, in a post's transaction, it would read the post's
+    /// own need, written ahead of its locks (`service::needs::post`), as a pool to join.
+    pub fn rank_as_is(&self, tx: &mut Tx, text: &NeedText) -> ApiResult<Ranking> {
+        if self.inner().cursor.is_none() {
+            self.catch_up(tx)?;
+        }
+        let query = Arc::new(analyse(text));
+        let (ranked, at) = {
+            let inner = self.inner();
+            (inner.index.search_analysed(&query, SEARCH_DEPTH), inner.at())
+        };
+        self.of_living_pools(tx, ranked, at, query, text, HashMap::new())
+    }
+
     /// A post's text analysed, not ranked: what a post prepares while others are posting,
     /// whose writes will have moved the index by the time it writes.
     pub fn analysed(&self, text: &NeedText) -> Ranking {

@@ -74,7 +74,7 @@ pub fn post(
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
     let prepared = match prepared {
         Some(ranking) => ranking,
-        None if tx.beside_other_writers() => matcher.rank(tx, &text_of(&input, locale))?,
+        None if tx.beside_other_writers() => matcher.rank_as_is(tx, &text_of(&input, locale))?,
         None => matcher.analysed(&text_of(&input, locale)),
     };
     let ahead = if prepared.is_ranked() && tx.beside_other_writers() {

@@ -29,7 +29,7 @@ pub struct Need {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = needs)]
+#[diesel(table_name = needs, treat_none_as_default_value = false)]
 pub struct NewNeed<'a> {
     pub organisation_id: i64,
     pub pool_id: i64,

@@ -23,7 +23,7 @@ pub struct Organisation {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = organisations)]
+#[diesel(table_name = organisations, treat_none_as_default_value = false)]
 pub struct NewOrganisation<'a> {
     pub name: &'a str,
     pub kind: OrganisationKind,

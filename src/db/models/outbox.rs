@@ -28,7 +28,7 @@ pub struct OutboxRow {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = outbox)]
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
 pub struct NewOutboxRow {
     pub event_id: i64,
     pub recipient_user_id: i64,

@@ -57,7 +57,7 @@ impl Pool {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = pools)]
+#[diesel(table_name = pools, treat_none_as_default_value = false)]
 pub struct NewPool<'a> {
     pub title: &'a str,
     pub description: &'a str,
@@ -73,7 +73,7 @@ pub struct NewPool<'a> {
 /// A maintenance pool (SPEC section 10): a period of upkeep of a delivered pool, opened by
 /// an officer with its own money and deadline. Pools opened otherwise are developments.
 #[derive(Insertable)]
-#[diesel(table_name = pools)]
+#[diesel(table_name = pools, treat_none_as_default_value = false)]
 pub struct NewMaintenancePool<'a> {
     pub title: &'a str,
     pub description: &'a str,

@@ -36,7 +36,7 @@ impl User {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = users)]
+#[diesel(table_name = users, treat_none_as_default_value = false)]
 pub struct NewUser<'a> {
     pub organisation_id: i64,
     pub email: &'a str,
