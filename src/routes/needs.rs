@@ -125,10 +125,11 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let input = parse_need(&body.title, &body.description, body.cpv_code.as_deref(), body.estimated_cost_cents)?;
-    // Ranked in a read before the write where one writer runs at a time (SQLite), beside
-    // it; the write scores again only the pools changed in between.
+    // Ranked in a read before the write, beside the writer, where one writer runs at a time
+    // and no other post is in progress (`Posting::rank_beforehand`); else in the write.
     service::matcher::dictionary_loaded().await;
-    let prepared = if state.matcher.ranks_before_writing() {
+    let posting = state.matcher.posting();
+    let prepared = if posting.rank_beforehand() {
         let (app, prepared_for) = (state.clone(), input.clone());
         let prepared = state
             .db
@@ -147,6 +148,7 @@ pub async fn create(
             Ok((posted, view))
         })
         .await?;
+    drop(posting);
     let Posted { need, pool, merged, similar } = posted;
     tracing::info!(need_id = need.id, pool_id = pool.id, merged, "need posted");
     let existing = (pool.state == PoolState::Delivered).then(|| ExistingDevelopment {

@@ -36,10 +36,10 @@ pub struct Posted {
     pub similar: Vec<SimilarPool>,
 }
 
-/// Ranks the pools a need could join, in a read before the transaction that posts it, where
-/// one writer runs at a time ([`Matcher::ranks_before_writing`]): the search (the costly
-/// part of matching) then runs beside the writer, which scores again only the pools changed
-/// in between.
+/// Ranks the pools a need could join, in a read before the transaction that posts it, when
+/// that helps ([`crate::service::matcher::Posting::rank_beforehand`]): the search (the
+/// costly part of matching) then runs beside the writer, which scores again only the pools
+/// changed in between.
 pub fn prepare(tx: &mut Tx, matcher: &Matcher, actor: &Member, input: &NeedInput) -> ApiResult<Ranking> {
     let locale = organisation::locale_of(tx, actor.organisation_id)?;
     matcher.rank(tx, &text_of(input, locale))

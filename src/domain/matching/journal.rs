@@ -83,7 +83,7 @@ impl Index {
         let query = self.query_of_text(query);
         let mut now: Vec<PoolScore> =
             ranked.iter().filter(|s| changed.binary_search(&s.pool_id).is_err()).copied().collect();
-        now.extend(changed.iter().filter_map(|&pool| self.score_in_pool(&query, pool)).filter(|s| s.score > 0.0));
+        now.extend(self.score_pools(&query, &changed).into_iter().filter(|s| s.score > 0.0));
         now.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.pool_id.cmp(&b.pool_id)));
         now.truncate(limit);
         Some(now)

@@ -175,14 +175,26 @@ impl Index {
     /// The score `pool` would have in a search for `query` (`None` when
     /// unknown or nothing matches).
     pub(super) fn score_in_pool(&self, query: &Query, pool: i64) -> Option<PoolScore> {
-        let members = self.pools.get(&pool).filter(|_| query.can_match())?;
+        self.score_pools(query, &[pool]).pop()
+    }
+
+    /// The scores `pools` (sorted) would have in a search for `query`, those
+    /// that match, best first: one pass over their needs.
+    pub(super) fn score_pools(&self, query: &Query, pools: &[i64]) -> Vec<PoolScore> {
+        if !query.can_match() {
+            return Vec::new();
+        }
+        let members = pools
+            .iter()
+            .filter_map(|pool| self.pools.get(pool))
+            .flat_map(|members| members.iter().take(POOL_SCORED_MEMBERS).copied());
         let exact = query.exact();
         SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             let sc = &mut *scratch;
             sc.start(self.docs.len(), self.terms.len());
-            let need_scores = self.score_slots(query, &exact, members.iter().take(POOL_SCORED_MEMBERS).copied(), sc);
-            self.rank_pools(&need_scores, sc, 1, &|p| p == pool).first().copied()
+            let need_scores = self.score_slots(query, &exact, members, sc);
+            self.rank_pools(&need_scores, sc, pools.len(), &|p| pools.binary_search(&p).is_ok())
         })
     }
 

@@ -88,10 +88,11 @@ pub async fn post(page: Page, form: web::Form<NeedForm>) -> Result<HttpResponse,
         Ok(input) => input,
         Err(_) => return again(&page, form, None).await,
     };
-    // As the API posts (`routes::needs::create`): ranked in a read before the write where
-    // one writer runs at a time, then posted.
+    // As the API posts (`routes::needs::create`): ranked in a read before the write when
+    // that helps (`Posting::rank_beforehand`), then posted.
     service::matcher::dictionary_loaded().await;
-    let prepared = if page.state.matcher.ranks_before_writing() {
+    let posting = page.state.matcher.posting();
+    let prepared = if posting.rank_beforehand() {
         let (app, prepared_for) = (page.state.clone(), input.clone());
         let (_, prepared) =
             page.read(move |tx, user| service::needs::prepare(tx, &app.matcher, user.member()?, &prepared_for)).await?;
@@ -106,6 +107,7 @@ pub async fn post(page: Page, form: web::Form<NeedForm>) -> Result<HttpResponse,
             service::needs::post(tx, &app.matcher, user.member()?, input, cap, prepared)
         })
         .await;
+    drop(posting);
     match posted {
         Ok((_, posted)) => {
             tracing::info!(
