@@ -144,12 +144,12 @@ pub async fn create(
         .db
         .write(caller, move |tx, caller| {
             let posted = service::needs::post(tx, &app.matcher, caller, input, app.config.max_needs_per_day, prepared)?;
-            let view = pool_view::with_participants(tx, posted.pool.clone())?;
+            let view = posted.view(tx)?;
             Ok((posted, view))
         })
         .await?;
     drop(posting);
-    let Posted { need, pool, merged, similar } = posted;
+    let Posted { need, pool, merged, similar, .. } = posted;
     tracing::info!(need_id = need.id, pool_id = pool.id, merged, "need posted");
     let existing = (pool.state == PoolState::Delivered).then(|| ExistingDevelopment {
         pool_id: pool.id,

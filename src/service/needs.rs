@@ -3,6 +3,7 @@
 use super::{
     duplicates,
     matcher::{IndexChange, Matcher, Ranking, SimilarPool},
+    pool_view::{self, PoolView},
 };
 use crate::{
     auth::{AuthUser, Member},
@@ -34,6 +35,20 @@ pub struct Posted {
     pub pool: Pool,
     pub merged: bool,
     pub similar: Vec<SimilarPool>,
+    /// The name of the posting organisation, the one participant of a pool the post opened.
+    organisation_name: String,
+}
+
+impl Posted {
+    /// The pool as clients see it, in the post's transaction: read with its participants
+    /// when the need joined it; when the post opened it, without reading it back.
+    pub fn view(&self, tx: &mut Tx) -> ApiResult<PoolView> {
+        if self.merged {
+            pool_view::with_participants(tx, self.pool.clone())
+        } else {
+            Ok(pool_view::opened(self.pool.clone(), self.need.organisation_id, self.organisation_name.clone()))
+        }
+    }
 }
 
 /// Ranks the pools a need could join, in a read before the transaction that posts it, when
@@ -71,7 +86,8 @@ pub fn post(
     prepared: Option<Ranking>,
 ) -> ApiResult<Posted> {
     check_daily_cap(tx, Counted::NeedsPosted, actor.organisation_id, max_per_day)?;
-    let locale = organisation::locale_of(tx, actor.organisation_id)?;
+    let organisation = organisation::find(tx, actor.organisation_id)?;
+    let (locale, organisation_name) = (organisation.locale, organisation.name);
     let prepared = match prepared {
         Some(ranking) => ranking,
         None if tx.beside_other_writers() => matcher.rank_as_is(tx, &text_of(&input, locale))?,
@@ -89,7 +105,7 @@ pub fn post(
         if outcome.merge_into.is_none() {
             record_posted(tx, matcher, actor, (&need, locale), None, &similar)?;
             duplicates::posted(tx, matcher, pool.id, true, &ranking)?;
-            return Ok(Posted { need, pool, merged: false, similar });
+            return Ok(Posted { need, pool, merged: false, similar, organisation_name });
         }
         // A post committed since the ranking is the same need: join its pool instead.
         tracing::info!(opened = pool.id, "the same need was posted meanwhile: the pool opened ahead is rolled back");
@@ -116,7 +132,7 @@ pub fn post(
     let need = insert_need(tx, actor, &input, pool.id, &outcome.similar)?;
     record_posted(tx, matcher, actor, (&need, locale), score, &outcome.similar)?;
     duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
-    Ok(Posted { need, pool, merged, similar: outcome.similar })
+    Ok(Posted { need, pool, merged, similar: outcome.similar, organisation_name })
 }
 
 /// A pool opened, and the need written into it, before the matching lock.

@@ -67,6 +67,24 @@ pub fn list(tx: &mut Tx, filter: &PoolFilter, limit: i64, offset: i64) -> ApiRes
 pub fn with_participants(tx: &mut Tx, pool: Pool) -> ApiResult<PoolView> {
     let with_needs = need::organisations_in_pool(tx, pool.id)?;
     let pledged = pledge::of_pool_named(tx, pool.id)?;
+    let maintenance = if pool.state == PoolState::Delivered { pool::maintenance_of(tx, pool.id)? } else { Vec::new() };
+    Ok(assemble(pool, with_needs, pledged, maintenance))
+}
+
+/// The view of a pool a post has just opened, in the post's transaction, without reading it
+/// back: the organisation of its one need is its one participant, and no one pledged yet.
+pub fn opened(pool: Pool, organisation_id: i64, name: String) -> PoolView {
+    assemble(pool, vec![(organisation_id, name)], Vec::new(), Vec::new())
+}
+
+/// A pool's view from its organisations with an active need (one row a need), its pledges
+/// with their organisations' names, and its maintenance pools.
+fn assemble(
+    pool: Pool,
+    with_needs: Vec<(i64, String)>,
+    pledged: Vec<(String, Pledge)>,
+    maintenance: Vec<MaintenancePeriod>,
+) -> PoolView {
     let needs_count = i64::try_from(with_needs.len()).unwrap_or(i64::MAX);
     // Ordered by organisation id: the order shares are split in, so rounding is stable.
     let mut participants: BTreeMap<i64, (String, Option<Pledge>)> =
@@ -92,8 +110,7 @@ pub fn with_participants(tx: &mut Tx, pool: Pool) -> ApiResult<PoolView> {
             decided_by: pledge.as_ref().and_then(|p| p.decided_by),
         })
         .collect();
-    let maintenance = if pool.state == PoolState::Delivered { pool::maintenance_of(tx, pool.id)? } else { Vec::new() };
-    Ok(PoolView { pool, participants, needs_count, maintenance })
+    PoolView { pool, participants, needs_count, maintenance }
 }
 
 /// How many events a pool's page shows, oldest first.

@@ -142,6 +142,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// Spawns an app after `adjust` has changed its configuration variables.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -> TestApp {
+    try_spawn_app_with(adjust).await.expect("build app")
+}
+
+/// [`spawn_app_with`], or why the app could not start (a port it was told to listen on
+/// taken meanwhile, say).
+pub async fn try_spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -> anyhow::Result<TestApp> {
     let (db, url) = TestDb::create();
     let mut vars = test_vars(&url);
     adjust(&mut vars);
@@ -149,14 +155,14 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
     // Emails stay in memory unless the test asked for SMTP or files.
     config.mail.memory = !vars.contains_key("MUTUA_SMTP_URL") && !vars.contains_key("MUTUA_OUTBOX_DIR");
     config.mail.poll_interval = std::time::Duration::from_millis(200);
-    let app = Application::build(config).await.expect("build app");
+    let app = Application::build(config).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     tokio::spawn(app.run_until_stopped());
     let client = test_client();
     let mut app = TestApp { address, client, officer_token: String::new(), state: Some(state), _db: Some(db) };
     app.officer_token = app.token(OFFICER_EMAIL, PASSWORD).await;
-    app
+    Ok(app)
 }
 
 impl TestApp {

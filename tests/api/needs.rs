@@ -140,3 +140,25 @@ async fn similar_pools_are_found_before_posting() {
     let bad = app.get("/api/v1/pools/similar?title=a", &namur).await;
     assert_problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await;
 }
+
+/// The pool in a post's answer is the pool as `GET` shows it: read back when the need joined
+/// it, built without reading when the post opened it (`Posted::view`).
+#[tokio::test]
+async fn the_pool_a_post_answers_with_is_the_pool_as_read() {
+    let app = spawn_app().await;
+    let (_, namur) = app.commune("Namur").await;
+    let (_, ciney) = app.commune("Ciney").await;
+    let body = |title: &str| {
+        json!({"title": title, "description": "Registre des concessions et des défunts, avec plan.",
+               "estimated_cost_cents": 4_000_000})
+    };
+    let opened = app.post_need_with(&namur, &body("Gestion des concessions du cimetière")).await;
+    assert_eq!(opened["merged"], false);
+    let pool_id = opened["pool"]["id"].as_i64().unwrap();
+    assert_eq!(opened["pool"], app.pool(pool_id).await, "a pool just opened");
+    assert_eq!(opened["pool"]["participants"][0]["name"], "Namur");
+    let joined = app.post_need_with(&ciney, &body("Cimetière : gestion des concessions")).await;
+    assert_eq!(joined["merged"], true);
+    assert_eq!(joined["pool"], app.pool(pool_id).await, "a pool joined");
+    assert_eq!(joined["pool"]["participants"].as_array().unwrap().len(), 2);
+}

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use fantoccini::Locator;
 
 use crate::{
-    helpers::{PASSWORD, TestApp, spawn_app, spawn_app_with},
+    helpers::{PASSWORD, TestApp, spawn_app, spawn_app_with, try_spawn_app_with},
     process::{free_port, tool_or_skip},
     web_browser::{CHROMEDRIVER, Driver, chromium, screenshots},
 };
@@ -99,24 +99,33 @@ async fn app_with_provider(accounts: &[(&str, bool)]) -> Option<(TestApp, Provid
         return None;
     }
     // The address is chosen first: the provider must know where mutua receives people back.
-    let port = free_port();
-    let public_url = format!("http://127.0.0.1:{port}");
-    let provider = Provider::start(&format!("{public_url}/login/oidc/callback"), accounts);
-    let issuer = provider.issuer.clone();
-    let app = spawn_app_with(move |vars| {
-        for (key, value) in [
-            ("MUTUA_BIND", format!("127.0.0.1:{port}")),
-            ("MUTUA_PUBLIC_URL", public_url),
-            ("MUTUA_OIDC_ISSUER", issuer),
-            ("MUTUA_OIDC_CLIENT_ID", CLIENT_ID.to_owned()),
-            ("MUTUA_OIDC_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
-            ("MUTUA_OIDC_NAME", "Keycloak de l'intercommunale".to_owned()),
-        ] {
-            vars.insert(key.to_owned(), value);
+    // Between choosing it and listening on it, another test's server (or the provider, which
+    // listens on any free port) may take it: then both start again on another.
+    for _ in 0..5 {
+        let port = free_port();
+        let public_url = format!("http://127.0.0.1:{port}");
+        let provider = Provider::start(&format!("{public_url}/login/oidc/callback"), accounts);
+        let issuer = provider.issuer.clone();
+        let app = try_spawn_app_with(move |vars| {
+            for (key, value) in [
+                ("MUTUA_BIND", format!("127.0.0.1:{port}")),
+                ("MUTUA_PUBLIC_URL", public_url),
+                ("MUTUA_OIDC_ISSUER", issuer),
+                ("MUTUA_OIDC_CLIENT_ID", CLIENT_ID.to_owned()),
+                ("MUTUA_OIDC_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
+                ("MUTUA_OIDC_NAME", "Keycloak de l'intercommunale".to_owned()),
+            ] {
+                vars.insert(key.to_owned(), value);
+            }
+        })
+        .await;
+        match app {
+            Ok(app) => return Some((app, provider)),
+            Err(error) if format!("{error:#}").contains("Address already in use") => continue,
+            Err(error) => panic!("build app: {error:#}"),
         }
-    })
-    .await;
-    Some((app, provider))
+    }
+    panic!("no free port for mutua in five tries")
 }
 
 /// A person's browser: keeps cookies (for mutua and the provider alike), speaks

@@ -1,0 +1,88 @@
+"""Where a post's time goes: POST /api/v1/needs alone (the load of scripts/bench/run.py), with
+the CPU it cost the service and PostgreSQL, per post, and what PostgreSQL ran for it.
+
+    python3 scripts/bench/post_profile.py postgres     # or sqlite
+    MUTUA_BENCH_BIN=/path/to/other/build python3 scripts/bench/post_profile.py postgres
+
+Builds nothing: it runs target/release/mutua (or MUTUA_BENCH_BIN), so two builds can be
+measured one after the other. CPU is read from /proc (user + system) of the service and of
+every postgres process, before and after wrk. The statements per post, with the buffers each
+touched, come from pg_stat_statements when the server preloads it
+(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'` and a restart); without
+it that table is left out. A development tool: scripts/bench.sh gives the figures of record.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run  # noqa: E402
+
+
+def cpu_seconds(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids():
+    out = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in out]
+
+
+def main():
+    backend = sys.argv[1] if len(sys.argv) > 1 else "postgres"
+    work = tempfile.mkdtemp(prefix="mutua-profile-")
+    name = f"mutua_profile_{os.getpid()}"
+    if backend == "postgres":
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+        url = run.PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    else:
+        url = os.path.join(work, "mutua.db")
+
+    def psql(query):
+        return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-Atc", query],
+                              capture_output=True, text=True).stdout
+
+    proc, base = run.start(url, work)
+    try:
+        tokens, _, files = run.setup(base, work)
+        statements = backend == "postgres" and "pg_stat_statements" in psql("SHOW shared_preload_libraries")
+        if statements:
+            psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            psql("SELECT pg_stat_statements_reset()")
+        pids = postgres_pids() if backend == "postgres" else []
+        before = (cpu_seconds([proc.pid]), cpu_seconds(pids), time.time())
+        post = run.wrk(base, "post_needs.lua", {**files, "TOKEN": tokens[0]})
+        after = (cpu_seconds([proc.pid]), cpu_seconds(postgres_pids() if pids else []), time.time())
+        posts = post["rps"] * (after[2] - before[2])
+        print(f"{backend}: {post['rps']:.0f} posts/s, p99 {post['p99']:.1f} ms; CPU per post: "
+              f"mutua {1e6 * (after[0] - before[0]) / posts:.0f} µs, "
+              f"postgres {1e6 * (after[1] - before[1]) / posts:.0f} µs")
+        if statements:
+            print("calls per post | buffers per call | µs per call (wall) | statement")
+            rows = psql(
+                "SELECT calls, shared_blks_hit / calls, round((total_exec_time / calls * 1000)::numeric), "
+                "left(regexp_replace(query, '\\s+', ' ', 'g'), 100) FROM pg_stat_statements "
+                "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "ORDER BY calls DESC LIMIT 20")
+            for row in rows.splitlines():
+                calls, blocks, micros, query = row.split("|", 3)
+                print(f"{int(calls) / posts:.2f} | {blocks} | {micros} | {query}")
+    finally:
+        proc.terminate()
+        proc.wait()
+        if backend == "postgres":
+            subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--force", name], check=False)
+
+
+if __name__ == "__main__":
+    main()
