@@ -29,6 +29,12 @@
 //! (`service::needs::post`); only `need.posted`, written holding the keys, makes the need
 //! part of the index.
 //!
+//! A post ranks the pools before it holds anything others wait for: on PostgreSQL in its
+//! write transaction before its locks, on SQLite in a read of its own when no other post of
+//! the process is in progress ([`Posting::rank_beforehand`]). Holding its keys, it brings
+//! that ranking up to date ([`Matcher::current`]): the index remembers which pools each of
+//! its changes touched (`domain::matching::journal`), and only those are scored again.
+//!
 //! A unit of work that changes what the index holds also applies its change to the index at
 //! once ([`Matcher::apply_and_rank`]), so that the duplicate candidates it computes see it.
 //! Until the change is read back from the database, the needs it touched are *suspect*:
