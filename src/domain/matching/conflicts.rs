@@ -25,9 +25,11 @@
 //! the matcher would have merged had one come after the other: a specific title term found
 //! in the other need only *nearly* (a typo, a cognate, a prefix: relations read from the
 //! index's vocabulary, not from a static list), or only in the other need's description.
-//! Neither post then sees the other, so neither stores the pair for the review desk either,
-//! until a need of either pool is moved or withdrawn (which ranks the pool's pairs again,
-//! `service::duplicates::refresh`) or a third post close to both stores its own pairs.
+//! When their transactions overlap entirely, neither post sees the other, so neither stores
+//! the pair for the review desk either, until a need of either pool is moved or withdrawn
+//! (which ranks the pool's pairs again, `service::duplicates::refresh`) or a third post close
+//! to both stores its own pairs. A post that takes its keys after the other committed sees
+//! it, like any pool changed since its ranking (`Index::rescore`), and stores the pair.
 
 use super::analyze::Analysed;
 use super::lexicon::lexicon;
