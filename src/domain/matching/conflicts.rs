@@ -2,7 +2,7 @@
 //! as the decision rule reads them, for one to be merged into the other's pool.
 //!
 //! [`decide`](super::decide) merges only a *grounded* pair ([`super::PoolScore::grounded`]):
-//! a specific title term of one (`search::is_specific`) found in the other, exactly or
+//! a specific title term of one (`query::is_specific`) found in the other, exactly or
 //! through the dictionary, or neither title naming one. [`Analysed::conflict_keys`] gives
 //! a need's keys so that two needs whose titles relate that way share one:
 //!
@@ -33,7 +33,7 @@
 
 use super::analyze::Analysed;
 use super::lexicon::lexicon;
-use super::search::is_specific;
+use super::query::is_specific;
 use super::translations::translations;
 
 impl Analysed {

@@ -13,7 +13,7 @@
 use super::NeedText;
 use super::analyze::analyse;
 use super::fxhash::FxMap;
-use super::search::is_specific;
+use super::query::is_specific;
 use std::collections::BTreeSet;
 
 /// The similarity of two words an officer's merge related.

@@ -38,7 +38,7 @@ pub(super) struct Term {
     /// Vocabulary terms that translate this one, with their similarity
     /// (`super::translations`), linked both ways when the later one is added.
     pub(super) translated: Vec<(u32, f64)>,
-    /// Names a specific object (`search::is_specific`).
+    /// Names a specific object (`query::is_specific`).
     pub(super) specific: bool,
 }
 
@@ -151,7 +151,7 @@ impl Index {
                     let prior = lexicon().prior(&term);
                     let name = term.as_str().into();
                     let translated = self.link_translations(&term, id);
-                    let specific = super::search::is_specific(&term);
+                    let specific = super::query::is_specific(&term);
                     self.terms.push(Term {
                         postings: Vec::new(),
                         title_postings: Vec::new(),

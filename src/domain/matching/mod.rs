@@ -37,6 +37,7 @@ mod journal;
 pub mod lang;
 mod lexicon;
 mod pairs;
+mod query;
 mod score;
 mod search;
 #[cfg(test)]
