@@ -363,12 +363,10 @@ impl Matcher {
     /// keep their score and title), or a new one if the changes are not known pool by pool.
     /// Without `prepared`, a new ranking ([`Self::rank`]).
     pub fn current(&self, tx: &mut Tx, text: &NeedText, prepared: Option<Ranking>) -> ApiResult<Ranking> {
-        let query = match &prepared {
-            Some(ranking) if ranking.locale_hint == text.locale_hint => ranking.query.clone(),
-            _ => Arc::new(analyse(text)),
-        };
+        // A ranking for another locale analysed the text otherwise: it cannot be reused.
+        let prepared = prepared.filter(|ranking| ranking.locale_hint == text.locale_hint);
+        let query = prepared.as_ref().map_or_else(|| Arc::new(analyse(text)), |ranking| ranking.query.clone());
         self.catch_up(tx)?;
-        let prepared = prepared.filter(|ranking| Arc::ptr_eq(&ranking.query, &query));
         let (ranked, at, known) = {
             let inner = self.inner();
             let at = inner.at();

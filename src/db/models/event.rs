@@ -195,9 +195,6 @@ pub fn changes_since(tx: &mut Tx, cursor: &mut Cursor, own: &std::collections::H
     let feed = index_feed::read_stored_from(tx, None, cursor)?;
     let mut changes = Changes::default();
     for Positioned { position, event } in feed.events {
-        if cursor.applied(event.id, position) {
-            continue;
-        }
         cursor.beyond.insert(event.id, position);
         if own.contains(&event.id) {
             continue;

@@ -132,9 +132,6 @@ impl News {
         let feed = index_feed::read_from(tx, CAUGHT_UP_EVENTS, cursor)?;
         let (mut items, mut need_ids) = (Vec::new(), Vec::new());
         for Positioned { position, event } in feed.events {
-            if cursor.applied(event.id, position) {
-                continue;
-            }
             if let Some(lesson) = Lesson::read(tx, &event.event)? {
                 items.push((event.id, position, Read::Lesson(lesson)));
             }
