@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::{
-    helpers::{TestApp, TestDb, spawn_app_with, test_vars},
+    helpers::{TestApp, TestDb, spawn_app_on, spawn_app_with_parallel_writers_on, test_vars},
     process::Server,
 };
 use mutua::{
@@ -22,15 +22,6 @@ use mutua::{
     error::ApiError,
 };
 
-/// A process of its own, in this test (its database handle at hand), on `url`.
-async fn in_process(url: &str) -> TestApp {
-    let url = url.to_owned();
-    spawn_app_with(move |vars| {
-        vars.insert("MUTUA_DATABASE_URL".into(), url);
-    })
-    .await
-}
-
 async fn title(app: &TestApp, pool: i64, token: &str) -> String {
     let read = app.get(&format!("/api/v1/pools/{pool}"), token).await;
     assert_eq!(read.status(), StatusCode::OK);
@@ -40,12 +31,8 @@ async fn title(app: &TestApp, pool: i64, token: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_event_committed_after_a_higher_one_still_reaches_another_process() {
     let (_db, url) = TestDb::create();
-    let a = in_process(&url).await;
+    let Some(a) = spawn_app_with_parallel_writers_on(&url).await else { return };
     let state = a.state.clone().expect("an in-process app");
-    if !state.db.writes_in_parallel() {
-        eprintln!("skipped: SQLite commits events in id order");
-        return;
-    }
     let b = Server::start(&test_vars(&url));
     let b = TestApp::remote(b.address()).await;
     let (organisation, token) = a.commune("Namur").await;
@@ -105,7 +92,7 @@ async fn a_write_sends_no_notification() {
     }
     let mut listener = PgConnection::establish(&url).unwrap();
     listener.batch_execute("LISTEN mutua_changes").unwrap();
-    let a = in_process(&url).await;
+    let a = spawn_app_on(&url).await;
     let (_, token) = a.commune("Namur").await;
     let pool = a.open_pool(&token, "Gestion des salles communales", 500_000).await;
     assert_eq!(a.pledge(&token, pool, 1234).await.status(), StatusCode::OK);

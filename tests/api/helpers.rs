@@ -145,6 +145,29 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -
     try_spawn_app_with(adjust).await.expect("build app")
 }
 
+/// An in-process app (its state at hand) on the database `url`, which other processes of
+/// the test may share.
+pub async fn spawn_app_on(url: &str) -> TestApp {
+    let url = url.to_owned();
+    spawn_app_with(move |vars| {
+        vars.insert("MUTUA_DATABASE_URL".into(), url);
+    })
+    .await
+}
+
+/// [`spawn_app_on`] where writers run side by side (PostgreSQL), so that events may commit
+/// out of id order; `None` on SQLite, whose one writer commits them in order (the test has
+/// nothing to check there).
+pub async fn spawn_app_with_parallel_writers_on(url: &str) -> Option<TestApp> {
+    let app = spawn_app_on(url).await;
+    if app.state().db.writes_in_parallel() {
+        Some(app)
+    } else {
+        eprintln!("skipped: SQLite commits events in id order");
+        None
+    }
+}
+
 /// [`spawn_app_with`], or why the app could not start (a port it was told to listen on
 /// taken meanwhile, say).
 pub async fn try_spawn_app_with(adjust: impl FnOnce(&mut HashMap<String, String>)) -> anyhow::Result<TestApp> {

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::{
-    helpers::{TestApp, TestDb, spawn_app_with, test_vars},
+    helpers::{TestApp, TestDb, spawn_app_on, spawn_app_with_parallel_writers_on, test_vars},
     process::Server,
 };
 use mutua::{
@@ -52,19 +52,10 @@ async fn similar(app: &TestApp, token: &str, (title, description): (&str, &str))
         .collect()
 }
 
-/// An in-process app (its matcher is inspected) on the database `url`.
-async fn in_process(url: &str) -> TestApp {
-    let url = url.to_owned();
-    spawn_app_with(move |vars| {
-        vars.insert("MUTUA_DATABASE_URL".into(), url);
-    })
-    .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn own_posts_are_not_read_back_and_another_process_posts_are_caught_up() {
     let (_db, url) = TestDb::create();
-    let a = in_process(&url).await;
+    let a = spawn_app_on(&url).await;
     let (_, token) = a.commune("Namur").await;
     // The first post loads the index (a load is not a read-back).
     a.post_need(&token, "Plateforme de prêt de vélos", "Vélos partagés entre les services.").await;
@@ -102,7 +93,7 @@ async fn own_posts_are_not_read_back_and_another_process_posts_are_caught_up() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_post_rolled_back_leaves_no_trace_in_matching() {
     let (_db, url) = TestDb::create();
-    let a = in_process(&url).await;
+    let a = spawn_app_on(&url).await;
     let (_, token) = a.commune("Namur").await;
     let first = a.post_need(&token, OWN[0].0, OWN[0].1).await;
     let first_need = first["need"]["id"].as_i64().unwrap();
@@ -173,12 +164,8 @@ fn hold_a_post(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_event_committed_after_a_higher_one_is_still_caught_up() {
     let (_db, url) = TestDb::create();
-    let a = in_process(&url).await;
+    let Some(a) = spawn_app_with_parallel_writers_on(&url).await else { return };
     let state = a.state.clone().expect("an in-process app");
-    if !state.db.writes_in_parallel() {
-        eprintln!("skipped: SQLite commits events in id order");
-        return;
-    }
     let (_, token) = a.commune("Namur").await;
     let first = a.post_need(&token, OWN[0].0, OWN[0].1).await;
     let first_pool = first["pool"]["id"].as_i64().unwrap();
@@ -218,7 +205,7 @@ async fn an_event_committed_after_a_higher_one_is_still_caught_up() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_post_waits_only_for_posts_that_share_a_word() {
     let (_db, url) = TestDb::create();
-    let a = std::sync::Arc::new(in_process(&url).await);
+    let a = std::sync::Arc::new(spawn_app_on(&url).await);
     let state = a.state.clone().expect("an in-process app");
     if !state.db.writes_in_parallel() {
         eprintln!("skipped: SQLite's writer runs one unit at a time");
