@@ -13,7 +13,9 @@
 //! flush, so posts committed one at a time, issue 28).
 //!
 //! The events this process committed were announced to it at their commit: its writers
-//! tell the feed their ids ([`ChangeFeed::committed_here`]), and the poll leaves them out.
+//! tell the feed their ids before they commit ([`ChangeFeed::committing`]), and the poll
+//! leaves them out. Told after the commit, a poll that read the log in between announced
+//! them a second time.
 //!
 //! While a process cannot be sure to hear the others (the poller not connected yet, or
 //! reconnecting), [`ChangeFeed::is_live`] is false and caches must not be used.
@@ -45,8 +47,8 @@ type Subscriber = Box<dyn Fn(&Changes) + Send + Sync>;
 pub struct ChangeFeed {
     subscribers: RwLock<Vec<Subscriber>>,
     live: AtomicBool,
-    /// The events this process committed since the poll last began a read, which that read
-    /// leaves out; `None` while no poll runs (nothing is kept then).
+    /// The events this process is committing or committed that the poll has not met yet,
+    /// which it leaves out; `None` while no poll runs (nothing is kept then).
     own: Mutex<Option<HashSet<i64>>>,
 }
 
@@ -65,9 +67,9 @@ impl ChangeFeed {
         }
     }
 
-    /// Notes the ids of events this process has just committed (before it publishes what
-    /// they changed): the poll of the event log leaves them out.
-    pub(super) fn committed_here(&self, events: Vec<i64>) {
+    /// Notes the ids of events this process is about to commit (it publishes what they
+    /// changed once committed): the poll of the event log leaves them out.
+    pub(super) fn committing(&self, events: &[i64]) {
         if events.is_empty() {
             return;
         }
@@ -76,11 +78,20 @@ impl ChangeFeed {
         }
     }
 
-    /// This process's events noted since the last call, for a read of the log about to
-    /// begin. That read sees each of them (committed before it), or an earlier read saw it
-    /// (then the cursor skips it): none is needed any more after it.
-    fn take_own(&self) -> HashSet<i64> {
-        self.own.lock().unwrap_or_else(|p| p.into_inner()).as_mut().map(std::mem::take).unwrap_or_default()
+    /// Forgets events noted by [`Self::committing`] whose commit failed: no read will meet
+    /// them.
+    pub(super) fn not_committed(&self, events: &[i64]) {
+        if let Some(own) = self.own.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            events.iter().for_each(|id| {
+                own.remove(id);
+            });
+        }
+    }
+
+    /// Whether a read of the log met an event of this process; it is forgotten then (the
+    /// cursor never shows an event twice).
+    fn own(&self, event_id: i64) -> bool {
+        self.own.lock().unwrap_or_else(|p| p.into_inner()).as_mut().is_some_and(|own| own.remove(&event_id))
     }
 
     /// Starts or stops keeping this process's events for the poll.
@@ -197,8 +208,7 @@ fn poll(manager: &Manager, life: &Lifeline) {
         drop(live);
         while life.wait(POLL) {
             let Some(feed) = life.feed() else { return };
-            let own = feed.take_own();
-            match event::changes_since(&mut Tx::new(&mut conn), &mut cursor, &own) {
+            match event::changes_since(&mut Tx::new(&mut conn), &mut cursor, |id| feed.own(id)) {
                 Ok(changes) => feed.publish(&changes),
                 Err(error) => {
                     tracing::warn!(%error, "cannot read the event log");

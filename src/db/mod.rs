@@ -138,8 +138,8 @@ impl Db {
         match &self.writer {
             Some(writer) => writer.submit(unit).await,
             None => {
-                let (value, committed) = self.on_connection(move |conn| unit::run_write(conn, unit)).await?;
-                self.feed.committed_here(committed.events);
+                let feed = self.feed.clone();
+                let (value, committed) = self.on_connection(move |conn| unit::run_write(conn, &feed, unit)).await?;
                 self.feed.publish(&committed.changes);
                 Ok(value)
             }

@@ -28,7 +28,7 @@ use diesel::{
     sql_types::BigInt,
 };
 
-use super::connection::DbConnection;
+use super::{changes::ChangeFeed, connection::DbConnection};
 use crate::error::{ApiError, ApiResult};
 
 /// An open transaction: reads. Created only by [`super::Db`].
@@ -321,16 +321,23 @@ pub(super) struct Committed {
 }
 
 /// Runs `work` in a write transaction (PostgreSQL: on a pooled connection of its own).
+/// The ids of the events it recorded are noted in `feed` before the commit
+/// ([`ChangeFeed::committing`]), and forgotten if the commit fails.
 pub(super) fn run_write<T>(
     conn: &mut DbConnection,
+    feed: &ChangeFeed,
     work: impl FnOnce(&mut WriteTx<'_>) -> ApiResult<T>,
 ) -> ApiResult<(T, Committed)> {
-    let (value, committed, fates) = in_transaction(conn, Mode::Write, |conn| {
+    let mut noted = Vec::new();
+    let outcome = in_transaction(conn, Mode::Write, |conn| {
         let mut tx = WriteTx::new(conn);
         let value = work(&mut tx)?;
         let committed = Committed { changes: tx.take_changes(), events: tx.take_events() };
+        feed.committing(&committed.events);
+        noted.clone_from(&committed.events);
         Ok((value, committed, tx.take_fates()))
-    })?;
+    });
+    let (value, committed, fates) = outcome.inspect_err(|_| feed.not_committed(&noted))?;
     fates.committed();
     Ok((value, committed))
 }

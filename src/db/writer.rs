@@ -312,14 +312,17 @@ fn run_batch(
         }
     }
     let DbConnection::Sqlite(sqlite) = conn else { return Err(BatchFailed { broken: true }) };
+    let feed = feed.upgrade();
+    if let Some(feed) = &feed {
+        feed.committing(&events);
+    }
     match AnsiTransactionManager::commit_transaction(sqlite) {
         Ok(()) => {
             // Counted and announced before anyone is answered: an answer implies both, so a
             // read after a write never sees the cache from before it.
             stats.commits.fetch_add(1, Ordering::AcqRel);
             stats.committed.fetch_add(delivers.len() as u64, Ordering::AcqRel);
-            if let Some(feed) = feed.upgrade() {
-                feed.committed_here(events);
+            if let Some(feed) = &feed {
                 feed.publish(&changes);
             }
             for deliver in delivers {
@@ -330,6 +333,9 @@ fn run_batch(
         Err(error) => {
             tracing::error!(%error, units = delivers.len(), "a write batch could not commit: none of it happened");
             let _ = AnsiTransactionManager::rollback_transaction(sqlite);
+            if let Some(feed) = &feed {
+                feed.not_committed(&events);
+            }
             for deliver in delivers {
                 deliver(Err(ApiError::Unavailable));
             }

@@ -187,16 +187,17 @@ pub fn of_pools_through(tx: &mut Tx, pool_ids: &[i64], kinds: &[EventKind], last
 }
 
 /// What the events not applied yet at `cursor` changed (their pools, and the users whose
-/// access changed), leaving out those of `own` (this process's, announced at their commit);
+/// access changed), leaving out those `own` says are this process's (announced at their
+/// commit);
 /// the cursor moves past them all. Events are followed by position (`index_feed`), so that
 /// one committing after a higher id is not missed. Only the events of
 /// [`EventKind::USER_ACCESS`] are read; one that does not read changes everything.
-pub fn changes_since(tx: &mut Tx, cursor: &mut Cursor, own: &std::collections::HashSet<i64>) -> QueryResult<Changes> {
+pub fn changes_since(tx: &mut Tx, cursor: &mut Cursor, mut own: impl FnMut(i64) -> bool) -> QueryResult<Changes> {
     let feed = index_feed::read_stored_from(tx, None, cursor)?;
     let mut changes = Changes::default();
     for Positioned { position, event } in feed.events {
         cursor.beyond.insert(event.id, position);
-        if own.contains(&event.id) {
+        if own(event.id) {
             continue;
         }
         changes.pools.extend(event.pool_id);
