@@ -15,6 +15,7 @@
 mod changes;
 mod connection;
 pub mod models;
+mod prepared;
 pub mod schema;
 mod types;
 mod unit;
@@ -29,6 +30,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 pub use changes::ChangeFeed;
 pub use connection::{DbConnection, PooledConn};
+pub use prepared::Prepared;
 pub use unit::{Caller, Changes, System, Tx, WriteTx};
 pub use url::DatabaseUrl;
 

@@ -56,8 +56,9 @@ pub fn refresh(tx: &mut WriteTx, matcher: &Matcher, changes: Vec<IndexChange>, p
 /// threshold (`ranking`, the ranking the post was decided on) become candidates of that
 /// pool, unless dismissed with it. Adding a need only adds to what a pool says, so its
 /// other pairs stand; the pair score is the best either way, so a pair already scored
-/// higher keeps its score. No search beyond the post's own. A pool the post `opened` has
-/// neither pairs nor dismissals yet: its pairs are written without reading any.
+/// higher keeps its score, and so does one another post recorded at the same moment. No
+/// search beyond the post's own. A pool the post `opened` has no dismissals yet: none is
+/// read.
 pub fn posted(tx: &mut WriteTx, matcher: &Matcher, pool_id: i64, opened: bool, ranking: &Ranking) -> ApiResult<()> {
     let review = matcher.thresholds().review;
     let close: Vec<(i64, f64)> = ranking
@@ -69,11 +70,12 @@ pub fn posted(tx: &mut WriteTx, matcher: &Matcher, pool_id: i64, opened: bool, r
     if close.is_empty() {
         return Ok(());
     }
-    if opened {
-        return Ok(duplicate::insert_new(tx, pool_id, &close, db::now())?);
-    }
-    let dismissed = duplicate::dismissed_with(tx, pool_id)?;
-    let close: Vec<(i64, f64)> = close.into_iter().filter(|(other, _)| !dismissed.contains(other)).collect();
+    let close = if opened {
+        close
+    } else {
+        let dismissed = duplicate::dismissed_with(tx, pool_id)?;
+        close.into_iter().filter(|(other, _)| !dismissed.contains(other)).collect()
+    };
     Ok(duplicate::raise_all(tx, pool_id, &close, db::now())?)
 }
 

@@ -32,41 +32,10 @@ impl Candidate {
 }
 
 /// Replaces the candidate pairs of `pool_id` with `found` (`(other pool, score)`): a delete
-/// and [`insert_new`].
+/// and [`raise_all`].
 pub fn replace_for_pool(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
     delete_for_pool(tx, pool_id)?;
-    insert_new(tx, pool_id, found, at)
-}
-
-/// Inserts the pairs `(pool_id, other)` at their scores: the pairs of a pool that has none
-/// yet. On PostgreSQL one statement (one round trip); on SQLite, where a statement costs no
-/// round trip but preparing one does, the same prepared single-row statement once per pair
-/// (a multi-row statement is parsed and planned anew for every count of rows).
-pub fn insert_new(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
-    if found.is_empty() {
-        return Ok(());
-    }
-    let row = |&(other, score): &(i64, f64)| {
-        let (low, high) = key(pool_id, other);
-        (
-            candidates::pool_low.eq(low),
-            candidates::pool_high.eq(high),
-            candidates::score.eq(score),
-            candidates::updated_at.eq(at),
-        )
-    };
-    match tx.conn() {
-        DbConnection::Postgres(pg) => {
-            let rows: Vec<_> = found.iter().map(row).collect();
-            diesel::insert_into(candidates::table).values(&rows).execute(pg).map(drop)
-        }
-        DbConnection::Sqlite(sqlite) => {
-            for pair in found {
-                diesel::insert_into(candidates::table).values(row(pair)).execute(sqlite)?;
-            }
-            Ok(())
-        }
-    }
+    raise_all(tx, pool_id, found, at)
 }
 
 /// Forgets every candidate pair of a pool (it ended, or was merged away).
@@ -76,40 +45,62 @@ pub fn delete_for_pool(tx: &mut WriteTx, pool_id: i64) -> QueryResult<usize> {
 }
 
 /// Records each pair `(pool_id, other)` of `found` at its score, or raises the score of a
-/// pair already recorded lower: one statement to read the pairs already there, one to
-/// insert the new ones, and one per pair whose score rises (rare: a pair is scored again
-/// only when a need is posted into one of its pools).
+/// pair recorded lower: the pair's score is the best either way, whichever post (or two
+/// at once, on PostgreSQL) recorded it first. On PostgreSQL one prepared statement (one
+/// round trip), the pairs bound as arrays; on SQLite, where a statement costs no round trip
+/// but preparing one does, one prepared single-row statement per pair.
 pub fn raise_all(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
-    if found.is_empty() {
+    use diesel::sql_types::{Array, BigInt, Double, Timestamp};
+    // One row per pair: a statement may not raise a row twice.
+    let mut best: HashMap<(i64, i64), f64> = HashMap::with_capacity(found.len());
+    for &(other, score) in found {
+        let pair = best.entry(key(pool_id, other)).or_insert(score);
+        *pair = pair.max(score);
+    }
+    if best.is_empty() {
         return Ok(());
     }
-    let others: Vec<i64> = found.iter().map(|&(other, _)| other).collect();
-    let recorded: HashMap<(i64, i64), f64> = candidates::table
-        .filter(
-            candidates::pool_low
-                .eq(pool_id)
-                .and(candidates::pool_high.eq_any(&others))
-                .or(candidates::pool_high.eq(pool_id).and(candidates::pool_low.eq_any(&others))),
-        )
-        .select((candidates::pool_low, candidates::pool_high, candidates::score))
-        .load::<(i64, i64, f64)>(tx.conn())?
-        .into_iter()
-        .map(|(low, high, score)| ((low, high), score))
-        .collect();
-    let mut new = Vec::new();
-    for &(other, score) in found {
-        let (low, high) = key(pool_id, other);
-        match recorded.get(&(low, high)) {
-            Some(&existing) if existing >= score => {}
-            Some(_) => {
-                diesel::update(candidates::table.find((low, high)))
-                    .set((candidates::score.eq(score), candidates::updated_at.eq(at)))
-                    .execute(tx.conn())?;
+    match tx.conn() {
+        DbConnection::Postgres(pg) => {
+            let (mut lows, mut highs, mut scores) = (Vec::new(), Vec::new(), Vec::new());
+            for ((low, high), score) in best {
+                lows.push(low);
+                highs.push(high);
+                scores.push(score);
             }
-            None => new.push((other, score)),
+            crate::db::Prepared(
+                diesel::sql_query(
+                    "INSERT INTO duplicate_candidates AS d (pool_low, pool_high, score, updated_at) \
+                     SELECT unnest($1::int8[]), unnest($2::int8[]), unnest($3::float8[]), $4 \
+                     ON CONFLICT (pool_low, pool_high) DO UPDATE \
+                     SET score = EXCLUDED.score, updated_at = EXCLUDED.updated_at WHERE d.score < EXCLUDED.score",
+                )
+                .bind::<Array<BigInt>, _>(lows)
+                .bind::<Array<BigInt>, _>(highs)
+                .bind::<Array<Double>, _>(scores)
+                .bind::<Timestamp, _>(at),
+            )
+            .execute(pg)
+            .map(drop)
+        }
+        DbConnection::Sqlite(sqlite) => {
+            for ((low, high), score) in best {
+                crate::db::Prepared(
+                    diesel::sql_query(
+                        "INSERT INTO duplicate_candidates AS d (pool_low, pool_high, score, updated_at) \
+                         VALUES (?, ?, ?, ?) ON CONFLICT (pool_low, pool_high) DO UPDATE \
+                         SET score = excluded.score, updated_at = excluded.updated_at WHERE d.score < excluded.score",
+                    )
+                    .bind::<BigInt, _>(low)
+                    .bind::<BigInt, _>(high)
+                    .bind::<Double, _>(score)
+                    .bind::<Timestamp, _>(at),
+                )
+                .execute(sqlite)?;
+            }
+            Ok(())
         }
     }
-    insert_new(tx, pool_id, &new, at)
 }
 
 pub fn delete_pair(tx: &mut WriteTx, a: i64, b: i64) -> QueryResult<usize> {
