@@ -43,12 +43,12 @@
 //! have left replayed events of its own in the index: the index is then loaded again.
 //!
 //! A post puts its need in the index when it records `need.posted` ([`Matcher::posted`]),
-//! and learns its unit's fate ([`WriteTx::on_fate`]): committed, the event is *held* (the
-//! index already has the need as the database has it, so the catch-up that meets the event
+//! and its event is *held* from then on: the index already has the need as the database
+//! will have it once committed, so the catch-up that meets the event (only ever committed)
 //! reads nothing for it: posts are most of what a busy process catches up with, and most
-//! of them its own); rolled back, the need leaves the index at once and is read back at the
-//! next catch-up, like a suspect. Whatever wiped the index meanwhile (a new load) makes
-//! the fate hold nothing.
+//! of them its own. It learns its unit's fate ([`WriteTx::on_fate`]): rolled back, the event
+//! is no longer held, and the need leaves the index at once and is read back at the next
+//! catch-up, like a suspect. Whatever wiped the index meanwhile (a new load) holds nothing.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -62,7 +62,7 @@ use crate::domain::events::EventKind;
 use crate::{
     db::{
         Db, Tx, WriteTx,
-        models::{index_feed::Cursor, need::IndexedNeed, pool},
+        models::{index_feed::Cursor, need::IndexedNeed, pool::Pool},
     },
     domain::matching::{
         Decision, Explanation, Index, NeedText, PoolScore, Thresholds,
@@ -74,9 +74,11 @@ use crate::{
 
 mod catch_up;
 mod posting;
+mod states;
 
 use catch_up::{News, catch_up, upsert};
 pub use posting::Posting;
+use states::PoolStates;
 
 /// The kinds of event that change what the index holds.
 pub const INDEX_EVENTS: &[EventKind] = &[
@@ -110,8 +112,9 @@ struct Inner {
     suspect: HashSet<i64>,
     /// The database's count of failed write batches when the index was last caught up.
     failed_batches: u64,
-    /// `need.posted` events of this process's committed posts not applied yet, with their
-    /// need and position, which the index already holds as committed ([`Matcher::posted`]).
+    /// `need.posted` events of this process's posts not applied yet (committed, or not known
+    /// yet to have failed), with their need and position, which the index already holds as
+    /// committed ([`Matcher::posted`]).
     held: HashMap<i64, (i64, u64)>,
     /// Counts the times the index was emptied to be loaded again: what a unit put in it
     /// before is gone.
@@ -198,6 +201,8 @@ pub struct Matcher {
     /// [`Matcher::posted`] spares.
     needs_read: AtomicU64,
     thresholds: Thresholds,
+    /// The states and titles of the pools ranked, kept in memory.
+    states: Arc<PoolStates>,
     db: Db,
     /// Posts of this process between their ranking and the end of their write.
     posting: AtomicUsize,
@@ -226,9 +231,16 @@ impl Matcher {
             inner: Arc::new(Mutex::new(Inner::empty(0, 0))),
             needs_read: AtomicU64::new(0),
             thresholds,
+            states: PoolStates::new(db.change_feed()),
             db,
             posting: AtomicUsize::new(0),
         }
+    }
+
+    /// A pool read under its lock, by a write about to act on a ranking: the rankings
+    /// after it take its state and title from there.
+    pub fn saw(&self, pool: &Pool) {
+        self.states.saw(pool.id, pool.state, &pool.title);
     }
 
     pub fn thresholds(&self) -> &Thresholds {
@@ -246,10 +258,14 @@ impl Matcher {
         let quiet = |inner: &Inner| inner.suspect.is_empty() && inner.failed_batches == self.db.failed_batches();
         let seen = {
             let inner = self.inner();
-            inner.cursor.clone().filter(|_| quiet(&inner)).map(|cursor| (cursor, inner.held.clone(), inner.epoch))
+            inner.cursor.clone().filter(|_| quiet(&inner)).map(|cursor| (cursor, inner.epoch))
         };
-        if let Some((cursor, held, epoch)) = seen {
-            let news = News::read(tx, &cursor, &held, &self.needs_read)?;
+        if let Some((cursor, epoch)) = seen {
+            let now = || {
+                let inner = self.inner();
+                (inner.held.clone(), inner.cursor.clone())
+            };
+            let news = News::read(tx, &cursor, now, &self.needs_read)?;
             let mut inner = self.inner();
             if inner.cursor.is_some() && quiet(&inner) && inner.epoch == epoch {
                 news.apply(&mut inner);
@@ -279,27 +295,27 @@ impl Matcher {
         let epoch = {
             let mut inner = self.inner();
             // Not loaded yet: the load will read the need, if it committed.
-            if inner.cursor.is_none() {
-                return;
+            let Some(cursor) = &inner.cursor else { return };
+            // Held from now on, not from the commit: a catch-up that meets the event meets it
+            // committed, and may meet it before this unit hears its fate.
+            if !cursor.applied(event_id, position) {
+                inner.held.insert(event_id, (need_id, position));
             }
             upsert(&mut inner.index, &indexed);
             inner.epoch
         };
         let shared = self.inner.clone();
         tx.on_fate(move |committed| {
-            let mut inner = lock(&shared);
-            let same_index = inner.epoch == epoch;
             if committed {
-                if same_index && inner.cursor.as_ref().is_some_and(|cursor| !cursor.applied(event_id, position)) {
-                    inner.held.insert(event_id, (need_id, position));
-                }
-            } else {
-                if same_index {
-                    inner.index.remove(need_id);
-                }
-                // Read back in any case: a load in between may have read it uncommitted.
-                inner.suspect.insert(need_id);
+                return;
             }
+            let mut inner = lock(&shared);
+            inner.held.remove(&event_id);
+            if inner.epoch == epoch {
+                inner.index.remove(need_id);
+            }
+            // Read back in any case: a load in between may have read it uncommitted.
+            inner.suspect.insert(need_id);
         });
     }
 
@@ -468,7 +484,7 @@ impl Matcher {
     ) -> ApiResult<Ranking> {
         let unknown: Vec<i64> = ranked.iter().map(|s| s.pool_id).filter(|id| !known.contains_key(id)).collect();
         if !unknown.is_empty() {
-            let living = pool::states(tx, &unknown)?.into_iter().filter(|(_, state, _)| state.is_matchable());
+            let living = self.states.of(tx, &unknown)?.into_iter().filter(|(_, state, _)| state.is_matchable());
             known.extend(living.map(|(id, _, title)| (id, title)));
         }
         let ranked = ranked.into_iter().filter_map(|score| Some((score, known.get(&score.pool_id)?.clone()))).collect();
@@ -511,6 +527,12 @@ impl Matcher {
             best_of.into_iter().filter(|(_, score)| *score > 0.0 && *score >= best * 0.5).collect();
         found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         Ok(found.into_iter().map(|(id, _)| id).collect())
+    }
+
+    /// Pools whose state and title rankings read from the database since the start (the
+    /// others were known in memory).
+    pub fn pool_states_read(&self) -> u64 {
+        self.states.read()
     }
 
     /// Needs indexed, for metrics and tests.

@@ -2,7 +2,7 @@
 
 use super::{
     duplicates,
-    matcher::{IndexChange, Matcher, Ranking, SimilarPool},
+    matcher::{IndexChange, Matcher, Outcome, Ranking, SimilarPool},
     pool_view::{self, PoolView},
 };
 use crate::{
@@ -111,19 +111,16 @@ pub fn post(
         tracing::info!(opened = pool.id, "the same need was posted meanwhile: the pool opened ahead is rolled back");
         tx.rollback_to_savepoint()?;
     }
-    let mut target = match &outcome.merge_into {
-        Some(best) => Some(pool::lock(tx, best.pool_id)?),
-        None => None,
-    };
-    if target.as_ref().is_some_and(|pool| !pool.state.accepts_needs()) {
-        // A prepared ranking read the pools' states before the transaction: the pool to
-        // join has ended since. Rank again, with the states as they are now.
+    let mut target = lock_target(tx, &outcome)?;
+    while let Some(ended) = target.as_ref().filter(|pool| !pool.state.accepts_needs()) {
+        // The ranking read the pools' states before the lock, or from memory, which hears
+        // of another process's change a moment after it: the pool to join has ended since.
+        // Rank again, with the state read under the lock (each turn leaves out one more
+        // pool, locked as ended).
+        matcher.saw(ended);
         ranking = matcher.rank(tx, &text_of(&input, locale))?;
         outcome = matcher.decide_ranked(&ranking);
-        target = match &outcome.merge_into {
-            Some(best) => Some(pool::lock(tx, best.pool_id)?),
-            None => None,
-        };
+        target = lock_target(tx, &outcome)?;
     }
     let (pool, merged, score) = match (target, &outcome.merge_into) {
         (Some(pool), Some(best)) => (pool, true, Some(best.score)),
@@ -133,6 +130,14 @@ pub fn post(
     record_posted(tx, matcher, actor, (&need, locale), score, &outcome.similar)?;
     duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
     Ok(Posted { need, pool, merged, similar: outcome.similar, organisation_name })
+}
+
+/// The pool the outcome says to join, locked.
+fn lock_target(tx: &mut WriteTx, outcome: &Outcome) -> ApiResult<Option<Pool>> {
+    Ok(match &outcome.merge_into {
+        Some(best) => Some(pool::lock(tx, best.pool_id)?),
+        None => None,
+    })
 }
 
 /// A pool opened, and the need written into it, before the matching lock.

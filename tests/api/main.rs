@@ -28,6 +28,7 @@ mod mail;
 mod maintenance;
 mod managers;
 mod matcher_index;
+mod matcher_states;
 mod matching;
 mod matching_eval;
 mod metrics;

@@ -91,6 +91,36 @@ async fn own_posts_are_not_read_back_and_another_process_posts_are_caught_up() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn own_posts_made_side_by_side_are_not_read_back_either() {
+    let (_db, url) = TestDb::create();
+    let a = spawn_app_on(&url).await;
+    let (_, token) = a.commune("Namur").await;
+    a.post_need(&token, "Plateforme de prêt de vélos", "Vélos partagés entre les services.").await;
+    let read_before = a.state().matcher.needs_read();
+    // Each post's catch-up meets the others committed a moment before: held from before
+    // their commit, none is read back, whatever the order of commits and catch-ups.
+    const SERVICES: [&str; 6] =
+        ["bibliothèque", "piscine", "crèche", "académie de musique", "maison de repos", "régie foncière"];
+    let (a, token) = (std::sync::Arc::new(a), std::sync::Arc::new(token));
+    let posts: Vec<_> = (0..48)
+        .map(|i| {
+            let (a, token) = (a.clone(), token.clone());
+            tokio::spawn(async move {
+                let (title, description) = OWN[i % OWN.len()];
+                let title = format!("{title} ({} {i})", SERVICES[i % SERVICES.len()]);
+                let posted = a.post_need(&token, &title, description).await;
+                assert!(posted["pool"]["id"].is_i64(), "{posted}");
+            })
+        })
+        .collect();
+    for post in posts {
+        post.await.unwrap();
+    }
+    let matcher = &a.state().matcher;
+    assert_eq!(matcher.needs_read(), read_before, "the process read none of its own posts back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_post_rolled_back_leaves_no_trace_in_matching() {
     let (_db, url) = TestDb::create();
     let a = spawn_app_on(&url).await;

@@ -61,7 +61,7 @@ pub(super) fn catch_up(tx: &mut Tx, inner: &mut Inner, needs_read: &AtomicU64) -
         tracing::info!(needs = inner.index.len(), lessons, "matcher index loaded");
         return Ok(());
     };
-    News::read(tx, &cursor, &inner.held, needs_read)?.apply(inner);
+    News::read(tx, &cursor, || (inner.held.clone(), None), needs_read)?.apply(inner);
     Ok(())
 }
 
@@ -123,13 +123,22 @@ pub(super) struct News {
 }
 
 impl News {
+    /// `now` gives, asked once the events were read, the events held
+    /// ([`super::Matcher::posted`]) and the cursor as they are then: a post holds its event
+    /// before its commit, so every post of this process the read met is held by then,
+    /// unless another catch-up applied it meanwhile, which the cursor then says. Either
+    /// way, nothing is read for it.
     pub(super) fn read(
         tx: &mut Tx,
         cursor: &Cursor,
-        held: &HashMap<i64, (i64, u64)>,
+        now: impl FnOnce() -> (HashMap<i64, (i64, u64)>, Option<Cursor>),
         needs_read: &AtomicU64,
     ) -> ApiResult<Self> {
-        let feed = index_feed::read_from(tx, CAUGHT_UP_EVENTS, cursor)?;
+        let mut feed = index_feed::read_from(tx, CAUGHT_UP_EVENTS, cursor)?;
+        let (held, applied) = now();
+        if let Some(applied) = applied {
+            feed.events.retain(|e| !applied.applied(e.event.id, e.position));
+        }
         let (mut items, mut need_ids) = (Vec::new(), Vec::new());
         for Positioned { position, event } in feed.events {
             if let Some(lesson) = Lesson::read(tx, &event.event)? {
