@@ -101,9 +101,9 @@ pub fn post(
     tx.lock_for_post(&prepared.conflict_keys())?;
     let mut ranking = matcher.current(tx, &text_of(&input, locale), Some(prepared))?;
     let mut outcome = matcher.decide_ranked(&ranking);
-    if let Some(Ahead { pool, need, similar }) = ahead {
+    if let Some(Ahead { opened: Opened { pool, created }, need, similar }) = ahead {
         if outcome.merge_into.is_none() {
-            record_posted(tx, matcher, actor, (&need, locale), None, &similar)?;
+            record_posted(tx, matcher, actor, (&need, locale), (None, Some(created)), &similar)?;
             duplicates::posted(tx, matcher, pool.id, true, &ranking)?;
             return Ok(Posted { need, pool, merged: false, similar, organisation_name });
         }
@@ -122,12 +122,15 @@ pub fn post(
         outcome = matcher.decide_ranked(&ranking);
         target = lock_target(tx, &outcome)?;
     }
-    let (pool, merged, score) = match (target, &outcome.merge_into) {
-        (Some(pool), Some(best)) => (pool, true, Some(best.score)),
-        _ => (open_pool(tx, &input, actor, max_per_day)?, false, None),
+    let (pool, merged, score, created) = match (target, &outcome.merge_into) {
+        (Some(pool), Some(best)) => (pool, true, Some(best.score), None),
+        _ => {
+            let Opened { pool, created } = open_pool(tx, &input, actor, max_per_day)?;
+            (pool, false, None, Some(created))
+        }
     };
     let need = insert_need(tx, actor, &input, pool.id, &outcome.similar)?;
-    record_posted(tx, matcher, actor, (&need, locale), score, &outcome.similar)?;
+    record_posted(tx, matcher, actor, (&need, locale), (score, created), &outcome.similar)?;
     duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
     Ok(Posted { need, pool, merged, similar: outcome.similar, organisation_name })
 }
@@ -142,7 +145,7 @@ fn lock_target(tx: &mut WriteTx, outcome: &Outcome) -> ApiResult<Option<Pool>> {
 
 /// A pool opened, and the need written into it, before the matching lock.
 struct Ahead {
-    pool: Pool,
+    opened: Opened,
     need: Need,
     /// The suggestions of the ranking made before the transaction, as the need stores them.
     similar: Vec<SimilarPool>,
@@ -167,16 +170,16 @@ fn open_ahead(
         return Ok(None);
     }
     tx.savepoint()?;
-    let pool = match open_pool(tx, input, actor, max_per_day) {
-        Ok(pool) => pool,
+    let opened = match open_pool(tx, input, actor, max_per_day) {
+        Ok(opened) => opened,
         Err(ApiError::TooManyRequests { .. }) => {
             tx.rollback_to_savepoint()?;
             return Ok(None);
         }
         Err(other) => return Err(other),
     };
-    let need = insert_need(tx, actor, input, pool.id, &outcome.similar)?;
-    Ok(Some(Ahead { pool, need, similar: outcome.similar }))
+    let need = insert_need(tx, actor, input, opened.pool.id, &outcome.similar)?;
+    Ok(Some(Ahead { opened, need, similar: outcome.similar }))
 }
 
 fn insert_need(
@@ -204,15 +207,16 @@ fn insert_need(
     )?)
 }
 
-/// Records `need.posted`: the event the matcher's index follows, so written holding the
-/// need's conflict keys. The need goes into the index at once, read from no database
-/// ([`Matcher::posted`]).
+/// Records `need.posted` (after the `pool.created` of the pool the post `opened`, in one
+/// statement): the event the matcher's index follows, so written holding the need's
+/// conflict keys. The need goes into the index at once, read from no database
+/// ([`Matcher::posted`]). `score`: the one of the pool joined.
 fn record_posted(
     tx: &mut WriteTx,
     matcher: &Matcher,
     actor: &Member,
     (need, locale): (&Need, Locale),
-    score: Option<f64>,
+    (score, opened): (Option<f64>, Option<DomainEvent>),
     similar: &[SimilarPool],
 ) -> ApiResult<()> {
     let posted = DomainEvent::NeedPosted(NeedPosted {
@@ -224,8 +228,11 @@ fn record_posted(
         score,
         similar_pools: similar.to_vec(),
     });
-    let recorded = event::record(tx, Some(need.pool_id), &posted, Some(actor.id))?;
-    matcher.posted(tx, recorded.id, (need.clone(), locale));
+    let pool = Some(need.pool_id);
+    let events: Vec<(Option<i64>, &DomainEvent)> = opened.iter().chain([&posted]).map(|e| (pool, e)).collect();
+    let recorded = event::record_all(tx, &events, Some(actor.id))?;
+    let posted_id = recorded.last().map(|e| e.id).ok_or(ApiError::Internal(anyhow::anyhow!("no event recorded")))?;
+    matcher.posted(tx, posted_id, (need.clone(), locale));
     Ok(())
 }
 
@@ -259,7 +266,7 @@ fn check_daily_cap(tx: &mut Tx, counted: Counted, organisation_id: i64, max_per_
 /// Opens a pool from a need of the caller's organisation, within its daily cap: its title,
 /// description, CPV code, and its estimate as the target. The need that opens a pool is the
 /// only one that sets its target; afterwards only an officer changes it.
-fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: &AuthUser, max_per_day: u32) -> ApiResult<Pool> {
+fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: &AuthUser, max_per_day: u32) -> ApiResult<Opened> {
     check_daily_cap(tx, Counted::PoolsOpened, actor.organisation_id, max_per_day)?;
     let now = db::now();
     let pool = pool::insert(
@@ -283,8 +290,14 @@ fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: &AuthUser, max_per_day:
         target_cents: pool.target_cents,
         maintenance: None,
     });
-    event::record(tx, Some(pool.id), &created, Some(actor.id))?;
-    Ok(pool)
+    Ok(Opened { pool, created })
+}
+
+/// A pool just opened, and its `pool.created`, which the caller records (a post with its
+/// `need.posted`, in one statement).
+struct Opened {
+    pool: Pool,
+    created: DomainEvent,
 }
 
 /// A need the caller may see: its organisation's (officers: any); 404 otherwise.
@@ -368,17 +381,17 @@ pub fn move_to(
             }
             target
         }
-        None => open_pool(
-            tx,
-            &NeedInput {
+        None => {
+            let input = NeedInput {
                 title: need.title.clone(),
                 description: need.description.clone(),
                 cpv_code: need.cpv_code.clone(),
                 estimated_cost_cents: need.estimated_cost_cents,
-            },
-            actor,
-            max_per_day,
-        )?,
+            };
+            let Opened { pool, created } = open_pool(tx, &input, actor, max_per_day)?;
+            event::record(tx, Some(pool.id), &created, Some(actor.id))?;
+            pool
+        }
     };
     let suggested: Vec<SimilarPool> = serde_json::from_str(&need.similar_pools).unwrap_or_default();
     let suggestion = suggested.iter().find(|s| s.pool_id == target.id);
