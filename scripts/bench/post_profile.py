@@ -8,8 +8,9 @@ Builds nothing: it runs target/release/mutua (or MUTUA_BENCH_BIN), so two builds
 measured one after the other. CPU is read from /proc (user + system) of the service and of
 every postgres process, before and after wrk. The statements per post, with the buffers each
 touched, come from pg_stat_statements when the server preloads it
-(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'` and a restart); without
-it that table is left out. A development tool: scripts/bench.sh gives the figures of record.
+(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'` and a restart; planning
+time is counted once `pg_stat_statements.track_planning` is on); without it that table is
+left out. A development tool: scripts/bench.sh gives the figures of record.
 """
 import os
 import subprocess
@@ -49,8 +50,10 @@ def main():
         url = os.path.join(work, "mutua.db")
 
     def psql(query):
-        return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-Atc", query],
-                              capture_output=True, text=True).stdout
+        done = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-Atc", query],
+                              capture_output=True, text=True)
+        sys.stderr.write(done.stderr)
+        return done.stdout
 
     proc, base = run.start(url, work)
     try:
@@ -68,16 +71,20 @@ def main():
               f"mutua {1e6 * (after[0] - before[0]) / posts:.0f} µs, "
               f"postgres {1e6 * (after[1] - before[1]) / posts:.0f} µs")
         if statements:
-            print("calls per post | buffers per call | µs per call (wall) | statement")
+            print("calls per post | buffers per call | µs per call: execute, plan (wall) | share of time | statement")
             rows = psql(
                 "SELECT calls, shared_blks_hit / calls, round((total_exec_time / calls * 1000)::numeric), "
+                "round((total_plan_time / calls * 1000)::numeric), "
+                "round((100 * (total_exec_time + total_plan_time) / sum(total_exec_time + total_plan_time) over ())::numeric, 1), "
                 "left(regexp_replace(query, '\\s+', ' ', 'g'), 100) FROM pg_stat_statements "
-                "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-                "ORDER BY calls DESC LIMIT 20")
+                "WHERE calls > 0 AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "ORDER BY total_exec_time + total_plan_time DESC LIMIT 25")
             for row in rows.splitlines():
-                calls, blocks, micros, query = row.split("|", 3)
-                print(f"{int(calls) / posts:.2f} | {blocks} | {micros} | {query}")
+                calls, blocks, execute, plan, share, query = row.split("|", 5)
+                print(f"{int(calls) / posts:.2f} | {blocks} | {execute}, {plan} | {share} % | {query}")
     finally:
+        if statements:
+            sys.stderr.write(psql("SELECT calls, plans, query FROM pg_stat_statements WHERE calls > 0 ORDER BY calls DESC LIMIT 12") if os.environ.get("MUTUA_PROFILE_FULL") else "")
         proc.terminate()
         proc.wait()
         if backend == "postgres":
