@@ -30,7 +30,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 pub use changes::ChangeFeed;
 pub use connection::{DbConnection, PooledConn};
-pub use prepared::Prepared;
+pub use prepared::{Prepared, prepared};
 pub use unit::{Caller, Changes, System, Tx, WriteTx};
 pub use url::DatabaseUrl;
 

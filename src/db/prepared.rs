@@ -1,42 +1,158 @@
-//! A statement written in SQL that the connection prepares once and keeps, like the
-//! statements diesel builds. `diesel::sql_query` never keeps one: each run is parsed and
-//! planned again. Only for statements whose plan cannot depend on their parameters (no
-//! table whose size or contents make one plan better than another), since PostgreSQL may
-//! settle on one generic plan for every later run.
+//! Statements written in SQL that the connection prepares once and keeps, like those diesel
+//! builds. `diesel::sql_query` never keeps one: each run is parsed (and, on PostgreSQL,
+//! planned) again.
+//!
+//! The text marks each parameter with `?`, which becomes `$1`, `$2`… on PostgreSQL: the text
+//! may hold no other `?` (PostgreSQL's `jsonb` operators). Only for statements whose plan
+//! cannot depend on their parameters (no table whose size or contents make one plan better
+//! than another), since PostgreSQL may settle on one generic plan for every later run.
+//! Rows are read by name (`QueryableByName`), as from `sql_query`.
+
+use std::marker::PhantomData;
 
 use diesel::{
     QueryResult, RunQueryDsl,
     backend::Backend,
     query_builder::{AstPass, Query, QueryFragment, QueryId},
+    serialize::ToSql,
+    sql_types::{HasSqlType, Untyped},
 };
 
-/// `query` (a `sql_query` and its binds), prepared once per connection.
-#[derive(Debug, Clone, Copy)]
-pub struct Prepared<Q>(pub Q);
+/// A statement of `sql`, whose parameters are given by [`Prepared::bind`], in order.
+pub fn prepared(sql: &'static str) -> Prepared<()> {
+    Prepared { sql, binds: () }
+}
 
-impl<Q, DB> QueryFragment<DB> for Prepared<Q>
-where
-    DB: Backend,
-    Q: QueryFragment<DB>,
-{
-    fn walk_ast<'b>(&'b self, pass: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        self.0.walk_ast(pass)
-    }
+#[derive(Debug, Clone)]
+pub struct Prepared<B> {
+    sql: &'static str,
+    binds: B,
+}
 
-    /// The text is fixed, and so are the types of its binds: one statement fits every run.
-    fn is_safe_to_cache_prepared(&self, _: &DB) -> QueryResult<bool> {
-        Ok(true)
+impl<B> Prepared<B> {
+    /// Binds the next `?` to `value`, as SQL type `ST`.
+    pub fn bind<ST, V>(self, value: V) -> Prepared<Bound<B, ST, V>> {
+        Prepared { sql: self.sql, binds: Bound { before: self.binds, value, sql_type: PhantomData } }
     }
 }
 
-/// Kept by its text and the types of its binds.
-impl<Q> QueryId for Prepared<Q> {
+/// The values bound so far: those `before`, then `value`.
+#[derive(Debug, Clone)]
+pub struct Bound<B, ST, V> {
+    before: B,
+    value: V,
+    sql_type: PhantomData<ST>,
+}
+
+/// Writes each value after the piece of text before its `?`.
+pub trait Binds<DB: Backend> {
+    /// How many values.
+    const COUNT: usize;
+
+    fn walk<'b>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        pieces: &mut std::str::Split<'static, char>,
+    ) -> QueryResult<()>;
+}
+
+impl<DB: Backend> Binds<DB> for () {
+    const COUNT: usize = 0;
+
+    fn walk<'b>(&'b self, _: &mut AstPass<'_, 'b, DB>, _: &mut std::str::Split<'static, char>) -> QueryResult<()> {
+        Ok(())
+    }
+}
+
+impl<DB, B, ST, V> Binds<DB> for Bound<B, ST, V>
+where
+    DB: Backend + HasSqlType<ST>,
+    B: Binds<DB>,
+    V: ToSql<ST, DB>,
+{
+    const COUNT: usize = B::COUNT + 1;
+
+    fn walk<'b>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        pieces: &mut std::str::Split<'static, char>,
+    ) -> QueryResult<()> {
+        self.before.walk(out, pieces)?;
+        out.push_sql(pieces.next().unwrap_or_default());
+        out.push_bind_param::<ST, V>(&self.value)
+    }
+}
+
+impl<DB: Backend, B: Binds<DB>> QueryFragment<DB> for Prepared<B> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        let markers = self.sql.matches('?').count();
+        if markers != B::COUNT {
+            let error = format!("{markers} parameters marked and {} bound in: {}", B::COUNT, self.sql);
+            return Err(diesel::result::Error::QueryBuilderError(error.into()));
+        }
+        let mut pieces = self.sql.split('?');
+        self.binds.walk(&mut out, &mut pieces)?;
+        out.push_sql(pieces.next().unwrap_or_default());
+        Ok(())
+    }
+}
+
+/// Kept by its text and the types of its parameters.
+impl<B> QueryId for Prepared<B> {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<Q: Query> Query for Prepared<Q> {
-    type SqlType = Q::SqlType;
+impl<B> Query for Prepared<B> {
+    type SqlType = Untyped;
 }
 
-impl<Q, Conn> RunQueryDsl<Conn> for Prepared<Q> {}
+impl<B, Conn> RunQueryDsl<Conn> for Prepared<B> {}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use diesel::{
+        Connection, QueryableByName, SqliteConnection, connection::InstrumentationEvent, debug_query, pg::Pg,
+        sql_types::Integer, sqlite::Sqlite,
+    };
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct Sum {
+        #[diesel(sql_type = Integer)]
+        n: i32,
+    }
+
+    #[test]
+    fn a_statement_is_prepared_once_and_kept() {
+        let cached = Arc::new(Mutex::new(Vec::new()));
+        let seen = cached.clone();
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+                seen.lock().unwrap().push(sql.to_owned());
+            }
+        });
+        for i in 0..3 {
+            let sum: Sum = prepared("SELECT ? + ? AS n")
+                .bind::<Integer, _>(i)
+                .bind::<Integer, _>(1)
+                .get_result(&mut conn)
+                .unwrap();
+            assert_eq!(sum.n, i + 1);
+        }
+        assert_eq!(*cached.lock().unwrap(), ["SELECT ? + ? AS n"], "prepared once, then taken from the cache");
+    }
+
+    #[test]
+    fn each_marker_becomes_the_backends_own_and_a_miscount_is_refused() {
+        let query = prepared("SELECT ? + ?::int4, 'a'").bind::<Integer, _>(1).bind::<Integer, _>(2);
+        assert_eq!(debug_query::<Pg, _>(&query).to_string(), "SELECT $1 + $2::int4, 'a' -- binds: [1, 2]");
+        assert_eq!(debug_query::<Sqlite, _>(&query).to_string(), "SELECT ? + ?::int4, 'a' -- binds: [1, 2]");
+        let short = prepared("SELECT ? + ?").bind::<Integer, _>(1);
+        assert!(QueryFragment::<Pg>::to_sql(&short, &mut diesel::pg::PgQueryBuilder::default(), &Pg).is_err());
+    }
+}

@@ -243,18 +243,16 @@ impl<'c> WriteTx<'c> {
         let DbConnection::Postgres(pg) = self.conn() else { return Ok(()) };
         let keys: Vec<i32> = keys.iter().filter_map(|k| i32::try_from(*k).ok()).collect();
         // -1 sorts first: the shared lock before the keys.
-        let locked: Locked = super::Prepared(
-            diesel::sql_query(
-                "SELECT pg_current_xact_id()::text AS xid, count(l) AS locks FROM ( \
-               SELECT CASE WHEN k < 0 THEN pg_advisory_xact_lock_shared($1)::text \
-                           ELSE pg_advisory_xact_lock($2, k)::text END AS l \
-               FROM (SELECT DISTINCT k FROM unnest(array_append($3::int4[], -1)) k ORDER BY k) keys \
+        let locked: Locked = super::prepared(
+            "SELECT pg_current_xact_id()::text AS xid, count(l) AS locks FROM ( \
+               SELECT CASE WHEN k < 0 THEN pg_advisory_xact_lock_shared(?)::text \
+                           ELSE pg_advisory_xact_lock(?, k)::text END AS l \
+               FROM (SELECT DISTINCT k FROM unnest(array_append(?::int4[], -1)) k ORDER BY k) keys \
              ) locked",
-            )
-            .bind::<BigInt, _>(MATCHING_LOCK_KEY)
-            .bind::<diesel::sql_types::Integer, _>(CONFLICT_LOCK_CLASS)
-            .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(keys),
         )
+        .bind::<BigInt, _>(MATCHING_LOCK_KEY)
+        .bind::<diesel::sql_types::Integer, _>(CONFLICT_LOCK_CLASS)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(keys)
         .get_result(pg)?;
         self.xid =
             Some(locked.xid.parse().map_err(|e| {

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::{
-    DbConnection, Tx, WriteTx,
+    DbConnection, Tx, WriteTx, prepared,
     schema::{duplicate_candidates as candidates, duplicate_dismissals as dismissals},
 };
 
@@ -68,34 +68,30 @@ pub fn raise_all(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: Naive
                 highs.push(high);
                 scores.push(score);
             }
-            crate::db::Prepared(
-                diesel::sql_query(
-                    "INSERT INTO duplicate_candidates AS d (pool_low, pool_high, score, updated_at) \
-                     SELECT unnest($1::int8[]), unnest($2::int8[]), unnest($3::float8[]), $4 \
-                     ON CONFLICT (pool_low, pool_high) DO UPDATE \
-                     SET score = EXCLUDED.score, updated_at = EXCLUDED.updated_at WHERE d.score < EXCLUDED.score",
-                )
-                .bind::<Array<BigInt>, _>(lows)
-                .bind::<Array<BigInt>, _>(highs)
-                .bind::<Array<Double>, _>(scores)
-                .bind::<Timestamp, _>(at),
+            prepared(
+                "INSERT INTO duplicate_candidates AS d (pool_low, pool_high, score, updated_at) \
+                 SELECT unnest(?::int8[]), unnest(?::int8[]), unnest(?::float8[]), ? \
+                 ON CONFLICT (pool_low, pool_high) DO UPDATE \
+                 SET score = EXCLUDED.score, updated_at = EXCLUDED.updated_at WHERE d.score < EXCLUDED.score",
             )
+            .bind::<Array<BigInt>, _>(lows)
+            .bind::<Array<BigInt>, _>(highs)
+            .bind::<Array<Double>, _>(scores)
+            .bind::<Timestamp, _>(at)
             .execute(pg)
             .map(drop)
         }
         DbConnection::Sqlite(sqlite) => {
             for ((low, high), score) in best {
-                crate::db::Prepared(
-                    diesel::sql_query(
-                        "INSERT INTO duplicate_candidates AS d (pool_low, pool_high, score, updated_at) \
-                         VALUES (?, ?, ?, ?) ON CONFLICT (pool_low, pool_high) DO UPDATE \
-                         SET score = excluded.score, updated_at = excluded.updated_at WHERE d.score < excluded.score",
-                    )
-                    .bind::<BigInt, _>(low)
-                    .bind::<BigInt, _>(high)
-                    .bind::<Double, _>(score)
-                    .bind::<Timestamp, _>(at),
+                prepared(
+                    "INSERT INTO duplicate_candidates AS d (pool_low, pool_high, score, updated_at) \
+                     VALUES (?, ?, ?, ?) ON CONFLICT (pool_low, pool_high) DO UPDATE \
+                     SET score = excluded.score, updated_at = excluded.updated_at WHERE d.score < excluded.score",
                 )
+                .bind::<BigInt, _>(low)
+                .bind::<BigInt, _>(high)
+                .bind::<Double, _>(score)
+                .bind::<Timestamp, _>(at)
                 .execute(sqlite)?;
             }
             Ok(())

@@ -98,8 +98,7 @@ pub fn record_all(
         // The rows come back in the order of the VALUES list, which is the order their ids
         // were drawn in.
         DbConnection::Postgres(pg) => {
-            crate::db::Prepared(diesel::insert_into(events::table).values(&rows).returning((events::id, events::at)))
-                .get_results(pg)?
+            diesel::insert_into(events::table).values(&rows).returning((events::id, events::at)).get_results(pg)?
         }
         DbConnection::Sqlite(sqlite) => rows
             .iter()
