@@ -59,10 +59,8 @@ pub struct WriteTx<'c> {
     fates: Fates,
     /// The transaction's id on PostgreSQL, once [`Self::lock_for_post`] read it.
     xid: Option<u64>,
-    /// The ids of the events this unit recorded ([`Self::note_event`]), and how many of
-    /// them were recorded before [`Self::savepoint`].
+    /// The ids of the events this unit recorded ([`Self::note_event`]).
     events: Vec<i64>,
-    events_before_savepoint: usize,
 }
 
 /// Callbacks told whether a unit of work committed ([`WriteTx::on_fate`]): `true` once it
@@ -140,14 +138,7 @@ const CONFLICT_LOCK_CLASS: i32 = 0x6d_75_74_75;
 impl<'c> WriteTx<'c> {
     /// A write handle on a connection inside a write transaction (`db` only).
     pub(super) fn new(conn: &'c mut DbConnection) -> Self {
-        Self {
-            tx: Tx { conn },
-            changes: Changes::default(),
-            fates: Fates::default(),
-            xid: None,
-            events: Vec::new(),
-            events_before_savepoint: 0,
-        }
+        Self { tx: Tx { conn }, changes: Changes::default(), fates: Fates::default(), xid: None, events: Vec::new() }
     }
 
     /// Notes that a pool's view changed (`db::models` calls it with every write of a pool,
@@ -194,23 +185,6 @@ impl<'c> WriteTx<'c> {
     /// runs one unit at a time.
     pub fn beside_other_writers(&mut self) -> bool {
         matches!(self.conn(), DbConnection::Postgres(_))
-    }
-
-    /// Marks the point [`Self::rollback_to_savepoint`] returns to: work done ahead of a
-    /// decision that may change once the matching lock is held (one savepoint at a time).
-    pub fn savepoint(&mut self) -> QueryResult<()> {
-        use diesel::connection::SimpleConnection;
-        self.events_before_savepoint = self.events.len();
-        self.conn().batch_execute("SAVEPOINT mutua_ahead")
-    }
-
-    /// Undoes what was written since [`Self::savepoint`]; the transaction goes on. What it
-    /// noted as changed stays noted: caches forget a little more than needed, never less.
-    /// The events recorded since are forgotten: their ids may be used again, by anyone.
-    pub fn rollback_to_savepoint(&mut self) -> QueryResult<()> {
-        use diesel::connection::SimpleConnection;
-        self.events.truncate(self.events_before_savepoint);
-        self.conn().batch_execute("ROLLBACK TO SAVEPOINT mutua_ahead")
     }
 
     /// Serialises, across processes, the writes that change what the matcher indexes (see

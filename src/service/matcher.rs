@@ -24,8 +24,8 @@
 //!   for the posts in progress, and they wait for it.
 //!
 //! What a unit writes before its locks records no index event: on PostgreSQL a post that
-//! its ranking says opens a pool opens it, and writes its need, before taking its keys, in
-//! a savepoint it rolls back if a post committed meanwhile makes it join a pool instead
+//! its ranking says opens a pool opens it, and writes its need, before taking its keys, and
+//! deletes both if a post committed meanwhile makes it join a pool instead
 //! (`service::needs::post`); only `need.posted`, written holding the keys, makes the need
 //! part of the index.
 //!

@@ -70,12 +70,12 @@ fn text_of(input: &NeedInput, locale: Locale) -> NeedText<'_> {
 ///
 /// Where writers run side by side (PostgreSQL), the post ranks in its transaction (unless
 /// `prepared`), and one that the ranking says opens a pool opens it and writes its need
-/// before taking its locks, in a savepoint ([`open_ahead`]).
+/// before taking its locks ([`open_ahead`]).
 /// It then locks only its need's conflict keys ([`WriteTx::lock_for_post`]: the words two
 /// needs must share for one to join the other's pool), so posts of unrelated needs run side
 /// by side, and holds them to see the posts committed since the ranking, record the
 /// `need.posted` event and store the likely duplicates. If one of those posts is the same
-/// need (the decision is now to join its pool), what was opened ahead is rolled back and
+/// need (the decision is now to join its pool), what was opened ahead is deleted and
 /// the post joins, all under the keys: never two pools for one need.
 pub fn post(
     tx: &mut WriteTx,
@@ -108,8 +108,9 @@ pub fn post(
             return Ok(Posted { need, pool, merged: false, similar, organisation_name });
         }
         // A post committed since the ranking is the same need: join its pool instead.
-        tracing::info!(opened = pool.id, "the same need was posted meanwhile: the pool opened ahead is rolled back");
-        tx.rollback_to_savepoint()?;
+        tracing::info!(opened = pool.id, "the same need was posted meanwhile: the pool opened ahead is taken back");
+        need::delete_unseen(tx, need.id)?;
+        pool::delete_unseen(tx, pool.id)?;
     }
     let mut target = lock_target(tx, &outcome)?;
     while let Some(ended) = target.as_ref().filter(|pool| !pool.state.accepts_needs()) {
@@ -151,8 +152,8 @@ struct Ahead {
     similar: Vec<SimilarPool>,
 }
 
-/// Opens the need's pool and writes the need, after a savepoint, when `ranking` says the
-/// need joins none; `None` when it joins one, or when the organisation may open no more
+/// Opens the need's pool and writes the need (without recording either: a post that joins
+/// another pool after all deletes both, [`post`]), when `ranking` says the need joins none; `None` when it joins one, or when the organisation may open no more
 /// pools today (the post then decides under the lock, where joining a pool posted
 /// meanwhile is still allowed). Nothing of it is visible to others before the commit, and
 /// it takes no lock another writer waits for while holding the matching lock (the pool is
@@ -169,13 +170,10 @@ fn open_ahead(
     if outcome.merge_into.is_some() {
         return Ok(None);
     }
-    tx.savepoint()?;
     let opened = match open_pool(tx, input, actor, max_per_day) {
         Ok(opened) => opened,
-        Err(ApiError::TooManyRequests { .. }) => {
-            tx.rollback_to_savepoint()?;
-            return Ok(None);
-        }
+        // Refused before anything was written.
+        Err(ApiError::TooManyRequests { .. }) => return Ok(None),
         Err(other) => return Err(other),
     };
     let need = insert_need(tx, actor, input, opened.pool.id, &outcome.similar)?;

@@ -232,4 +232,9 @@ async fn race_on_two_instances(pairs: &[Twins]) {
     for (app, pool) in [(&a, pools[0]), (&b, pools[pools.len() - 1])] {
         assert_eq!(app.pool(pool).await["needs_count"], 2);
     }
+    // Nothing is left of a pool a post opened ahead of its locks before joining the other.
+    let all: Value = a.get("/api/v1/pools?limit=100", &a.officer_token).await.json().await.unwrap();
+    assert_eq!(all["total"], pairs.len(), "one pool a pair, and no other: {all}");
+    let needs: Value = a.get("/api/v1/needs?limit=100", &a.officer_token).await.json().await.unwrap();
+    assert_eq!(needs["total"], 2 * pairs.len(), "two needs a pair, and no other: {needs}");
 }

@@ -48,6 +48,13 @@ pub fn insert(tx: &mut WriteTx, new: &NewNeed) -> QueryResult<Need> {
     diesel::insert_into(needs::table).values(new).returning(needs::all_columns).get_result(tx.conn())
 }
 
+/// Deletes a need this unit of work inserted and nothing recorded: a post's need written
+/// ahead of its locks, into a pool opened ahead, when the post joins another pool after
+/// all (`pool::delete_unseen`). No one else saw it.
+pub fn delete_unseen(tx: &mut WriteTx, id: i64) -> QueryResult<()> {
+    diesel::delete(needs::table.find(id)).execute(tx.conn()).map(drop)
+}
+
 pub fn find(tx: &mut Tx, id: i64) -> QueryResult<Need> {
     needs::table.find(id).select(Need::as_select()).first(tx.conn()).map_err(in_row("needs", id))
 }

@@ -123,6 +123,13 @@ pub fn insert(tx: &mut WriteTx, new: &NewPool) -> QueryResult<Pool> {
     diesel::insert_into(pools::table).values(new).returning(pools::all_columns).get_result(tx.conn())
 }
 
+/// Deletes a pool this unit of work inserted, that nothing refers to any more and nothing
+/// recorded: a post's pool opened ahead of its locks, when the post joins another pool
+/// after all. No one else saw it; its id is not used again.
+pub fn delete_unseen(tx: &mut WriteTx, id: i64) -> QueryResult<()> {
+    diesel::delete(pools::table.find(id)).execute(tx.conn()).map(drop)
+}
+
 pub fn insert_maintenance(tx: &mut WriteTx, new: &NewMaintenancePool) -> QueryResult<Pool> {
     // The delivered pool lists its maintenance pools.
     tx.touch_pool(new.maintains_pool_id);
