@@ -254,8 +254,14 @@ mod tests {
         let clone = db.clone();
         drop(db);
         assert_eq!(listener_threads(), before + 1, "a clone keeps it");
-        // The feed is still held here: only the last `Db` going ends the thread.
+        // The feed is still held here: only the last `Db` going ends the thread. The drop
+        // joins it; the kernel may still list a joined thread for a moment (its task is
+        // released just after the join is woken), hence a short wait.
         drop(clone);
+        let dropped = std::time::Instant::now();
+        while listener_threads() != before && dropped.elapsed() < Duration::from_millis(500) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         assert_eq!(listener_threads(), before, "gone, its connection closed, when the drop returns");
         drop(feed);
     }
