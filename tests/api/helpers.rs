@@ -310,6 +310,22 @@ impl TestApp {
     }
 
     /// Posts a need and returns the whole 201 answer.
+    /// The pools `GET /api/v1/pools/similar` finds for a need not posted, best first: (id, score).
+    pub async fn similar(&self, token: &str, (title, description): (&str, &str)) -> Vec<(i64, f64)> {
+        let url = reqwest::Url::parse_with_params(
+            &self.url("/api/v1/pools/similar"),
+            &[("title", title), ("description", description)],
+        )
+        .unwrap();
+        let found: Value = self.client.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        found
+            .as_array()
+            .unwrap_or_else(|| panic!("a list: {found}"))
+            .iter()
+            .map(|s| (s["pool_id"].as_i64().unwrap(), s["score"].as_f64().unwrap()))
+            .collect()
+    }
+
     pub async fn post_need(&self, token: &str, title: &str, description: &str) -> Value {
         self.post_need_with(token, &json!({"title": title, "description": description})).await
     }

@@ -37,19 +37,8 @@ const CEMETERY: (&str, &str) = (
     "Registre numérique des concessions de nos cimetières, avec les échéances et le plan des parcelles.",
 );
 
-async fn similar(app: &TestApp, token: &str, (title, description): (&str, &str)) -> Vec<(i64, f64)> {
-    let url = reqwest::Url::parse_with_params(
-        &app.url("/api/v1/pools/similar"),
-        &[("title", title), ("description", description)],
-    )
-    .unwrap();
-    let found: Value = app.client.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
-    found
-        .as_array()
-        .unwrap_or_else(|| panic!("a list: {found}"))
-        .iter()
-        .map(|s| (s["pool_id"].as_i64().unwrap(), s["score"].as_f64().unwrap()))
-        .collect()
+async fn similar(app: &TestApp, token: &str, text: (&str, &str)) -> Vec<(i64, f64)> {
+    app.similar(token, text).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::{
     helpers::{TestApp, TestDb, spawn_app_on, test_vars},
@@ -19,19 +19,8 @@ const ARCHIVES: (&str, &str) = (
     "Scanner les registres de naissance, mariage et décès et les indexer pour la recherche en ligne.",
 );
 
-async fn suggested(app: &TestApp, token: &str, (title, description): (&str, &str)) -> Vec<i64> {
-    let url = reqwest::Url::parse_with_params(
-        &app.url("/api/v1/pools/similar"),
-        &[("title", title), ("description", description)],
-    )
-    .unwrap();
-    let found: Value = app.client.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
-    found
-        .as_array()
-        .unwrap_or_else(|| panic!("a list: {found}"))
-        .iter()
-        .map(|s| s["pool_id"].as_i64().unwrap())
-        .collect()
+async fn suggested(app: &TestApp, token: &str, text: (&str, &str)) -> Vec<i64> {
+    app.similar(token, text).await.into_iter().map(|(pool, _)| pool).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
