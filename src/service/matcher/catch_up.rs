@@ -6,10 +6,10 @@ use std::{
     sync::atomic::{AtomicU64, Ordering},
 };
 
-use super::{CAUGHT_UP_EVENTS, Inner, LESSON_EVENTS};
+use super::{CAUGHT_UP_EVENTS, Inner, LESSON_EVENTS, Matcher, lock};
 use crate::{
     db::{
-        Tx,
+        Tx, WriteTx,
         models::{
             index_feed::{self, Cursor, Positioned},
             need::{self, IndexedNeed},
@@ -20,6 +20,85 @@ use crate::{
     domain::matching::{Index, NeedText, Verdict},
     error::ApiResult,
 };
+
+impl Matcher {
+    /// Brings the index up to date with the database. A unit of work that changes what the
+    /// index holds calls it right after the matching lock, before recording its own events.
+    ///
+    /// What is new is read without holding the index, which the other requests of the
+    /// process search meanwhile (on PostgreSQL each read is a round trip); only applying it
+    /// holds the index. A first load, needs to read again after a unit of work that may not
+    /// have committed, or a failed write batch are done holding it.
+    pub fn catch_up(&self, tx: &mut Tx) -> ApiResult<()> {
+        let quiet = |inner: &Inner| inner.suspect.is_empty() && inner.failed_batches == self.db.failed_batches();
+        let seen = {
+            let inner = self.inner();
+            inner.cursor.clone().filter(|_| quiet(&inner)).map(|cursor| (cursor, inner.epoch))
+        };
+        if let Some((cursor, epoch)) = seen {
+            let now = || {
+                let inner = self.inner();
+                (inner.held.clone(), inner.cursor.clone())
+            };
+            let news = News::read(tx, &cursor, now, &self.needs_read)?;
+            let mut inner = self.inner();
+            if inner.cursor.is_some() && quiet(&inner) && inner.epoch == epoch {
+                news.apply(&mut inner);
+                return Ok(());
+            }
+        }
+        let mut inner = self.inner();
+        self.catch_up_locked(tx, &mut inner)
+    }
+
+    pub(super) fn catch_up_locked(&self, tx: &mut Tx, inner: &mut Inner) -> ApiResult<()> {
+        let failed = self.db.failed_batches();
+        if failed != inner.failed_batches {
+            tracing::warn!("a write batch failed to commit: the matcher's index is loaded again");
+            *inner = Inner::empty(failed, inner.epoch + 1);
+        }
+        catch_up(tx, inner, &self.needs_read)
+    }
+
+    /// Puts in the index the need a post has just recorded as `need.posted` (event
+    /// `event_id`), as a catch-up would read it once committed, and keeps or undoes it with
+    /// the unit ([`WriteTx::on_fate`], see the module doc). The caller holds its conflict
+    /// keys ([`WriteTx::lock_for_post`]) and caught up before recording the event.
+    pub fn posted(&self, tx: &mut WriteTx, event_id: i64, indexed: IndexedNeed) {
+        let position = tx.index_position(event_id);
+        let need_id = indexed.0.id;
+        let epoch = {
+            let mut inner = self.inner();
+            // Not loaded yet: the load will read the need, if it committed.
+            let Some(cursor) = &inner.cursor else { return };
+            // Held from now on, not from the commit: a catch-up that meets the event meets it
+            // committed, and may meet it before this unit hears its fate.
+            if !cursor.applied(event_id, position) {
+                inner.held.insert(event_id, (need_id, position));
+            }
+            upsert(&mut inner.index, &indexed);
+            inner.epoch
+        };
+        let shared = self.inner.clone();
+        tx.on_fate(move |committed| {
+            if committed {
+                return;
+            }
+            let mut inner = lock(&shared);
+            inner.held.remove(&event_id);
+            if inner.epoch == epoch {
+                inner.index.remove(need_id);
+            }
+            // Read back in any case: a load in between may have read it uncommitted.
+            inner.suspect.insert(need_id);
+        });
+    }
+
+    /// Needs the catch-ups read from the database since the start (the first load aside).
+    pub fn needs_read(&self) -> u64 {
+        self.needs_read.load(Ordering::Acquire)
+    }
+}
 
 /// Brings the index up to date with the database: a full load the first time, then the
 /// index events recorded since.
