@@ -229,7 +229,8 @@ fn record_posted(
     let pool = Some(need.pool_id);
     let events: Vec<(Option<i64>, &DomainEvent)> = opened.iter().chain([&posted]).map(|e| (pool, e)).collect();
     let recorded = event::record_all(tx, &events, Some(actor.id))?;
-    let posted_id = recorded.last().map(|e| e.id).ok_or(ApiError::Internal(anyhow::anyhow!("no event recorded")))?;
+    let posted_id =
+        recorded.last().map(|e| e.id).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no event recorded")))?;
     matcher.posted(tx, posted_id, (need.clone(), locale));
     Ok(())
 }
