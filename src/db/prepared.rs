@@ -147,6 +147,34 @@ mod tests {
         assert_eq!(*cached.lock().unwrap(), ["SELECT ? + ? AS n"], "prepared once, then taken from the cache");
     }
 
+    /// SQLite plans `LIMIT ?` with the value bound, and then prepares the statement again
+    /// whenever that parameter is bound again, unless built with `SQLITE_ENABLE_QPSG`
+    /// (`.cargo/config.toml`): diesel binds every limit (`.first()` too), so the statement
+    /// cache would be of no use to those statements.
+    #[test]
+    fn a_kept_statement_with_a_bound_limit_is_not_prepared_again() {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        for limit in [1, 2, 1] {
+            let sum: Sum = prepared("SELECT ? AS n LIMIT ?")
+                .bind::<Integer, _>(7)
+                .bind::<diesel::sql_types::BigInt, _>(limit)
+                .get_result(&mut conn)
+                .unwrap();
+            assert_eq!(sum.n, 7);
+        }
+        let prepared_again: Count = diesel::sql_query(
+            "SELECT coalesce(sum(reprep), -1) AS n FROM sqlite_stmt WHERE sql = 'SELECT ? AS n LIMIT ?'",
+        )
+        .get_result(&mut conn)
+        .unwrap();
+        assert_eq!(prepared_again.n, 0, "run three times, prepared once");
+    }
+
     #[test]
     fn each_marker_becomes_the_backends_own_and_a_miscount_is_refused() {
         let query = prepared("SELECT ? + ?::int4, 'a'").bind::<Integer, _>(1).bind::<Integer, _>(2);
