@@ -175,6 +175,11 @@ impl Ranking {
     pub fn conflict_keys(&self) -> Vec<u32> {
         self.query.conflict_keys()
     }
+
+    /// The text as analysed for this ranking.
+    pub fn analysis(&self) -> &Analysed {
+        &self.query
+    }
 }
 
 /// A change a unit of work makes to what the index holds, applied at once.

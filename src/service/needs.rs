@@ -103,7 +103,7 @@ pub fn post(
     let mut outcome = matcher.decide_ranked(&ranking);
     if let Some(Ahead { opened: Opened { pool, created }, need, similar }) = ahead {
         if outcome.merge_into.is_none() {
-            record_posted(tx, matcher, actor, (&need, locale), (None, Some(created)), &similar)?;
+            record_posted(tx, matcher, actor, (&need, &ranking), (None, Some(created)), &similar)?;
             duplicates::posted(tx, matcher, pool.id, true, &ranking)?;
             return Ok(Posted { need, pool, merged: false, similar, organisation_name });
         }
@@ -131,7 +131,7 @@ pub fn post(
         }
     };
     let need = insert_need(tx, actor, &input, pool.id, &outcome.similar)?;
-    record_posted(tx, matcher, actor, (&need, locale), (score, created), &outcome.similar)?;
+    record_posted(tx, matcher, actor, (&need, &ranking), (score, created), &outcome.similar)?;
     duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
     Ok(Posted { need, pool, merged, similar: outcome.similar, organisation_name })
 }
@@ -207,13 +207,13 @@ fn insert_need(
 
 /// Records `need.posted` (after the `pool.created` of the pool the post `opened`, in one
 /// statement): the event the matcher's index follows, so written holding the need's
-/// conflict keys. The need goes into the index at once, read from no database
-/// ([`Matcher::posted`]). `score`: the one of the pool joined.
+/// conflict keys. The need goes into the index at once, read from no database and analysed
+/// once, for its `ranking` ([`Matcher::posted`]). `score`: the one of the pool joined.
 fn record_posted(
     tx: &mut WriteTx,
     matcher: &Matcher,
     actor: &Member,
-    (need, locale): (&Need, Locale),
+    (need, ranking): (&Need, &Ranking),
     (score, opened): (Option<f64>, Option<DomainEvent>),
     similar: &[SimilarPool],
 ) -> ApiResult<()> {
@@ -231,7 +231,7 @@ fn record_posted(
     let recorded = event::record_all(tx, &events, Some(actor.id))?;
     let posted_id =
         recorded.last().map(|e| e.id).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no event recorded")))?;
-    matcher.posted(tx, posted_id, (need.clone(), locale));
+    matcher.posted(tx, posted_id, need, ranking.analysis());
     Ok(())
 }
 

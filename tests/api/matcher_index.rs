@@ -126,7 +126,9 @@ async fn a_post_rolled_back_leaves_no_trace_in_matching() {
         .db
         .write(System, move |tx, _| {
             let (need, event_id) = record_a_post_beside(tx, first_need, CEMETERY)?;
-            app.matcher.posted(tx, event_id, (need, Locale::Fr));
+            let text =
+                NeedText { title: &need.title, description: &need.description, locale_hint: Locale::Fr.as_str() };
+            app.matcher.posted(tx, event_id, &need, &analyse(&text));
             assert_eq!(app.matcher.indexed_needs(), indexed + 1, "in the index before the commit");
             Err::<(), _>(ApiError::Conflict("rolled back on purpose".into()))
         })

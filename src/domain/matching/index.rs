@@ -12,7 +12,7 @@
 //! pool membership) plus the vocabulary and its typo variants.
 
 use super::NeedText;
-use super::analyze::analyse;
+use super::analyze::{Analysed, analyse};
 use super::desk::{Lessons, Verdict};
 use super::fuzzy::Fuzzy;
 use super::fxhash::FxMap;
@@ -132,8 +132,13 @@ impl Index {
     /// Analyse `text` and add it, replacing any previous version of the need.
     /// Cost: analysis (~30-50 µs) plus one posting push per distinct term.
     pub fn upsert(&mut self, need_id: i64, pool_id: i64, text: &NeedText) {
+        self.upsert_analysed(need_id, pool_id, &analyse(text));
+    }
+
+    /// [`Self::upsert`] a need's text already analysed (a post's, analysed to rank the
+    /// pools).
+    pub fn upsert_analysed(&mut self, need_id: i64, pool_id: i64, a: &Analysed) {
         self.remove(need_id);
-        let a = analyse(text);
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -143,7 +148,7 @@ impl Index {
         };
         let mut terms = Vec::new();
         let mut norm2 = 0.0;
-        for (term, w) in term_weights(&a) {
+        for (term, w) in term_weights(a) {
             let tid = match self.term_ids.get(&term) {
                 Some(&id) => id,
                 None => {

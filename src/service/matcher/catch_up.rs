@@ -12,12 +12,12 @@ use crate::{
         Tx, WriteTx,
         models::{
             index_feed::{self, Cursor, Positioned},
-            need::{self, IndexedNeed},
+            need::{self, IndexedNeed, Need},
         },
     },
     domain::events::{DomainEvent, DuplicateDismissed, NeedMove, NeedPosted, NeedRef},
     domain::kinds::Locale,
-    domain::matching::{Index, NeedText, Verdict},
+    domain::matching::{Index, NeedText, Verdict, analyze::Analysed},
     error::ApiResult,
 };
 
@@ -63,10 +63,11 @@ impl Matcher {
     /// Puts in the index the need a post has just recorded as `need.posted` (event
     /// `event_id`), as a catch-up would read it once committed, and keeps or undoes it with
     /// the unit ([`WriteTx::on_fate`], see the module doc). The caller holds its conflict
-    /// keys ([`WriteTx::lock_for_post`]) and caught up before recording the event.
-    pub fn posted(&self, tx: &mut WriteTx, event_id: i64, indexed: IndexedNeed) {
+    /// keys ([`WriteTx::lock_for_post`]) and caught up before recording the event. `text`:
+    /// the need's text as the post analysed it to rank the pools (not analysed again).
+    pub fn posted(&self, tx: &mut WriteTx, event_id: i64, need: &Need, text: &Analysed) {
         let position = tx.index_position(event_id);
-        let need_id = indexed.0.id;
+        let need_id = need.id;
         let epoch = {
             let mut inner = self.inner();
             // Not loaded yet: the load will read the need, if it committed.
@@ -76,7 +77,7 @@ impl Matcher {
             if !cursor.applied(event_id, position) {
                 inner.held.insert(event_id, (need_id, position));
             }
-            upsert(&mut inner.index, &indexed);
+            inner.index.upsert_analysed(need_id, need.pool_id, text);
             inner.epoch
         };
         let shared = self.inner.clone();
