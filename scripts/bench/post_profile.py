@@ -10,7 +10,9 @@ every postgres process, before and after wrk. The statements per post, with the 
 touched, come from pg_stat_statements when the server preloads it
 (`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'` and a restart; planning
 time is counted once `pg_stat_statements.track_planning` is on); without it that table is
-left out. A development tool: scripts/bench.sh gives the figures of record.
+left out. With MUTUA_PERF=path, `perf record` samples the service's call stacks during the
+load into that file (`perf report -i path --no-children`). A development tool:
+scripts/bench.sh gives the figures of record.
 """
 import os
 import subprocess
@@ -34,9 +36,34 @@ def cpu_seconds(pids):
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def writer_seconds(pid):
+    """CPU seconds of the service's SQLite writer thread (the one that runs every write), if any."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                if not f.read().startswith("mutua-sqlite-wr"):
+                    continue
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def postgres_pids():
     out = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split()
     return [int(p) for p in out]
+
+
+def perf_record(pid):
+    """`perf record` of the service's call stacks for most of the load, if MUTUA_PERF names a file."""
+    path = os.environ.get("MUTUA_PERF")
+    if not path:
+        return None
+    return subprocess.Popen(["perf", "record", "-q", "-F", "499", "--call-graph", "dwarf,16384", "-o", path,
+                             "-p", str(pid), "--", "sleep", "6"], stdout=subprocess.DEVNULL)
 
 
 def main():
@@ -63,13 +90,18 @@ def main():
             psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
             psql("SELECT pg_stat_statements_reset()")
         pids = postgres_pids() if backend == "postgres" else []
-        before = (cpu_seconds([proc.pid]), cpu_seconds(pids), time.time())
+        perf = perf_record(proc.pid)
+        before = (cpu_seconds([proc.pid]), cpu_seconds(pids), time.time(), writer_seconds(proc.pid))
         post = run.wrk(base, "post_needs.lua", {**files, "TOKEN": tokens[0]})
-        after = (cpu_seconds([proc.pid]), cpu_seconds(postgres_pids() if pids else []), time.time())
+        if perf:
+            perf.wait()
+        after = (cpu_seconds([proc.pid]), cpu_seconds(postgres_pids() if pids else []), time.time(),
+                 writer_seconds(proc.pid))
         posts = post["rps"] * (after[2] - before[2])
         print(f"{backend}: {post['rps']:.0f} posts/s, p99 {post['p99']:.1f} ms; CPU per post: "
               f"mutua {1e6 * (after[0] - before[0]) / posts:.0f} µs, "
-              f"postgres {1e6 * (after[1] - before[1]) / posts:.0f} µs")
+              f"postgres {1e6 * (after[1] - before[1]) / posts:.0f} µs"
+              + (f", SQLite writer thread {1e6 * (after[3] - before[3]) / posts:.0f} µs" if backend == "sqlite" else ""))
         if statements:
             print("calls per post | buffers per call | µs per call: execute, plan (wall) | share of time | statement")
             rows = psql(
