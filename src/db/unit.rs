@@ -28,23 +28,35 @@ use diesel::{
     sql_types::BigInt,
 };
 
-use super::{changes::ChangeFeed, connection::DbConnection};
+use super::{changes::ChangeFeed, connection::DbConnection, models::organisation::CallerOrganisation};
 use crate::error::{ApiError, ApiResult};
 
 /// An open transaction: reads. Created only by [`super::Db`].
 pub struct Tx<'c> {
     conn: &'c mut DbConnection,
+    /// The caller's organisation as the session check read it, in this transaction: the
+    /// work reads it no second time (`models::organisation::name_and_locale`).
+    caller_organisation: Option<CallerOrganisation>,
 }
 
 impl<'c> Tx<'c> {
     /// A read handle on a connection (`db` only).
     pub(super) fn new(conn: &'c mut DbConnection) -> Self {
-        Self { conn }
+        Self { conn, caller_organisation: None }
     }
 
     /// The connection, for the queries of `db::models`.
     pub(in crate::db) fn conn(&mut self) -> &mut DbConnection {
         self.conn
+    }
+
+    pub(in crate::db) fn note_caller_organisation(&mut self, organisation: CallerOrganisation) {
+        self.caller_organisation = Some(organisation);
+    }
+
+    /// The caller's organisation, if it is `id` and the session check read it.
+    pub(in crate::db) fn caller_organisation(&self, id: i64) -> Option<&CallerOrganisation> {
+        self.caller_organisation.as_ref().filter(|organisation| organisation.id == id)
     }
 }
 
@@ -138,7 +150,7 @@ const CONFLICT_LOCK_CLASS: i32 = 0x6d_75_74_75;
 impl<'c> WriteTx<'c> {
     /// A write handle on a connection inside a write transaction (`db` only).
     pub(super) fn new(conn: &'c mut DbConnection) -> Self {
-        Self { tx: Tx { conn }, changes: Changes::default(), fates: Fates::default(), xid: None, events: Vec::new() }
+        Self { tx: Tx::new(conn), changes: Changes::default(), fates: Fates::default(), xid: None, events: Vec::new() }
     }
 
     /// Notes that a pool's view changed (`db::models` calls it with every write of a pool,
@@ -285,7 +297,7 @@ impl Mode {
 /// Runs `work` in a transaction of `mode` on `conn`: committed when it returns `Ok`, rolled
 /// back otherwise.
 pub(super) fn run_read<T>(conn: &mut DbConnection, work: impl FnOnce(&mut Tx<'_>) -> ApiResult<T>) -> ApiResult<T> {
-    in_transaction(conn, Mode::Read, |conn| work(&mut Tx { conn }))
+    in_transaction(conn, Mode::Read, |conn| work(&mut Tx::new(conn)))
 }
 
 /// What a committed unit of work changed, and the ids of the events it recorded.

@@ -86,8 +86,7 @@ pub fn post(
     prepared: Option<Ranking>,
 ) -> ApiResult<Posted> {
     check_daily_cap(tx, Counted::NeedsPosted, actor.organisation_id, max_per_day)?;
-    let organisation = organisation::find(tx, actor.organisation_id)?;
-    let (locale, organisation_name) = (organisation.locale, organisation.name);
+    let (organisation_name, locale) = organisation::name_and_locale(tx, actor.organisation_id)?;
     let prepared = match prepared {
         Some(ranking) => ranking,
         None if tx.beside_other_writers() => matcher.rank_as_is(tx, &text_of(&input, locale))?,

@@ -53,11 +53,17 @@ pub fn insert(tx: &mut WriteTx, new: &NewOrganisation) -> QueryResult<Organisati
 }
 
 pub fn update(tx: &mut WriteTx, id: i64, changes: &OrganisationChanges) -> QueryResult<Organisation> {
-    diesel::update(organisations::table.find(id))
+    let updated: Organisation = diesel::update(organisations::table.find(id))
         .set(changes)
         .returning(organisations::all_columns)
         .get_result(tx.conn())
-        .map_err(in_row("organisations", id))
+        .map_err(in_row("organisations", id))?;
+    // What the session check read of it is no longer so.
+    if tx.caller_organisation(id).is_some() {
+        let (name, locale) = (updated.name.clone(), updated.locale);
+        tx.note_caller_organisation(CallerOrganisation { id, name, locale });
+    }
+    Ok(updated)
 }
 
 pub fn find(tx: &mut Tx, id: i64) -> QueryResult<Organisation> {
@@ -70,7 +76,31 @@ pub fn find(tx: &mut Tx, id: i64) -> QueryResult<Organisation> {
 
 /// The locale of an organisation (the language its needs are analysed in by default).
 pub fn locale_of(tx: &mut Tx, id: i64) -> QueryResult<Locale> {
+    if let Some(caller) = tx.caller_organisation(id) {
+        return Ok(caller.locale);
+    }
     organisations::table.find(id).select(organisations::locale).first(tx.conn()).map_err(in_row("organisations", id))
+}
+
+/// The name and locale of an organisation: the caller's as its session check read them in
+/// this transaction (`user::session_state`), another's read.
+pub fn name_and_locale(tx: &mut Tx, id: i64) -> QueryResult<(String, Locale)> {
+    if let Some(caller) = tx.caller_organisation(id) {
+        return Ok((caller.name.clone(), caller.locale));
+    }
+    organisations::table
+        .find(id)
+        .select((organisations::name, organisations::locale))
+        .first(tx.conn())
+        .map_err(in_row("organisations", id))
+}
+
+/// The caller's organisation as the session check read it (`crate::db::Tx`).
+#[derive(Clone, Debug)]
+pub struct CallerOrganisation {
+    pub id: i64,
+    pub name: String,
+    pub locale: Locale,
 }
 
 /// The organisations with an id in `ids`.

@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::in_row;
+use super::{in_row, organisation::CallerOrganisation};
 use crate::{
     db::{
         Tx, WriteTx,
@@ -63,11 +63,21 @@ pub fn email_taken(tx: &mut Tx, email: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(users::table.filter(users::email.eq(email)))).get_result(tx.conn())
 }
 
-/// What decides whether a user's session holds: `(token_version, not active)`.
+/// What decides whether a user's session holds: `(token_version, not active)`. Its
+/// organisation's name and locale come in the same statement, kept for the rest of the
+/// transaction (`organisation::name_and_locale`): a post needs them, and a statement is a
+/// round trip on PostgreSQL.
 pub fn session_state(tx: &mut Tx, id: i64) -> QueryResult<Option<(i32, bool)>> {
-    let found: Option<(i32, UserStatus)> =
-        users::table.find(id).select((users::token_version, users::status)).first(tx.conn()).optional()?;
-    Ok(found.map(|(version, status)| (version, status != UserStatus::Active)))
+    let found: Option<(i32, UserStatus, i64, String, Locale)> = users::table
+        .inner_join(organisations::table)
+        .filter(users::id.eq(id))
+        .select((users::token_version, users::status, organisations::id, organisations::name, organisations::locale))
+        .first(tx.conn())
+        .optional()?;
+    Ok(found.map(|(version, status, organisation_id, name, locale)| {
+        tx.note_caller_organisation(CallerOrganisation { id: organisation_id, name, locale });
+        (version, status != UserStatus::Active)
+    }))
 }
 
 pub fn of_organisation(tx: &mut Tx, organisation_id: i64) -> QueryResult<Vec<User>> {
