@@ -179,3 +179,95 @@ pub fn find_by_kind(tx: &mut Tx, kind: OrganisationKind) -> QueryResult<Option<O
         .first(tx.conn())
         .optional()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+
+    use diesel::{Connection, SqliteConnection, connection::InstrumentationEvent};
+    use diesel_migrations::MigrationHarness;
+
+    use super::*;
+    use crate::{
+        db::{
+            SQLITE_MIGRATIONS,
+            connection::DbConnection,
+            models::user::{self, NewUser},
+        },
+        domain::kinds::{Role, UserStatus},
+    };
+
+    fn new_organisation(name: &str, locale: Locale) -> NewOrganisation<'_> {
+        NewOrganisation {
+            name,
+            kind: OrganisationKind::Commune,
+            nis_code: None,
+            population: None,
+            locale,
+            contact_email: None,
+            created_at: crate::db::now(),
+            bce: None,
+        }
+    }
+
+    /// The session check's statement brings the caller's organisation: a post reads it no
+    /// second time (a round trip on PostgreSQL), and an update in the same transaction is
+    /// what is read after it.
+    #[test]
+    fn the_callers_organisation_is_read_with_the_session_check_and_kept_current() {
+        let mut sqlite = SqliteConnection::establish(":memory:").unwrap();
+        sqlite.run_pending_migrations(SQLITE_MIGRATIONS).unwrap();
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counted = statements.clone();
+        sqlite.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { .. } = event {
+                counted.fetch_add(1, Ordering::AcqRel);
+            }
+        });
+        let mut conn = DbConnection::Sqlite(sqlite);
+        let (own, other, member) = {
+            let mut tx = WriteTx::new(&mut conn);
+            let own = insert(&mut tx, &new_organisation("Namur", Locale::Fr)).unwrap();
+            let other = insert(&mut tx, &new_organisation("Eupen", Locale::De)).unwrap();
+            let member = user::insert(
+                &mut tx,
+                &NewUser {
+                    organisation_id: own.id,
+                    email: "membre@namur.be",
+                    name: "Membre",
+                    role: Role::Member,
+                    password_hash: None,
+                    status: UserStatus::Active,
+                    created_at: crate::db::now(),
+                },
+            )
+            .unwrap();
+            (own, other, member)
+        };
+        let mut tx = WriteTx::new(&mut conn);
+        assert_eq!(user::session_state(&mut tx, member.id).unwrap(), Some((member.token_version, false)));
+        let before = statements.load(Ordering::Acquire);
+        assert_eq!(name_and_locale(&mut tx, own.id).unwrap(), ("Namur".to_owned(), Locale::Fr));
+        assert_eq!(locale_of(&mut tx, own.id).unwrap(), Locale::Fr);
+        assert_eq!(statements.load(Ordering::Acquire), before, "the caller's organisation is not read again");
+        assert_eq!(name_and_locale(&mut tx, other.id).unwrap(), ("Eupen".to_owned(), Locale::De));
+        assert_eq!(statements.load(Ordering::Acquire), before + 1, "another organisation is read");
+
+        let changes = OrganisationChanges {
+            name: "Namen",
+            kind: OrganisationKind::Commune,
+            nis_code: None,
+            population: None,
+            locale: Locale::Nl,
+            contact_email: None,
+            bce: None,
+        };
+        update(&mut tx, own.id, &changes).unwrap();
+        let before = statements.load(Ordering::Acquire);
+        assert_eq!(name_and_locale(&mut tx, own.id).unwrap(), ("Namen".to_owned(), Locale::Nl));
+        assert_eq!(statements.load(Ordering::Acquire), before, "kept as updated, not read again");
+    }
+}
