@@ -65,7 +65,7 @@ use std::{
 use crate::domain::events::EventKind;
 use crate::{
     db::{
-        Db, Tx,
+        Db, Tx, WriteTx,
         models::{index_feed::Cursor, need::IndexedNeed, pool::Pool},
     },
     domain::matching::{
@@ -250,6 +250,18 @@ impl Matcher {
     /// after it take its state and title from there.
     pub fn saw(&self, pool: &Pool) {
         self.states.saw(pool.id, pool.state, &pool.title);
+    }
+
+    /// A pool the write `tx` opens (and keeps): the rankings after its commit know it open,
+    /// with its title, unless it changes meanwhile (`states` explains how that is told).
+    pub fn opening(&self, tx: &mut WriteTx, pool: &Pool) {
+        let Some(since) = self.states.generation() else { return };
+        let (states, pool_id, title) = (self.states.clone(), pool.id, pool.title.clone());
+        tx.on_fate(move |committed| {
+            if committed {
+                states.opened(pool_id, since, title);
+            }
+        });
     }
 
     pub fn thresholds(&self) -> &Thresholds {

@@ -104,6 +104,7 @@ pub fn post(
         if outcome.merge_into.is_none() {
             record_posted(tx, matcher, actor, (&need, &ranking), (None, Some(created)), &similar)?;
             duplicates::posted(tx, matcher, pool.id, true, &ranking)?;
+            matcher.opening(tx, &pool);
             return Ok(Posted { need, pool, merged: false, similar, organisation_name });
         }
         // A post committed since the ranking is the same need: join its pool instead.
@@ -132,6 +133,9 @@ pub fn post(
     let need = insert_need(tx, actor, &input, pool.id, &outcome.similar)?;
     record_posted(tx, matcher, actor, (&need, &ranking), (score, created), &outcome.similar)?;
     duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
+    if !merged {
+        matcher.opening(tx, &pool);
+    }
     Ok(Posted { need, pool, merged, similar: outcome.similar, organisation_name })
 }
 

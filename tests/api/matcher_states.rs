@@ -52,6 +52,32 @@ async fn a_pools_state_is_read_once_until_it_changes_here_or_elsewhere() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_pool_opened_here_is_known_from_its_commit_unless_it_changed_since() {
+    let (_db, url) = TestDb::create();
+    let a = spawn_app_on(&url).await;
+    let (_, namur) = a.commune("Namur").await;
+    let matcher = &a.state().matcher;
+    let read = matcher.pool_states_read();
+    let pool = a.post_need(&namur, ARCHIVES.0, ARCHIVES.1).await["pool"]["id"].as_i64().unwrap();
+    assert_eq!(suggested(&a, &namur, ARCHIVES).await, [pool]);
+    assert_eq!(matcher.pool_states_read(), read, "opened here: known open from its commit, not read");
+
+    // Opened here, then ended by another process before anything here ranked it: once this
+    // process has heard of that, the pool is read, not taken as opened.
+    const CEMETERY: (&str, &str) =
+        ("Gestion des concessions du cimetière", "Plan des tombes, échéances des concessions et avis aux familles.");
+    let other = a.post_need(&namur, CEMETERY.0, CEMETERY.1).await["pool"]["id"].as_i64().unwrap();
+    let b = Server::start(&test_vars(&url));
+    let b = TestApp::remote(b.address()).await;
+    let cancelled = b.officer(other, "cancel", Some(&json!({"reason": "Projet abandonné"}))).await;
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    // The change feed polls every 100 ms.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(suggested(&a, &namur, CEMETERY).await.is_empty(), "the pool ended elsewhere is not suggested");
+    assert_eq!(matcher.pool_states_read(), read + 1, "the changed pool, read");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_post_never_joins_a_pool_that_ended_unheard() {
     let (_db, url) = TestDb::create();
     let a = spawn_app_on(&url).await;

@@ -11,6 +11,13 @@
 //! A read stores what it read only for the pools not forgotten since it began: the pools
 //! forgotten lately are remembered by the generation that forgot them, up to
 //! [`REMEMBERED`]; a read older than that stores nothing.
+//!
+//! A pool this process opened is known from its commit ([`Self::opened`]): open, with the
+//! title it was given. Nothing could change it before that commit (no one else saw it), and
+//! the commit itself forgets it once, when this process announces it. So it is taken as
+//! known unless it was forgotten since before its commit more than that once (another
+//! process or post changed it: it is read, as any other). PostgreSQL read these states back
+//! at about one post in two.
 
 use std::{
     collections::{HashMap, HashSet, VecDeque},
@@ -49,6 +56,9 @@ struct Known {
     /// A read begun before this generation stores nothing: what was forgotten then is no
     /// longer known pool by pool (everything was forgotten, or the memory was trimmed).
     stores_from: u64,
+    /// Pools this process opened, since committed, not ranked yet: their title, and how
+    /// many times each was forgotten since before its commit ([`PoolStates::opened`]).
+    opened: HashMap<i64, (String, usize)>,
 }
 
 impl PoolStates {
@@ -82,6 +92,8 @@ impl PoolStates {
                 (found, missing, Some(known.generation))
             }
         };
+        let missing =
+            if missing.is_empty() || generation.is_none() { missing } else { self.take_opened(missing, &mut found) };
         if missing.is_empty() {
             return Ok(found);
         }
@@ -97,6 +109,46 @@ impl PoolStates {
     /// Pools whose state was read from the database since the start.
     pub(super) fn read(&self) -> u64 {
         self.read.load(Ordering::Acquire)
+    }
+
+    /// Where a write that opens a pool starts counting the forgettings of its pool, before
+    /// its commit ([`Self::opened`]); `None` while the feed is not live.
+    pub(super) fn generation(&self) -> Option<u64> {
+        let known = self.known.read().unwrap_or_else(|p| p.into_inner());
+        self.feed.is_live().then_some(known.generation)
+    }
+
+    /// A pool this process opened, committed: open, with `title`. `since`: the
+    /// [`Self::generation`] taken before the commit.
+    pub(super) fn opened(&self, pool_id: i64, since: u64, title: String) {
+        let mut known = write(&self.known);
+        if !self.feed.is_live() || since < known.stores_from {
+            return;
+        }
+        // The latest forgettings are last: only those since `since` are looked at.
+        let forgotten =
+            known.forgotten.iter().rev().take_while(|(at, _)| *at > since).filter(|(_, pool)| *pool == pool_id).count();
+        crate::cache::insert_bounded(&mut known.opened, REMEMBERED, pool_id, (title, forgotten));
+    }
+
+    /// Of `missing`, the pools this process opened that nothing changed since: found (and
+    /// stored), the others returned, to be read.
+    fn take_opened(&self, missing: Vec<i64>, found: &mut Vec<(i64, PoolState, String)>) -> Vec<i64> {
+        let mut known = write(&self.known);
+        if !self.feed.is_live() {
+            return missing;
+        }
+        let mut unknown = Vec::with_capacity(missing.len());
+        for id in missing {
+            // Its own commit forgets it once; anything more is another change.
+            let Some((title, 0..=1)) = known.opened.remove(&id) else {
+                unknown.push(id);
+                continue;
+            };
+            insert(&mut known.pools, id, (PoolState::Open, title.clone()));
+            found.push((id, PoolState::Open, title));
+        }
+        unknown
     }
 
     /// A pool read under its lock: nothing else changes it before the lock is released,
@@ -130,12 +182,16 @@ impl PoolStates {
         if changes.everything {
             known.pools.clear();
             known.forgotten.clear();
+            known.opened.clear();
             known.stores_from = generation;
             return;
         }
         for &pool in &changes.pools {
             known.pools.remove(&pool);
             known.forgotten.push_back((generation, pool));
+            if let Some((_, forgotten)) = known.opened.get_mut(&pool) {
+                *forgotten += 1;
+            }
         }
         while known.forgotten.len() > REMEMBERED {
             if let Some((at, _)) = known.forgotten.pop_front() {
