@@ -76,10 +76,10 @@ impl PoolStates {
     /// The state and title of each pool of `ids` (those that exist): from memory, the
     /// others read in one statement and kept.
     pub(super) fn of(&self, tx: &mut Tx, ids: &[i64]) -> ApiResult<Vec<(i64, PoolState, String)>> {
-        let (mut found, missing, generation) = {
+        let (mut found, missing, generation, opened_here) = {
             let known = self.known.read().unwrap_or_else(|p| p.into_inner());
             if !self.feed.is_live() {
-                (Vec::new(), ids.to_vec(), None)
+                (Vec::new(), ids.to_vec(), None, false)
             } else {
                 let mut found = Vec::with_capacity(ids.len());
                 let mut missing = Vec::new();
@@ -89,11 +89,12 @@ impl PoolStates {
                         None => missing.push(id),
                     }
                 }
-                (found, missing, Some(known.generation))
+                // The write lock is taken only when a pool opened here is among them.
+                let opened_here = missing.iter().any(|id| known.opened.contains_key(id));
+                (found, missing, Some(known.generation), opened_here)
             }
         };
-        let missing =
-            if missing.is_empty() || generation.is_none() { missing } else { self.take_opened(missing, &mut found) };
+        let missing = if opened_here { self.take_opened(missing, &mut found) } else { missing };
         if missing.is_empty() {
             return Ok(found);
         }
