@@ -24,32 +24,34 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402
 
 
-def cpu_seconds(pids):
+def stat_seconds(paths):
+    """CPU seconds (user + system) of the processes or threads whose /proc stat files are `paths`."""
     total = 0
-    for pid in pids:
+    for path in paths:
         try:
-            with open(f"/proc/{pid}/stat") as f:
+            with open(path) as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
         except (FileNotFoundError, ProcessLookupError):
             pass
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids):
+    return stat_seconds(f"/proc/{pid}/stat" for pid in pids)
 
 
 def writer_seconds(pid):
     """CPU seconds of the service's SQLite writer thread (the one that runs every write), if any."""
-    total = 0
+    tasks = []
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{tid}/comm") as f:
-                if not f.read().startswith("mutua-sqlite-wr"):
-                    continue
-            with open(f"/proc/{pid}/task/{tid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except (FileNotFoundError, ProcessLookupError):
+                if f.read().startswith("mutua-sqlite-wr"):
+                    tasks.append(f"/proc/{pid}/task/{tid}/stat")
+        except FileNotFoundError:
             pass
-    return total / os.sysconf("SC_CLK_TCK")
+    return stat_seconds(tasks)
 
 
 def postgres_pids():
