@@ -32,6 +32,7 @@ pub use changes::ChangeFeed;
 pub use connection::{DbConnection, PooledConn};
 pub use prepared::{Prepared, prepared};
 pub use unit::{Caller, Changes, System, Tx, WriteTx};
+pub(crate) use unit::{LOCK_FOR_POST, post_lock_parameters};
 pub use url::DatabaseUrl;
 
 use crate::error::{ApiError, ApiResult};

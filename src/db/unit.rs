@@ -147,6 +147,21 @@ const MATCHING_LOCK_KEY: i64 = 0x6d_75_74_75_61;
 /// two-`int4` form, a key space apart from [`MATCHING_LOCK_KEY`]'s `bigint` one.
 const CONFLICT_LOCK_CLASS: i32 = 0x6d_75_74_75;
 
+/// The query of [`WriteTx::lock_for_post`] on PostgreSQL: a row of the transaction's id
+/// (`xid`) once the locks are held. Its parameters: [`post_lock_parameters`], in order.
+/// -1 sorts first: the shared lock before the keys.
+pub(crate) const LOCK_FOR_POST: &str = "SELECT pg_current_xact_id()::text AS xid, count(l) AS locks FROM ( \
+       SELECT CASE WHEN k < 0 THEN pg_advisory_xact_lock_shared(?)::text \
+                   ELSE pg_advisory_xact_lock(?, k)::text END AS l \
+       FROM (SELECT DISTINCT k FROM unnest(array_append(?::int4[], -1)) k ORDER BY k) keys \
+     ) locked";
+
+/// The parameters of [`LOCK_FOR_POST`]: the matching lock's key, the conflict keys' class,
+/// and the keys (31 bits each, `domain::matching::conflicts`).
+pub(crate) fn post_lock_parameters(keys: &[u32]) -> (i64, i32, Vec<i32>) {
+    (MATCHING_LOCK_KEY, CONFLICT_LOCK_CLASS, keys.iter().filter_map(|k| i32::try_from(*k).ok()).collect())
+}
+
 impl<'c> WriteTx<'c> {
     /// A write handle on a connection inside a write transaction (`db` only).
     pub(super) fn new(conn: &'c mut DbConnection) -> Self {
@@ -226,24 +241,22 @@ impl<'c> WriteTx<'c> {
             #[diesel(sql_type = diesel::sql_types::Text)]
             xid: String,
         }
+        let (matching, class, keys) = post_lock_parameters(keys);
         let DbConnection::Postgres(pg) = self.conn() else { return Ok(()) };
-        let keys: Vec<i32> = keys.iter().filter_map(|k| i32::try_from(*k).ok()).collect();
-        // -1 sorts first: the shared lock before the keys.
-        let locked: Locked = super::prepared(
-            "SELECT pg_current_xact_id()::text AS xid, count(l) AS locks FROM ( \
-               SELECT CASE WHEN k < 0 THEN pg_advisory_xact_lock_shared(?)::text \
-                           ELSE pg_advisory_xact_lock(?, k)::text END AS l \
-               FROM (SELECT DISTINCT k FROM unnest(array_append(?::int4[], -1)) k ORDER BY k) keys \
-             ) locked",
-        )
-        .bind::<BigInt, _>(MATCHING_LOCK_KEY)
-        .bind::<diesel::sql_types::Integer, _>(CONFLICT_LOCK_CLASS)
-        .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(keys)
-        .get_result(pg)?;
-        self.xid =
-            Some(locked.xid.parse().map_err(|e| {
-                diesel::result::Error::DeserializationError(format!("xid8 {}: {e}", locked.xid).into())
-            })?);
+        let locked: Locked = super::prepared(LOCK_FOR_POST)
+            .bind::<BigInt, _>(matching)
+            .bind::<diesel::sql_types::Integer, _>(class)
+            .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(keys)
+            .get_result(pg)?;
+        self.locked_for_post(&locked.xid)
+    }
+
+    /// Notes that a statement of [`LOCK_FOR_POST`] ran in this unit (in another statement:
+    /// `models::need::insert_locking_for_post`), with the transaction id it read.
+    pub(crate) fn locked_for_post(&mut self, xid: &str) -> QueryResult<()> {
+        let xid =
+            xid.parse().map_err(|e| diesel::result::Error::DeserializationError(format!("xid8 {xid}: {e}").into()))?;
+        self.xid = Some(xid);
         Ok(())
     }
 

@@ -54,12 +54,19 @@ pub fn refresh(tx: &mut WriteTx, matcher: &Matcher, changes: Vec<IndexChange>, p
 
 /// After a need was posted into `pool_id`: the pools its text ranked at or above the review
 /// threshold (`ranking`, the ranking the post was decided on) become candidates of that
-/// pool, unless dismissed with it. Adding a need only adds to what a pool says, so its
+/// pool, unless dismissed with it; the post records them with its events
+/// ([`event::record_all_raising`]). Adding a need only adds to what a pool says, so its
 /// other pairs stand; the pair score is the best either way, so a pair already scored
 /// higher keeps its score, and so does one another post recorded at the same moment. No
 /// search beyond the post's own. A pool the post `opened` has no dismissals yet: none is
 /// read.
-pub fn posted(tx: &mut WriteTx, matcher: &Matcher, pool_id: i64, opened: bool, ranking: &Ranking) -> ApiResult<()> {
+pub fn posted(
+    tx: &mut WriteTx,
+    matcher: &Matcher,
+    pool_id: i64,
+    opened: bool,
+    ranking: &Ranking,
+) -> ApiResult<duplicate::Pairs> {
     let review = matcher.thresholds().review;
     let close: Vec<(i64, f64)> = ranking
         .ranked
@@ -67,16 +74,12 @@ pub fn posted(tx: &mut WriteTx, matcher: &Matcher, pool_id: i64, opened: bool, r
         .filter(|(s, _)| s.pool_id != pool_id && s.score >= review)
         .map(|(s, _)| (s.pool_id, (s.score * 1000.0).round() / 1000.0))
         .collect();
-    if close.is_empty() {
-        return Ok(());
+    if close.is_empty() || opened {
+        return Ok(duplicate::Pairs::of(pool_id, &close));
     }
-    let close = if opened {
-        close
-    } else {
-        let dismissed = duplicate::dismissed_with(tx, pool_id)?;
-        close.into_iter().filter(|(other, _)| !dismissed.contains(other)).collect()
-    };
-    Ok(duplicate::raise_all(tx, pool_id, &close, db::now())?)
+    let dismissed = duplicate::dismissed_with(tx, pool_id)?;
+    let close: Vec<(i64, f64)> = close.into_iter().filter(|(other, _)| !dismissed.contains(other)).collect();
+    Ok(duplicate::Pairs::of(pool_id, &close))
 }
 
 /// A pool as the review shows it.

@@ -10,7 +10,7 @@ use crate::{
     db::{
         self, Tx, WriteTx,
         models::{
-            event,
+            duplicate, event,
             need::{self, Need, NeedFilter, NewNeed},
             organisation,
             pool::{self, NewPool, Pool},
@@ -69,9 +69,9 @@ fn text_of(input: &NeedInput, locale: Locale) -> NeedText<'_> {
 /// [`prepare`] made before the transaction, if any.
 ///
 /// Where writers run side by side (PostgreSQL), the post ranks in its transaction (unless
-/// `prepared`), and one that the ranking says opens a pool opens it and writes its need
-/// before taking its locks ([`open_ahead`]).
-/// It then locks only its need's conflict keys ([`WriteTx::lock_for_post`]: the words two
+/// `prepared`), and one that the ranking says opens a pool opens it before taking its
+/// locks, and writes its need in the statement that takes them ([`open_ahead`]).
+/// It locks only its need's conflict keys ([`WriteTx::lock_for_post`]: the words two
 /// needs must share for one to join the other's pool), so posts of unrelated needs run side
 /// by side, and holds them to see the posts committed since the ranking, record the
 /// `need.posted` event and store the likely duplicates. If one of those posts is the same
@@ -92,18 +92,21 @@ pub fn post(
         None if tx.beside_other_writers() => matcher.rank_as_is(tx, &text_of(&input, locale))?,
         None => matcher.analysed(&text_of(&input, locale)),
     };
+    let keys = prepared.conflict_keys();
     let ahead = if prepared.is_ranked() && tx.beside_other_writers() {
-        open_ahead(tx, matcher, actor, &input, max_per_day, &prepared)?
+        open_ahead(tx, matcher, actor, &input, max_per_day, (&prepared, &keys))?
     } else {
         None
     };
-    tx.lock_for_post(&prepared.conflict_keys())?;
+    if ahead.is_none() {
+        tx.lock_for_post(&keys)?;
+    }
     let mut ranking = matcher.current(tx, &text_of(&input, locale), Some(prepared))?;
     let mut outcome = matcher.decide_ranked(&ranking);
     if let Some(Ahead { opened: Opened { pool, created }, need, similar }) = ahead {
         if outcome.merge_into.is_none() {
-            record_posted(tx, matcher, actor, (&need, &ranking), (None, Some(created)), &similar)?;
-            duplicates::posted(tx, matcher, pool.id, true, &ranking)?;
+            let pairs = duplicates::posted(tx, matcher, pool.id, true, &ranking)?;
+            record_posted(tx, matcher, actor, (&need, &ranking), (None, Some(created)), &similar, pairs)?;
             matcher.opening(tx, &pool);
             return Ok(Posted { need, pool, merged: false, similar, organisation_name });
         }
@@ -130,9 +133,9 @@ pub fn post(
             (pool, false, None, Some(created))
         }
     };
-    let need = insert_need(tx, actor, &input, pool.id, &outcome.similar)?;
-    record_posted(tx, matcher, actor, (&need, &ranking), (score, created), &outcome.similar)?;
-    duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
+    let need = insert_need(tx, actor, &input, pool.id, &outcome.similar, None)?;
+    let pairs = duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
+    record_posted(tx, matcher, actor, (&need, &ranking), (score, created), &outcome.similar, pairs)?;
     if !merged {
         matcher.opening(tx, &pool);
     }
@@ -156,18 +159,20 @@ struct Ahead {
 }
 
 /// Opens the need's pool and writes the need (without recording either: a post that joins
-/// another pool after all deletes both, [`post`]), when `ranking` says the need joins none; `None` when it joins one, or when the organisation may open no more
-/// pools today (the post then decides under the lock, where joining a pool posted
-/// meanwhile is still allowed). Nothing of it is visible to others before the commit, and
-/// it takes no lock another writer waits for while holding the matching lock (the pool is
-/// new).
+/// another pool after all deletes both, [`post`]) when `ranking` says the need joins none,
+/// taking the post's locks on its conflict `keys` as the need is written (one statement,
+/// [`need::insert_locking_for_post`]); `None` when it joins one, or when the organisation
+/// may open no more pools today (the post then takes its locks and decides under them,
+/// where joining a pool posted meanwhile is still allowed). Nothing of it is visible to
+/// others before the commit, and the pool, opened before the locks, takes no lock another
+/// writer waits for while holding the matching lock (the pool is new).
 fn open_ahead(
     tx: &mut WriteTx,
     matcher: &Matcher,
     actor: &Member,
     input: &NeedInput,
     max_per_day: u32,
-    ranking: &Ranking,
+    (ranking, keys): (&Ranking, &[u32]),
 ) -> ApiResult<Option<Ahead>> {
     let outcome = matcher.decide_ranked(ranking);
     if outcome.merge_into.is_some() {
@@ -179,37 +184,42 @@ fn open_ahead(
         Err(ApiError::TooManyRequests { .. }) => return Ok(None),
         Err(other) => return Err(other),
     };
-    let need = insert_need(tx, actor, input, opened.pool.id, &outcome.similar)?;
+    let need = insert_need(tx, actor, input, opened.pool.id, &outcome.similar, Some(keys))?;
     Ok(Some(Ahead { opened, need, similar: outcome.similar }))
 }
 
+/// Writes the need into `pool_id`; with `locking`, its conflict keys, taking the post's locks
+/// in the same statement ([`need::insert_locking_for_post`]).
 fn insert_need(
     tx: &mut WriteTx,
     actor: &Member,
     input: &NeedInput,
     pool_id: i64,
     similar: &[SimilarPool],
+    locking: Option<&[u32]>,
 ) -> ApiResult<Need> {
     let similar_json = serde_json::to_string(similar).map_err(|e| ApiError::Internal(e.into()))?;
-    Ok(need::insert(
-        tx,
-        &NewNeed {
-            organisation_id: actor.organisation_id,
-            pool_id,
-            posted_by_user_id: actor.id,
-            title: &input.title,
-            description: &input.description,
-            cpv_code: input.cpv_code.as_deref(),
-            estimated_cost_cents: input.estimated_cost_cents,
-            status: NeedStatus::Active,
-            similar_pools: &similar_json,
-            created_at: db::now(),
-        },
-    )?)
+    let new = NewNeed {
+        organisation_id: actor.organisation_id,
+        pool_id,
+        posted_by_user_id: actor.id,
+        title: &input.title,
+        description: &input.description,
+        cpv_code: input.cpv_code.as_deref(),
+        estimated_cost_cents: input.estimated_cost_cents,
+        status: NeedStatus::Active,
+        similar_pools: &similar_json,
+        created_at: db::now(),
+    };
+    Ok(match locking {
+        Some(keys) => need::insert_locking_for_post(tx, &new, keys)?,
+        None => need::insert(tx, &new)?,
+    })
 }
 
-/// Records `need.posted` (after the `pool.created` of the pool the post `opened`, in one
-/// statement): the event the matcher's index follows, so written holding the need's
+/// Records `need.posted` (after the `pool.created` of the pool the post `opened`), with the
+/// likely-duplicate `pairs` the post found ([`duplicates::posted`]), in one statement on
+/// PostgreSQL: the event the matcher's index follows, so written holding the need's
 /// conflict keys. The need goes into the index at once, read from no database and analysed
 /// once, for its `ranking` ([`Matcher::posted`]). `score`: the one of the pool joined.
 fn record_posted(
@@ -219,6 +229,7 @@ fn record_posted(
     (need, ranking): (&Need, &Ranking),
     (score, opened): (Option<f64>, Option<DomainEvent>),
     similar: &[SimilarPool],
+    pairs: duplicate::Pairs,
 ) -> ApiResult<()> {
     let posted = DomainEvent::NeedPosted(NeedPosted {
         need_id: need.id,
@@ -231,7 +242,7 @@ fn record_posted(
     });
     let pool = Some(need.pool_id);
     let events: Vec<(Option<i64>, &DomainEvent)> = opened.iter().chain([&posted]).map(|e| (pool, e)).collect();
-    let recorded = event::record_all(tx, &events, Some(actor.id))?;
+    let recorded = event::record_all_raising(tx, &events, Some(actor.id), pairs)?;
     let posted_id =
         recorded.last().map(|e| e.id).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no event recorded")))?;
     matcher.posted(tx, posted_id, need, ranking.analysis());

@@ -44,62 +44,88 @@ pub fn delete_for_pool(tx: &mut WriteTx, pool_id: i64) -> QueryResult<usize> {
         .execute(tx.conn())
 }
 
-/// Records each pair `(pool_id, other)` of `found` at its score, or raises the score of a
-/// pair recorded lower: the pair's score is the best either way, whichever post (or two
-/// at once, on PostgreSQL) recorded it first. On PostgreSQL one prepared statement (one
-/// round trip), the pairs bound as arrays; on SQLite one prepared statement too, the pairs
-/// bound as one JSON array (a statement a pair, as before, was a quarter of the SQLite
-/// writer's time in a post, most of it running and binding each statement).
-pub fn raise_all(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
-    use diesel::sql_types::{Array, BigInt, Double, Timestamp};
-    // One row per pair: a statement may not raise a row twice.
-    let mut best: HashMap<(i64, i64), f64> = HashMap::with_capacity(found.len());
-    for &(other, score) in found {
-        let pair = best.entry(key(pool_id, other)).or_insert(score);
-        *pair = pair.max(score);
+/// The upsert of [`Pairs`] on PostgreSQL, its parameters the lows, the highs, the scores
+/// and the time: also run with a post's events, in their statement
+/// ([`super::event::record_all_raising`]).
+pub(super) const RAISE_ON_POSTGRES: &str = "INSERT INTO duplicate_candidates AS d (pool_low, pool_high, score, updated_at) \
+     SELECT unnest(?::int8[]), unnest(?::int8[]), unnest(?::float8[]), ? \
+     ON CONFLICT (pool_low, pool_high) DO UPDATE \
+     SET score = EXCLUDED.score, updated_at = EXCLUDED.updated_at WHERE d.score < EXCLUDED.score";
+
+/// Pairs to record or raise: each at its best score, once (a statement may not raise a row
+/// twice), the smaller pool id first.
+#[derive(Clone, Debug, Default)]
+pub struct Pairs {
+    pub(super) lows: Vec<i64>,
+    pub(super) highs: Vec<i64>,
+    pub(super) scores: Vec<f64>,
+}
+
+impl Pairs {
+    /// The pairs `(pool_id, other)` of `found` (`(other pool, score)`).
+    pub fn of(pool_id: i64, found: &[(i64, f64)]) -> Self {
+        let mut best: HashMap<(i64, i64), f64> = HashMap::with_capacity(found.len());
+        for &(other, score) in found {
+            let pair = best.entry(key(pool_id, other)).or_insert(score);
+            *pair = pair.max(score);
+        }
+        let mut pairs = Self::default();
+        for ((low, high), score) in best {
+            pairs.lows.push(low);
+            pairs.highs.push(high);
+            pairs.scores.push(score);
+        }
+        pairs
     }
-    if best.is_empty() {
-        return Ok(());
+
+    pub fn is_empty(&self) -> bool {
+        self.lows.is_empty()
     }
-    match tx.conn() {
-        DbConnection::Postgres(pg) => {
-            let (mut lows, mut highs, mut scores) = (Vec::new(), Vec::new(), Vec::new());
-            for ((low, high), score) in best {
-                lows.push(low);
-                highs.push(high);
-                scores.push(score);
+
+    /// Records each pair at its score, or raises the score of a pair recorded lower: the
+    /// pair's score is the best either way, whichever post (or two at once, on PostgreSQL)
+    /// recorded it first. One prepared statement (one round trip): on PostgreSQL the pairs
+    /// bound as arrays, on SQLite as one JSON array (a statement a pair, as before, was a
+    /// quarter of the SQLite writer's time in a post, most of it running and binding each
+    /// statement).
+    pub fn raise(self, tx: &mut WriteTx, at: NaiveDateTime) -> QueryResult<()> {
+        use diesel::sql_types::{Array, BigInt, Double, Timestamp};
+        if self.is_empty() {
+            return Ok(());
+        }
+        match tx.conn() {
+            DbConnection::Postgres(pg) => prepared(RAISE_ON_POSTGRES)
+                .bind::<Array<BigInt>, _>(self.lows)
+                .bind::<Array<BigInt>, _>(self.highs)
+                .bind::<Array<Double>, _>(self.scores)
+                .bind::<Timestamp, _>(at)
+                .execute(pg)
+                .map(drop),
+            DbConnection::Sqlite(sqlite) => {
+                // The pairs as one JSON array of `[low, high, score]` (SQLite has no arrays to bind).
+                let rows: Vec<(i64, i64, f64)> =
+                    self.lows.into_iter().zip(self.highs).zip(self.scores).map(|((l, h), s)| (l, h, s)).collect();
+                let rows =
+                    serde_json::to_string(&rows).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+                // `WHERE true`: SQLite's grammar needs it between a SELECT and ON CONFLICT.
+                prepared(
+                    "INSERT INTO duplicate_candidates AS d (pool_low, pool_high, score, updated_at) \
+                     SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, ? FROM json_each(?) r WHERE true \
+                     ON CONFLICT (pool_low, pool_high) DO UPDATE \
+                     SET score = excluded.score, updated_at = excluded.updated_at WHERE d.score < excluded.score",
+                )
+                .bind::<Timestamp, _>(at)
+                .bind::<diesel::sql_types::Text, _>(rows)
+                .execute(sqlite)
+                .map(drop)
             }
-            prepared(
-                "INSERT INTO duplicate_candidates AS d (pool_low, pool_high, score, updated_at) \
-                 SELECT unnest(?::int8[]), unnest(?::int8[]), unnest(?::float8[]), ? \
-                 ON CONFLICT (pool_low, pool_high) DO UPDATE \
-                 SET score = EXCLUDED.score, updated_at = EXCLUDED.updated_at WHERE d.score < EXCLUDED.score",
-            )
-            .bind::<Array<BigInt>, _>(lows)
-            .bind::<Array<BigInt>, _>(highs)
-            .bind::<Array<Double>, _>(scores)
-            .bind::<Timestamp, _>(at)
-            .execute(pg)
-            .map(drop)
-        }
-        DbConnection::Sqlite(sqlite) => {
-            // The pairs as one JSON array of `[low, high, score]` (SQLite has no arrays to bind).
-            let rows: Vec<(i64, i64, f64)> = best.into_iter().map(|((low, high), score)| (low, high, score)).collect();
-            let rows =
-                serde_json::to_string(&rows).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-            // `WHERE true`: SQLite's grammar needs it between a SELECT and ON CONFLICT.
-            prepared(
-                "INSERT INTO duplicate_candidates AS d (pool_low, pool_high, score, updated_at) \
-                 SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, ? FROM json_each(?) r WHERE true \
-                 ON CONFLICT (pool_low, pool_high) DO UPDATE \
-                 SET score = excluded.score, updated_at = excluded.updated_at WHERE d.score < excluded.score",
-            )
-            .bind::<Timestamp, _>(at)
-            .bind::<diesel::sql_types::Text, _>(rows)
-            .execute(sqlite)
-            .map(drop)
         }
     }
+}
+
+/// Records or raises each pair `(pool_id, other)` of `found` ([`Pairs::raise`]).
+pub fn raise_all(tx: &mut WriteTx, pool_id: i64, found: &[(i64, f64)], at: NaiveDateTime) -> QueryResult<()> {
+    Pairs::of(pool_id, found).raise(tx, at)
 }
 
 pub fn delete_pair(tx: &mut WriteTx, a: i64, b: i64) -> QueryResult<usize> {

@@ -11,11 +11,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
+    duplicate::Pairs,
     in_row,
     index_feed::{self, Cursor, Positioned},
 };
 use crate::{
-    db::{Changes, DbConnection, Tx, WriteTx, schema::events},
+    db::{Changes, DbConnection, Tx, WriteTx, prepared, schema::events},
     domain::events::{DomainEvent, EventKind},
 };
 
@@ -73,10 +74,35 @@ pub fn record_all(
     events: &[(Option<i64>, &DomainEvent)],
     actor_user_id: Option<i64>,
 ) -> QueryResult<Vec<Event>> {
+    record_all_raising(tx, events, actor_user_id, Pairs::default())
+}
+
+/// Records events as [`record_all`] does, and the likely-duplicate `pairs` found with them
+/// ([`Pairs::raise`]): on PostgreSQL in the same statement, one round trip for both.
+pub fn record_all_raising(
+    tx: &mut WriteTx,
+    events: &[(Option<i64>, &DomainEvent)],
+    actor_user_id: Option<i64>,
+    pairs: Pairs,
+) -> QueryResult<Vec<Event>> {
+    use diesel::sql_types::{Array, BigInt, Double, Nullable, Text, Timestamp};
+    /// The events inserted from arrays, in their order: their ids are drawn in it.
+    const INSERT_ON_POSTGRES: &str = "INSERT INTO events (pool_id, type, actor_user_id, at, data) \
+         SELECT e.pool_id, e.type, ?, ?, e.data FROM unnest(?::int8[], ?::text[], ?::text[]) \
+         WITH ORDINALITY AS e (pool_id, type, data, n) ORDER BY e.n RETURNING id, at";
+    static WITH_PAIRS_ON_POSTGRES: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| {
+        format!("WITH raised AS ({}) {INSERT_ON_POSTGRES}", super::duplicate::RAISE_ON_POSTGRES).leak()
+    });
+    #[derive(QueryableByName)]
+    struct Inserted {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Timestamp)]
+        at: NaiveDateTime,
+    }
     let now = crate::db::now();
-    let mut rows = Vec::with_capacity(events.len());
+    let (mut pools, mut kinds, mut data) = (Vec::new(), Vec::new(), Vec::new());
     for &(pool_id, event) in events {
-        let data = event.data().map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
         // Every change of a pool records an event of the pool: its cached view is forgotten.
         if let Some(pool_id) = pool_id {
             tx.touch_pool(pool_id);
@@ -86,29 +112,57 @@ pub fn record_all(
         if let Some(user_id) = event.user_access_changed() {
             tx.touch_user(user_id);
         }
-        rows.push((
-            events::pool_id.eq(pool_id),
-            events::event_type.eq(event.kind().as_str()),
-            events::actor_user_id.eq(actor_user_id),
-            events::at.eq(now),
-            events::data.eq(data.to_string()),
-        ));
+        pools.push(pool_id);
+        kinds.push(event.kind().as_str());
+        data.push(event.data().map_err(|e| diesel::result::Error::SerializationError(e.into()))?.to_string());
     }
     let stored: Vec<(i64, NaiveDateTime)> = match tx.conn() {
-        // The rows come back in the order of the VALUES list, which is the order their ids
-        // were drawn in.
         DbConnection::Postgres(pg) => {
-            diesel::insert_into(events::table).values(&rows).returning((events::id, events::at)).get_results(pg)?
+            let mut inserted: Vec<Inserted> = if pairs.is_empty() {
+                prepared(INSERT_ON_POSTGRES)
+                    .bind::<Nullable<BigInt>, _>(actor_user_id)
+                    .bind::<Timestamp, _>(now)
+                    .bind::<Array<Nullable<BigInt>>, _>(pools)
+                    .bind::<Array<Text>, _>(kinds)
+                    .bind::<Array<Text>, _>(data)
+                    .load(pg)?
+            } else {
+                prepared(*WITH_PAIRS_ON_POSTGRES)
+                    .bind::<Array<BigInt>, _>(pairs.lows)
+                    .bind::<Array<BigInt>, _>(pairs.highs)
+                    .bind::<Array<Double>, _>(pairs.scores)
+                    .bind::<Timestamp, _>(now)
+                    .bind::<Nullable<BigInt>, _>(actor_user_id)
+                    .bind::<Timestamp, _>(now)
+                    .bind::<Array<Nullable<BigInt>>, _>(pools)
+                    .bind::<Array<Text>, _>(kinds)
+                    .bind::<Array<Text>, _>(data)
+                    .load(pg)?
+            };
+            inserted.sort_by_key(|row| row.id);
+            inserted.into_iter().map(|row| (row.id, row.at)).collect()
         }
-        DbConnection::Sqlite(sqlite) => rows
-            .iter()
-            .map(|row| {
-                diesel::insert_into(events::table)
-                    .values(row.clone())
-                    .returning((events::id, events::at))
-                    .get_result(sqlite)
-            })
-            .collect::<QueryResult<_>>()?,
+        DbConnection::Sqlite(_) => {
+            let stored = pools
+                .iter()
+                .zip(&kinds)
+                .zip(&data)
+                .map(|((pool_id, kind), data)| {
+                    diesel::insert_into(events::table)
+                        .values((
+                            events::pool_id.eq(pool_id),
+                            events::event_type.eq(kind),
+                            events::actor_user_id.eq(actor_user_id),
+                            events::at.eq(now),
+                            events::data.eq(data),
+                        ))
+                        .returning((events::id, events::at))
+                        .get_result(tx.conn())
+                })
+                .collect::<QueryResult<_>>()?;
+            pairs.raise(tx, now)?;
+            stored
+        }
     };
     Ok(stored
         .into_iter()
@@ -277,4 +331,81 @@ pub fn newest_of_types(tx: &mut Tx, kinds: &[EventKind]) -> QueryResult<Option<N
         .filter(events::event_type.eq_any(EventKind::names(kinds)))
         .select(diesel::dsl::max(events::at))
         .first(tx.conn())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+
+    use diesel::connection::InstrumentationEvent;
+
+    use super::*;
+    use crate::{
+        db::models::{
+            duplicate,
+            pool::{self, NewPool},
+        },
+        domain::{events::NeedRef, pool_state::PoolState},
+    };
+
+    /// A post's events and its likely-duplicate pairs are stored together, in one statement
+    /// on PostgreSQL (a round trip less a post); the events keep their order.
+    #[test]
+    fn events_and_the_pairs_found_with_them_are_recorded_in_one_statement_on_postgres() {
+        let (mut conn, _dropped) = super::super::scratch::database();
+        let postgres = matches!(conn, DbConnection::Postgres(_));
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counted = statements.clone();
+        let count = move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { .. } = event {
+                counted.fetch_add(1, Ordering::AcqRel);
+            }
+        };
+        match &mut conn {
+            DbConnection::Postgres(pg) => pg.set_instrumentation(count),
+            DbConnection::Sqlite(sqlite) => sqlite.set_instrumentation(count),
+        }
+        let mut tx = WriteTx::new(&mut conn);
+        let now = crate::db::now();
+        let new = |title| NewPool {
+            title,
+            description: "",
+            cpv_code: None,
+            state: PoolState::Open,
+            currency: "EUR",
+            target_cents: None,
+            opened_by_organisation_id: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let (a, b, c) = (
+            pool::insert(&mut tx, &new("a")).unwrap(),
+            pool::insert(&mut tx, &new("b")).unwrap(),
+            pool::insert(&mut tx, &new("c")).unwrap(),
+        );
+        let first = DomainEvent::NeedWithdrawn(NeedRef { need_id: 1, organisation_id: 1 });
+        let second = DomainEvent::NeedWithdrawn(NeedRef { need_id: 2, organisation_id: 1 });
+        let pairs = duplicate::Pairs::of(a.id, &[(b.id, 0.7), (c.id, 0.6), (b.id, 0.8)]);
+        let before = statements.load(Ordering::Acquire);
+        let recorded = record_all_raising(&mut tx, &[(Some(a.id), &first), (None, &second)], None, pairs).unwrap();
+        let ran = statements.load(Ordering::Acquire) - before;
+        if postgres {
+            assert_eq!(ran, 1, "events and pairs in one statement");
+        }
+        assert_eq!(
+            recorded.iter().map(|e| (e.pool_id, e.event.clone())).collect::<Vec<_>>(),
+            [(Some(a.id), first), (None, second)]
+        );
+        assert!(recorded[0].id < recorded[1].id);
+        let mut stored: Vec<(i64, i64, f64)> = duplicate::list(&mut tx, Some(a.id))
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.pool_low, c.pool_high, c.score))
+            .collect();
+        stored.sort_by_key(|&(low, high, _)| (low, high));
+        assert_eq!(stored, [(a.id, b.id, 0.8), (a.id, c.id, 0.6)]);
+    }
 }

@@ -14,6 +14,8 @@ pub mod organisation;
 pub mod outbox;
 pub mod pledge;
 pub mod pool;
+#[cfg(test)]
+pub(crate) mod scratch;
 pub mod user;
 pub mod web_session;
 

@@ -10,7 +10,7 @@ use crate::{
     domain::{kinds::Locale, kinds::NeedStatus, money::Cents},
 };
 
-#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[derive(Clone, Debug, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = needs)]
 pub struct Need {
     pub id: i64,
@@ -46,6 +46,56 @@ pub struct NewNeed<'a> {
 pub fn insert(tx: &mut WriteTx, new: &NewNeed) -> QueryResult<Need> {
     tx.touch_pool(new.pool_id);
     diesel::insert_into(needs::table).values(new).returning(needs::all_columns).get_result(tx.conn())
+}
+
+/// Inserts a need, as [`insert`], and takes a post's locks ([`WriteTx::lock_for_post`]): on
+/// PostgreSQL in one statement, a round trip less a post that opens its pool ahead of its
+/// locks (`service::needs::post`). The need is no one else's to see until the commit, so
+/// writing it as the locks are taken changes nothing for the posts that wait for them.
+pub fn insert_locking_for_post(tx: &mut WriteTx, new: &NewNeed, keys: &[u32]) -> QueryResult<Need> {
+    use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
+    #[derive(QueryableByName)]
+    struct Inserted {
+        #[diesel(embed)]
+        need: Need,
+        #[diesel(sql_type = Text)]
+        xid: String,
+    }
+    static STATEMENT: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| {
+        format!(
+            "WITH inserted AS (INSERT INTO needs (organisation_id, pool_id, posted_by_user_id, title, description, \
+             cpv_code, estimated_cost_cents, status, similar_pools, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *) \
+             SELECT inserted.*, locked.xid FROM inserted, ({}) locked",
+            crate::db::LOCK_FOR_POST
+        )
+        .leak()
+    });
+    if !tx.beside_other_writers() {
+        let need = insert(tx, new)?;
+        tx.lock_for_post(keys)?;
+        return Ok(need);
+    }
+    tx.touch_pool(new.pool_id);
+    let (matching, class, keys) = crate::db::post_lock_parameters(keys);
+    let DbConnection::Postgres(pg) = tx.conn() else { unreachable!("beside other writers: PostgreSQL") };
+    let inserted: Inserted = crate::db::prepared(*STATEMENT)
+        .bind::<BigInt, _>(new.organisation_id)
+        .bind::<BigInt, _>(new.pool_id)
+        .bind::<BigInt, _>(new.posted_by_user_id)
+        .bind::<Text, _>(new.title)
+        .bind::<Text, _>(new.description)
+        .bind::<Nullable<Text>, _>(new.cpv_code)
+        .bind::<Nullable<BigInt>, _>(new.estimated_cost_cents)
+        .bind::<Text, _>(new.status)
+        .bind::<Text, _>(new.similar_pools)
+        .bind::<Timestamp, _>(new.created_at)
+        .bind::<BigInt, _>(matching)
+        .bind::<Integer, _>(class)
+        .bind::<Array<Integer>, _>(keys)
+        .get_result(pg)?;
+    tx.locked_for_post(&inserted.xid)?;
+    Ok(inserted.need)
 }
 
 /// Deletes a need this unit of work inserted and nothing recorded: a post's need written
@@ -239,4 +289,139 @@ pub fn set_text(tx: &mut WriteTx, need: &Need) -> QueryResult<usize> {
             needs::similar_pools.eq(&need.similar_pools),
         ))
         .execute(tx.conn())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+
+    use diesel::connection::InstrumentationEvent;
+
+    use super::*;
+    use crate::{
+        db::models::{
+            organisation::{self, NewOrganisation},
+            pool::{self, NewPool},
+            scratch,
+            user::{self, NewUser},
+        },
+        domain::{
+            kinds::{OrganisationKind, Role, UserStatus},
+            pool_state::PoolState,
+        },
+    };
+
+    /// A need written ahead by a post that opens its pool is written in the statement that
+    /// takes the post's locks, on PostgreSQL: one round trip for both, the locks held and
+    /// the transaction's id read as [`WriteTx::lock_for_post`] does.
+    #[test]
+    fn a_need_written_with_the_posts_locks_is_one_statement_on_postgres() {
+        let (mut conn, _dropped) = scratch::database();
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counted = statements.clone();
+        let count = move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { .. } = event {
+                counted.fetch_add(1, Ordering::AcqRel);
+            }
+        };
+        let postgres = match &mut conn {
+            DbConnection::Postgres(pg) => {
+                // Advisory locks of a transaction: held until it ends.
+                diesel::connection::SimpleConnection::batch_execute(pg, "BEGIN").unwrap();
+                pg.set_instrumentation(count);
+                true
+            }
+            DbConnection::Sqlite(sqlite) => {
+                sqlite.set_instrumentation(count);
+                false
+            }
+        };
+        let now = crate::db::now();
+        let mut tx = WriteTx::new(&mut conn);
+        let organisation = organisation::insert(
+            &mut tx,
+            &NewOrganisation {
+                name: "Eupen",
+                kind: OrganisationKind::Commune,
+                nis_code: None,
+                population: None,
+                locale: Locale::De,
+                contact_email: None,
+                created_at: now,
+                bce: None,
+            },
+        )
+        .unwrap();
+        let member = user::insert(
+            &mut tx,
+            &NewUser {
+                organisation_id: organisation.id,
+                email: "mitglied@eupen.be",
+                name: "Mitglied",
+                role: Role::Member,
+                password_hash: None,
+                status: UserStatus::Active,
+                created_at: now,
+            },
+        )
+        .unwrap();
+        let pool = pool::insert(
+            &mut tx,
+            &NewPool {
+                title: "Pachtverwaltung",
+                description: "",
+                cpv_code: None,
+                state: PoolState::Open,
+                currency: "EUR",
+                target_cents: None,
+                opened_by_organisation_id: Some(organisation.id),
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .unwrap();
+        let new = NewNeed {
+            organisation_id: organisation.id,
+            pool_id: pool.id,
+            posted_by_user_id: member.id,
+            title: "Pachtverwaltung",
+            description: "Verträge und Pachtzinsen",
+            cpv_code: Some("48000000"),
+            estimated_cost_cents: Some(Cents::new(1_000_000)),
+            status: NeedStatus::Active,
+            similar_pools: "[]",
+            created_at: now,
+        };
+        let before = statements.load(Ordering::Acquire);
+        let need = insert_locking_for_post(&mut tx, &new, &[7, 3, 7]).unwrap();
+        let ran = statements.load(Ordering::Acquire) - before;
+        let stored = find(&mut tx, need.id).unwrap();
+        assert_eq!(
+            (stored.title.as_str(), stored.pool_id, stored.cpv_code.as_deref()),
+            ("Pachtverwaltung", pool.id, Some("48000000"))
+        );
+        assert_eq!(
+            (need.title, need.estimated_cost_cents, need.status),
+            (stored.title, stored.estimated_cost_cents, stored.status)
+        );
+        if postgres {
+            assert_eq!(ran, 1, "the need and the locks in one statement");
+            assert_ne!(tx.index_position(0), 0, "the transaction's id is read");
+            let DbConnection::Postgres(pg) = tx.conn() else { unreachable!() };
+            #[derive(QueryableByName)]
+            struct Held {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                locks: i64,
+            }
+            let held: Held = diesel::sql_query(
+                "SELECT count(*) AS locks FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted",
+            )
+            .get_result(pg)
+            .unwrap();
+            assert_eq!(held.locks, 3, "the shared matching lock and the two keys");
+        }
+    }
 }

@@ -59,6 +59,18 @@ pub fn find_by_email(tx: &mut Tx, email: &str) -> QueryResult<Option<User>> {
     users::table.filter(users::email.eq(email)).select(User::as_select()).first(tx.conn()).optional()
 }
 
+/// The user of `email`, its row locked until the transaction ends (as `pool::lock`):
+/// requests for one account that count what was done for it before acting (the password
+/// resets of an hour) queue here, each counting what the one before committed.
+pub fn lock_by_email(tx: &mut WriteTx, email: &str) -> QueryResult<Option<User>> {
+    // A column no key or index uses, written to itself.
+    diesel::update(users::table.filter(users::email.eq(email)))
+        .set(users::created_at.eq(users::created_at))
+        .returning(users::all_columns)
+        .get_result(tx.conn())
+        .optional()
+}
+
 pub fn email_taken(tx: &mut Tx, email: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(users::table.filter(users::email.eq(email)))).get_result(tx.conn())
 }
