@@ -61,7 +61,9 @@ pub fn send_invitation(tx: &mut WriteTx, actor: Option<i64>, invited: &User) -> 
 /// active, throttled) sends nothing; the caller answers alike in every case. Returns
 /// whether an email was queued (for the log only).
 pub fn request_reset(tx: &mut WriteTx, email: &Email) -> ApiResult<bool> {
-    let Some(found) = user::find_by_email(tx, email.as_str())? else { return Ok(false) };
+    // Locked: requests for one account run after one another (they come together, each
+    // after its own random pause), so that the count sees every reset committed before.
+    let Some(found) = user::lock_by_email(tx, email.as_str())? else { return Ok(false) };
     if found.status != UserStatus::Active {
         return Ok(false);
     }

@@ -347,3 +347,27 @@ async fn a_reset_request_takes_the_same_time_for_existing_and_unknown_addresses(
     // And the existing ones were really emailed.
     assert_eq!(sink.wait_for(50, Duration::from_secs(60)).await.len(), 50);
 }
+
+/// Requests for one account that run at the same moment (each after its own random pause,
+/// on a connection of its own on PostgreSQL) still queue no more than the hour's resets:
+/// the count is taken holding the account's row.
+#[tokio::test]
+async fn resets_of_one_account_side_by_side_queue_no_more_than_the_limit() {
+    let app = crate::helpers::spawn_app().await;
+    let namur = app.create_organisation("Commune de Namur", "fr").await;
+    app.create_member(namur, "agent@namur.be").await;
+    let email = mutua::domain::email::Email::parse("agent@namur.be").unwrap();
+    let requests: Vec<_> = (0..12)
+        .map(|_| {
+            let (db, email) = (app.state().db.clone(), email.clone());
+            tokio::spawn(async move {
+                db.write(mutua::db::System, move |tx, _| mutua::service::accounts::request_reset(tx, &email)).await
+            })
+        })
+        .collect();
+    let mut queued = 0;
+    for request in requests {
+        queued += i64::from(request.await.unwrap().unwrap());
+    }
+    assert_eq!(queued, mutua::service::accounts::RESETS_PER_ACCOUNT);
+}
