@@ -165,6 +165,8 @@ pub struct Scrape {
     pub pool_connections: u32,
     pub pool_idle: u32,
     pub pool_max: u32,
+    /// Units of work waiting for their turn at a connection ([`Db::waiting_for_connections`]).
+    pub pool_waiting: usize,
     pub indexed_needs: usize,
     /// `None` when the database did not answer.
     pub database: Option<DatabaseCounts>,
@@ -197,6 +199,7 @@ impl Scrape {
             pool_connections: pool.connections,
             pool_idle: pool.idle_connections,
             pool_max: db.max_size(),
+            pool_waiting: db.waiting_for_connections(),
             indexed_needs,
             database,
         }
@@ -211,6 +214,11 @@ impl Scrape {
             .set(self.pool_connections.saturating_sub(self.pool_idle).into());
         registry.register("db_pool_connections", "Open database connections, idle or in use", connections);
         registry.register("db_pool_max_connections", "The most connections the pool opens", gauge(self.pool_max));
+        registry.register(
+            "db_pool_waiting",
+            "Units of work waiting for a connection, served in the order they came",
+            gauge(u32::try_from(self.pool_waiting).unwrap_or(u32::MAX)),
+        );
         registry.register(
             "matcher_indexed_needs",
             "Needs in this process's matcher index, which catches up with the database before each search",
@@ -298,12 +306,20 @@ mod tests {
     #[test]
     fn without_the_database_its_families_are_left_out_and_db_up_is_0() {
         let metrics = Metrics::new();
-        let scrape = Scrape { pool_connections: 3, pool_idle: 1, pool_max: 10, indexed_needs: 7, database: None };
+        let scrape = Scrape {
+            pool_connections: 3,
+            pool_idle: 1,
+            pool_max: 10,
+            pool_waiting: 4,
+            indexed_needs: 7,
+            database: None,
+        };
         let text = metrics.encode(&scrape).unwrap();
         assert_eq!(line_value(&text, "db_up").as_deref(), Some("0"));
         assert_eq!(line_value(&text, r#"db_pool_connections{state="in_use"}"#).as_deref(), Some("2"));
         assert_eq!(line_value(&text, r#"db_pool_connections{state="idle"}"#).as_deref(), Some("1"));
         assert_eq!(line_value(&text, "db_pool_max_connections").as_deref(), Some("10"));
+        assert_eq!(line_value(&text, "db_pool_waiting").as_deref(), Some("4"));
         assert_eq!(line_value(&text, "matcher_indexed_needs").as_deref(), Some("7"));
         assert_eq!(line_value(&text, r#"email_delivery_failures_total{kind="permanent"}"#).as_deref(), Some("0"));
         assert!(!text.contains("outbox_emails") && !text.contains("\npools"), "{text}");

@@ -59,6 +59,8 @@ pub struct Db {
     /// One permit a pooled connection: units of work take connections in the order they
     /// came ([`Self::on_connection`]).
     turns: Arc<tokio::sync::Semaphore>,
+    /// How many units wait for their turn now (`db_pool_waiting`).
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Db {
@@ -80,7 +82,7 @@ impl Db {
             DatabaseUrl::Postgres(_) => None,
         };
         let turns = Arc::new(tokio::sync::Semaphore::new(size as usize));
-        Self { url: url.clone(), pool, writer, feed, listener: Arc::default(), turns }
+        Self { url: url.clone(), pool, writer, feed, listener: Arc::default(), turns, waiting: Arc::default() }
     }
 
     /// Where this process hears what committed writes changed.
@@ -104,6 +106,11 @@ impl Db {
 
     pub fn state(&self) -> r2d2::State {
         self.pool.state()
+    }
+
+    /// How many units of work wait for their turn at a connection now.
+    pub fn waiting_for_connections(&self) -> usize {
+        self.waiting.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The most connections the pool opens.
@@ -182,7 +189,13 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
     {
-        let turn = match tokio::time::timeout(CONNECTION_WAIT, self.turns.clone().acquire_owned()).await {
+        let turn = {
+            // Counted down however the wait ends: with a turn, after 5 s, or dropped (a
+            // client that went away).
+            let _waiting = Waiting::count(&self.waiting);
+            tokio::time::timeout(CONNECTION_WAIT, self.turns.clone().acquire_owned()).await
+        };
+        let turn = match turn {
             Ok(turn) => turn.map_err(|e| ApiError::Internal(e.into()))?,
             Err(_) => {
                 tracing::warn!("no database connection: every one stayed taken");
@@ -256,6 +269,22 @@ pub fn ping(tx: &mut Tx<'_>) -> diesel::QueryResult<()> {
     tx.conn().batch_execute("SELECT 1")
 }
 
+/// One unit counted among those waiting for a connection while it lives.
+struct Waiting<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn count(waiting: &'a std::sync::atomic::AtomicUsize) -> Self {
+        waiting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self(waiting)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -298,6 +327,7 @@ mod tests {
                 })
                 .collect();
             tokio::time::sleep(Duration::from_millis(100)).await;
+            assert_eq!(db.waiting_for_connections(), 4, "the units waiting, counted");
             let other = tokio::time::timeout(Duration::from_secs(2), tokio::task::spawn_blocking(|| 42)).await;
             assert_eq!(other.ok().map(Result::unwrap), Some(42), "the blocking threads were all taken");
             release.send(()).unwrap();
@@ -305,6 +335,7 @@ mod tests {
             for (i, unit) in waiting.into_iter().enumerate() {
                 assert_eq!(unit.await.unwrap().unwrap(), i);
             }
+            assert_eq!(db.waiting_for_connections(), 0);
         });
     }
 }
