@@ -45,8 +45,8 @@ pub fn delete_for_pool(tx: &mut WriteTx, pool_id: i64) -> QueryResult<usize> {
 }
 
 /// The upsert of [`Pairs`] on PostgreSQL, its parameters the lows, the highs, the scores
-/// and the time: also run with a post's events, in their statement
-/// ([`super::event::record_all_raising`]).
+/// and the time: also the first part of the statement that records events (none to raise
+/// but with a post's), [`super::event::record_all_raising`].
 pub(super) const RAISE_ON_POSTGRES: &str = "INSERT INTO duplicate_candidates AS d (pool_low, pool_high, score, updated_at) \
      SELECT unnest(?::int8[]), unnest(?::int8[]), unnest(?::float8[]), ? \
      ON CONFLICT (pool_low, pool_high) DO UPDATE \

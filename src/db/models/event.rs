@@ -86,12 +86,16 @@ pub fn record_all_raising(
     pairs: Pairs,
 ) -> QueryResult<Vec<Event>> {
     use diesel::sql_types::{Array, BigInt, Double, Nullable, Text, Timestamp};
-    /// The events inserted from arrays, in their order: their ids are drawn in it.
-    const INSERT_ON_POSTGRES: &str = "INSERT INTO events (pool_id, type, actor_user_id, at, data) \
-         SELECT e.pool_id, e.type, ?, ?, e.data FROM unnest(?::int8[], ?::text[], ?::text[]) \
-         WITH ORDINALITY AS e (pool_id, type, data, n) ORDER BY e.n RETURNING id, at";
-    static WITH_PAIRS_ON_POSTGRES: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| {
-        format!("WITH raised AS ({}) {INSERT_ON_POSTGRES}", super::duplicate::RAISE_ON_POSTGRES).leak()
+    /// The pairs' upsert (a no-op when there are none), then the events inserted from
+    /// arrays, in their order: their ids are drawn in it.
+    static INSERT_ON_POSTGRES: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| {
+        format!(
+            "WITH raised AS ({}) INSERT INTO events (pool_id, type, actor_user_id, at, data) \
+             SELECT e.pool_id, e.type, ?, ?, e.data FROM unnest(?::int8[], ?::text[], ?::text[]) \
+             WITH ORDINALITY AS e (pool_id, type, data, n) ORDER BY e.n RETURNING id, at",
+            super::duplicate::RAISE_ON_POSTGRES
+        )
+        .leak()
     });
     #[derive(QueryableByName)]
     struct Inserted {
@@ -118,27 +122,17 @@ pub fn record_all_raising(
     }
     let stored: Vec<(i64, NaiveDateTime)> = match tx.conn() {
         DbConnection::Postgres(pg) => {
-            let mut inserted: Vec<Inserted> = if pairs.is_empty() {
-                prepared(INSERT_ON_POSTGRES)
-                    .bind::<Nullable<BigInt>, _>(actor_user_id)
-                    .bind::<Timestamp, _>(now)
-                    .bind::<Array<Nullable<BigInt>>, _>(pools)
-                    .bind::<Array<Text>, _>(kinds)
-                    .bind::<Array<Text>, _>(data)
-                    .load(pg)?
-            } else {
-                prepared(*WITH_PAIRS_ON_POSTGRES)
-                    .bind::<Array<BigInt>, _>(pairs.lows)
-                    .bind::<Array<BigInt>, _>(pairs.highs)
-                    .bind::<Array<Double>, _>(pairs.scores)
-                    .bind::<Timestamp, _>(now)
-                    .bind::<Nullable<BigInt>, _>(actor_user_id)
-                    .bind::<Timestamp, _>(now)
-                    .bind::<Array<Nullable<BigInt>>, _>(pools)
-                    .bind::<Array<Text>, _>(kinds)
-                    .bind::<Array<Text>, _>(data)
-                    .load(pg)?
-            };
+            let mut inserted: Vec<Inserted> = prepared(*INSERT_ON_POSTGRES)
+                .bind::<Array<BigInt>, _>(pairs.lows)
+                .bind::<Array<BigInt>, _>(pairs.highs)
+                .bind::<Array<Double>, _>(pairs.scores)
+                .bind::<Timestamp, _>(now)
+                .bind::<Nullable<BigInt>, _>(actor_user_id)
+                .bind::<Timestamp, _>(now)
+                .bind::<Array<Nullable<BigInt>>, _>(pools)
+                .bind::<Array<Text>, _>(kinds)
+                .bind::<Array<Text>, _>(data)
+                .load(pg)?;
             inserted.sort_by_key(|row| row.id);
             inserted.into_iter().map(|row| (row.id, row.at)).collect()
         }
