@@ -104,6 +104,9 @@ def main():
               f"mutua {1e6 * (after[0] - before[0]) / posts:.0f} µs, "
               f"postgres {1e6 * (after[1] - before[1]) / posts:.0f} µs"
               + (f", SQLite writer thread {1e6 * (after[3] - before[3]) / posts:.0f} µs" if backend == "sqlite" else ""))
+        if backend == "postgres":
+            needs, pairs = psql("SELECT (SELECT count(*) FROM needs), (SELECT count(*) FROM duplicate_candidates)").strip().split("|")
+            print(f"{needs} needs, {pairs} likely-duplicate pairs stored")
         if statements:
             print("calls per post | buffers per call | µs per call: execute, plan (wall) | share of time | statement")
             rows = psql(

@@ -29,6 +29,7 @@ use crate::{
     },
     domain::{
         events::{DomainEvent, DuplicateDismissed},
+        matching::{PoolScore, likely_duplicates},
         money::Cents,
         pool_state::PoolState,
     },
@@ -45,16 +46,15 @@ pub fn refresh(tx: &mut WriteTx, matcher: &Matcher, changes: Vec<IndexChange>, p
     let ranked = matcher.apply_and_rank(changes, &with_dismissed);
     let now = db::now();
     for (pool_id, found) in ranked {
-        // Three decimals, as scores are shown everywhere else.
-        let found: Vec<(i64, f64)> = found.iter().map(|s| (s.pool_id, (s.score * 1000.0).round() / 1000.0)).collect();
-        duplicate::replace_for_pool(tx, pool_id, &found, now)?;
+        duplicate::replace_for_pool(tx, pool_id, &stored_scores(&found), now)?;
     }
     Ok(())
 }
 
-/// After a need was posted into `pool_id`: the pools its text ranked at or above the review
-/// threshold (`ranking`, the ranking the post was decided on) become candidates of that
-/// pool, unless dismissed with it; the post records them with its events
+/// After a need was posted into `pool_id`: the pools its text ranked as likely duplicates
+/// (`ranking`, the ranking the post was decided on; [`likely_duplicates`]: at or above the
+/// review threshold of their languages, the best few) become candidates of that pool,
+/// unless dismissed with it; the post records them with its events
 /// ([`event::record_all_raising`]). Adding a need only adds to what a pool says, so its
 /// other pairs stand; the pair score is the best either way, so a pair already scored
 /// higher keeps its score, and so does one another post recorded at the same moment. No
@@ -67,19 +67,20 @@ pub fn posted(
     opened: bool,
     ranking: &Ranking,
 ) -> ApiResult<duplicate::Pairs> {
-    let review = matcher.thresholds().review;
-    let close: Vec<(i64, f64)> = ranking
-        .ranked
-        .iter()
-        .filter(|(s, _)| s.pool_id != pool_id && s.score >= review)
-        .map(|(s, _)| (s.pool_id, (s.score * 1000.0).round() / 1000.0))
-        .collect();
-    if close.is_empty() || opened {
-        return Ok(duplicate::Pairs::of(pool_id, &close));
+    let t = *matcher.thresholds();
+    let others = || ranking.ranked.iter().map(|(s, _)| *s).filter(|s| s.pool_id != pool_id);
+    let mut close = likely_duplicates(others(), |across| t.review_for(across));
+    if !close.is_empty() && !opened {
+        let dismissed = duplicate::dismissed_with(tx, pool_id)?;
+        close = likely_duplicates(others().filter(|s| !dismissed.contains(&s.pool_id)), |across| t.review_for(across));
     }
-    let dismissed = duplicate::dismissed_with(tx, pool_id)?;
-    let close: Vec<(i64, f64)> = close.into_iter().filter(|(other, _)| !dismissed.contains(other)).collect();
-    Ok(duplicate::Pairs::of(pool_id, &close))
+    Ok(duplicate::Pairs::of(pool_id, &stored_scores(&close)))
+}
+
+/// The other pool and the pair's score as stored: three decimals, as scores are shown
+/// everywhere else.
+fn stored_scores(found: &[PoolScore]) -> Vec<(i64, f64)> {
+    found.iter().map(|s| (s.pool_id, (s.score * 1000.0).round() / 1000.0)).collect()
 }
 
 /// A pool as the review shows it.

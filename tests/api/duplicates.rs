@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, TestDb, assert_problem, spawn_app, test_vars},
+    helpers::{TestApp, TestDb, assert_problem, spawn_app, spawn_app_with, test_vars},
     process::Server,
 };
 
@@ -29,7 +29,7 @@ async fn post_pool(app: &TestApp, token: &str, need: (&str, &str)) -> (i64, i64)
 
 /// The listed pairs, as `(smaller pool id, larger pool id)`.
 async fn pairs(app: &TestApp) -> Vec<(i64, i64)> {
-    let page: Value = app.get("/api/v1/duplicates", &app.officer_token).await.json().await.unwrap();
+    let page: Value = app.get("/api/v1/duplicates?limit=100", &app.officer_token).await.json().await.unwrap();
     assert_eq!(page["total"].as_u64().unwrap() as usize, page["items"].as_array().unwrap().len());
     page["items"]
         .as_array()
@@ -238,4 +238,29 @@ async fn two_processes_on_one_database_list_the_same_candidates() {
     assert_eq!(dismiss(&b, rooms, halls).await.status(), StatusCode::NO_CONTENT);
     assert_eq!((pairs(&a).await, pairs(&b).await), (vec![], vec![]));
     assert!(budget > 0);
+}
+
+#[tokio::test]
+async fn a_pool_keeps_only_its_ten_likeliest_duplicates_however_many_score_above_review() {
+    // No merges (as in the benchmark), so that many pools hold the same text.
+    let app = spawn_app_with(|vars| {
+        vars.insert("MUTUA_MATCH_MERGE".into(), "2".into());
+        vars.insert("MUTUA_MAX_NEEDS_PER_DAY".into(), "0".into());
+    })
+    .await;
+    let (_, namur) = app.commune("Namur").await;
+    let mut pools = Vec::new();
+    for _ in 0..13 {
+        pools.push(post_pool(&app, &namur, ROOMS).await);
+    }
+    let of = |pool: i64, listed: &[(i64, i64)]| listed.iter().filter(|(a, b)| *a == pool || *b == pool).count();
+    // The last pool scores the same against the twelve others; its post records ten.
+    let (last, need_id) = pools[12];
+    assert_eq!(of(last, &pairs(&app).await), 10);
+
+    // Ranked again (its need moved into a pool of its own): ten again.
+    let moved = app.post(&format!("/api/v1/needs/{need_id}/move"), &namur, &json!({"pool_id": null})).await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let moved_to = moved.json::<Value>().await.unwrap()["pool"]["id"].as_i64().unwrap();
+    assert_eq!(of(moved_to, &pairs(&app).await), 10);
 }

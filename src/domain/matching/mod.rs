@@ -47,7 +47,7 @@ mod translations;
 
 pub use desk::{Explanation, Verdict, Via, WordMatch, surface};
 pub use index::Index;
-pub use pairs::{PAIR_QUERY_NEEDS, PAIR_REVERSE_POOLS, PoolPairs};
+pub use pairs::{PAIR_QUERY_NEEDS, PAIR_REVERSE_POOLS, PAIRS_KEPT, PoolPairs, likely_duplicates};
 
 /// Load the translation dictionary now (about 130 ms, release build) rather
 /// than in the first post's search; a search meanwhile waits for it.

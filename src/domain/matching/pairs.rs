@@ -29,11 +29,30 @@ const PAIR_SEARCH_DEPTH: usize = 20;
 /// Pools whose reverse direction is computed (the best found forward): the
 /// most candidates one call returns.
 pub const PAIR_REVERSE_POOLS: usize = 30;
+/// The likely duplicates kept of one ranking (of a pool's candidates, or of a need's
+/// post), the best ones: as many as the similar pools a post suggests
+/// ([`super::MAX_SIMILAR`]). The officer reviews every pair of a pool before approving
+/// it, and a same need is among the first few when it is there at all; needs written
+/// from a small common vocabulary would otherwise bring dozens of weak pairs each.
+pub const PAIRS_KEPT: usize = super::MAX_SIMILAR;
+
+/// The likely duplicates among `scored`: those at or above their review threshold
+/// (`threshold(across)`, [`PoolScore::across`]), best first, at most [`PAIRS_KEPT`].
+/// The one rule for the pairs a pool's candidates and a post record.
+pub fn likely_duplicates(
+    scored: impl IntoIterator<Item = PoolScore>,
+    threshold: impl Fn(bool) -> f64,
+) -> Vec<PoolScore> {
+    let mut kept: Vec<PoolScore> = scored.into_iter().filter(|p| p.score >= threshold(p.across)).collect();
+    sort(&mut kept);
+    kept.truncate(PAIRS_KEPT);
+    kept
+}
 
 impl Index {
     /// Pools other than `pool_id` scoring at least `threshold` against it
     /// (see the module doc for the score), best first, at most
-    /// [`PAIR_REVERSE_POOLS`]. Empty for an unknown pool.
+    /// [`PAIRS_KEPT`] ([`likely_duplicates`]). Empty for an unknown pool.
     pub fn pool_candidates(&self, pool_id: i64, threshold: f64) -> Vec<PoolScore> {
         self.pool_candidates_where(pool_id, |_| threshold, |_| true)
     }
@@ -75,9 +94,7 @@ impl Index {
                 keep_better(other, PoolScore { pool_id: other.pool_id, ..r });
             }
         }
-        ranked.retain(|p| p.score >= threshold(p.across));
-        sort(&mut ranked);
-        ranked
+        likely_duplicates(ranked, threshold)
     }
 }
 

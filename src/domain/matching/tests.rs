@@ -478,3 +478,16 @@ fn a_dismissal_halves_a_later_pair_with_the_same_differing_words() {
     ix.upsert(2, 20, &trees);
     assert!(ix.explain_pair(10, 20).is_some_and(|why| why.set_apart));
 }
+
+#[test]
+fn likely_duplicates_are_the_best_few_at_their_languages_threshold() {
+    let score = |pool_id, score, across| PoolScore { pool_id, score, unaided: score, across, grounded: true };
+    let scored: Vec<PoolScore> = (0..30).map(|i| score(i, 0.2 + i as f64 / 100.0, i % 2 == 0)).collect();
+    let kept = likely_duplicates(scored, |across| if across { 0.3 } else { 0.2 });
+    assert_eq!(kept.len(), PAIRS_KEPT);
+    assert_eq!(kept.first().map(|p| p.pool_id), Some(29), "best first");
+    assert!(kept.windows(2).all(|w| w[0].score >= w[1].score));
+    // Under its threshold across languages, a pair is left out however many places are free.
+    let few = likely_duplicates([score(1, 0.25, true), score(2, 0.25, false)], |across| if across { 0.3 } else { 0.2 });
+    assert_eq!(few.iter().map(|p| p.pool_id).collect::<Vec<_>>(), [2]);
+}
