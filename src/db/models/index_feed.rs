@@ -148,6 +148,9 @@ fn read_sqlite(
     Ok(Feed { events, horizon: last.map_or(from, |last| (last as u64 + 1).max(from)) })
 }
 
+/// The most events the prepared read of the feed returns (see [`read_postgres`]).
+const PREPARED_ROWS: usize = 1_000;
+
 /// One row of the PostgreSQL read: the horizon, and an event (none when nothing is new).
 #[derive(QueryableByName)]
 struct Row {
@@ -172,25 +175,52 @@ struct Row {
 /// The events the cursor applied beyond its horizon are left out by the statement: while
 /// many transactions run side by side the horizon trails, and each read would otherwise
 /// send (and the reader parse) every event since it again.
+///
+/// Prepared, and bounded to [`PREPARED_ROWS`] events, so that its one plan is the scan of
+/// the index on positions from the cursor's (a catch-up runs at every post, and planning
+/// it cost more than running it); a read that fills the bound is made again unbounded and
+/// unprepared, its plan then chosen for the horizon at hand (a reader far behind: a
+/// process starting, or the lessons' first load).
 fn read_postgres(
     pg: &mut diesel::PgConnection,
     kinds: Option<&[EventKind]>,
     cursor: &Cursor,
 ) -> QueryResult<Feed<StoredEvent>> {
+    // One statement each, so that the horizon and the events come from one snapshot.
+    const COLUMNS: &str = "SELECT h.horizon::text AS horizon, e.xid::text AS position, e.id, e.pool_id, \
+         e.type AS event_type, e.actor_user_id, e.at, e.data \
+         FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h";
+    static BOUNDED: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| {
+        format!(
+            "{COLUMNS} LEFT JOIN LATERAL (SELECT * FROM events e WHERE e.xid >= ?::xid8 \
+             AND (?::text[] IS NULL OR e.type = ANY(?::text[])) AND e.id <> ALL(?) \
+             ORDER BY e.xid, e.id LIMIT {PREPARED_ROWS}) e ON true ORDER BY e.xid, e.id"
+        )
+        .leak()
+    });
+    static UNBOUNDED: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| {
+        format!(
+            "{COLUMNS} LEFT JOIN events e ON e.xid >= $1::xid8 AND ($2::text[] IS NULL OR e.type = ANY($2)) \
+             AND e.id <> ALL($3) ORDER BY e.xid, e.id"
+        )
+        .leak()
+    });
+    type Kinds = Nullable<diesel::sql_types::Array<Text>>;
     let applied: Vec<i64> = cursor.beyond.keys().copied().collect();
-    // One statement, so the horizon and the events come from one snapshot.
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT h.horizon::text AS horizon, e.xid::text AS position, e.id, e.pool_id, e.type AS event_type, \
-         e.actor_user_id, e.at, e.data \
-         FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h \
-         LEFT JOIN events e ON e.xid >= $1::xid8 AND ($2::text[] IS NULL OR e.type = ANY($2)) \
-         AND e.id <> ALL($3) \
-         ORDER BY e.xid, e.id",
-    )
-    .bind::<Text, _>(cursor.horizon.to_string())
-    .bind::<Nullable<diesel::sql_types::Array<Text>>, _>(kinds.map(EventKind::names))
-    .bind::<diesel::sql_types::Array<BigInt>, _>(applied)
-    .load(pg)?;
+    let (from, kinds) = (cursor.horizon.to_string(), kinds.map(EventKind::names));
+    let mut rows: Vec<Row> = crate::db::prepared(*BOUNDED)
+        .bind::<Text, _>(&from)
+        .bind::<Kinds, _>(&kinds)
+        .bind::<Kinds, _>(&kinds)
+        .bind::<diesel::sql_types::Array<BigInt>, _>(&applied)
+        .load(pg)?;
+    if rows.len() >= PREPARED_ROWS {
+        rows = diesel::sql_query(*UNBOUNDED)
+            .bind::<Text, _>(&from)
+            .bind::<Kinds, _>(&kinds)
+            .bind::<diesel::sql_types::Array<BigInt>, _>(&applied)
+            .load(pg)?;
+    }
     let horizon = match rows.first() {
         Some(row) => number(&row.horizon)?,
         None => return Err(diesel::result::Error::NotFound),
@@ -206,4 +236,37 @@ fn read_postgres(
         events.push(Positioned { position: number(&position)?, event: stored });
     }
     Ok(Feed { events, horizon })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        db::{WriteTx, models::event},
+        domain::events::{DomainEvent, NeedRef},
+    };
+
+    /// A reader far behind (more events than one prepared read returns) gets them all, in
+    /// order, and a reader that applied some of them beyond the horizon gets the others.
+    #[test]
+    fn a_reader_far_behind_reads_every_event_in_order() {
+        let (mut conn, _dropped) = super::super::scratch::database();
+        let mut tx = WriteTx::new(&mut conn);
+        let count = PREPARED_ROWS + 5;
+        let withdrawn: Vec<DomainEvent> =
+            (0..count).map(|i| DomainEvent::NeedWithdrawn(NeedRef { need_id: i as i64, organisation_id: 1 })).collect();
+        let listed: Vec<(Option<i64>, &DomainEvent)> = withdrawn.iter().map(|e| (None, e)).collect();
+        let recorded = event::record_all_raising(&mut tx, &listed, None, Default::default()).unwrap();
+        let ids = |feed: &Feed| feed.events.iter().map(|e| e.event.id).collect::<Vec<_>>();
+        let all: Vec<i64> = recorded.iter().map(|e| e.id).collect();
+
+        let feed = read_from(&mut tx, &[EventKind::NeedWithdrawn], &Cursor::default()).unwrap();
+        assert_eq!(ids(&feed), all);
+        assert!(read_from(&mut tx, &[EventKind::NeedPosted], &Cursor::default()).unwrap().events.is_empty());
+
+        // The first ten applied beyond a horizon of 0: the others come, and only them.
+        let beyond = feed.events.iter().take(10).map(|e| (e.event.id, e.position)).collect();
+        let feed = read_from(&mut tx, &[EventKind::NeedWithdrawn], &Cursor { horizon: 0, beyond }).unwrap();
+        assert_eq!(ids(&feed), all[10..]);
+    }
 }
