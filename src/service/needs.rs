@@ -133,7 +133,7 @@ pub fn post(
             (pool, false, None, Some(created))
         }
     };
-    let need = insert_need(tx, actor, &input, pool.id, &outcome.similar, None)?;
+    let need = insert_need(tx, actor, &input, pool.id, &outcome.similar)?;
     let pairs = duplicates::posted(tx, matcher, pool.id, !merged, &ranking)?;
     record_posted(tx, matcher, actor, (&need, &ranking), (score, created), &outcome.similar, pairs)?;
     if !merged {
@@ -160,12 +160,12 @@ struct Ahead {
 
 /// Opens the need's pool and writes the need (without recording either: a post that joins
 /// another pool after all deletes both, [`post`]) when `ranking` says the need joins none,
-/// taking the post's locks on its conflict `keys` as the need is written (one statement,
-/// [`need::insert_locking_for_post`]); `None` when it joins one, or when the organisation
-/// may open no more pools today (the post then takes its locks and decides under them,
-/// where joining a pool posted meanwhile is still allowed). Nothing of it is visible to
-/// others before the commit, and the pool, opened before the locks, takes no lock another
-/// writer waits for while holding the matching lock (the pool is new).
+/// taking the post's locks on its conflict `keys` in the same statement
+/// ([`need::insert_opening_locking_for_post`]); `None` when it joins one, or when the
+/// organisation may open no more pools today (the post then takes its locks and decides
+/// under them, where joining a pool posted meanwhile is still allowed). Nothing of it is
+/// visible to others before the commit, and the pool, new, takes no lock another writer
+/// waits for while holding the matching lock.
 fn open_ahead(
     tx: &mut WriteTx,
     matcher: &Matcher,
@@ -178,28 +178,38 @@ fn open_ahead(
     if outcome.merge_into.is_some() {
         return Ok(None);
     }
-    let opened = match open_pool(tx, input, actor, max_per_day) {
-        Ok(opened) => opened,
+    match check_daily_cap(tx, Counted::PoolsOpened, actor.organisation_id, max_per_day) {
+        Ok(()) => {}
         // Refused before anything was written.
         Err(ApiError::TooManyRequests { .. }) => return Ok(None),
         Err(other) => return Err(other),
-    };
-    let need = insert_need(tx, actor, input, opened.pool.id, &outcome.similar, Some(keys))?;
+    }
+    let similar = similar_json(&outcome.similar)?;
+    // The need's pool is the one opened with it.
+    let new = new_need(actor, input, 0, &similar);
+    let (pool, need) = need::insert_opening_locking_for_post(tx, &new_pool(input, actor), &new, keys)?;
+    let opened = Opened { created: created(&pool), pool };
     Ok(Some(Ahead { opened, need, similar: outcome.similar }))
 }
 
-/// Writes the need into `pool_id`; with `locking`, its conflict keys, taking the post's locks
-/// in the same statement ([`need::insert_locking_for_post`]).
+/// Writes the need into `pool_id`.
 fn insert_need(
     tx: &mut WriteTx,
     actor: &Member,
     input: &NeedInput,
     pool_id: i64,
     similar: &[SimilarPool],
-    locking: Option<&[u32]>,
 ) -> ApiResult<Need> {
-    let similar_json = serde_json::to_string(similar).map_err(|e| ApiError::Internal(e.into()))?;
-    let new = NewNeed {
+    Ok(need::insert(tx, &new_need(actor, input, pool_id, &similar_json(similar)?))?)
+}
+
+/// The suggestions a need stores, as JSON.
+fn similar_json(similar: &[SimilarPool]) -> ApiResult<String> {
+    serde_json::to_string(similar).map_err(|e| ApiError::Internal(e.into()))
+}
+
+fn new_need<'a>(actor: &Member, input: &'a NeedInput, pool_id: i64, similar_json: &'a str) -> NewNeed<'a> {
+    NewNeed {
         organisation_id: actor.organisation_id,
         pool_id,
         posted_by_user_id: actor.id,
@@ -208,13 +218,9 @@ fn insert_need(
         cpv_code: input.cpv_code.as_deref(),
         estimated_cost_cents: input.estimated_cost_cents,
         status: NeedStatus::Active,
-        similar_pools: &similar_json,
+        similar_pools: similar_json,
         created_at: db::now(),
-    };
-    Ok(match locking {
-        Some(keys) => need::insert_locking_for_post(tx, &new, keys)?,
-        None => need::insert(tx, &new)?,
-    })
+    }
 }
 
 /// Records `need.posted` (after the `pool.created` of the pool the post `opened`), with the
@@ -276,34 +282,40 @@ fn check_daily_cap(tx: &mut Tx, counted: Counted, organisation_id: i64, max_per_
     Ok(())
 }
 
-/// Opens a pool from a need of the caller's organisation, within its daily cap: its title,
-/// description, CPV code, and its estimate as the target. The need that opens a pool is the
-/// only one that sets its target; afterwards only an officer changes it.
+/// Opens a pool from a need of the caller's organisation, within its daily cap.
 fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: &AuthUser, max_per_day: u32) -> ApiResult<Opened> {
     check_daily_cap(tx, Counted::PoolsOpened, actor.organisation_id, max_per_day)?;
+    let pool = pool::insert(tx, &new_pool(input, actor))?;
+    Ok(Opened { created: created(&pool), pool })
+}
+
+/// A pool opened by a need: its title, description, CPV code, and its estimate as the
+/// target. The need that opens a pool is the only one that sets its target; afterwards only
+/// an officer changes it.
+fn new_pool<'a>(input: &'a NeedInput, actor: &AuthUser) -> NewPool<'a> {
     let now = db::now();
-    let pool = pool::insert(
-        tx,
-        &NewPool {
-            title: &input.title,
-            description: &input.description,
-            cpv_code: input.cpv_code.as_deref(),
-            state: PoolState::Open,
-            currency: "EUR",
-            target_cents: input.estimated_cost_cents,
-            opened_by_organisation_id: Some(actor.organisation_id),
-            created_at: now,
-            updated_at: now,
-        },
-    )?;
-    let created = DomainEvent::PoolCreated(PoolCreated {
+    NewPool {
+        title: &input.title,
+        description: &input.description,
+        cpv_code: input.cpv_code.as_deref(),
+        state: PoolState::Open,
+        currency: "EUR",
+        target_cents: input.estimated_cost_cents,
+        opened_by_organisation_id: Some(actor.organisation_id),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// The `pool.created` of a pool opened by a need.
+fn created(pool: &Pool) -> DomainEvent {
+    DomainEvent::PoolCreated(PoolCreated {
         title: pool.title.clone(),
         description: Some(pool.description.clone()),
         cpv_code: pool.cpv_code.clone(),
         target_cents: pool.target_cents,
         maintenance: None,
-    });
-    Ok(Opened { pool, created })
+    })
 }
 
 /// A pool just opened, and its `pool.created`, which the caller records (a post with its

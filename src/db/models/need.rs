@@ -1,7 +1,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::in_row;
+use super::{
+    in_row,
+    pool::{NewPool, Pool},
+};
 use crate::{
     db::{
         DbConnection, Tx, WriteTx,
@@ -28,7 +31,7 @@ pub struct Need {
     pub withdrawn_at: Option<NaiveDateTime>,
 }
 
-#[derive(Insertable)]
+#[derive(Clone, Copy, Insertable)]
 #[diesel(table_name = needs, treat_none_as_default_value = false)]
 pub struct NewNeed<'a> {
     pub organisation_id: i64,
@@ -48,54 +51,111 @@ pub fn insert(tx: &mut WriteTx, new: &NewNeed) -> QueryResult<Need> {
     diesel::insert_into(needs::table).values(new).returning(needs::all_columns).get_result(tx.conn())
 }
 
-/// Inserts a need, as [`insert`], and takes a post's locks ([`WriteTx::lock_for_post`]): on
-/// PostgreSQL in one statement, a round trip less a post that opens its pool ahead of its
-/// locks (`service::needs::post`). The need is no one else's to see until the commit, so
-/// writing it as the locks are taken changes nothing for the posts that wait for them.
-pub fn insert_locking_for_post(tx: &mut WriteTx, new: &NewNeed, keys: &[u32]) -> QueryResult<Need> {
+/// Opens a pool with its first need and takes a post's locks ([`WriteTx::lock_for_post`]):
+/// on PostgreSQL in one statement, two round trips less a post that opens its pool ahead of
+/// its locks (`service::needs::post`). The need goes into the pool opened, whatever
+/// `need.pool_id` says. Neither is anyone else's to see until the commit, so writing them
+/// as the locks are taken changes nothing for the posts that wait for them, and the pool,
+/// new, holds no lock another post waits for.
+pub fn insert_opening_locking_for_post(
+    tx: &mut WriteTx,
+    pool: &NewPool,
+    need: &NewNeed,
+    keys: &[u32],
+) -> QueryResult<(Pool, Need)> {
     use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
     #[derive(QueryableByName)]
     struct Inserted {
         #[diesel(embed)]
-        need: Need,
+        pool: Pool,
+        #[diesel(embed)]
+        need: Prefixed,
         #[diesel(sql_type = Text)]
         xid: String,
     }
     static STATEMENT: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| {
         format!(
-            "WITH inserted AS (INSERT INTO needs (organisation_id, pool_id, posted_by_user_id, title, description, \
+            "WITH pool AS (INSERT INTO pools (title, description, cpv_code, state, currency, target_cents, \
+             opened_by_organisation_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *), \
+             inserted AS (INSERT INTO needs (organisation_id, pool_id, posted_by_user_id, title, description, \
              cpv_code, estimated_cost_cents, status, similar_pools, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *) \
-             SELECT inserted.*, locked.xid FROM inserted, ({}) locked",
+             SELECT ?, pool.id, ?, ?, ?, ?, ?, ?, ?, ? FROM pool RETURNING *) \
+             SELECT pool.*, {}, locked.xid FROM pool, inserted, ({}) locked",
+            Prefixed::COLUMNS,
             crate::db::LOCK_FOR_POST
         )
         .leak()
     });
     if !tx.beside_other_writers() {
-        let need = insert(tx, new)?;
+        let pool = super::pool::insert(tx, pool)?;
+        let need = insert(tx, &NewNeed { pool_id: pool.id, ..*need })?;
         tx.lock_for_post(keys)?;
-        return Ok(need);
+        return Ok((pool, need));
     }
-    tx.touch_pool(new.pool_id);
     let (matching, class, keys) = crate::db::post_lock_parameters(keys);
     let DbConnection::Postgres(pg) = tx.conn() else { unreachable!("beside other writers: PostgreSQL") };
     let inserted: Inserted = crate::db::prepared(*STATEMENT)
-        .bind::<BigInt, _>(new.organisation_id)
-        .bind::<BigInt, _>(new.pool_id)
-        .bind::<BigInt, _>(new.posted_by_user_id)
-        .bind::<Text, _>(new.title)
-        .bind::<Text, _>(new.description)
-        .bind::<Nullable<Text>, _>(new.cpv_code)
-        .bind::<Nullable<BigInt>, _>(new.estimated_cost_cents)
-        .bind::<Text, _>(new.status)
-        .bind::<Text, _>(new.similar_pools)
-        .bind::<Timestamp, _>(new.created_at)
+        .bind::<Text, _>(pool.title)
+        .bind::<Text, _>(pool.description)
+        .bind::<Nullable<Text>, _>(pool.cpv_code)
+        .bind::<Text, _>(pool.state)
+        .bind::<Text, _>(pool.currency)
+        .bind::<Nullable<BigInt>, _>(pool.target_cents)
+        .bind::<Nullable<BigInt>, _>(pool.opened_by_organisation_id)
+        .bind::<Timestamp, _>(pool.created_at)
+        .bind::<Timestamp, _>(pool.updated_at)
+        .bind::<BigInt, _>(need.organisation_id)
+        .bind::<BigInt, _>(need.posted_by_user_id)
+        .bind::<Text, _>(need.title)
+        .bind::<Text, _>(need.description)
+        .bind::<Nullable<Text>, _>(need.cpv_code)
+        .bind::<Nullable<BigInt>, _>(need.estimated_cost_cents)
+        .bind::<Text, _>(need.status)
+        .bind::<Text, _>(need.similar_pools)
+        .bind::<Timestamp, _>(need.created_at)
         .bind::<BigInt, _>(matching)
         .bind::<Integer, _>(class)
         .bind::<Array<Integer>, _>(keys)
         .get_result(pg)?;
+    tx.touch_pool(inserted.pool.id);
     tx.locked_for_post(&inserted.xid)?;
-    Ok(inserted.need)
+    Ok((inserted.pool, inserted.need.0))
+}
+
+/// A need read beside another table's row, each of its columns named `need_` and its own
+/// name ([`Prefixed::COLUMNS`], from a relation named `inserted`).
+struct Prefixed(Need);
+
+impl Prefixed {
+    const COLUMNS: &str = "inserted.id AS need_id, inserted.organisation_id AS need_organisation_id, \
+         inserted.pool_id AS need_pool_id, inserted.posted_by_user_id AS need_posted_by_user_id, \
+         inserted.title AS need_title, inserted.description AS need_description, inserted.cpv_code AS need_cpv_code, \
+         inserted.estimated_cost_cents AS need_estimated_cost_cents, inserted.status AS need_status, \
+         inserted.similar_pools AS need_similar_pools, inserted.created_at AS need_created_at, \
+         inserted.withdrawn_at AS need_withdrawn_at";
+}
+
+impl diesel::deserialize::QueryableByName<diesel::pg::Pg> for Prefixed {
+    fn build<'a>(row: &impl diesel::row::NamedRow<'a, diesel::pg::Pg>) -> diesel::deserialize::Result<Self> {
+        use diesel::{
+            row::NamedRow,
+            sql_types::{BigInt, Nullable, Text, Timestamp},
+        };
+        Ok(Self(Need {
+            id: NamedRow::get::<BigInt, _>(row, "need_id")?,
+            organisation_id: NamedRow::get::<BigInt, _>(row, "need_organisation_id")?,
+            pool_id: NamedRow::get::<BigInt, _>(row, "need_pool_id")?,
+            posted_by_user_id: NamedRow::get::<BigInt, _>(row, "need_posted_by_user_id")?,
+            title: NamedRow::get::<Text, _>(row, "need_title")?,
+            description: NamedRow::get::<Text, _>(row, "need_description")?,
+            cpv_code: NamedRow::get::<Nullable<Text>, _>(row, "need_cpv_code")?,
+            estimated_cost_cents: NamedRow::get::<Nullable<BigInt>, _>(row, "need_estimated_cost_cents")?,
+            status: NamedRow::get::<Text, _>(row, "need_status")?,
+            similar_pools: NamedRow::get::<Text, _>(row, "need_similar_pools")?,
+            created_at: NamedRow::get::<Timestamp, _>(row, "need_created_at")?,
+            withdrawn_at: NamedRow::get::<Nullable<Timestamp>, _>(row, "need_withdrawn_at")?,
+        }))
+    }
 }
 
 /// Deletes a need this unit of work inserted and nothing recorded: a post's need written
@@ -314,11 +374,11 @@ mod tests {
         },
     };
 
-    /// A need written ahead by a post that opens its pool is written in the statement that
-    /// takes the post's locks, on PostgreSQL: one round trip for both, the locks held and
-    /// the transaction's id read as [`WriteTx::lock_for_post`] does.
+    /// A post that opens its pool ahead writes the pool and the need in the statement that
+    /// takes the post's locks, on PostgreSQL: one round trip for the three, the locks held
+    /// and the transaction's id read as [`WriteTx::lock_for_post`] does.
     #[test]
-    fn a_need_written_with_the_posts_locks_is_one_statement_on_postgres() {
+    fn a_pool_opened_with_its_need_and_the_posts_locks_is_one_statement_on_postgres() {
         let (mut conn, _dropped) = scratch::database();
         let statements = Arc::new(AtomicUsize::new(0));
         let counted = statements.clone();
@@ -368,24 +428,20 @@ mod tests {
             },
         )
         .unwrap();
-        let pool = pool::insert(
-            &mut tx,
-            &NewPool {
-                title: "Pachtverwaltung",
-                description: "",
-                cpv_code: None,
-                state: PoolState::Open,
-                currency: "EUR",
-                target_cents: None,
-                opened_by_organisation_id: Some(organisation.id),
-                created_at: now,
-                updated_at: now,
-            },
-        )
-        .unwrap();
+        let new_pool = NewPool {
+            title: "Pachtverwaltung",
+            description: "",
+            cpv_code: None,
+            state: PoolState::Open,
+            currency: "EUR",
+            target_cents: Some(Cents::new(1_000_000)),
+            opened_by_organisation_id: Some(organisation.id),
+            created_at: now,
+            updated_at: now,
+        };
         let new = NewNeed {
             organisation_id: organisation.id,
-            pool_id: pool.id,
+            pool_id: 0,
             posted_by_user_id: member.id,
             title: "Pachtverwaltung",
             description: "Verträge und Pachtzinsen",
@@ -396,8 +452,22 @@ mod tests {
             created_at: now,
         };
         let before = statements.load(Ordering::Acquire);
-        let need = insert_locking_for_post(&mut tx, &new, &[7, 3, 7]).unwrap();
+        let (pool, need) = insert_opening_locking_for_post(&mut tx, &new_pool, &new, &[7, 3, 7]).unwrap();
         let ran = statements.load(Ordering::Acquire) - before;
+        let stored_pool = pool::find(&mut tx, pool.id).unwrap();
+        assert_eq!(
+            (
+                stored_pool.title.as_str(),
+                stored_pool.state,
+                stored_pool.target_cents,
+                stored_pool.opened_by_organisation_id
+            ),
+            ("Pachtverwaltung", PoolState::Open, Some(Cents::new(1_000_000)), Some(organisation.id))
+        );
+        assert_eq!(
+            (pool.kind, pool.pledged_cents, pool.created_at),
+            (stored_pool.kind, stored_pool.pledged_cents, now)
+        );
         let stored = find(&mut tx, need.id).unwrap();
         assert_eq!(
             (stored.title.as_str(), stored.pool_id, stored.cpv_code.as_deref()),

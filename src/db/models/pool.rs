@@ -7,7 +7,7 @@ use crate::{
     domain::{kinds::PoolKind, money::Cents, pool_state::PoolState},
 };
 
-#[derive(Clone, Debug, Queryable, Selectable, Identifiable)]
+#[derive(Clone, Debug, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = pools)]
 pub struct Pool {
     pub id: i64,
