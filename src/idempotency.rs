@@ -53,46 +53,18 @@ enum Claim {
 
 /// Claims, replays or refuses a request's key. The store is the application's
 /// `web::Data<Db>`, its bounds `web::Data<Limits>`: without either, 500 (logged), never a
-/// request run twice.
+/// request run twice. A refusal is answered here, the request in hand, so that the metrics
+/// and the logs name its route like any other answer's.
 pub async fn middleware(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let db = app_data::required::<Db>(req.request())?;
-    let limits = app_data::required::<Limits>(req.request())?;
-    let changes_state = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
-    let key = req.headers().get(HEADER).map(|v| v.to_str().map(str::to_owned));
-    let (Some(key), true) = (key, changes_state) else {
-        return Ok(next.call(req).await?.map_into_boxed_body());
+    let (db, user_id, key) = match claim_key(&mut req).await {
+        Ok(Some(Claimed::Run { db, user_id, key })) => (db, user_id, key),
+        Ok(Some(Claimed::Replay(response))) => return Ok(req.into_response(response)),
+        Ok(None) => return Ok(next.call(req).await?.map_into_boxed_body()),
+        Err(error) => return Ok(req.error_response(error)),
     };
-    let key = match key {
-        Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => key,
-        _ => return Err(ApiError::invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters").into()),
-    };
-    // Keys belong to users; without a valid token the route answers 401 on its own.
-    let Some(caller) = authenticated(req.request()) else {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    };
-    let user_id = caller.id;
-    let body = req.extract::<web::Bytes>().await.map_err(|_| ApiError::PayloadTooLarge)?;
-    let hash = request_hash(req.method(), req.path(), req.query_string(), &body);
-    req.set_payload(Payload::from(body));
-
-    let claim = {
-        let (key, limits) = (key.clone(), **limits);
-        // The caller's session is checked first, in the same transaction: a disabled user
-        // neither claims keys nor gets replays.
-        db.write(caller, move |tx, _| claim(tx, user_id, &key, &hash, limits)).await?
-    };
-    if let Claim::Replay { status, body } = claim {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-        let content_type = if status.is_success() { "application/json" } else { "application/problem+json" };
-        let response = HttpResponse::build(status)
-            .insert_header((header::CONTENT_TYPE, content_type))
-            .insert_header(("idempotent-replayed", "true"))
-            .body(body);
-        return Ok(req.into_response(response));
-    }
 
     let response = next.call(req).await?;
     let status = response.status();
@@ -104,7 +76,13 @@ pub async fn middleware(
     let keep = !(status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS || no_store);
     let (request, response) = response.into_parts();
     let (head, body) = response.into_parts();
-    let bytes = to_bytes(body).await.map_err(|_| ApiError::Internal(anyhow::anyhow!("unreadable response body")))?;
+    let bytes = match to_bytes(body).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            let unreadable = ApiError::Internal(anyhow::anyhow!("unreadable response body"));
+            return Ok(ServiceResponse::from_err(unreadable, request));
+        }
+    };
     let stored = String::from_utf8_lossy(&bytes).into_owned();
     let outcome = db
         .write(System, move |tx, _| {
@@ -122,6 +100,59 @@ pub async fn middleware(
         tracing::error!(%error, "cannot store the idempotent response");
     }
     Ok(ServiceResponse::new(request, head.set_body(bytes).map_into_boxed_body()))
+}
+
+/// What a request's key says to do, once claimed.
+enum Claimed {
+    /// Run the request, then store its response under the key.
+    Run { db: web::Data<Db>, user_id: i64, key: String },
+    /// Answer what the first request with the key was answered.
+    Replay(HttpResponse),
+}
+
+/// Claims the key of a request that changes state and carries one, for its user; `None`
+/// for a request without a key to claim (nothing to do, or no valid token: the route then
+/// answers 401 on its own).
+async fn claim_key(req: &mut ServiceRequest) -> Result<Option<Claimed>, ApiError> {
+    let db = app_data::required::<Db>(req.request())?;
+    let limits = app_data::required::<Limits>(req.request())?;
+    let changes_state = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    let key = req.headers().get(HEADER).map(|v| v.to_str().map(str::to_owned));
+    let (Some(key), true) = (key, changes_state) else {
+        return Ok(None);
+    };
+    let key = match key {
+        Ok(key) if (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()) => key,
+        _ => return Err(ApiError::invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters")),
+    };
+    // Keys belong to users; without a valid token the route answers 401 on its own.
+    let Some(caller) = authenticated(req.request()) else {
+        return Ok(None);
+    };
+    let user_id = caller.id;
+    let body = req.extract::<web::Bytes>().await.map_err(|_| ApiError::PayloadTooLarge)?;
+    let hash = request_hash(req.method(), req.path(), req.query_string(), &body);
+    req.set_payload(Payload::from(body));
+
+    let claim = {
+        let (key, limits) = (key.clone(), **limits);
+        // The caller's session is checked first, in the same transaction: a disabled user
+        // neither claims keys nor gets replays.
+        db.write(caller, move |tx, _| claim(tx, user_id, &key, &hash, limits)).await?
+    };
+    Ok(Some(match claim {
+        Claim::Run => Claimed::Run { db, user_id, key },
+        Claim::Replay { status, body } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let content_type = if status.is_success() { "application/json" } else { "application/problem+json" };
+            Claimed::Replay(
+                HttpResponse::build(status)
+                    .insert_header((header::CONTENT_TYPE, content_type))
+                    .insert_header(("idempotent-replayed", "true"))
+                    .body(body),
+            )
+        }
+    }))
 }
 
 /// What one user may keep in the store over [`RETENTION`] (`MUTUA_IDEMPOTENCY_MAX_KEYS`,

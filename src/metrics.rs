@@ -256,27 +256,27 @@ fn count_of<K: PartialEq>(counts: &[(K, i64)], key: K) -> i64 {
 }
 
 /// Counts and times every response by method, route pattern and status. Wrapped around
-/// every other middleware, so that it sees what they answer (401, 413, 429…), including
-/// the errors they return instead of a response.
+/// every other middleware, so that it sees what they answer (401, 413, 429…).
 ///
-/// The pattern is read before the call, since an inner middleware's error consumes the
-/// request; its `String` is the only allocation per request. The counters are the
-/// application's `web::Data<Metrics>`: without them, 500 (logged), not a request unseen.
+/// The pattern is read after the call, from the route that answered: read before, it would
+/// be a search of every route's pattern, at every request. The middlewares answer their
+/// refusals as responses (with the request, so with its route); an error one returns
+/// instead (a missing piece of the application's setup, 500) carries no request and is
+/// counted as `unmatched`. The counters are the application's `web::Data<Metrics>`: without
+/// them, 500 (logged), not a request unseen.
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
     let metrics = app_data::required::<Metrics>(req.request())?;
-    let route = RouteLabels {
-        method: method_label(req.method()),
-        route: req.match_pattern().map_or(Cow::Borrowed(UNMATCHED), Cow::Owned),
-    };
+    let method = method_label(req.method());
     let result = next.call(req).await;
-    let status = match &result {
-        Ok(response) => response.status(),
-        Err(error) => error.as_response_error().status_code(),
+    let (route, status) = match &result {
+        Ok(response) => (response.request().match_pattern(), response.status()),
+        Err(error) => (None, error.as_response_error().status_code()),
     };
+    let route = RouteLabels { method, route: route.map_or(Cow::Borrowed(UNMATCHED), Cow::Owned) };
     metrics.observe(route, status.as_u16(), started.elapsed().as_secs_f64());
     result
 }

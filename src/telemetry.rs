@@ -21,25 +21,31 @@ pub struct RequestSpan;
 
 impl RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        let method = request.method().as_str().to_owned();
-        let route = request.match_pattern().unwrap_or_else(|| "default".into());
         let user_agent = request.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("");
         let request_id = request.extensions().get::<RequestId>().copied();
-        tracing::info_span!(
+        let span = tracing::info_span!(
             "HTTP request",
-            http.method = %method,
-            http.route = %route,
+            http.method = %request.method(),
+            http.route = Empty,
             http.client_ip = %client_address::of(request.request()),
             http.user_agent = %user_agent,
             http.target = %request.uri().path_and_query().map_or("", |p| p.as_str()),
             http.status_code = Empty,
-            otel.name = %format!("{method} {route}"),
+            otel.name = Empty,
             otel.kind = "server",
             otel.status_code = Empty,
             request_id = %request_id.map(|id| id.to_string()).unwrap_or_default(),
             exception.message = Empty,
             exception.details = Empty,
-        )
+        );
+        // Before the routing, the route's pattern is a search of every route's: made only for
+        // a span that is recorded (not when the level leaves requests out of the logs).
+        if !span.is_disabled() {
+            let route = request.match_pattern().unwrap_or_else(|| "default".into());
+            span.record("http.route", route.as_str());
+            span.record("otel.name", format!("{} {route}", request.method()));
+        }
+        span
     }
 
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {

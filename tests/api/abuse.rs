@@ -344,7 +344,11 @@ async fn the_logs_record_the_client_address_the_limits_use() {
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter(|entry| entry["fields"]["message"] == "login")
-        .map(|entry| entry["span"]["http.client_ip"].as_str().unwrap_or_default().to_owned())
+        .map(|entry| {
+            assert_eq!(entry["span"]["http.route"], "/api/v1/auth/login", "{entry}");
+            assert_eq!(entry["span"]["otel.name"], "POST /api/v1/auth/login", "{entry}");
+            entry["span"]["http.client_ip"].as_str().unwrap_or_default().to_owned()
+        })
         .collect();
     assert_eq!(logged, ["127.0.0.1", "127.0.0.1", "198.51.100.4"], "remote() logged in first, from 127.0.0.1");
 }

@@ -76,7 +76,7 @@ async fn metrics_count_requests_by_route_pattern_and_read_the_pool_the_outbox_an
     assert_eq!(app.get("/api/v1/pools/999999", &namur).await.status(), StatusCode::NOT_FOUND);
     let anonymous = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
-    // 413 from the JSON extractor; 422 returned as an error by the idempotency middleware.
+    // 413 from the JSON extractor; 422 answered by the idempotency middleware, before the routing.
     let huge = json!({"title": "x".repeat(100_000), "description": ""});
     assert_eq!(app.post("/api/v1/needs", &namur, &huge).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let bad_key = app
