@@ -2,9 +2,10 @@
 //! `aud`, and to the user's current `token_version` so that disabling a user or changing
 //! its password ends its sessions.
 
-use std::time::Duration;
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
 pub const ISSUER: &str = "mutua";
@@ -31,7 +32,14 @@ pub struct JwtKeys {
     decoding: DecodingKey,
     validation: Validation,
     ttl: Duration,
+    /// The tokens this process verified, by their text, and their claims. A client sends
+    /// the same token with every request of its session: its signature and claims are
+    /// checked once, its expiry at every use. Emptied when full ([`VERIFIED_TOKENS`]).
+    verified: Mutex<HashMap<Box<str>, Arc<Claims>>>,
 }
+
+/// The most verified tokens kept (a few hundred bytes each).
+const VERIFIED_TOKENS: usize = 4_096;
 
 impl JwtKeys {
     pub fn new(secret: &[u8], ttl: Duration) -> anyhow::Result<Self> {
@@ -47,6 +55,7 @@ impl JwtKeys {
             decoding: DecodingKey::from_secret(secret)?,
             validation,
             ttl,
+            verified: Mutex::new(HashMap::new()),
         })
     }
 
@@ -70,15 +79,37 @@ impl JwtKeys {
         Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
     }
 
-    /// The claims of a valid token; `None` for anything else, whatever the reason.
-    pub fn verify(&self, token: &str) -> Option<Claims> {
-        match decode::<Claims>(token, &self.decoding, &self.validation) {
-            Ok(data) => Some(data.claims),
+    /// The claims of a valid token; `None` for anything else, whatever the reason. A token
+    /// verified before is not verified again (the same text was signed by the same key and
+    /// its claims checked), but it expires as it would have.
+    pub fn verify(&self, token: &str) -> Option<Arc<Claims>> {
+        self.verify_at(token, chrono::Utc::now().timestamp())
+    }
+
+    /// [`Self::verify`] at `now` for a token verified before (a new one is verified by
+    /// `jsonwebtoken`, at its own clock).
+    fn verify_at(&self, token: &str, now: i64) -> Option<Arc<Claims>> {
+        if let Some(claims) = self.verified.lock().get(token) {
+            return (!self.expired(claims, now)).then(|| claims.clone());
+        }
+        let claims = match decode::<Claims>(token, &self.decoding, &self.validation) {
+            Ok(data) => Arc::new(data.claims),
             Err(error) => {
                 tracing::debug!(%error, "token refused");
-                None
+                return None;
             }
+        };
+        let mut verified = self.verified.lock();
+        if verified.len() >= VERIFIED_TOKENS {
+            verified.clear();
         }
+        verified.insert(token.into(), claims.clone());
+        Some(claims)
+    }
+
+    /// Whether `claims` expired at `now`, as `jsonwebtoken` tells (its leeway included).
+    fn expired(&self, claims: &Claims, now: i64) -> bool {
+        claims.exp < now - i64::try_from(self.validation.leeway).unwrap_or(i64::MAX)
     }
 }
 
@@ -141,6 +172,27 @@ mod tests {
         let mut c = claims();
         c["exp"] = (chrono::Utc::now().timestamp() - 120).into();
         assert!(keys().verify(&sign(c, Algorithm::HS256)).is_none());
+    }
+
+    #[test]
+    fn a_token_verified_before_still_expires_and_another_key_still_refuses_it() {
+        let keys = keys();
+        let now = chrono::Utc::now().timestamp();
+        let mut c = claims();
+        c["exp"] = (now + 2).into();
+        let token = sign(c, Algorithm::HS256);
+        assert_eq!(keys.verify(&token).map(|c| c.exp), Some(now + 2));
+        assert_eq!(keys.verify(&token).map(|c| c.exp), Some(now + 2), "again, from memory");
+        // Past its expiry and the leeway, the token remembered is refused as it would be anew.
+        assert!(keys.verify_at(&token, now + 2 + 30).is_some());
+        assert!(keys.verify_at(&token, now + 2 + 31).is_none());
+        let other = JwtKeys::new(b"another secret of thirty-two bytes!", Duration::from_secs(3600)).unwrap();
+        assert!(other.verify(&token).is_none(), "verified by one key, not by another");
+        // Altered by one character, it is another text, verified anew and refused.
+        let mut altered = token.clone();
+        let last = altered.pop().unwrap();
+        altered.push(if last == 'A' { 'B' } else { 'A' });
+        assert!(keys.verify(&altered).is_none());
     }
 
     #[test]
