@@ -6,7 +6,7 @@
 //! | variable | default | meaning |
 //! |---|---|---|
 //! | `MUTUA_DATABASE_URL` | `mutua.db` | a file path or `sqlite://path` selects SQLite, `postgres://…` PostgreSQL |
-//! | `MUTUA_DATABASE_POOL_SIZE` | `10` | connections kept in the pool |
+//! | `MUTUA_DATABASE_POOL_SIZE` | twice the machine's cores, 4 to 10 | connections kept in the pool |
 //! | `MUTUA_BIND` | `127.0.0.1:8080` | address the HTTP server listens on |
 //! | `MUTUA_PUBLIC_URL` | `http://127.0.0.1:8080` | the base URL people reach (links in emails, open data); `https://…` makes the pages' cookies `Secure` |
 //! | `MUTUA_JWT_SECRET` | none | HS256 key, at least 32 bytes; required unless `--dev` |
@@ -156,7 +156,7 @@ impl Config {
         Ok(Self {
             public_url,
             database_url,
-            database_pool_size: parse_var(&get, "MUTUA_DATABASE_POOL_SIZE", 10)?,
+            database_pool_size: parse_var(&get, "MUTUA_DATABASE_POOL_SIZE", default_pool_size())?,
             bind,
             jwt_secret,
             jwt_ttl: Duration::from_secs(parse_var(&get, "MUTUA_JWT_TTL_SECONDS", 3600)?),
@@ -227,6 +227,19 @@ fn oidc(get: &impl Fn(&str) -> Option<String>) -> Result<Option<OidcConfig>, Str
     }
 }
 
+/// Connections kept by default: twice the machine's cores, at least 4 and at most 10. A unit
+/// of work holds its connection through every round trip of its transaction, so a few more
+/// connections than cores keep the database busy; more make the posts that share a lock
+/// wait longer and run side by side on cores already taken (on two cores, 32 posts at once
+/// on PostgreSQL: p99 48–50 ms with 10 connections, 41–42 ms with 4, at the same rate).
+fn default_pool_size() -> u32 {
+    pool_size_for(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+}
+
+fn pool_size_for(cores: usize) -> u32 {
+    u32::try_from(cores.saturating_mul(2)).unwrap_or(u32::MAX).clamp(4, 10)
+}
+
 fn parse_var<T: std::str::FromStr>(get: &impl Fn(&str) -> Option<String>, name: &str, default: T) -> Result<T, String> {
     match get(name) {
         None => Ok(default),
@@ -237,6 +250,11 @@ fn parse_var<T: std::str::FromStr>(get: &impl Fn(&str) -> Option<String>, name: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_pool_is_twice_the_cores_from_4_to_10() {
+        assert_eq!([1, 2, 3, 4, 5, 64].map(pool_size_for), [4, 4, 6, 8, 10, 10]);
+    }
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, String> {
