@@ -250,11 +250,6 @@ fn parse_var<T: std::str::FromStr>(get: &impl Fn(&str) -> Option<String>, name: 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_default_pool_is_twice_the_cores_from_4_to_10() {
-        assert_eq!([1, 2, 3, 4, 5, 64].map(pool_size_for), [4, 4, 6, 8, 10, 10]);
-    }
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, String> {
@@ -366,5 +361,10 @@ mod tests {
         let c = config(&[SECRET, ("MUTUA_MATCH_REVIEW", "0.2")]).unwrap();
         assert_eq!(c.match_thresholds.review, 0.2);
         assert_eq!(c.match_thresholds.merge, Thresholds::default().merge);
+    }
+
+    #[test]
+    fn the_default_pool_is_twice_the_cores_from_4_to_10() {
+        assert_eq!([1, 2, 3, 4, 5, 64].map(pool_size_for), [4, 4, 6, 8, 10, 10]);
     }
 }

@@ -188,8 +188,7 @@ fn open_ahead(
     // The need's pool is the one opened with it.
     let new = new_need(actor, input, 0, &similar);
     let (pool, need) = need::insert_opening_locking_for_post(tx, &new_pool(input, actor), &new, keys)?;
-    let opened = Opened { created: created(&pool), pool };
-    Ok(Some(Ahead { opened, need, similar: outcome.similar }))
+    Ok(Some(Ahead { opened: Opened::new(pool), need, similar: outcome.similar }))
 }
 
 /// Writes the need into `pool_id`.
@@ -285,8 +284,7 @@ fn check_daily_cap(tx: &mut Tx, counted: Counted, organisation_id: i64, max_per_
 /// Opens a pool from a need of the caller's organisation, within its daily cap.
 fn open_pool(tx: &mut WriteTx, input: &NeedInput, actor: &AuthUser, max_per_day: u32) -> ApiResult<Opened> {
     check_daily_cap(tx, Counted::PoolsOpened, actor.organisation_id, max_per_day)?;
-    let pool = pool::insert(tx, &new_pool(input, actor))?;
-    Ok(Opened { created: created(&pool), pool })
+    Ok(Opened::new(pool::insert(tx, &new_pool(input, actor))?))
 }
 
 /// A pool opened by a need: its title, description, CPV code, and its estimate as the
@@ -307,22 +305,25 @@ fn new_pool<'a>(input: &'a NeedInput, actor: &AuthUser) -> NewPool<'a> {
     }
 }
 
-/// The `pool.created` of a pool opened by a need.
-fn created(pool: &Pool) -> DomainEvent {
-    DomainEvent::PoolCreated(PoolCreated {
-        title: pool.title.clone(),
-        description: Some(pool.description.clone()),
-        cpv_code: pool.cpv_code.clone(),
-        target_cents: pool.target_cents,
-        maintenance: None,
-    })
-}
-
 /// A pool just opened, and its `pool.created`, which the caller records (a post with its
 /// `need.posted`, in one statement).
 struct Opened {
     pool: Pool,
     created: DomainEvent,
+}
+
+impl Opened {
+    /// A pool opened by a need, and its `pool.created`.
+    fn new(pool: Pool) -> Self {
+        let created = DomainEvent::PoolCreated(PoolCreated {
+            title: pool.title.clone(),
+            description: Some(pool.description.clone()),
+            cpv_code: pool.cpv_code.clone(),
+            target_cents: pool.target_cents,
+            maintenance: None,
+        });
+        Self { pool, created }
+    }
 }
 
 /// A need the caller may see: its organisation's (officers: any); 404 otherwise.

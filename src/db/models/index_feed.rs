@@ -148,8 +148,8 @@ fn read_sqlite(
     Ok(Feed { events, horizon: last.map_or(from, |last| (last as u64 + 1).max(from)) })
 }
 
-/// The most events the prepared read of the feed returns (see [`read_postgres`]).
-const PREPARED_ROWS: usize = 1_000;
+/// The most events the usual read of the feed returns (see [`read_postgres`]).
+const BOUNDED_ROWS: usize = 1_000;
 
 /// One row of the PostgreSQL read: the horizon, and an event (none when nothing is new).
 #[derive(QueryableByName)]
@@ -176,50 +176,45 @@ struct Row {
 /// many transactions run side by side the horizon trails, and each read would otherwise
 /// send (and the reader parse) every event since it again.
 ///
-/// Prepared, and bounded to [`PREPARED_ROWS`] events, so that its one plan is the scan of
-/// the index on positions from the cursor's (a catch-up runs at every post, and planning
-/// it cost more than running it); a read that fills the bound is made again unbounded and
-/// unprepared, its plan then chosen for the horizon at hand (a reader far behind: a
-/// process starting, or the lessons' first load).
+/// Bounded to [`BOUNDED_ROWS`] events, so that its prepared plan is the scan of the index
+/// on positions from the cursor's (a catch-up runs at every post, and planning it cost more
+/// than running it); a read that fills the bound is made again without it (a reader far
+/// behind: a process starting, or the lessons' first load).
 fn read_postgres(
     pg: &mut diesel::PgConnection,
     kinds: Option<&[EventKind]>,
     cursor: &Cursor,
 ) -> QueryResult<Feed<StoredEvent>> {
-    // One statement each, so that the horizon and the events come from one snapshot.
-    const COLUMNS: &str = "SELECT h.horizon::text AS horizon, e.xid::text AS position, e.id, e.pool_id, \
-         e.type AS event_type, e.actor_user_id, e.at, e.data \
-         FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h";
-    static BOUNDED: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| {
+    /// One statement, so that the horizon and the events come from one snapshot; `limit`
+    /// closes the events' subquery.
+    fn statement(limit: &str) -> &'static str {
         format!(
-            "{COLUMNS} LEFT JOIN LATERAL (SELECT * FROM events e WHERE e.xid >= ?::xid8 \
+            "SELECT h.horizon::text AS horizon, e.xid::text AS position, e.id, e.pool_id, \
+             e.type AS event_type, e.actor_user_id, e.at, e.data \
+             FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h \
+             LEFT JOIN LATERAL (SELECT * FROM events e WHERE e.xid >= ?::xid8 \
              AND (?::text[] IS NULL OR e.type = ANY(?::text[])) AND e.id <> ALL(?) \
-             ORDER BY e.xid, e.id LIMIT {PREPARED_ROWS}) e ON true ORDER BY e.xid, e.id"
+             ORDER BY e.xid, e.id {limit}) e ON true ORDER BY e.xid, e.id"
         )
         .leak()
-    });
-    static UNBOUNDED: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| {
-        format!(
-            "{COLUMNS} LEFT JOIN events e ON e.xid >= $1::xid8 AND ($2::text[] IS NULL OR e.type = ANY($2)) \
-             AND e.id <> ALL($3) ORDER BY e.xid, e.id"
-        )
-        .leak()
-    });
+    }
+    static BOUNDED: std::sync::LazyLock<&'static str> =
+        std::sync::LazyLock::new(|| statement(&format!("LIMIT {BOUNDED_ROWS}")));
+    static UNBOUNDED: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| statement(""));
     type Kinds = Nullable<diesel::sql_types::Array<Text>>;
     let applied: Vec<i64> = cursor.beyond.keys().copied().collect();
     let (from, kinds) = (cursor.horizon.to_string(), kinds.map(EventKind::names));
-    let mut rows: Vec<Row> = crate::db::prepared(*BOUNDED)
-        .bind::<Text, _>(&from)
-        .bind::<Kinds, _>(&kinds)
-        .bind::<Kinds, _>(&kinds)
-        .bind::<diesel::sql_types::Array<BigInt>, _>(&applied)
-        .load(pg)?;
-    if rows.len() >= PREPARED_ROWS {
-        rows = diesel::sql_query(*UNBOUNDED)
+    let mut read = |sql: &'static str| -> QueryResult<Vec<Row>> {
+        crate::db::prepared(sql)
             .bind::<Text, _>(&from)
             .bind::<Kinds, _>(&kinds)
+            .bind::<Kinds, _>(&kinds)
             .bind::<diesel::sql_types::Array<BigInt>, _>(&applied)
-            .load(pg)?;
+            .load(pg)
+    };
+    let mut rows = read(*BOUNDED)?;
+    if rows.len() >= BOUNDED_ROWS {
+        rows = read(*UNBOUNDED)?;
     }
     let horizon = match rows.first() {
         Some(row) => number(&row.horizon)?,
@@ -252,7 +247,7 @@ mod tests {
     fn a_reader_far_behind_reads_every_event_in_order() {
         let (mut conn, _dropped) = super::super::scratch::database();
         let mut tx = WriteTx::new(&mut conn);
-        let count = PREPARED_ROWS + 5;
+        let count = BOUNDED_ROWS + 5;
         let withdrawn: Vec<DomainEvent> =
             (0..count).map(|i| DomainEvent::NeedWithdrawn(NeedRef { need_id: i as i64, organisation_id: 1 })).collect();
         let listed: Vec<(Option<i64>, &DomainEvent)> = withdrawn.iter().map(|e| (None, e)).collect();
